@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// The `tasker` binary: builds the commander program from one module per command and maps failures to exit codes
+// (0 success, 1 a task failed or was cancelled, 2 bad usage / template / context).
+import { Command, CommanderError } from 'commander';
+import { registerCommands } from './commands/index.js';
+import { exitCodeFor, reportError } from './cli-errors.js';
+
+async function main(argv: string[]): Promise<number> {
+  const program = new Command();
+  program
+    .name('tasker')
+    .description('Durable DAG workflow orchestration: validate templates, run tasks, serve the API, run workers.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerCommands(program);
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version are "errors" to commander; they exit 0.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return 2;
+    }
+    reportError(err);
+    return exitCodeFor(err);
+  }
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    reportError(err);
+    process.exitCode = 2;
+  },
+);

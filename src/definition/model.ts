@@ -1,0 +1,64 @@
+// The validated task-template model: what a workflow *is*, after YAML or code-first input is normalised.
+// Both the YAML loader and `defineTask` produce exactly these shapes, so they can be compared for equality.
+
+/** Exponential backoff policy for retries. All durations are milliseconds. */
+export interface RetryPolicy {
+  /** Delay before the second attempt. */
+  base: number;
+  /** Growth factor per further attempt. */
+  multiplier: number;
+  /** Upper bound on any single delay. */
+  max: number;
+  /** Fraction (0..1) of the delay that is randomised. 0 disables jitter. */
+  jitter: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({ base: 1000, multiplier: 2, max: 60_000, jitter: 0.2 });
+
+/** One step of a template after normalisation. */
+export interface StepTemplate {
+  name: string;
+  description?: string;
+  dependent_system?: string;
+  /** The handler class as declared; absent means "derive from the task handler's module". */
+  handler_class?: string;
+  handler_config: Record<string, unknown>;
+  /** Union of `depends_on_step` (string or array) and `depends_on_steps`, in declaration order, without duplicates. */
+  depends_on: string[];
+  default_retryable: boolean;
+  default_retry_limit: number;
+  skippable: boolean;
+  /** Milliseconds; absent means no timeout. */
+  timeout?: number;
+  retry?: RetryPolicy;
+}
+
+/** A whole template after normalisation (environment overrides already merged). */
+export interface TaskTemplate {
+  name: string;
+  namespace_name: string;
+  version: string;
+  description?: string;
+  task_handler_class?: string;
+  module_namespace?: string;
+  default_dependent_system?: string;
+  named_steps?: string[];
+  /** JSON Schema for the task context (already compiled once by the validator). */
+  schema?: Record<string, unknown>;
+  step_templates: StepTemplate[];
+}
+
+/** Where a template came from, for error messages and `tasker validate`. Kept out of the model so equality is structural. */
+export interface TemplateSource {
+  file?: string;
+  environment?: string;
+}
+
+export const DEFAULT_NAMESPACE = 'default';
+export const DEFAULT_VERSION = '0.1.0';
+export const DEFAULT_RETRY_LIMIT = 3;
+
+/** `namespace/name@version`, the canonical printable key of a template. */
+export function templateKey(t: Pick<TaskTemplate, 'namespace_name' | 'name' | 'version'>): string {
+  return `${t.namespace_name}/${t.name}@${t.version}`;
+}

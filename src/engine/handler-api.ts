@@ -1,0 +1,132 @@
+// What user code sees: the views passed to step handlers and task-handler hooks, the optional base classes
+// (`StepHandler`, `ConfiguredTask`), and the runtime routing decision. Handlers may equally be plain functions or
+// any class with `process()`; nothing here requires inheritance.
+import type { StepError, StepRecord } from '../store/store.js';
+import type { StepState } from './states.js';
+
+/** Annotation written by `task.annotations.create(...)`. */
+export interface AnnotationInput {
+  annotation_type: string;
+  content: unknown;
+}
+
+/** The task as a handler sees it. `context` is the validated context given at submission. */
+export interface TaskView {
+  readonly task_id: number;
+  readonly namespace: string;
+  readonly name: string;
+  readonly version: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly context: any;
+  readonly initiator: string | null;
+  readonly source_system: string | null;
+  readonly reason: string | null;
+  readonly tags: readonly string[];
+  readonly correlation_id: string;
+  readonly annotations: { create(annotation: AnnotationInput): Promise<void> };
+}
+
+/** A finished or in-flight step as seen from elsewhere in the task (an upstream step, or a step in a hook). */
+export interface StepSnapshot {
+  readonly workflow_step_id: number;
+  readonly name: string;
+  readonly current_state: StepState;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly results: any;
+  readonly attempts: number;
+  readonly error: StepError | null;
+  readonly started_at: number | null;
+  readonly completed_at: number | null;
+  /** Milliseconds the last attempt took, when finished. */
+  readonly duration: number | null;
+}
+
+/** The step's surroundings: upstream steps (all ancestors) with their results. */
+export interface SequenceView {
+  readonly steps: readonly StepSnapshot[];
+  findStepByName(name: string): StepSnapshot | undefined;
+}
+
+/** The step being processed. */
+export interface StepView {
+  readonly workflow_step_id: number;
+  readonly name: string;
+  readonly task_id: number;
+  /** This attempt's number (1-based). */
+  readonly attempts: number;
+  readonly retry_limit: number;
+  /** The step template's `handler_config`. */
+  readonly config: Record<string, unknown>;
+  /** Aborted on timeout, on task cancellation and when the worker loses its lease. */
+  readonly signal: AbortSignal;
+  /** Publish a custom event (a dotted name such as `payment.authorised`) to subscribers. */
+  publish(eventName: string, payload?: Record<string, unknown>): void;
+}
+
+export type StepHandlerFunction = (task: TaskView, sequence: SequenceView, step: StepView) => unknown;
+
+export interface StepHandlerLike {
+  process(task: TaskView, sequence: SequenceView, step: StepView): unknown;
+}
+
+/** Optional base class for step handlers. */
+export abstract class StepHandler implements StepHandlerLike {
+  abstract process(task: TaskView, sequence: SequenceView, step: StepView): unknown;
+}
+
+/** Fields a task handler may change in `establishStepDependenciesAndDefaults`. */
+export interface StepDefaultsPatch {
+  /** false marks the step `skipped` before anything runs. */
+  enabled?: boolean;
+  /** Milliseconds. */
+  timeout?: number | null;
+  retry_limit?: number;
+  retryable?: boolean;
+}
+
+/** A step as the establish hook sees it: not yet persisted, adjustable with `update`. */
+export interface PlannedStep {
+  readonly name: string;
+  readonly handler_class: string;
+  readonly depends_on: readonly string[];
+  readonly current_state: 'pending' | 'skipped';
+  readonly enabled: boolean;
+  readonly timeout: number | null;
+  readonly retry_limit: number;
+  readonly retryable: boolean;
+  update(patch: StepDefaultsPatch): void;
+}
+
+/** A whole step as `updateAnnotations` sees it at the end of a task. */
+export type FinishedStep = StepSnapshot & Pick<StepRecord, 'depends_on' | 'retry_limit' | 'retryable'>;
+
+export interface TaskHandlerLike {
+  establishStepDependenciesAndDefaults?(task: TaskView, steps: PlannedStep[]): void | Promise<void>;
+  updateAnnotations?(task: TaskView, sequence: SequenceView, steps: FinishedStep[]): void | Promise<void>;
+}
+
+/** Optional base class for task handlers (the seed's `Tasker::ConfiguredTask`): configuration comes from the template. */
+export class ConfiguredTask implements TaskHandlerLike {
+  establishStepDependenciesAndDefaults(_task: TaskView, _steps: PlannedStep[]): void | Promise<void> {}
+  updateAnnotations(_task: TaskView, _sequence: SequenceView, _steps: FinishedStep[]): void | Promise<void> {}
+}
+
+const ROUTE_BRAND = Symbol.for('tasker.routing-decision');
+
+/** Returned by a handler to choose which of its dependent steps run; the others (and what only they lead to) are skipped. */
+export class RoutingDecision {
+  readonly [ROUTE_BRAND] = true;
+  constructor(
+    readonly next: readonly string[],
+    readonly results: unknown,
+  ) {}
+}
+
+/** `return routeTo('manual_review', { risk: 0.9 })` from a handler. */
+export function routeTo(next: string | readonly string[], results: unknown = null): RoutingDecision {
+  return new RoutingDecision(typeof next === 'string' ? [next] : [...next], results);
+}
+
+export function isRoutingDecision(value: unknown): value is RoutingDecision {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[ROUTE_BRAND] === true;
+}

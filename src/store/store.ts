@@ -1,0 +1,352 @@
+// The store contract: where tasks and steps live, expressed in engine terms (create a task, claim ready steps,
+// complete a batch of steps, reclaim lost leases, operator actions, reads). SQLite and PostgreSQL implement it;
+// `test/store/conformance.ts` is the one suite that holds both to it. Nothing above this file speaks SQL.
+//
+// Semantics every implementation must keep (see docs/ARCHITECTURE.md, "Store semantics"):
+// - Times are epoch milliseconds taken from the store's own clock (the database clock on PostgreSQL), so callers pass
+//   durations (`leaseMs`, `delayMs`), never absolute times.
+// - Readiness is incremental. Each step keeps `unmet` = number of parents not yet in a satisfying state
+//   (completed / skipped / resolved_manually). When a step reaches a satisfying state, its children's `unmet` is
+//   decremented; a pending child reaching 0 becomes claimable (ready_at = now). A retrying step is claimable once
+//   its ready_at (= next_attempt_at) has passed. Nothing ever rescans a whole DAG.
+// - Each task keeps `open_steps` = steps that are claimable, running or retrying. When it reaches 0 in a
+//   transaction, that transaction finalises the task exactly once: `completed` if every step is completed /
+//   skipped / resolved_manually, otherwise `failed` (a step failed, and whatever depends on it can never run).
+//   Independent branches therefore finish before a task is marked failed.
+// - Every state change of a task or step writes one history row (from, to, at, reason, attempt, actor) in the
+//   same transaction. Illegal transitions (see engine/states.ts) are never written.
+// - A completion is applied only while the caller still holds the step (state running, locked_by = workerId,
+//   same attempt). Anything else is reported as `stale` and changes nothing: no lost or duplicated work.
+import type { StepState, TaskState } from '../engine/states.js';
+
+export type StepId = number;
+export type TaskId = number;
+
+/** An error as persisted for one attempt. */
+export interface StepError {
+  message: string;
+  /** The error's class name, e.g. `RetryableError`, `TypeError`, `TimeoutError`. */
+  class: string;
+  code?: string | null;
+  /** A few lines of the stack, never the whole thing. */
+  stack?: string | null;
+}
+
+/** A step to insert with its task. */
+export interface NewStep {
+  name: string;
+  /** Fully resolved handler class name. */
+  handler_class: string;
+  /** Names of parent steps within the same task. */
+  depends_on: string[];
+  retry_limit: number;
+  retryable: boolean;
+  timeout_ms: number | null;
+  skippable: boolean;
+  /** `skipped` when disabled by the task handler hook or bypassed by the request. */
+  initial_state: 'pending' | 'skipped';
+  skip_reason?: string | null;
+}
+
+export interface NewTask {
+  namespace: string;
+  name: string;
+  version: string;
+  context: unknown;
+  initiator: string | null;
+  source_system: string | null;
+  reason: string | null;
+  tags: string[];
+  /** Global uniqueness: a second create with the same key returns the first task and creates nothing. */
+  idempotency_key: string | null;
+  correlation_id: string;
+  steps: NewStep[];
+}
+
+export interface CreateTaskResult {
+  task_id: TaskId;
+  /** False when the idempotency key already existed; nothing was written then. */
+  created: boolean;
+  /** Set when every step was skipped at creation, so the task completed in the same transaction. */
+  finalized: FinalizedTask | null;
+}
+
+/** The identity of a task that events and handler lookups need; carried with every claimed step. */
+export interface TaskIdentity {
+  task_id: TaskId;
+  namespace: string;
+  name: string;
+  version: string;
+  correlation_id: string;
+}
+
+/** A step handed to a worker by `claimSteps`. The worker holds it until its lease expires. */
+export interface ClaimedStep {
+  step_id: StepId;
+  task: TaskIdentity;
+  name: string;
+  handler_class: string;
+  /** This attempt's number, 1-based; already counted in the store. */
+  attempt: number;
+  retry_limit: number;
+  retryable: boolean;
+  timeout_ms: number | null;
+  /** When this attempt started (store clock). */
+  started_at: number;
+  /** True for exactly one claim per task: the one that started it (emit `task.started`). */
+  task_started: boolean;
+}
+
+export interface ClaimRequest {
+  workerId: string;
+  limit: number;
+  leaseMs: number;
+  /** Only claim steps of tasks in these namespaces; null/undefined means any. */
+  namespaces?: string[] | null;
+}
+
+/** The outcome of one attempt of one claimed step. */
+export type StepOutcome =
+  | {
+      type: 'completed';
+      step_id: StepId;
+      task_id: TaskId;
+      attempt: number;
+      results: unknown;
+      /** Names of steps in the same task to mark skipped (runtime routing); only pending ones change. */
+      prune?: string[];
+    }
+  | { type: 'retry'; step_id: StepId; task_id: TaskId; attempt: number; error: StepError; delayMs: number }
+  | { type: 'failed'; step_id: StepId; task_id: TaskId; attempt: number; error: StepError }
+  /** Put back without running (draining worker): running -> pending/retrying, the attempt is not counted. */
+  | { type: 'released'; step_id: StepId; task_id: TaskId; attempt: number };
+
+/** A task that reached a terminal state in some transaction. Reported exactly once, by that transaction. */
+export interface FinalizedTask extends TaskIdentity {
+  state: Extract<TaskState, 'completed' | 'failed'>;
+  created_at: number;
+  started_at: number | null;
+  completed_at: number;
+  step_count: number;
+}
+
+/** A step skipped by pruning inside a completion (for `step.skipped` events). */
+export interface SkippedStep {
+  step_id: StepId;
+  task_id: TaskId;
+  name: string;
+}
+
+export interface CompletionResult {
+  /** Step ids whose outcome was applied. */
+  applied: StepId[];
+  /** Step ids ignored because the caller no longer held them (lease lost, task cancelled, reclaimed). */
+  stale: StepId[];
+  skipped: SkippedStep[];
+  finalized: FinalizedTask[];
+  /** Steps that became claimable in this transaction (a wake-up hint). */
+  readyCount: number;
+  /** Claimed in the same transaction when `claim` was asked for (in-process fast path). */
+  claimed: ClaimedStep[];
+}
+
+export interface CompleteOptions {
+  workerId: string;
+  /** Also claim up to `limit` ready steps in the same transaction. */
+  claim?: Omit<ClaimRequest, 'workerId'>;
+}
+
+/** A step whose running attempt was taken back from a worker that went away. */
+export interface ReclaimedStep {
+  step_id: StepId;
+  task_id: TaskId;
+  name: string;
+  attempt: number;
+  to: Extract<StepState, 'retrying' | 'failed'>;
+  locked_by: string | null;
+}
+
+export interface ReclaimResult {
+  reclaimed: ReclaimedStep[];
+  finalized: FinalizedTask[];
+}
+
+export type ReclaimRequest =
+  /** Running steps whose lease has expired. */
+  | { kind: 'expired'; limit?: number }
+  /** Running steps held by these workers, whatever their lease (the caller knows the workers are dead). */
+  | { kind: 'workers'; workerIds: string[] };
+
+export interface WorkerInfo {
+  worker_id: string;
+  hostname: string;
+  pid: number;
+  namespaces: string[] | null;
+  started_at: number;
+  last_seen_at: number;
+}
+
+export interface CancelResult {
+  /** False when the task was already terminal (nothing changed). */
+  cancelled: boolean;
+  state: TaskState;
+  /** Steps that were running when cancelled; their workers must abort them. */
+  running_step_ids: StepId[];
+  cancelled_step_ids: StepId[];
+}
+
+export type OperatorAction =
+  | { type: 'retry_step'; task_id: TaskId; step_id: StepId; actor: string; reason?: string | null }
+  | { type: 'resolve_step'; task_id: TaskId; step_id: StepId; results: unknown; actor: string; reason?: string | null }
+  | { type: 'skip_step'; task_id: TaskId; step_id: StepId; actor: string; reason?: string | null }
+  | { type: 'retry_task'; task_id: TaskId; actor: string; reason?: string | null };
+
+export interface OperatorResult {
+  task_state: TaskState;
+  changed_step_ids: StepId[];
+  finalized: FinalizedTask | null;
+}
+
+/** One row of a task's or step's history. */
+export interface TransitionRecord {
+  task_id: TaskId;
+  step_id: StepId | null;
+  step_name: string | null;
+  from_state: string | null;
+  to_state: string;
+  at: number;
+  reason: string | null;
+  attempt: number | null;
+  actor: string | null;
+  error: StepError | null;
+}
+
+export interface StepRecord {
+  workflow_step_id: StepId;
+  task_id: TaskId;
+  name: string;
+  handler_class: string;
+  current_state: StepState;
+  depends_on: string[];
+  attempts: number;
+  retry_limit: number;
+  retryable: boolean;
+  timeout_ms: number | null;
+  skippable: boolean;
+  results: unknown;
+  error: StepError | null;
+  next_attempt_at: number | null;
+  locked_by: string | null;
+  lease_expires_at: number | null;
+  started_at: number | null;
+  completed_at: number | null;
+  duration_ms: number | null;
+}
+
+export interface AnnotationRecord {
+  annotation_type: string;
+  content: unknown;
+  created_at: number;
+}
+
+export interface TaskSummary extends TaskIdentity {
+  current_state: TaskState;
+  initiator: string | null;
+  source_system: string | null;
+  reason: string | null;
+  tags: string[];
+  idempotency_key: string | null;
+  created_at: number;
+  started_at: number | null;
+  completed_at: number | null;
+  step_count: number;
+}
+
+export interface TaskRecord extends TaskSummary {
+  context: unknown;
+  annotations: AnnotationRecord[];
+  workflow_steps: StepRecord[];
+}
+
+export type TaskSortKey = 'created_at' | 'task_id' | 'completed_at';
+
+export interface TaskListFilter {
+  namespace?: string;
+  name?: string;
+  version?: string;
+  state?: TaskState | TaskState[];
+  created_after?: number;
+  created_before?: number;
+  /** 1..1000; default 50. */
+  limit?: number;
+  /** Opaque cursor from a previous page. */
+  cursor?: string | null;
+  sort?: TaskSortKey;
+  order?: 'asc' | 'desc';
+}
+
+export interface TaskPage {
+  tasks: TaskSummary[];
+  next_cursor: string | null;
+}
+
+export interface StoreStats {
+  tasks_by_state: Partial<Record<TaskState, number>>;
+  steps_by_state: Partial<Record<StepState, number>>;
+  /** Steps claimable now. */
+  ready_depth: number;
+  workers: WorkerInfo[];
+}
+
+/** Request for results of particular steps, e.g. a claimed step's ancestors. */
+export interface StepSnapshotRequest {
+  task_id: TaskId;
+  names: string[];
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** The URL it was opened with, without credentials. */
+  readonly url: string;
+
+  // --- lifecycle -------------------------------------------------------------------------------------------------
+  /** Cheap liveness check of the underlying database. */
+  ping(): Promise<void>;
+  /** Subscribe to "steps may be ready" wake-ups from other processes (LISTEN/NOTIFY on PostgreSQL). */
+  onWake(listener: () => void): () => void;
+  close(): Promise<void>;
+
+  // --- hot path --------------------------------------------------------------------------------------------------
+  createTask(task: NewTask): Promise<CreateTaskResult>;
+  claimSteps(req: ClaimRequest): Promise<ClaimedStep[]>;
+  completeSteps(outcomes: StepOutcome[], opts: CompleteOptions): Promise<CompletionResult>;
+  /** Extend leases of steps this worker holds; returns the ids it no longer holds (abort those). */
+  extendLeases(workerId: string, stepIds: StepId[], leaseMs: number): Promise<{ lost: StepId[] }>;
+  /** Contexts of the given tasks (immutable after creation, so callers may cache them). */
+  getTaskContexts(taskIds: TaskId[]): Promise<Map<TaskId, unknown>>;
+  getStepSnapshots(requests: StepSnapshotRequest[]): Promise<StepRecord[]>;
+
+  // --- recovery and workers ---------------------------------------------------------------------------------------
+  reclaimSteps(req: ReclaimRequest): Promise<ReclaimResult>;
+  registerWorker(info: Omit<WorkerInfo, 'started_at' | 'last_seen_at'>): Promise<void>;
+  touchWorker(workerId: string): Promise<void>;
+  removeWorker(workerId: string): Promise<void>;
+  listWorkers(): Promise<WorkerInfo[]>;
+  /** Tasks not yet terminal, oldest first (for `tasker resume`). */
+  listUnfinishedTaskIds(limit?: number): Promise<TaskId[]>;
+  /** The earliest future ready_at among retrying steps, if any (a timer hint). */
+  nextRetryAt(): Promise<number | null>;
+
+  // --- control ---------------------------------------------------------------------------------------------------
+  cancelTask(taskId: TaskId, actor: string, reason?: string | null): Promise<CancelResult>;
+  /** Throws OperatorActionError (engine/errors.ts) with the reason when the action is illegal now. */
+  operate(action: OperatorAction): Promise<OperatorResult>;
+  addAnnotation(taskId: TaskId, annotationType: string, content: unknown): Promise<void>;
+
+  // --- reads -----------------------------------------------------------------------------------------------------
+  getTask(taskId: TaskId): Promise<TaskRecord | null>;
+  findTaskByIdempotencyKey(key: string): Promise<TaskId | null>;
+  listTasks(filter: TaskListFilter): Promise<TaskPage>;
+  getHistory(taskId: TaskId, stepId?: StepId): Promise<TransitionRecord[]>;
+  stats(): Promise<StoreStats>;
+}

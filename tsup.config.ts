@@ -1,0 +1,14 @@
+// Build configuration: bundles the library entry and the CLI to ESM with type declarations.
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: { index: 'src/index.ts', 'cli/main': 'src/cli/main.ts' },
+  format: ['esm'],
+  target: 'node20',
+  platform: 'node',
+  dts: { entry: { index: 'src/index.ts' } },
+  sourcemap: true,
+  clean: true,
+  splitting: true,
+  shims: false,
+});
