@@ -298,6 +298,15 @@ export interface StoreStats {
   workers: WorkerInfo[];
 }
 
+/** The immutable request fields of a task that handlers see. */
+export interface TaskContextRecord {
+  context: unknown;
+  initiator: string | null;
+  source_system: string | null;
+  reason: string | null;
+  tags: string[];
+}
+
 /** Request for results of particular steps, e.g. a claimed step's ancestors. */
 export interface StepSnapshotRequest {
   task_id: TaskId;
@@ -322,8 +331,8 @@ export interface Store {
   completeSteps(outcomes: StepOutcome[], opts: CompleteOptions): Promise<CompletionResult>;
   /** Extend leases of steps this worker holds; returns the ids it no longer holds (abort those). */
   extendLeases(workerId: string, stepIds: StepId[], leaseMs: number): Promise<{ lost: StepId[] }>;
-  /** Contexts of the given tasks (immutable after creation, so callers may cache them). */
-  getTaskContexts(taskIds: TaskId[]): Promise<Map<TaskId, unknown>>;
+  /** Contexts and request fields of the given tasks (immutable after creation, so callers may cache them). */
+  getTaskContexts(taskIds: TaskId[]): Promise<Map<TaskId, TaskContextRecord>>;
   getStepSnapshots(requests: StepSnapshotRequest[]): Promise<StepRecord[]>;
 
   // --- recovery and workers ---------------------------------------------------------------------------------------
