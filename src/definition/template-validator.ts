@@ -90,6 +90,11 @@ export function validateTemplate(raw: unknown, opts: ValidateOptions = {}): Vali
   const name = r.string('name');
   if (!r.has('name')) c.add('missing_key', "template has no 'name'", { path: [], key: 'name' });
   const namespace = r.has('namespace_name') ? r.string('namespace_name') : DEFAULT_NAMESPACE;
+  for (const [key, value] of [['name', name], ['namespace_name', namespace]] as const) {
+    if (value !== undefined && /[/@\s]/.test(value)) {
+      c.add('invalid_value', `'${value}' may not contain '/', '@' or spaces (templates are named namespace/name@version)`, { path: [key], key });
+    }
+  }
   const version = readVersion(c, r, raw['version']);
   const optional: Partial<TaskTemplate> = {};
   for (const key of ['description', 'task_handler_class', 'module_namespace', 'default_dependent_system'] as const) {

@@ -1,0 +1,60 @@
+// The code-first way to declare a template: the same keys as YAML, typed (dependencies must name declared steps),
+// run through the same validator, so a YAML template and its TypeScript twin produce equal TaskTemplates.
+import type { TaskTemplate } from './model.js';
+import { validateTemplate } from './template-validator.js';
+import { TemplateValidationError } from './validation-issue.js';
+
+export interface RetryPolicyInput {
+  base?: number;
+  multiplier?: number;
+  max?: number;
+  jitter?: number;
+}
+
+export interface StepTemplateInput<S extends string = string> {
+  name: S;
+  description?: string;
+  dependent_system?: string;
+  handler_class?: string;
+  handler_config?: Record<string, unknown>;
+  depends_on_step?: NoInfer<S> | readonly NoInfer<S>[];
+  depends_on_steps?: readonly NoInfer<S>[];
+  default_retryable?: boolean;
+  default_retry_limit?: number;
+  skippable?: boolean;
+  /** Milliseconds. */
+  timeout?: number;
+  retry?: RetryPolicyInput;
+}
+
+/** An environment override: names an existing step and replaces the keys it gives. */
+export type StepOverrideInput<S extends string = string> = Partial<Omit<StepTemplateInput<S>, 'name'>> & { name: NoInfer<S> };
+
+export interface TaskTemplateInput<S extends string = string> {
+  name: string;
+  namespace_name?: string;
+  version?: string;
+  description?: string;
+  task_handler_class?: string;
+  module_namespace?: string;
+  default_dependent_system?: string;
+  named_steps?: readonly NoInfer<S>[];
+  schema?: Record<string, unknown>;
+  step_templates: ReadonlyArray<StepTemplateInput<S>>;
+  environments?: Record<string, { step_templates?: ReadonlyArray<StepOverrideInput<S>> }>;
+}
+
+export interface DefineTaskOptions {
+  /** Environment whose overrides are merged; defaults to TASKER_ENV, then NODE_ENV. */
+  env?: string;
+}
+
+/** Validate and normalise a template written in code. Throws TemplateValidationError listing every problem. */
+export function defineTask<const S extends string>(input: TaskTemplateInput<S>, opts: DefineTaskOptions = {}): TaskTemplate {
+  const result = validateTemplate(input, opts.env !== undefined ? { env: opts.env } : {});
+  if (result.template === undefined) {
+    const subject = typeof input?.name === 'string' ? `task template '${input.namespace_name ?? 'default'}/${input.name}'` : undefined;
+    throw new TemplateValidationError(result.issues, subject);
+  }
+  return result.template;
+}
