@@ -1,7 +1,12 @@
 // Test configuration: real SQLite files, the real PostgreSQL and real processes; no timing assertions.
+// `tasker` resolves to the sources so tests never depend on a stale build.
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    alias: { tasker: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+  },
   test: {
     include: ['test/**/*.test.ts'],
     pool: 'forks',

@@ -1,6 +1,17 @@
 // The list of CLI commands. Each command lives in its own module and registers itself on the program.
 import type { Command } from 'commander';
+import { registerRun } from './run.js';
+import { registerTasks } from './tasks.js';
+import { registerResume } from './resume.js';
+import { registerSubmit } from './submit.js';
+import { registerWorker } from './worker.js';
+import { registerMigrate } from './migrate.js';
 
-export function registerCommands(_program: Command): void {
-  // commands are added here as they are built: validate, graph, run, tasks, resume, submit, worker, serve, migrate
+export function registerCommands(program: Command): void {
+  registerRun(program);
+  registerSubmit(program);
+  registerWorker(program);
+  registerResume(program);
+  registerTasks(program);
+  registerMigrate(program);
 }

@@ -1,0 +1,36 @@
+// `tasker submit <namespace>/<name>[@version]`: create a task and print its id without running it; workers
+// (`tasker worker`, or any engine on the same store) run it.
+import type { Command } from 'commander';
+import { addEngineOptions, openEngine, parseTemplateRef, readContext, type EngineFlags } from '../engine-options.js';
+
+export function registerSubmit(program: Command): void {
+  const cmd = program
+    .command('submit')
+    .description('create a task and print its id, without running it')
+    .argument('<template>', 'namespace/name[@version]')
+    .option('--context <json>', 'task context as a JSON object')
+    .option('--context-file <file>', 'read the task context from a JSON file')
+    .option('--idempotency-key <key>', 'return the existing task when this key was used before')
+    .option('--json', 'print {task_id, created} as JSON');
+  addEngineOptions(cmd, { running: false }).action(
+    async (ref: string, flags: EngineFlags & { context?: string; contextFile?: string; idempotencyKey?: string; json?: boolean }) => {
+      const target = parseTemplateRef(ref);
+      const context = readContext(flags);
+      const tasker = await openEngine(flags, { concurrency: 0, start: false });
+      try {
+        const res = await tasker.submit({
+          namespace: target.namespace,
+          name: target.name,
+          ...(target.version ? { version: target.version } : {}),
+          context,
+          initiator: 'cli',
+          source_system: 'tasker submit',
+          ...(flags.idempotencyKey ? { idempotency_key: flags.idempotencyKey } : {}),
+        });
+        process.stdout.write(flags.json ? `${JSON.stringify(res)}\n` : `${res.task_id}\n`);
+      } finally {
+        await tasker.close();
+      }
+    },
+  );
+}

@@ -1,0 +1,107 @@
+// Options shared by the commands that open an engine (run, resume, submit, worker, serve): flag definitions,
+// parsing of numbers, template references and contexts, and `Tasker.open` from them.
+import { existsSync, readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { Tasker, type TaskerOptions } from '../engine/tasker.js';
+import { createLogger } from '../telemetry/logger.js';
+import { UsageError } from './cli-errors.js';
+
+export const DEFAULT_TEMPLATE_DIR = 'config/tasker/tasks';
+
+export interface EngineFlags {
+  db?: string;
+  templates?: string[];
+  handlers?: string;
+  concurrency?: string;
+  namespaces?: string;
+  env?: string;
+  logLevel?: string;
+  leaseMs?: string;
+}
+
+export function addStoreOption(cmd: Command): Command {
+  return cmd.option('--db <url>', 'store URL: sqlite:path, sqlite::memory: or postgres://… (default: $TASKER_DATABASE_URL or sqlite:.tasker/tasker.db)');
+}
+
+export function addEngineOptions(cmd: Command, { running = true } = {}): Command {
+  addStoreOption(cmd)
+    .option('--templates <paths...>', `template files or directories (default: ${DEFAULT_TEMPLATE_DIR})`)
+    .option('--handlers <module>', 'handlers module (.js/.mjs/.ts) exporting handler classes/functions and subscribers')
+    .option('--env <name>', 'environment for template overrides (default: $TASKER_ENV or $NODE_ENV)')
+    .option('--log-level <level>', 'log level: fatal, error, warn, info, debug, trace, silent');
+  if (running) {
+    cmd
+      .option('--concurrency <n>', 'steps run at once in this process', '10')
+      .option('--namespaces <list>', 'only run steps of tasks in these namespaces (comma-separated)')
+      .option('--lease-ms <ms>', 'lease held on a claimed step without a heartbeat (default 30000)');
+  }
+  return cmd;
+}
+
+export function parseCount(value: string | undefined, flag: string, { min = 0, max = 100_000 } = {}): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a whole number, got '${value}'`);
+  const n = Number(value);
+  if (n < min || n > max) throw new UsageError(`${flag} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+export interface TemplateRef {
+  namespace: string;
+  name: string;
+  version?: string;
+}
+
+/** `namespace/name[@version]`. */
+export function parseTemplateRef(ref: string): TemplateRef {
+  const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:@([0-9A-Za-z.+-]+))?$/.exec(ref);
+  if (!m) throw new UsageError(`template reference '${ref}' must look like <namespace>/<name>[@version], e.g. ecommerce/order_verification@1.0.0`);
+  return m[3] ? { namespace: m[1]!, name: m[2]!, version: m[3] } : { namespace: m[1]!, name: m[2]! };
+}
+
+/** The task context from `--context '<json>'` or `--context-file f` (not both); `{}` when neither. */
+export function readContext(opts: { context?: string; contextFile?: string }): Record<string, unknown> {
+  if (opts.context !== undefined && opts.contextFile !== undefined) throw new UsageError('give either --context or --context-file, not both');
+  let text: string | undefined = opts.context;
+  let where = '--context';
+  if (opts.contextFile !== undefined) {
+    where = opts.contextFile;
+    try {
+      text = readFileSync(opts.contextFile, 'utf8');
+    } catch (err) {
+      throw new UsageError(`cannot read --context-file ${opts.contextFile}: ${(err as Error).message}`);
+    }
+  }
+  if (text === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${where} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`${where} must be a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+export function templatePaths(flags: EngineFlags): string[] {
+  if (flags.templates && flags.templates.length) return flags.templates;
+  return existsSync(DEFAULT_TEMPLATE_DIR) ? [DEFAULT_TEMPLATE_DIR] : [];
+}
+
+export async function openEngine(flags: EngineFlags, extra: Partial<TaskerOptions> = {}): Promise<Tasker> {
+  const concurrency = parseCount(flags.concurrency, '--concurrency', { min: 0, max: 10_000 });
+  const leaseMs = parseCount(flags.leaseMs, '--lease-ms', { min: 100, max: 3_600_000 });
+  const level = (flags.logLevel ?? process.env.TASKER_LOG_LEVEL ?? 'warn') as 'warn';
+  const options: TaskerOptions = {
+    templates: templatePaths(flags),
+    logger: createLogger({ level }),
+    ...(flags.db ? { db: flags.db } : {}),
+    ...(flags.handlers ? { handlers: flags.handlers } : {}),
+    ...(flags.env ? { env: flags.env } : {}),
+    ...(concurrency !== undefined ? { concurrency } : {}),
+    ...(leaseMs !== undefined ? { leaseMs } : {}),
+    ...(flags.namespaces ? { namespaces: flags.namespaces.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+    ...extra,
+  };
+  return Tasker.open(options);
+}

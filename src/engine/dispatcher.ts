@@ -1,0 +1,353 @@
+// The dispatch loop: claims ready steps up to `concurrency`, runs their handlers, and records their outcomes in
+// batches (one store transaction per batch, which also claims the next ready steps: the in-process fast path).
+//
+// States of the loop (one driver at a time; `kick` re-runs it when work arrived while it was busy):
+//   idle      -> driving   on wake(): a local submit, a NOTIFY, the poll timer, a retry coming due, a finished step
+//   driving   -> driving   while there are outcomes to record, or capacity and `wantClaim` (steps may be ready)
+//   driving   -> idle      when there are no outcomes and either no capacity or the last claim came back short
+//   driving   -> backoff   when the store fails; the batch is kept and retried after a growing pause
+//   any       -> draining  on stop(): no more claims; in-flight steps finish or, past the drain timeout, are
+//                          aborted and released (their attempt is not counted); then the loop stops.
+import type { ClaimedStep, CompletionResult, Store, StepOutcome } from '../store/store.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { WorkflowCatalog } from './workflow-catalog.js';
+import type { LifecyclePublisher } from './lifecycle-publisher.js';
+import type { TaskFinalizer } from './task-finalizer.js';
+import { StepInputLoader } from './step-inputs.js';
+import { executeStep, StepAbort, type Execution } from './step-execution.js';
+import { makeTaskView, type AnnotationSink } from './handler-views.js';
+import { toStepError } from './error-capture.js';
+import { isTransientStoreError } from './transient-errors.js';
+
+export interface DispatcherOptions {
+  workerId: string;
+  concurrency: number;
+  leaseMs: number;
+  pollIntervalMs: number;
+  namespaces: string[] | null;
+}
+
+interface InFlight {
+  claimed: ClaimedStep;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+interface PendingOutcome {
+  claimed: ClaimedStep;
+  exec: Extract<Execution, { kind: 'outcome' }>;
+}
+
+const MAX_BATCH = 500;
+const MAX_BACKOFF_MS = 5_000;
+
+export class Dispatcher {
+  private readonly inflight = new Map<number, InFlight>();
+  private outcomes: PendingOutcome[] = [];
+  private driving = false;
+  private kick = false;
+  private wantClaim = true;
+  private accepting = false;
+  private stopped = true;
+  private failures = 0;
+  private backoffTimer: NodeJS.Timeout | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private retryTimer: { at: number; timer: NodeJS.Timeout } | null = null;
+  private readonly inputs: StepInputLoader;
+  private idleResolvers: Array<() => void> = [];
+  private driveScheduled = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: WorkflowCatalog,
+    private readonly publisher: LifecyclePublisher,
+    private readonly finalizer: TaskFinalizer,
+    private readonly annotate: AnnotationSink,
+    private readonly logger: Logger,
+    readonly options: DispatcherOptions,
+  ) {
+    this.inputs = new StepInputLoader(store);
+  }
+
+  get inflightCount(): number {
+    return this.inflight.size;
+  }
+
+  inflightStepIds(): number[] {
+    return [...this.inflight.keys()];
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.accepting = this.options.concurrency > 0;
+    if (this.accepting) {
+      this.pollTimer = setInterval(() => this.wake(), this.options.pollIntervalMs);
+      this.pollTimer.unref();
+    }
+    this.wake();
+  }
+
+  /** There may be new ready steps, or outcomes to record. */
+  wake(): void {
+    this.wantClaim = true;
+    void this.drive();
+  }
+
+  /** Drop cached inputs of a finished task. */
+  forgetTask(taskId: number): void {
+    this.inputs.forget(taskId);
+  }
+
+  /** Wake when the earliest known retry comes due. */
+  wakeAt(at: number): void {
+    if (this.stopped) return;
+    if (this.retryTimer && this.retryTimer.at <= at) return;
+    if (this.retryTimer) clearTimeout(this.retryTimer.timer);
+    const timer = setTimeout(() => {
+      this.retryTimer = null;
+      this.wake();
+    }, Math.max(0, at - Date.now()));
+    timer.unref();
+    this.retryTimer = { at, timer };
+  }
+
+  /** Abort in-flight handlers of these steps (task cancelled, or lease lost). */
+  abortSteps(stepIds: readonly number[], cause: 'cancelled' | 'lease_lost'): void {
+    for (const id of stepIds) {
+      const f = this.inflight.get(id);
+      if (f && !f.controller.signal.aborted) {
+        f.controller.abort(new StepAbort(cause, cause === 'cancelled' ? 'task cancelled' : 'lease lost'));
+      }
+    }
+  }
+
+  /** Drain: stop claiming, let in-flight steps finish for up to `drainTimeoutMs`, release the rest, flush. */
+  async stop(drainTimeoutMs: number): Promise<void> {
+    if (this.stopped) return;
+    this.accepting = false;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.pollTimer = null;
+    if (this.retryTimer) clearTimeout(this.retryTimer.timer);
+    this.retryTimer = null;
+    const deadline = Date.now() + drainTimeoutMs;
+    while (this.inflight.size && Date.now() < deadline) {
+      await Promise.race([Promise.allSettled([...this.inflight.values()].map((f) => f.done)), sleep(Math.min(200, deadline - Date.now()))]);
+    }
+    for (const f of this.inflight.values()) {
+      if (!f.controller.signal.aborted) f.controller.abort(new StepAbort('shutdown', 'worker is stopping'));
+    }
+    await Promise.allSettled([...this.inflight.values()].map((f) => f.done));
+    // Flush what is left; give up (leases will expire) if the store stays down past the deadline.
+    const flushDeadline = Date.now() + Math.max(2_000, drainTimeoutMs);
+    while ((this.outcomes.length || this.driving) && Date.now() < flushDeadline) {
+      await this.drive();
+      if (this.outcomes.length || this.driving) await sleep(50);
+    }
+    this.stopped = true;
+    if (this.backoffTimer) clearTimeout(this.backoffTimer);
+    this.backoffTimer = null;
+  }
+
+  /** Resolves when nothing is in flight and no outcome is waiting (tests and `run`). */
+  idle(): Promise<void> {
+    if (!this.inflight.size && !this.outcomes.length && !this.driving) return Promise.resolve();
+    return new Promise((resolve) => this.idleResolvers.push(resolve));
+  }
+
+  private free(): number {
+    return this.accepting ? this.options.concurrency - this.inflight.size : 0;
+  }
+
+  private async drive(): Promise<void> {
+    if (this.driving) {
+      this.kick = true;
+      return;
+    }
+    if (this.backoffTimer) return; // a retry after a store failure is already scheduled
+    this.driving = true;
+    try {
+      do {
+        this.kick = false;
+        await this.driveOnce();
+      } while (this.kick && !this.backoffTimer);
+      this.failures = 0;
+    } catch (err) {
+      this.failures++;
+      const delay = Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(this.failures, 6));
+      const transient = isTransientStoreError(err);
+      this.logger[transient ? 'warn' : 'error']({ err, retryInMs: delay, failures: this.failures }, 'store operation failed; will retry');
+      this.backoffTimer = setTimeout(() => {
+        this.backoffTimer = null;
+        this.wake();
+      }, delay);
+      this.backoffTimer.unref();
+    } finally {
+      this.driving = false;
+      if (!this.inflight.size && !this.outcomes.length) {
+        const resolvers = this.idleResolvers;
+        this.idleResolvers = [];
+        for (const r of resolvers) r();
+      }
+    }
+  }
+
+  private async driveOnce(): Promise<void> {
+    for (;;) {
+      if (this.outcomes.length) {
+        const batch = this.outcomes.slice(0, MAX_BATCH);
+        const free = this.wantClaim ? this.free() : 0;
+        const claim = free > 0 ? { limit: free, leaseMs: this.options.leaseMs, namespaces: this.options.namespaces } : undefined;
+        const res = await this.store.completeSteps(
+          batch.map((b) => b.exec.outcome),
+          claim ? { workerId: this.options.workerId, claim } : { workerId: this.options.workerId },
+        );
+        this.outcomes.splice(0, batch.length); // only once recorded: a failed call keeps the batch for the retry
+        this.afterCompletion(batch, res);
+        if (claim) {
+          if (res.claimed.length < claim.limit) this.wantClaim = false;
+          if (res.claimed.length) this.launch(res.claimed);
+        } else if (res.readyCount > 0) {
+          this.wantClaim = true;
+        }
+        continue;
+      }
+      const free = this.free();
+      if (free > 0 && this.wantClaim) {
+        const claimed = await this.store.claimSteps({
+          workerId: this.options.workerId,
+          limit: free,
+          leaseMs: this.options.leaseMs,
+          namespaces: this.options.namespaces,
+        });
+        if (claimed.length < free) this.wantClaim = false;
+        if (claimed.length) {
+          this.launch(claimed);
+          continue;
+        }
+      }
+      return;
+    }
+  }
+
+  private afterCompletion(batch: PendingOutcome[], res: CompletionResult): void {
+    const stale = res.stale.length ? new Set(res.stale) : null;
+    let earliestRetry = Infinity;
+    for (const { claimed, exec } of batch) {
+      if (stale?.has(claimed.step_id)) continue;
+      const o = exec.outcome;
+      const ref = { step_id: claimed.step_id, name: claimed.name, attempt: claimed.attempt };
+      const duration = Math.round(exec.durationMs);
+      if (o.type === 'completed') this.publisher.step('step.completed', claimed.task, ref, { duration });
+      else if (o.type === 'failed') this.publisher.step('step.failed', claimed.task, ref, { duration }, o.error);
+      else if (o.type === 'retry') {
+        const at = Date.now() + o.delayMs;
+        earliestRetry = Math.min(earliestRetry, at);
+        this.publisher.step('step.attempt_failed', claimed.task, ref, { duration, delay_ms: o.delayMs, next_attempt_at: new Date(at).toISOString() }, o.error);
+      }
+    }
+    if (res.skipped.length) {
+      const identities = new Map(batch.map((b) => [b.claimed.task.task_id, b.claimed.task]));
+      for (const s of res.skipped) {
+        const task = identities.get(s.task_id);
+        if (task) this.publisher.step('step.skipped', task, { step_id: s.step_id, name: s.name, attempt: 0 }, { reason: 'routed away' });
+      }
+    }
+    if (earliestRetry !== Infinity) this.wakeAt(earliestRetry);
+    if (res.finalized.length) this.finalizer.handle(res.finalized);
+  }
+
+  private launch(claimed: ClaimedStep[]): void {
+    for (const c of claimed) this.publisher.claimed(c);
+    const entries = claimed.map((c) => {
+      const controller = new AbortController();
+      let resolveDone!: () => void;
+      const done = new Promise<void>((r) => (resolveDone = r));
+      const f: InFlight = { claimed: c, controller, done };
+      this.inflight.set(c.step_id, f);
+      return { f, resolveDone };
+    });
+    void this.runBatch(entries);
+  }
+
+  private async runBatch(entries: Array<{ f: InFlight; resolveDone: () => void }>): Promise<void> {
+    const batch = entries.map((e) => e.f.claimed);
+    let inputs;
+    try {
+      inputs = await this.inputs.load(batch, (c) => {
+        try {
+          return this.catalog.forTask(c.task.namespace, c.task.name, c.task.version).steps.get(c.name)?.ancestors ?? null;
+        } catch {
+          return null;
+        }
+      });
+    } catch (err) {
+      this.logger.warn({ err, steps: batch.length }, 'could not load step inputs; releasing the claimed steps');
+      for (const { f, resolveDone } of entries) {
+        this.finish(f, { kind: 'outcome', outcome: { type: 'released', step_id: f.claimed.step_id, task_id: f.claimed.task.task_id, attempt: f.claimed.attempt }, error: null, durationMs: 0 });
+        resolveDone();
+      }
+      return;
+    }
+    for (const { f, resolveDone } of entries) {
+      void this.runOne(f, inputs.get(f.claimed.step_id)).finally(resolveDone);
+    }
+  }
+
+  private async runOne(f: InFlight, input: Awaited<ReturnType<StepInputLoader['load']>> extends Map<number, infer V> ? V | undefined : never): Promise<void> {
+    const c = f.claimed;
+    let exec: Execution;
+    try {
+      if (!input) throw new Error(`task ${c.task.task_id} of step ${c.step_id} could not be read`);
+      const compiled = this.catalog.forTask(c.task.namespace, c.task.name, c.task.version);
+      const step = compiled.steps.get(c.name);
+      if (!step) throw new Error(`template ${compiled.key} has no step '${c.name}'`);
+      const task = makeTaskView({ ...c.task, ...input.task }, this.annotate);
+      exec = await executeStep(this.catalog, {
+        claimed: c,
+        compiled,
+        step,
+        task,
+        ancestors: input.ancestors,
+        controller: f.controller,
+        publish: (name, payload) => this.publisher.custom(c.task, { step_id: c.step_id, name: c.name }, name, payload),
+      });
+    } catch (err) {
+      const error = toStepError(err);
+      exec = { kind: 'outcome', outcome: { type: 'failed', step_id: c.step_id, task_id: c.task.task_id, attempt: c.attempt, error }, error, durationMs: 0 };
+    }
+    this.finish(f, exec);
+  }
+
+  private finish(f: InFlight, exec: Execution): void {
+    this.inflight.delete(f.claimed.step_id);
+    if (exec.kind === 'dropped') {
+      if (exec.cause === 'cancelled') {
+        this.publisher.step('step.cancelled', f.claimed.task, { step_id: f.claimed.step_id, name: f.claimed.name, attempt: f.claimed.attempt }, { duration: Math.round(exec.durationMs) });
+      } else {
+        this.logger.warn({ step_id: f.claimed.step_id, cause: exec.cause }, 'step result discarded');
+      }
+      this.wantClaim = true;
+      this.scheduleDrive();
+      return;
+    }
+    this.outcomes.push({ claimed: f.claimed, exec });
+    this.scheduleDrive();
+  }
+
+  /** Coalesce completions that finish in the same turn of the event loop into one batch. */
+  private scheduleDrive(): void {
+    if (this.driveScheduled) return;
+    this.driveScheduled = true;
+    setImmediate(() => {
+      this.driveScheduled = false;
+      void this.drive();
+    });
+  }
+}
+
+export type { StepOutcome };
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.max(0, ms)));
+}

@@ -1,0 +1,93 @@
+// Lifecycle event names and payloads: the typed event map that subscribers receive.
+// Each event is published exactly once per occurrence, by the process in which it happened.
+
+export const TASK_EVENTS = ['task.started', 'task.completed', 'task.failed', 'task.cancelled'] as const;
+export const STEP_EVENTS = [
+  'step.started',
+  'step.completed',
+  'step.failed',
+  /** A failed attempt will be retried (carries the error and when). */
+  'step.attempt_failed',
+  /** A retry attempt (attempt_number >= 2) has started. */
+  'step.retry_attempted',
+  'step.skipped',
+  'step.cancelled',
+] as const;
+
+export type TaskEventName = (typeof TASK_EVENTS)[number];
+export type StepEventName = (typeof STEP_EVENTS)[number];
+export type LifecycleEventName = TaskEventName | StepEventName;
+
+interface BasePayload {
+  event: string;
+  /** ISO-8601 time the event was published. */
+  timestamp: string;
+  task_id: number;
+  task_name: string;
+  namespace: string;
+  version: string;
+  correlation_id: string;
+}
+
+export interface ErrorFields {
+  error_message: string;
+  error_class: string;
+  error_code: string | null;
+}
+
+export interface TaskEventPayload extends BasePayload {
+  event: TaskEventName;
+  /** Milliseconds from creation to the end (end events only). */
+  total_duration?: number;
+  step_count?: number;
+  current_state?: string;
+}
+
+export interface StepEventPayload extends BasePayload, Partial<ErrorFields> {
+  event: StepEventName;
+  step_id: number;
+  step_name: string;
+  attempt_number: number;
+  /** Milliseconds the attempt took (finished attempts only). */
+  duration?: number;
+  /** For step.attempt_failed: when the next attempt becomes due, and after how long. */
+  next_attempt_at?: string;
+  delay_ms?: number;
+  reason?: string;
+}
+
+/** A custom event published by a handler with `step.publish('payment.authorised', {...})`. */
+export interface CustomEventPayload extends BasePayload {
+  event: string;
+  step_id?: number;
+  step_name?: string;
+  [key: string]: unknown;
+}
+
+export interface LifecycleEventMap {
+  'task.started': TaskEventPayload;
+  'task.completed': TaskEventPayload;
+  'task.failed': TaskEventPayload;
+  'task.cancelled': TaskEventPayload;
+  'step.started': StepEventPayload;
+  'step.completed': StepEventPayload;
+  'step.failed': StepEventPayload;
+  'step.attempt_failed': StepEventPayload;
+  'step.retry_attempted': StepEventPayload;
+  'step.skipped': StepEventPayload;
+  'step.cancelled': StepEventPayload;
+}
+
+export type AnyEventPayload = TaskEventPayload | StepEventPayload | CustomEventPayload;
+
+const DOTTED = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/i;
+
+/** Custom event names are dotted (`payment.authorised`) and may not reuse the lifecycle namespaces' names. */
+export function assertCustomEventName(name: string): void {
+  if (!DOTTED.test(name)) {
+    throw new TypeError(`event name '${name}' must be dotted, like 'payment.authorised'`);
+  }
+  if ((TASK_EVENTS as readonly string[]).includes(name) || (STEP_EVENTS as readonly string[]).includes(name)) {
+    throw new TypeError(`event name '${name}' is a lifecycle event; handlers may only publish custom names`);
+  }
+}

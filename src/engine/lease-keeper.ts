@@ -1,0 +1,127 @@
+// Keeps this worker's claims alive and takes back other workers' lost ones: a heartbeat extends the leases of
+// in-flight steps (aborting those this worker no longer holds), and a sweep reclaims expired leases so their steps
+// run again. On the embedded store, steps held by dead processes on this host are reclaimed at once on start.
+import { hostname } from 'node:os';
+import type { ReclaimResult, Store } from '../store/store.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { Dispatcher } from './dispatcher.js';
+import type { TaskFinalizer } from './task-finalizer.js';
+import type { LifecyclePublisher } from './lifecycle-publisher.js';
+
+export interface LeaseKeeperOptions {
+  workerId: string;
+  leaseMs: number;
+  namespaces: string[] | null;
+}
+
+export class LeaseKeeper {
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private beating = false;
+  private sweeping = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly dispatcher: Dispatcher,
+    private readonly finalizer: TaskFinalizer,
+    private readonly publisher: LifecyclePublisher,
+    private readonly logger: Logger,
+    private readonly options: LeaseKeeperOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.store.registerWorker({
+      worker_id: this.options.workerId,
+      hostname: hostname(),
+      pid: process.pid,
+      namespaces: this.options.namespaces,
+    });
+    if (this.store.kind === 'sqlite') await this.reclaimDeadLocalWorkers();
+    await this.sweep();
+    const beat = Math.max(50, Math.min(10_000, Math.floor(this.options.leaseMs / 3)));
+    this.heartbeatTimer = setInterval(() => void this.heartbeat(), beat);
+    this.heartbeatTimer.unref();
+    const sweepEvery = Math.max(100, Math.min(15_000, Math.floor(this.options.leaseMs / 2)));
+    this.sweepTimer = setInterval(() => void this.sweep(), sweepEvery);
+    this.sweepTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.heartbeatTimer = this.sweepTimer = null;
+    try {
+      await this.store.removeWorker(this.options.workerId);
+    } catch (err) {
+      this.logger.warn({ err }, 'could not deregister worker');
+    }
+  }
+
+  private async heartbeat(): Promise<void> {
+    if (this.beating) return;
+    this.beating = true;
+    try {
+      await this.store.touchWorker(this.options.workerId);
+      const ids = this.dispatcher.inflightStepIds();
+      if (ids.length) {
+        const { lost } = await this.store.extendLeases(this.options.workerId, ids, this.options.leaseMs);
+        if (lost.length) {
+          this.logger.warn({ lost }, 'lost the lease of in-flight steps; aborting them');
+          this.dispatcher.abortSteps(lost, 'lease_lost');
+        }
+      }
+    } catch (err) {
+      this.logger.warn({ err }, 'heartbeat failed');
+    } finally {
+      this.beating = false;
+    }
+  }
+
+  private async sweep(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      await this.apply(await this.store.reclaimSteps({ kind: 'expired', limit: 1000 }));
+    } catch (err) {
+      this.logger.warn({ err }, 'lease sweep failed');
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  /** Embedded store: the file is local, so a worker row whose process is gone on this host is dead for sure. */
+  private async reclaimDeadLocalWorkers(): Promise<void> {
+    const here = hostname();
+    const dead = (await this.store.listWorkers()).filter(
+      (w) => w.worker_id !== this.options.workerId && w.hostname === here && !processAlive(w.pid),
+    );
+    if (!dead.length) return;
+    this.logger.info({ workers: dead.map((w) => w.worker_id) }, 'reclaiming steps of workers that are no longer running');
+    await this.apply(await this.store.reclaimSteps({ kind: 'workers', workerIds: dead.map((w) => w.worker_id) }));
+    for (const w of dead) await this.store.removeWorker(w.worker_id);
+  }
+
+  private async apply(res: ReclaimResult): Promise<void> {
+    if (!res.reclaimed.length && !res.finalized.length) return;
+    this.logger.info({ reclaimed: res.reclaimed.length }, 'reclaimed steps from lost workers');
+    for (const r of res.reclaimed) {
+      const record = await this.store.getTask(r.task_id);
+      if (!record) continue;
+      const error = { message: `worker ${r.locked_by ?? 'unknown'} lost its lease`, class: 'LeaseExpiredError', code: 'lease_expired' };
+      const ref = { step_id: r.step_id, name: r.name, attempt: r.attempt };
+      if (r.to === 'failed') this.publisher.step('step.failed', record, ref, {}, error);
+      else this.publisher.step('step.attempt_failed', record, ref, { delay_ms: 0 }, error);
+    }
+    if (res.finalized.length) this.finalizer.handle(res.finalized);
+    if (res.reclaimed.some((r) => r.to === 'retrying')) this.dispatcher.wake();
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

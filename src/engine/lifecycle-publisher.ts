@@ -1,0 +1,76 @@
+// Builds and publishes lifecycle event payloads. Every method checks for listeners first, so a process with no
+// subscribers builds no payloads on the hot path.
+import type { ClaimedStep, FinalizedTask, StepError, TaskIdentity } from '../store/store.js';
+import type { EventBus } from './event-bus.js';
+import type { StepEventName, StepEventPayload, TaskEventName, TaskEventPayload } from './events.js';
+import { assertCustomEventName } from './events.js';
+
+function base(task: TaskIdentity) {
+  return {
+    timestamp: new Date().toISOString(),
+    task_id: task.task_id,
+    task_name: task.name,
+    namespace: task.namespace,
+    version: task.version,
+    correlation_id: task.correlation_id,
+  };
+}
+
+export class LifecyclePublisher {
+  constructor(readonly bus: EventBus) {}
+
+  step(
+    name: StepEventName,
+    task: TaskIdentity,
+    step: { step_id: number; name: string; attempt: number },
+    extra: Partial<StepEventPayload> = {},
+    error?: StepError | null,
+  ): void {
+    if (!this.bus.has(name)) return;
+    const payload: StepEventPayload = {
+      event: name,
+      ...base(task),
+      step_id: step.step_id,
+      step_name: step.name,
+      attempt_number: step.attempt,
+      ...extra,
+    };
+    if (error) {
+      payload.error_message = error.message;
+      payload.error_class = error.class;
+      payload.error_code = error.code ?? null;
+    }
+    this.bus.publish(payload);
+  }
+
+  claimed(c: ClaimedStep): void {
+    if (c.task_started) this.task('task.started', c.task);
+    const ref = { step_id: c.step_id, name: c.name, attempt: c.attempt };
+    this.step('step.started', c.task, ref);
+    if (c.attempt > 1) this.step('step.retry_attempted', c.task, ref);
+  }
+
+  task(name: TaskEventName, task: TaskIdentity, extra: Partial<TaskEventPayload> = {}): void {
+    if (!this.bus.has(name)) return;
+    this.bus.publish({ event: name, ...base(task), ...extra });
+  }
+
+  finalized(f: FinalizedTask): void {
+    this.task(f.state === 'completed' ? 'task.completed' : 'task.failed', f, {
+      total_duration: f.completed_at - f.created_at,
+      step_count: f.step_count,
+      current_state: f.state,
+    });
+  }
+
+  custom(task: TaskIdentity, step: { step_id: number; name: string } | null, eventName: string, payload: Record<string, unknown> = {}): void {
+    assertCustomEventName(eventName);
+    if (!this.bus.has(eventName)) return;
+    this.bus.publish({
+      ...payload,
+      event: eventName,
+      ...base(task),
+      ...(step ? { step_id: step.step_id, step_name: step.name } : {}),
+    });
+  }
+}

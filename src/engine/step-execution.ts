@@ -1,0 +1,148 @@
+// Runs one attempt of one claimed step: builds the handler's views, enforces the timeout through `step.signal`,
+// and turns the result or the thrown error into a StepOutcome (completed, retry with backoff, or failed).
+import type { ClaimedStep, StepError, StepOutcome } from '../store/store.js';
+import type { StepSnapshot, StepView, TaskView } from './handler-api.js';
+import { isRoutingDecision } from './handler-api.js';
+import type { CompiledStep, CompiledTemplate, WorkflowCatalog } from './workflow-catalog.js';
+import { PermanentError, RetryableError, StepTimeoutError } from './errors.js';
+import { toStepError } from './error-capture.js';
+import { backoffDelay, retryAfterDelay } from './backoff.js';
+import { pruneForRoute } from './routing.js';
+import { makeSequenceView } from './handler-views.js';
+
+/** Why a step's signal was aborted by the engine (a handler's own errors are not aborts). */
+export type AbortCause = 'timeout' | 'cancelled' | 'lease_lost' | 'shutdown';
+
+export class StepAbort extends Error {
+  override name = 'StepAbort';
+  readonly abortCause: AbortCause;
+  constructor(cause: AbortCause, message: string) {
+    super(message);
+    this.abortCause = cause;
+  }
+}
+
+export interface RunnableStep {
+  claimed: ClaimedStep;
+  compiled: CompiledTemplate;
+  step: CompiledStep;
+  task: TaskView;
+  ancestors: StepSnapshot[];
+  controller: AbortController;
+  publish: (eventName: string, payload?: Record<string, unknown>) => void;
+}
+
+export type Execution =
+  | { kind: 'outcome'; outcome: StepOutcome; error: StepError | null; durationMs: number }
+  /** Cancelled or lease lost: the store already moved the step on; report nothing. */
+  | { kind: 'dropped'; cause: AbortCause; durationMs: number };
+
+export async function executeStep(catalog: WorkflowCatalog, r: RunnableStep): Promise<Execution> {
+  const { claimed } = r;
+  const started = performance.now();
+  const signal = r.controller.signal;
+  let timer: NodeJS.Timeout | undefined;
+  if (claimed.timeout_ms !== null && claimed.timeout_ms > 0) {
+    const ms = claimed.timeout_ms;
+    timer = setTimeout(() => r.controller.abort(new StepAbort('timeout', `step timed out after ${ms} ms`)), ms);
+  }
+  try {
+    const handler = catalog.stepHandler(claimed.handler_class);
+    const stepView: StepView = {
+      workflow_step_id: claimed.step_id,
+      name: claimed.name,
+      task_id: claimed.task.task_id,
+      attempts: claimed.attempt,
+      retry_limit: claimed.retry_limit,
+      config: r.step.template.handler_config,
+      signal,
+      publish: r.publish,
+    };
+    const sequence = makeSequenceView(r.ancestors);
+    const value = await raceAbort(Promise.resolve().then(() => handler.process(r.task, sequence, stepView)), signal);
+    let results: unknown = value === undefined ? null : value;
+    let prune: string[] | undefined;
+    if (isRoutingDecision(value)) {
+      prune = pruneForRoute(r.compiled, claimed.name, value.next);
+      results = value.results === undefined ? null : value.results;
+    }
+    assertSerialisable(results, claimed.name);
+    const outcome: StepOutcome = { type: 'completed', step_id: claimed.step_id, task_id: claimed.task.task_id, attempt: claimed.attempt, results };
+    if (prune && prune.length) outcome.prune = prune;
+    return { kind: 'outcome', outcome, error: null, durationMs: performance.now() - started };
+  } catch (thrown) {
+    const durationMs = performance.now() - started;
+    const abort = signal.aborted ? (signal.reason as unknown) : undefined;
+    if (abort instanceof StepAbort && abort.abortCause !== 'timeout') {
+      if (abort.abortCause === 'shutdown') {
+        return {
+          kind: 'outcome',
+          outcome: { type: 'released', step_id: claimed.step_id, task_id: claimed.task.task_id, attempt: claimed.attempt },
+          error: null,
+          durationMs,
+        };
+      }
+      return { kind: 'dropped', cause: abort.abortCause, durationMs };
+    }
+    const err = abort instanceof StepAbort ? new StepTimeoutError(claimed.timeout_ms ?? 0) : thrown;
+    return { kind: 'outcome', ...failureOutcome(r, err), durationMs };
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
+/** Retry (with backoff or retryAfter) while attempts and retryability allow; otherwise fail for good. */
+function failureOutcome(r: RunnableStep, err: unknown): { outcome: StepOutcome; error: StepError } {
+  const { claimed } = r;
+  const error = toStepError(err);
+  const base = { step_id: claimed.step_id, task_id: claimed.task.task_id, attempt: claimed.attempt };
+  const permanent = isNamed(err, PermanentError);
+  if (permanent || !claimed.retryable || claimed.attempt >= claimed.retry_limit) {
+    if (!permanent && claimed.retryable && claimed.attempt >= claimed.retry_limit) {
+      error.message = `${error.message} (gave up after ${claimed.attempt} attempt${claimed.attempt === 1 ? '' : 's'})`;
+    }
+    return { outcome: { type: 'failed', ...base, error }, error };
+  }
+  const retryAfter = isNamed(err, RetryableError) ? (err as RetryableError).retryAfter : undefined;
+  const delayMs = typeof retryAfter === 'number' ? retryAfterDelay(retryAfter) : backoffDelay(r.step.retryPolicy, claimed.attempt);
+  return { outcome: { type: 'retry', ...base, error, delayMs }, error };
+}
+
+/** instanceof, or the same class name: handlers may import the errors from another copy of the package (dist vs src). */
+function isNamed(err: unknown, cls: { name: string; prototype: object }): boolean {
+  return err instanceof (cls as unknown as new () => object) || (err instanceof Error && err.name === cls.name);
+}
+
+function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+function assertSerialisable(value: unknown, stepName: string): void {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'bigint' || typeof value === 'function' || typeof value === 'symbol') {
+      throw new PermanentError(`step '${stepName}' returned a ${typeof value}, which is not JSON-serialisable`, { errorCode: 'results_not_json' });
+    }
+    return;
+  }
+  try {
+    JSON.stringify(value);
+  } catch (err) {
+    throw new PermanentError(`step '${stepName}' returned results that are not JSON-serialisable: ${(err as Error).message}`, {
+      errorCode: 'results_not_json',
+    });
+  }
+}

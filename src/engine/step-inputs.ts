@@ -1,0 +1,81 @@
+// Loads what a batch of claimed steps needs before their handlers run — each task's context and each step's
+// upstream results — with one store call per kind per batch, and caches contexts (immutable) per task.
+import type { ClaimedStep, Store, StepSnapshotRequest, TaskContextRecord } from '../store/store.js';
+import type { StepSnapshot } from './handler-api.js';
+import { toSnapshot } from './handler-views.js';
+
+const CONTEXT_CACHE_LIMIT = 10_000;
+
+export interface StepInputs {
+  task: TaskContextRecord;
+  ancestors: StepSnapshot[];
+}
+
+export class StepInputLoader {
+  private readonly contexts = new Map<number, TaskContextRecord>();
+
+  constructor(private readonly store: Store) {}
+
+  /** `ancestorsOf(step)` gives the names of the step's upstream steps (from the compiled template). */
+  async load(batch: readonly ClaimedStep[], ancestorsOf: (c: ClaimedStep) => readonly string[] | null): Promise<Map<number, StepInputs>> {
+    const missing: number[] = [];
+    const requests: StepSnapshotRequest[] = [];
+    const seenTask = new Set<number>();
+    for (const c of batch) {
+      const id = c.task.task_id;
+      if (!this.contexts.has(id) && !seenTask.has(id)) {
+        missing.push(id);
+        seenTask.add(id);
+      }
+      const names = ancestorsOf(c);
+      if (names && names.length) requests.push({ task_id: id, names: [...names] });
+    }
+    const [contexts, snapshots] = await Promise.all([
+      missing.length ? this.store.getTaskContexts(missing) : Promise.resolve(new Map<number, TaskContextRecord>()),
+      requests.length ? this.store.getStepSnapshots(mergeByTask(requests)) : Promise.resolve([]),
+    ]);
+    for (const [id, ctx] of contexts) this.remember(id, ctx);
+    const byTask = new Map<number, Map<string, StepSnapshot>>();
+    for (const s of snapshots) {
+      let m = byTask.get(s.task_id);
+      if (!m) byTask.set(s.task_id, (m = new Map()));
+      m.set(s.name, toSnapshot(s));
+    }
+    const out = new Map<number, StepInputs>();
+    for (const c of batch) {
+      const task = this.contexts.get(c.task.task_id) ?? contexts.get(c.task.task_id);
+      if (!task) continue; // task vanished (deleted); the caller fails the step
+      const names = ancestorsOf(c) ?? [];
+      const m = byTask.get(c.task.task_id);
+      const ancestors: StepSnapshot[] = [];
+      if (m) for (const n of names) {
+        const s = m.get(n);
+        if (s) ancestors.push(s);
+      }
+      out.set(c.step_id, { task, ancestors });
+    }
+    return out;
+  }
+
+  forget(taskId: number): void {
+    this.contexts.delete(taskId);
+  }
+
+  private remember(id: number, ctx: TaskContextRecord): void {
+    if (this.contexts.size >= CONTEXT_CACHE_LIMIT) {
+      const oldest = this.contexts.keys().next().value;
+      if (oldest !== undefined) this.contexts.delete(oldest);
+    }
+    this.contexts.set(id, ctx);
+  }
+}
+
+function mergeByTask(requests: StepSnapshotRequest[]): StepSnapshotRequest[] {
+  const m = new Map<number, Set<string>>();
+  for (const r of requests) {
+    let s = m.get(r.task_id);
+    if (!s) m.set(r.task_id, (s = new Set()));
+    for (const n of r.names) s.add(n);
+  }
+  return [...m].map(([task_id, names]) => ({ task_id, names: [...names] }));
+}

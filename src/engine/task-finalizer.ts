@@ -1,0 +1,69 @@
+// What happens once, in the process whose transaction ended a task: the task handler's `updateAnnotations` hook
+// (annotations persisted before anyone hears of the end), then `task.completed` / `task.failed`, then local waiters.
+import type { FinalizedTask, Store } from '../store/store.js';
+import type { Logger } from '../telemetry/logger.js';
+import { ConfiguredTask } from './handler-api.js';
+import type { LifecyclePublisher } from './lifecycle-publisher.js';
+import type { WorkflowCatalog } from './workflow-catalog.js';
+import { makeSequenceView, makeTaskView, toFinishedStep } from './handler-views.js';
+import type { TaskWaiters } from './task-waiters.js';
+
+export class TaskFinalizer {
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: WorkflowCatalog,
+    private readonly publisher: LifecyclePublisher,
+    private readonly waiters: TaskWaiters,
+    private readonly logger: Logger,
+    private readonly onFinalized: (taskId: number) => void,
+  ) {}
+
+  /** Handle finalised tasks without blocking the caller (the dispatch loop). */
+  handle(finalized: readonly FinalizedTask[]): void {
+    for (const f of finalized) {
+      const p = this.finalize(f).finally(() => this.inFlight.delete(p));
+      this.inFlight.add(p);
+    }
+  }
+
+  /** Wait for in-progress finalisations (on close). */
+  async drain(): Promise<void> {
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async finalize(f: FinalizedTask): Promise<void> {
+    try {
+      await this.runAnnotationsHook(f);
+    } catch (err) {
+      this.logger.error({ err, task_id: f.task_id }, 'updateAnnotations hook failed; the task outcome is unchanged');
+    }
+    this.onFinalized(f.task_id);
+    this.publisher.finalized(f);
+    this.waiters.notify(f.task_id);
+  }
+
+  private async runAnnotationsHook(f: FinalizedTask): Promise<void> {
+    let compiled;
+    try {
+      compiled = this.catalog.forTask(f.namespace, f.name, f.version);
+    } catch {
+      return; // template not registered here: nothing to call
+    }
+    const handler = compiled.taskHandler;
+    const hook = handler.updateAnnotations;
+    if (typeof hook !== 'function' || hook === ConfiguredTask.prototype.updateAnnotations) return;
+    const record = await this.store.getTask(f.task_id);
+    if (!record) return;
+    const writes: Promise<void>[] = [];
+    const view = makeTaskView(record, (id, a) => {
+      const w = this.store.addAnnotation(id, a.annotation_type, a.content);
+      writes.push(w);
+      return w;
+    });
+    const steps = record.workflow_steps.map(toFinishedStep);
+    await hook.call(handler, view, makeSequenceView(steps), steps);
+    await Promise.all(writes);
+  }
+}

@@ -1,0 +1,92 @@
+// The task's JSON shape, shared by `tasker run --json`, `tasker tasks show --json` and the REST API.
+import type { AnnotationRecord, StepRecord, TaskRecord, TaskSummary } from '../store/store.js';
+import type { StepState, TaskState } from './states.js';
+
+export interface StepJson {
+  workflow_step_id: number;
+  name: string;
+  current_state: StepState;
+  depends_on: string[];
+  attempts: number;
+  retry_limit: number;
+  retryable: boolean;
+  results: unknown;
+  error: { message: string; class: string; code: string | null } | null;
+  started_at: string | null;
+  completed_at: string | null;
+  duration_ms: number | null;
+}
+
+export interface TaskSummaryJson {
+  task_id: number;
+  namespace: string;
+  name: string;
+  version: string;
+  current_state: TaskState;
+  initiator: string | null;
+  source_system: string | null;
+  reason: string | null;
+  tags: string[];
+  idempotency_key: string | null;
+  correlation_id: string;
+  created_at: string;
+  completed_at: string | null;
+}
+
+export interface TaskJson extends TaskSummaryJson {
+  context: unknown;
+  annotations: Array<{ annotation_type: string; content: unknown; created_at: string }>;
+  workflow_steps: StepJson[];
+}
+
+export function iso(ms: number | null | undefined): string | null {
+  return ms === null || ms === undefined ? null : new Date(ms).toISOString();
+}
+
+export function taskSummaryJson(t: TaskSummary): TaskSummaryJson {
+  return {
+    task_id: t.task_id,
+    namespace: t.namespace,
+    name: t.name,
+    version: t.version,
+    current_state: t.current_state,
+    initiator: t.initiator,
+    source_system: t.source_system,
+    reason: t.reason,
+    tags: t.tags,
+    idempotency_key: t.idempotency_key,
+    correlation_id: t.correlation_id,
+    created_at: iso(t.created_at)!,
+    completed_at: iso(t.completed_at),
+  };
+}
+
+export function stepJson(s: StepRecord): StepJson {
+  return {
+    workflow_step_id: s.workflow_step_id,
+    name: s.name,
+    current_state: s.current_state,
+    depends_on: s.depends_on,
+    attempts: s.attempts,
+    retry_limit: s.retry_limit,
+    retryable: s.retryable,
+    results: s.results,
+    error: s.error ? { message: s.error.message, class: s.error.class, code: s.error.code ?? null } : null,
+    started_at: iso(s.started_at),
+    completed_at: iso(s.completed_at),
+    duration_ms: s.duration_ms,
+  };
+}
+
+function annotationJson(a: AnnotationRecord) {
+  return { annotation_type: a.annotation_type, content: a.content, created_at: iso(a.created_at)! };
+}
+
+export function taskJson(t: TaskRecord): TaskJson {
+  return {
+    ...taskSummaryJson(t),
+    context: t.context,
+    annotations: t.annotations.map(annotationJson),
+    workflow_steps: t.workflow_steps.map(stepJson),
+  };
+}

@@ -1,0 +1,165 @@
+// Turns a validated task request into the rows to insert: resolves handler classes, validates the context against
+// the template's JSON Schema, applies bypass_steps, runs the task handler's `establishStepDependenciesAndDefaults`
+// hook on the planned steps, and marks disabled steps (and steps reachable only through them) skipped.
+import { randomUUID } from 'node:crypto';
+import type { NewStep, NewTask } from '../store/store.js';
+import type { AnnotationInput, PlannedStep, StepDefaultsPatch } from './handler-api.js';
+import type { CompiledTemplate } from './workflow-catalog.js';
+import { InvalidRequestError } from './errors.js';
+import { makeTaskView } from './handler-views.js';
+import type { normaliseTaskRequest } from './task-request.js';
+
+type NormalisedRequest = ReturnType<typeof normaliseTaskRequest>;
+
+export interface TaskPlan {
+  task: NewTask;
+  /** Annotations created by the establish hook; written once the task exists. */
+  annotations: AnnotationInput[];
+}
+
+class PlannedStepImpl implements PlannedStep {
+  enabled = true;
+  timeout: number | null;
+  retry_limit: number;
+  retryable: boolean;
+  constructor(
+    readonly name: string,
+    readonly handler_class: string,
+    readonly depends_on: readonly string[],
+    timeout: number | undefined,
+    retryLimit: number,
+    retryable: boolean,
+    public bypassed: boolean,
+  ) {
+    this.timeout = timeout ?? null;
+    this.retry_limit = retryLimit;
+    this.retryable = retryable;
+  }
+  get current_state(): 'pending' | 'skipped' {
+    return this.enabled && !this.bypassed ? 'pending' : 'skipped';
+  }
+  update(patch: StepDefaultsPatch): void {
+    if (typeof patch !== 'object' || patch === null) throw new TypeError(`step.update(${String(patch)}): expected an object`);
+    for (const key of Object.keys(patch)) {
+      if (!['enabled', 'timeout', 'retry_limit', 'retryable'].includes(key)) {
+        throw new TypeError(`step '${this.name}': update() does not accept '${key}' (allowed: enabled, timeout, retry_limit, retryable)`);
+      }
+    }
+    if (patch.enabled !== undefined) this.enabled = Boolean(patch.enabled);
+    if (patch.timeout !== undefined) {
+      if (patch.timeout !== null && !(Number.isInteger(patch.timeout) && patch.timeout > 0)) {
+        throw new TypeError(`step '${this.name}': timeout must be a positive integer of milliseconds or null`);
+      }
+      this.timeout = patch.timeout;
+    }
+    if (patch.retry_limit !== undefined) {
+      if (!(Number.isInteger(patch.retry_limit) && patch.retry_limit >= 0)) {
+        throw new TypeError(`step '${this.name}': retry_limit must be an integer >= 0`);
+      }
+      this.retry_limit = patch.retry_limit;
+    }
+    if (patch.retryable !== undefined) this.retryable = Boolean(patch.retryable);
+  }
+}
+
+/** Validates the request against the template and builds the task and steps to create. */
+export async function planTask(compiled: CompiledTemplate, req: NormalisedRequest): Promise<TaskPlan> {
+  const { template } = compiled;
+  if (compiled.validateContext && !compiled.validateContext(req.context)) {
+    const details = (compiled.validateContext.errors ?? []).map((e) => ({
+      field: `context${e.instancePath.replace(/\//g, '.')}`,
+      message: `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`,
+      keyword: e.keyword,
+      params: e.params,
+    }));
+    throw new InvalidRequestError(
+      `context does not match the schema of ${compiled.key}: ${details.map((d) => d.message).join('; ')}`,
+      details,
+    );
+  }
+  const unknownBypass = req.bypass_steps.filter((n) => !compiled.steps.has(n));
+  if (unknownBypass.length) {
+    throw new InvalidRequestError(
+      `bypass_steps names unknown step(s) ${unknownBypass.join(', ')} of ${compiled.key}`,
+      unknownBypass.map((n) => ({ field: 'bypass_steps', message: `unknown step '${n}'` })),
+    );
+  }
+  const bypass = new Set(req.bypass_steps);
+  const planned = template.step_templates.map((st) => {
+    const c = compiled.steps.get(st.name)!;
+    return new PlannedStepImpl(
+      st.name,
+      c.handlerClass,
+      st.depends_on,
+      st.timeout,
+      st.default_retry_limit,
+      st.default_retryable,
+      bypass.has(st.name),
+    );
+  });
+  const correlationId = randomUUID();
+  const annotations: AnnotationInput[] = [];
+  const hook = compiled.taskHandler.establishStepDependenciesAndDefaults;
+  if (typeof hook === 'function') {
+    const view = makeTaskView(
+      {
+        ...req,
+        task_id: 0,
+        namespace: template.namespace_name,
+        name: template.name,
+        version: template.version,
+        correlation_id: correlationId,
+      },
+      async (_id, a) => {
+        annotations.push(a);
+      },
+    );
+    await hook.call(compiled.taskHandler, view, planned);
+  }
+  const skipped = disabledClosure(compiled, planned);
+  const steps: NewStep[] = planned.map((p) => ({
+    name: p.name,
+    handler_class: p.handler_class,
+    depends_on: [...p.depends_on],
+    retry_limit: p.retry_limit,
+    retryable: p.retryable,
+    timeout_ms: p.timeout,
+    skippable: compiled.steps.get(p.name)!.template.skippable,
+    initial_state: skipped.has(p.name) || p.bypassed ? 'skipped' : 'pending',
+    skip_reason: p.bypassed ? 'bypassed by request' : skipped.has(p.name) ? skipped.get(p.name)! : null,
+  }));
+  return {
+    task: {
+      namespace: template.namespace_name,
+      name: template.name,
+      version: template.version,
+      context: req.context,
+      initiator: req.initiator,
+      source_system: req.source_system,
+      reason: req.reason,
+      tags: req.tags,
+      idempotency_key: req.idempotency_key,
+      correlation_id: correlationId,
+      steps,
+    },
+    annotations,
+  };
+}
+
+/**
+ * Disabled steps are skipped, and so is every step all of whose parents are disabled-or-pruned (it is reachable
+ * only through disabled branches). Bypassed steps are not propagated: they stand in for a step that already ran.
+ */
+function disabledClosure(compiled: CompiledTemplate, planned: PlannedStepImpl[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const p of planned) if (!p.enabled) out.set(p.name, 'disabled by task handler');
+  if (out.size === 0) return out;
+  for (const level of compiled.dag.levels) {
+    for (const name of level) {
+      if (out.has(name)) continue;
+      const parents = compiled.dag.parents.get(name) ?? [];
+      if (parents.length > 0 && parents.every((p) => out.has(p))) out.set(name, 'reachable only through disabled steps');
+    }
+  }
+  return out;
+}

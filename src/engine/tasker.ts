@@ -1,0 +1,291 @@
+// `Tasker`, the library's engine facade: open a store, register templates, handlers and subscribers, submit task
+// requests, run steps (the dispatcher), wait for and read tasks, cancel, apply operator actions, close cleanly.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, type TaskTemplate, type TemplateSource } from '../definition/model.js';
+import { TemplateRegistry } from '../definition/template-registry.js';
+import { HandlerRegistry, checkHandlers, type HandlerEntry } from '../definition/handler-registry.js';
+import { loadTemplates } from '../definition/template-loader.js';
+import { loadHandlerModule, type HandlerModule } from '../definition/handler-module.js';
+import { TemplateValidationError, type ValidationIssue } from '../definition/validation-issue.js';
+import { openStore } from '../store/open-store.js';
+import type { OperatorAction, OperatorResult, Store, TaskListFilter, TaskPage } from '../store/store.js';
+import { createLogger, type Logger } from '../telemetry/logger.js';
+import { EventBus } from './event-bus.js';
+import { LifecyclePublisher } from './lifecycle-publisher.js';
+import { WorkflowCatalog } from './workflow-catalog.js';
+import { TaskFinalizer } from './task-finalizer.js';
+import { TaskWaiters } from './task-waiters.js';
+import { Dispatcher } from './dispatcher.js';
+import { LeaseKeeper } from './lease-keeper.js';
+import { normaliseTaskRequest, type TaskRequest } from './task-request.js';
+import { planTask } from './task-planner.js';
+import { taskJson, type TaskJson } from './task-json.js';
+import { TERMINAL_TASK_STATES } from './states.js';
+import { NotFoundError, TaskerError } from './errors.js';
+import type { AnnotationSink } from './handler-views.js';
+
+export interface TaskerOptions {
+  /** Store URL (`sqlite:path`, `sqlite::memory:`, `postgres://…`) or an opened store. Default: TASKER_DATABASE_URL or `sqlite:.tasker/tasker.db`. */
+  db?: string | Store;
+  /** PostgreSQL schema (default `tasker`). */
+  schema?: string;
+  /** Template files/directories to load, or templates built with `defineTask`. */
+  templates?: Array<string | TaskTemplate>;
+  /** A handlers module path, or a map of handler class names to classes/functions. */
+  handlers?: string | Record<string, HandlerEntry>;
+  subscribers?: unknown[];
+  /** Steps run at once in this process; 0 runs none here (submit/API only). Default 10. */
+  concurrency?: number;
+  /** How long a claim is held without a heartbeat before other workers may take it back. Default 30 s. */
+  leaseMs?: number;
+  /** Fallback poll for work when no wake-up arrives. Default 1 s (an idle worker costs ~1 query/s). */
+  pollIntervalMs?: number;
+  /** Only run steps of tasks in these namespaces. */
+  namespaces?: string[] | null;
+  /** Global retry backoff; a step's `retry` overrides it. */
+  retry?: Partial<RetryPolicy>;
+  /** Environment for template overrides (default TASKER_ENV / NODE_ENV). */
+  env?: string;
+  logger?: Logger;
+  workerId?: string;
+  /** How long stop/close waits for in-flight steps before releasing them. Default 30 s. */
+  drainTimeoutMs?: number;
+  /** Start running steps on open (default true when concurrency > 0). */
+  start?: boolean;
+}
+
+export interface SubmitResult {
+  task_id: number;
+  /** False when `idempotency_key` matched an existing task; nothing new was created. */
+  created: boolean;
+}
+
+export interface WaitOptions {
+  /** Give up after this long (TaskerError code `timeout`). Default: wait forever. */
+  timeoutMs?: number;
+  /** How often to re-read the store when the task may be finished elsewhere. Default 250 ms. */
+  pollMs?: number;
+}
+
+export class Tasker {
+  readonly templates = new TemplateRegistry();
+  readonly handlers = new HandlerRegistry();
+  readonly workerId: string;
+  readonly logger: Logger;
+  private readonly bus: EventBus;
+  private readonly publisher: LifecyclePublisher;
+  private readonly catalog: WorkflowCatalog;
+  private readonly waiters = new TaskWaiters();
+  private readonly finalizer: TaskFinalizer;
+  private readonly dispatcher: Dispatcher;
+  private readonly leases: LeaseKeeper;
+  private unsubscribeWake: (() => void) | null = null;
+  private started = false;
+  private closed = false;
+
+  private constructor(
+    readonly store: Store,
+    private readonly ownsStore: boolean,
+    private readonly options: TaskerOptions,
+    logger: Logger,
+  ) {
+    this.logger = logger;
+    this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.bus = new EventBus(logger);
+    this.publisher = new LifecyclePublisher(this.bus);
+    this.catalog = new WorkflowCatalog(this.templates, this.handlers, { ...DEFAULT_RETRY_POLICY, ...(options.retry ?? {}) });
+    const inputsForget = (id: number) => this.onTaskFinished(id);
+    this.finalizer = new TaskFinalizer(store, this.catalog, this.publisher, this.waiters, logger, inputsForget);
+    const annotate: AnnotationSink = (id, a) => store.addAnnotation(id, a.annotation_type, a.content);
+    const namespaces = options.namespaces && options.namespaces.length ? options.namespaces : null;
+    const leaseMs = options.leaseMs ?? 30_000;
+    this.dispatcher = new Dispatcher(store, this.catalog, this.publisher, this.finalizer, annotate, logger, {
+      workerId: this.workerId,
+      concurrency: Math.max(0, options.concurrency ?? 10),
+      leaseMs,
+      pollIntervalMs: options.pollIntervalMs ?? 1_000,
+      namespaces,
+    });
+    this.leases = new LeaseKeeper(store, this.dispatcher, this.finalizer, this.publisher, logger, { workerId: this.workerId, leaseMs, namespaces });
+  }
+
+  /** Open an engine: connect the store (migrating it), load templates and handlers, and start running steps. */
+  static async open(options: TaskerOptions = {}): Promise<Tasker> {
+    const logger = options.logger ?? createLogger({ level: (process.env.TASKER_LOG_LEVEL as 'info' | undefined) ?? 'warn' });
+    const store =
+      typeof options.db === 'object' && options.db !== null ? options.db : await openStore(options.db, { logger, ...(options.schema ? { schema: options.schema } : {}) });
+    const tasker = new Tasker(store, typeof options.db !== 'object', options, logger);
+    try {
+      if (typeof options.handlers === 'string') await tasker.loadHandlers(options.handlers);
+      else if (options.handlers) tasker.registerHandlers(options.handlers);
+      const paths = (options.templates ?? []).filter((t): t is string => typeof t === 'string');
+      if (paths.length) await tasker.loadTemplates(paths);
+      for (const t of options.templates ?? []) if (typeof t !== 'string') tasker.registerTemplate(t);
+      for (const s of options.subscribers ?? []) tasker.subscribe(s);
+      if (options.start ?? (options.concurrency ?? 10) > 0) await tasker.start();
+    } catch (err) {
+      await tasker.close().catch(() => undefined);
+      throw err;
+    }
+    return tasker;
+  }
+
+  registerTemplate(template: TaskTemplate, source?: TemplateSource): this {
+    this.templates.register(template, source);
+    return this;
+  }
+
+  /** Load YAML templates from files or directories; every problem is reported at once (TemplateValidationError). */
+  async loadTemplates(paths: string[]): Promise<TaskTemplate[]> {
+    const result = await loadTemplates(paths, this.options.env ? { env: this.options.env } : {});
+    if (result.issues.length) throw new TemplateValidationError(result.issues);
+    for (const l of result.templates) this.templates.register(l.template, l.source);
+    return result.templates.map((l) => l.template);
+  }
+
+  registerHandlers(entries: Record<string, HandlerEntry>): this {
+    this.handlers.registerAll(entries);
+    this.catalog.invalidateHandlers();
+    return this;
+  }
+
+  /** Load a handlers module (.js/.mjs/.ts): its handlers, and its `subscribers` export. */
+  async loadHandlers(file: string): Promise<HandlerModule> {
+    const mod = await loadHandlerModule(file);
+    this.registerHandlers(mod.handlers);
+    for (const s of mod.subscribers) this.subscribe(s);
+    return mod;
+  }
+
+  /** Subscribe an EventSubscriber class/instance or a function (`events` defaults to the class's or `*`). */
+  subscribe(subscriber: unknown, events?: readonly string[]): () => void {
+    return this.bus.subscribe(subscriber, events);
+  }
+
+  /** Problems that would surprise at run time: step handler classes that resolve to nothing. */
+  checkHandlers(): ValidationIssue[] {
+    const ns = this.dispatcher.options.namespaces;
+    return this.templates
+      .list()
+      .filter((l) => !ns || ns.includes(l.template.namespace_name))
+      .flatMap((l) => checkHandlers(l.template, this.handlers, l.source));
+  }
+
+  /** Start running steps in this process (heartbeats, lease sweeps, wake-ups, the dispatch loop). */
+  async start(): Promise<void> {
+    if (this.started || this.closed) return;
+    const issues = this.checkHandlers();
+    if (issues.length && this.dispatcher.options.concurrency > 0) throw new TemplateValidationError(issues);
+    this.started = true;
+    await this.leases.start();
+    this.unsubscribeWake = this.store.onWake(() => this.dispatcher.wake());
+    const next = await this.store.nextRetryAt();
+    if (next !== null) this.dispatcher.wakeAt(next);
+    this.dispatcher.start();
+  }
+
+  /** Create a task from a request (validated against its template's schema). Does not wait for it. */
+  async submit(request: TaskRequest): Promise<SubmitResult> {
+    const req = normaliseTaskRequest(request);
+    const compiled = this.catalog.forRequest(req.namespace, req.name, req.version);
+    if (req.idempotency_key) {
+      const existing = await this.store.findTaskByIdempotencyKey(req.idempotency_key);
+      if (existing !== null) return { task_id: existing, created: false };
+    }
+    const plan = await planTask(compiled, req);
+    const res = await this.store.createTask(plan.task);
+    if (!res.created) return { task_id: res.task_id, created: false };
+    for (const a of plan.annotations) await this.store.addAnnotation(res.task_id, a.annotation_type, a.content);
+    if (plan.task.steps.some((s) => s.initial_state === 'skipped') && this.bus.has('step.skipped')) {
+      const record = await this.store.getTask(res.task_id);
+      for (const s of record?.workflow_steps ?? []) {
+        if (s.current_state === 'skipped') this.publisher.step('step.skipped', record!, { step_id: s.workflow_step_id, name: s.name, attempt: 0 }, { reason: 'skipped at creation' });
+      }
+    }
+    if (res.finalized) this.finalizer.handle([res.finalized]);
+    if (this.started) this.dispatcher.wake();
+    return { task_id: res.task_id, created: true };
+  }
+
+  /** Submit and wait for the end; returns the final task JSON. */
+  async run(request: TaskRequest, wait: WaitOptions = {}): Promise<TaskJson> {
+    const { task_id } = await this.submit(request);
+    return this.waitForTask(task_id, wait);
+  }
+
+  /** Resolves with the task JSON once the task is terminal (finished here or by any other worker). */
+  async waitForTask(taskId: number, options: WaitOptions = {}): Promise<TaskJson> {
+    const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
+    const pollMs = options.pollMs ?? 250;
+    for (;;) {
+      const task = await this.store.getTask(taskId);
+      if (!task) throw new NotFoundError(`task ${taskId} does not exist`);
+      if (TERMINAL_TASK_STATES.has(task.current_state)) {
+        await this.finalizer.drain(); // its annotations hook may still be writing
+        return taskJson((await this.store.getTask(taskId)) ?? task);
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new TaskerError(`task ${taskId} is still ${task.current_state} after ${options.timeoutMs} ms`, 'timeout');
+      await this.waiters.wait(taskId, Math.min(pollMs, left));
+    }
+  }
+
+  async getTask(taskId: number): Promise<TaskJson | null> {
+    const task = await this.store.getTask(taskId);
+    return task ? taskJson(task) : null;
+  }
+
+  listTasks(filter: TaskListFilter = {}): Promise<TaskPage> {
+    return this.store.listTasks(filter);
+  }
+
+  /** Cancel a task: pending steps are cancelled and in-flight handlers see `step.signal` abort. */
+  async cancelTask(taskId: number, options: { actor?: string; reason?: string } = {}): Promise<boolean> {
+    const res = await this.store.cancelTask(taskId, options.actor ?? 'api', options.reason ?? null);
+    if (!res.cancelled) return false;
+    this.dispatcher.abortSteps(res.running_step_ids, 'cancelled');
+    const record = await this.store.getTask(taskId);
+    if (record) this.publisher.task('task.cancelled', record, { current_state: 'cancelled', step_count: record.step_count, total_duration: Date.now() - record.created_at });
+    this.onTaskFinished(taskId);
+    this.waiters.notify(taskId);
+    return true;
+  }
+
+  /** Operator actions: retry/resolve/skip a step, retry a task. Illegal ones throw OperatorActionError. */
+  async operate(action: OperatorAction): Promise<OperatorResult> {
+    const res = await this.store.operate(action);
+    if (res.finalized) this.finalizer.handle([res.finalized]);
+    if (this.started) this.dispatcher.wake();
+    return res;
+  }
+
+  /** Resolves when this process has nothing in flight (useful in tests). */
+  idle(): Promise<void> {
+    return this.dispatcher.idle();
+  }
+
+  /** Stop running steps: no new claims; in-flight steps finish (or are released after the drain timeout). */
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    this.unsubscribeWake?.();
+    this.unsubscribeWake = null;
+    await this.dispatcher.stop(this.options.drainTimeoutMs ?? 30_000);
+    await this.finalizer.drain();
+    await this.leases.stop();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.stop();
+    this.closed = true;
+    await this.finalizer.drain();
+    this.waiters.notifyAll();
+    if (this.ownsStore) await this.store.close();
+  }
+
+  private onTaskFinished(taskId: number): void {
+    this.dispatcher.forgetTask(taskId);
+  }
+}

@@ -1,0 +1,141 @@
+// Per-template and per-handler caches the engine consults on every step: the compiled DAG, each step's resolved
+// handler class, ancestors and retry policy, the context validator, and handler instances. Built once per
+// template/handler, so the hot path never repeats this work.
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { DEFAULT_RETRY_POLICY, templateKey, type RetryPolicy, type StepTemplate, type TaskTemplate } from '../definition/model.js';
+import { buildDag, ancestorsOf, type Dag } from '../definition/dag.js';
+import { resolveStepHandlerClass } from '../definition/handler-naming.js';
+import type { TemplateRegistry } from '../definition/template-registry.js';
+import type { HandlerRegistry } from '../definition/handler-registry.js';
+import { toStepHandler, toTaskHandler } from '../definition/handler-entry.js';
+import type { StepHandlerLike, TaskHandlerLike } from './handler-api.js';
+import { InvalidRequestError, NotFoundError, PermanentError } from './errors.js';
+
+// ajv-formats ships CJS; under NodeNext its default import is the module object.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+
+export interface CompiledStep {
+  template: StepTemplate;
+  handlerClass: string;
+  ancestors: readonly string[];
+  children: readonly string[];
+  retryPolicy: RetryPolicy;
+}
+
+export interface CompiledTemplate {
+  template: TaskTemplate;
+  key: string;
+  dag: Dag;
+  steps: ReadonlyMap<string, CompiledStep>;
+  validateContext: ValidateFunction | null;
+  taskHandler: TaskHandlerLike;
+}
+
+export class WorkflowCatalog {
+  private readonly compiledByKey = new Map<string, CompiledTemplate>();
+  private readonly stepHandlers = new Map<string, StepHandlerLike>();
+  private readonly ajv: Ajv;
+
+  constructor(
+    readonly templates: TemplateRegistry,
+    readonly handlers: HandlerRegistry,
+    private readonly globalRetry: RetryPolicy = DEFAULT_RETRY_POLICY,
+  ) {
+    this.ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats(this.ajv);
+  }
+
+  /** The template a request names (latest version when none is given); unknown ones are a bad request. */
+  forRequest(namespace: string, name: string, version?: string | null): CompiledTemplate {
+    const template = this.templates.get(namespace, name, version ?? undefined);
+    if (!template) {
+      const versions = this.templates.versions(namespace, name);
+      const what = `${namespace}/${name}${version ? `@${version}` : ''}`;
+      throw new InvalidRequestError(
+        versions.length
+          ? `unknown version of template ${what}; known versions: ${versions.join(', ')}`
+          : `unknown template ${what}; known templates: ${this.knownTemplates()}`,
+        [{ field: version && versions.length ? 'version' : 'name', message: `unknown template ${what}` }],
+      );
+    }
+    return this.compile(template);
+  }
+
+  /** The exact template version a running task was created from. */
+  forTask(namespace: string, name: string, version: string): CompiledTemplate {
+    const key = `${namespace}/${name}@${version}`;
+    const hit = this.compiledByKey.get(key);
+    if (hit) return hit;
+    const template = this.templates.get(namespace, name, version);
+    if (!template) {
+      throw new PermanentError(`template ${key} is not registered in this worker`, { errorCode: 'template_missing' });
+    }
+    return this.compile(template);
+  }
+
+  /** A ready-to-call step handler for a resolved class name; instantiated once per process. */
+  stepHandler(handlerClass: string): StepHandlerLike {
+    const cached = this.stepHandlers.get(handlerClass);
+    if (cached) return cached;
+    const entry = this.handlers.get(handlerClass);
+    if (entry === undefined) {
+      throw new PermanentError(`no step handler registered as '${handlerClass}' in this worker`, { errorCode: 'handler_missing' });
+    }
+    const handler = toStepHandler(entry, handlerClass);
+    this.stepHandlers.set(handlerClass, handler);
+    return handler;
+  }
+
+  /** Forget cached handler instances (after new handlers are registered). */
+  invalidateHandlers(): void {
+    this.stepHandlers.clear();
+    for (const c of this.compiledByKey.values()) {
+      c.taskHandler = toTaskHandler(
+        c.template.task_handler_class ? this.handlers.get(c.template.task_handler_class) : undefined,
+        c.template.task_handler_class,
+      );
+    }
+  }
+
+  private compile(template: TaskTemplate): CompiledTemplate {
+    const key = templateKey(template);
+    const hit = this.compiledByKey.get(key);
+    if (hit && hit.template === template) return hit;
+    const dag = buildDag(template.step_templates);
+    const steps = new Map<string, CompiledStep>();
+    for (const st of template.step_templates) {
+      steps.set(st.name, {
+        template: st,
+        handlerClass: resolveStepHandlerClass(template, st),
+        ancestors: ancestorsOf(dag, st.name),
+        children: dag.children.get(st.name) ?? [],
+        retryPolicy: { ...this.globalRetry, ...(st.retry ?? {}) },
+      });
+    }
+    let validateContext: ValidateFunction | null = null;
+    if (template.schema) {
+      try {
+        validateContext = this.ajv.compile(template.schema);
+      } catch (err) {
+        throw new NotFoundError(`template ${key} has an invalid schema: ${(err as Error).message}`);
+      }
+    }
+    const taskHandlerEntry = template.task_handler_class ? this.handlers.get(template.task_handler_class) : undefined;
+    const compiled: CompiledTemplate = {
+      template,
+      key,
+      dag,
+      steps,
+      validateContext,
+      taskHandler: toTaskHandler(taskHandlerEntry, template.task_handler_class),
+    };
+    this.compiledByKey.set(key, compiled);
+    return compiled;
+  }
+
+  private knownTemplates(): string {
+    const all = this.templates.list().map((l) => templateKey(l.template));
+    return all.length ? all.join(', ') : '(none registered)';
+  }
+}
