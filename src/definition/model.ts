@@ -52,6 +52,8 @@ export interface TaskTemplate {
 export interface TemplateSource {
   file?: string;
   environment?: string;
+  /** 1-based line/column of each step's name in `file`, so later checks (e.g. missing handlers) can point at it. */
+  stepPositions?: Record<string, { line: number; column: number }>;
 }
 
 export const DEFAULT_NAMESPACE = 'default';

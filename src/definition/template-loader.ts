@@ -50,6 +50,7 @@ export function parseTemplateText(text: string, file?: string, opts: ParseOption
     const source: TemplateSource = {};
     if (file !== undefined) source.file = file;
     if (v.environment !== undefined) source.environment = v.environment;
+    if (v.stepPositions !== undefined) source.stepPositions = v.stepPositions;
     result.templates.push({ template: v.template, source });
   }
   return result;

@@ -5,7 +5,7 @@ import { applyEnvironment, readEnvironments, resolveEnvironment } from './enviro
 import { FieldReader, IssueCollector, isPlainObject } from './issue-collector.js';
 import { checkJsonSchema } from './json-schema.js';
 import { DEFAULT_NAMESPACE, DEFAULT_VERSION, type StepTemplate, type TaskTemplate } from './model.js';
-import { noLocator, type Locator } from './source-locator.js';
+import { noLocator, type Locator, type Position } from './source-locator.js';
 import { checkCycles, checkDependencies, checkDuplicateSteps, checkNamedSteps } from './step-graph-checks.js';
 import { checkRetryPolicy, readStepEntry, toStepTemplate, type StepFields } from './step-fields.js';
 import { TASK_KEYS } from './template-keys.js';
@@ -24,6 +24,8 @@ export interface ValidationResult {
   issues: ValidationIssue[];
   /** The environment whose overrides were merged, if any were. */
   environment?: string;
+  /** Where each step's name sits, when the input has positions (YAML). */
+  stepPositions?: Record<string, Position>;
 }
 
 /** A version string semver accepts as written (no leading `v` or `=`). */
@@ -115,10 +117,13 @@ export function validateTemplate(raw: unknown, opts: ValidateOptions = {}): Vali
   if (named !== undefined) checkNamedSteps(c, steps, named);
 
   const normalised: StepTemplate[] = [];
+  const positions: Record<string, Position> = {};
   const seen = new Set<string>();
   for (const s of steps) {
     if (s.name === undefined || seen.has(s.name)) continue;
     seen.add(s.name);
+    const pos = opts.locate?.(s.namePath, 'value');
+    if (pos !== undefined) positions[s.name] = pos;
     const step = toStepTemplate({ ...s, name: s.name });
     checkRetryPolicy(c, step, s.path);
     normalised.push(step);
@@ -129,6 +134,7 @@ export function validateTemplate(raw: unknown, opts: ValidateOptions = {}): Vali
   if (label !== undefined) for (const issue of c.issues) issue.template ??= label;
   const result: ValidationResult = { issues: c.issues };
   if (applied && environment !== undefined) result.environment = environment;
+  if (Object.keys(positions).length > 0) result.stepPositions = positions;
   if (c.issues.length > 0 || name === undefined || namespace === undefined || version === undefined) return result;
 
   const template: TaskTemplate = { name, namespace_name: namespace, version, ...optional, step_templates: normalised };
