@@ -1,0 +1,61 @@
+// The store factory: turns a store URL (argument, else TASKER_DATABASE_URL, else the embedded default) into an
+// open, migrated Store — SQLite for `sqlite:` URLs, PostgreSQL for `postgres://` / `postgresql://`.
+import { resolve } from 'node:path';
+import { StoreUrlError } from '../engine/errors.js';
+import type { Logger } from '../telemetry/logger.js';
+import { openSqliteStore } from './sqlite/sqlite-store.js';
+import type { Store } from './store.js';
+
+export const DEFAULT_STORE_URL = 'sqlite:.tasker/tasker.db';
+
+export interface OpenStoreOptions {
+  logger?: Logger;
+  /** PostgreSQL schema holding Tasker's tables (default `tasker`); ignored by SQLite. */
+  schema?: string;
+  /** PostgreSQL connection pool size; ignored by SQLite. */
+  poolSize?: number;
+}
+
+const ACCEPTED_FORMS =
+  'sqlite:<path> (relative or absolute), sqlite://<path>, sqlite::memory:, ' +
+  'postgres://user@host:port/database or postgresql://...';
+
+/** The file path (or `:memory:`) a `sqlite:` URL names; null when the URL is not a SQLite one. */
+export function sqlitePathOf(url: string): string | null {
+  if (!/^sqlite:/i.test(url)) return null;
+  let rest = url.slice('sqlite:'.length);
+  if (rest === ':memory:') return ':memory:';
+  if (rest.startsWith('//')) rest = rest.slice(2);
+  if (rest === '' || rest === ':memory:') {
+    if (rest === ':memory:') return rest;
+    throw new StoreUrlError(`store URL "${url}" names no file; accepted forms: ${ACCEPTED_FORMS}`);
+  }
+  return resolve(rest);
+}
+
+/** The URL a store is opened with when none is given. */
+export function defaultStoreUrl(): string {
+  const fromEnv = process.env.TASKER_DATABASE_URL;
+  return fromEnv && fromEnv.trim() !== '' ? fromEnv.trim() : DEFAULT_STORE_URL;
+}
+
+interface PostgresModule {
+  openPostgresStore(url: string, opts: OpenStoreOptions): Promise<Store>;
+}
+
+/** Open (and migrate) the store a URL names. */
+export async function openStore(url?: string, opts: OpenStoreOptions = {}): Promise<Store> {
+  const target = url === undefined || url === null || url.trim() === '' ? defaultStoreUrl() : url.trim();
+  const sqlitePath = sqlitePathOf(target);
+  if (sqlitePath !== null) {
+    return openSqliteStore(sqlitePath, { url: target, ...(opts.logger ? { logger: opts.logger } : {}) });
+  }
+  if (/^postgres(ql)?:\/\//i.test(target)) {
+    // A variable specifier keeps the PostgreSQL driver out of SQLite-only runs.
+    const specifier = './postgres/postgres-store.js';
+    const pg = (await import(specifier)) as PostgresModule;
+    return pg.openPostgresStore(target, opts);
+  }
+  const shown = target.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+  throw new StoreUrlError(`unsupported store URL "${shown}"; accepted forms: ${ACCEPTED_FORMS}`);
+}

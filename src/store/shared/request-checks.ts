@@ -1,0 +1,49 @@
+// Argument checks for hot-path calls, so a caller bug fails with a message naming the bad field.
+import { InvalidRequestError } from '../../engine/errors.js';
+import type { ClaimRequest, StepOutcome } from '../store.js';
+
+const OUTCOME_TYPES = new Set(['completed', 'retry', 'failed', 'released']);
+
+export function assertClaimRequest(req: Omit<ClaimRequest, 'workerId'> & { workerId?: string }, where: string): void {
+  if (req.workerId !== undefined && (typeof req.workerId !== 'string' || req.workerId === '')) {
+    throw new InvalidRequestError(`${where}: workerId must be a non-empty string`);
+  }
+  if (!Number.isInteger(req.limit) || req.limit < 0) {
+    throw new InvalidRequestError(`${where}: limit must be an integer >= 0, got ${req.limit}`);
+  }
+  assertLeaseMs(req.leaseMs, where);
+  if (req.namespaces != null && (!Array.isArray(req.namespaces) || req.namespaces.some((n) => typeof n !== 'string'))) {
+    throw new InvalidRequestError(`${where}: namespaces must be an array of strings or null`);
+  }
+}
+
+export function assertLeaseMs(leaseMs: number, where: string): void {
+  if (!Number.isFinite(leaseMs) || leaseMs <= 0) {
+    throw new InvalidRequestError(`${where}: leaseMs must be a positive number of milliseconds, got ${leaseMs}`);
+  }
+}
+
+export function assertWorkerId(workerId: string, where: string): void {
+  if (typeof workerId !== 'string' || workerId === '') {
+    throw new InvalidRequestError(`${where}: workerId must be a non-empty string`);
+  }
+}
+
+export function assertOutcome(outcome: StepOutcome, index: number): void {
+  const at = `completeSteps: outcome #${index + 1}`;
+  if (!outcome || !OUTCOME_TYPES.has(outcome.type)) {
+    throw new InvalidRequestError(`${at}: type must be completed, retry, failed or released`);
+  }
+  if (!Number.isInteger(outcome.step_id) || !Number.isInteger(outcome.task_id) || !Number.isInteger(outcome.attempt)) {
+    throw new InvalidRequestError(`${at}: step_id, task_id and attempt must be integers`);
+  }
+  if (outcome.type === 'retry' && !(Number.isFinite(outcome.delayMs) && outcome.delayMs >= 0)) {
+    throw new InvalidRequestError(`${at}: delayMs must be a number >= 0, got ${outcome.delayMs}`);
+  }
+  if ((outcome.type === 'retry' || outcome.type === 'failed') && (!outcome.error || typeof outcome.error.message !== 'string')) {
+    throw new InvalidRequestError(`${at}: a ${outcome.type} outcome needs an error with a message`);
+  }
+  if (outcome.type === 'completed' && outcome.prune !== undefined && !Array.isArray(outcome.prune)) {
+    throw new InvalidRequestError(`${at}: prune must be an array of step names`);
+  }
+}

@@ -1,0 +1,139 @@
+// Maps database rows (column names as in the schema) to the contract's records. Numbers may arrive as strings
+// (PostgreSQL BIGINT), booleans as 0/1 (SQLite); JSON columns go through the store's decoder.
+import type { StepState, TaskState } from '../../engine/states.js';
+import type {
+  FinalizedTask,
+  StepError,
+  StepRecord,
+  TaskContextRecord,
+  TaskIdentity,
+  TaskSummary,
+  TransitionRecord,
+  WorkerInfo,
+} from '../store.js';
+import { decodeJson } from './json.js';
+
+/** Turns a JSON column value into a JS value (text columns are parsed; already-parsed values pass through). */
+export type JsonDecoder = (value: unknown) => unknown;
+
+type Row = Record<string, unknown>;
+
+export function num(value: unknown): number {
+  return typeof value === 'number' ? value : Number(value);
+}
+
+export function numOrNull(value: unknown): number | null {
+  return value === null || value === undefined ? null : num(value);
+}
+
+function strOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+
+function bool(value: unknown): boolean {
+  return value === true || value === 1 || value === '1' || value === 't';
+}
+
+export function mapStepError(value: unknown, decode: JsonDecoder = decodeJson): StepError | null {
+  const parsed = decode(value);
+  return parsed === null ? null : (parsed as StepError);
+}
+
+export function mapStepRow(row: Row, decode: JsonDecoder = decodeJson): StepRecord {
+  return {
+    workflow_step_id: num(row.step_id),
+    task_id: num(row.task_id),
+    name: String(row.name),
+    handler_class: String(row.handler_class),
+    current_state: row.state as StepState,
+    depends_on: (decode(row.depends_on) as string[] | null) ?? [],
+    attempts: num(row.attempts),
+    retry_limit: num(row.retry_limit),
+    retryable: bool(row.retryable),
+    timeout_ms: numOrNull(row.timeout_ms),
+    skippable: bool(row.skippable),
+    results: decode(row.results),
+    error: mapStepError(row.error, decode),
+    next_attempt_at: numOrNull(row.next_attempt_at),
+    locked_by: strOrNull(row.locked_by),
+    lease_expires_at: numOrNull(row.lease_expires_at),
+    started_at: numOrNull(row.started_at),
+    completed_at: numOrNull(row.completed_at),
+    duration_ms: numOrNull(row.duration_ms),
+  };
+}
+
+export function mapTaskIdentity(row: Row): TaskIdentity {
+  return {
+    task_id: num(row.task_id),
+    namespace: String(row.namespace),
+    name: String(row.name),
+    version: String(row.version),
+    correlation_id: String(row.correlation_id),
+  };
+}
+
+export function mapTaskSummary(row: Row, decode: JsonDecoder = decodeJson): TaskSummary {
+  return {
+    ...mapTaskIdentity(row),
+    current_state: row.state as TaskState,
+    initiator: strOrNull(row.initiator),
+    source_system: strOrNull(row.source_system),
+    reason: strOrNull(row.reason),
+    tags: (decode(row.tags) as string[] | null) ?? [],
+    idempotency_key: strOrNull(row.idempotency_key),
+    created_at: num(row.created_at),
+    started_at: numOrNull(row.started_at),
+    completed_at: numOrNull(row.completed_at),
+    step_count: num(row.step_count),
+  };
+}
+
+/** The finalisation report for a task row that has just been given its final state and completed_at. */
+export function mapFinalizedTask(row: Row, state: FinalizedTask['state'], completedAt: number): FinalizedTask {
+  return {
+    ...mapTaskIdentity(row),
+    state,
+    created_at: num(row.created_at),
+    started_at: numOrNull(row.started_at),
+    completed_at: completedAt,
+    step_count: num(row.step_count),
+  };
+}
+
+/** Context and request fields of a task (columns context, initiator, source_system, reason, tags). */
+export function mapTaskContext(row: Row, decode: JsonDecoder = decodeJson): TaskContextRecord {
+  return {
+    context: decode(row.context),
+    initiator: strOrNull(row.initiator),
+    source_system: strOrNull(row.source_system),
+    reason: strOrNull(row.reason),
+    tags: (decode(row.tags) as string[] | null) ?? [],
+  };
+}
+
+export function mapTransitionRow(row: Row, decode: JsonDecoder = decodeJson): TransitionRecord {
+  return {
+    task_id: num(row.task_id),
+    step_id: numOrNull(row.step_id),
+    step_name: strOrNull(row.step_name),
+    from_state: strOrNull(row.from_state),
+    to_state: String(row.to_state),
+    at: num(row.at),
+    reason: strOrNull(row.reason),
+    attempt: numOrNull(row.attempt),
+    actor: strOrNull(row.actor),
+    error: mapStepError(row.error, decode),
+  };
+}
+
+export function mapWorkerRow(row: Row, decode: JsonDecoder = decodeJson): WorkerInfo {
+  return {
+    worker_id: String(row.worker_id),
+    hostname: String(row.hostname),
+    pid: num(row.pid),
+    namespaces: (decode(row.namespaces) as string[] | null) ?? null,
+    started_at: num(row.started_at),
+    last_seen_at: num(row.last_seen_at),
+  };
+}

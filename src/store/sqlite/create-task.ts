@@ -1,0 +1,75 @@
+// createTask on SQLite: idempotency check, task + steps + edges + history in one transaction; a task whose steps
+// were all skipped finalises `completed` right there.
+import type { CreateTaskResult, NewTask } from '../store.js';
+import { encodeJson } from '../shared/json.js';
+import { REASONS } from '../shared/lifecycle-rules.js';
+import type { TaskPlan } from '../shared/task-plan.js';
+import type { SqliteTx } from './tx.js';
+
+/** Encoded JSON columns, computed before the transaction so a bad value fails before anything is written. */
+export interface EncodedTask {
+  context: string;
+  tags: string;
+}
+
+export function encodeTask(task: NewTask): EncodedTask {
+  return { context: encodeJson(task.context ?? null, 'task context') ?? 'null', tags: encodeJson(task.tags, 'task tags')! };
+}
+
+export function createTaskInTx(tx: SqliteTx, task: NewTask, plan: TaskPlan, encoded: EncodedTask): CreateTaskResult {
+  const { st, now } = tx;
+  if (task.idempotency_key !== null) {
+    const existing = st.findTaskByKey.get(task.idempotency_key) as { task_id: number } | undefined;
+    if (existing) return { task_id: existing.task_id, created: false, finalized: null };
+  }
+  const info = st.insertTask.run({
+    namespace: task.namespace,
+    name: task.name,
+    version: task.version,
+    context: encoded.context,
+    initiator: task.initiator,
+    source_system: task.source_system,
+    reason: task.reason,
+    tags: encoded.tags,
+    idempotency_key: task.idempotency_key,
+    correlation_id: task.correlation_id,
+    created_at: now,
+    step_count: plan.steps.length,
+    open_steps: plan.openSteps,
+    satisfied_steps: plan.satisfiedSteps,
+  });
+  const taskId = Number(info.lastInsertRowid);
+  tx.taskHistory(taskId, 'pending', 'running', REASONS.submitted);
+
+  const ids: number[] = [];
+  for (const planned of plan.steps) {
+    const s = planned.step;
+    const stepInfo = st.insertStep.run({
+      task_id: taskId,
+      name: s.name,
+      handler_class: s.handler_class,
+      state: planned.state,
+      depends_on: JSON.stringify([...new Set(s.depends_on)]),
+      unmet: planned.unmet,
+      retry_limit: s.retry_limit,
+      retryable: s.retryable ? 1 : 0,
+      timeout_ms: s.timeout_ms,
+      skippable: s.skippable ? 1 : 0,
+      ready_at: planned.ready ? now : null,
+      completed_at: planned.state === 'skipped' ? now : null,
+    });
+    const stepId = Number(stepInfo.lastInsertRowid);
+    ids.push(stepId);
+    if (planned.state === 'skipped') {
+      tx.stepHistory({ step_id: stepId, task_id: taskId, state: 'pending' }, 'skipped', {
+        reason: s.skip_reason ?? REASONS.disabled,
+        attempt: 0,
+      });
+    }
+  }
+  for (const [parent, child] of plan.edges) st.insertEdge.run(ids[parent], ids[child]);
+  tx.readyCount += plan.openSteps;
+
+  const finalized = plan.openSteps === 0 ? tx.finalizeIfDone(taskId) : null;
+  return { task_id: taskId, created: true, finalized };
+}

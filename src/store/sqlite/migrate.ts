@@ -1,0 +1,59 @@
+// Applies pending SQLite migrations on open, each in its own IMMEDIATE transaction (so two processes opening the
+// same file at once migrate it once), and refuses a database whose schema is newer than this code.
+import type { Database } from 'better-sqlite3';
+import { StoreSchemaError } from '../../engine/errors.js';
+import type { Logger } from '../../telemetry/logger.js';
+import { MIGRATIONS, type Migration } from './migrations.js';
+
+const CREATE_TABLE = `
+  CREATE TABLE IF NOT EXISTS tasker_schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT    NOT NULL,
+    applied_at INTEGER NOT NULL
+  )`;
+
+export function currentSchemaVersion(db: Database): number {
+  const row = db.prepare('SELECT MAX(version) AS v FROM tasker_schema_migrations').get() as { v: number | null };
+  return row.v ?? 0;
+}
+
+function refuseNewer(found: number, known: number, where: string): never {
+  throw new StoreSchemaError(
+    `the database ${where} has schema version ${found}, but this Tasker only knows versions up to ` +
+      `${known}: upgrade Tasker to the version that wrote it, or point --db / TASKER_DATABASE_URL ` +
+      `at another database`,
+    { found, known },
+  );
+}
+
+/** Bring the schema up to date. Returns the versions applied by this call. */
+export function migrate(db: Database, where: string, logger?: Logger, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  db.exec(CREATE_TABLE);
+  const latest = migrations[migrations.length - 1]?.version ?? 0;
+  const applied: number[] = [];
+  for (const migration of migrations) {
+    const apply = db.transaction(() => {
+      const version = currentSchemaVersion(db);
+      if (version > latest) refuseNewer(version, latest, where);
+      if (version >= migration.version) return;
+      try {
+        db.exec(migration.sql);
+      } catch (err) {
+        throw new StoreSchemaError(
+          `migration ${migration.version} (${migration.name}) failed on ${where}: ${(err as Error).message}`,
+        );
+      }
+      db.prepare('INSERT INTO tasker_schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        Date.now(),
+      );
+      applied.push(migration.version);
+    });
+    apply.immediate();
+  }
+  const version = currentSchemaVersion(db);
+  if (version > latest) refuseNewer(version, latest, where);
+  if (applied.length > 0) logger?.info({ db: where, applied, version }, 'store schema migrated');
+  return applied;
+}

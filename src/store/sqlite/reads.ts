@@ -1,0 +1,132 @@
+// Read side of the SQLite store: a task with its steps and annotations, step snapshots, history, paged task
+// lists (keyset pagination; statements for each filter shape are prepared once and cached), and stats.
+import type { Database, Statement } from 'better-sqlite3';
+import type { StepState, TaskState } from '../../engine/states.js';
+import type {
+  StepId,
+  StepRecord,
+  StepSnapshotRequest,
+  StoreStats,
+  TaskContextRecord,
+  TaskId,
+  TaskListFilter,
+  TaskPage,
+  TaskRecord,
+  TransitionRecord,
+} from '../store.js';
+import { decodeJson } from '../shared/json.js';
+import { finishPage, normalizeListFilter, NULL_SORT_VALUE, type NormalizedListFilter } from '../shared/list-query.js';
+import { mapStepRow, mapTaskContext, mapTaskSummary, mapTransitionRow, mapWorkerRow, num } from '../shared/row-mappers.js';
+import type { Statements } from './statements.js';
+
+type Row = Record<string, unknown>;
+
+export class SqliteReads {
+  private readonly listStatements = new Map<string, Statement<unknown[], unknown>>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly st: Statements,
+  ) {}
+
+  getTask(taskId: TaskId): TaskRecord | null {
+    const row = this.st.taskRow.get(taskId) as Row | undefined;
+    if (!row) return null;
+    const { context } = mapTaskContext(this.st.taskContext.get(taskId) as Row);
+    const annotations = (this.st.annotationsOfTask.all(taskId) as Row[]).map((a) => ({
+      annotation_type: String(a.annotation_type),
+      content: decodeJson(a.content),
+      created_at: num(a.created_at),
+    }));
+    const steps = (this.st.stepsOfTask.all(taskId) as Row[]).map((s) => mapStepRow(s));
+    return { ...mapTaskSummary(row), context, annotations, workflow_steps: steps };
+  }
+
+  getTaskContexts(taskIds: TaskId[]): Map<TaskId, TaskContextRecord> {
+    const out = new Map<TaskId, TaskContextRecord>();
+    for (const id of new Set(taskIds)) {
+      const row = this.st.taskContext.get(id) as Row | undefined;
+      if (row) out.set(id, mapTaskContext(row));
+    }
+    return out;
+  }
+
+  getStepSnapshots(requests: StepSnapshotRequest[]): StepRecord[] {
+    const out: StepRecord[] = [];
+    for (const req of requests) {
+      for (const name of new Set(req.names)) {
+        const row = this.st.stepByName.get(req.task_id, name) as Row | undefined;
+        if (row) out.push(mapStepRow(row));
+      }
+    }
+    return out;
+  }
+
+  getHistory(taskId: TaskId, stepId?: StepId): TransitionRecord[] {
+    const rows = (
+      stepId === undefined ? this.st.historyOfTask.all(taskId) : this.st.historyOfStep.all(taskId, stepId)
+    ) as Row[];
+    return rows.map((r) => mapTransitionRow(r));
+  }
+
+  listTasks(filter: TaskListFilter): TaskPage {
+    const f = normalizeListFilter(filter);
+    const { sql, params } = buildListQuery(f);
+    let stmt = this.listStatements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.listStatements.set(sql, stmt);
+    }
+    const rows = (stmt.all(...params) as Row[]).map((r) => mapTaskSummary(r));
+    return finishPage(rows, f);
+  }
+
+  stats(now: number): StoreStats {
+    const tasks: Partial<Record<TaskState, number>> = {};
+    for (const r of this.st.tasksByState.all() as Array<{ state: TaskState; n: number }>) tasks[r.state] = r.n;
+    const steps: Partial<Record<StepState, number>> = {};
+    for (const r of this.st.stepsByState.all() as Array<{ state: StepState; n: number }>) steps[r.state] = r.n;
+    const ready = (this.st.readyDepth.get(now) as { n: number }).n;
+    const workers = (this.st.listWorkers.all() as Row[]).map((w) => mapWorkerRow(w));
+    return { tasks_by_state: tasks, steps_by_state: steps, ready_depth: ready, workers };
+  }
+}
+
+
+const SORT_EXPR = {
+  task_id: 'task_id',
+  created_at: 'created_at',
+  completed_at: `COALESCE(completed_at, ${NULL_SORT_VALUE})`,
+} as const;
+
+/** The SQL of one list page: the text depends only on which filters are set, so it is cached per shape. */
+export function buildListQuery(f: NormalizedListFilter): { sql: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (f.namespace !== null) (where.push('namespace = ?'), params.push(f.namespace));
+  if (f.name !== null) (where.push('name = ?'), params.push(f.name));
+  if (f.version !== null) (where.push('version = ?'), params.push(f.version));
+  if (f.states !== null) (where.push('state IN (SELECT value FROM json_each(?))'), params.push(JSON.stringify(f.states)));
+  if (f.created_after !== null) (where.push('created_at > ?'), params.push(f.created_after));
+  if (f.created_before !== null) (where.push('created_at < ?'), params.push(f.created_before));
+  const key = SORT_EXPR[f.sort];
+  const dir = f.order === 'asc' ? 'ASC' : 'DESC';
+  if (f.cursor) {
+    const cmp = f.order === 'asc' ? '>' : '<';
+    if (f.sort === 'task_id') {
+      where.push(`task_id ${cmp} ?`);
+      params.push(f.cursor.task_id);
+    } else {
+      where.push(`(${key}, task_id) ${cmp} (?, ?)`);
+      params.push(f.cursor.value, f.cursor.task_id);
+    }
+  }
+  const order = f.sort === 'task_id' ? `task_id ${dir}` : `${key} ${dir}, task_id ${dir}`;
+  const sql =
+    'SELECT task_id, namespace, name, version, state, initiator, source_system, reason, tags, idempotency_key, ' +
+    'correlation_id, created_at, started_at, completed_at, step_count FROM tasks' +
+    (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
+    ` ORDER BY ${order} LIMIT ?`;
+  params.push(f.limit + 1);
+  return { sql, params };
+}

@@ -1,0 +1,217 @@
+// The embedded SQLite implementation of the Store contract (better-sqlite3, WAL). better-sqlite3 is synchronous,
+// so each async method runs its whole body — one IMMEDIATE transaction for writes — before it resolves.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { InvalidRequestError, NotFoundError } from '../../engine/errors.js';
+import type { Logger } from '../../telemetry/logger.js';
+import type * as S from '../store.js';
+import { encodeJson } from '../shared/json.js';
+import { SYSTEM_ACTOR } from '../shared/lifecycle-rules.js';
+import { mapWorkerRow } from '../shared/row-mappers.js';
+import { assertClaimRequest, assertLeaseMs, assertOutcome, assertWorkerId } from '../shared/request-checks.js';
+import { planNewTask } from '../shared/task-plan.js';
+import { claimInTx } from './claim.js';
+import { completeInTx, encodeOutcome } from './complete.js';
+import { createTaskInTx, encodeTask } from './create-task.js';
+import { migrate } from './migrate.js';
+import { operateInTx } from './operate.js';
+import { SqliteReads } from './reads.js';
+import { cancelInTx, reclaimInTx } from './reclaim.js';
+import { prepareStatements, type Statements } from './statements.js';
+import { SqliteTx } from './tx.js';
+import { DataVersionWatcher, DEFAULT_WAKE_POLL_MS } from './wake.js';
+
+export interface SqliteStoreOptions {
+  logger?: Logger;
+  /** The URL reported as `store.url`; defaults to `sqlite:<path>`. */
+  url?: string;
+  /** How often a store with wake-up listeners checks for commits by other processes. */
+  wakePollMs?: number;
+  /** How long a writer waits for another process's write lock before failing with SQLITE_BUSY. */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Open (creating if needed) a SQLite database file, or `:memory:`, and migrate it.
+ * Durability: WAL with synchronous=NORMAL. A commit is in the WAL before the call returns, so a crash of the
+ * process (SIGKILL included) never loses a committed transaction; only an OS crash or power loss can roll back the
+ * last few commits (never corrupting the file). That is the guarantee Tasker promises; FULL would fsync every
+ * commit for protection against power loss, at a large cost on the hot path.
+ */
+export async function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Promise<SqliteStore> {
+  const memory = path === ':memory:';
+  if (!memory) mkdirSync(dirname(path), { recursive: true });
+  const db = new BetterSqlite3(path);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
+    db.pragma('foreign_keys = ON');
+    migrate(db, memory ? ':memory:' : path, opts.logger);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return new SqliteStore(db, opts.url ?? `sqlite:${path}`, opts);
+}
+
+export class SqliteStore implements S.Store {
+  readonly kind = 'sqlite' as const;
+  private readonly st: Statements;
+  private readonly reads: SqliteReads;
+  private readonly watcher: DataVersionWatcher;
+  private readonly runInTransaction: { immediate: (fn: () => unknown) => unknown };
+  private closed = false;
+
+  constructor(
+    /** The underlying connection, for SQLite-specific tests and tools. */
+    readonly db: Database,
+    readonly url: string,
+    opts: SqliteStoreOptions = {},
+  ) {
+    this.st = prepareStatements(db);
+    this.reads = new SqliteReads(db, this.st);
+    this.runInTransaction = db.transaction((fn: () => unknown) => fn());
+    this.watcher = new DataVersionWatcher(
+      () => this.st.dataVersion.pluck().get() as number,
+      opts.wakePollMs ?? DEFAULT_WAKE_POLL_MS,
+      opts.logger,
+    );
+  }
+
+  /** Run `fn` in one IMMEDIATE transaction (takes the write lock up front, so writers never deadlock). */
+  private write<T>(actor: string | null, fn: (tx: SqliteTx) => T): T {
+    return this.runInTransaction.immediate(() => fn(new SqliteTx(this.st, Date.now(), actor))) as T;
+  }
+
+  async ping(): Promise<void> {
+    this.st.ping.get();
+  }
+
+  onWake(listener: () => void): () => void {
+    return this.watcher.subscribe(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.watcher.stop();
+    this.db.close();
+  }
+
+  async createTask(task: S.NewTask): Promise<S.CreateTaskResult> {
+    const plan = planNewTask(task);
+    const encoded = encodeTask(task);
+    return this.write(task.initiator, (tx) => createTaskInTx(tx, task, plan, encoded));
+  }
+
+  async claimSteps(req: S.ClaimRequest): Promise<S.ClaimedStep[]> {
+    assertClaimRequest(req, 'claimSteps');
+    // Idle pollers skip the write lock when nothing is claimable.
+    if (req.limit === 0 || !this.st.anyReady.get(Date.now())) return [];
+    return this.write(req.workerId, (tx) => claimInTx(tx, req));
+  }
+
+  async completeSteps(outcomes: S.StepOutcome[], opts: S.CompleteOptions): Promise<S.CompletionResult> {
+    assertWorkerId(opts.workerId, 'completeSteps');
+    if (opts.claim) assertClaimRequest(opts.claim, 'completeSteps claim');
+    outcomes.forEach(assertOutcome);
+    const encoded = outcomes.map(encodeOutcome);
+    return this.write(opts.workerId, (tx) => completeInTx(tx, encoded, opts));
+  }
+
+  async extendLeases(workerId: string, stepIds: S.StepId[], leaseMs: number): Promise<{ lost: S.StepId[] }> {
+    assertWorkerId(workerId, 'extendLeases');
+    assertLeaseMs(leaseMs, 'extendLeases');
+    if (stepIds.length === 0) return { lost: [] };
+    return this.write(workerId, (tx) => {
+      const expires = tx.now + Math.ceil(leaseMs);
+      const lost = stepIds.filter((id) => tx.st.extendLease.run(expires, id, workerId).changes === 0);
+      return { lost };
+    });
+  }
+
+  async getTaskContexts(taskIds: S.TaskId[]): Promise<Map<S.TaskId, S.TaskContextRecord>> {
+    return this.reads.getTaskContexts(taskIds);
+  }
+
+  async getStepSnapshots(requests: S.StepSnapshotRequest[]): Promise<S.StepRecord[]> {
+    return this.reads.getStepSnapshots(requests);
+  }
+
+  async reclaimSteps(req: S.ReclaimRequest): Promise<S.ReclaimResult> {
+    if (req.kind === 'workers' && req.workerIds.length === 0) return { reclaimed: [], finalized: [] };
+    return this.write(SYSTEM_ACTOR, (tx) => reclaimInTx(tx, req));
+  }
+
+  async registerWorker(info: Omit<S.WorkerInfo, 'started_at' | 'last_seen_at'>): Promise<void> {
+    assertWorkerId(info.worker_id, 'registerWorker');
+    const now = Date.now();
+    const namespaces = info.namespaces === null ? null : encodeJson(info.namespaces, 'worker namespaces');
+    this.st.upsertWorker.run(info.worker_id, info.hostname, info.pid, namespaces, now, now);
+  }
+
+  async touchWorker(workerId: string): Promise<void> {
+    this.st.touchWorker.run(Date.now(), workerId);
+  }
+
+  async removeWorker(workerId: string): Promise<void> {
+    this.st.removeWorker.run(workerId);
+  }
+
+  async listWorkers(): Promise<S.WorkerInfo[]> {
+    return (this.st.listWorkers.all() as Array<Record<string, unknown>>).map((w) => mapWorkerRow(w));
+  }
+
+  async listUnfinishedTaskIds(limit?: number): Promise<S.TaskId[]> {
+    return this.st.unfinishedTaskIds.pluck().all(limit ?? -1) as S.TaskId[];
+  }
+
+  async nextRetryAt(): Promise<number | null> {
+    return (this.st.nextRetryAt.pluck().get(Date.now()) as number | null) ?? null;
+  }
+
+  async cancelTask(taskId: S.TaskId, actor: string, reason?: string | null): Promise<S.CancelResult> {
+    return this.write(actor, (tx) => cancelInTx(tx, taskId, reason ?? null));
+  }
+
+  async operate(action: S.OperatorAction): Promise<S.OperatorResult> {
+    if (typeof action.actor !== 'string' || action.actor === '') {
+      throw new InvalidRequestError(`operate ${action.type}: actor must name who acts`);
+    }
+    const results = action.type === 'resolve_step' ? encodeJson(action.results ?? null, 'resolved results') : null;
+    return this.write(action.actor, (tx) => operateInTx(tx, action, results));
+  }
+
+  async addAnnotation(taskId: S.TaskId, annotationType: string, content: unknown): Promise<void> {
+    if (typeof annotationType !== 'string' || annotationType === '') {
+      throw new InvalidRequestError('addAnnotation: annotation_type must be a non-empty string');
+    }
+    const json = encodeJson(content ?? null, `annotation "${annotationType}" content`);
+    this.write(null, (tx) => {
+      if (!tx.taskRow(taskId)) throw new NotFoundError(`task ${taskId} not found`, { task_id: taskId });
+      tx.st.insertAnnotation.run(taskId, annotationType, json, tx.now);
+    });
+  }
+
+  async getTask(taskId: S.TaskId): Promise<S.TaskRecord | null> {
+    return this.reads.getTask(taskId);
+  }
+
+  async findTaskByIdempotencyKey(key: string): Promise<S.TaskId | null> {
+    return (this.st.findTaskByKey.pluck().get(key) as S.TaskId | undefined) ?? null;
+  }
+
+  async listTasks(filter: S.TaskListFilter): Promise<S.TaskPage> {
+    return this.reads.listTasks(filter);
+  }
+
+  async getHistory(taskId: S.TaskId, stepId?: S.StepId): Promise<S.TransitionRecord[]> {
+    return this.reads.getHistory(taskId, stepId);
+  }
+
+  async stats(): Promise<S.StoreStats> {
+    return this.reads.stats(Date.now());
+  }
+}

@@ -1,0 +1,109 @@
+// Every fixed SQL statement of the SQLite store, prepared once when the store opens and reused for its lifetime.
+import type { Database, Statement } from 'better-sqlite3';
+
+const STEP_WRITE_CLEAR = 'ready_at = NULL, next_attempt_at = NULL, locked_by = NULL, lease_expires_at = NULL';
+const CLAIM_SELECT = `
+  SELECT s.step_id, s.task_id, s.name, s.handler_class, s.state, s.attempts, s.retry_limit, s.retryable,
+         s.timeout_ms, t.namespace, t.name AS task_name, t.version, t.correlation_id
+    FROM steps s JOIN tasks t ON t.task_id = s.task_id
+   WHERE s.ready_at IS NOT NULL AND s.ready_at <= ? AND t.state = 'running'`;
+
+const SQL = {
+  // tasks
+  findTaskByKey: 'SELECT task_id FROM tasks WHERE idempotency_key = ?',
+  insertTask: `
+    INSERT INTO tasks (namespace, name, version, state, context, initiator, source_system, reason, tags,
+                       idempotency_key, correlation_id, created_at, step_count, open_steps, satisfied_steps)
+    VALUES (@namespace, @name, @version, 'running', @context, @initiator, @source_system, @reason, @tags,
+            @idempotency_key, @correlation_id, @created_at, @step_count, @open_steps, @satisfied_steps)`,
+  taskRow: `
+    SELECT task_id, namespace, name, version, state, initiator, source_system, reason, tags, idempotency_key,
+           correlation_id, created_at, started_at, completed_at, step_count, open_steps, satisfied_steps
+      FROM tasks WHERE task_id = ?`,
+  taskContext: 'SELECT context, initiator, source_system, reason, tags FROM tasks WHERE task_id = ?',
+  adjustCounters: 'UPDATE tasks SET open_steps = open_steps + ?, satisfied_steps = satisfied_steps + ? WHERE task_id = ?',
+  setTaskState: 'UPDATE tasks SET state = ?, completed_at = ? WHERE task_id = ?',
+  closeTask: 'UPDATE tasks SET state = ?, completed_at = ?, open_steps = 0 WHERE task_id = ?',
+  markTaskStarted: 'UPDATE tasks SET started_at = ? WHERE task_id = ? AND started_at IS NULL',
+  unfinishedTaskIds: "SELECT task_id FROM tasks WHERE state IN ('pending', 'running') ORDER BY task_id LIMIT ?",
+
+  // steps
+  insertStep: `
+    INSERT INTO steps (task_id, name, handler_class, state, depends_on, unmet, retry_limit, retryable, timeout_ms,
+                       skippable, ready_at, completed_at)
+    VALUES (@task_id, @name, @handler_class, @state, @depends_on, @unmet, @retry_limit, @retryable, @timeout_ms,
+            @skippable, @ready_at, @completed_at)`,
+  insertEdge: 'INSERT INTO step_edges (parent_step_id, child_step_id) VALUES (?, ?)',
+  step: 'SELECT * FROM steps WHERE step_id = ?',
+  stepByName: 'SELECT * FROM steps WHERE task_id = ? AND name = ?',
+  stepsOfTask: 'SELECT * FROM steps WHERE task_id = ? ORDER BY step_id',
+  stepsOfTaskIn: 'SELECT * FROM steps WHERE task_id = ? AND state IN (SELECT value FROM json_each(?)) ORDER BY step_id',
+  claimable: `${CLAIM_SELECT} ORDER BY s.ready_at, s.step_id LIMIT ?`,
+  claimableIn: `${CLAIM_SELECT} AND t.namespace IN (SELECT value FROM json_each(?)) ORDER BY s.ready_at, s.step_id LIMIT ?`,
+  claimStep: `
+    UPDATE steps SET state = 'running', attempts = attempts + 1, locked_by = ?, lease_expires_at = ?, started_at = ?,
+                     ready_at = NULL, next_attempt_at = NULL, completed_at = NULL, duration_ms = NULL
+     WHERE step_id = ?`,
+  completeStep: `UPDATE steps SET state = 'completed', results = ?, error = NULL, completed_at = ?, duration_ms = ?,
+                 ${STEP_WRITE_CLEAR} WHERE step_id = ?`,
+  retryStep: `UPDATE steps SET state = 'retrying', error = ?, ready_at = ?, next_attempt_at = ?, duration_ms = ?,
+              locked_by = NULL, lease_expires_at = NULL WHERE step_id = ?`,
+  failStep: `UPDATE steps SET state = 'failed', error = ?, completed_at = ?, duration_ms = ?, ${STEP_WRITE_CLEAR}
+              WHERE step_id = ?`,
+  releaseStep: `UPDATE steps SET state = ?, attempts = attempts - 1, ready_at = ?, next_attempt_at = ?,
+                locked_by = NULL, lease_expires_at = NULL WHERE step_id = ?`,
+  /** skipped / resolved_manually / cancelled: a final state with optional results. */
+  closeStep: `UPDATE steps SET state = ?, results = ?, completed_at = ?, ${STEP_WRITE_CLEAR} WHERE step_id = ?`,
+  reopenStep: `UPDATE steps SET state = 'pending', attempts = 0, ready_at = ?, next_attempt_at = NULL,
+                completed_at = NULL, duration_ms = NULL WHERE step_id = ?`,
+  /** One parent satisfied: each child's unmet drops by one; a pending child reaching 0 becomes claimable. */
+  satisfyChildren: `
+    UPDATE steps SET unmet = unmet - 1,
+                     ready_at = CASE WHEN unmet = 1 AND state = 'pending' THEN ? ELSE ready_at END
+     WHERE step_id IN (SELECT child_step_id FROM step_edges WHERE parent_step_id = ?)
+    RETURNING unmet, state`,
+  extendLease: "UPDATE steps SET lease_expires_at = ? WHERE step_id = ? AND state = 'running' AND locked_by = ?",
+  expiredSteps: `SELECT * FROM steps WHERE state = 'running' AND lease_expires_at < ?
+                  ORDER BY lease_expires_at, step_id LIMIT ?`,
+  stepsHeldBy: "SELECT * FROM steps WHERE state = 'running' AND locked_by = ? ORDER BY step_id",
+  nextRetryAt: 'SELECT MIN(ready_at) AS at FROM steps WHERE ready_at IS NOT NULL AND ready_at > ?',
+  readyDepth: 'SELECT COUNT(*) AS n FROM steps WHERE ready_at IS NOT NULL AND ready_at <= ?',
+  anyReady: 'SELECT 1 AS ok FROM steps WHERE ready_at IS NOT NULL AND ready_at <= ? LIMIT 1',
+
+  // history and annotations
+  insertTransition: `
+    INSERT INTO transitions (task_id, step_id, from_state, to_state, at, reason, attempt, actor, error)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  historyOfTask: `
+    SELECT tr.*, s.name AS step_name FROM transitions tr LEFT JOIN steps s ON s.step_id = tr.step_id
+     WHERE tr.task_id = ? ORDER BY tr.id`,
+  historyOfStep: `
+    SELECT tr.*, s.name AS step_name FROM transitions tr LEFT JOIN steps s ON s.step_id = tr.step_id
+     WHERE tr.task_id = ? AND tr.step_id = ? ORDER BY tr.id`,
+  insertAnnotation: 'INSERT INTO annotations (task_id, annotation_type, content, created_at) VALUES (?, ?, ?, ?)',
+  annotationsOfTask: 'SELECT annotation_type, content, created_at FROM annotations WHERE task_id = ? ORDER BY id',
+
+  // workers
+  upsertWorker: `
+    INSERT INTO workers (worker_id, hostname, pid, namespaces, started_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (worker_id) DO UPDATE SET hostname = excluded.hostname, pid = excluded.pid,
+      namespaces = excluded.namespaces, started_at = excluded.started_at, last_seen_at = excluded.last_seen_at`,
+  touchWorker: 'UPDATE workers SET last_seen_at = ? WHERE worker_id = ?',
+  removeWorker: 'DELETE FROM workers WHERE worker_id = ?',
+  listWorkers: 'SELECT * FROM workers ORDER BY started_at, worker_id',
+
+  // stats and misc
+  tasksByState: 'SELECT state, COUNT(*) AS n FROM tasks GROUP BY state',
+  stepsByState: 'SELECT state, COUNT(*) AS n FROM steps GROUP BY state',
+  ping: 'SELECT 1 AS ok',
+  dataVersion: 'PRAGMA data_version',
+} as const;
+
+export type Statements = { readonly [K in keyof typeof SQL]: Statement<unknown[], unknown> };
+
+/** Prepare every statement once. */
+export function prepareStatements(db: Database): Statements {
+  const out: Record<string, Statement<unknown[], unknown>> = {};
+  for (const [key, sql] of Object.entries(SQL)) out[key] = db.prepare(sql);
+  return out as Statements;
+}

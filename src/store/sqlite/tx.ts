@@ -1,0 +1,152 @@
+// The write half of one SQLite transaction: legal-transition checks with history rows, incremental readiness
+// (children's unmet counters), per-task open/satisfied counters, and exactly-once finalisation of finished tasks.
+import {
+  assertStepTransition,
+  assertTaskTransition,
+  SATISFYING_STEP_STATES,
+  type StepState,
+  type TaskState,
+} from '../../engine/states.js';
+import type { FinalizedTask, StepError, TaskId } from '../store.js';
+import { encodeJson } from '../shared/json.js';
+import { finalReason, finalTaskState } from '../shared/lifecycle-rules.js';
+import { mapFinalizedTask } from '../shared/row-mappers.js';
+import type { Statements } from './statements.js';
+
+/** A raw `steps` row as SQLite returns it. */
+export interface StepRow {
+  step_id: number;
+  task_id: number;
+  name: string;
+  handler_class: string;
+  state: StepState;
+  unmet: number;
+  attempts: number;
+  retry_limit: number;
+  retryable: number;
+  timeout_ms: number | null;
+  results: string | null;
+  error: string | null;
+  ready_at: number | null;
+  locked_by: string | null;
+  lease_expires_at: number | null;
+  started_at: number | null;
+  [column: string]: unknown;
+}
+
+/** A raw `tasks` row (without context). */
+export interface TaskRow {
+  task_id: number;
+  state: TaskState;
+  open_steps: number;
+  satisfied_steps: number;
+  step_count: number;
+  [column: string]: unknown;
+}
+
+export interface HistoryFields {
+  reason: string | null;
+  attempt?: number | null;
+  error?: StepError | null;
+  actor?: string | null;
+}
+
+export class SqliteTx {
+  /** Steps that became claimable in this transaction (wake-up hint). */
+  readyCount = 0;
+  private readonly deltas = new Map<TaskId, { open: number; satisfied: number }>();
+
+  constructor(
+    readonly st: Statements,
+    /** The transaction's clock reading; every row written in it carries this time. */
+    readonly now: number,
+    /** Default actor of the history rows written. */
+    readonly actor: string | null,
+  ) {}
+
+  /** Check a step transition is legal and write its history row (the caller updates the row itself). */
+  stepHistory(step: Pick<StepRow, 'step_id' | 'task_id' | 'state'>, to: StepState, h: HistoryFields): void {
+    assertStepTransition(step.state, to);
+    this.st.insertTransition.run(
+      step.task_id,
+      step.step_id,
+      step.state,
+      to,
+      this.now,
+      h.reason,
+      h.attempt ?? null,
+      h.actor === undefined ? this.actor : h.actor,
+      h.error ? encodeJson(h.error, 'step error') : null,
+    );
+  }
+
+  /** Check a task transition is legal and write its history row. */
+  taskHistory(taskId: TaskId, from: TaskState, to: TaskState, reason: string | null, actor?: string | null): void {
+    assertTaskTransition(from, to);
+    this.st.insertTransition.run(taskId, null, from, to, this.now, reason, null, actor === undefined ? this.actor : actor, null);
+  }
+
+  /** Record counter changes of a task; flushed before finalisation checks. */
+  adjust(taskId: TaskId, open: number, satisfied = 0): void {
+    const d = this.deltas.get(taskId);
+    if (d) {
+      d.open += open;
+      d.satisfied += satisfied;
+    } else {
+      this.deltas.set(taskId, { open, satisfied });
+    }
+  }
+
+  /** Mark that a task's counters may have changed, so it is checked for finalisation. */
+  touch(taskId: TaskId): void {
+    if (!this.deltas.has(taskId)) this.deltas.set(taskId, { open: 0, satisfied: 0 });
+  }
+
+  /** A step of `taskId` reached a satisfying state: count it and release its children. */
+  satisfied(stepId: number, taskId: TaskId, state: StepState): void {
+    if (!SATISFYING_STEP_STATES.has(state)) throw new Error(`internal: ${state} does not satisfy dependents`);
+    const rows = this.st.satisfyChildren.all(this.now, stepId) as Array<{ unmet: number; state: StepState }>;
+    let ready = 0;
+    for (const r of rows) if (r.unmet === 0 && r.state === 'pending') ready += 1;
+    this.readyCount += ready;
+    this.adjust(taskId, ready, 1);
+  }
+
+  /** Write pending counter changes; the tasks stay marked as touched. */
+  flush(): void {
+    for (const [taskId, d] of this.deltas) {
+      if (d.open !== 0 || d.satisfied !== 0) this.st.adjustCounters.run(d.open, d.satisfied, taskId);
+      d.open = 0;
+      d.satisfied = 0;
+    }
+  }
+
+  taskRow(taskId: TaskId): TaskRow | undefined {
+    return this.st.taskRow.get(taskId) as TaskRow | undefined;
+  }
+
+  /**
+   * Flush counters, then finalise every touched running task whose open steps reached 0. Only the transaction that
+   * moves a task out of `running` reports it, so each finalisation is reported exactly once.
+   */
+  finalizeTouched(): FinalizedTask[] {
+    this.flush();
+    const finalized: FinalizedTask[] = [];
+    for (const taskId of this.deltas.keys()) {
+      const f = this.finalizeIfDone(taskId);
+      if (f) finalized.push(f);
+    }
+    this.deltas.clear();
+    return finalized;
+  }
+
+  /** Finalise one task if it is running with no open steps (counters must be flushed). */
+  finalizeIfDone(taskId: TaskId): FinalizedTask | null {
+    const row = this.taskRow(taskId);
+    if (!row || row.state !== 'running' || row.open_steps !== 0) return null;
+    const state = finalTaskState(row.satisfied_steps, row.step_count);
+    this.taskHistory(taskId, 'running', state, finalReason(state));
+    this.st.setTaskState.run(state, this.now, taskId);
+    return mapFinalizedTask(row, state, this.now);
+  }
+}

@@ -1,0 +1,13 @@
+// The one store conformance suite: every rule of the Store contract (src/store/store.ts), registered as vitest
+// blocks against any implementation. test/store/sqlite.test.ts and the PostgreSQL tests both run it.
+import { describe } from 'vitest';
+import { creationTests } from './conformance/creation.js';
+import type { MakeStore } from './conformance/fixtures.js';
+
+export type { MakeStore } from './conformance/fixtures.js';
+
+export function storeConformanceSuite(label: string, makeStore: MakeStore): void {
+  describe(`store conformance: ${label}`, () => {
+    creationTests(makeStore);
+  });
+}
