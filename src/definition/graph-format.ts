@@ -12,10 +12,27 @@ export function isGraphFormat(value: string): value is GraphFormat {
 const dotString = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 const mermaidLabel = (s: string): string => `"${s.replace(/"/g, '#quot;')}"`;
 
+const MERMAID_RESERVED = new Set(['end', 'graph', 'flowchart', 'subgraph', 'style', 'class', 'classdef', 'click', 'linkstyle', 'direction', 'default']);
+
+/** A step's own name as its node id when mermaid accepts it; otherwise a positional id (labels always show names). */
+function mermaidIds(nodes: readonly string[]): Map<string, string> {
+  const used = new Set<string>();
+  const ids = new Map<string, string>();
+  const safe = new Set(nodes.filter((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n) && !MERMAID_RESERVED.has(n.toLowerCase())));
+  for (const n of safe) used.add(n);
+  nodes.forEach((n, i) => {
+    if (safe.has(n)) return void ids.set(n, n);
+    let id = `step_${i}`;
+    while (used.has(id)) id += '_';
+    used.add(id);
+    ids.set(n, id);
+  });
+  return ids;
+}
+
 function renderMermaid(template: TaskTemplate): string {
   const dag = buildDag(template.step_templates);
-  // Node ids are positional so any step name (even mermaid keywords like `end`) is safe; names are the labels.
-  const id = new Map(dag.nodes.map((n, i) => [n, `s${i}`]));
+  const id = mermaidIds(dag.nodes);
   const lines = ['flowchart TD', `  %% ${templateKey(template)}`];
   for (const n of dag.nodes) lines.push(`  ${id.get(n)}[${mermaidLabel(n)}]`);
   for (const e of dag.edges) lines.push(`  ${id.get(e.from)} --> ${id.get(e.to)}`);

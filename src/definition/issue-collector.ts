@@ -56,11 +56,11 @@ export class IssueCollector {
     this.issues.push(issue);
   }
 
-  /** Report every key of `obj` not in `allowed`, with a did-you-mean hint. */
-  unknownKeys(obj: RawObject, allowed: readonly string[], path: Path, where: string, step?: string): void {
+  /** Report every key of `obj` not in `allowed`, with a did-you-mean hint; `where` is left out when the step says it. */
+  unknownKeys(obj: RawObject, allowed: readonly string[], path: Path, where: string | undefined, step?: string): void {
     for (const key of Object.keys(obj)) {
       if (allowed.includes(key)) continue;
-      this.add('unknown_key', `unknown key in ${where}${didYouMean(key, allowed)}`, {
+      this.add('unknown_key', `unknown key${where !== undefined ? ` in ${where}` : ''}${didYouMean(key, allowed)}`, {
         path: [...path, key],
         part: 'key',
         key,

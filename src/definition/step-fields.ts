@@ -31,8 +31,7 @@ export interface StepFields {
 }
 
 function readRetry(c: IssueCollector, raw: RawObject, path: Path, step: string | undefined): Partial<RetryPolicy> {
-  const where = step !== undefined ? `the retry policy of step '${step}'` : 'a retry policy';
-  c.unknownKeys(raw, RETRY_KEYS, path, where, step);
+  c.unknownKeys(raw, RETRY_KEYS, path, 'retry', step);
   const out: Partial<RetryPolicy> = {};
   const num = (key: keyof RetryPolicy, ok: (n: number) => boolean, expected: string): void => {
     const v = raw[key];
@@ -58,7 +57,7 @@ export function readStepEntry(c: IssueCollector, raw: unknown, path: Path, label
   }
   const nameValue = raw['name'];
   const step = typeof nameValue === 'string' && nameValue.trim() !== '' ? nameValue : undefined;
-  c.unknownKeys(raw, STEP_KEYS, path, step !== undefined ? `step '${step}'` : label, step);
+  c.unknownKeys(raw, STEP_KEYS, path, step !== undefined ? undefined : label, step);
   const r = new FieldReader(c, raw, path, step);
   const fields: StepFields = { path, namePath: [...path, 'name'] };
   if (!r.has('name')) {

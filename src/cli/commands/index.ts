@@ -6,6 +6,8 @@ import { registerResume } from './resume.js';
 import { registerSubmit } from './submit.js';
 import { registerWorker } from './worker.js';
 import { registerMigrate } from './migrate.js';
+import { registerValidate } from './validate.js';
+import { registerGraph } from './graph.js';
 
 export function registerCommands(program: Command): void {
   registerRun(program);
@@ -14,4 +16,6 @@ export function registerCommands(program: Command): void {
   registerResume(program);
   registerTasks(program);
   registerMigrate(program);
+  registerValidate(program);
+  registerGraph(program);
 }
