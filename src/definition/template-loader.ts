@@ -20,12 +20,12 @@ export interface LoadResult {
   issues: ValidationIssue[];
 }
 
-export interface ParseOptions {
+export interface ParseTemplateOptions {
   /** Environment whose overrides are merged; defaults to TASKER_ENV, then NODE_ENV. */
   env?: string;
 }
 
-export interface LoadOptions extends ParseOptions {
+export interface LoadTemplatesOptions extends ParseTemplateOptions {
   /** Base for relative paths; defaults to process.cwd(). */
   cwd?: string;
 }
@@ -33,7 +33,7 @@ export interface LoadOptions extends ParseOptions {
 const YAML_FILE = /\.ya?ml$/i;
 
 /** Parse and validate the template document(s) in one YAML text. */
-export function parseTemplateText(text: string, file?: string, opts: ParseOptions = {}): LoadResult {
+export function parseTemplateText(text: string, file?: string, opts: ParseTemplateOptions = {}): LoadResult {
   const parsed = parseYaml(text, file);
   const result: LoadResult = { templates: [], issues: [...parsed.issues] };
   if (parsed.documents.length === 0 && parsed.issues.length === 0) {
@@ -97,7 +97,7 @@ async function collectFiles(paths: string[], cwd: string, issues: ValidationIssu
  * Load every template under `paths` (default `config/tasker/tasks`). Two files defining the same
  * namespace/name@version differently is an issue; the later one is dropped.
  */
-export async function loadTemplates(paths?: string[], opts: LoadOptions = {}): Promise<LoadResult> {
+export async function loadTemplates(paths?: string[], opts: LoadTemplatesOptions = {}): Promise<LoadResult> {
   const cwd = opts.cwd ?? process.cwd();
   const issues: ValidationIssue[] = [];
   const files = await collectFiles(paths !== undefined && paths.length > 0 ? paths : [DEFAULT_TEMPLATE_DIR], cwd, issues);
