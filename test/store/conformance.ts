@@ -1,7 +1,12 @@
 // The one store conformance suite: every rule of the Store contract (src/store/store.ts), registered as vitest
 // blocks against any implementation. test/store/sqlite.test.ts and the PostgreSQL tests both run it.
 import { describe } from 'vitest';
+import { claimingTests } from './conformance/claiming.js';
+import { completionTests } from './conformance/completion.js';
 import { creationTests } from './conformance/creation.js';
+import { operatorTests } from './conformance/operator.js';
+import { readTests } from './conformance/reads.js';
+import { recoveryTests } from './conformance/recovery.js';
 import type { MakeStore } from './conformance/fixtures.js';
 
 export type { MakeStore } from './conformance/fixtures.js';
@@ -9,5 +14,10 @@ export type { MakeStore } from './conformance/fixtures.js';
 export function storeConformanceSuite(label: string, makeStore: MakeStore): void {
   describe(`store conformance: ${label}`, () => {
     creationTests(makeStore);
+    claimingTests(makeStore);
+    completionTests(makeStore);
+    recoveryTests(makeStore);
+    operatorTests(makeStore);
+    readTests(makeStore);
   });
 }
