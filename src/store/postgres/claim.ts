@@ -1,0 +1,50 @@
+// claimSteps on PostgreSQL: one statement (UPDATE … FROM (SELECT … FOR UPDATE SKIP LOCKED) with CTEs for the
+// task start stamp and the history rows), so concurrent workers on any number of machines never share a step.
+import type { ClaimedStep, ClaimRequest } from '../store.js';
+import type { PgContext } from './context.js';
+import { run, type Queryable } from './pool.js';
+
+interface ClaimRow {
+  step_id: number;
+  task_id: number;
+  namespace: string;
+  task_name: string;
+  version: string;
+  correlation_id: string;
+  name: string;
+  handler_class: string;
+  attempt: number;
+  retry_limit: number;
+  retryable: boolean;
+  timeout_ms: number | null;
+  started_at: number;
+  task_started: boolean;
+}
+
+/** Claim on `db`: the pool (its own transaction) or a transaction's client (the completion fast path). */
+export async function claimWith(db: Queryable, ctx: PgContext, req: ClaimRequest): Promise<ClaimedStep[]> {
+  if (req.limit === 0 || (req.namespaces && req.namespaces.length === 0)) return [];
+  const rows = req.namespaces
+    ? await run<ClaimRow>(db, ctx.hot.claimNs, [req.workerId, req.limit, Math.ceil(req.leaseMs), req.namespaces])
+    : await run<ClaimRow>(db, ctx.hot.claim, [req.workerId, req.limit, Math.ceil(req.leaseMs)]);
+  return rows.map(
+    (r): ClaimedStep => ({
+      step_id: r.step_id,
+      task: {
+        task_id: r.task_id,
+        namespace: r.namespace,
+        name: r.task_name,
+        version: r.version,
+        correlation_id: r.correlation_id,
+      },
+      name: r.name,
+      handler_class: r.handler_class,
+      attempt: r.attempt,
+      retry_limit: r.retry_limit,
+      retryable: r.retryable,
+      timeout_ms: r.timeout_ms,
+      started_at: r.started_at,
+      task_started: r.task_started,
+    }),
+  );
+}

@@ -1,0 +1,15 @@
+// What every PostgreSQL store operation needs: the pool, the schema's names, the prepared statement texts and
+// the logger. Built once by `openPostgresStore`.
+import type pg from 'pg';
+import type { Logger } from '../../telemetry/logger.js';
+import type { HotStatements } from './hot-statements.js';
+import type { SchemaNames } from './sql.js';
+import type { WriteStatements } from './write-statements.js';
+
+export interface PgContext {
+  pool: pg.Pool;
+  names: SchemaNames;
+  hot: HotStatements;
+  write: WriteStatements;
+  logger: Logger;
+}

@@ -1,0 +1,75 @@
+// Versioned migrations of the PostgreSQL store, applied on open inside one transaction that holds an advisory
+// lock keyed by the schema, so any number of processes may open (and migrate) the same database at once.
+import type pg from 'pg';
+import { StoreSchemaError } from '../../engine/errors.js';
+import type { Logger } from '../../telemetry/logger.js';
+import { runText, withTransaction } from './pool.js';
+import { schemaV1 } from './schema-v1.js';
+import { advisoryKey, type SchemaNames } from './sql.js';
+import { isTransientDbError } from './transient-errors.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements: (names: SchemaNames) => string[];
+}
+
+/** Every migration this code knows, in order. Append only; never edit a released one. */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial tables', statements: schemaV1 }];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+export interface MigrationReport {
+  from: number;
+  to: number;
+  applied: number[];
+}
+
+/**
+ * Brings the schema to LATEST_SCHEMA_VERSION. Throws StoreSchemaError when the database was migrated by a newer
+ * Tasker (its version is unknown here) or when a migration fails (nothing of it is kept).
+ */
+export async function migrate(pool: pg.Pool, names: SchemaNames, logger: Logger): Promise<MigrationReport> {
+  return withTransaction(pool, logger, async (client) => {
+    await runText(client, 'SELECT pg_advisory_xact_lock($1::bigint)', [advisoryKey(`tasker:migrate:${names.schema}`)]);
+    await runText(client, `CREATE SCHEMA IF NOT EXISTS ${names.q}`);
+    await runText(
+      client,
+      `CREATE TABLE IF NOT EXISTS ${names.migrations} (
+         version integer PRIMARY KEY,
+         name text NOT NULL,
+         applied_at timestamptz NOT NULL DEFAULT now()
+       )`,
+    );
+    const [row] = await runText<{ version: number | null }>(client, `SELECT max(version) AS version FROM ${names.migrations}`);
+    const current = row?.version ?? 0;
+    if (current > LATEST_SCHEMA_VERSION) {
+      throw new StoreSchemaError(
+        `PostgreSQL schema "${names.schema}" is at version ${current}, newer than this Tasker knows ` +
+          `(${LATEST_SCHEMA_VERSION}); upgrade Tasker or use another schema`,
+        { schema: names.schema, version: current, known: LATEST_SCHEMA_VERSION },
+      );
+    }
+    const applied: number[] = [];
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= current) continue;
+      try {
+        for (const statement of migration.statements(names)) await runText(client, statement);
+      } catch (err) {
+        if (isTransientDbError(err)) throw err;
+        throw new StoreSchemaError(
+          `PostgreSQL migration ${migration.version} (${migration.name}) failed in schema "${names.schema}": ` +
+            `${(err as Error).message}`,
+          { schema: names.schema, version: migration.version, cause: err },
+        );
+      }
+      await runText(client, `INSERT INTO ${names.migrations} (version, name) VALUES ($1, $2)`, [
+        migration.version,
+        migration.name,
+      ]);
+      applied.push(migration.version);
+    }
+    if (applied.length > 0) logger.info({ schema: names.schema, applied }, 'PostgreSQL store migrated');
+    return { from: current, to: LATEST_SCHEMA_VERSION, applied };
+  });
+}

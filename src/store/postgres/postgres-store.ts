@@ -1,0 +1,245 @@
+// The PostgreSQL implementation of the Store contract, for many worker processes on many machines: a `pg` pool,
+// versioned migrations under an advisory lock, SKIP LOCKED claims, set-based completions, LISTEN/NOTIFY wake-ups,
+// and connection errors that are logged and reported as transient (see transient-errors.ts) instead of crashing.
+import type pg from 'pg';
+import { InvalidRequestError, NotFoundError, StoreUrlError } from '../../engine/errors.js';
+import { silentLogger, type Logger } from '../../telemetry/logger.js';
+import type * as S from '../store.js';
+import { encodeJson } from '../shared/json.js';
+import { SYSTEM_ACTOR } from '../shared/lifecycle-rules.js';
+import { assertClaimRequest, assertLeaseMs, assertOutcome, assertWorkerId } from '../shared/request-checks.js';
+import { planNewTask } from '../shared/task-plan.js';
+import { claimWith } from './claim.js';
+import { completeInTx, encodeOutcome } from './complete.js';
+import type { PgContext } from './context.js';
+import { createTaskInTx, encodeTask } from './create-task.js';
+import { hotStatements } from './hot-statements.js';
+import { listTasks } from './list-tasks.js';
+import { migrate } from './migrations.js';
+import { operateInTx } from './operate.js';
+import { createPool, run, withTransaction } from './pool.js';
+import { PgReads, pgDecode, readStatements } from './reads.js';
+import { cancelInTx, reclaimInTx } from './reclaim.js';
+import { schemaNames } from './sql.js';
+import { PgTx } from './tx.js';
+import { parsePostgresUrl } from './url.js';
+import { WakeListener } from './wake-listener.js';
+import { writeStatements } from './write-statements.js';
+import { mapWorkerRow } from '../shared/row-mappers.js';
+
+export interface PostgresStoreOptions {
+  logger?: Logger;
+  /** Schema holding every table; overrides nothing in the URL (giving both with different values is an error). */
+  schema?: string;
+  /** Connections in the pool (default 10). The LISTEN connection comes on top. */
+  poolSize?: number;
+}
+
+export const DEFAULT_POOL_SIZE = 10;
+
+/** Open a pool on `url`, migrate the schema (safe with concurrent openers) and return the store. */
+export async function openPostgresStore(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
+  const parsed = parsePostgresUrl(url, opts.schema);
+  const poolSize = opts.poolSize ?? DEFAULT_POOL_SIZE;
+  if (!Number.isInteger(poolSize) || poolSize < 1) {
+    throw new StoreUrlError(`PostgreSQL poolSize must be an integer >= 1, got ${poolSize}`);
+  }
+  const logger = opts.logger ?? silentLogger();
+  const pool = createPool({ connectionString: parsed.connectionString, max: poolSize, logger });
+  const names = schemaNames(parsed.schema);
+  try {
+    await migrate(pool, names, logger);
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+  const ctx: PgContext = { pool, names, hot: hotStatements(names), write: writeStatements(names), logger };
+  return new PostgresStore(ctx, parsed.displayUrl, new WakeListener(parsed.connectionString, names.channel, logger));
+}
+
+export class PostgresStore implements S.Store {
+  readonly kind = 'postgres' as const;
+  private readonly reads: PgReads;
+  private closed = false;
+
+  constructor(
+    private readonly ctx: PgContext,
+    readonly url: string,
+    private readonly wake: WakeListener,
+  ) {
+    this.reads = new PgReads(ctx, readStatements(ctx.names));
+  }
+
+  /** The schema this store lives in. */
+  get schema(): string {
+    return this.ctx.names.schema;
+  }
+
+  /** The pool, for PostgreSQL-specific tests and tools. */
+  get pool(): pg.Pool {
+    return this.ctx.pool;
+  }
+
+  /** Resolves once the LISTEN connection is established (after the first `onWake`). */
+  wakeReady(): Promise<void> {
+    return this.wake.ready();
+  }
+
+  private open(): void {
+    if (this.closed) throw new Error(`PostgreSQL store ${this.url} is closed`);
+  }
+
+  private write<T>(actor: string | null, fn: (tx: PgTx) => Promise<T>): Promise<T> {
+    this.open();
+    return withTransaction(this.ctx.pool, this.ctx.logger, (client) => fn(new PgTx(client, this.ctx, actor)));
+  }
+
+  async ping(): Promise<void> {
+    this.open();
+    await this.reads.ping();
+  }
+
+  onWake(listener: () => void): () => void {
+    this.open();
+    return this.wake.subscribe(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.wake.close();
+    await this.ctx.pool.end();
+  }
+
+  async createTask(task: S.NewTask): Promise<S.CreateTaskResult> {
+    const plan = planNewTask(task);
+    const encoded = encodeTask(task);
+    return this.write(task.initiator, (tx) => createTaskInTx(tx, task, plan, encoded));
+  }
+
+  async claimSteps(req: S.ClaimRequest): Promise<S.ClaimedStep[]> {
+    assertClaimRequest(req, 'claimSteps');
+    assertWorkerId(req.workerId, 'claimSteps');
+    this.open();
+    return claimWith(this.ctx.pool, this.ctx, req);
+  }
+
+  async completeSteps(outcomes: S.StepOutcome[], opts: S.CompleteOptions): Promise<S.CompletionResult> {
+    assertWorkerId(opts.workerId, 'completeSteps');
+    if (opts.claim) assertClaimRequest(opts.claim, 'completeSteps claim');
+    outcomes.forEach(assertOutcome);
+    const encoded = outcomes.map(encodeOutcome);
+    if (encoded.length === 0 && !opts.claim) {
+      return { applied: [], stale: [], skipped: [], finalized: [], readyCount: 0, claimed: [] };
+    }
+    return this.write(opts.workerId, (tx) => completeInTx(tx, encoded, opts));
+  }
+
+  async extendLeases(workerId: string, stepIds: S.StepId[], leaseMs: number): Promise<{ lost: S.StepId[] }> {
+    assertWorkerId(workerId, 'extendLeases');
+    assertLeaseMs(leaseMs, 'extendLeases');
+    this.open();
+    if (stepIds.length === 0) return { lost: [] };
+    const rows = await run<{ step_id: number }>(this.ctx.pool, this.ctx.write.extendLeases, [
+      [...new Set(stepIds)],
+      workerId,
+      leaseMs,
+    ]);
+    const kept = new Set(rows.map((r) => r.step_id));
+    return { lost: stepIds.filter((id) => !kept.has(id)) };
+  }
+
+  async getTaskContexts(taskIds: S.TaskId[]): Promise<Map<S.TaskId, S.TaskContextRecord>> {
+    this.open();
+    return this.reads.getTaskContexts(taskIds);
+  }
+
+  async getStepSnapshots(requests: S.StepSnapshotRequest[]): Promise<S.StepRecord[]> {
+    this.open();
+    return this.reads.getStepSnapshots(requests);
+  }
+
+  async reclaimSteps(req: S.ReclaimRequest): Promise<S.ReclaimResult> {
+    if (req.kind === 'workers' && req.workerIds.length === 0) return { reclaimed: [], finalized: [] };
+    return this.write(SYSTEM_ACTOR, (tx) => reclaimInTx(tx, req));
+  }
+
+  async registerWorker(info: Omit<S.WorkerInfo, 'started_at' | 'last_seen_at'>): Promise<void> {
+    assertWorkerId(info.worker_id, 'registerWorker');
+    this.open();
+    await run(this.ctx.pool, this.ctx.write.upsertWorker, [info.worker_id, info.hostname, info.pid, info.namespaces]);
+  }
+
+  async touchWorker(workerId: string): Promise<void> {
+    this.open();
+    await run(this.ctx.pool, this.ctx.write.touchWorker, [workerId]);
+  }
+
+  async removeWorker(workerId: string): Promise<void> {
+    this.open();
+    await run(this.ctx.pool, this.ctx.write.removeWorker, [workerId]);
+  }
+
+  async listWorkers(): Promise<S.WorkerInfo[]> {
+    this.open();
+    const rows = await run<Record<string, unknown>>(this.ctx.pool, this.ctx.write.listWorkers);
+    return rows.map((r) => mapWorkerRow(r, pgDecode));
+  }
+
+  async listUnfinishedTaskIds(limit?: number): Promise<S.TaskId[]> {
+    this.open();
+    return this.reads.listUnfinishedTaskIds(limit);
+  }
+
+  async nextRetryAt(): Promise<number | null> {
+    this.open();
+    return this.reads.nextRetryAt();
+  }
+
+  async cancelTask(taskId: S.TaskId, actor: string, reason?: string | null): Promise<S.CancelResult> {
+    return this.write(actor, (tx) => cancelInTx(tx, taskId, reason ?? null));
+  }
+
+  async operate(action: S.OperatorAction): Promise<S.OperatorResult> {
+    if (typeof action.actor !== 'string' || action.actor === '') {
+      throw new InvalidRequestError(`operate ${action.type}: actor must name who acts`);
+    }
+    const results = action.type === 'resolve_step' ? encodeJson(action.results ?? null, 'resolved results') : null;
+    return this.write(action.actor, (tx) => operateInTx(tx, action, results));
+  }
+
+  async addAnnotation(taskId: S.TaskId, annotationType: string, content: unknown): Promise<void> {
+    if (typeof annotationType !== 'string' || annotationType === '') {
+      throw new InvalidRequestError('addAnnotation: annotation_type must be a non-empty string');
+    }
+    const json = encodeJson(content ?? null, `annotation "${annotationType}" content`);
+    this.open();
+    const rows = await run(this.ctx.pool, this.ctx.write.insertAnnotation, [taskId, annotationType, json]);
+    if (rows.length === 0) throw new NotFoundError(`task ${taskId} not found`, { task_id: taskId });
+  }
+
+  async getTask(taskId: S.TaskId): Promise<S.TaskRecord | null> {
+    this.open();
+    return this.reads.getTask(taskId);
+  }
+
+  async findTaskByIdempotencyKey(key: string): Promise<S.TaskId | null> {
+    this.open();
+    return this.reads.findTaskByIdempotencyKey(key);
+  }
+
+  async listTasks(filter: S.TaskListFilter): Promise<S.TaskPage> {
+    this.open();
+    return listTasks(this.ctx, filter);
+  }
+
+  async getHistory(taskId: S.TaskId, stepId?: S.StepId): Promise<S.TransitionRecord[]> {
+    this.open();
+    return this.reads.getHistory(taskId, stepId);
+  }
+
+  async stats(): Promise<S.StoreStats> {
+    this.open();
+    return this.reads.stats();
+  }
+}

@@ -1,0 +1,87 @@
+// reclaimSteps and cancelTask on PostgreSQL: taking running attempts back from workers that went away (re-checked
+// under the task locks, so concurrent reclaimers and late completions never both win), and cancelling a task with
+// every step that could still run.
+import { NotFoundError } from '../../engine/errors.js';
+import { canTransitionTask, type StepState } from '../../engine/states.js';
+import type { CancelResult, ReclaimedStep, ReclaimRequest, ReclaimResult, TaskId } from '../store.js';
+import { encodeJson } from '../shared/json.js';
+import { leaseLostError, reclaimTarget, REASONS, SYSTEM_ACTOR } from '../shared/lifecycle-rules.js';
+import { run } from './pool.js';
+import type { PgTx } from './tx.js';
+
+export const DEFAULT_RECLAIM_LIMIT = 1000;
+
+interface Candidate {
+  step_id: number;
+  task_id: number;
+  name: string;
+  attempts: number;
+  retry_limit: number;
+  retryable: boolean;
+  locked_by: string | null;
+}
+
+export async function reclaimInTx(tx: PgTx, req: ReclaimRequest): Promise<ReclaimResult> {
+  const w = tx.ctx.write;
+  const candidates =
+    req.kind === 'expired'
+      ? await run<Candidate>(tx.client, w.expiredCandidates, [req.limit ?? DEFAULT_RECLAIM_LIMIT])
+      : await run<Candidate>(tx.client, w.heldByCandidates, [[...new Set(req.workerIds)]]);
+  if (candidates.length === 0) return { reclaimed: [], finalized: [] };
+  await tx.lockTasks(candidates.map((c) => c.task_id));
+  const reason = req.kind === 'expired' ? REASONS.leaseExpired : REASONS.workerGone;
+  const rows = await run<{ step_id: number; task_id: number; name: string; state: 'retrying' | 'failed'; attempt: number; locked_by: string | null }>(
+    tx.client,
+    w.reclaimApply,
+    [
+      candidates.map((c) => c.step_id),
+      candidates.map((c) => c.locked_by),
+      candidates.map((c) => c.attempts),
+      candidates.map((c) => reclaimTarget(c.attempts, c.retry_limit, c.retryable)),
+      candidates.map((c) => encodeJson(leaseLostError(req.kind, c.locked_by, c.attempts), 'step error')),
+      candidates.map(() => reason),
+      req.kind === 'expired',
+      SYSTEM_ACTOR,
+    ],
+  );
+  const reclaimed: ReclaimedStep[] = [];
+  for (const r of rows) {
+    if (r.state === 'retrying') {
+      tx.touch(r.task_id);
+      tx.readyCount += 1;
+    } else {
+      tx.adjust(r.task_id, -1);
+    }
+    reclaimed.push({ step_id: r.step_id, task_id: r.task_id, name: r.name, attempt: r.attempt, to: r.state, locked_by: r.locked_by });
+  }
+  const finalized = await tx.finalizeTouched();
+  await tx.notifyIfReady();
+  return { reclaimed, finalized };
+}
+
+export async function cancelInTx(tx: PgTx, taskId: TaskId, reason: string | null): Promise<CancelResult> {
+  const w = tx.ctx.write;
+  const [task] = await run<{ state: Parameters<typeof canTransitionTask>[0] }>(tx.client, w.taskForUpdate, [taskId]);
+  if (!task) throw new NotFoundError(`task ${taskId} not found`, { task_id: taskId });
+  if (!canTransitionTask(task.state, 'cancelled')) {
+    return { cancelled: false, state: task.state, running_step_ids: [], cancelled_step_ids: [] };
+  }
+  const steps = await run<{ step_id: number; state: StepState; attempts: number }>(tx.client, w.stepsOfTaskForUpdate, [
+    taskId,
+    ['pending', 'retrying', 'running'],
+  ]);
+  const why = reason ?? REASONS.cancelled;
+  await tx.history([
+    ...steps.map((s) => ({ task_id: taskId, step_id: s.step_id, from: s.state, to: 'cancelled', reason: why, attempt: s.attempts })),
+    { task_id: taskId, step_id: null, from: task.state, to: 'cancelled', reason: why },
+  ]);
+  const ids = steps.map((s) => s.step_id);
+  if (ids.length > 0) await run(tx.client, w.cancelSteps, [ids]);
+  await run(tx.client, w.cancelTask, [taskId]);
+  return {
+    cancelled: true,
+    state: 'cancelled',
+    running_step_ids: steps.filter((s) => s.state === 'running').map((s) => s.step_id),
+    cancelled_step_ids: ids,
+  };
+}

@@ -1,0 +1,130 @@
+// The write half of one PostgreSQL transaction: task locks taken in id order (so writers never deadlock on
+// each other), per-task counter deltas applied in one statement that also finalises finished tasks exactly once,
+// set-based release of children, and one NOTIFY per transaction that made steps claimable.
+import type pg from 'pg';
+import { assertStepTransition, assertTaskTransition, type StepState, type TaskState } from '../../engine/states.js';
+import type { FinalizedTask, StepError, TaskId } from '../store.js';
+import { encodeJson } from '../shared/json.js';
+import { mapFinalizedTask } from '../shared/row-mappers.js';
+import type { PgContext } from './context.js';
+import { run } from './pool.js';
+
+/** One history row written by JS-driven code paths (set-based statements write their own). */
+export interface HistoryRow {
+  task_id: TaskId;
+  step_id: number | null;
+  from: string;
+  to: string;
+  reason: string | null;
+  attempt?: number | null;
+  actor?: string | null;
+  error?: StepError | null;
+}
+
+export class PgTx {
+  /** Steps that became claimable in this transaction (wake-up hint). */
+  readyCount = 0;
+  private readonly deltas = new Map<TaskId, { open: number; satisfied: number }>();
+
+  constructor(
+    readonly client: pg.PoolClient,
+    readonly ctx: PgContext,
+    /** Actor of the task history rows this transaction writes (finalisations). */
+    readonly actor: string | null,
+  ) {}
+
+  /** Lock task rows in id order; returns the state of each task found. */
+  async lockTasks(taskIds: Iterable<TaskId>): Promise<Map<TaskId, TaskState>> {
+    const ids = [...new Set(taskIds)].sort((a, b) => a - b);
+    const out = new Map<TaskId, TaskState>();
+    if (ids.length === 0) return out;
+    const rows = await run<{ task_id: number; state: TaskState }>(this.client, this.ctx.hot.lockTasks, [ids]);
+    for (const r of rows) out.set(r.task_id, r.state);
+    return out;
+  }
+
+  /** Check each transition is legal, then write the rows in one statement (actor defaults to the tx actor). */
+  async history(rows: HistoryRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    for (const r of rows) {
+      if (r.step_id === null) assertTaskTransition(r.from as TaskState, r.to as TaskState);
+      else assertStepTransition(r.from as StepState, r.to as StepState);
+    }
+    await run(this.client, this.ctx.write.insertHistory, [
+      rows.map((r) => r.task_id),
+      rows.map((r) => r.step_id),
+      rows.map((r) => r.from),
+      rows.map((r) => r.to),
+      rows.map((r) => r.reason),
+      rows.map((r) => r.attempt ?? null),
+      rows.map((r) => (r.actor === undefined ? this.actor : r.actor)),
+      rows.map((r) => (r.error ? encodeJson(r.error, 'step error') : null)),
+    ]);
+  }
+
+  /** The counter change recorded so far for a task (not yet applied). */
+  pendingDelta(taskId: TaskId): { open: number; satisfied: number } {
+    return this.deltas.get(taskId) ?? { open: 0, satisfied: 0 };
+  }
+
+  /** Record counter changes of a task; applied (and checked for finalisation) by `finalizeTouched`. */
+  adjust(taskId: TaskId, open: number, satisfied = 0): void {
+    const d = this.deltas.get(taskId);
+    if (d) {
+      d.open += open;
+      d.satisfied += satisfied;
+    } else {
+      this.deltas.set(taskId, { open, satisfied });
+    }
+  }
+
+  /** Mark a task to be checked for finalisation even if its counters did not move. */
+  touch(taskId: TaskId): void {
+    if (!this.deltas.has(taskId)) this.deltas.set(taskId, { open: 0, satisfied: 0 });
+  }
+
+  /**
+   * These steps just reached a satisfying state (the caller counted them with `adjust(task, …, 1)`): decrement
+   * their children's unmet counters at once and count the children that became claimable.
+   */
+  async satisfyChildren(stepIds: number[]): Promise<void> {
+    if (stepIds.length === 0) return;
+    const rows = await run<{ step_id: number; task_id: number }>(this.client, this.ctx.hot.satisfyChildren, [stepIds]);
+    for (const r of rows) {
+      this.adjust(r.task_id, 1);
+      this.readyCount += 1;
+    }
+  }
+
+  /**
+   * Apply all counter deltas and finalise every running task whose open steps reached 0. The caller must hold
+   * the task locks (`lockTasks`), so exactly one transaction sees each task leave `running`.
+   */
+  async finalizeTouched(): Promise<FinalizedTask[]> {
+    if (this.deltas.size === 0) return [];
+    const ids: number[] = [];
+    const open: number[] = [];
+    const satisfied: number[] = [];
+    const ord: number[] = [];
+    for (const [taskId, d] of this.deltas) {
+      ids.push(taskId);
+      open.push(d.open);
+      satisfied.push(d.satisfied);
+      ord.push(ord.length);
+    }
+    this.deltas.clear();
+    const rows = await run<Record<string, unknown>>(this.client, this.ctx.hot.finalize, [
+      ids,
+      open,
+      satisfied,
+      this.actor,
+      ord,
+    ]);
+    return rows.map((r) => mapFinalizedTask(r, r.state as FinalizedTask['state'], Number(r.completed_at)));
+  }
+
+  /** One NOTIFY for the whole transaction (delivered at commit), when it made steps claimable. */
+  async notifyIfReady(force = false): Promise<void> {
+    if (this.readyCount > 0 || force) await run(this.client, this.ctx.hot.notify, [this.ctx.names.channel]);
+  }
+}
