@@ -200,7 +200,8 @@ export class SqliteStore implements S.Store {
   }
 
   async findTaskByIdempotencyKey(key: string): Promise<S.TaskId | null> {
-    return (this.st.findTaskByKey.pluck().get(key) as S.TaskId | undefined) ?? null;
+    // never .pluck() a shared cached statement: it changes the statement for every other caller
+    return (this.st.findTaskByKey.get(key) as { task_id: S.TaskId } | undefined)?.task_id ?? null;
   }
 
   async listTasks(filter: S.TaskListFilter): Promise<S.TaskPage> {
