@@ -1,0 +1,76 @@
+// Shapes of what the harness produces: one RunResult per run, aggregated into a Cell per target × workload ×
+// worker count, and the ResultsFile written as JSON for bench/report.ts.
+import type { CorrectnessReport } from './correctness.js';
+import type { WorkloadId } from './workloads.js';
+
+/** Per-workload figures; a workload fills the ones that apply to it. Times in ms, memory in MB. */
+export interface Metrics {
+  stepsPerSec?: number;
+  tasksPerSec?: number;
+  wallMs?: number;
+  /** W3: completion of step i → start of step i+1. */
+  chainMeanMs?: number;
+  chainP99Ms?: number;
+  /** W5: submit → first step start. */
+  startP50Ms?: number;
+  startP99Ms?: number;
+  /** W6 (sampled in every workload): worker-process RSS peak during the run and right after start. */
+  rssPeakMb?: number;
+  rssIdleMb?: number;
+  /** Time the submit call(s) took, for context. */
+  submitMs?: number;
+}
+
+export interface RunResult {
+  target: string;
+  workload: WorkloadId;
+  /** Worker processes (0 = in the harness process). */
+  workers: number;
+  /** 0 = warm-up (never counted), 1..N = measured. */
+  run: number;
+  tasks: number;
+  steps: number;
+  /** First submit → last step completion. */
+  wallMs: number;
+  metrics: Metrics;
+  correctness: CorrectnessReport;
+  /** Set when the run failed (timeout, crash, exception); such a run has no valid figures. */
+  error?: string;
+}
+
+export interface Cell {
+  target: string;
+  workload: WorkloadId;
+  workers: number;
+  /** Median over valid measured runs of each metric. */
+  median: Metrics;
+  validRuns: number;
+  invalidRuns: number;
+  errorRuns: number;
+  /** First error or correctness failure, when any. */
+  problem?: string;
+  runs: RunResult[];
+}
+
+export interface MachineInfo {
+  cpuModel: string;
+  cores: number;
+  memoryGiB: number;
+  platform: string;
+  node: string;
+  postgres?: string;
+  redis?: string;
+  packages: Record<string, string>;
+}
+
+export interface ResultsFile {
+  startedAt: string;
+  finishedAt: string;
+  command: string;
+  quick: boolean;
+  runsPerCell: number;
+  machine: MachineInfo;
+  workloads: Array<{ id: WorkloadId; title: string; headline: { metric: string; unit: string; higherIsBetter: boolean } }>;
+  targets: Array<{ name: string; config: string; error?: string }>;
+  cells: Cell[];
+}
