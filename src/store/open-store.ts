@@ -39,10 +39,6 @@ export function defaultStoreUrl(): string {
   return fromEnv && fromEnv.trim() !== '' ? fromEnv.trim() : DEFAULT_STORE_URL;
 }
 
-interface PostgresModule {
-  openPostgresStore(url: string, opts: OpenStoreOptions): Promise<Store>;
-}
-
 /** Open (and migrate) the store a URL names. */
 export async function openStore(url?: string, opts: OpenStoreOptions = {}): Promise<Store> {
   const target = url === undefined || url === null || url.trim() === '' ? defaultStoreUrl() : url.trim();
@@ -51,10 +47,10 @@ export async function openStore(url?: string, opts: OpenStoreOptions = {}): Prom
     return openSqliteStore(sqlitePath, { url: target, ...(opts.logger ? { logger: opts.logger } : {}) });
   }
   if (/^postgres(ql)?:\/\//i.test(target)) {
-    // A variable specifier keeps the PostgreSQL driver out of SQLite-only runs.
-    const specifier = './postgres/postgres-store.js';
-    const pg = (await import(specifier)) as PostgresModule;
-    return pg.openPostgresStore(target, opts);
+    // A lazy import keeps the PostgreSQL driver out of SQLite-only runs; a literal specifier lets the bundler
+    // emit it as its own chunk.
+    const { openPostgresStore } = await import('./postgres/postgres-store.js');
+    return openPostgresStore(target, opts);
   }
   const shown = target.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
   throw new StoreUrlError(`unsupported store URL "${shown}"; accepted forms: ${ACCEPTED_FORMS}`);

@@ -1,4 +1,4 @@
-// Runs the store conformance suite on SQLite: a temp-file database per test, and a few on `sqlite::memory:`.
+// Runs the store conformance suite on SQLite: a temp-file database per test, and again on `sqlite::memory:`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,4 +15,9 @@ storeConformanceSuite('sqlite file', async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+});
+
+storeConformanceSuite('sqlite memory', async () => {
+  const store = await openStore('sqlite::memory:');
+  return { store, cleanup: () => store.close() };
 });
