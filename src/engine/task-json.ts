@@ -10,7 +10,9 @@ export interface StepJson {
   attempts: number;
   retry_limit: number;
   retryable: boolean;
-  results: unknown;
+  /** Whatever the handler returned (JSON); typed loosely like `task.context`, since its shape is the handler's. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  results: any;
   error: { message: string; class: string; code: string | null } | null;
   started_at: string | null;
   completed_at: string | null;
