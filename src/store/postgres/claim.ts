@@ -2,7 +2,7 @@
 // task start stamp and the history rows), so concurrent workers on any number of machines never share a step.
 import type { ClaimedStep, ClaimRequest } from '../store.js';
 import type { PgContext } from './context.js';
-import { run, type Queryable } from './pool.js';
+import { run, runRetrying, type Queryable } from './pool.js';
 
 interface ClaimRow {
   step_id: number;
@@ -24,9 +24,12 @@ interface ClaimRow {
 /** Claim on `db`: the pool (its own transaction) or a transaction's client (the completion fast path). */
 export async function claimWith(db: Queryable, ctx: PgContext, req: ClaimRequest): Promise<ClaimedStep[]> {
   if (req.limit === 0 || (req.namespaces && req.namespaces.length === 0)) return [];
+  // On the pool the claim is its own transaction and is re-run after a deadlock; inside a transaction the
+  // whole transaction is re-run instead (withTransaction).
+  const exec = 'release' in db ? run : runRetrying;
   const rows = req.namespaces
-    ? await run<ClaimRow>(db, ctx.hot.claimNs, [req.workerId, req.limit, Math.ceil(req.leaseMs), req.namespaces])
-    : await run<ClaimRow>(db, ctx.hot.claim, [req.workerId, req.limit, Math.ceil(req.leaseMs)]);
+    ? await exec<ClaimRow>(db, ctx.hot.claimNs, [req.workerId, req.limit, Math.ceil(req.leaseMs), req.namespaces])
+    : await exec<ClaimRow>(db, ctx.hot.claim, [req.workerId, req.limit, Math.ceil(req.leaseMs)]);
   return rows.map(
     (r): ClaimedStep => ({
       step_id: r.step_id,

@@ -89,17 +89,18 @@ export async function completeInTx(tx: PgTx, outcomes: EncodedOutcome[], opts: C
   const skipped: SkippedStep[] = [];
   const satisfied = await prune(tx, batch, workerId, skipped);
 
-  const o = batch.map((e) => e.outcome);
+  // Rows go in step-id order (the order row locks are taken); `ord` keeps the caller's order for history rows.
+  const sorted = batch.map((e, ord) => ({ e, o: e.outcome, ord })).sort((a, b) => a.o.step_id - b.o.step_id);
   const appliedRows = await run<AppliedRow>(tx.client, tx.ctx.hot.apply, [
-    o.map((x) => x.step_id),
-    o.map((x) => x.task_id),
-    o.map((x) => x.attempt),
-    o.map((x) => x.type),
-    batch.map((e) => e.results),
-    batch.map((e) => e.error),
-    o.map((x) => (x.type === 'retry' ? x.delayMs : null)),
+    sorted.map((x) => x.o.step_id),
+    sorted.map((x) => x.o.task_id),
+    sorted.map((x) => x.o.attempt),
+    sorted.map((x) => x.o.type),
+    sorted.map((x) => x.e.results),
+    sorted.map((x) => x.e.error),
+    sorted.map((x) => (x.o.type === 'retry' ? x.o.delayMs : null)),
     workerId,
-    o.map((_, i) => i),
+    sorted.map((x) => x.ord),
   ]);
   const appliedIds = new Set<number>();
   for (const r of appliedRows) {

@@ -63,6 +63,25 @@ export async function run<R extends pg.QueryResultRow>(
   return result.rows;
 }
 
+/**
+ * A single-statement transaction that PostgreSQL may abort for a deadlock (e.g. a claim racing a cancel) is simply
+ * run again; nothing of the aborted attempt was applied.
+ */
+export async function runRetrying<R extends pg.QueryResultRow>(
+  db: Queryable,
+  statement: NamedStatement,
+  values: unknown[] = [],
+): Promise<R[]> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await run<R>(db, statement, values);
+    } catch (err) {
+      if (!isRetryableConflict(err) || attempt >= MAX_CONFLICT_RETRIES) throw err;
+      await sleep(5 * attempt + Math.random() * 20 * attempt);
+    }
+  }
+}
+
 /** Runs an ad-hoc statement (DDL, rarely used reads). */
 export async function runText<R extends pg.QueryResultRow>(db: Queryable, text: string, values: unknown[] = []): Promise<R[]> {
   const result = await db.query<R>(text, values);

@@ -17,7 +17,7 @@ import { hotStatements } from './hot-statements.js';
 import { listTasks } from './list-tasks.js';
 import { migrate } from './migrations.js';
 import { operateInTx } from './operate.js';
-import { createPool, run, withTransaction } from './pool.js';
+import { createPool, run, runRetrying, withTransaction } from './pool.js';
 import { PgReads, pgDecode, readStatements } from './reads.js';
 import { cancelInTx, reclaimInTx } from './reclaim.js';
 import { schemaNames } from './sql.js';
@@ -140,7 +140,7 @@ export class PostgresStore implements S.Store {
     assertLeaseMs(leaseMs, 'extendLeases');
     this.open();
     if (stepIds.length === 0) return { lost: [] };
-    const rows = await run<{ step_id: number }>(this.ctx.pool, this.ctx.write.extendLeases, [
+    const rows = await runRetrying<{ step_id: number }>(this.ctx.pool, this.ctx.write.extendLeases, [
       [...new Set(stepIds)],
       workerId,
       leaseMs,

@@ -1,0 +1,137 @@
+// PostgreSQL store opening: URL and option handling, versioned migrations in their own schema, idempotent
+// re-opens, many processes opening a fresh schema at once (advisory lock), and refusal of a newer schema.
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { StoreSchemaError, StoreUrlError } from '../../src/engine/errors.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/store/postgres/migrations.js';
+import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { parsePostgresUrl } from '../../src/store/postgres/url.js';
+
+const PG_URL = process.env.TASKER_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test';
+const schemas: string[] = [];
+
+function freshSchema(prefix = 'mig'): string {
+  const schema = `${prefix}_${Math.random().toString(36).slice(2, 10)}`;
+  schemas.push(schema);
+  return schema;
+}
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+afterAll(async () => {
+  await admin(async (c) => {
+    for (const s of schemas) await c.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(s)} CASCADE`);
+  });
+});
+
+async function migrationRows(schema: string): Promise<number[]> {
+  return admin(async (c) => {
+    const res = await c.query<{ version: number }>(
+      `SELECT version FROM ${pg.escapeIdentifier(schema)}.schema_migrations ORDER BY version`,
+    );
+    return res.rows.map((r) => Number(r.version));
+  });
+}
+
+describe('PostgreSQL store URL handling', () => {
+  it('takes the schema from ?schema=, strips it for pg, and hides the password', () => {
+    const p = parsePostgresUrl('postgresql://user:secret@db.example:5433/app?schema=jobs&sslmode=disable');
+    expect(p.schema).toBe('jobs');
+    expect(p.connectionString).not.toContain('schema=');
+    expect(p.connectionString).toContain('sslmode=disable');
+    expect(p.displayUrl).not.toContain('secret');
+    expect(p.displayUrl).toContain('schema=jobs');
+    expect(parsePostgresUrl('postgres://u@h/db').schema).toBe('tasker');
+    expect(parsePostgresUrl('postgres://u@h/db', 'other').schema).toBe('other');
+  });
+
+  it('rejects bad schema names, conflicting schemas and non-PostgreSQL URLs with clear messages', () => {
+    expect(() => parsePostgresUrl('postgres://u@h/db?schema=bad-name')).toThrow(StoreUrlError);
+    expect(() => parsePostgresUrl('postgres://u@h/db?schema=bad-name')).toThrow(/schema name "bad-name"/);
+    expect(() => parsePostgresUrl(`postgres://u@h/db?schema=${'x'.repeat(64)}`)).toThrow(/at most 63/);
+    expect(() => parsePostgresUrl('postgres://u@h/db?schema=a', 'b')).toThrow(/names schema "a" but the schema option says "b"/);
+    expect(() => parsePostgresUrl('mysql://u@h/db')).toThrow(/not a PostgreSQL URL/);
+  });
+
+  it('rejects a bad pool size before connecting', async () => {
+    await expect(openPostgresStore(PG_URL, { schema: freshSchema(), poolSize: 0 })).rejects.toThrow(/poolSize/);
+  });
+});
+
+describe('PostgreSQL migrations', () => {
+  it('creates the schema, its tables and one row per migration on a fresh schema', async () => {
+    const schema = freshSchema();
+    const store = await openPostgresStore(`${PG_URL}?schema=${schema}`);
+    try {
+      expect(store.kind).toBe('postgres');
+      expect(store.schema).toBe(schema);
+      expect(store.url).toContain(`schema=${schema}`);
+      await store.ping();
+      const tables = await admin(async (c) => {
+        const res = await c.query<{ table_name: string }>(
+          'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name',
+          [schema],
+        );
+        return res.rows.map((r) => r.table_name);
+      });
+      expect(tables).toEqual(['annotations', 'schema_migrations', 'step_edges', 'steps', 'tasks', 'transitions', 'workers']);
+      expect(await migrationRows(schema)).toEqual(MIGRATIONS.map((m) => m.version));
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('re-opens an up-to-date schema without changing it, keeping the data', async () => {
+    const schema = freshSchema();
+    const first = await openPostgresStore(PG_URL, { schema });
+    await first.registerWorker({ worker_id: 'w-keep', hostname: 'h', pid: 1, namespaces: null });
+    await first.close();
+    const second = await openPostgresStore(PG_URL, { schema });
+    try {
+      expect((await second.listWorkers()).map((w) => w.worker_id)).toEqual(['w-keep']);
+      expect(await migrationRows(schema)).toEqual(MIGRATIONS.map((m) => m.version));
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('lets many processes open a fresh schema at once: each migration is applied exactly once', async () => {
+    const schema = freshSchema('migrace');
+    const opened = await Promise.allSettled(
+      Array.from({ length: 8 }, () => openPostgresStore(`${PG_URL}?schema=${schema}`, { poolSize: 2 })),
+    );
+    const stores = opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    try {
+      expect(opened.filter((r) => r.status === 'rejected')).toEqual([]);
+      expect(stores).toHaveLength(8);
+      expect(await migrationRows(schema)).toEqual(MIGRATIONS.map((m) => m.version));
+      await Promise.all(stores.map((s) => s.ping()));
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  it('refuses a schema migrated by a newer Tasker with StoreSchemaError, leaving it untouched', async () => {
+    const schema = freshSchema();
+    const store: PostgresStore = await openPostgresStore(PG_URL, { schema });
+    await store.close();
+    const future = LATEST_SCHEMA_VERSION + 7;
+    await admin((c) =>
+      c.query(`INSERT INTO ${pg.escapeIdentifier(schema)}.schema_migrations (version, name) VALUES ($1, 'from the future')`, [future]),
+    );
+    const attempt = openPostgresStore(PG_URL, { schema });
+    await expect(attempt).rejects.toBeInstanceOf(StoreSchemaError);
+    await expect(openPostgresStore(PG_URL, { schema })).rejects.toThrow(
+      new RegExp(`version ${future}, newer than this Tasker knows \\(${LATEST_SCHEMA_VERSION}\\)`),
+    );
+    expect(await migrationRows(schema)).toEqual([...MIGRATIONS.map((m) => m.version), future]);
+  });
+});
