@@ -9,6 +9,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // Tests that restart PostgreSQL run alone afterwards (vitest.serial.config.ts), never beside other files.
+    exclude: ['test/**/*.serial.test.ts', 'node_modules/**'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,
