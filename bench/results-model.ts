@@ -34,6 +34,8 @@ export interface RunResult {
   wallMs: number;
   metrics: Metrics;
   correctness: CorrectnessReport;
+  /** 1-minute load average of the machine when the run ended (noise indicator). */
+  loadAvg1?: number;
   /** Set when the run failed (timeout, crash, exception); such a run has no valid figures. */
   error?: string;
 }

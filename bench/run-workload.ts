@@ -1,5 +1,6 @@
 // One run of one workload against one target: reset, start workers, submit, wait for every step, harvest the
 // records, stop the workers, check correctness and compute the figures. Never throws; failures become `error`.
+import os from 'node:os';
 import { now } from './clock.js';
 import { checkRun, type CorrectnessReport } from './correctness.js';
 import { computeMetrics, type RunTiming } from './measure.js';
@@ -26,6 +27,7 @@ export async function runWorkload(spec: RunSpec): Promise<RunResult> {
   const shape = shapeFor(workload.shape, spec.shapes);
   const expected = workload.tasks * shape.steps;
   const base = { target: target.name, workload: workload.id, workers, run: spec.run, tasks: workload.tasks, steps: expected };
+  const load = (): number => os.loadavg()[0]!;
   let pool: WorkerPool | undefined;
   try {
     await target.reset();
@@ -39,10 +41,10 @@ export async function runWorkload(spec: RunSpec): Promise<RunResult> {
     const correctness = checkRun(shape, workload.tasks, harvest.records);
     const { wallMs, metrics } = computeMetrics(workload, shape, harvest.records, timing,
       { peakMb: harvest.rssPeakMb, idleMb: harvest.rssIdleMb });
-    return { ...base, wallMs, metrics, correctness };
+    return { ...base, wallMs, metrics, correctness, loadAvg1: load() };
   } catch (err) {
     return { ...base, wallMs: NaN, metrics: {}, correctness: failedCorrectness(expected, pool?.progress() ?? 0),
-      error: err instanceof Error ? err.message : String(err) };
+      error: err instanceof Error ? err.message : String(err), loadAvg1: load() };
   } finally {
     await pool?.stop();
   }
