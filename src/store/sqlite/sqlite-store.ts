@@ -61,7 +61,7 @@ export class SqliteStore implements S.Store {
   private readonly st: Statements;
   private readonly reads: SqliteReads;
   private readonly watcher: DataVersionWatcher;
-  private readonly runInTransaction: { immediate: (fn: () => unknown) => unknown };
+  private readonly runInTransaction: { immediate: (fn: () => unknown) => unknown; deferred: (fn: () => unknown) => unknown };
   private closed = false;
 
   constructor(
@@ -74,7 +74,7 @@ export class SqliteStore implements S.Store {
     this.reads = new SqliteReads(db, this.st);
     this.runInTransaction = db.transaction((fn: () => unknown) => fn());
     this.watcher = new DataVersionWatcher(
-      () => this.st.dataVersion.pluck().get() as number,
+      () => (this.st.dataVersion.get() as { data_version: number }).data_version,
       opts.wakePollMs ?? DEFAULT_WAKE_POLL_MS,
       opts.logger,
     );
@@ -83,6 +83,11 @@ export class SqliteStore implements S.Store {
   /** Run `fn` in one IMMEDIATE transaction (takes the write lock up front, so writers never deadlock). */
   private write<T>(actor: string | null, fn: (tx: SqliteTx) => T): T {
     return this.runInTransaction.immediate(() => fn(new SqliteTx(this.st, Date.now(), actor))) as T;
+  }
+
+  /** Run several reads on one consistent snapshot (a deferred, read-only transaction). */
+  private snapshot<T>(fn: () => T): T {
+    return this.runInTransaction.deferred(fn) as T;
   }
 
   async ping(): Promise<void> {
@@ -133,11 +138,11 @@ export class SqliteStore implements S.Store {
   }
 
   async getTaskContexts(taskIds: S.TaskId[]): Promise<Map<S.TaskId, S.TaskContextRecord>> {
-    return this.reads.getTaskContexts(taskIds);
+    return this.snapshot(() => this.reads.getTaskContexts(taskIds));
   }
 
   async getStepSnapshots(requests: S.StepSnapshotRequest[]): Promise<S.StepRecord[]> {
-    return this.reads.getStepSnapshots(requests);
+    return this.snapshot(() => this.reads.getStepSnapshots(requests));
   }
 
   async reclaimSteps(req: S.ReclaimRequest): Promise<S.ReclaimResult> {
@@ -165,11 +170,11 @@ export class SqliteStore implements S.Store {
   }
 
   async listUnfinishedTaskIds(limit?: number): Promise<S.TaskId[]> {
-    return this.st.unfinishedTaskIds.pluck().all(limit ?? -1) as S.TaskId[];
+    return (this.st.unfinishedTaskIds.all(limit ?? -1) as Array<{ task_id: S.TaskId }>).map((r) => r.task_id);
   }
 
   async nextRetryAt(): Promise<number | null> {
-    return (this.st.nextRetryAt.pluck().get(Date.now()) as number | null) ?? null;
+    return (this.st.nextRetryAt.get(Date.now()) as { at: number | null }).at ?? null;
   }
 
   async cancelTask(taskId: S.TaskId, actor: string, reason?: string | null): Promise<S.CancelResult> {
@@ -196,7 +201,7 @@ export class SqliteStore implements S.Store {
   }
 
   async getTask(taskId: S.TaskId): Promise<S.TaskRecord | null> {
-    return this.reads.getTask(taskId);
+    return this.snapshot(() => this.reads.getTask(taskId));
   }
 
   async findTaskByIdempotencyKey(key: string): Promise<S.TaskId | null> {
@@ -213,6 +218,6 @@ export class SqliteStore implements S.Store {
   }
 
   async stats(): Promise<S.StoreStats> {
-    return this.reads.stats(Date.now());
+    return this.snapshot(() => this.reads.stats(Date.now()));
   }
 }

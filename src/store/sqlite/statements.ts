@@ -2,10 +2,11 @@
 import type { Database, Statement } from 'better-sqlite3';
 
 const STEP_WRITE_CLEAR = 'ready_at = NULL, next_attempt_at = NULL, locked_by = NULL, lease_expires_at = NULL';
+// CROSS JOIN fixes the join order: walk the ready index in order (no sort), then look up each step's task.
 const CLAIM_SELECT = `
   SELECT s.step_id, s.task_id, s.name, s.handler_class, s.state, s.attempts, s.retry_limit, s.retryable,
          s.timeout_ms, t.namespace, t.name AS task_name, t.version, t.correlation_id
-    FROM steps s JOIN tasks t ON t.task_id = s.task_id
+    FROM steps s CROSS JOIN tasks t ON t.task_id = s.task_id
    WHERE s.ready_at IS NOT NULL AND s.ready_at <= ? AND t.state = 'running'`;
 
 const SQL = {

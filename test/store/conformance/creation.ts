@@ -167,6 +167,7 @@ export function creationTests(makeStore: MakeStore): void {
 
     it('returns the existing task for a repeated idempotency key and creates nothing', async () => {
       const first = await store().createTask(newTask(linear(), { idempotency_key: 'order-1' }));
+      expect(await store().findTaskByIdempotencyKey('order-1')).toBe(first.task_id);
       const again = await store().createTask(newTask(diamond(), { idempotency_key: 'order-1' }));
       expect(again).toEqual({ task_id: first.task_id, created: false, finalized: null });
       expect((await store().listTasks({})).tasks).toHaveLength(1);
