@@ -24,7 +24,12 @@ export function useStore(makeStore: MakeStore): () => Store {
   afterEach(async () => {
     const c = current;
     current = null;
-    if (c) await c.cleanup();
+    if (!c) return;
+    try {
+      await expectConsistentHistories(c.store);
+    } finally {
+      await c.cleanup();
+    }
   });
   return () => {
     if (!current) throw new Error('store not open: use the getter inside a test');
@@ -163,4 +168,32 @@ export function expectLegal(history: TransitionRecord[]): void {
 /** The (from -> to) pairs of one step's rows, in order. */
 export function moves(history: TransitionRecord[], stepName: string | null): string[] {
   return history.filter((h) => h.step_name === stepName && (stepName !== null || h.step_id === null)).map((h) => `${h.from_state}>${h.to_state}`);
+}
+
+/**
+ * The invariant every test ends with: for every task, each task and step history is an unbroken chain of legal
+ * transitions (each row starts where the previous one ended) that ends in the current state.
+ */
+export async function expectConsistentHistories(store: Store): Promise<void> {
+  let cursor: string | null = null;
+  do {
+    const page = await store.listTasks({ limit: 1000, sort: 'task_id', order: 'asc', cursor });
+    for (const summary of page.tasks) {
+      const task = (await store.getTask(summary.task_id))!;
+      const history = await store.getHistory(task.task_id);
+      expectLegal(history);
+      const chains = new Map<number | null, string>();
+      for (const row of history) {
+        const previous = chains.get(row.step_id) ?? 'pending';
+        const what = row.step_id === null ? `task ${task.task_id}` : `step ${row.step_name} of task ${task.task_id}`;
+        expect(row.from_state, `${what}: history row starts where the previous ended`).toBe(previous);
+        chains.set(row.step_id, row.to_state);
+      }
+      expect(chains.get(null), `task ${task.task_id} history ends in its state`).toBe(task.current_state);
+      for (const s of task.workflow_steps) {
+        expect(chains.get(s.workflow_step_id) ?? 'pending', `step ${s.name} history ends in its state`).toBe(s.current_state);
+      }
+    }
+    cursor = page.next_cursor;
+  } while (cursor);
 }
