@@ -19,7 +19,8 @@ export function editDistance(a: string, b: string): number {
 /** The closest candidate, if it is close enough to be a plausible typo. */
 export function closestMatch(input: string, candidates: Iterable<string>): string | undefined {
   const needle = input.toLowerCase();
-  const limit = Math.max(2, Math.floor(input.length / 3));
+  // Up to a third of the word may differ (at least one edit), but never the whole word: `b` is no typo of `a`.
+  const limit = Math.min(Math.max(1, Math.floor(input.length / 3)), input.length - 1);
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {

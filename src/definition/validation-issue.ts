@@ -46,7 +46,8 @@ export class TemplateValidationError extends TaskerError {
   readonly issues: ValidationIssue[];
   constructor(issues: ValidationIssue[], subject?: string) {
     const count = issues.length;
-    const head = `${subject ?? 'task template'} is invalid (${count} problem${count === 1 ? '' : 's'})`;
+    const problems = `${count} problem${count === 1 ? '' : 's'}`;
+    const head = subject !== undefined ? `${subject} is invalid (${problems})` : `template validation failed (${problems})`;
     super([`${head}:`, ...issues.map((i) => `  - ${formatIssue(i)}`)].join('\n'), 'template_invalid');
     this.issues = issues;
   }
