@@ -43,7 +43,7 @@ function claimText(n: SchemaNames, withNamespaces: boolean): string {
      WHERE s.ready_at <= now() AND t.state = 'running'${withNamespaces ? ' AND t.namespace = ANY($4::text[])' : ''}
      ORDER BY s.ready_at, s.step_id
      LIMIT $2
-       FOR UPDATE OF s SKIP LOCKED
+       FOR NO KEY UPDATE OF s SKIP LOCKED
   ), claimed AS (
     UPDATE ${n.steps} s
        SET state = 'running', attempts = s.attempts + 1, locked_by = $1, lease_expires_at = ${nowPlusMs('$3')},
@@ -204,7 +204,7 @@ export function hotStatements(n: SchemaNames) {
     apply: named('apply', applyText(n)),
     satisfyChildren: named('satisfy_children', satisfyChildrenText(n)),
     finalize: named('finalize', finalizeText(n)),
-    lockTasks: named('lock_tasks', `SELECT task_id, state FROM ${n.tasks} WHERE task_id = ANY($1::bigint[]) ORDER BY task_id FOR UPDATE`),
+    lockTasks: named('lock_tasks', `SELECT task_id, state FROM ${n.tasks} WHERE task_id = ANY($1::bigint[]) ORDER BY task_id FOR NO KEY UPDATE`),
     notify: named('notify', `SELECT pg_notify($1, '')`),
   };
 }

@@ -35,7 +35,9 @@ export function clientConfig(connectionString: string): pg.ClientConfig {
     connectionString,
     types: storeTypes(),
     application_name: 'tasker',
+    // TCP keepalive probes after 10 s idle, so a silently dropped connection (no RST) is noticed.
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     connectionTimeoutMillis: 10_000,
   };
 }

@@ -73,8 +73,10 @@ export function schemaV1(n: SchemaNames): string[] {
 
     `CREATE TABLE ${n.transitions} (
       transition_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-      task_id bigint NOT NULL REFERENCES ${n.tasks} (task_id) ON DELETE CASCADE,
-      step_id bigint REFERENCES ${n.steps} (step_id) ON DELETE CASCADE,
+      -- no foreign keys: every claim and completion writes here, and FK checks would take KEY SHARE locks on the
+      -- task rows that completions lock; the store only ever writes ids it has just read or written
+      task_id bigint NOT NULL,
+      step_id bigint,
       from_state text,
       to_state text NOT NULL,
       at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),

@@ -48,7 +48,7 @@ export function writeStatements(n: SchemaNames) {
     ),
     taskForUpdate: named(
       'task_for_update',
-      `SELECT task_id, state, open_steps, satisfied_steps, step_count FROM ${n.tasks} WHERE task_id = $1 FOR UPDATE`,
+      `SELECT task_id, state, open_steps, satisfied_steps, step_count FROM ${n.tasks} WHERE task_id = $1 FOR NO KEY UPDATE`,
     ),
     setTaskState: named(
       'set_task_state',
@@ -62,11 +62,11 @@ export function writeStatements(n: SchemaNames) {
     stepsOfTaskForUpdate: named(
       'steps_of_task_for_update',
       `SELECT step_id, task_id, name, state, unmet, attempts FROM ${n.steps}
-        WHERE task_id = $1 AND state = ANY($2::text[]) ORDER BY step_id FOR UPDATE`,
+        WHERE task_id = $1 AND state = ANY($2::text[]) ORDER BY step_id FOR NO KEY UPDATE`,
     ),
     stepForUpdate: named(
       'step_for_update',
-      `SELECT step_id, task_id, name, state, unmet, attempts FROM ${n.steps} WHERE step_id = $1 FOR UPDATE`,
+      `SELECT step_id, task_id, name, state, unmet, attempts FROM ${n.steps} WHERE step_id = $1 FOR NO KEY UPDATE`,
     ),
     cancelSteps: named(
       'cancel_steps',
@@ -91,7 +91,7 @@ export function writeStatements(n: SchemaNames) {
       `WITH held AS (
          SELECT step_id FROM ${n.steps}
           WHERE step_id = ANY($1::bigint[]) AND state = 'running' AND locked_by = $2
-          ORDER BY step_id FOR UPDATE
+          ORDER BY step_id FOR NO KEY UPDATE
        )
        UPDATE ${n.steps} s SET lease_expires_at = ${nowPlusMs('ceil($3::float8)')}
          FROM held WHERE s.step_id = held.step_id
