@@ -2,8 +2,8 @@
 // isTransientDbError recognises, idle-connection errors are logged, and afterwards queries succeed and the LISTEN
 // connection is back (it emits a wake on reconnecting, then delivers notifications again). Self-contained: it
 // restarts the local cluster with pg_ctlcluster and makes sure the server is up again at its end.
-// Restarting the shared server breaks every other PostgreSQL test running at the same moment, so it runs only when
-// asked, on its own: TASKER_TEST_PG_RESTART=1 npx vitest run test/store/postgres-restart.test.ts
+// Restarting the shared server disturbs every other PostgreSQL test, so this is a `.serial.test.ts`: excluded from
+// the parallel phase, run alone by vitest.serial.config.ts (npm test runs both phases).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -16,7 +16,6 @@ import { newTask, ok, step, waitFor } from './conformance/fixtures.js';
 const PG_URL = process.env.TASKER_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const LEASE = 60_000;
 const run = promisify(execFile);
-const ENABLED = process.env.TASKER_TEST_PG_RESTART === '1';
 const schema = `restart_${Math.random().toString(36).slice(2, 10)}`;
 const opened: PostgresStore[] = [];
 
@@ -39,7 +38,6 @@ async function serverUp(): Promise<boolean> {
 }
 
 afterAll(async () => {
-  if (!ENABLED) return;
   await Promise.all(opened.map((s) => s.close().catch(() => undefined)));
   if (!(await serverUp())) await pgctl('start').catch(() => undefined);
   await waitFor(serverUp, 'PostgreSQL back up', 60_000);
@@ -49,7 +47,7 @@ afterAll(async () => {
   await client.end();
 }, 120_000);
 
-describe.skipIf(!ENABLED)('PostgreSQL restart (set TASKER_TEST_PG_RESTART=1; restarts the shared server)', () => {
+describe('PostgreSQL store across a server restart', () => {
   it('recovers after the server restarts mid-run: transient errors, then queries and LISTEN work again', async () => {
     const logged: Array<{ level: number; msg: string }> = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => logged.push(JSON.parse(line)) });
