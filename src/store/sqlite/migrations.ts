@@ -1,5 +1,6 @@
 // The SQLite schema as an ordered list of migrations. Append new versions at the end; never edit an applied one.
-// Times are epoch milliseconds (INTEGER); JSON columns are TEXT holding JSON.
+// Times are epoch milliseconds (INTEGER); JSON columns are TEXT holding JSON. Task and step ids are AUTOINCREMENT:
+// they are shown to users and never reused.
 
 export interface Migration {
   version: number;
@@ -73,7 +74,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
 
       CREATE TABLE transitions (
-        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        id         INTEGER PRIMARY KEY,
         task_id    INTEGER NOT NULL REFERENCES tasks (task_id),
         step_id    INTEGER REFERENCES steps (step_id),  -- NULL for task rows
         from_state TEXT,
@@ -87,7 +88,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX transitions_task_idx ON transitions (task_id, id);
 
       CREATE TABLE annotations (
-        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        id              INTEGER PRIMARY KEY,
         task_id         INTEGER NOT NULL REFERENCES tasks (task_id),
         annotation_type TEXT    NOT NULL,
         content         TEXT    NOT NULL,
