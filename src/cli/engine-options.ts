@@ -1,12 +1,13 @@
 // Options shared by the commands that open an engine (run, resume, submit, worker, serve): flag definitions,
 // parsing of numbers, template references and contexts, and `Tasker.open` from them.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Tasker, type TaskerOptions } from '../engine/tasker.js';
 import { createLogger } from '../telemetry/logger.js';
 import { UsageError } from './cli-errors.js';
+import { addTemplateOptions, templatePathsFrom } from './template-options.js';
 
-export const DEFAULT_TEMPLATE_DIR = 'config/tasker/tasks';
+export { parseTemplateRef, type TemplateRef } from './template-options.js';
 
 export interface EngineFlags {
   db?: string;
@@ -24,11 +25,7 @@ export function addStoreOption(cmd: Command): Command {
 }
 
 export function addEngineOptions(cmd: Command, { running = true } = {}): Command {
-  addStoreOption(cmd)
-    .option('--templates <paths...>', `template files or directories (default: ${DEFAULT_TEMPLATE_DIR})`)
-    .option('--handlers <module>', 'handlers module (.js/.mjs/.ts) exporting handler classes/functions and subscribers')
-    .option('--env <name>', 'environment for template overrides (default: $TASKER_ENV or $NODE_ENV)')
-    .option('--log-level <level>', 'log level: fatal, error, warn, info, debug, trace, silent');
+  addTemplateOptions(addStoreOption(cmd)).option('--log-level <level>', 'log level: fatal, error, warn, info, debug, trace, silent');
   if (running) {
     cmd
       .option('--concurrency <n>', 'steps run at once in this process', '10')
@@ -44,19 +41,6 @@ export function parseCount(value: string | undefined, flag: string, { min = 0, m
   const n = Number(value);
   if (n < min || n > max) throw new UsageError(`${flag} must be between ${min} and ${max}, got ${n}`);
   return n;
-}
-
-export interface TemplateRef {
-  namespace: string;
-  name: string;
-  version?: string;
-}
-
-/** `namespace/name[@version]`. */
-export function parseTemplateRef(ref: string): TemplateRef {
-  const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:@([0-9A-Za-z.+-]+))?$/.exec(ref);
-  if (!m) throw new UsageError(`template reference '${ref}' must look like <namespace>/<name>[@version], e.g. ecommerce/order_verification@1.0.0`);
-  return m[3] ? { namespace: m[1]!, name: m[2]!, version: m[3] } : { namespace: m[1]!, name: m[2]! };
 }
 
 /** The task context from `--context '<json>'` or `--context-file f` (not both); `{}` when neither. */
@@ -83,17 +67,12 @@ export function readContext(opts: { context?: string; contextFile?: string }): R
   return value as Record<string, unknown>;
 }
 
-export function templatePaths(flags: EngineFlags): string[] {
-  if (flags.templates && flags.templates.length) return flags.templates;
-  return existsSync(DEFAULT_TEMPLATE_DIR) ? [DEFAULT_TEMPLATE_DIR] : [];
-}
-
 export async function openEngine(flags: EngineFlags, extra: Partial<TaskerOptions> = {}): Promise<Tasker> {
   const concurrency = parseCount(flags.concurrency, '--concurrency', { min: 0, max: 10_000 });
   const leaseMs = parseCount(flags.leaseMs, '--lease-ms', { min: 100, max: 3_600_000 });
   const level = (flags.logLevel ?? process.env.TASKER_LOG_LEVEL ?? 'warn') as 'warn';
   const options: TaskerOptions = {
-    templates: templatePaths(flags),
+    templates: templatePathsFrom(flags),
     logger: createLogger({ level }),
     ...(flags.db ? { db: flags.db } : {}),
     ...(flags.handlers ? { handlers: flags.handlers } : {}),
