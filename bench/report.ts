@@ -63,6 +63,9 @@ export function renderMarkdown(results: ResultsFile, svgName: string | undefined
   lines.push('## Machine', '');
   lines.push(`- CPU: ${m.cores} × ${m.cpuModel}`, `- Memory: ${m.memoryGiB} GiB`, `- OS: ${m.platform}`, `- Node.js: ${m.node}`);
   if (m.postgres) lines.push(`- PostgreSQL: ${m.postgres}`);
+  if (m.postgresCommitMs !== undefined) {
+    lines.push(`- PostgreSQL durable commit (one \`SELECT txid_current()\` transaction), median: ${m.postgresCommitMs.toFixed(2)} ms`);
+  }
   if (m.redis) lines.push(`- Redis: ${m.redis}`);
   for (const [name, version] of Object.entries(m.packages)) lines.push(`- ${name}: ${version}`);
   const loads = results.cells.flatMap((c) => c.runs.map((r) => r.loadAvg1)).filter((v): v is number => v !== undefined);

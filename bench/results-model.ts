@@ -62,6 +62,9 @@ export interface MachineInfo {
   node: string;
   postgres?: string;
   redis?: string;
+  /** Median latency of a durable (WAL-flushed) commit on the PostgreSQL server. */
+  postgresCommitMs?: number;
+  loadAvg1AtStart?: number;
   packages: Record<string, string>;
 }
 
@@ -73,6 +76,6 @@ export interface ResultsFile {
   runsPerCell: number;
   machine: MachineInfo;
   workloads: Array<{ id: WorkloadId; title: string; headline: { metric: string; unit: string; higherIsBetter: boolean } }>;
-  targets: Array<{ name: string; config: string; error?: string }>;
+  targets: Array<{ name: string; config: string; workerLaunch?: 'compiled' | 'tsx'; error?: string }>;
   cells: Cell[];
 }

@@ -6,11 +6,14 @@ import { checkRun, type CorrectnessReport } from './correctness.js';
 import { computeMetrics, type RunTiming } from './measure.js';
 import type { RunResult } from './results-model.js';
 import type { BenchTarget } from './targets/target.js';
+import type { WorkerLaunch } from './worker-build.js';
 import { WorkerPool } from './worker-pool.js';
 import { shapeFor, type ShapeParams, type WorkloadDef } from './workloads.js';
 
 export interface RunSpec {
   target: BenchTarget;
+  /** How to start this target's worker processes (compiled or through tsx). */
+  launch: WorkerLaunch;
   workload: WorkloadDef;
   workers: number;
   run: number;
@@ -31,7 +34,8 @@ export async function runWorkload(spec: RunSpec): Promise<RunResult> {
   let pool: WorkerPool | undefined;
   try {
     await target.reset();
-    pool = await WorkerPool.start({ module: target.workerModule, config: target.workerConfig(), shapes: spec.shapes }, workers);
+    pool = await WorkerPool.start(spec.launch, target.workerModule,
+      { config: target.workerConfig(), shapes: spec.shapes }, workers);
     const timing = await submitAll(spec, shape);
     await pool.waitForSteps(expected, spec.stallMs);
     await new Promise((r) => setTimeout(r, SETTLE_MS));

@@ -8,9 +8,10 @@ import { describeCorrectness } from './correctness.js';
 import { describeCell } from './format.js';
 import { addVersions, describeMachine } from './machine.js';
 import type { Cell, ResultsFile, RunResult } from './results-model.js';
-import { runWorkload } from './run-workload.js';
+import { runWorkload, type RunSpec } from './run-workload.js';
 import { selectTargets } from './targets/registry.js';
 import type { BenchTarget, TargetOptions } from './targets/target.js';
+import { compiledLaunch, sourceLaunch, type WorkerLaunch } from './worker-build.js';
 import { killAllWorkers } from './worker-pool.js';
 import {
   FULL_SIZES, parseWorkloadList, QUICK_SIZES, WORKLOAD_IDS, workloads, type WorkloadDef,
@@ -40,13 +41,14 @@ const program = new Command('bench')
   .option('--runs <n>', 'measured runs per cell after one warm-up', positiveInt('--runs', 1), 3)
   .option('--workers <counts>', 'worker-process counts to run, e.g. 1,2,4 (0 = inside the harness process)', workerList, [1])
   .option('--out <file>', 'results JSON path (default bench/results/<timestamp>.json)')
+  .option('--tsx-workers', 'run worker processes from the TypeScript sources through tsx instead of compiling them', false)
   .option('--stall-ms <ms>', 'fail a run when no step completes for this long', positiveInt('--stall-ms', 100), 30_000)
   .showHelpAfterError();
 
 async function main(): Promise<void> {
   program.parse();
   const opts = program.opts<{ quick: boolean; only?: string; workloads: string; runs: number; workers: number[];
-    out?: string; stallMs: number }>();
+    out?: string; stallMs: number; tsxWorkers: boolean }>();
   const sizes = opts.quick ? QUICK_SIZES : FULL_SIZES;
   const defs = workloads(sizes);
   const selected = parseWorkloadList(opts.workloads).map((id) => defs[id]);
@@ -72,23 +74,26 @@ async function main(): Promise<void> {
   for (const entry of entries) {
     let target: BenchTarget | undefined;
     let setupError: string | undefined;
+    let launch: WorkerLaunch | undefined;
     try {
       target = await entry.load(targetOptions);
       log(`\n== ${target.name}: ${target.config}`);
+      launch = await workerLaunch(target, opts.tsxWorkers);
       await target.setup();
       addVersions(machine, await target.versions());
     } catch (err) {
       setupError = err instanceof Error ? err.message : String(err);
       log(`\n== ${entry.name}: setup failed: ${setupError}`);
     }
-    results.targets.push({ name: entry.name, config: target?.config ?? '', ...(setupError ? { error: setupError } : {}) });
+    results.targets.push({ name: entry.name, config: target?.config ?? '', workerLaunch: launch?.execArgv.length ? 'tsx' : 'compiled',
+      ...(setupError ? { error: setupError } : {}) });
     const workerCounts = target?.inProcessOnly ? [0] : opts.workers;
     try {
       for (const workers of workerCounts) {
         for (const workload of selected) {
-          const cell = setupError || !target
+          const cell = setupError || !target || !launch
             ? aggregate([failed(entry.name, workload, workers, `setup failed: ${setupError}`)])
-            : await runCell(target, workload, workers, opts.runs, targetOptions, opts.stallMs);
+            : await runCell({ target, launch, workload, workers, run: 0, shapes: targetOptions.shapes, stallMs: opts.stallMs }, opts.runs);
           results.cells.push(cell);
           log(`  ${workload.id} ×${workers}: ${describeCell(cell)}`);
         }
@@ -104,16 +109,27 @@ async function main(): Promise<void> {
   log(`\nresults: ${out}`);
 }
 
-async function runCell(target: BenchTarget, workload: WorkloadDef, workers: number, runs: number,
-  options: TargetOptions, stallMs: number): Promise<Cell> {
+/** One warm-up run (run 0) then `runs` measured runs of one target × workload × worker count. */
+async function runCell(spec: RunSpec, runs: number): Promise<Cell> {
   const all: RunResult[] = [];
   for (let run = 0; run <= runs; run++) {
-    const r = await runWorkload({ target, workload, workers, run, shapes: options.shapes, stallMs });
+    const r = await runWorkload({ ...spec, run });
     all.push(r);
     const what = r.error ? `error: ${r.error}` : describeCorrectness(r.correctness);
-    log(`    ${workload.id} ${run === 0 ? 'warm-up' : `run ${run}`}: ${Number.isFinite(r.wallMs) ? `${r.wallMs.toFixed(1)} ms` : ''} ${what}`);
+    log(`    ${spec.workload.id} ${run === 0 ? 'warm-up' : `run ${run}`}: ${Number.isFinite(r.wallMs) ? `${r.wallMs.toFixed(1)} ms` : ''} ${what}`);
   }
   return aggregate(all);
+}
+
+/** Compiled worker processes by default (no loader in their RSS); tsx when asked or when compiling fails. */
+async function workerLaunch(target: BenchTarget, tsx: boolean): Promise<WorkerLaunch> {
+  if (tsx || target.inProcessOnly) return sourceLaunch(target.workerModule);
+  try {
+    return await compiledLaunch(target.name, target.workerModule);
+  } catch (err) {
+    log(`  compiling the worker failed (${err instanceof Error ? err.message : String(err)}); running it through tsx`);
+    return sourceLaunch(target.workerModule);
+  }
 }
 
 function failed(target: string, workload: WorkloadDef, workers: number, error: string): RunResult {
@@ -144,6 +160,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 process.on('exit', killAllWorkers);
+// A peer's client that loses its connection (e.g. PostgreSQL restarted) must fail its run, not the whole bench.
+process.on('uncaughtException', (err) => log(`  uncaught error (the current run will fail or stall): ${err.message}`));
+process.on('unhandledRejection', (err) => log(`  unhandled rejection: ${err instanceof Error ? err.message : String(err)}`));
 
 main().catch((err: unknown) => {
   killAllWorkers();

@@ -1,12 +1,10 @@
 // Harness side of the workers of one run: spawns N worker processes (or one in-process runtime), tracks their
 // progress, collects their step records and RSS, and always stops or kills them.
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { mergeRecords, type StepRecords } from './recorder.js';
 import type { HostReply, HostRequest } from './worker-host.js';
+import type { WorkerLaunch } from './worker-build.js';
 import { WorkerRuntime, type WorkerHarvest, type WorkerInit } from './worker-runtime.js';
-
-const HOST = fileURLToPath(new URL('./worker-host.ts', import.meta.url));
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
 
@@ -36,19 +34,23 @@ export class WorkerPool {
     private readonly local: WorkerRuntime | undefined,
   ) {}
 
-  /** Start `count` worker processes (0 = one runtime inside this process) and wait until all are ready. */
-  static async start(init: Omit<WorkerInit, 'processIndex' | 'processCount'>, count: number): Promise<WorkerPool> {
+  /**
+   * Start `count` worker processes (0 = one runtime inside this process, from `sourceModule`) and wait until all
+   * are ready.
+   */
+  static async start(launch: WorkerLaunch, sourceModule: string, init: Omit<WorkerInit, 'processIndex' | 'processCount' | 'module'>,
+    count: number): Promise<WorkerPool> {
     if (count === 0) {
-      const rt = new WorkerRuntime({ ...init, processIndex: 0, processCount: 0 });
+      const rt = new WorkerRuntime({ ...init, module: sourceModule, processIndex: 0, processCount: 0 });
       await rt.start();
       return new WorkerPool([], rt);
     }
     const children: Child[] = [];
     const pool = new WorkerPool(children, undefined);
     try {
-      for (let i = 0; i < count; i++) children.push(spawnChild());
-      await Promise.all(children.map((c, i) =>
-        request(c, { type: 'start', init: { ...init, processIndex: i, processCount: count } }, 'ready', START_TIMEOUT_MS)));
+      for (let i = 0; i < count; i++) children.push(spawnChild(launch));
+      await Promise.all(children.map((c, i) => request(c,
+        { type: 'start', init: { ...init, module: launch.module, processIndex: i, processCount: count } }, 'ready', START_TIMEOUT_MS)));
     } catch (err) {
       await pool.stop();
       throw err;
@@ -120,9 +122,9 @@ export class WorkerPool {
   }
 }
 
-function spawnChild(): Child {
-  const proc = fork(HOST, [], {
-    execArgv: ['--import', 'tsx'],
+function spawnChild(launch: WorkerLaunch): Child {
+  const proc = fork(launch.host, [], {
+    execArgv: launch.execArgv,
     serialization: 'advanced',
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

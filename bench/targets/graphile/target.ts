@@ -50,6 +50,7 @@ export class GraphileTarget implements BenchTarget {
     await runMigrations({ connectionString: this.url });
     this.pool = new pg.Pool({ connectionString: this.url, max: 8 });
     this.pool.on('error', () => undefined);
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
     await this.pool.query(JOIN_TABLE_SQL);
     this.utils = await makeWorkerUtils({ pgPool: this.pool });
   }
