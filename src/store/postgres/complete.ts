@@ -2,7 +2,7 @@
 // in id order, prune routed-away steps, apply the outcomes the caller still holds (the rest are stale), release
 // children, apply counters and finalise, optionally claim more, and NOTIFY once if steps became claimable.
 import type { ClaimedStep, CompleteOptions, CompletionResult, SkippedStep, StepOutcome } from '../store.js';
-import { encodeJson } from '../shared/json.js';
+import { jsonbDiagnostic, jsonbValue } from './jsonb.js';
 import { REASONS } from '../shared/lifecycle-rules.js';
 import { excerptStepError } from '../shared/step-error.js';
 import { claimWith } from './claim.js';
@@ -18,10 +18,10 @@ export interface EncodedOutcome {
 
 export function encodeOutcome(outcome: StepOutcome): EncodedOutcome {
   const results =
-    outcome.type === 'completed' ? encodeJson(outcome.results ?? null, `results of step ${outcome.step_id}`) : null;
+    outcome.type === 'completed' ? jsonbValue(outcome.results ?? null, `results of step ${outcome.step_id}`) : null;
   const error =
     outcome.type === 'retry' || outcome.type === 'failed'
-      ? encodeJson(excerptStepError(outcome.error), 'step error')
+      ? jsonbDiagnostic(excerptStepError(outcome.error), 'step error')
       : null;
   return { outcome, results, error };
 }
@@ -91,7 +91,7 @@ export async function completeInTx(tx: PgTx, outcomes: EncodedOutcome[], opts: C
 
   // Rows go in step-id order (the order row locks are taken); `ord` keeps the caller's order for history rows.
   const sorted = batch.map((e, ord) => ({ e, o: e.outcome, ord })).sort((a, b) => a.o.step_id - b.o.step_id);
-  const appliedRows = await run<AppliedRow>(tx.client, tx.ctx.hot.apply, [
+  const appliedRows = sorted.length === 0 ? [] : await run<AppliedRow>(tx.client, tx.ctx.hot.apply, [
     sorted.map((x) => x.o.step_id),
     sorted.map((x) => x.o.task_id),
     sorted.map((x) => x.o.attempt),

@@ -2,7 +2,7 @@
 // processes, whether this call creates the task; the steps, edges and history follow in set-based statements.
 // A task whose steps were all skipped finalises `completed` in the same transaction.
 import type { CreateTaskResult, NewTask } from '../store.js';
-import { encodeJson } from '../shared/json.js';
+import { jsonbValue } from './jsonb.js';
 import { REASONS } from '../shared/lifecycle-rules.js';
 import type { TaskPlan } from '../shared/task-plan.js';
 import { run } from './pool.js';
@@ -16,7 +16,7 @@ export interface EncodedTask {
 
 export function encodeTask(task: NewTask): EncodedTask {
   return {
-    context: encodeJson(task.context ?? null, 'task context') ?? 'null',
+    context: jsonbValue(task.context ?? null, 'task context') ?? 'null',
     depends_on: task.steps.map((s) => JSON.stringify([...new Set(s.depends_on)])),
   };
 }

@@ -195,8 +195,8 @@ function finalizeText(n: SchemaNames): string {
 }
 
 export function hotStatements(n: SchemaNames) {
-  const prefix = `tasker_${n.schema}`;
-  const named = (name: string, text: string): NamedStatement => ({ name: `${prefix}_${name}`, text });
+  // Names need only be unique per connection, and each pool serves one schema.
+  const named = (name: string, text: string): NamedStatement => ({ name: `tasker_${name}`, text });
   return {
     claim: named('claim', claimText(n, false)),
     claimNs: named('claim_ns', claimText(n, true)),

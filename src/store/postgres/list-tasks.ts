@@ -50,7 +50,7 @@ export function buildListQuery(ctx: PgContext, f: NormalizedListFilter): { state
     (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
     ` ORDER BY ${order} LIMIT ${param(f.limit + 1, 'integer')}`;
   const digest = createHash('sha1').update(text).digest('hex').slice(0, 16);
-  return { statement: { name: `tasker_${ctx.names.schema}_list_${digest}`, text }, params };
+  return { statement: { name: `tasker_list_${digest}`, text }, params };
 }
 
 export async function listTasks(ctx: PgContext, filter: TaskListFilter): Promise<TaskPage> {

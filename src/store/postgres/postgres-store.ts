@@ -5,7 +5,6 @@ import type pg from 'pg';
 import { InvalidRequestError, NotFoundError, StoreUrlError } from '../../engine/errors.js';
 import { silentLogger, type Logger } from '../../telemetry/logger.js';
 import type * as S from '../store.js';
-import { encodeJson } from '../shared/json.js';
 import { SYSTEM_ACTOR } from '../shared/lifecycle-rules.js';
 import { assertClaimRequest, assertLeaseMs, assertOutcome, assertWorkerId } from '../shared/request-checks.js';
 import { planNewTask } from '../shared/task-plan.js';
@@ -14,12 +13,13 @@ import { completeInTx, encodeOutcome } from './complete.js';
 import type { PgContext } from './context.js';
 import { createTaskInTx, encodeTask } from './create-task.js';
 import { hotStatements } from './hot-statements.js';
+import { jsonbValue } from './jsonb.js';
 import { listTasks } from './list-tasks.js';
 import { migrate } from './migrations.js';
 import { operateInTx } from './operate.js';
 import { createPool, run, runRetrying, withTransaction } from './pool.js';
 import { PgReads, pgDecode, readStatements } from './reads.js';
-import { cancelInTx, reclaimInTx } from './reclaim.js';
+import { cancelInTx, reclaimCandidates, reclaimInTx } from './reclaim.js';
 import { schemaNames } from './sql.js';
 import { PgTx } from './tx.js';
 import { parsePostgresUrl } from './url.js';
@@ -161,7 +161,10 @@ export class PostgresStore implements S.Store {
 
   async reclaimSteps(req: S.ReclaimRequest): Promise<S.ReclaimResult> {
     if (req.kind === 'workers' && req.workerIds.length === 0) return { reclaimed: [], finalized: [] };
-    return this.write(SYSTEM_ACTOR, (tx) => reclaimInTx(tx, req));
+    this.open();
+    const candidates = await reclaimCandidates(this.ctx, req);
+    if (candidates.length === 0) return { reclaimed: [], finalized: [] };
+    return this.write(SYSTEM_ACTOR, (tx) => reclaimInTx(tx, req, candidates));
   }
 
   async registerWorker(info: Omit<S.WorkerInfo, 'started_at' | 'last_seen_at'>): Promise<void> {
@@ -204,7 +207,7 @@ export class PostgresStore implements S.Store {
     if (typeof action.actor !== 'string' || action.actor === '') {
       throw new InvalidRequestError(`operate ${action.type}: actor must name who acts`);
     }
-    const results = action.type === 'resolve_step' ? encodeJson(action.results ?? null, 'resolved results') : null;
+    const results = action.type === 'resolve_step' ? jsonbValue(action.results ?? null, 'resolved results') : null;
     return this.write(action.actor, (tx) => operateInTx(tx, action, results));
   }
 
@@ -212,7 +215,7 @@ export class PostgresStore implements S.Store {
     if (typeof annotationType !== 'string' || annotationType === '') {
       throw new InvalidRequestError('addAnnotation: annotation_type must be a non-empty string');
     }
-    const json = encodeJson(content ?? null, `annotation "${annotationType}" content`);
+    const json = jsonbValue(content ?? null, `annotation "${annotationType}" content`);
     this.open();
     const rows = await run(this.ctx.pool, this.ctx.write.insertAnnotation, [taskId, annotationType, json]);
     if (rows.length === 0) throw new NotFoundError(`task ${taskId} not found`, { task_id: taskId });

@@ -23,8 +23,8 @@ type Row = Record<string, unknown>;
 export const pgDecode = (value: unknown): unknown => (value === undefined ? null : value);
 
 export function readStatements(n: SchemaNames) {
-  const prefix = `tasker_${n.schema}`;
-  const named = (name: string, text: string): NamedStatement => ({ name: `${prefix}_${name}`, text });
+  // Names need only be unique per connection, and each pool serves one schema.
+  const named = (name: string, text: string): NamedStatement => ({ name: `tasker_${name}`, text });
   return {
     task: named(
       'read_task',

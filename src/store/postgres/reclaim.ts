@@ -4,14 +4,15 @@
 import { NotFoundError } from '../../engine/errors.js';
 import { canTransitionTask, type StepState } from '../../engine/states.js';
 import type { CancelResult, ReclaimedStep, ReclaimRequest, ReclaimResult, TaskId } from '../store.js';
-import { encodeJson } from '../shared/json.js';
+import { jsonbDiagnostic } from './jsonb.js';
 import { leaseLostError, reclaimTarget, REASONS, SYSTEM_ACTOR } from '../shared/lifecycle-rules.js';
+import type { PgContext } from './context.js';
 import { run } from './pool.js';
 import type { PgTx } from './tx.js';
 
 export const DEFAULT_RECLAIM_LIMIT = 1000;
 
-interface Candidate {
+export interface ReclaimCandidate {
   step_id: number;
   task_id: number;
   name: string;
@@ -21,12 +22,18 @@ interface Candidate {
   locked_by: string | null;
 }
 
-export async function reclaimInTx(tx: PgTx, req: ReclaimRequest): Promise<ReclaimResult> {
+/**
+ * Steps that look reclaimable, read without locks (a periodic sweep that finds nothing costs one query and no
+ * transaction). `reclaimInTx` re-checks each one under the task locks.
+ */
+export async function reclaimCandidates(ctx: PgContext, req: ReclaimRequest): Promise<ReclaimCandidate[]> {
+  return req.kind === 'expired'
+    ? run<ReclaimCandidate>(ctx.pool, ctx.write.expiredCandidates, [req.limit ?? DEFAULT_RECLAIM_LIMIT])
+    : run<ReclaimCandidate>(ctx.pool, ctx.write.heldByCandidates, [[...new Set(req.workerIds)]]);
+}
+
+export async function reclaimInTx(tx: PgTx, req: ReclaimRequest, candidates: ReclaimCandidate[]): Promise<ReclaimResult> {
   const w = tx.ctx.write;
-  const candidates =
-    req.kind === 'expired'
-      ? await run<Candidate>(tx.client, w.expiredCandidates, [req.limit ?? DEFAULT_RECLAIM_LIMIT])
-      : await run<Candidate>(tx.client, w.heldByCandidates, [[...new Set(req.workerIds)]]);
   if (candidates.length === 0) return { reclaimed: [], finalized: [] };
   await tx.lockTasks(candidates.map((c) => c.task_id));
   const reason = req.kind === 'expired' ? REASONS.leaseExpired : REASONS.workerGone;
@@ -38,7 +45,7 @@ export async function reclaimInTx(tx: PgTx, req: ReclaimRequest): Promise<Reclai
       candidates.map((c) => c.locked_by),
       candidates.map((c) => c.attempts),
       candidates.map((c) => reclaimTarget(c.attempts, c.retry_limit, c.retryable)),
-      candidates.map((c) => encodeJson(leaseLostError(req.kind, c.locked_by, c.attempts), 'step error')),
+      candidates.map((c) => jsonbDiagnostic(leaseLostError(req.kind, c.locked_by, c.attempts), 'step error')),
       candidates.map(() => reason),
       req.kind === 'expired',
       SYSTEM_ACTOR,

@@ -4,7 +4,7 @@
 import type pg from 'pg';
 import { assertStepTransition, assertTaskTransition, type StepState, type TaskState } from '../../engine/states.js';
 import type { FinalizedTask, StepError, TaskId } from '../store.js';
-import { encodeJson } from '../shared/json.js';
+import { jsonbDiagnostic } from './jsonb.js';
 import { mapFinalizedTask } from '../shared/row-mappers.js';
 import type { PgContext } from './context.js';
 import { run } from './pool.js';
@@ -58,7 +58,7 @@ export class PgTx {
       rows.map((r) => r.reason),
       rows.map((r) => r.attempt ?? null),
       rows.map((r) => (r.actor === undefined ? this.actor : r.actor)),
-      rows.map((r) => (r.error ? encodeJson(r.error, 'step error') : null)),
+      rows.map((r) => (r.error ? jsonbDiagnostic(r.error, 'step error') : null)),
     ]);
   }
 

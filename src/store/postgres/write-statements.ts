@@ -6,8 +6,8 @@ import { ms, NOW, nowPlusMs, type SchemaNames } from './sql.js';
 const CLEAR_HOLD = 'ready_at = NULL, locked_by = NULL, lease_expires_at = NULL';
 
 export function writeStatements(n: SchemaNames) {
-  const prefix = `tasker_${n.schema}`;
-  const named = (name: string, text: string): NamedStatement => ({ name: `${prefix}_${name}`, text });
+  // Names need only be unique per connection, and each pool serves one schema.
+  const named = (name: string, text: string): NamedStatement => ({ name: `tasker_${name}`, text });
   return {
     insertTask: named(
       'insert_task',

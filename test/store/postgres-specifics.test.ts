@@ -1,0 +1,84 @@
+// PostgreSQL-only behaviour of the store: the longest schema names PostgreSQL allows (prepared statement names and
+// the NOTIFY channel stay valid), NUL characters that jsonb cannot hold, and times from the database clock.
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { InvalidRequestError } from '../../src/engine/errors.js';
+import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { wakeChannel } from '../../src/store/postgres/sql.js';
+import { err, newTask, ok, step, waitFor } from './conformance/fixtures.js';
+
+const PG_URL = process.env.TASKER_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test';
+const LEASE = 60_000;
+const schemas: string[] = [];
+const stores: PostgresStore[] = [];
+
+async function open(schema = `spec_${Math.random().toString(36).slice(2, 10)}`): Promise<PostgresStore> {
+  schemas.push(schema);
+  const store = await openPostgresStore(PG_URL, { schema, poolSize: 2 });
+  stores.push(store);
+  return store;
+}
+
+afterAll(async () => {
+  await Promise.all(stores.map((s) => s.close()));
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  for (const s of schemas) await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(s)} CASCADE`);
+  await client.end();
+});
+
+describe('PostgreSQL store specifics', () => {
+  it('works in a schema with a 63-character name, wake-ups included', async () => {
+    const schema = `long_${Math.random().toString(36).slice(2, 10)}_`.padEnd(63, 'x');
+    expect(Buffer.byteLength(wakeChannel(schema))).toBeLessThanOrEqual(63);
+    const store = await open(schema);
+    let wakes = 0;
+    store.onWake(() => (wakes += 1));
+    await store.wakeReady();
+    const { task_id } = await store.createTask(newTask([step('a'), step('b', ['a'])]));
+    await waitFor(async () => wakes > 0, 'a wake-up on the hashed channel');
+    const claimed = await store.claimSteps({ workerId: 'w', limit: 5, leaseMs: LEASE, namespaces: ['conformance'] });
+    const done = await store.completeSteps(claimed.map((c) => ok(c)), { workerId: 'w', claim: { limit: 5, leaseMs: LEASE } });
+    await store.completeSteps(done.claimed.map((c) => ok(c)), { workerId: 'w' });
+    expect((await store.getTask(task_id))!.current_state).toBe('completed');
+    expect((await store.listTasks({ sort: 'completed_at' })).tasks.map((t) => t.task_id)).toEqual([task_id]);
+  });
+
+  it('refuses data holding NUL characters by name, and stores error messages with NUL replaced', async () => {
+    const store = await open();
+    await expect(store.createTask(newTask([step('a')], { context: { note: 'a\u0000b' } }))).rejects.toThrow(InvalidRequestError);
+    await expect(store.createTask(newTask([step('a')], { context: { note: 'a\u0000b' } }))).rejects.toThrow(/task context contains the NUL character/);
+    const { task_id } = await store.createTask(newTask([step('a'), step('b')], { context: { path: 'C:\\u0000 is not NUL' } }));
+    expect((await store.getTask(task_id))!.context).toEqual({ path: 'C:\\u0000 is not NUL' });
+    const [a, b] = await store.claimSteps({ workerId: 'w', limit: 2, leaseMs: LEASE });
+    await expect(store.completeSteps([ok(a!, { raw: '\u0000' })], { workerId: 'w' })).rejects.toThrow(
+      `results of step ${a!.step_id} contains the NUL character`,
+    );
+    const failed = await store.completeSteps(
+      [{ type: 'failed', step_id: b!.step_id, task_id, attempt: b!.attempt, error: err('bad byte \u0000 here') }],
+      { workerId: 'w' },
+    );
+    expect(failed.applied).toEqual([b!.step_id]);
+    const stepB = (await store.getTask(task_id))!.workflow_steps.find((s) => s.name === 'b')!;
+    expect(stepB.error!.message).toBe('bad byte \ufffd here');
+  });
+
+  it('takes times from the database clock, in whole milliseconds', async () => {
+    const store = await open();
+    const { task_id } = await store.createTask(newTask([step('a')]));
+    const [a] = await store.claimSteps({ workerId: 'w', limit: 1, leaseMs: 12_345 });
+    await store.completeSteps(
+      [{ type: 'retry', step_id: a!.step_id, task_id, attempt: 1, delayMs: 1_500.2, error: err('later') }],
+      { workerId: 'w' },
+    );
+    const history = await store.getHistory(task_id, a!.step_id);
+    const retryRow = history.find((h) => h.to_state === 'retrying')!;
+    const s = (await store.getTask(task_id))!.workflow_steps[0]!;
+    expect(s.next_attempt_at).toBe(retryRow.at + 1_501);
+    expect(await store.nextRetryAt()).toBe(s.next_attempt_at);
+    expect(Number.isInteger(retryRow.at) && Number.isInteger(a!.started_at)).toBe(true);
+    // The lease was computed in the same transaction clock as the claim's start.
+    expect(s.lease_expires_at).toBeNull();
+    expect(history.find((h) => h.to_state === 'running')!.at).toBe(a!.started_at);
+  });
+});
