@@ -8,6 +8,7 @@ import { registerWorker } from './worker.js';
 import { registerMigrate } from './migrate.js';
 import { registerValidate } from './validate.js';
 import { registerGraph } from './graph.js';
+import { registerServe } from './serve.js';
 
 export function registerCommands(program: Command): void {
   registerRun(program);
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   registerMigrate(program);
   registerValidate(program);
   registerGraph(program);
+  registerServe(program);
 }

@@ -1,0 +1,81 @@
+// The auth check run before anything else of a request (so nothing is parsed for strangers): find the bearer
+// token, match its SHA-256 against every configured hash in constant time (or verify it as an HS256 JWT), then
+// check the route's scopes. 401 with WWW-Authenticate for a missing or bad token, 403 for a missing scope.
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Principal } from '../context.js';
+import { ApiError } from '../errors.js';
+import type { CatalogRoute, RouteCatalog, Scope } from '../route-catalog.js';
+import { AuthConfigError, hashToken, type AuthConfig } from './config.js';
+import { looksLikeJwt, verifyJwt } from './jwt.js';
+
+const REALM = 'Bearer realm="tasker"';
+const BEARER = /^Bearer[ ]+([A-Za-z0-9._~+/=-]{1,4096})[ ]*$/i;
+
+export type ScopeRule = readonly Scope[] | 'public';
+
+/** The scopes a route needs under this configuration: its override from the file, else its default. */
+export function scopeResolver(config: AuthConfig): (route: CatalogRoute) => ScopeRule {
+  return (route) => config.routes[route.key] ?? route.auth;
+}
+
+/** Every override must name a route that exists (typos would silently keep the default). */
+export function checkRouteOverrides(config: AuthConfig, catalog: RouteCatalog): void {
+  const unknown = Object.keys(config.routes).filter((k) => !catalog.get(k));
+  if (unknown.length) {
+    throw new AuthConfigError(`${config.source}: routes names unknown route(s): ${unknown.join(', ')}`, [
+      `routes are keyed 'METHOD /path' as listed here: ${catalog.routes.map((r) => r.key).join(', ')}`,
+    ]);
+  }
+}
+
+function unauthorized(message: string, invalid: boolean): ApiError {
+  return new ApiError(401, 'unauthorized', message, null, { 'www-authenticate': invalid ? `${REALM}, error="invalid_token"` : REALM });
+}
+
+/** The principal a request's Authorization header proves, or ApiError 401. */
+export function authenticate(header: string | undefined, config: AuthConfig): Principal {
+  if (header === undefined || header === '') throw unauthorized('this route needs a bearer token: Authorization: Bearer <token>', false);
+  const m = BEARER.exec(header);
+  if (!m) throw unauthorized('the Authorization header must be "Bearer <token>"', true);
+  const token = m[1]!;
+  const hash = hashToken(token);
+  let found: AuthConfig['tokens'][number] | null = null;
+  for (const entry of config.tokens) {
+    // Compare against every entry (no early exit) so timing does not tell which prefix matched.
+    if (timingSafeEqual(hash, entry.hash) && found === null) found = entry;
+  }
+  if (found) return { name: found.name, scopes: found.scopes, via: 'token' };
+  if (config.jwt && looksLikeJwt(token)) {
+    const res = verifyJwt(token, config.jwt);
+    if ('invalid' in res) throw unauthorized(`invalid token: ${res.invalid}`, true);
+    return { name: res.name, scopes: new Set(res.scopes), via: 'jwt' };
+  }
+  throw unauthorized('invalid token', true);
+}
+
+export function hasScopes(principal: Principal, required: readonly Scope[]): boolean {
+  return principal.scopes.has('admin') || required.every((s) => principal.scopes.has(s));
+}
+
+/** Install the onRequest check on the app. Unknown routes need a valid token too (no probing without one). */
+export function installAuth(app: FastifyInstance, catalog: RouteCatalog, config: AuthConfig): void {
+  const scopesFor = scopeResolver(config);
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    const key = request.routeOptions.config?.routeKey;
+    const route = key ? catalog.get(key) : undefined;
+    const required: ScopeRule = route ? scopesFor(route) : [];
+    if (required === 'public') return;
+    const principal = authenticate(request.headers.authorization, config);
+    request.principal = principal;
+    if (!hasScopes(principal, required)) {
+      throw new ApiError(
+        403,
+        'forbidden',
+        `token '${principal.name}' lacks scope ${required.filter((s) => !principal.scopes.has(s)).join(', ')} needed for ${route?.key ?? 'this route'}`,
+        { required, granted: [...principal.scopes] },
+        { 'www-authenticate': `${REALM}, error="insufficient_scope", scope="${required.join(' ')}"` },
+      );
+    }
+  });
+}

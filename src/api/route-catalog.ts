@@ -1,0 +1,95 @@
+// The API's routes as data: method, path, schemas, default scopes and documentation for each. The catalogue
+// registers them on Fastify (schemas validate requests and serialise responses) and is what the OpenAPI
+// document and the auth rules are built from, so the three can never disagree.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorSchema, type JsonSchema } from './schemas/common.js';
+
+export const SCOPES = ['tasks:read', 'tasks:write', 'steps:operate', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export interface ResponseSpec {
+  description: string;
+  schema: JsonSchema;
+  /** Default application/json; other types are documented but not serialised by schema. */
+  contentType?: string;
+}
+
+export type RouteHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+export interface RouteSpec {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Path under the API prefix, Fastify syntax (`/tasks/:id`). */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  /** Scopes a token needs by default (all of them; `admin` implies every scope); `public` needs no token ever. */
+  auth: readonly Scope[] | 'public';
+  params?: JsonSchema;
+  querystring?: JsonSchema;
+  body?: JsonSchema;
+  /** False when the body may be omitted (it is then treated as `{}`). Default true when `body` is set. */
+  bodyRequired?: boolean;
+  responses: Record<number, ResponseSpec>;
+  /** Error statuses this route answers besides the generic ones (400, 401, 403, 500). */
+  errors?: number[];
+  handler: RouteHandler;
+}
+
+export interface CatalogRoute extends RouteSpec {
+  /** `METHOD /prefix/path`, the key of auth rules. */
+  key: string;
+  fullPath: string;
+}
+
+export function routeKey(method: string, fullPath: string): string {
+  return `${method.toUpperCase()} ${fullPath}`;
+}
+
+export class RouteCatalog {
+  readonly routes: CatalogRoute[] = [];
+
+  constructor(readonly prefix: string) {}
+
+  get(key: string): CatalogRoute | undefined {
+    return this.routes.find((r) => r.key === key);
+  }
+
+  /** Record the route and register it on Fastify (with its own copies of the schemas: Fastify may annotate them). */
+  register(app: FastifyInstance, spec: RouteSpec): void {
+    const fullPath = `${this.prefix}${spec.path}`;
+    const route: CatalogRoute = { ...spec, fullPath, key: routeKey(spec.method, fullPath) };
+    this.routes.push(route);
+    const response: Record<string, JsonSchema> = { '4xx': structuredClone(ErrorSchema), '5xx': structuredClone(ErrorSchema) };
+    for (const [status, r] of Object.entries(spec.responses)) {
+      if (!r.contentType || r.contentType === 'application/json') response[status] = structuredClone(r.schema);
+    }
+    const optionalBody = spec.body !== undefined && spec.bodyRequired === false;
+    app.route({
+      method: spec.method,
+      url: fullPath,
+      config: { routeKey: route.key },
+      schema: {
+        ...(spec.params ? { params: structuredClone(spec.params) } : {}),
+        ...(spec.querystring ? { querystring: structuredClone(spec.querystring) } : {}),
+        ...(spec.body ? { body: structuredClone(spec.body) } : {}),
+        response,
+      },
+      ...(optionalBody
+        ? {
+            preValidation: async (request: FastifyRequest) => {
+              if (request.body === undefined || request.body === null) request.body = {};
+            },
+          }
+        : {}),
+      handler: spec.handler,
+    });
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    routeKey?: string;
+  }
+}

@@ -1,0 +1,186 @@
+// JSON Schemas of tasks and steps: the task JSON the engine produces (engine/task-json.ts), the create body, the
+// list query and page, a step with its attempt history, and the operator action bodies and result.
+import { STEP_STATES, TASK_STATES } from '../../engine/states.js';
+import { TASK_SORT_KEYS } from '../../store/shared/list-query.js';
+import { ANY_JSON, ID_SCHEMA, REASON_SCHEMA, nullable, type JsonSchema } from './common.js';
+
+const TIME: JsonSchema = { type: 'string', format: 'date-time' };
+const SHORT_TEXT: JsonSchema = { type: 'string', maxLength: 255 };
+export const MAX_PAGE_LIMIT = 100;
+export const DEFAULT_PAGE_LIMIT = 50;
+
+const summaryProperties = {
+  task_id: ID_SCHEMA,
+  namespace: { type: 'string' },
+  name: { type: 'string' },
+  version: { type: 'string' },
+  current_state: { type: 'string', enum: [...TASK_STATES] },
+  initiator: nullable({ type: 'string' }),
+  source_system: nullable({ type: 'string' }),
+  reason: nullable({ type: 'string' }),
+  tags: { type: 'array', items: { type: 'string' } },
+  idempotency_key: nullable({ type: 'string' }),
+  correlation_id: { type: 'string' },
+  created_at: TIME,
+  completed_at: nullable(TIME),
+};
+
+export const TaskSummarySchema: JsonSchema = {
+  type: 'object',
+  required: Object.keys(summaryProperties),
+  properties: summaryProperties,
+};
+
+export const StepErrorSchema: JsonSchema = nullable({
+  type: 'object',
+  required: ['message', 'class', 'code'],
+  properties: { message: { type: 'string' }, class: { type: 'string' }, code: nullable({ type: 'string' }) },
+});
+
+const stepProperties = {
+  workflow_step_id: ID_SCHEMA,
+  name: { type: 'string' },
+  current_state: { type: 'string', enum: [...STEP_STATES] },
+  depends_on: { type: 'array', items: { type: 'string' } },
+  attempts: { type: 'integer', minimum: 0 },
+  retry_limit: { type: 'integer', minimum: 0 },
+  retryable: { type: 'boolean' },
+  results: { ...ANY_JSON, description: 'whatever the handler returned' },
+  error: StepErrorSchema,
+  started_at: nullable(TIME),
+  completed_at: nullable(TIME),
+  duration_ms: nullable({ type: 'number' }),
+};
+
+export const StepSchema: JsonSchema = { type: 'object', required: Object.keys(stepProperties), properties: stepProperties };
+
+export const TaskSchema: JsonSchema = {
+  type: 'object',
+  required: [...Object.keys(summaryProperties), 'context', 'annotations', 'workflow_steps'],
+  properties: {
+    ...summaryProperties,
+    context: { type: 'object', additionalProperties: true },
+    annotations: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['annotation_type', 'content', 'created_at'],
+        properties: { annotation_type: { type: 'string' }, content: ANY_JSON, created_at: TIME },
+      },
+    },
+    workflow_steps: { type: 'array', items: StepSchema },
+  },
+};
+
+export const TaskCreateBody: JsonSchema = {
+  type: 'object',
+  required: ['name'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 255, description: 'template name' },
+    namespace: { type: 'string', minLength: 1, maxLength: 255, description: "template namespace (default 'default')" },
+    version: nullable({ type: 'string', minLength: 1, maxLength: 64, description: 'exact template version; latest when absent' }),
+    context: { type: 'object', additionalProperties: true, description: "the task's input, validated by the template's schema" },
+    initiator: nullable(SHORT_TEXT),
+    source_system: nullable(SHORT_TEXT),
+    reason: nullable({ type: 'string', maxLength: 1000 }),
+    tags: { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 255 } },
+    idempotency_key: nullable({ ...SHORT_TEXT, minLength: 1, description: 'a repeated key answers 409 with the existing task_id' }),
+    bypass_steps: { type: 'array', maxItems: 1000, items: { type: 'string', maxLength: 255 } },
+  },
+};
+
+export const TaskListQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    namespace: { type: 'string', maxLength: 255 },
+    name: { type: 'string', maxLength: 255 },
+    version: { type: 'string', maxLength: 64 },
+    state: { type: 'array', maxItems: TASK_STATES.length, items: { type: 'string', enum: [...TASK_STATES] }, description: 'repeat for several states' },
+    created_after: { ...TIME, description: 'exclusive lower bound on created_at (ISO 8601)' },
+    created_before: { ...TIME, description: 'exclusive upper bound on created_at (ISO 8601)' },
+    limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT },
+    cursor: { type: 'string', minLength: 1, maxLength: 512, pattern: '^[A-Za-z0-9_-]+$', description: 'next_cursor of the previous page' },
+    sort: { type: 'string', enum: [...TASK_SORT_KEYS], default: 'created_at' },
+    order: { type: 'string', enum: ['asc', 'desc'], default: 'desc' },
+  },
+};
+
+export const TaskPageSchema: JsonSchema = {
+  type: 'object',
+  required: ['tasks', 'next_cursor'],
+  properties: { tasks: { type: 'array', items: TaskSummarySchema }, next_cursor: nullable({ type: 'string' }) },
+};
+
+export const CancelQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { reason: { type: 'string', maxLength: 1000 } },
+};
+
+export const StepListSchema: JsonSchema = {
+  type: 'object',
+  required: ['task_id', 'workflow_steps'],
+  properties: { task_id: ID_SCHEMA, workflow_steps: { type: 'array', items: StepSchema } },
+};
+
+export const AttemptSchema: JsonSchema = {
+  type: 'object',
+  required: ['attempt', 'started_at', 'ended_at', 'outcome', 'error', 'worker'],
+  properties: {
+    attempt: nullable({ type: 'integer' }),
+    started_at: TIME,
+    ended_at: nullable(TIME),
+    outcome: nullable({ type: 'string', description: 'the state the attempt ended in (completed, retrying, failed, cancelled, pending when released)' }),
+    error: StepErrorSchema,
+    worker: nullable({ type: 'string', description: 'the worker that ran the attempt' }),
+  },
+};
+
+export const TransitionSchema: JsonSchema = {
+  type: 'object',
+  required: ['from_state', 'to_state', 'at', 'reason', 'attempt', 'actor'],
+  properties: {
+    from_state: nullable({ type: 'string' }),
+    to_state: { type: 'string' },
+    at: TIME,
+    reason: nullable({ type: 'string' }),
+    attempt: nullable({ type: 'integer' }),
+    actor: nullable({ type: 'string', description: 'a worker id, an operator (token name, X-Tasker-Actor) or null' }),
+  },
+};
+
+export const StepDetailSchema: JsonSchema = {
+  type: 'object',
+  required: [...Object.keys(stepProperties), 'task_id', 'attempt_history', 'history'],
+  properties: {
+    task_id: ID_SCHEMA,
+    ...stepProperties,
+    attempt_history: { type: 'array', items: AttemptSchema },
+    history: { type: 'array', items: TransitionSchema },
+  },
+};
+
+export const ReasonBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { reason: REASON_SCHEMA },
+};
+
+export const ResolveBody: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { results: { ...ANY_JSON, description: 'results recorded for the step (its dependents read them)' }, reason: REASON_SCHEMA },
+};
+
+export const OperatorResultSchema: JsonSchema = {
+  type: 'object',
+  required: ['action', 'task_state', 'changed_step_ids', 'task'],
+  properties: {
+    action: { type: 'string', enum: ['retry_step', 'resolve_step', 'skip_step', 'retry_task'] },
+    task_state: { type: 'string', enum: [...TASK_STATES] },
+    changed_step_ids: { type: 'array', items: ID_SCHEMA },
+    task: TaskSchema,
+  },
+};

@@ -1,0 +1,106 @@
+// `createApiServer(tasker, options)`: a Fastify instance serving the Tasker HTTP API under /tasker — strict
+// request validation, one error envelope, optional bearer-token/JWT auth, OpenAPI and Prometheus metrics. The
+// caller listens and closes it; closing the server leaves the engine open (close that after).
+import fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Tasker } from '../engine/tasker.js';
+import type { Logger } from '../telemetry/logger.js';
+import { TaskerMetrics } from '../telemetry/metrics.js';
+import { AUTH_TOKENS_ENV, loadAuthConfig, parseAuthConfig, type AuthConfig } from './auth/config.js';
+import { checkRouteOverrides, installAuth, scopeResolver } from './auth/guard.js';
+import { packageVersion, type ApiContext } from './context.js';
+import { frameworkErrors, installErrorHandling } from './errors.js';
+import { buildOpenApi } from './openapi.js';
+import { RouteCatalog } from './route-catalog.js';
+import { createValidatorCompiler } from './validation.js';
+import { taskRoutes } from './routes/tasks.js';
+import { stepRoutes } from './routes/steps.js';
+import { handlerRoutes } from './routes/handlers.js';
+import { healthRoutes } from './routes/health.js';
+import { metaRoutes } from './routes/meta.js';
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+export interface ApiServerOptions {
+  /** Path prefix of every route. Default `/tasker`. */
+  prefix?: string;
+  /** Largest request body in bytes (413 above). Default 1 MiB. */
+  bodyLimit?: number;
+  /**
+   * Bearer-token auth: a tokens file path (JSON/YAML), a configuration object (the file's shape or a parsed
+   * AuthConfig), or false for none. Default: the file named by TASKER_AUTH_TOKENS_FILE, else none.
+   */
+  auth?: string | AuthConfig | Record<string, unknown> | false;
+  /** Metrics to expose; default a new TaskerMetrics subscribed to this engine (closed with the server). */
+  metrics?: TaskerMetrics;
+  /** How long /health/ready and /health wait for the store. Default 2000 ms. */
+  readyTimeoutMs?: number;
+  /** Steps this process runs at once, reported by /health. */
+  concurrency?: number;
+  /** Request logging goes here (with the Authorization header redacted); default the engine's logger. */
+  logger?: Logger;
+}
+
+function resolveAuth(auth: ApiServerOptions['auth']): AuthConfig | null {
+  if (auth === false) return null;
+  if (auth === undefined) {
+    const file = process.env[AUTH_TOKENS_ENV];
+    return file ? loadAuthConfig(file) : null;
+  }
+  if (typeof auth === 'string') return loadAuthConfig(auth);
+  if (Array.isArray((auth as AuthConfig).tokens) && (auth as AuthConfig).tokens.every((t) => Buffer.isBuffer((t as { hash?: unknown }).hash))) {
+    return auth as AuthConfig;
+  }
+  return parseAuthConfig(auth, 'the auth option');
+}
+
+/** Build the API server (not yet listening). Throws AuthConfigError for a bad tokens file. */
+export function createApiServer(tasker: Tasker, options: ApiServerOptions = {}): FastifyInstance {
+  const prefix = (options.prefix ?? '/tasker').replace(/\/+$/, '');
+  const auth = resolveAuth(options.auth);
+  const ownsMetrics = options.metrics === undefined;
+  const metrics = options.metrics ?? new TaskerMetrics(tasker);
+  const logger = (options.logger ?? tasker.logger).child(
+    { component: 'api' },
+    { redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'authorization', 'token'], censor: '[redacted]' } },
+  );
+  const app = fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    frameworkErrors,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    // Long enough for any namespace/name the schemas allow, so over-long ids fail validation (400) instead.
+    routerOptions: { maxParamLength: 512 },
+  });
+  app.setValidatorCompiler(createValidatorCompiler());
+  // Bodies are JSON only: anything else (text/plain included) answers 415.
+  app.removeContentTypeParser('text/plain');
+  app.decorateRequest('principal', null);
+  installErrorHandling(app);
+
+  const ctx: ApiContext = {
+    tasker,
+    metrics,
+    prefix,
+    readyTimeoutMs: options.readyTimeoutMs ?? 2000,
+    concurrency: options.concurrency ?? null,
+    startedAt: Date.now(),
+    version: packageVersion(),
+  };
+  const catalog = new RouteCatalog(prefix);
+  let openApi: Record<string, unknown> | null = null;
+  const document = () =>
+    (openApi ??= buildOpenApi(catalog, { version: ctx.version, scopesFor: auth ? scopeResolver(auth) : null }));
+  for (const spec of [...taskRoutes(ctx), ...stepRoutes(ctx), ...handlerRoutes(ctx), ...healthRoutes(ctx), ...metaRoutes(ctx, document)]) {
+    catalog.register(app, spec);
+  }
+  if (auth) {
+    checkRouteOverrides(auth, catalog);
+    installAuth(app, catalog, auth);
+  }
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.observeHttp(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode);
+  });
+  if (ownsMetrics) app.addHook('onClose', async () => metrics.close());
+  return app;
+}

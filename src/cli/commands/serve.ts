@@ -1,0 +1,74 @@
+// `tasker serve`: the HTTP API under /tasker, optionally running steps in this process (`--workers n`, 0 = API
+// only beside `tasker worker` processes). SIGTERM/SIGINT close the server, then drain and close the engine.
+import type { Command } from 'commander';
+import type { AddressInfo } from 'node:net';
+import { createApiServer, DEFAULT_BODY_LIMIT } from '../../api/server.js';
+import { AUTH_TOKENS_ENV } from '../../api/auth/config.js';
+import { UsageError } from '../cli-errors.js';
+import { addEngineOptions, openEngine, parseCount, type EngineFlags } from '../engine-options.js';
+
+interface ServeFlags extends EngineFlags {
+  port: string;
+  host: string;
+  workers: string;
+  authTokens?: string;
+  bodyLimit: string;
+  drainTimeoutMs: string;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+export function registerServe(program: Command): void {
+  const cmd = program
+    .command('serve')
+    .description('serve the HTTP API under /tasker (tasks, steps, operator actions, handlers, health, metrics, OpenAPI)')
+    .option('--port <n>', 'TCP port; 0 picks a free one', '3000')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--workers <n>', 'steps run at once in this process; 0 serves the API only', '10')
+    .option('--auth-tokens <file>', `JSON/YAML tokens file; turns on bearer auth (default: $${AUTH_TOKENS_ENV})`)
+    .option('--body-limit <bytes>', 'largest accepted request body', String(DEFAULT_BODY_LIMIT))
+    .option('--namespaces <list>', 'only run steps of tasks in these namespaces (comma-separated)')
+    .option('--lease-ms <ms>', 'lease held on a claimed step without a heartbeat (default 30000)')
+    .option('--drain-timeout-ms <ms>', 'on shutdown, how long to wait for in-flight steps before releasing them', '30000');
+  addEngineOptions(cmd, { running: false }).action(async (flags: ServeFlags) => {
+    const port = parseCount(flags.port, '--port', { min: 0, max: 65_535 })!;
+    const workers = parseCount(flags.workers, '--workers', { min: 0, max: 10_000 })!;
+    const bodyLimit = parseCount(flags.bodyLimit, '--body-limit', { min: 1024, max: 1024 * 1024 * 1024 })!;
+    const drainTimeoutMs = parseCount(flags.drainTimeoutMs, '--drain-timeout-ms', { min: 0, max: 3_600_000 })!;
+    const tasker = await openEngine({ ...flags, concurrency: String(workers) }, { drainTimeoutMs });
+    let app;
+    try {
+      app = createApiServer(tasker, { bodyLimit, concurrency: workers, ...(flags.authTokens ? { auth: flags.authTokens } : {}) });
+      try {
+        await app.listen({ port, host: flags.host });
+      } catch (err) {
+        throw new UsageError(`cannot listen on ${flags.host}:${port}: ${(err as Error).message}`);
+      }
+    } catch (err) {
+      await app?.close().catch(() => undefined);
+      await tasker.close();
+      throw err;
+    }
+    const addr = app.server.address() as AddressInfo;
+    const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    const authOn = Boolean(flags.authTokens ?? process.env[AUTH_TOKENS_ENV]);
+    process.stderr.write(
+      `tasker serve: listening on http://${host}:${addr.port}/tasker (store ${tasker.store.url}, ${workers ? `${workers} step workers` : 'API only'}, auth ${authOn ? 'on' : 'off'})\n`,
+    );
+    if (!authOn && !LOOPBACK.has(flags.host)) {
+      process.stderr.write(`tasker serve: warning: auth is off and ${flags.host} is not loopback; anyone who reaches it can create and cancel tasks\n`);
+    }
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        process.stderr.write(`tasker serve: ${signal} received, shutting down\n`);
+        resolve();
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    });
+    await app.close();
+    await tasker.close();
+    process.stderr.write('tasker serve: stopped\n');
+    process.exitCode = 0;
+  });
+}
