@@ -87,6 +87,26 @@ describe('PostgreSQL store under concurrency', () => {
     }
   });
 
+  it('reports task_started once per task when workers start tasks with several roots at the same moment', async () => {
+    const taskIds: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      taskIds.push((await stores[0]!.createTask(newTask(Array.from({ length: WORKERS }, (_, k) => step(`root${k}`))))).task_id);
+    }
+    const claims = await Promise.all(
+      stores.map(async (s, k) => {
+        const mine: ClaimedStep[] = [];
+        for (let got = await s.claimSteps({ workerId: `w${k}`, limit: 8, leaseMs: LEASE }); got.length > 0; got = await s.claimSteps({ workerId: `w${k}`, limit: 8, leaseMs: LEASE })) {
+          mine.push(...got);
+        }
+        return mine;
+      }),
+    );
+    const all = claims.flat();
+    expect(all).toHaveLength(40 * WORKERS);
+    const starts = all.filter((c) => c.task_started).map((c) => c.task.task_id);
+    expect(starts.sort((a, b) => a - b)).toEqual(taskIds);
+  });
+
   it('creates one task from 20 concurrent creates with the same idempotency key across pools', async () => {
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) => stores[i % WORKERS]!.createTask(newTask(diamond(), { idempotency_key: 'same-key' }))),

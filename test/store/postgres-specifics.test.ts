@@ -77,7 +77,7 @@ describe('PostgreSQL store specifics', () => {
     expect(s.next_attempt_at).toBe(retryRow.at + 1_501);
     expect(await store.nextRetryAt()).toBe(s.next_attempt_at);
     expect(Number.isInteger(retryRow.at) && Number.isInteger(a!.started_at)).toBe(true);
-    // The lease was computed in the same transaction clock as the claim's start.
+    // A retrying step holds no lease; the claim history row carries the attempt start time.
     expect(s.lease_expires_at).toBeNull();
     expect(history.find((h) => h.to_state === 'running')!.at).toBe(a!.started_at);
   });

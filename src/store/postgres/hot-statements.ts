@@ -52,9 +52,15 @@ function claimText(n: SchemaNames, withNamespaces: boolean): string {
      WHERE s.step_id = p.step_id
     RETURNING s.step_id, s.task_id, s.name, s.handler_class, s.attempts, s.retry_limit, s.retryable, s.timeout_ms,
               p.from_state, p.was_ready_at
-  ), started AS (
-    UPDATE ${n.tasks} t SET started_at = ${NOW}
+  ), first_claims AS (
+    -- tasks this claim starts, locked in id order so two claimers starting the same tasks never deadlock; a task
+    -- another claimer started meanwhile drops out when its lock is granted (started_at is re-checked)
+    SELECT t.task_id FROM ${n.tasks} t
      WHERE t.task_id IN (SELECT task_id FROM claimed) AND t.started_at IS NULL
+     ORDER BY t.task_id
+       FOR NO KEY UPDATE
+  ), started AS (
+    UPDATE ${n.tasks} t SET started_at = ${NOW} FROM first_claims f WHERE t.task_id = f.task_id
     RETURNING t.task_id
   ), history AS (
     INSERT INTO ${n.transitions} (task_id, step_id, from_state, to_state, at, reason, attempt, actor)
