@@ -32,7 +32,9 @@ export interface MigrationReport {
 export async function migrate(pool: pg.Pool, names: SchemaNames, logger: Logger): Promise<MigrationReport> {
   return withTransaction(pool, logger, async (client) => {
     await runText(client, 'SELECT pg_advisory_xact_lock($1::bigint)', [advisoryKey(`tasker:migrate:${names.schema}`)]);
-    await runText(client, `CREATE SCHEMA IF NOT EXISTS ${names.q}`);
+    // Only create what is missing: a role without CREATE on the database can still use a schema made for it.
+    const [exists] = await runText(client, 'SELECT 1 FROM pg_namespace WHERE nspname = $1', [names.schema]);
+    if (!exists) await runText(client, `CREATE SCHEMA ${names.q}`);
     await runText(
       client,
       `CREATE TABLE IF NOT EXISTS ${names.migrations} (

@@ -6,6 +6,7 @@ import { InvalidRequestError, NotFoundError, StoreUrlError } from '../../engine/
 import { silentLogger, type Logger } from '../../telemetry/logger.js';
 import type * as S from '../store.js';
 import { SYSTEM_ACTOR } from '../shared/lifecycle-rules.js';
+import { mapWorkerRow } from '../shared/row-mappers.js';
 import { assertClaimRequest, assertLeaseMs, assertOutcome, assertWorkerId } from '../shared/request-checks.js';
 import { planNewTask } from '../shared/task-plan.js';
 import { claimWith } from './claim.js';
@@ -25,7 +26,6 @@ import { PgTx } from './tx.js';
 import { parsePostgresUrl } from './url.js';
 import { WakeListener } from './wake-listener.js';
 import { writeStatements } from './write-statements.js';
-import { mapWorkerRow } from '../shared/row-mappers.js';
 
 export interface PostgresStoreOptions {
   logger?: Logger;
