@@ -123,15 +123,30 @@ export function renderSvg(results: ResultsFile): string {
   return renderChart(`Tasker and peers — ${results.machine.cores} cores, ${results.startedAt.slice(0, 10)}`, panels);
 }
 
-function main(): void {
-  const program = new Command('report')
-    .description('Render a bench results JSON as markdown and an SVG chart')
-    .argument('<results>', 'results JSON written by bench/run.ts')
-    .option('--md <file>', 'markdown output (default: <results>.md)')
-    .option('--svg <file>', 'SVG output (default: <results>.svg)')
-    .parse();
-  const file = program.args[0]!;
-  const opts = program.opts<{ md?: string; svg?: string }>();
+/**
+ * Merge results files: machine and settings from the first; a cell of a later file replaces the cell of an earlier
+ * one with the same target × workers × workload (so a rerun of failed cells completes a report).
+ */
+export function mergeResults(files: ResultsFile[]): ResultsFile {
+  const [first, ...rest] = files;
+  if (!first) throw new Error('no results file given');
+  const merged: ResultsFile = { ...first, cells: [...first.cells], targets: [...first.targets], workloads: [...first.workloads] };
+  for (const r of rest) {
+    for (const cell of r.cells) {
+      const i = merged.cells.findIndex((c) => c.target === cell.target && c.workers === cell.workers && c.workload === cell.workload);
+      if (i >= 0) merged.cells[i] = cell;
+      else merged.cells.push(cell);
+    }
+    for (const t of r.targets) if (!merged.targets.some((x) => x.name === t.name)) merged.targets.push(t);
+    for (const w of r.workloads) if (!merged.workloads.some((x) => x.id === w.id)) merged.workloads.push(w);
+    Object.assign(merged.machine.packages, r.machine.packages);
+    merged.machine.redis ??= r.machine.redis;
+    if (r.finishedAt > merged.finishedAt) merged.finishedAt = r.finishedAt;
+  }
+  return merged;
+}
+
+function readResults(file: string): ResultsFile {
   let results: ResultsFile;
   try {
     results = JSON.parse(readFileSync(file, 'utf8')) as ResultsFile;
@@ -139,7 +154,20 @@ function main(): void {
     throw new Error(`cannot read results file ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
   if (!Array.isArray(results.cells) || !results.machine) throw new Error(`${file} is not a bench results file (no cells/machine)`);
-  const stem = file.replace(/\.json$/, '');
+  return results;
+}
+
+function main(): void {
+  const program = new Command('report')
+    .description('Render bench results JSON as markdown and an SVG chart (several files are merged, later cells win)')
+    .argument('<results...>', 'results JSON files written by bench/run.ts')
+    .option('--md <file>', 'markdown output (default: <first results>.md)')
+    .option('--svg <file>', 'SVG output (default: <first results>.svg)')
+    .parse();
+  const files = program.args;
+  const opts = program.opts<{ md?: string; svg?: string }>();
+  const results = mergeResults(files.map(readResults));
+  const stem = files[0]!.replace(/\.json$/, '');
   const svgPath = opts.svg ?? `${stem}.svg`;
   const mdPath = opts.md ?? `${stem}.md`;
   writeFileSync(svgPath, renderSvg(results));
