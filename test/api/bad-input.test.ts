@@ -100,7 +100,7 @@ describe.each(STORE_KINDS)('bad input on $kind', ({ make }) => {
   });
 
   it('answers 400 for huge, negative and non-numeric pagination', async () => {
-    for (const q of ['limit=1000000', 'limit=-100', 'limit=1.5', 'limit=', 'limit=NaN', 'limit=Infinity', 'cursor=', `cursor=${'A'.repeat(600)}`, 'limit=10&limit=20']) {
+    for (const q of ['limit=1000000', 'limit=-100', 'limit=1.5', 'limit=', 'limit=NaN', 'limit=Infinity', 'cursor=', `cursor=${'A'.repeat(600)}`, 'limit=10&limit=20', 'namespace=%00', 'name=a%00', 'version=%00']) {
       expectError(await call(api.base, 'GET', `/tasks?${q}`), 400, 'invalid_request');
     }
   });

@@ -167,6 +167,8 @@ describe.each(STORE_KINDS)('step routes and operator actions on $kind', ({ make 
     expectError(await call(api.base, 'POST', `${path}/resolve`, { body: { result: 1 } }), 400, 'invalid_request');
     expectError(await call(api.base, 'POST', `${path}/retry`, { body: { reason: 5 } }), 400, 'invalid_request');
     expectError(await call(api.base, 'POST', `${path}/retry`, { body: [] }), 400, 'invalid_request');
+    expectError(await call(api.base, 'POST', `${path}/retry`, { body: { reason: 'nul \u0000 inside' } }), 400, 'invalid_request');
+    expectError(await call(api.base, 'DELETE', `/tasks/${id}?reason=a%00b`), 400, 'invalid_request');
     expectError(await call(api.base, 'POST', `${path}/skip`, { body: {}, headers: { 'x-tasker-actor': 'b\u00f6b' } }), 400, 'invalid_request');
     expectError(await call(api.base, 'POST', `${path}/skip`, { body: {}, headers: { 'x-tasker-actor': 'x'.repeat(101) } }), 400, 'invalid_request');
     expect((await call(api.base, 'GET', `/tasks/${id}`)).json).toEqual(failed);

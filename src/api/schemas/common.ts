@@ -45,7 +45,10 @@ export const StepParams: JsonSchema = {
   properties: { id: { ...ID_SCHEMA, description: 'task id' }, step_id: { ...ID_SCHEMA, description: 'workflow step id' } },
 };
 
+/** Text without NUL characters (PostgreSQL text columns cannot hold them). */
+export const NO_NUL = '^[^\\u0000]*$';
+
 /** Optional free text an operator gives for an action; recorded in the history rows. */
-export const REASON_SCHEMA: JsonSchema = nullable({ type: 'string', maxLength: 1000 });
+export const REASON_SCHEMA: JsonSchema = nullable({ type: 'string', maxLength: 1000, pattern: NO_NUL });
 
 export const EMPTY_QUERY: JsonSchema = { type: 'object', additionalProperties: false, properties: {} };

@@ -2,7 +2,7 @@
 // list query and page, a step with its attempt history, and the operator action bodies and result.
 import { STEP_STATES, TASK_STATES } from '../../engine/states.js';
 import { TASK_SORT_KEYS } from '../../store/shared/list-query.js';
-import { ANY_JSON, ID_SCHEMA, REASON_SCHEMA, nullable, type JsonSchema } from './common.js';
+import { ANY_JSON, ID_SCHEMA, NO_NUL, REASON_SCHEMA, nullable, type JsonSchema } from './common.js';
 
 const TIME: JsonSchema = { type: 'string', format: 'date-time' };
 const SHORT_TEXT: JsonSchema = { type: 'string', maxLength: 255 };
@@ -94,9 +94,9 @@ export const TaskListQuery: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    namespace: { type: 'string', maxLength: 255 },
-    name: { type: 'string', maxLength: 255 },
-    version: { type: 'string', maxLength: 64 },
+    namespace: { type: 'string', maxLength: 255, pattern: NO_NUL },
+    name: { type: 'string', maxLength: 255, pattern: NO_NUL },
+    version: { type: 'string', maxLength: 64, pattern: NO_NUL },
     state: { type: 'array', maxItems: TASK_STATES.length, items: { type: 'string', enum: [...TASK_STATES] }, description: 'repeat for several states' },
     created_after: { ...TIME, description: 'exclusive lower bound on created_at (ISO 8601)' },
     created_before: { ...TIME, description: 'exclusive upper bound on created_at (ISO 8601)' },
@@ -116,7 +116,7 @@ export const TaskPageSchema: JsonSchema = {
 export const CancelQuery: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  properties: { reason: { type: 'string', maxLength: 1000 } },
+  properties: { reason: { type: 'string', maxLength: 1000, pattern: NO_NUL } },
 };
 
 export const StepListSchema: JsonSchema = {

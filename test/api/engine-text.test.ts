@@ -1,0 +1,51 @@
+// Engine/store fixes found by the API fuzz test: text PostgreSQL cannot store — NUL in a request's text fields,
+// unpaired UTF-16 surrogates in a context — is refused as an invalid request naming what is wrong, instead of
+// failing inside the database driver (a 500 over HTTP).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Tasker } from '../../src/engine/tasker.js';
+import { InvalidRequestError } from '../../src/engine/errors.js';
+import { STORE_KINDS, type TestDb } from '../support/stores.js';
+import { openTestEngine } from '../support/engine.js';
+import { API_TEMPLATES, Controls, apiHandlers } from './support/workflows.js';
+
+describe.each(STORE_KINDS)('NUL characters in task requests on $kind', ({ make }) => {
+  let db: TestDb;
+  let tasker: Tasker;
+  beforeAll(async () => {
+    db = make();
+    tasker = await openTestEngine(db, { templates: API_TEMPLATES, handlers: apiHandlers(new Controls()), concurrency: 0 });
+  });
+  afterAll(async () => {
+    await tasker?.close();
+    await db?.cleanup();
+  });
+
+  it.each([
+    ['reason', { reason: 'a\u0000b' }],
+    ['idempotency_key', { idempotency_key: 'k\u0000' }],
+    ['initiator', { initiator: '\u0000' }],
+    ['source_system', { source_system: 'x\u0000' }],
+    ['tags', { tags: ['ok', 'b\u0000d'] }],
+  ])('rejects a NUL in %s', async (field, extra) => {
+    const err = await tasker.submit({ namespace: 'api', name: 'fanout', ...extra }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidRequestError);
+    expect((err as InvalidRequestError).details).toEqual([expect.objectContaining({ field })]);
+    expect((await tasker.listTasks({})).tasks).toEqual([]);
+  });
+
+  it('creates a context with an unpaired surrogate or refuses it as an invalid request, never a driver error', async () => {
+    for (const context of [{ k: '\ud800' }, { '\udc00': 1 }, { deep: [{ x: 'a\udbffb' }] }]) {
+      const outcome = await tasker.submit({ namespace: 'api', name: 'fanout', context }).then(
+        (res) => res,
+        (err: unknown) => err,
+      );
+      if (outcome instanceof Error) {
+        expect(outcome).toBeInstanceOf(InvalidRequestError);
+        expect(outcome.message).toMatch(/surrogate/);
+      } else {
+        expect(tasker.store.kind).toBe('sqlite');
+        expect((await tasker.getTask((outcome as { task_id: number }).task_id))!.context).toEqual(context);
+      }
+    }
+  });
+});
