@@ -37,6 +37,9 @@ const KNOWN = new Set([
   'idempotency_key',
 ]);
 
+// PostgreSQL text columns cannot hold NUL; reject it up front on every store so behaviour does not depend on the store.
+const NUL_MESSAGE = (field: string) => `'${field}' must not contain the NUL character (\\u0000)`;
+
 /** Checks shapes (not template-dependent rules) and returns a normalised copy; throws InvalidRequestError. */
 export function normaliseTaskRequest(input: unknown): Required<Omit<TaskRequest, 'version'>> & { version: string | null } {
   const errors: FieldError[] = [];
@@ -57,6 +60,7 @@ export function normaliseTaskRequest(input: unknown): Required<Omit<TaskRequest,
       errors.push({ field, message: `'${field}' must be a non-empty string` });
       return null;
     }
+    if (v.includes('\u0000')) errors.push({ field, message: NUL_MESSAGE(field) });
     return v;
   };
   const strList = (field: string): string[] => {
@@ -66,6 +70,7 @@ export function normaliseTaskRequest(input: unknown): Required<Omit<TaskRequest,
       errors.push({ field, message: `'${field}' must be an array of strings` });
       return [];
     }
+    if (v.some((x: string) => x.includes('\u0000'))) errors.push({ field, message: NUL_MESSAGE(field) });
     return v as string[];
   };
   const name = str('name', true) ?? '';

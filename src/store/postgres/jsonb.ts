@@ -8,11 +8,17 @@ import { encodeJson } from '../shared/json.js';
 const ESCAPED_NUL = /(?<!\\)((?:\\\\)*)\\u0000/;
 const ESCAPED_NUL_ALL = new RegExp(ESCAPED_NUL.source, 'g');
 
-/** Encode a data value (context, results, annotation content); throws InvalidRequestError when it holds NUL. */
+/** JSON.stringify escapes only unpaired UTF-16 surrogates as \\udXXX; jsonb refuses them. */
+const ESCAPED_LONE_SURROGATE = /(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/i;
+
+/** Encode a data value (context, results, annotation content); throws InvalidRequestError when it holds NUL or an unpaired surrogate. */
 export function jsonbValue(value: unknown, what: string): string | null {
   const json = encodeJson(value, what);
   if (json !== null && json.includes('\\u0000') && ESCAPED_NUL.test(json)) {
     throw new InvalidRequestError(`${what} contains the NUL character (\\u0000), which PostgreSQL cannot store in jsonb`);
+  }
+  if (json !== null && json.includes('\\ud') && ESCAPED_LONE_SURROGATE.test(json)) {
+    throw new InvalidRequestError(`${what} contains an unpaired UTF-16 surrogate (not valid Unicode), which PostgreSQL cannot store in jsonb`);
   }
   return json;
 }
