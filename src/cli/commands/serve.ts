@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { AddressInfo } from 'node:net';
 import { createApiServer, DEFAULT_BODY_LIMIT } from '../../api/server.js';
-import { AUTH_TOKENS_ENV } from '../../api/auth/config.js';
+import { AUTH_TOKENS_ENV, loadAuthConfig } from '../../api/auth/config.js';
 import { UsageError } from '../cli-errors.js';
 import { addEngineOptions, openEngine, parseCount, type EngineFlags } from '../engine-options.js';
 
@@ -35,10 +35,12 @@ export function registerServe(program: Command): void {
     const workers = parseCount(flags.workers, '--workers', { min: 0, max: 10_000 })!;
     const bodyLimit = parseCount(flags.bodyLimit, '--body-limit', { min: 1024, max: 1024 * 1024 * 1024 })!;
     const drainTimeoutMs = parseCount(flags.drainTimeoutMs, '--drain-timeout-ms', { min: 0, max: 3_600_000 })!;
+    // Read the tokens file before touching the database, so a bad file fails fast.
+    const auth = flags.authTokens ? loadAuthConfig(flags.authTokens) : undefined;
     const tasker = await openEngine({ ...flags, concurrency: String(workers) }, { drainTimeoutMs });
     let app;
     try {
-      app = createApiServer(tasker, { bodyLimit, concurrency: workers, ...(flags.authTokens ? { auth: flags.authTokens } : {}) });
+      app = createApiServer(tasker, { bodyLimit, concurrency: workers, ...(auth ? { auth } : {}) });
       try {
         await app.listen({ port, host: flags.host });
       } catch (err) {
