@@ -238,7 +238,20 @@ export class Dispatcher {
       const o = exec.outcome;
       const ref = { step_id: claimed.step_id, name: claimed.name, attempt: claimed.attempt };
       const duration = Math.round(exec.durationMs);
-      if (o.type === 'completed') this.publisher.step('step.completed', claimed.task, ref, { duration });
+      if (o.type === 'completed') {
+        this.inputs.rememberResult(claimed.task.task_id, {
+          workflow_step_id: claimed.step_id,
+          name: claimed.name,
+          current_state: 'completed',
+          results: o.results,
+          attempts: claimed.attempt,
+          error: null,
+          started_at: claimed.started_at,
+          completed_at: claimed.started_at + duration,
+          duration,
+        });
+        this.publisher.step('step.completed', claimed.task, ref, { duration });
+      }
       else if (o.type === 'failed') this.publisher.step('step.failed', claimed.task, ref, { duration }, o.error);
       else if (o.type === 'retry') {
         const at = Date.now() + o.delayMs;

@@ -1,10 +1,12 @@
 // Loads what a batch of claimed steps needs before their handlers run — each task's context and each step's
-// upstream results — with one store call per kind per batch, and caches contexts (immutable) per task.
+// upstream results — with one store call per kind per batch. Contexts (immutable) are cached per task, and so are
+// results of steps this process completed itself, so a chain or a join running here reads nothing back.
 import type { ClaimedStep, Store, StepSnapshotRequest, TaskContextRecord } from '../store/store.js';
 import type { StepSnapshot } from './handler-api.js';
 import { toSnapshot } from './handler-views.js';
 
 const CONTEXT_CACHE_LIMIT = 10_000;
+const RESULT_CACHE_TASKS = 10_000;
 
 export interface StepInputs {
   task: TaskContextRecord;
@@ -13,6 +15,7 @@ export interface StepInputs {
 
 export class StepInputLoader {
   private readonly contexts = new Map<number, TaskContextRecord>();
+  private readonly results = new Map<number, Map<string, StepSnapshot>>();
 
   constructor(private readonly store: Store) {}
 
@@ -28,7 +31,11 @@ export class StepInputLoader {
         seenTask.add(id);
       }
       const names = ancestorsOf(c);
-      if (names && names.length) requests.push({ task_id: id, names: [...names] });
+      if (names && names.length) {
+        const cached = this.results.get(id);
+        const missingNames = cached ? names.filter((n) => !cached.has(n)) : [...names];
+        if (missingNames.length) requests.push({ task_id: id, names: missingNames });
+      }
     }
     const [contexts, snapshots] = await Promise.all([
       missing.length ? this.store.getTaskContexts(missing) : Promise.resolve(new Map<number, TaskContextRecord>()),
@@ -47,9 +54,10 @@ export class StepInputLoader {
       if (!task) continue; // task vanished (deleted); the caller fails the step
       const names = ancestorsOf(c) ?? [];
       const m = byTask.get(c.task.task_id);
+      const cached = this.results.get(c.task.task_id);
       const ancestors: StepSnapshot[] = [];
-      if (m) for (const n of names) {
-        const s = m.get(n);
+      for (const n of names) {
+        const s = cached?.get(n) ?? m?.get(n);
         if (s) ancestors.push(s);
       }
       out.set(c.step_id, { task, ancestors });
@@ -57,8 +65,22 @@ export class StepInputLoader {
     return out;
   }
 
+  /** A step this process completed: its snapshot serves its descendants without a read. */
+  rememberResult(taskId: number, snapshot: StepSnapshot): void {
+    let m = this.results.get(taskId);
+    if (!m) {
+      if (this.results.size >= RESULT_CACHE_TASKS) {
+        const oldest = this.results.keys().next().value;
+        if (oldest !== undefined) this.results.delete(oldest);
+      }
+      this.results.set(taskId, (m = new Map()));
+    }
+    m.set(snapshot.name, snapshot);
+  }
+
   forget(taskId: number): void {
     this.contexts.delete(taskId);
+    this.results.delete(taskId);
   }
 
   private remember(id: number, ctx: TaskContextRecord): void {
