@@ -87,7 +87,7 @@ export function mapError(err: unknown): { status: number; body: ErrorBody; heade
 }
 
 /** Install the error and not-found handlers on the (root) instance. */
-export function installErrorHandling(app: FastifyInstance): void {
+export function installErrorHandling(app: FastifyInstance, prefix: string): void {
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const mapped = mapError(err);
     if (mapped.fault) request.log.error({ err }, 'request failed with an unexpected error');
@@ -99,7 +99,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     return reply
       .code(404)
       .type('application/json; charset=utf-8')
-      .send(errorBody('not_found', `no route ${request.method} ${path}; see /tasker/openapi.json for the routes`, { method: request.method, path }));
+      .send(errorBody('not_found', `no route ${request.method} ${path}; see ${prefix}/openapi.json for the routes`, { method: request.method, path }));
   });
 }
 

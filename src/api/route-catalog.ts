@@ -49,11 +49,12 @@ export function routeKey(method: string, fullPath: string): string {
 
 export class RouteCatalog {
   readonly routes: CatalogRoute[] = [];
+  private readonly byKey = new Map<string, CatalogRoute>();
 
   constructor(readonly prefix: string) {}
 
   get(key: string): CatalogRoute | undefined {
-    return this.routes.find((r) => r.key === key);
+    return this.byKey.get(key);
   }
 
   /** Record the route and register it on Fastify (with its own copies of the schemas: Fastify may annotate them). */
@@ -61,6 +62,7 @@ export class RouteCatalog {
     const fullPath = `${this.prefix}${spec.path}`;
     const route: CatalogRoute = { ...spec, fullPath, key: routeKey(spec.method, fullPath) };
     this.routes.push(route);
+    this.byKey.set(route.key, route);
     const response: Record<string, JsonSchema> = { '4xx': structuredClone(ErrorSchema), '5xx': structuredClone(ErrorSchema) };
     for (const [status, r] of Object.entries(spec.responses)) {
       if (!r.contentType || r.contentType === 'application/json') response[status] = structuredClone(r.schema);

@@ -76,7 +76,7 @@ export function createApiServer(tasker: Tasker, options: ApiServerOptions = {}):
   // Bodies are JSON only: anything else (text/plain included) answers 415.
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('principal', null);
-  installErrorHandling(app);
+  installErrorHandling(app, prefix);
 
   const ctx: ApiContext = {
     tasker,
