@@ -14,6 +14,7 @@ import type { WorkflowCatalog } from './workflow-catalog.js';
 import type { LifecyclePublisher } from './lifecycle-publisher.js';
 import type { TaskFinalizer } from './task-finalizer.js';
 import { StepInputLoader } from './step-inputs.js';
+import { OutcomeEffects, type PendingOutcome } from './outcome-effects.js';
 import { executeStep, StepAbort, type Execution } from './step-execution.js';
 import { makeTaskView, type AnnotationSink } from './handler-views.js';
 import { toStepError } from './error-capture.js';
@@ -33,10 +34,6 @@ interface InFlight {
   done: Promise<void>;
 }
 
-interface PendingOutcome {
-  claimed: ClaimedStep;
-  exec: Extract<Execution, { kind: 'outcome' }>;
-}
 
 const MAX_BATCH = 500;
 const MAX_BACKOFF_MS = 5_000;
@@ -54,6 +51,7 @@ export class Dispatcher {
   private pollTimer: NodeJS.Timeout | null = null;
   private retryTimer: { at: number; timer: NodeJS.Timeout } | null = null;
   private readonly inputs: StepInputLoader;
+  private readonly effects: OutcomeEffects;
   private idleResolvers: Array<() => void> = [];
   private driveScheduled = false;
 
@@ -67,6 +65,7 @@ export class Dispatcher {
     readonly options: DispatcherOptions,
   ) {
     this.inputs = new StepInputLoader(store);
+    this.effects = new OutcomeEffects(publisher, finalizer, this.inputs, (at) => this.wakeAt(at));
   }
 
   get inflightCount(): number {
@@ -198,12 +197,19 @@ export class Dispatcher {
         const batch = this.outcomes.slice(0, MAX_BATCH);
         const free = this.wantClaim ? this.free() : 0;
         const claim = free > 0 ? { limit: free, leaseMs: this.options.leaseMs, namespaces: this.options.namespaces } : undefined;
-        const res = await this.store.completeSteps(
-          batch.map((b) => b.exec.outcome),
-          claim ? { workerId: this.options.workerId, claim } : { workerId: this.options.workerId },
-        );
+        let res: CompletionResult;
+        try {
+          res = await this.store.completeSteps(
+            batch.map((b) => b.exec.outcome),
+            claim ? { workerId: this.options.workerId, claim } : { workerId: this.options.workerId },
+          );
+        } catch (err) {
+          if (isTransientStoreError(err)) throw err; // keep the batch; drive() retries it after a pause
+          await this.isolateRejected(batch, err);
+          continue;
+        }
         this.outcomes.splice(0, batch.length); // only once recorded: a failed call keeps the batch for the retry
-        this.afterCompletion(batch, res);
+        this.effects.apply(batch, res);
         if (claim) {
           if (res.claimed.length < claim.limit) this.wantClaim = false;
           if (res.claimed.length) this.launch(res.claimed);
@@ -230,44 +236,35 @@ export class Dispatcher {
     }
   }
 
-  private afterCompletion(batch: PendingOutcome[], res: CompletionResult): void {
-    const stale = res.stale.length ? new Set(res.stale) : null;
-    let earliestRetry = Infinity;
-    for (const { claimed, exec } of batch) {
-      if (stale?.has(claimed.step_id)) continue;
-      const o = exec.outcome;
-      const ref = { step_id: claimed.step_id, name: claimed.name, attempt: claimed.attempt };
-      const duration = Math.round(exec.durationMs);
-      if (o.type === 'completed') {
-        this.inputs.rememberResult(claimed.task.task_id, {
-          workflow_step_id: claimed.step_id,
-          name: claimed.name,
-          current_state: 'completed',
-          results: o.results,
-          attempts: claimed.attempt,
-          error: null,
-          started_at: claimed.started_at,
-          completed_at: claimed.started_at + duration,
-          duration,
-        });
-        this.publisher.step('step.completed', claimed.task, ref, { duration });
+  /**
+   * The store refused a batch for a reason that will not go away (e.g. results PostgreSQL cannot store). Record the
+   * outcomes one by one so one bad outcome cannot hold up the others; an outcome refused on its own becomes a
+   * permanent failure of its step, naming the store's reason. If even that is refused, it is dropped and the lease
+   * sweep retries the step later.
+   */
+  private async isolateRejected(batch: PendingOutcome[], batchError: unknown): Promise<void> {
+    this.logger.error({ err: batchError, outcomes: batch.length }, 'the store refused a batch of outcomes; recording them one by one');
+    for (const item of batch) {
+      let attempt: PendingOutcome = item;
+      for (let tries = 0; tries < 2; tries++) {
+        try {
+          const res = await this.store.completeSteps([attempt.exec.outcome], { workerId: this.options.workerId });
+          this.effects.apply([attempt], res);
+          break;
+        } catch (err) {
+          if (isTransientStoreError(err)) throw err;
+          if (tries === 1 || attempt.exec.outcome.type === 'failed') {
+            this.logger.error({ err, step_id: item.claimed.step_id }, 'the store refused this outcome; the step will be retried when its lease expires');
+            break;
+          }
+          const o = attempt.exec.outcome;
+          const error = { message: `the store refused this step's outcome: ${(err as Error).message}`, class: 'StoreRejectedError', code: 'outcome_rejected', stack: null };
+          attempt = { claimed: item.claimed, exec: { ...attempt.exec, outcome: { type: 'failed', step_id: o.step_id, task_id: o.task_id, attempt: o.attempt, error }, error } };
+        }
       }
-      else if (o.type === 'failed') this.publisher.step('step.failed', claimed.task, ref, { duration }, o.error);
-      else if (o.type === 'retry') {
-        const at = Date.now() + o.delayMs;
-        earliestRetry = Math.min(earliestRetry, at);
-        this.publisher.step('step.attempt_failed', claimed.task, ref, { duration, delay_ms: o.delayMs, next_attempt_at: new Date(at).toISOString() }, o.error);
-      }
+      const at = this.outcomes.indexOf(item);
+      if (at >= 0) this.outcomes.splice(at, 1);
     }
-    if (res.skipped.length) {
-      const identities = new Map(batch.map((b) => [b.claimed.task.task_id, b.claimed.task]));
-      for (const s of res.skipped) {
-        const task = identities.get(s.task_id);
-        if (task) this.publisher.step('step.skipped', task, { step_id: s.step_id, name: s.name, attempt: 0 }, { reason: 'routed away' });
-      }
-    }
-    if (earliestRetry !== Infinity) this.wakeAt(earliestRetry);
-    if (res.finalized.length) this.finalizer.handle(res.finalized);
   }
 
   private launch(claimed: ClaimedStep[]): void {
