@@ -11,6 +11,14 @@ export interface TargetEntry {
 
 export const TARGETS: readonly TargetEntry[] = [
   {
+    name: 'tasker-sqlite', byDefault: true,
+    load: async (o) => new (await import('./tasker/target.js')).TaskerTarget(o, { name: 'tasker-sqlite', store: 'sqlite', concurrency: 1000 }),
+  },
+  {
+    name: 'tasker-postgres', byDefault: true,
+    load: async (o) => new (await import('./tasker/target.js')).TaskerTarget(o, { name: 'tasker-postgres', store: 'postgres', concurrency: 500 }),
+  },
+  {
     name: 'graphile-worker', byDefault: true,
     load: async (o) => new (await import('./graphile/target.js')).GraphileTarget(o, { name: 'graphile-worker', batching: true }),
   },

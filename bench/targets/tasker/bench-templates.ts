@@ -1,0 +1,19 @@
+// Tasker's encoding of the benchmark shapes: one template per shape (namespace `bench`, name = shape id), every
+// step a DAG node with its real dependencies, all steps served by one handler that reports to the harness.
+import { defineTask, type TaskTemplate } from '../../../src/index.js';
+import type { ShapeDef } from '../target.js';
+
+export const BENCH_NAMESPACE = 'bench';
+export const BENCH_HANDLER = 'Bench::StepHandler';
+
+export function benchTemplate(shape: ShapeDef): TaskTemplate {
+  return defineTask({
+    name: shape.id,
+    namespace_name: BENCH_NAMESPACE,
+    version: '1.0.0',
+    step_templates: shape.stepNames.map((name, i) => {
+      const parents = shape.parents[i]!.map((p) => shape.stepNames[p]!);
+      return parents.length ? { name, handler_class: BENCH_HANDLER, depends_on_steps: parents } : { name, handler_class: BENCH_HANDLER };
+    }),
+  });
+}

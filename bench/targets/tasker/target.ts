@@ -1,0 +1,120 @@
+// Tasker as a benchmark target (client side), in two configurations: embedded SQLite in the harness process, and
+// PostgreSQL with separate worker processes. Submits through the public API, in concurrent chunks.
+import { rmSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { Tasker, silentLogger } from '../../../src/index.js';
+import { packageVersion } from '../../package-version.js';
+import { shapeFor } from '../../workloads.js';
+import type { BenchTarget, ShapeDef, ShapeId, TargetOptions } from '../target.js';
+import { BENCH_NAMESPACE, benchTemplate } from './bench-templates.js';
+import { sharedEngines, type TaskerWorkerConfig } from './worker.js';
+
+const SUBMIT_CHUNK = 500;
+const SHAPES: readonly ShapeId[] = ['flat', 'diamond', 'chain', 'fanout'];
+const SCHEMA = 'tasker_bench';
+
+export interface TaskerVariant {
+  name: string;
+  store: 'sqlite' | 'postgres';
+  concurrency: number;
+}
+
+export class TaskerTarget implements BenchTarget {
+  readonly name: string;
+  readonly config: string;
+  readonly workerModule = fileURLToPath(new URL('./worker.ts', import.meta.url));
+  readonly inProcessOnly: boolean;
+  private engine: Tasker | undefined;
+  private dir: string | undefined;
+
+  constructor(
+    private readonly options: TargetOptions,
+    private readonly variant: TaskerVariant,
+  ) {
+    this.name = variant.name;
+    this.inProcessOnly = variant.store === 'sqlite';
+    this.config =
+      variant.store === 'sqlite'
+        ? `embedded SQLite (WAL, synchronous=NORMAL) in the harness process, concurrency ${variant.concurrency}; batched claim/complete, in-process fast path`
+        : `PostgreSQL schema ${SCHEMA}, concurrency ${variant.concurrency} per worker process, pool 10; SKIP LOCKED batched claims, set-based completions, LISTEN/NOTIFY wake-ups`;
+  }
+
+  private url(): string {
+    if (this.variant.store === 'sqlite') return `sqlite:${join(this.dir!, 'bench.db')}`;
+    return `${this.options.postgresUrl}?schema=${SCHEMA}`;
+  }
+
+  async setup(): Promise<void> {
+    if (this.variant.store === 'sqlite') this.dir = mkdtempSync(join(tmpdir(), 'tasker-bench-'));
+    else await this.dropSchema();
+    await this.openEngine();
+  }
+
+  async reset(): Promise<void> {
+    await this.engine?.close();
+    this.engine = undefined;
+    if (this.variant.store === 'sqlite') {
+      rmSync(this.dir!, { recursive: true, force: true });
+      this.dir = mkdtempSync(join(tmpdir(), 'tasker-bench-'));
+    } else {
+      await this.dropSchema();
+    }
+    await this.openEngine();
+  }
+
+  workerConfig(): TaskerWorkerConfig {
+    return this.variant.store === 'sqlite'
+      ? { mode: 'shared', key: this.name }
+      : { mode: 'process', url: this.url(), concurrency: this.variant.concurrency, leaseMs: 30_000 };
+  }
+
+  async submit(shape: ShapeDef, tasks: readonly number[]): Promise<void> {
+    const engine = this.engine;
+    if (!engine) throw new Error(`${this.name}: submit before setup`);
+    for (let i = 0; i < tasks.length; i += SUBMIT_CHUNK) {
+      await Promise.all(tasks.slice(i, i + SUBMIT_CHUNK).map((t) => engine.submit({ namespace: BENCH_NAMESPACE, name: shape.id, context: { t } })));
+    }
+  }
+
+  async versions(): Promise<Record<string, string>> {
+    return { tasker: packageVersion('tasker'), ...(this.variant.store === 'sqlite' ? { 'better-sqlite3': packageVersion('better-sqlite3') } : { pg: packageVersion('pg') }) };
+  }
+
+  async teardown(): Promise<void> {
+    await this.engine?.close();
+    this.engine = undefined;
+    sharedEngines().delete(this.name);
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    if (this.variant.store === 'postgres') await this.dropSchema();
+  }
+
+  private async openEngine(): Promise<void> {
+    const embedded = this.variant.store === 'sqlite';
+    this.engine = await Tasker.open({
+      db: this.url(),
+      logger: silentLogger(),
+      templates: SHAPES.map((id) => benchTemplate(this.shapeDef(id))),
+      concurrency: embedded ? this.variant.concurrency : 0,
+      start: false,
+    });
+    if (embedded) sharedEngines().set(this.name, this.engine);
+  }
+
+  private shapeDef(id: ShapeId): ShapeDef {
+    // The harness's shape parameters decide chain length and fan-out width.
+    return shapeFor(id, this.options.shapes);
+  }
+
+  private async dropSchema(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.options.postgresUrl });
+    await client.connect();
+    try {
+      await client.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
+    } finally {
+      await client.end();
+    }
+  }
+}

@@ -1,0 +1,47 @@
+// Tasker worker for the benchmark: an engine (its own process on PostgreSQL, or the harness's shared embedded
+// engine on SQLite) whose single handler reports each step execution to the harness and returns nothing.
+import { Tasker, silentLogger, type SequenceView, type StepView, type TaskView } from '../../../src/index.js';
+import type { RunningWorker, ShapeId, WorkerContext } from '../target.js';
+import { BENCH_HANDLER, benchTemplate } from './bench-templates.js';
+
+export type TaskerWorkerConfig =
+  | { mode: 'shared'; key: string }
+  | { mode: 'process'; url: string; concurrency: number; leaseMs: number };
+
+const SHAPES: readonly ShapeId[] = ['flat', 'diamond', 'chain', 'fanout'];
+
+/** Embedded engines the harness shares with in-process workers, by target name. */
+export function sharedEngines(): Map<string, Tasker> {
+  const g = globalThis as { __taskerBenchEngines?: Map<string, Tasker> };
+  return (g.__taskerBenchEngines ??= new Map());
+}
+
+function benchHandler(ctx: WorkerContext) {
+  const index = new Map<string, Map<string, number>>();
+  for (const id of SHAPES) index.set(id, new Map(ctx.shape(id).stepNames.map((n, i) => [n, i])));
+  return (task: TaskView, _sequence: SequenceView, step: StepView) => {
+    ctx.runStep(task.name as ShapeId, task.context.t as number, index.get(task.name)!.get(step.name)!);
+    return null;
+  };
+}
+
+export async function startWorker(ctx: WorkerContext): Promise<RunningWorker> {
+  const cfg = ctx.config as TaskerWorkerConfig;
+  if (cfg.mode === 'shared') {
+    const engine = sharedEngines().get(cfg.key);
+    if (!engine) throw new Error(`no shared Tasker engine '${cfg.key}' (setup not run?)`);
+    engine.registerHandlers({ [BENCH_HANDLER]: benchHandler(ctx) });
+    await engine.start();
+    return { stop: () => engine.stop() };
+  }
+  const engine = await Tasker.open({
+    db: cfg.url,
+    logger: silentLogger(),
+    templates: SHAPES.map((id) => benchTemplate(ctx.shape(id))),
+    handlers: { [BENCH_HANDLER]: benchHandler(ctx) },
+    concurrency: cfg.concurrency,
+    leaseMs: cfg.leaseMs,
+    drainTimeoutMs: 5_000,
+  });
+  return { stop: () => engine.close() };
+}
