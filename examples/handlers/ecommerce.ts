@@ -3,6 +3,7 @@
 import {
   ConfiguredTask,
   PermanentError,
+  RetryableError,
   StepHandler,
   routeTo,
   type FinishedStep,
@@ -46,6 +47,11 @@ export class CheckPaymentMethodHandler extends StepHandler {
     const order = sequence.findStepByName('validate_order_data')?.results;
     const method = String(task.context.payment_method ?? 'card');
     await simulatedIo(50, step.signal);
+    // `gateway_down_until` (ISO time) simulates an outage: retried with a short delay, then failed until it is over.
+    const downUntil = Date.parse(String(task.context.gateway_down_until ?? ''));
+    if (Number.isFinite(downUntil) && Date.now() < downUntil) {
+      throw new RetryableError('the payment gateway is unavailable', { retryAfter: 0.2, errorCode: 'gateway_unavailable' });
+    }
     if (method === 'declined_card') throw new PermanentError('the card was declined', { errorCode: 'card_declined' });
     return { method, authorized: true, amount: order.total, authorization_id: `auth_${stableNumber(`${order.order_id}`, 99_999)}` };
   }
