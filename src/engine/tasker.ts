@@ -9,7 +9,7 @@ import { loadTemplates } from '../definition/template-loader.js';
 import { loadHandlerModule, type HandlerModule } from '../definition/handler-module.js';
 import { TemplateValidationError, type ValidationIssue } from '../definition/validation-issue.js';
 import { openStore } from '../store/open-store.js';
-import type { OperatorAction, OperatorResult, Store, TaskListFilter, TaskPage } from '../store/store.js';
+import type { CreateTaskResult, OperatorAction, OperatorResult, Store, TaskListFilter, TaskPage } from '../store/store.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { EventBus } from './event-bus.js';
 import { LifecyclePublisher } from './lifecycle-publisher.js';
@@ -19,7 +19,7 @@ import { TaskWaiters } from './task-waiters.js';
 import { Dispatcher } from './dispatcher.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { normaliseTaskRequest, type TaskRequest } from './task-request.js';
-import { planTask } from './task-planner.js';
+import { planTask, type TaskPlan } from './task-planner.js';
 import { taskJson, type TaskJson } from './task-json.js';
 import { TERMINAL_TASK_STATES } from './states.js';
 import { NotFoundError, TaskerError } from './errors.js';
@@ -195,6 +195,36 @@ export class Tasker {
     }
     const plan = await planTask(compiled, req);
     const res = await this.store.createTask(plan.task);
+    const out = await this.afterCreate(plan, res);
+    if (out.created && this.started) this.dispatcher.wake();
+    return out;
+  }
+
+  /**
+   * Create many tasks in one store transaction (all or none; every request is validated first, and one invalid
+   * request rejects the batch with its position named). Results follow the request order. Does not wait for them.
+   */
+  async submitMany(requests: readonly TaskRequest[]): Promise<SubmitResult[]> {
+    const plans: TaskPlan[] = [];
+    for (let i = 0; i < requests.length; i++) {
+      try {
+        const req = normaliseTaskRequest(requests[i]!);
+        plans.push(await planTask(this.catalog.forRequest(req.namespace, req.name, req.version), req));
+      } catch (err) {
+        if (err instanceof Error && requests.length > 1) err.message = `request #${i + 1} of ${requests.length}: ${err.message}`;
+        throw err;
+      }
+    }
+    if (plans.length === 0) return [];
+    const results = await this.store.createTasks(plans.map((p) => p.task));
+    const out: SubmitResult[] = [];
+    for (let i = 0; i < plans.length; i++) out.push(await this.afterCreate(plans[i]!, results[i]!));
+    if (this.started && out.some((r) => r.created)) this.dispatcher.wake();
+    return out;
+  }
+
+  /** Annotations from the planning hook, creation-time skip events and an at-once finalisation of a new task. */
+  private async afterCreate(plan: TaskPlan, res: CreateTaskResult): Promise<SubmitResult> {
     if (!res.created) return { task_id: res.task_id, created: false };
     for (const a of plan.annotations) await this.store.addAnnotation(res.task_id, a.annotation_type, a.content);
     if (plan.task.steps.some((s) => s.initial_state === 'skipped') && this.bus.has('step.skipped')) {
@@ -204,7 +234,6 @@ export class Tasker {
       }
     }
     if (res.finalized) this.finalizer.handle([res.finalized]);
-    if (this.started) this.dispatcher.wake();
     return { task_id: res.task_id, created: true };
   }
 

@@ -327,6 +327,12 @@ export interface Store {
 
   // --- hot path --------------------------------------------------------------------------------------------------
   createTask(task: NewTask): Promise<CreateTaskResult>;
+  /**
+   * Create several tasks in one transaction (all or none): each gets exactly what `createTask` would write, in
+   * order, and the results follow the input order. A repeated idempotency key — against the store or earlier in
+   * the batch — returns the existing task with `created: false`. An invalid task rejects the whole batch.
+   */
+  createTasks(tasks: NewTask[]): Promise<CreateTaskResult[]>;
   claimSteps(req: ClaimRequest): Promise<ClaimedStep[]>;
   completeSteps(outcomes: StepOutcome[], opts: CompleteOptions): Promise<CompletionResult>;
   /** Extend leases of steps this worker holds; returns the ids it no longer holds (abort those). */

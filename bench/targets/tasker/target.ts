@@ -1,5 +1,5 @@
 // Tasker as a benchmark target (client side), in two configurations: embedded SQLite in the harness process, and
-// PostgreSQL with separate worker processes. Submits through the public API, in concurrent chunks.
+// PostgreSQL with separate worker processes. Submits through the public API, one `submitMany` transaction per chunk.
 import { rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,8 +74,9 @@ export class TaskerTarget implements BenchTarget {
   async submit(shape: ShapeDef, tasks: readonly number[]): Promise<void> {
     const engine = this.engine;
     if (!engine) throw new Error(`${this.name}: submit before setup`);
+    // One store transaction per chunk (Tasker.submitMany).
     for (let i = 0; i < tasks.length; i += SUBMIT_CHUNK) {
-      await Promise.all(tasks.slice(i, i + SUBMIT_CHUNK).map((t) => engine.submit({ namespace: BENCH_NAMESPACE, name: shape.id, context: { t } })));
+      await engine.submitMany(tasks.slice(i, i + SUBMIT_CHUNK).map((t) => ({ namespace: BENCH_NAMESPACE, name: shape.id, context: { t } })));
     }
   }
 

@@ -26,6 +26,8 @@ export async function createTaskInTx(
   task: NewTask,
   plan: TaskPlan,
   encoded: EncodedTask,
+  /** False when the caller sends one NOTIFY for a whole batch itself. */
+  notify = true,
 ): Promise<CreateTaskResult> {
   const { client, ctx } = tx;
   const w = ctx.write;
@@ -90,6 +92,6 @@ export async function createTaskInTx(
     tx.touch(taskId);
     finalized = (await tx.finalizeTouched())[0] ?? null;
   }
-  await tx.notifyIfReady();
+  if (notify) await tx.notifyIfReady();
   return { task_id: taskId, created: true, finalized };
 }

@@ -117,6 +117,26 @@ export class PostgresStore implements S.Store {
     return this.write(task.initiator, (tx) => createTaskInTx(tx, task, plan, encoded));
   }
 
+  async createTasks(tasks: S.NewTask[]): Promise<S.CreateTaskResult[]> {
+    const prepared = tasks.map((task) => ({ task, plan: planNewTask(task), encoded: encodeTask(task) }));
+    if (prepared.length === 0) return [];
+    this.open();
+    return withTransaction(this.ctx.pool, this.ctx.logger, async (client) => {
+      const out: S.CreateTaskResult[] = [];
+      let ready = 0;
+      // One PgTx per task, so each task's history carries its own initiator as actor; one NOTIFY for the batch.
+      for (const p of prepared) {
+        const tx = new PgTx(client, this.ctx, p.task.initiator);
+        out.push(await createTaskInTx(tx, p.task, p.plan, p.encoded, false));
+        ready += tx.readyCount;
+      }
+      const last = new PgTx(client, this.ctx, null);
+      last.readyCount = ready;
+      await last.notifyIfReady();
+      return out;
+    });
+  }
+
   async claimSteps(req: S.ClaimRequest): Promise<S.ClaimedStep[]> {
     assertClaimRequest(req, 'claimSteps');
     assertWorkerId(req.workerId, 'claimSteps');

@@ -111,6 +111,16 @@ export class SqliteStore implements S.Store {
     return this.write(task.initiator, (tx) => createTaskInTx(tx, task, plan, encoded));
   }
 
+  async createTasks(tasks: S.NewTask[]): Promise<S.CreateTaskResult[]> {
+    const prepared = tasks.map((task) => ({ task, plan: planNewTask(task), encoded: encodeTask(task) }));
+    if (prepared.length === 0) return [];
+    return this.runInTransaction.immediate(() => {
+      const now = Date.now();
+      // One SqliteTx per task, so each task's history carries its own initiator as actor.
+      return prepared.map((p) => createTaskInTx(new SqliteTx(this.st, now, p.task.initiator), p.task, p.plan, p.encoded));
+    }) as S.CreateTaskResult[];
+  }
+
   async claimSteps(req: S.ClaimRequest): Promise<S.ClaimedStep[]> {
     assertClaimRequest(req, 'claimSteps');
     // Idle pollers skip the write lock when nothing is claimable.

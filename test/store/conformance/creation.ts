@@ -194,5 +194,34 @@ export function creationTests(makeStore: MakeStore): void {
       expect(map.get(a)).toEqual({ context: { x: 1 }, initiator: 'me', source_system: 'vitest', reason: 'why', tags: ['p'] });
       expect(map.get(b)).toEqual({ context: ['list'], initiator: null, source_system: null, reason: null, tags: ['t1'] });
     });
+
+    it('createTasks creates a batch in order, each as createTask would, with idempotency inside the batch', async () => {
+      const existing = await store().createTask(newTask(linear(), { idempotency_key: 'dup-old' }));
+      const skipAll = [step('x', [], { initial_state: 'skipped' })];
+      const results = await store().createTasks([
+        newTask(diamond(), { initiator: 'alice' }),
+        newTask(linear(), { idempotency_key: 'dup-old' }),
+        newTask(linear(), { idempotency_key: 'dup-new' }),
+        newTask(diamond(), { idempotency_key: 'dup-new' }),
+        newTask(skipAll),
+      ]);
+      expect(results.map((r) => r.created)).toEqual([true, false, true, false, true]);
+      expect(results[1]!.task_id).toBe(existing.task_id);
+      expect(results[3]!.task_id).toBe(results[2]!.task_id);
+      expect(results[0]!.task_id).toBeLessThan(results[2]!.task_id);
+      expect(results[4]!.finalized).toMatchObject({ task_id: results[4]!.task_id, state: 'completed' });
+      expect(await stepStates(store(), results[0]!.task_id)).toEqual({ a: 'pending', b: 'pending', c: 'pending', d: 'pending' });
+      const history = await store().getHistory(results[0]!.task_id);
+      expect(history.filter((h) => h.step_id === null)).toHaveLength(1);
+      expect(history[0]).toMatchObject({ to_state: 'running', actor: 'alice' });
+      expect(names(await claim(store())).sort()).toEqual(['a', 'a', 'a']);
+      expect((await store().listTasks({})).tasks).toHaveLength(4);
+    });
+
+    it('createTasks writes nothing when one task of the batch is invalid', async () => {
+      await expect(store().createTasks([newTask(linear()), newTask([step('a', ['zz'])])])).rejects.toBeInstanceOf(InvalidRequestError);
+      expect((await store().listTasks({})).tasks).toHaveLength(0);
+      expect(await store().createTasks([])).toEqual([]);
+    });
   });
 }
