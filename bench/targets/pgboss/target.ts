@@ -29,7 +29,7 @@ export class PgBossTarget implements BenchTarget {
     const s = this.settings;
     this.config = `${s.workersPerProcess} work() workers per process, batchSize ${s.batchSize}, ` +
       `pollingIntervalSeconds ${s.pollingIntervalSeconds} (the minimum), pool max ${s.poolSize}; ` +
-      'v10 has no LISTEN/NOTIFY: in-process notifyWorker() after every send and after a full batch; ' +
+      'v10 has no LISTEN/NOTIFY: in-process notifyWorker() of idle loops (one per batchSize jobs sent) and of itself after a full batch; ' +
       'successors sent with insert() by the finishing batch, joins released by a counter row';
   }
 

@@ -1,5 +1,5 @@
 // pg-boss 10 worker process for the benchmark: several work() loops with batch fetches; a finishing batch inserts
-// its single-parent successors and releases join steps through the bench_join counter, then wakes the local loops.
+// its single-parent successors and releases join steps through the bench_join counter, then wakes idle local loops.
 import PgBoss from 'pg-boss';
 import { JOIN_DECREMENT_SQL } from '../pg-admin.js';
 import type { RunningWorker, ShapeId, WorkerContext } from '../target.js';
@@ -23,8 +23,16 @@ export async function startWorker(ctx: WorkerContext): Promise<RunningWorker> {
   await boss.start();
   const db = boss.getDb();
   const workerIds: string[] = [];
-  const wakeAll = (): void => {
-    for (const id of workerIds) boss.notifyWorker(id);
+  let rotation = 0;
+  /**
+   * Wake enough loops for `jobs` new jobs (one per batchSize), other loops first in round-robin order, since this
+   * one is still busy; waking every loop for one job makes them all race for it.
+   */
+  const wake = (jobs: number, self: string): void => {
+    const others = workerIds.filter((id) => id !== self);
+    let wanted = Math.min(workerIds.length, Math.ceil(jobs / cfg.batchSize));
+    for (let k = 0; k < others.length && wanted > 0; k++, wanted--) boss.notifyWorker(others[(rotation++) % others.length]!);
+    if (wanted > 0) boss.notifyWorker(self);
   };
 
   const handler = (self: () => string) => async (jobs: PgBoss.Job<StepData>[]): Promise<void> => {
@@ -44,7 +52,7 @@ export async function startWorker(ctx: WorkerContext): Promise<RunningWorker> {
     }
     if (inserts.length === 1) await boss.send(PGBOSS_QUEUE, inserts[0]!.data!);
     else if (inserts.length > 1) await boss.insert(inserts);
-    if (inserts.length > 0) wakeAll();
+    if (inserts.length > 0) wake(inserts.length, self());
     // A full batch means more work is probably waiting: fetch again at once instead of sleeping the interval.
     if (jobs.length === cfg.batchSize) boss.notifyWorker(self());
   };
