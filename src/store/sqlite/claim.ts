@@ -26,8 +26,8 @@ export function claimInTx(tx: SqliteTx, req: ClaimRequest): ClaimedStep[] {
   if (req.limit === 0 || (req.namespaces && req.namespaces.length === 0)) return [];
   const rows = (
     req.namespaces
-      ? st.claimableIn.all(now, JSON.stringify(req.namespaces), req.limit)
-      : st.claimable.all(now, req.limit)
+      ? st.claimLimited(req.limit, true).all(now, JSON.stringify(req.namespaces))
+      : st.claimLimited(req.limit, false).all(now)
   ) as ClaimableRow[];
   const leaseExpiresAt = now + Math.ceil(req.leaseMs);
   return rows.map((row): ClaimedStep => {

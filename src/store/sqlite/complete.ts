@@ -89,6 +89,20 @@ export function completeInTx(tx: SqliteTx, outcomes: EncodedOutcome[], opts: Com
   const stale: number[] = [];
   const skipped: SkippedStep[] = [];
   for (const e of outcomes) {
+    const o = e.outcome;
+    if (o.type === 'completed' && !(o.prune && o.prune.length > 0)) {
+      // Hot path: check the hold and complete in one statement; the history row's from-state is `running`.
+      const held = tx.st.completeHeld.run({ results: e.results, now: tx.now, step_id: o.step_id, task_id: o.task_id, worker: opts.workerId, attempt: o.attempt });
+      if (held.changes !== 1) {
+        stale.push(o.step_id);
+        continue;
+      }
+      tx.stepHistory({ step_id: o.step_id, task_id: o.task_id, state: 'running' }, 'completed', { reason: REASONS.completed, attempt: o.attempt });
+      tx.adjust(o.task_id, -1);
+      tx.satisfied(o.step_id, o.task_id, 'completed');
+      applied.push(o.step_id);
+      continue;
+    }
     const row = tx.st.step.get(e.outcome.step_id) as StepRow | undefined;
     if (!holds(row, e.outcome, opts.workerId)) {
       stale.push(e.outcome.step_id);

@@ -23,6 +23,9 @@ const SQL = {
       FROM tasks WHERE task_id = ?`,
   taskContext: 'SELECT context, initiator, source_system, reason, tags FROM tasks WHERE task_id = ?',
   adjustCounters: 'UPDATE tasks SET open_steps = open_steps + ?, satisfied_steps = satisfied_steps + ? WHERE task_id = ?',
+  adjustCountersReturning: `UPDATE tasks SET open_steps = open_steps + ?, satisfied_steps = satisfied_steps + ?
+                             WHERE task_id = ? RETURNING state, open_steps`,
+  taskOpenState: 'SELECT state, open_steps FROM tasks WHERE task_id = ?',
   setTaskState: 'UPDATE tasks SET state = ?, completed_at = ? WHERE task_id = ?',
   closeTask: 'UPDATE tasks SET state = ?, completed_at = ?, open_steps = 0 WHERE task_id = ?',
   markTaskStarted: 'UPDATE tasks SET started_at = ? WHERE task_id = ? AND started_at IS NULL',
@@ -39,14 +42,18 @@ const SQL = {
   stepByName: 'SELECT * FROM steps WHERE task_id = ? AND name = ?',
   stepsOfTask: 'SELECT * FROM steps WHERE task_id = ? ORDER BY step_id',
   stepsOfTaskIn: 'SELECT * FROM steps WHERE task_id = ? AND state IN (SELECT value FROM json_each(?)) ORDER BY step_id',
-  claimable: `${CLAIM_SELECT} ORDER BY s.ready_at, s.step_id LIMIT ?`,
-  claimableIn: `${CLAIM_SELECT} AND t.namespace IN (SELECT value FROM json_each(?)) ORDER BY s.ready_at, s.step_id LIMIT ?`,
   claimStep: `
     UPDATE steps SET state = 'running', attempts = attempts + 1, locked_by = ?, lease_expires_at = ?, started_at = ?,
                      ready_at = NULL, next_attempt_at = NULL, completed_at = NULL, duration_ms = NULL
      WHERE step_id = ?`,
   completeStep: `UPDATE steps SET state = 'completed', results = ?, error = NULL, completed_at = ?, duration_ms = ?,
                  ${STEP_WRITE_CLEAR} WHERE step_id = ?`,
+  /** The hot completion: only where the caller still holds the step (else no row comes back: stale). */
+  completeHeld: `UPDATE steps SET state = 'completed', results = @results, error = NULL, completed_at = @now,
+                 duration_ms = CASE WHEN started_at IS NULL THEN NULL ELSE max(0, @now - started_at) END,
+                 ${STEP_WRITE_CLEAR}
+                 WHERE step_id = @step_id AND task_id = @task_id AND state = 'running' AND locked_by = @worker
+                   AND attempts = @attempt`,
   retryStep: `UPDATE steps SET state = 'retrying', error = ?, ready_at = ?, next_attempt_at = ?, duration_ms = ?,
               locked_by = NULL, lease_expires_at = NULL WHERE step_id = ?`,
   failStep: `UPDATE steps SET state = 'failed', error = ?, completed_at = ?, duration_ms = ?, ${STEP_WRITE_CLEAR}
@@ -100,11 +107,33 @@ const SQL = {
   dataVersion: 'PRAGMA data_version',
 } as const;
 
-export type Statements = { readonly [K in keyof typeof SQL]: Statement<unknown[], unknown> };
+export type Statements = { readonly [K in keyof typeof SQL]: Statement<unknown[], unknown> } & {
+  /**
+   * The claim query with its LIMIT written as a literal, prepared once per limit. SQLite runs `LIMIT ?` about 20×
+   * slower than a literal limit on this index walk (measured: ~8 µs vs ~0.4 µs for an empty ready index), and the
+   * claim runs in every hot-path transaction.
+   */
+  claimLimited(limit: number, withNamespaces: boolean): Statement<unknown[], unknown>;
+};
+
+const MAX_CACHED_CLAIMS = 2_048;
 
 /** Prepare every statement once. */
 export function prepareStatements(db: Database): Statements {
-  const out: Record<string, Statement<unknown[], unknown>> = {};
+  const out: Record<string, unknown> = {};
   for (const [key, sql] of Object.entries(SQL)) out[key] = db.prepare(sql);
+  const cache = new Map<string, Statement<unknown[], unknown>>();
+  out.claimLimited = (limit: number, withNamespaces: boolean): Statement<unknown[], unknown> => {
+    if (!Number.isSafeInteger(limit) || limit < 0) throw new Error(`internal: claim limit must be an integer >= 0, got ${limit}`);
+    const key = `${withNamespaces ? 'n' : 'a'}${limit}`;
+    let st = cache.get(key);
+    if (!st) {
+      if (cache.size >= MAX_CACHED_CLAIMS) cache.clear();
+      const base = withNamespaces ? `${CLAIM_SELECT} AND t.namespace IN (SELECT value FROM json_each(?))` : CLAIM_SELECT;
+      st = db.prepare(`${base} ORDER BY s.ready_at, s.step_id LIMIT ${limit}`);
+      cache.set(key, st);
+    }
+    return st;
+  };
   return out as Statements;
 }

@@ -130,9 +130,15 @@ export class SqliteTx {
    * moves a task out of `running` reports it, so each finalisation is reported exactly once.
    */
   finalizeTouched(): FinalizedTask[] {
-    this.flush();
     const finalized: FinalizedTask[] = [];
-    for (const taskId of this.deltas.keys()) {
+    for (const [taskId, d] of this.deltas) {
+      // Apply the deltas and read back what decides finalisation in one statement; the full row only when done.
+      const row = (
+        d.open !== 0 || d.satisfied !== 0
+          ? this.st.adjustCountersReturning.get(d.open, d.satisfied, taskId)
+          : this.st.taskOpenState.get(taskId)
+      ) as { state: TaskState; open_steps: number } | undefined;
+      if (!row || row.state !== 'running' || row.open_steps !== 0) continue;
       const f = this.finalizeIfDone(taskId);
       if (f) finalized.push(f);
     }
