@@ -13,12 +13,13 @@ import type { Logger } from '../telemetry/logger.js';
 import type { WorkflowCatalog } from './workflow-catalog.js';
 import type { LifecyclePublisher } from './lifecycle-publisher.js';
 import type { TaskFinalizer } from './task-finalizer.js';
-import { StepInputLoader } from './step-inputs.js';
+import { StepInputLoader, type StepInputs } from './step-inputs.js';
 import { OutcomeEffects, type PendingOutcome } from './outcome-effects.js';
-import { executeStep, StepAbort, type Execution } from './step-execution.js';
+import { executeStep, StepAbort, StepAbortHandle, type Execution } from './step-execution.js';
 import { makeTaskView, type AnnotationSink } from './handler-views.js';
 import { toStepError } from './error-capture.js';
 import { isTransientStoreError } from './transient-errors.js';
+import { recordOneByOne } from './rejected-outcomes.js';
 
 export interface DispatcherOptions {
   workerId: string;
@@ -30,8 +31,7 @@ export interface DispatcherOptions {
 
 interface InFlight {
   claimed: ClaimedStep;
-  controller: AbortController;
-  done: Promise<void>;
+  abort: StepAbortHandle;
 }
 
 
@@ -53,6 +53,7 @@ export class Dispatcher {
   private readonly inputs: StepInputLoader;
   private readonly effects: OutcomeEffects;
   private idleResolvers: Array<() => void> = [];
+  private drainResolvers: Array<() => void> = [];
   private driveScheduled = false;
 
   constructor(
@@ -115,8 +116,8 @@ export class Dispatcher {
   abortSteps(stepIds: readonly number[], cause: 'cancelled' | 'lease_lost'): void {
     for (const id of stepIds) {
       const f = this.inflight.get(id);
-      if (f && !f.controller.signal.aborted) {
-        f.controller.abort(new StepAbort(cause, cause === 'cancelled' ? 'task cancelled' : 'lease lost'));
+      if (f && !f.abort.aborted) {
+        f.abort.abort(new StepAbort(cause, cause === 'cancelled' ? 'task cancelled' : 'lease lost'));
       }
     }
   }
@@ -131,12 +132,12 @@ export class Dispatcher {
     this.retryTimer = null;
     const deadline = Date.now() + drainTimeoutMs;
     while (this.inflight.size && Date.now() < deadline) {
-      await Promise.race([Promise.allSettled([...this.inflight.values()].map((f) => f.done)), sleep(Math.min(200, deadline - Date.now()))]);
+      await Promise.race([this.noneInFlight(), sleep(Math.min(200, deadline - Date.now()))]);
     }
     for (const f of this.inflight.values()) {
-      if (!f.controller.signal.aborted) f.controller.abort(new StepAbort('shutdown', 'worker is stopping'));
+      if (!f.abort.aborted) f.abort.abort(new StepAbort('shutdown', 'worker is stopping'));
     }
-    await Promise.allSettled([...this.inflight.values()].map((f) => f.done));
+    await this.noneInFlight();
     // Flush what is left; give up (leases will expire) if the store stays down past the deadline.
     const flushDeadline = Date.now() + Math.max(2_000, drainTimeoutMs);
     while ((this.outcomes.length || this.driving) && Date.now() < flushDeadline) {
@@ -146,6 +147,12 @@ export class Dispatcher {
     this.stopped = true;
     if (this.backoffTimer) clearTimeout(this.backoffTimer);
     this.backoffTimer = null;
+  }
+
+  /** Resolves once no step is in flight (each in-flight step settles into an outcome or a drop). */
+  private noneInFlight(): Promise<void> {
+    if (!this.inflight.size) return Promise.resolve();
+    return new Promise((resolve) => this.drainResolvers.push(resolve));
   }
 
   /** Resolves when nothing is in flight and no outcome is waiting (tests and `run`). */
@@ -238,75 +245,52 @@ export class Dispatcher {
     }
   }
 
-  /**
-   * The store refused a batch for a reason that will not go away (e.g. results PostgreSQL cannot store). Record the
-   * outcomes one by one so one bad outcome cannot hold up the others; an outcome refused on its own becomes a
-   * permanent failure of its step, naming the store's reason. If even that is refused, it is dropped and the lease
-   * sweep retries the step later.
-   */
   private async isolateRejected(batch: PendingOutcome[], batchError: unknown): Promise<void> {
-    this.logger.error({ err: batchError, outcomes: batch.length }, 'the store refused a batch of outcomes; recording them one by one');
-    for (const item of batch) {
-      let attempt: PendingOutcome = item;
-      for (let tries = 0; tries < 2; tries++) {
-        try {
-          const res = await this.store.completeSteps([attempt.exec.outcome], { workerId: this.options.workerId });
-          this.effects.apply([attempt], res);
-          break;
-        } catch (err) {
-          if (isTransientStoreError(err)) throw err;
-          if (tries === 1 || attempt.exec.outcome.type === 'failed') {
-            this.logger.error({ err, step_id: item.claimed.step_id }, 'the store refused this outcome; the step will be retried when its lease expires');
-            break;
-          }
-          const o = attempt.exec.outcome;
-          const error = { message: `the store refused this step's outcome: ${(err as Error).message}`, class: 'StoreRejectedError', code: 'outcome_rejected', stack: null };
-          attempt = { claimed: item.claimed, exec: { ...attempt.exec, outcome: { type: 'failed', step_id: o.step_id, task_id: o.task_id, attempt: o.attempt, error }, error } };
-        }
-      }
+    await recordOneByOne(this.store, this.options.workerId, batch, batchError, this.effects, this.logger, (item) => {
       const at = this.outcomes.indexOf(item);
       if (at >= 0) this.outcomes.splice(at, 1);
-    }
+    });
   }
 
   private launch(claimed: ClaimedStep[]): void {
     for (const c of claimed) this.publisher.claimed(c);
     const entries = claimed.map((c) => {
-      const controller = new AbortController();
-      let resolveDone!: () => void;
-      const done = new Promise<void>((r) => (resolveDone = r));
-      const f: InFlight = { claimed: c, controller, done };
+      const f: InFlight = { claimed: c, abort: new StepAbortHandle() };
       this.inflight.set(c.step_id, f);
-      return { f, resolveDone };
+      return f;
     });
-    void this.runBatch(entries);
+    const ancestorsOf = (c: ClaimedStep) => {
+      try {
+        return this.catalog.forTask(c.task.namespace, c.task.name, c.task.version).steps.get(c.name)?.ancestors ?? null;
+      } catch {
+        return null;
+      }
+    };
+    // Everything cached (contexts, upstream results completed here): run at once, no store round trip.
+    const cached = this.inputs.cached(entries.map((f) => f.claimed), ancestorsOf);
+    if (cached) {
+      for (const f of entries) void this.runOne(f, cached.get(f.claimed.step_id));
+      return;
+    }
+    void this.runBatch(entries, ancestorsOf);
   }
 
-  private async runBatch(entries: Array<{ f: InFlight; resolveDone: () => void }>): Promise<void> {
-    const batch = entries.map((e) => e.f.claimed);
+  private async runBatch(entries: InFlight[], ancestorsOf: (c: ClaimedStep) => readonly string[] | null): Promise<void> {
+    const batch = entries.map((f) => f.claimed);
     let inputs;
     try {
-      inputs = await this.inputs.load(batch, (c) => {
-        try {
-          return this.catalog.forTask(c.task.namespace, c.task.name, c.task.version).steps.get(c.name)?.ancestors ?? null;
-        } catch {
-          return null;
-        }
-      });
+      inputs = await this.inputs.load(batch, ancestorsOf);
     } catch (err) {
       this.logger.warn({ err, steps: batch.length }, 'could not load step inputs; releasing the claimed steps');
-      for (const { f, resolveDone } of entries) {
+      for (const f of entries) {
         this.finish(f, { kind: 'outcome', outcome: { type: 'released', step_id: f.claimed.step_id, task_id: f.claimed.task.task_id, attempt: f.claimed.attempt }, error: null, durationMs: 0 });
-        resolveDone();
       }
       return;
     }
-    for (const { f, resolveDone } of entries) {
-      void this.runOne(f, inputs.get(f.claimed.step_id)).finally(resolveDone);
-    }
+    for (const f of entries) void this.runOne(f, inputs.get(f.claimed.step_id));
   }
 
-  private async runOne(f: InFlight, input: Awaited<ReturnType<StepInputLoader['load']>> extends Map<number, infer V> ? V | undefined : never): Promise<void> {
+  private async runOne(f: InFlight, input: StepInputs | undefined): Promise<void> {
     const c = f.claimed;
     let exec: Execution;
     try {
@@ -321,7 +305,7 @@ export class Dispatcher {
         step,
         task,
         ancestors: input.ancestors,
-        controller: f.controller,
+        abort: f.abort,
         publish: (name, payload) => this.publisher.custom(c.task, { step_id: c.step_id, name: c.name }, name, payload),
       });
     } catch (err) {
@@ -333,6 +317,11 @@ export class Dispatcher {
 
   private finish(f: InFlight, exec: Execution): void {
     this.inflight.delete(f.claimed.step_id);
+    if (!this.inflight.size && this.drainResolvers.length) {
+      const resolvers = this.drainResolvers;
+      this.drainResolvers = [];
+      for (const r of resolvers) r();
+    }
     if (exec.kind === 'dropped') {
       if (exec.cause === 'cancelled') {
         this.publisher.step('step.cancelled', f.claimed.task, { step_id: f.claimed.step_id, name: f.claimed.name, attempt: f.claimed.attempt }, { duration: Math.round(exec.durationMs) });
@@ -347,14 +336,19 @@ export class Dispatcher {
     this.scheduleDrive();
   }
 
-  /** Coalesce completions that finish in the same turn of the event loop into one batch. */
+  /**
+   * Coalesce completions that finish in the same turn of the event loop into one batch. When nothing else is in
+   * flight no other outcome can join the batch, so it is recorded without waiting for the next turn.
+   */
   private scheduleDrive(): void {
     if (this.driveScheduled) return;
     this.driveScheduled = true;
-    setImmediate(() => {
+    const run = () => {
       this.driveScheduled = false;
       void this.drive();
-    });
+    };
+    if (this.inflight.size === 0) queueMicrotask(run);
+    else setImmediate(run);
   }
 }
 

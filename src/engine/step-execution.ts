@@ -9,18 +9,9 @@ import { toStepError } from './error-capture.js';
 import { backoffDelay, retryAfterDelay } from './backoff.js';
 import { pruneForRoute } from './routing.js';
 import { makeSequenceView } from './handler-views.js';
+import { StepAbort, type AbortCause, type StepAbortHandle } from './step-abort.js';
 
-/** Why a step's signal was aborted by the engine (a handler's own errors are not aborts). */
-export type AbortCause = 'timeout' | 'cancelled' | 'lease_lost' | 'shutdown';
-
-export class StepAbort extends Error {
-  override name = 'StepAbort';
-  readonly abortCause: AbortCause;
-  constructor(cause: AbortCause, message: string) {
-    super(message);
-    this.abortCause = cause;
-  }
-}
+export { StepAbort, StepAbortHandle, type AbortCause } from './step-abort.js';
 
 export interface RunnableStep {
   claimed: ClaimedStep;
@@ -28,7 +19,7 @@ export interface RunnableStep {
   step: CompiledStep;
   task: TaskView;
   ancestors: StepSnapshot[];
-  controller: AbortController;
+  abort: StepAbortHandle;
   publish: (eventName: string, payload?: Record<string, unknown>) => void;
 }
 
@@ -40,11 +31,11 @@ export type Execution =
 export async function executeStep(catalog: WorkflowCatalog, r: RunnableStep): Promise<Execution> {
   const { claimed } = r;
   const started = performance.now();
-  const signal = r.controller.signal;
+  const abort = r.abort;
   let timer: NodeJS.Timeout | undefined;
   if (claimed.timeout_ms !== null && claimed.timeout_ms > 0) {
     const ms = claimed.timeout_ms;
-    timer = setTimeout(() => r.controller.abort(new StepAbort('timeout', `step timed out after ${ms} ms`)), ms);
+    timer = setTimeout(() => abort.abort(new StepAbort('timeout', `step timed out after ${ms} ms`)), ms);
   }
   try {
     const handler = catalog.stepHandler(claimed.handler_class);
@@ -55,11 +46,16 @@ export async function executeStep(catalog: WorkflowCatalog, r: RunnableStep): Pr
       attempts: claimed.attempt,
       retry_limit: claimed.retry_limit,
       config: r.step.template.handler_config,
-      signal,
+      get signal() {
+        return abort.signal;
+      },
       publish: r.publish,
     };
     const sequence = makeSequenceView(r.ancestors);
-    const value = await raceAbort(Promise.resolve().then(() => handler.process(r.task, sequence, stepView)), signal);
+    // A synchronous handler's value is used as is (nothing to race); a promise races the abort.
+    const returned: unknown = handler.process(r.task, sequence, stepView);
+    const value = isThenable(returned) ? await abort.race(Promise.resolve(returned)) : returned;
+    if (abort.aborted) throw abort.reason; // aborted before it ran: its value is not used
     let results: unknown = value === undefined ? null : value;
     let prune: string[] | undefined;
     if (isRoutingDecision(value)) {
@@ -72,9 +68,9 @@ export async function executeStep(catalog: WorkflowCatalog, r: RunnableStep): Pr
     return { kind: 'outcome', outcome, error: null, durationMs: performance.now() - started };
   } catch (thrown) {
     const durationMs = performance.now() - started;
-    const abort = signal.aborted ? (signal.reason as unknown) : undefined;
-    if (abort instanceof StepAbort && abort.abortCause !== 'timeout') {
-      if (abort.abortCause === 'shutdown') {
+    const why = abort.reason;
+    if (why && why.abortCause !== 'timeout') {
+      if (why.abortCause === 'shutdown') {
         return {
           kind: 'outcome',
           outcome: { type: 'released', step_id: claimed.step_id, task_id: claimed.task.task_id, attempt: claimed.attempt },
@@ -82,9 +78,9 @@ export async function executeStep(catalog: WorkflowCatalog, r: RunnableStep): Pr
           durationMs,
         };
       }
-      return { kind: 'dropped', cause: abort.abortCause, durationMs };
+      return { kind: 'dropped', cause: why.abortCause, durationMs };
     }
-    const err = abort instanceof StepAbort ? new StepTimeoutError(claimed.timeout_ms ?? 0) : thrown;
+    const err = why ? new StepTimeoutError(claimed.timeout_ms ?? 0) : thrown;
     return { kind: 'outcome', ...failureOutcome(r, err), durationMs };
   } finally {
     if (timer) clearTimeout(timer);
@@ -113,22 +109,8 @@ function isNamed(err: unknown, cls: { name: string; prototype: object }): boolea
   return err instanceof (cls as unknown as new () => object) || (err instanceof Error && err.name === cls.name);
 }
 
-function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
 }
 
 function assertSerialisable(value: unknown, stepName: string): void {

@@ -19,6 +19,28 @@ export class StepInputLoader {
 
   constructor(private readonly store: Store) {}
 
+  /** The inputs of every step of the batch when all are cached (no store read needed), else null. */
+  cached(batch: readonly ClaimedStep[], ancestorsOf: (c: ClaimedStep) => readonly string[] | null): Map<number, StepInputs> | null {
+    const out = new Map<number, StepInputs>();
+    for (const c of batch) {
+      const task = this.contexts.get(c.task.task_id);
+      if (!task) return null;
+      const names = ancestorsOf(c);
+      const ancestors: StepSnapshot[] = [];
+      if (names && names.length) {
+        const results = this.results.get(c.task.task_id);
+        if (!results) return null;
+        for (const n of names) {
+          const s = results.get(n);
+          if (!s) return null;
+          ancestors.push(s);
+        }
+      }
+      out.set(c.step_id, { task, ancestors });
+    }
+    return out;
+  }
+
   /** `ancestorsOf(step)` gives the names of the step's upstream steps (from the compiled template). */
   async load(batch: readonly ClaimedStep[], ancestorsOf: (c: ClaimedStep) => readonly string[] | null): Promise<Map<number, StepInputs>> {
     const missing: number[] = [];

@@ -1,0 +1,43 @@
+// When the store refuses a batch of outcomes for a reason that will not go away (e.g. results PostgreSQL cannot
+// store): record them one by one, so one bad outcome cannot hold up the others.
+import type { Store } from '../store/store.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { OutcomeEffects, PendingOutcome } from './outcome-effects.js';
+import { isTransientStoreError } from './transient-errors.js';
+
+/**
+ * An outcome refused on its own becomes a permanent failure of its step, naming the store's reason. If even that is
+ * refused, it is dropped and the lease sweep retries the step later. `settled(item)` runs once each item is done
+ * with; a transient store error is rethrown (the caller keeps the rest and retries).
+ */
+export async function recordOneByOne(
+  store: Store,
+  workerId: string,
+  batch: PendingOutcome[],
+  batchError: unknown,
+  effects: OutcomeEffects,
+  logger: Logger,
+  settled: (item: PendingOutcome) => void,
+): Promise<void> {
+  logger.error({ err: batchError, outcomes: batch.length }, 'the store refused a batch of outcomes; recording them one by one');
+  for (const item of batch) {
+    let attempt: PendingOutcome = item;
+    for (let tries = 0; tries < 2; tries++) {
+      try {
+        const res = await store.completeSteps([attempt.exec.outcome], { workerId });
+        effects.apply([attempt], res);
+        break;
+      } catch (err) {
+        if (isTransientStoreError(err)) throw err;
+        if (tries === 1 || attempt.exec.outcome.type === 'failed') {
+          logger.error({ err, step_id: item.claimed.step_id }, 'the store refused this outcome; the step will be retried when its lease expires');
+          break;
+        }
+        const o = attempt.exec.outcome;
+        const error = { message: `the store refused this step's outcome: ${(err as Error).message}`, class: 'StoreRejectedError', code: 'outcome_rejected', stack: null };
+        attempt = { claimed: item.claimed, exec: { ...attempt.exec, outcome: { type: 'failed', step_id: o.step_id, task_id: o.task_id, attempt: o.attempt, error }, error } };
+      }
+    }
+    settled(item);
+  }
+}
