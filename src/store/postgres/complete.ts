@@ -76,7 +76,13 @@ async function prune(tx: PgTx, batch: EncodedOutcome[], workerId: string, skippe
   return rows.map((r) => r.step_id);
 }
 
-export async function completeInTx(tx: PgTx, outcomes: EncodedOutcome[], opts: CompleteOptions): Promise<CompletionResult> {
+export async function completeInTx(
+  tx: PgTx,
+  outcomes: EncodedOutcome[],
+  opts: CompleteOptions,
+  /** The caller already locked the outcomes' tasks in id order (with BEGIN). */
+  tasksLocked = false,
+): Promise<CompletionResult> {
   const { workerId } = opts;
   // A step named twice in one batch: the first outcome counts, later ones are stale (as if sent later).
   const firstIndex = new Map<number, number>();
@@ -85,7 +91,7 @@ export async function completeInTx(tx: PgTx, outcomes: EncodedOutcome[], opts: C
   });
   const batch = outcomes.filter((e, i) => firstIndex.get(e.outcome.step_id) === i);
 
-  await tx.lockTasks(batch.map((e) => e.outcome.task_id));
+  if (!tasksLocked) await tx.lockTasks(batch.map((e) => e.outcome.task_id));
   const skipped: SkippedStep[] = [];
   const satisfied = await prune(tx, batch, workerId, skipped);
 
@@ -115,7 +121,7 @@ export async function completeInTx(tx: PgTx, outcomes: EncodedOutcome[], opts: C
       if (r.ready_now) tx.readyCount += 1;
     }
   }
-  await tx.satisfyChildren(satisfied);
+  tx.satisfyChildrenLater(satisfied);
   const finalized = await tx.finalizeTouched();
   let claimed: ClaimedStep[] = [];
   if (opts.claim) claimed = await claimWith(tx.client, tx.ctx, { ...opts.claim, workerId });

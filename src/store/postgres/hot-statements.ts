@@ -166,17 +166,38 @@ function satisfyChildrenText(n: SchemaNames): string {
 }
 
 /**
- * Apply per-task counter deltas and finalise, exactly once, each running task whose open steps reach 0: the
- * task rows are locked by this UPDATE, so concurrent transactions finishing the same task's last steps serialise
- * here and only one of them sees the transition out of `running`. $1 task ids, $2 open deltas, $3 satisfied
- * deltas, $4 actor, $5 input order.
+ * Release children, apply per-task counter deltas and finalise, in one statement. Every step in $6 just reached a
+ * satisfying state, so each child's unmet drops by its number of such parents and a pending child reaching 0
+ * becomes claimable now (one more open step of its task). Then each running task whose open steps reach 0 is
+ * finalised exactly once: the task rows are locked by this UPDATE (and by the caller earlier), so concurrent
+ * transactions finishing the same task's last steps serialise here and only one sees it leave `running`.
+ * $1 task ids, $2 open deltas, $3 satisfied deltas, $4 actor, $5 input order, $6 satisfied step ids. Returns one
+ * row per task with `finalized` and `readied` (children made claimable).
  */
 function finalizeText(n: SchemaNames): string {
   const done = `t.state = 'running' AND t.open_steps + d.open_delta = 0`;
   return `
-  WITH d AS (
+  WITH sat AS (
+    SELECT e.child_step_id AS step_id, count(*)::integer AS k
+      FROM ${n.edges} e WHERE e.parent_step_id = ANY($6::bigint[])
+     GROUP BY e.child_step_id
+  ), children AS (
+    UPDATE ${n.steps} s
+       SET unmet = s.unmet - sat.k,
+           ready_at = CASE WHEN s.state = 'pending' AND s.unmet = sat.k THEN ${NOW} ELSE s.ready_at END
+      FROM sat WHERE s.step_id = sat.step_id
+    RETURNING s.task_id, (s.state = 'pending' AND s.unmet = 0) AS readied
+  ), readied AS (
+    SELECT task_id, count(*)::integer AS n FROM children WHERE readied GROUP BY task_id
+  ), given AS (
     SELECT * FROM unnest($1::bigint[], $2::integer[], $3::integer[], $5::integer[])
-      AS d(task_id, open_delta, satisfied_delta, ord)
+      AS g(task_id, open_delta, satisfied_delta, ord)
+  ), d AS (
+    -- children belong to their parents' tasks, so every readied task is given; the full join is a safety net
+    SELECT coalesce(g.task_id, r.task_id) AS task_id, coalesce(g.open_delta, 0) + coalesce(r.n, 0) AS open_delta,
+           coalesce(g.satisfied_delta, 0) AS satisfied_delta, coalesce(g.ord, 2147483647) AS ord,
+           coalesce(r.n, 0) AS readied
+      FROM given g FULL JOIN readied r ON r.task_id = g.task_id
   ), before AS (
     -- the caller locked these rows earlier in the transaction, so this read is current
     SELECT t.task_id, t.state AS old_state FROM ${n.tasks} t WHERE t.task_id IN (SELECT task_id FROM d)
@@ -190,14 +211,14 @@ function finalizeText(n: SchemaNames): string {
       completed_at = CASE WHEN ${done} THEN ${NOW} ELSE t.completed_at END
     FROM d JOIN before b ON b.task_id = d.task_id
     WHERE t.task_id = d.task_id
-    RETURNING ${taskColumns('t')}, (b.old_state = 'running' AND t.state <> 'running') AS finalized, d.ord
+    RETURNING ${taskColumns('t')}, (b.old_state = 'running' AND t.state <> 'running') AS finalized, d.ord, d.readied
   ), history AS (
     INSERT INTO ${n.transitions} (task_id, step_id, from_state, to_state, at, reason, attempt, actor)
     SELECT task_id, NULL, 'running', state, ${NOW},
            CASE state WHEN 'completed' THEN '${REASONS.allStepsDone}' ELSE '${REASONS.stepFailed}' END, NULL, $4
-      FROM upd WHERE finalized ORDER BY ord
+      FROM upd WHERE finalized ORDER BY ord, task_id
   )
-  SELECT * FROM upd WHERE finalized ORDER BY ord`;
+  SELECT * FROM upd WHERE finalized OR readied > 0 ORDER BY ord, task_id`;
 }
 
 export function hotStatements(n: SchemaNames) {

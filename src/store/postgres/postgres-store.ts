@@ -152,7 +152,13 @@ export class PostgresStore implements S.Store {
     if (encoded.length === 0 && !opts.claim) {
       return { applied: [], stale: [], skipped: [], finalized: [], readyCount: 0, claimed: [] };
     }
-    return this.write(opts.workerId, (tx) => completeInTx(tx, encoded, opts));
+    // The task locks completion needs first go with BEGIN in one round trip (ids are integers, so inlined safely).
+    const taskIds = [...new Set(encoded.map((e) => e.outcome.task_id))].sort((a, b) => a - b);
+    const inline = taskIds.length > 0 && taskIds.every((id) => Number.isSafeInteger(id));
+    if (!inline) return this.write(opts.workerId, (tx) => completeInTx(tx, encoded, opts));
+    this.open();
+    const lockSql = `SELECT task_id FROM ${this.ctx.names.tasks} WHERE task_id = ANY('{${taskIds.join(',')}}'::bigint[]) ORDER BY task_id FOR NO KEY UPDATE`;
+    return withTransaction(this.ctx.pool, this.ctx.logger, (client) => completeInTx(new PgTx(client, this.ctx, opts.workerId), encoded, opts, true), lockSql);
   }
 
   async extendLeases(workerId: string, stepIds: S.StepId[], leaseMs: number): Promise<{ lost: S.StepId[] }> {
