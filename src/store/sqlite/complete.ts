@@ -99,7 +99,7 @@ export function completeInTx(tx: SqliteTx, outcomes: EncodedOutcome[], opts: Com
       }
       tx.stepHistory({ step_id: o.step_id, task_id: o.task_id, state: 'running' }, 'completed', { reason: REASONS.completed, attempt: o.attempt });
       tx.adjust(o.task_id, -1);
-      tx.satisfied(o.step_id, o.task_id, 'completed');
+      tx.completedLater(o.step_id, o.task_id);
       applied.push(o.step_id);
       continue;
     }

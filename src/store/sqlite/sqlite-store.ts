@@ -82,7 +82,12 @@ export class SqliteStore implements S.Store {
 
   /** Run `fn` in one IMMEDIATE transaction (takes the write lock up front, so writers never deadlock). */
   private write<T>(actor: string | null, fn: (tx: SqliteTx) => T): T {
-    return this.runInTransaction.immediate(() => fn(new SqliteTx(this.st, Date.now(), actor))) as T;
+    return this.runInTransaction.immediate(() => {
+      const tx = new SqliteTx(this.st, Date.now(), actor);
+      const out = fn(tx);
+      tx.flushHistory();
+      return out;
+    }) as T;
   }
 
   /** Run several reads on one consistent snapshot (a deferred, read-only transaction). */
@@ -117,7 +122,12 @@ export class SqliteStore implements S.Store {
     return this.runInTransaction.immediate(() => {
       const now = Date.now();
       // One SqliteTx per task, so each task's history carries its own initiator as actor.
-      return prepared.map((p) => createTaskInTx(new SqliteTx(this.st, now, p.task.initiator), p.task, p.plan, p.encoded));
+      return prepared.map((p) => {
+        const tx = new SqliteTx(this.st, now, p.task.initiator);
+        const out = createTaskInTx(tx, p.task, p.plan, p.encoded);
+        tx.flushHistory();
+        return out;
+      });
     }) as S.CreateTaskResult[];
   }
 

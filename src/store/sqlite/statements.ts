@@ -69,7 +69,7 @@ const SQL = {
     UPDATE steps SET unmet = unmet - 1,
                      ready_at = CASE WHEN unmet = 1 AND state = 'pending' THEN ? ELSE ready_at END
      WHERE step_id IN (SELECT child_step_id FROM step_edges WHERE parent_step_id = ?)
-    RETURNING unmet, state`,
+    RETURNING task_id, unmet, state`,
   extendLease: "UPDATE steps SET lease_expires_at = ? WHERE step_id = ? AND state = 'running' AND locked_by = ?",
   expiredSteps: `SELECT * FROM steps WHERE state = 'running' AND lease_expires_at < ?
                   ORDER BY lease_expires_at, step_id LIMIT ?`,
@@ -82,6 +82,20 @@ const SQL = {
   insertTransition: `
     INSERT INTO transitions (task_id, step_id, from_state, to_state, at, reason, attempt, actor, error)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  /** Many history rows at once: $1 is a JSON array of [task_id, step_id, from, to, at, reason, attempt, actor, error]. */
+  insertTransitions: `
+    INSERT INTO transitions (task_id, step_id, from_state, to_state, at, reason, attempt, actor, error)
+    SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7,
+           value ->> 8
+      FROM json_each(?) ORDER BY key`,
+  /** Release children of many satisfied parents at once ($1: JSON array of parent step ids). */
+  satisfyChildrenOf: `
+    UPDATE steps SET unmet = unmet - c.k,
+                     ready_at = CASE WHEN unmet = c.k AND state = 'pending' THEN ? ELSE ready_at END
+      FROM (SELECT e.child_step_id AS step_id, count(*) AS k FROM step_edges e
+             WHERE e.parent_step_id IN (SELECT value FROM json_each(?)) GROUP BY e.child_step_id) AS c
+     WHERE steps.step_id = c.step_id
+    RETURNING task_id, unmet, state`,
   historyOfTask: `
     SELECT tr.*, s.name AS step_name FROM transitions tr LEFT JOIN steps s ON s.step_id = tr.step_id
      WHERE tr.task_id = ? ORDER BY tr.id`,

@@ -55,6 +55,10 @@ export class SqliteTx {
   /** Steps that became claimable in this transaction (wake-up hint). */
   readyCount = 0;
   private readonly deltas = new Map<TaskId, { open: number; satisfied: number }>();
+  /** History rows, written in one statement by `flushHistory` at the end of the transaction (order kept). */
+  private history: unknown[][] = [];
+  /** Satisfied steps whose children `releaseChildren` frees in one statement. */
+  private satisfiedLater: number[] = [];
 
   constructor(
     readonly st: Statements,
@@ -67,7 +71,7 @@ export class SqliteTx {
   /** Check a step transition is legal and write its history row (the caller updates the row itself). */
   stepHistory(step: Pick<StepRow, 'step_id' | 'task_id' | 'state'>, to: StepState, h: HistoryFields): void {
     assertStepTransition(step.state, to);
-    this.st.insertTransition.run(
+    this.history.push([
       step.task_id,
       step.step_id,
       step.state,
@@ -77,13 +81,13 @@ export class SqliteTx {
       h.attempt ?? null,
       h.actor === undefined ? this.actor : h.actor,
       h.error ? encodeJson(h.error, 'step error') : null,
-    );
+    ]);
   }
 
   /** Check a task transition is legal and write its history row. */
   taskHistory(taskId: TaskId, from: TaskState, to: TaskState, reason: string | null, actor?: string | null): void {
     assertTaskTransition(from, to);
-    this.st.insertTransition.run(taskId, null, from, to, this.now, reason, null, actor === undefined ? this.actor : actor, null);
+    this.history.push([taskId, null, from, to, this.now, reason, null, actor === undefined ? this.actor : actor, null]);
   }
 
   /** Record counter changes of a task; flushed before finalisation checks. */
@@ -112,6 +116,39 @@ export class SqliteTx {
     this.adjust(taskId, ready, 1);
   }
 
+  /** Write the buffered history rows (the store calls this before every commit). */
+  flushHistory(): void {
+    const rows = this.history;
+    if (rows.length === 0) return;
+    this.history = [];
+    if (rows.length === 1) this.st.insertTransition.run(...rows[0]!);
+    else this.st.insertTransitions.run(JSON.stringify(rows));
+  }
+
+  /** Like `satisfied` for a completed step, but its children are released with the others in `releaseChildren`. */
+  completedLater(stepId: number, taskId: TaskId): void {
+    this.satisfiedLater.push(stepId);
+    this.adjust(taskId, 0, 1);
+  }
+
+  /** Release the children of every step given to `completedLater`, in one statement. */
+  releaseChildren(): void {
+    const ids = this.satisfiedLater;
+    if (ids.length === 0) return;
+    this.satisfiedLater = [];
+    const rows = (
+      ids.length === 1
+        ? this.st.satisfyChildren.all(this.now, ids[0])
+        : this.st.satisfyChildrenOf.all(this.now, JSON.stringify(ids))
+    ) as Array<{ task_id: number; unmet: number; state: StepState }>;
+    for (const r of rows) {
+      if (r.unmet === 0 && r.state === 'pending') {
+        this.readyCount += 1;
+        this.adjust(r.task_id, 1);
+      }
+    }
+  }
+
   /** Write pending counter changes; the tasks stay marked as touched. */
   flush(): void {
     for (const [taskId, d] of this.deltas) {
@@ -130,6 +167,7 @@ export class SqliteTx {
    * moves a task out of `running` reports it, so each finalisation is reported exactly once.
    */
   finalizeTouched(): FinalizedTask[] {
+    this.releaseChildren();
     const finalized: FinalizedTask[] = [];
     for (const [taskId, d] of this.deltas) {
       // Apply the deltas and read back what decides finalisation in one statement; the full row only when done.
