@@ -29,6 +29,8 @@ const SQL = {
   setTaskState: 'UPDATE tasks SET state = ?, completed_at = ? WHERE task_id = ?',
   closeTask: 'UPDATE tasks SET state = ?, completed_at = ?, open_steps = 0 WHERE task_id = ?',
   markTaskStarted: 'UPDATE tasks SET started_at = ? WHERE task_id = ? AND started_at IS NULL',
+  markTasksStarted: `UPDATE tasks SET started_at = ? WHERE task_id IN (SELECT value FROM json_each(?)) AND started_at IS NULL
+                     RETURNING task_id`,
   unfinishedTaskIds: "SELECT task_id FROM tasks WHERE state IN ('pending', 'running') ORDER BY task_id LIMIT ?",
 
   // steps
@@ -46,6 +48,11 @@ const SQL = {
     UPDATE steps SET state = 'running', attempts = attempts + 1, locked_by = ?, lease_expires_at = ?, started_at = ?,
                      ready_at = NULL, next_attempt_at = NULL, completed_at = NULL, duration_ms = NULL
      WHERE step_id = ?`,
+  /** claimStep for many steps at once ($3: JSON array of step ids). */
+  claimSteps: `
+    UPDATE steps SET state = 'running', attempts = attempts + 1, locked_by = ?, lease_expires_at = ?, started_at = ?,
+                     ready_at = NULL, next_attempt_at = NULL, completed_at = NULL, duration_ms = NULL
+     WHERE step_id IN (SELECT value FROM json_each(?))`,
   completeStep: `UPDATE steps SET state = 'completed', results = ?, error = NULL, completed_at = ?, duration_ms = ?,
                  ${STEP_WRITE_CLEAR} WHERE step_id = ?`,
   /** The hot completion: only where the caller still holds the step (else no row comes back: stale). */
