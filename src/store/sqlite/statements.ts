@@ -37,8 +37,7 @@ const SQL = {
   insertStep: `
     INSERT INTO steps (task_id, name, handler_class, state, depends_on, unmet, retry_limit, retryable, timeout_ms,
                        skippable, ready_at, completed_at)
-    VALUES (@task_id, @name, @handler_class, @state, @depends_on, @unmet, @retry_limit, @retryable, @timeout_ms,
-            @skippable, @ready_at, @completed_at)`,
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   insertEdge: 'INSERT INTO step_edges (parent_step_id, child_step_id) VALUES (?, ?)',
   step: 'SELECT * FROM steps WHERE step_id = ?',
   stepByName: 'SELECT * FROM steps WHERE task_id = ? AND name = ?',
