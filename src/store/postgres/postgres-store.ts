@@ -13,6 +13,7 @@ import { claimWith } from './claim.js';
 import { completeInTx, encodeOutcome } from './complete.js';
 import type { PgContext } from './context.js';
 import { createTaskInTx, encodeTask } from './create-task.js';
+import { batchable, batchCreateStatements, createTasksInTx, type BatchCreateStatements } from './create-tasks.js';
 import { hotStatements } from './hot-statements.js';
 import { jsonbValue } from './jsonb.js';
 import { listTasks } from './list-tasks.js';
@@ -60,6 +61,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
 export class PostgresStore implements S.Store {
   readonly kind = 'postgres' as const;
   private readonly reads: PgReads;
+  private readonly batchCreate: BatchCreateStatements;
   private closed = false;
 
   constructor(
@@ -68,6 +70,7 @@ export class PostgresStore implements S.Store {
     private readonly wake: WakeListener,
   ) {
     this.reads = new PgReads(ctx, readStatements(ctx.names));
+    this.batchCreate = batchCreateStatements(ctx.names);
   }
 
   /** The schema this store lives in. */
@@ -121,6 +124,9 @@ export class PostgresStore implements S.Store {
     const prepared = tasks.map((task) => ({ task, plan: planNewTask(task), encoded: encodeTask(task) }));
     if (prepared.length === 0) return [];
     this.open();
+    if (prepared.length > 1 && batchable(prepared)) {
+      return withTransaction(this.ctx.pool, this.ctx.logger, (client) => createTasksInTx(new PgTx(client, this.ctx, null), this.batchCreate, prepared));
+    }
     return withTransaction(this.ctx.pool, this.ctx.logger, async (client) => {
       const out: S.CreateTaskResult[] = [];
       let ready = 0;

@@ -223,5 +223,29 @@ export function creationTests(makeStore: MakeStore): void {
       expect((await store().listTasks({})).tasks).toHaveLength(0);
       expect(await store().createTasks([])).toEqual([]);
     });
+
+    it('createTasks without keys: fields, ordered steps, edges, skipped steps and history as createTask writes them', async () => {
+      const withSkip = [step('a'), step('b', ['a'], { initial_state: 'skipped', skip_reason: 'off' }), step('c', ['b'])];
+      const results = await store().createTasks([
+        newTask(diamond(), { tags: ['x', 'y'], context: { k: [1, 2] }, initiator: 'bob' }),
+        newTask(withSkip, { tags: [] }),
+        newTask(linear()),
+      ]);
+      expect(results.every((r) => r.created && r.finalized === null)).toBe(true);
+      const ids = results.map((r) => r.task_id);
+      expect([...ids].sort((x, y) => x - y)).toEqual(ids);
+      const first = (await store().getTask(ids[0]!))!;
+      expect(first).toMatchObject({ current_state: 'running', tags: ['x', 'y'], context: { k: [1, 2] }, initiator: 'bob', step_count: 4 });
+      expect(first.workflow_steps.map((s) => [s.name, s.depends_on])).toEqual([['a', []], ['b', ['a']], ['c', ['a']], ['d', ['b', 'c']]]);
+      const stepIds = first.workflow_steps.map((s) => s.workflow_step_id);
+      expect([...stepIds].sort((x, y) => x - y)).toEqual(stepIds);
+      expect((await store().getTask(ids[1]!))!.tags).toEqual([]);
+      expect(await stepStates(store(), ids[1]!)).toEqual({ a: 'pending', b: 'skipped', c: 'pending' });
+      expect(moves(await store().getHistory(ids[1]!), 'b')).toEqual(['pending>skipped']);
+      expect((await store().getHistory(ids[0]!))[0]).toMatchObject({ step_id: null, to_state: 'running', actor: 'bob' });
+      // readiness follows the edges: finish every task and check each ran to completion
+      await drain(store());
+      for (const id of ids) expect(await taskState(store(), id)).toBe('completed');
+    });
   });
 }
