@@ -52,8 +52,7 @@ export async function createTaskInTx(
     if (!existing) throw new Error(`internal: idempotency key ${task.idempotency_key} conflicted but has no task`);
     return { task_id: existing.task_id, created: false, finalized: null };
   }
-  const taskId = inserted.task_id;
-  await tx.history([{ task_id: taskId, step_id: null, from: 'pending', to: 'running', reason: REASONS.submitted }]);
+  const taskId = inserted.task_id; // insertTask wrote its pending -> running history row too
 
   const rows = plan.steps;
   const stepRows = await run<{ step_id: number; name: string }>(client, w.insertSteps, [

@@ -2,6 +2,7 @@
 // and reclaim, cancellation, operator actions and the workers table. Multi-row writes take arrays (unnest).
 import type { NamedStatement } from './pool.js';
 import { ms, NOW, nowPlusMs, type SchemaNames } from './sql.js';
+import { REASONS } from '../shared/lifecycle-rules.js';
 
 const CLEAR_HOLD = 'ready_at = NULL, locked_by = NULL, lease_expires_at = NULL';
 
@@ -11,11 +12,18 @@ export function writeStatements(n: SchemaNames) {
   return {
     insertTask: named(
       'insert_task',
-      `INSERT INTO ${n.tasks} (namespace, name, version, state, context, initiator, source_system, reason, tags,
-                               idempotency_key, correlation_id, step_count, open_steps, satisfied_steps, created_at)
-       VALUES ($1, $2, $3, 'running', $4::jsonb, $5, $6, $7, $8::text[], $9, $10, $11, $12, $13, ${NOW})
-       ON CONFLICT (idempotency_key) DO NOTHING
-       RETURNING task_id`,
+      // The task's pending -> running history row (actor = initiator) is written by the same statement.
+      `WITH t AS (
+         INSERT INTO ${n.tasks} (namespace, name, version, state, context, initiator, source_system, reason, tags,
+                                 idempotency_key, correlation_id, step_count, open_steps, satisfied_steps, created_at)
+         VALUES ($1, $2, $3, 'running', $4::jsonb, $5, $6, $7, $8::text[], $9, $10, $11, $12, $13, ${NOW})
+         ON CONFLICT (idempotency_key) DO NOTHING
+         RETURNING task_id
+       ), h AS (
+         INSERT INTO ${n.transitions} (task_id, step_id, from_state, to_state, at, reason, attempt, actor, error)
+         SELECT task_id, NULL, 'pending', 'running', ${NOW}, '${REASONS.submitted}', NULL, $5, NULL FROM t
+       )
+       SELECT task_id FROM t`,
     ),
     findTaskByKey: named('find_task_by_key', `SELECT task_id FROM ${n.tasks} WHERE idempotency_key = $1`),
     /** Steps of a new task in plan order (so step ids follow it); depends_on arrives as JSON arrays. */
