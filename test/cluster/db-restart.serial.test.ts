@@ -73,9 +73,15 @@ describe('PostgreSQL restart during a run', () => {
     const starts = fixture.lines().filter((l) => l.kind === 'start');
     const distinct = new Set(starts.map((l) => `${l.task_id}:${l.step}`));
     expect(distinct.size).toBe(150 * 5); // every step ran (at least once: an attempt cut by the restart may rerun)
+    // No run went unrecorded: each observed run is one of the step's counted attempts (an attempt whose claim
+    // committed while the connection dropped may never have started, so there can be fewer runs than attempts).
     for (const id of ids.slice(0, 20)) {
       const task = (await tasker.getTask(id))!;
-      for (const s of task.workflow_steps) expect(starts.filter((l) => l.task_id === id && l.step === s.name)).toHaveLength(s.attempts);
+      for (const s of task.workflow_steps) {
+        const ran = starts.filter((l) => l.task_id === id && l.step === s.name);
+        expect(ran.length).toBeGreaterThanOrEqual(1);
+        expect(ran.length).toBeLessThanOrEqual(s.attempts);
+      }
     }
     expect(await fixture.stopAll()).toEqual([0, 0]);
     const logs = workers.map((w) => w.output()).join('\n');

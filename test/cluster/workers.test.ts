@@ -81,11 +81,23 @@ describe('worker processes on PostgreSQL', () => {
       expect(rerun.length).toBe(1); // ran again, on the survivor, once
       expect(rerun[0]!.attempt).toBe(l.attempt + 1); // the lost attempt was counted
     }
-    // Every step's persisted attempt count equals the executions observed: nothing ran unseen or twice.
+    // Every claim is in the history with the claiming worker (its id holds its pid). Each claim by the survivor
+    // was observed running, each observed run belongs to a claim, and nothing ran after the committed completion.
+    // (A claim by the victim may have committed just before the kill, before its handler started.)
     for (const id of ids) {
       const task = (await tasker.getTask(id))!;
+      const history = await tasker.store.getHistory(id);
       for (const s of task.workflow_steps) {
-        expect(starts.filter((l) => l.task_id === id && l.step === s.name)).toHaveLength(s.attempts);
+        const claims = history.filter((h) => h.step_id === s.workflow_step_id && h.to_state === 'running');
+        expect(claims).toHaveLength(s.attempts);
+        const ran = starts.filter((l) => l.task_id === id && l.step === s.name);
+        for (const claim of claims) {
+          const pid = Number(String(claim.actor).split(':')[1]);
+          const seen = ran.some((l) => l.attempt === claim.attempt && l.pid === pid);
+          if (pid === survivor.pid) expect(seen).toBe(true);
+        }
+        for (const l of ran) expect(claims.some((c) => c.attempt === l.attempt && Number(String(c.actor).split(':')[1]) === l.pid)).toBe(true);
+        expect(ran.every((l) => l.attempt <= s.attempts)).toBe(true);
       }
     }
     const multi = starts.filter((l) => l.attempt > 1);
