@@ -60,7 +60,7 @@ export class Dispatcher {
     private readonly store: Store,
     private readonly catalog: WorkflowCatalog,
     private readonly publisher: LifecyclePublisher,
-    private readonly finalizer: TaskFinalizer,
+    finalizer: TaskFinalizer,
     private readonly annotate: AnnotationSink,
     private readonly logger: Logger,
     readonly options: DispatcherOptions,

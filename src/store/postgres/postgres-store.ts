@@ -2,12 +2,12 @@
 // versioned migrations under an advisory lock, SKIP LOCKED claims, set-based completions, LISTEN/NOTIFY wake-ups,
 // and connection errors that are logged and reported as transient (see transient-errors.ts) instead of crashing.
 import type pg from 'pg';
-import { InvalidRequestError, NotFoundError, StoreUrlError } from '../../engine/errors.js';
+import { NotFoundError, StoreUrlError } from '../../engine/errors.js';
 import { silentLogger, type Logger } from '../../telemetry/logger.js';
 import type * as S from '../store.js';
 import { SYSTEM_ACTOR } from '../shared/lifecycle-rules.js';
 import { mapWorkerRow } from '../shared/row-mappers.js';
-import { assertClaimRequest, assertLeaseMs, assertOutcome, assertWorkerId } from '../shared/request-checks.js';
+import { assertClaimRequest, assertLeaseMs, assertOutcome, assertWorkerId, assertActor, assertAnnotationType } from '../shared/request-checks.js';
 import { planNewTask } from '../shared/task-plan.js';
 import { claimWith } from './claim.js';
 import { completeInTx, encodeOutcome } from './complete.js';
@@ -236,17 +236,13 @@ export class PostgresStore implements S.Store {
   }
 
   async operate(action: S.OperatorAction): Promise<S.OperatorResult> {
-    if (typeof action.actor !== 'string' || action.actor === '') {
-      throw new InvalidRequestError(`operate ${action.type}: actor must name who acts`);
-    }
+    assertActor(action.actor, `operate ${action.type}`);
     const results = action.type === 'resolve_step' ? jsonbValue(action.results ?? null, 'resolved results') : null;
     return this.write(action.actor, (tx) => operateInTx(tx, action, results));
   }
 
   async addAnnotation(taskId: S.TaskId, annotationType: string, content: unknown): Promise<void> {
-    if (typeof annotationType !== 'string' || annotationType === '') {
-      throw new InvalidRequestError('addAnnotation: annotation_type must be a non-empty string');
-    }
+    assertAnnotationType(annotationType);
     const json = jsonbValue(content ?? null, `annotation "${annotationType}" content`);
     this.open();
     const rows = await run(this.ctx.pool, this.ctx.write.insertAnnotation, [taskId, annotationType, json]);

@@ -1,6 +1,7 @@
 // The write half of one PostgreSQL transaction: task locks taken in id order (so writers never deadlock on
 // each other), per-task counter deltas applied in one statement that also finalises finished tasks exactly once,
 // set-based release of children, and one NOTIFY per transaction that made steps claimable.
+import { CounterDeltas } from '../shared/counter-deltas.js';
 import type pg from 'pg';
 import { assertStepTransition, assertTaskTransition, type StepState, type TaskState } from '../../engine/states.js';
 import type { FinalizedTask, StepError, TaskId } from '../store.js';
@@ -24,7 +25,7 @@ export interface HistoryRow {
 export class PgTx {
   /** Steps that became claimable in this transaction (wake-up hint). */
   readyCount = 0;
-  private readonly deltas = new Map<TaskId, { open: number; satisfied: number }>();
+  private readonly deltas = new CounterDeltas();
   /** Steps whose children `finalizeTouched` releases (in the same statement). */
   private satisfiedSteps: number[] = [];
 
@@ -71,18 +72,12 @@ export class PgTx {
 
   /** Record counter changes of a task; applied (and checked for finalisation) by `finalizeTouched`. */
   adjust(taskId: TaskId, open: number, satisfied = 0): void {
-    const d = this.deltas.get(taskId);
-    if (d) {
-      d.open += open;
-      d.satisfied += satisfied;
-    } else {
-      this.deltas.set(taskId, { open, satisfied });
-    }
+    this.deltas.adjust(taskId, open, satisfied);
   }
 
   /** Mark a task to be checked for finalisation even if its counters did not move. */
   touch(taskId: TaskId): void {
-    if (!this.deltas.has(taskId)) this.deltas.set(taskId, { open: 0, satisfied: 0 });
+    this.deltas.touch(taskId);
   }
 
   /**

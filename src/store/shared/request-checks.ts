@@ -47,3 +47,16 @@ export function assertOutcome(outcome: StepOutcome, index: number): void {
     throw new InvalidRequestError(`${at}: prune must be an array of step names`);
   }
 }
+
+/** Operator actions and cancellations must say who acts (it goes into the history). */
+export function assertActor(actor: unknown, where: string): void {
+  if (typeof actor !== 'string' || actor === '') {
+    throw new InvalidRequestError(`${where}: actor must name who acts`);
+  }
+}
+
+export function assertAnnotationType(annotationType: unknown): void {
+  if (typeof annotationType !== 'string' || annotationType === '') {
+    throw new InvalidRequestError('addAnnotation: annotation_type must be a non-empty string');
+  }
+}

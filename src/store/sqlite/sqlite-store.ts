@@ -3,13 +3,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { InvalidRequestError, NotFoundError } from '../../engine/errors.js';
+import { NotFoundError } from '../../engine/errors.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type * as S from '../store.js';
 import { encodeJson } from '../shared/json.js';
 import { SYSTEM_ACTOR } from '../shared/lifecycle-rules.js';
 import { mapWorkerRow } from '../shared/row-mappers.js';
-import { assertClaimRequest, assertLeaseMs, assertOutcome, assertWorkerId } from '../shared/request-checks.js';
+import { assertClaimRequest, assertLeaseMs, assertOutcome, assertWorkerId, assertActor, assertAnnotationType } from '../shared/request-checks.js';
 import { planNewTask } from '../shared/task-plan.js';
 import { claimInTx } from './claim.js';
 import { completeInTx, encodeOutcome } from './complete.js';
@@ -202,17 +202,13 @@ export class SqliteStore implements S.Store {
   }
 
   async operate(action: S.OperatorAction): Promise<S.OperatorResult> {
-    if (typeof action.actor !== 'string' || action.actor === '') {
-      throw new InvalidRequestError(`operate ${action.type}: actor must name who acts`);
-    }
+    assertActor(action.actor, `operate ${action.type}`);
     const results = action.type === 'resolve_step' ? encodeJson(action.results ?? null, 'resolved results') : null;
     return this.write(action.actor, (tx) => operateInTx(tx, action, results));
   }
 
   async addAnnotation(taskId: S.TaskId, annotationType: string, content: unknown): Promise<void> {
-    if (typeof annotationType !== 'string' || annotationType === '') {
-      throw new InvalidRequestError('addAnnotation: annotation_type must be a non-empty string');
-    }
+    assertAnnotationType(annotationType);
     const json = encodeJson(content ?? null, `annotation "${annotationType}" content`);
     this.write(null, (tx) => {
       if (!tx.taskRow(taskId)) throw new NotFoundError(`task ${taskId} not found`, { task_id: taskId });

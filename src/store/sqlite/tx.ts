@@ -1,5 +1,6 @@
 // The write half of one SQLite transaction: legal-transition checks with history rows, incremental readiness
 // (children's unmet counters), per-task open/satisfied counters, and exactly-once finalisation of finished tasks.
+import { CounterDeltas } from '../shared/counter-deltas.js';
 import {
   assertStepTransition,
   assertTaskTransition,
@@ -54,7 +55,7 @@ export interface HistoryFields {
 export class SqliteTx {
   /** Steps that became claimable in this transaction (wake-up hint). */
   readyCount = 0;
-  private readonly deltas = new Map<TaskId, { open: number; satisfied: number }>();
+  private readonly deltas = new CounterDeltas();
   /** History rows, written in one statement by `flushHistory` at the end of the transaction (order kept). */
   private history: unknown[][] = [];
   /** Satisfied steps whose children `releaseChildren` frees in one statement. */
@@ -92,18 +93,12 @@ export class SqliteTx {
 
   /** Record counter changes of a task; flushed before finalisation checks. */
   adjust(taskId: TaskId, open: number, satisfied = 0): void {
-    const d = this.deltas.get(taskId);
-    if (d) {
-      d.open += open;
-      d.satisfied += satisfied;
-    } else {
-      this.deltas.set(taskId, { open, satisfied });
-    }
+    this.deltas.adjust(taskId, open, satisfied);
   }
 
   /** Mark that a task's counters may have changed, so it is checked for finalisation. */
   touch(taskId: TaskId): void {
-    if (!this.deltas.has(taskId)) this.deltas.set(taskId, { open: 0, satisfied: 0 });
+    this.deltas.touch(taskId);
   }
 
   /** A step of `taskId` reached a satisfying state: count it and release its children. */
