@@ -1,15 +1,26 @@
 #!/usr/bin/env node
 // The `tasker` binary: builds the commander program from one module per command and maps failures to exit codes
 // (0 success, 1 a task failed or was cancelled, 2 bad usage / template / context).
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { exitCodeFor, reportError } from './cli-errors.js';
+
+/** The package version; `src/cli` and `dist/cli` both sit two levels below package.json. */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command();
   program
     .name('tasker')
     .description('Durable DAG workflow orchestration: validate templates, run tasks, serve the API, run workers.')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerCommands(program);

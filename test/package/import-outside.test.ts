@@ -5,8 +5,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+const require_ = createRequire(import.meta.url);
 
 describe('tasker as an installed package', () => {
   let dir: string;
@@ -45,6 +47,8 @@ console.log(JSON.stringify({ state: task.current_state, text: task.workflow_step
 
   it('installs a working `tasker` binary', () => {
     const help = execFileSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), '--help'], { encoding: 'utf8' });
-    for (const cmd of ['run', 'validate', 'graph', 'worker', 'submit', 'resume', 'tasks']) expect(help).toContain(cmd);
+    for (const cmd of ['run', 'validate', 'graph', 'worker', 'submit', 'resume', 'tasks', 'serve', 'migrate']) expect(help).toContain(cmd);
+    const version = execFileSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), '--version'], { encoding: 'utf8' }).trim();
+    expect(version).toBe(JSON.parse((require_('node:fs') as typeof import('node:fs')).readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
   });
 });
