@@ -2,13 +2,11 @@
 // map) and runs a task on the embedded store; the `tasker` binary answers --help.
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createRequire } from 'node:module';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const require_ = createRequire(import.meta.url);
 
 describe('tasker as an installed package', () => {
   let dir: string;
@@ -39,16 +37,16 @@ console.log(JSON.stringify({ state: task.current_state, text: task.workflow_step
   });
 
   it('ships type declarations through the exports map', async () => {
-    const pkg = JSON.parse((await import('node:fs')).readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     expect(pkg.exports['.'].types).toBe('./dist/index.d.ts');
     expect(existsSync(join(ROOT, pkg.exports['.'].types))).toBe(true);
-    expect((await import('node:fs')).readFileSync(join(ROOT, 'dist/index.d.ts'), 'utf8')).toContain('declare class Tasker');
+    expect(readFileSync(join(ROOT, 'dist/index.d.ts'), 'utf8')).toContain('declare class Tasker');
   });
 
   it('installs a working `tasker` binary', () => {
     const help = execFileSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), '--help'], { encoding: 'utf8' });
     for (const cmd of ['run', 'validate', 'graph', 'worker', 'submit', 'resume', 'tasks', 'serve', 'migrate']) expect(help).toContain(cmd);
     const version = execFileSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), '--version'], { encoding: 'utf8' }).trim();
-    expect(version).toBe(JSON.parse((require_('node:fs') as typeof import('node:fs')).readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+    expect(version).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
   });
 });
