@@ -10,7 +10,7 @@
 //                          aborted and released (their attempt is not counted); then the loop stops.
 import type { ClaimedStep, CompletionResult, Store, StepOutcome } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
-import type { WorkflowCatalog } from './workflow-catalog.js';
+import type { CompiledStep, CompiledTemplate, WorkflowCatalog } from './workflow-catalog.js';
 import type { LifecyclePublisher } from './lifecycle-publisher.js';
 import type { TaskFinalizer } from './task-finalizer.js';
 import { StepInputLoader, type StepInputs } from './step-inputs.js';
@@ -32,8 +32,9 @@ export interface DispatcherOptions {
 interface InFlight {
   claimed: ClaimedStep;
   abort: StepAbortHandle;
+  /** The step's template, resolved once at claim time (or why it could not be). */
+  resolved: { compiled: CompiledTemplate; step: CompiledStep } | { error: unknown };
 }
-
 
 const MAX_BATCH = 500;
 const MAX_BACKOFF_MS = 5_000;
@@ -254,25 +255,32 @@ export class Dispatcher {
 
   private launch(claimed: ClaimedStep[]): void {
     for (const c of claimed) this.publisher.claimed(c);
+    const ancestors = new Map<number, readonly string[] | null>();
     const entries = claimed.map((c) => {
-      const f: InFlight = { claimed: c, abort: new StepAbortHandle() };
+      const f: InFlight = { claimed: c, abort: new StepAbortHandle(), resolved: this.resolve(c) };
       this.inflight.set(c.step_id, f);
+      ancestors.set(c.step_id, 'step' in f.resolved ? f.resolved.step.ancestors : null);
       return f;
     });
-    const ancestorsOf = (c: ClaimedStep) => {
-      try {
-        return this.catalog.forTask(c.task.namespace, c.task.name, c.task.version).steps.get(c.name)?.ancestors ?? null;
-      } catch {
-        return null;
-      }
-    };
+    const ancestorsOf = (c: ClaimedStep) => ancestors.get(c.step_id) ?? null;
     // Everything cached (contexts, upstream results completed here): run at once, no store round trip.
-    const cached = this.inputs.cached(entries.map((f) => f.claimed), ancestorsOf);
+    const cached = this.inputs.cached(claimed, ancestorsOf);
     if (cached) {
       for (const f of entries) void this.runOne(f, cached.get(f.claimed.step_id));
       return;
     }
     void this.runBatch(entries, ancestorsOf);
+  }
+
+  private resolve(c: ClaimedStep): InFlight['resolved'] {
+    try {
+      const compiled = this.catalog.forTask(c.task.namespace, c.task.name, c.task.version);
+      const step = compiled.steps.get(c.name);
+      if (!step) throw new Error(`template ${compiled.key} has no step '${c.name}'`);
+      return { compiled, step };
+    } catch (error) {
+      return { error };
+    }
   }
 
   private async runBatch(entries: InFlight[], ancestorsOf: (c: ClaimedStep) => readonly string[] | null): Promise<void> {
@@ -294,10 +302,9 @@ export class Dispatcher {
     const c = f.claimed;
     let exec: Execution;
     try {
+      if ('error' in f.resolved) throw f.resolved.error;
       if (!input) throw new Error(`task ${c.task.task_id} of step ${c.step_id} could not be read`);
-      const compiled = this.catalog.forTask(c.task.namespace, c.task.name, c.task.version);
-      const step = compiled.steps.get(c.name);
-      if (!step) throw new Error(`template ${compiled.key} has no step '${c.name}'`);
+      const { compiled, step } = f.resolved;
       const task = makeTaskView({ ...c.task, ...input.task }, this.annotate);
       exec = await executeStep(this.catalog, {
         claimed: c,

@@ -104,8 +104,11 @@ export class LeaseKeeper {
   private async apply(res: ReclaimResult): Promise<void> {
     if (!res.reclaimed.length && !res.finalized.length) return;
     this.logger.info({ reclaimed: res.reclaimed.length }, 'reclaimed steps from lost workers');
-    for (const r of res.reclaimed) {
-      const record = await this.store.getTask(r.task_id);
+    const tasks = new Map<number, Awaited<ReturnType<Store['getTask']>>>();
+    const listening = this.publisher.bus.has('step.failed') || this.publisher.bus.has('step.attempt_failed');
+    for (const r of listening ? res.reclaimed : []) {
+      if (!tasks.has(r.task_id)) tasks.set(r.task_id, await this.store.getTask(r.task_id)); // one read per task
+      const record = tasks.get(r.task_id);
       if (!record) continue;
       const error = { message: `worker ${r.locked_by ?? 'unknown'} lost its lease`, class: 'LeaseExpiredError', code: 'lease_expired' };
       const ref = { step_id: r.step_id, name: r.name, attempt: r.attempt };

@@ -90,13 +90,7 @@ export class StepInputLoader {
   /** A step this process completed: its snapshot serves its descendants without a read. */
   rememberResult(taskId: number, snapshot: StepSnapshot): void {
     let m = this.results.get(taskId);
-    if (!m) {
-      if (this.results.size >= RESULT_CACHE_TASKS) {
-        const oldest = this.results.keys().next().value;
-        if (oldest !== undefined) this.results.delete(oldest);
-      }
-      this.results.set(taskId, (m = new Map()));
-    }
+    if (!m) setBounded(this.results, taskId, (m = new Map()), RESULT_CACHE_TASKS);
     m.set(snapshot.name, snapshot);
   }
 
@@ -106,12 +100,17 @@ export class StepInputLoader {
   }
 
   private remember(id: number, ctx: TaskContextRecord): void {
-    if (this.contexts.size >= CONTEXT_CACHE_LIMIT) {
-      const oldest = this.contexts.keys().next().value;
-      if (oldest !== undefined) this.contexts.delete(oldest);
-    }
-    this.contexts.set(id, ctx);
+    setBounded(this.contexts, id, ctx, CONTEXT_CACHE_LIMIT);
   }
+}
+
+/** Insert into a cache that holds at most `limit` entries, evicting the oldest insertion first. */
+function setBounded<V>(cache: Map<number, V>, key: number, value: V, limit: number): void {
+  if (cache.size >= limit && !cache.has(key)) {
+    const oldest = cache.keys().next().value;
+    if (oldest !== undefined) cache.delete(oldest);
+  }
+  cache.set(key, value);
 }
 
 function mergeByTask(requests: StepSnapshotRequest[]): StepSnapshotRequest[] {

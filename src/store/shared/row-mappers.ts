@@ -77,10 +77,7 @@ export function mapTaskSummary(row: Row, decode: JsonDecoder = decodeJson): Task
   return {
     ...mapTaskIdentity(row),
     current_state: row.state as TaskState,
-    initiator: strOrNull(row.initiator),
-    source_system: strOrNull(row.source_system),
-    reason: strOrNull(row.reason),
-    tags: (decode(row.tags) as string[] | null) ?? [],
+    ...mapRequestFields(row, decode),
     idempotency_key: strOrNull(row.idempotency_key),
     created_at: num(row.created_at),
     started_at: numOrNull(row.started_at),
@@ -103,8 +100,12 @@ export function mapFinalizedTask(row: Row, state: FinalizedTask['state'], comple
 
 /** Context and request fields of a task (columns context, initiator, source_system, reason, tags). */
 export function mapTaskContext(row: Row, decode: JsonDecoder = decodeJson): TaskContextRecord {
+  return { context: decode(row.context), ...mapRequestFields(row, decode) };
+}
+
+/** The request fields a task keeps besides its context (columns initiator, source_system, reason, tags). */
+function mapRequestFields(row: Row, decode: JsonDecoder): Omit<TaskContextRecord, 'context'> {
   return {
-    context: decode(row.context),
     initiator: strOrNull(row.initiator),
     source_system: strOrNull(row.source_system),
     reason: strOrNull(row.reason),
