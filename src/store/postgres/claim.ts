@@ -4,7 +4,7 @@ import type { ClaimedStep, ClaimRequest } from '../store.js';
 import type { PgContext } from './context.js';
 import { run, runRetrying, type Queryable } from './pool.js';
 
-interface ClaimRow {
+export interface ClaimRow {
   step_id: number;
   task_id: number;
   namespace: string;
@@ -30,24 +30,26 @@ export async function claimWith(db: Queryable, ctx: PgContext, req: ClaimRequest
   const rows = req.namespaces
     ? await exec<ClaimRow>(db, ctx.hot.claimNs, [req.workerId, req.limit, Math.ceil(req.leaseMs), req.namespaces])
     : await exec<ClaimRow>(db, ctx.hot.claim, [req.workerId, req.limit, Math.ceil(req.leaseMs)]);
-  return rows.map(
-    (r): ClaimedStep => ({
-      step_id: r.step_id,
-      task: {
-        task_id: r.task_id,
-        namespace: r.namespace,
-        name: r.task_name,
-        version: r.version,
-        correlation_id: r.correlation_id,
-      },
-      name: r.name,
-      handler_class: r.handler_class,
-      attempt: r.attempt,
-      retry_limit: r.retry_limit,
-      retryable: r.retryable,
-      timeout_ms: r.timeout_ms,
-      started_at: r.started_at,
-      task_started: r.task_started,
-    }),
-  );
+  return rows.map(mapClaimRow);
+}
+
+export function mapClaimRow(r: ClaimRow): ClaimedStep {
+  return {
+    step_id: r.step_id,
+    task: {
+      task_id: r.task_id,
+      namespace: r.namespace,
+      name: r.task_name,
+      version: r.version,
+      correlation_id: r.correlation_id,
+    },
+    name: r.name,
+    handler_class: r.handler_class,
+    attempt: r.attempt,
+    retry_limit: r.retry_limit,
+    retryable: r.retryable,
+    timeout_ms: r.timeout_ms,
+    started_at: r.started_at,
+    task_started: r.task_started,
+  };
 }

@@ -3,6 +3,7 @@
 import type pg from 'pg';
 import type { Logger } from '../../telemetry/logger.js';
 import type { HotStatements } from './hot-statements.js';
+import type { NamedStatement } from './pool.js';
 import type { SchemaNames } from './sql.js';
 import type { WriteStatements } from './write-statements.js';
 
@@ -10,6 +11,8 @@ export interface PgContext {
   pool: pg.Pool;
   names: SchemaNames;
   hot: HotStatements;
+  /** The call of the completion function (complete-function.ts). */
+  complete: NamedStatement;
   write: WriteStatements;
   logger: Logger;
 }

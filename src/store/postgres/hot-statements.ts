@@ -1,5 +1,5 @@
-// The hot-path statements of the PostgreSQL store (claim, complete, release children, counters and
-// finalisation), each one set-based over arrays so a batch of N steps costs a fixed number of round trips.
+// The hot-path statements of the PostgreSQL store (claim, release children, counters and finalisation), each one set-based over arrays so a batch of N steps costs a fixed number of round
+// trips. Claim and finalisation are built from argument expressions, so the completion function reuses their text.
 import { REASONS } from '../shared/lifecycle-rules.js';
 import type { NamedStatement } from './pool.js';
 import { ms, NOW, nowPlusMs, type SchemaNames } from './sql.js';
@@ -24,29 +24,53 @@ export function taskColumns(alias: string): string {
     ${ms(`${a}.completed_at`)} AS completed_at`;
 }
 
-/** Milliseconds the current attempt has run, as stored in `duration_ms`. */
-function attemptDuration(alias: string): string {
-  return `CASE WHEN ${alias}.started_at IS NULL THEN NULL
-    ELSE greatest(0, round(extract(epoch from ${NOW} - ${alias}.started_at) * 1000))::integer END`;
+/** SQL expressions a claim reads its inputs from: statement parameters, or plpgsql variables. */
+export interface ClaimArgs {
+  worker: string;
+  limit: string;
+  leaseMs: string;
+  /** Namespaces (text[]) to claim from; without it every namespace. */
+  namespaces?: string;
+}
+
+/** A data-modifying statement split so a caller can choose the final SELECT (rows, or aggregates in plpgsql). */
+export interface CteStatement {
+  /** `WITH …` up to the final SELECT. */
+  ctes: string;
+  /** The final SELECT of the standalone statement. */
+  select: string;
+}
+
+/** The columns of one claimed step (a ClaimRow), over CTE `claimed` c, its task t and CTE `started` st. */
+export const CLAIMED_COLUMNS = `c.step_id, c.task_id, t.namespace, t.name AS task_name, t.version, t.correlation_id,
+         c.name, c.handler_class, c.attempts AS attempt, c.retry_limit, c.retryable, c.timeout_ms,
+         ${ms(NOW)} AS started_at,
+         (st.task_id IS NOT NULL AND row_number() OVER (PARTITION BY c.task_id ORDER BY c.was_ready_at, c.step_id) = 1)
+           AS task_started`;
+
+/** The FROM clause matching CLAIMED_COLUMNS. */
+export function claimedFrom(n: SchemaNames): string {
+  return `claimed c JOIN ${n.tasks} t ON t.task_id = c.task_id LEFT JOIN started st ON st.task_id = c.task_id`;
 }
 
 /**
- * Claim: lock up to $2 claimable steps with SKIP LOCKED (so concurrent claimers never wait on, nor share, a step),
- * move them to running under a lease for worker $1, stamp each task's first start once, write one history row per
- * step. $3 = lease ms; $4 = namespaces (the `ns` variant only).
+ * Claim: lock up to `limit` claimable steps with SKIP LOCKED (so concurrent claimers never wait on, nor share, a
+ * step), move them to running under a lease for `worker`, stamp each task's first start once, write one history row
+ * per step.
  */
-function claimText(n: SchemaNames, withNamespaces: boolean): string {
-  return `
+export function claimStatement(n: SchemaNames, a: ClaimArgs): CteStatement {
+  const ctes = `
   WITH picked AS (
     SELECT s.step_id, s.state AS from_state, s.ready_at AS was_ready_at
       FROM ${n.steps} s JOIN ${n.tasks} t ON t.task_id = s.task_id
-     WHERE s.ready_at <= now() AND t.state = 'running'${withNamespaces ? ' AND t.namespace = ANY($4::text[])' : ''}
+     WHERE s.ready_at <= now() AND t.state = 'running'${a.namespaces ? ` AND t.namespace = ANY(${a.namespaces})` : ''}
      ORDER BY s.ready_at, s.step_id
-     LIMIT $2
+     LIMIT ${a.limit}
        FOR NO KEY UPDATE OF s SKIP LOCKED
   ), claimed AS (
     UPDATE ${n.steps} s
-       SET state = 'running', attempts = s.attempts + 1, locked_by = $1, lease_expires_at = ${nowPlusMs('$3')},
+       SET state = 'running', attempts = s.attempts + 1, locked_by = ${a.worker},
+           lease_expires_at = ${nowPlusMs(a.leaseMs)},
            started_at = ${NOW}, ready_at = NULL, completed_at = NULL, duration_ms = NULL
       FROM picked p
      WHERE s.step_id = p.step_id
@@ -64,85 +88,14 @@ function claimText(n: SchemaNames, withNamespaces: boolean): string {
     RETURNING t.task_id
   ), history AS (
     INSERT INTO ${n.transitions} (task_id, step_id, from_state, to_state, at, reason, attempt, actor)
-    SELECT c.task_id, c.step_id, c.from_state, 'running', ${NOW}, '${REASONS.claimed}', c.attempts, $1
+    SELECT c.task_id, c.step_id, c.from_state, 'running', ${NOW}, '${REASONS.claimed}', c.attempts, ${a.worker}
       FROM claimed c ORDER BY c.was_ready_at, c.step_id
-  )
-  SELECT c.step_id, c.task_id, t.namespace, t.name AS task_name, t.version, t.correlation_id, c.name,
-         c.handler_class, c.attempts AS attempt, c.retry_limit, c.retryable, c.timeout_ms,
-         ${ms(NOW)} AS started_at,
-         (st.task_id IS NOT NULL AND row_number() OVER (PARTITION BY c.task_id ORDER BY c.was_ready_at, c.step_id) = 1)
-           AS task_started
-    FROM claimed c JOIN ${n.tasks} t ON t.task_id = c.task_id LEFT JOIN started st ON st.task_id = c.task_id
+  )`;
+  const select = `
+  SELECT ${CLAIMED_COLUMNS}
+    FROM ${claimedFrom(n)}
    ORDER BY c.was_ready_at, c.step_id`;
-}
-
-/**
- * Prune (runtime routing): pending steps named by a completing outcome become skipped, but only when the routing
- * step is still held by worker $5 at that attempt. $1 task ids, $2 names, $3 routing step ids, $4 attempts,
- * $6 input order; the history reason is $7 || routing step name || $8.
- */
-function pruneText(n: SchemaNames): string {
-  return `
-  WITH p AS (
-    SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::integer[], $6::integer[])
-      AS p(task_id, name, by_step_id, by_attempt, ord)
-  ), target AS (
-    SELECT s.step_id, s.unmet, s.attempts, $7::text || by_step.name || $8::text AS reason, p.ord
-      FROM p
-      JOIN ${n.steps} by_step ON by_step.step_id = p.by_step_id AND by_step.task_id = p.task_id
-       AND by_step.state = 'running' AND by_step.locked_by = $5 AND by_step.attempts = p.by_attempt
-      JOIN ${n.steps} s ON s.task_id = p.task_id AND s.name = p.name
-     WHERE s.state = 'pending'
-  ), upd AS (
-    UPDATE ${n.steps} s
-       SET state = 'skipped', completed_at = ${NOW}, ready_at = NULL, locked_by = NULL, lease_expires_at = NULL
-      FROM target
-     WHERE s.step_id = target.step_id AND s.state = 'pending'
-    RETURNING s.step_id, s.task_id, s.name, target.unmet, target.attempts, target.reason, target.ord
-  ), history AS (
-    INSERT INTO ${n.transitions} (task_id, step_id, from_state, to_state, at, reason, attempt, actor)
-    SELECT task_id, step_id, 'pending', 'skipped', ${NOW}, reason, attempts, $5 FROM upd ORDER BY ord
-  )
-  SELECT step_id, task_id, name, unmet FROM upd ORDER BY ord`;
-}
-
-/**
- * Apply attempt outcomes held by worker $8 (state running, locked_by, same attempt, same task); anything else is
- * left alone and reported stale by omission. $1 step ids, $2 task ids, $3 attempts, $4 kinds, $5 results (jsonb),
- * $6 errors (jsonb), $7 retry delays (ms), $9 input order.
- */
-function applyText(n: SchemaNames): string {
-  return `
-  WITH o AS (
-    SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::integer[], $4::text[], $5::jsonb[], $6::jsonb[],
-                         $7::float8[], $9::integer[])
-      AS o(step_id, task_id, attempt, kind, results, error, delay_ms, ord)
-  ), upd AS (
-    UPDATE ${n.steps} s SET
-      state = CASE o.kind WHEN 'completed' THEN 'completed' WHEN 'failed' THEN 'failed' WHEN 'retry' THEN 'retrying'
-                          ELSE CASE WHEN s.attempts > 1 THEN 'retrying' ELSE 'pending' END END,
-      attempts = CASE WHEN o.kind = 'released' THEN s.attempts - 1 ELSE s.attempts END,
-      results = CASE WHEN o.kind = 'completed' THEN o.results ELSE s.results END,
-      error = CASE o.kind WHEN 'completed' THEN NULL WHEN 'released' THEN s.error ELSE o.error END,
-      ready_at = CASE o.kind WHEN 'retry' THEN ${nowPlusMs('ceil(greatest(o.delay_ms, 0))')}
-                             WHEN 'released' THEN ${NOW} ELSE NULL END,
-      completed_at = CASE WHEN o.kind IN ('completed', 'failed') THEN ${NOW} ELSE s.completed_at END,
-      duration_ms = CASE WHEN o.kind = 'released' THEN s.duration_ms ELSE ${attemptDuration('s')} END,
-      locked_by = NULL, lease_expires_at = NULL
-    FROM o
-    WHERE s.step_id = o.step_id AND s.task_id = o.task_id AND s.state = 'running' AND s.locked_by = $8
-      AND s.attempts = o.attempt
-    RETURNING s.step_id, s.task_id, s.name, s.state, o.kind, o.attempt, o.error, o.ord,
-              (s.ready_at IS NOT NULL AND s.ready_at <= now()) AS ready_now
-  ), history AS (
-    INSERT INTO ${n.transitions} (task_id, step_id, from_state, to_state, at, reason, attempt, actor, error)
-    SELECT task_id, step_id, 'running', state, ${NOW},
-           CASE kind WHEN 'completed' THEN '${REASONS.completed}' WHEN 'retry' THEN '${REASONS.retry}'
-                     WHEN 'failed' THEN '${REASONS.failed}' ELSE '${REASONS.released}' END,
-           attempt, $8, CASE WHEN kind IN ('retry', 'failed') THEN error END
-      FROM upd ORDER BY ord
-  )
-  SELECT step_id, task_id, name, state, kind, ready_now, ord FROM upd ORDER BY ord`;
+  return { ctes, select };
 }
 
 /**
@@ -165,21 +118,30 @@ function satisfyChildrenText(n: SchemaNames): string {
   SELECT step_id, task_id FROM upd WHERE readied`;
 }
 
+/** SQL a finalisation reads its inputs from. */
+export interface FinalizeArgs {
+  /** A FROM item yielding one row per task: g(task_id, open_delta, satisfied_delta, ord). */
+  given: string;
+  /** bigint[]: steps that just reached a satisfying state (their children are released). */
+  satisfied: string;
+  /** The actor of the task history rows. */
+  actor: string;
+}
+
 /**
- * Release children, apply per-task counter deltas and finalise, in one statement. Every step in $6 just reached a
- * satisfying state, so each child's unmet drops by its number of such parents and a pending child reaching 0
- * becomes claimable now (one more open step of its task). Then each running task whose open steps reach 0 is
+ * Release children, apply per-task counter deltas and finalise, in one statement. Every step in `satisfied` just
+ * reached a satisfying state, so each child's unmet drops by its number of such parents and a pending child reaching
+ * 0 becomes claimable now (one more open step of its task). Then each running task whose open steps reach 0 is
  * finalised exactly once: the task rows are locked by this UPDATE (and by the caller earlier), so concurrent
- * transactions finishing the same task's last steps serialise here and only one sees it leave `running`.
- * $1 task ids, $2 open deltas, $3 satisfied deltas, $4 actor, $5 input order, $6 satisfied step ids. Returns one
- * row per task with `finalized` and `readied` (children made claimable).
+ * transactions finishing the same task's last steps serialise here and only one sees it leave `running`. The final
+ * SELECT reads CTE `upd`: task columns, `finalized`, `ord` and `readied` (children made claimable).
  */
-function finalizeText(n: SchemaNames): string {
+export function finalizeStatement(n: SchemaNames, a: FinalizeArgs): CteStatement {
   const done = `t.state = 'running' AND t.open_steps + d.open_delta = 0`;
-  return `
+  const ctes = `
   WITH sat AS (
     SELECT e.child_step_id AS step_id, count(*)::integer AS k
-      FROM ${n.edges} e WHERE e.parent_step_id = ANY($6::bigint[])
+      FROM ${n.edges} e WHERE e.parent_step_id = ANY(${a.satisfied})
      GROUP BY e.child_step_id
   ), children AS (
     UPDATE ${n.steps} s
@@ -190,8 +152,7 @@ function finalizeText(n: SchemaNames): string {
   ), readied AS (
     SELECT task_id, count(*)::integer AS n FROM children WHERE readied GROUP BY task_id
   ), given AS (
-    SELECT * FROM unnest($1::bigint[], $2::integer[], $3::integer[], $5::integer[])
-      AS g(task_id, open_delta, satisfied_delta, ord)
+    SELECT * FROM ${a.given}
   ), d AS (
     -- children belong to their parents' tasks, so every readied task is given; the full join is a safety net
     SELECT coalesce(g.task_id, r.task_id) AS task_id, coalesce(g.open_delta, 0) + coalesce(r.n, 0) AS open_delta,
@@ -215,22 +176,29 @@ function finalizeText(n: SchemaNames): string {
   ), history AS (
     INSERT INTO ${n.transitions} (task_id, step_id, from_state, to_state, at, reason, attempt, actor)
     SELECT task_id, NULL, 'running', state, ${NOW},
-           CASE state WHEN 'completed' THEN '${REASONS.allStepsDone}' ELSE '${REASONS.stepFailed}' END, NULL, $4
+           CASE state WHEN 'completed' THEN '${REASONS.allStepsDone}' ELSE '${REASONS.stepFailed}' END, NULL, ${a.actor}
       FROM upd WHERE finalized ORDER BY ord, task_id
-  )
-  SELECT * FROM upd WHERE finalized OR readied > 0 ORDER BY ord, task_id`;
+  )`;
+  return { ctes, select: `SELECT * FROM upd WHERE finalized OR readied > 0 ORDER BY ord, task_id` };
 }
+
+const text = (s: CteStatement): string => `${s.ctes}\n  ${s.select}`;
 
 export function hotStatements(n: SchemaNames) {
   // Names need only be unique per connection, and each pool serves one schema.
   const named = (name: string, text: string): NamedStatement => ({ name: `tasker_${name}`, text });
   return {
-    claim: named('claim', claimText(n, false)),
-    claimNs: named('claim_ns', claimText(n, true)),
-    prune: named('prune', pruneText(n)),
-    apply: named('apply', applyText(n)),
+    claim: named('claim', text(claimStatement(n, { worker: '$1', limit: '$2', leaseMs: '$3' }))),
+    claimNs: named('claim_ns', text(claimStatement(n, { worker: '$1', limit: '$2', leaseMs: '$3', namespaces: '$4::text[]' }))),
     satisfyChildren: named('satisfy_children', satisfyChildrenText(n)),
-    finalize: named('finalize', finalizeText(n)),
+    finalize: named(
+      'finalize',
+      text(finalizeStatement(n, {
+        given: 'unnest($1::bigint[], $2::integer[], $3::integer[], $5::integer[]) AS g(task_id, open_delta, satisfied_delta, ord)',
+        satisfied: '$6::bigint[]',
+        actor: '$4',
+      })),
+    ),
     lockTasks: named('lock_tasks', `SELECT task_id, state FROM ${n.tasks} WHERE task_id = ANY($1::bigint[]) ORDER BY task_id FOR NO KEY UPDATE`),
     notify: named('notify', `SELECT pg_notify($1, '')`),
   };

@@ -10,7 +10,8 @@ import { mapWorkerRow } from '../shared/row-mappers.js';
 import { assertClaimRequest, assertLeaseMs, assertOutcome, assertWorkerId, assertActor, assertAnnotationType } from '../shared/request-checks.js';
 import { planNewTask } from '../shared/task-plan.js';
 import { claimWith } from './claim.js';
-import { completeInTx, encodeOutcome } from './complete.js';
+import { completeSteps, encodeOutcome } from './complete.js';
+import { completeStepsCall } from './complete-function.js';
 import type { PgContext } from './context.js';
 import { createTaskInTx, encodeTask } from './create-task.js';
 import { batchable, batchCreateStatements, createTasksInTx, type BatchCreateStatements } from './create-tasks.js';
@@ -54,7 +55,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     await pool.end().catch(() => undefined);
     throw err;
   }
-  const ctx: PgContext = { pool, names, hot: hotStatements(names), write: writeStatements(names), logger };
+  const ctx: PgContext = { pool, names, hot: hotStatements(names), complete: { name: 'tasker_complete_steps', text: completeStepsCall(names) }, write: writeStatements(names), logger };
   return new PostgresStore(ctx, parsed.displayUrl, new WakeListener(parsed.connectionString, names.channel, logger));
 }
 
@@ -158,13 +159,8 @@ export class PostgresStore implements S.Store {
     if (encoded.length === 0 && !opts.claim) {
       return { applied: [], stale: [], skipped: [], finalized: [], readyCount: 0, claimed: [] };
     }
-    // The task locks completion needs first go with BEGIN in one round trip (ids are integers, so inlined safely).
-    const taskIds = [...new Set(encoded.map((e) => e.outcome.task_id))].sort((a, b) => a - b);
-    const inline = taskIds.length > 0 && taskIds.every((id) => Number.isSafeInteger(id));
-    if (!inline) return this.write(opts.workerId, (tx) => completeInTx(tx, encoded, opts));
     this.open();
-    const lockSql = `SELECT task_id FROM ${this.ctx.names.tasks} WHERE task_id = ANY('{${taskIds.join(',')}}'::bigint[]) ORDER BY task_id FOR NO KEY UPDATE`;
-    return withTransaction(this.ctx.pool, this.ctx.logger, (client) => completeInTx(new PgTx(client, this.ctx, opts.workerId), encoded, opts, true), lockSql);
+    return completeSteps(this.ctx, encoded, opts);
   }
 
   async extendLeases(workerId: string, stepIds: S.StepId[], leaseMs: number): Promise<{ lost: S.StepId[] }> {
