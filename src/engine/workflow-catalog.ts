@@ -4,7 +4,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { DEFAULT_RETRY_POLICY, templateKey, type RetryPolicy, type StepTemplate, type TaskTemplate } from '../definition/model.js';
-import { buildDag, ancestorsOf, type Dag } from '../definition/dag.js';
+import { buildDag, type Dag } from '../definition/dag.js';
 import { resolveStepHandlerClass } from '../definition/handler-naming.js';
 import type { TemplateRegistry } from '../definition/template-registry.js';
 import type { HandlerRegistry } from '../definition/handler-registry.js';
@@ -103,12 +103,13 @@ export class WorkflowCatalog {
     const hit = this.compiledByKey.get(key);
     if (hit && hit.template === template) return hit;
     const dag = buildDag(template.step_templates);
+    const position = new Map(dag.nodes.map((n, i) => [n, i]));
     const steps = new Map<string, CompiledStep>();
     for (const st of template.step_templates) {
       steps.set(st.name, {
         template: st,
         handlerClass: resolveStepHandlerClass(template, st),
-        ancestors: ancestorsOf(dag, st.name),
+        ancestors: ancestorsInOrder(dag, st.name, position),
         children: dag.children.get(st.name) ?? [],
         retryPolicy: { ...this.globalRetry, ...(st.retry ?? {}) },
       });
@@ -138,4 +139,20 @@ export class WorkflowCatalog {
     const all = this.templates.list().map((l) => templateKey(l.template));
     return all.length ? all.join(', ') : '(none registered)';
   }
+}
+
+/**
+ * Every step `name` transitively depends on, in declaration order (like `ancestorsOf`, but sorting the ancestors
+ * found instead of filtering every node: compiling a 1,000-step fan-out is O(steps + ancestors), not O(steps²)).
+ */
+function ancestorsInOrder(dag: Dag, name: string, position: ReadonlyMap<string, number>): string[] {
+  const found = new Set<string>();
+  const stack = [...(dag.parents.get(name) ?? [])];
+  while (stack.length > 0) {
+    const n = stack.pop() as string;
+    if (found.has(n)) continue;
+    found.add(n);
+    for (const m of dag.parents.get(n) ?? []) if (!found.has(m)) stack.push(m);
+  }
+  return [...found].sort((a, b) => (position.get(a) as number) - (position.get(b) as number));
 }
