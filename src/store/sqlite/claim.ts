@@ -35,16 +35,18 @@ export function claimInTx(tx: SqliteTx, req: ClaimRequest): ClaimedStep[] {
   let started: Set<number>;
   if (rows.length === 1) {
     const row = rows[0]!;
+    tx.stepHistory(row, 'running', { reason: REASONS.claimed, attempt: row.attempts + 1, actor: req.workerId });
     st.claimStep.run(req.workerId, leaseExpiresAt, now, row.step_id);
     started = st.markTaskStarted.run(now, row.task_id).changes === 1 ? new Set([row.task_id]) : new Set();
   } else {
-    st.claimSteps.run(req.workerId, leaseExpiresAt, now, JSON.stringify(rows.map((r) => r.step_id)));
+    const ids = JSON.stringify(rows.map((r) => r.step_id));
+    tx.claimHistory(ids, rows.map((r) => r.state), req.workerId); // reads the rows before the claim changes them
+    st.claimSteps.run(req.workerId, leaseExpiresAt, now, ids);
     const taskIds = [...new Set(rows.map((r) => r.task_id))];
     started = new Set((st.markTasksStarted.all(now, JSON.stringify(taskIds)) as Array<{ task_id: number }>).map((r) => r.task_id));
   }
   return rows.map((row): ClaimedStep => {
     const attempt = row.attempts + 1;
-    tx.stepHistory(row, 'running', { reason: REASONS.claimed, attempt, actor: req.workerId });
     // A task's first start is reported once, with its first claimed step.
     const taskStarted = started.delete(row.task_id);
     return {

@@ -88,6 +88,8 @@ export function completeInTx(tx: SqliteTx, outcomes: EncodedOutcome[], opts: Com
   const applied: number[] = [];
   const stale: number[] = [];
   const skipped: SkippedStep[] = [];
+  /** Steps completed on the hot path whose history rows are not written yet (written in one statement, in order). */
+  let completed: StepOutcome[] = [];
   for (const e of outcomes) {
     const o = e.outcome;
     if (o.type === 'completed' && !(o.prune && o.prune.length > 0)) {
@@ -97,11 +99,15 @@ export function completeInTx(tx: SqliteTx, outcomes: EncodedOutcome[], opts: Com
         stale.push(o.step_id);
         continue;
       }
-      tx.stepHistory({ step_id: o.step_id, task_id: o.task_id, state: 'running' }, 'completed', { reason: REASONS.completed, attempt: o.attempt });
+      completed.push(o);
       tx.adjust(o.task_id, -1);
       tx.completedLater(o.step_id, o.task_id);
       applied.push(o.step_id);
       continue;
+    }
+    if (completed.length) {
+      tx.completedHistory(completed);
+      completed = [];
     }
     const row = tx.st.step.get(e.outcome.step_id) as StepRow | undefined;
     if (!holds(row, e.outcome, opts.workerId)) {
@@ -111,6 +117,7 @@ export function completeInTx(tx: SqliteTx, outcomes: EncodedOutcome[], opts: Com
     applyOutcome(tx, row, e, skipped);
     applied.push(row.step_id);
   }
+  tx.completedHistory(completed);
   const finalized = tx.finalizeTouched();
   const claimed = opts.claim ? claimInTx(tx, { ...opts.claim, workerId: opts.workerId }) : [];
   return { applied, stale, skipped, finalized, readyCount: tx.readyCount, claimed };

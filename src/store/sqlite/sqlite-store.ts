@@ -84,9 +84,7 @@ export class SqliteStore implements S.Store {
   private write<T>(actor: string | null, fn: (tx: SqliteTx) => T): T {
     return this.runInTransaction.immediate(() => {
       const tx = new SqliteTx(this.st, Date.now(), actor);
-      const out = fn(tx);
-      tx.flushHistory();
-      return out;
+      return fn(tx);
     }) as T;
   }
 
@@ -124,9 +122,7 @@ export class SqliteStore implements S.Store {
       // One SqliteTx per task, so each task's history carries its own initiator as actor.
       return prepared.map((p) => {
         const tx = new SqliteTx(this.st, now, p.task.initiator);
-        const out = createTaskInTx(tx, p.task, p.plan, p.encoded);
-        tx.flushHistory();
-        return out;
+        return createTaskInTx(tx, p.task, p.plan, p.encoded);
       });
     }) as S.CreateTaskResult[];
   }

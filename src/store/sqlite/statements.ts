@@ -88,12 +88,16 @@ const SQL = {
   insertTransition: `
     INSERT INTO transitions (task_id, step_id, from_state, to_state, at, reason, attempt, actor, error)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  /** Many history rows at once: $1 is a JSON array of [task_id, step_id, from, to, at, reason, attempt, actor, error]. */
-  insertTransitions: `
+  /** History of steps just completed by `completeHeld` ($4: JSON array of step ids, in order). */
+  insertCompletedHistory: `
     INSERT INTO transitions (task_id, step_id, from_state, to_state, at, reason, attempt, actor, error)
-    SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7,
-           value ->> 8
-      FROM json_each(?) ORDER BY key`,
+    SELECT s.task_id, s.step_id, 'running', 'completed', ?, ?, s.attempts, ?, NULL
+      FROM json_each(?) j CROSS JOIN steps s ON s.step_id = j.value ORDER BY j.key`,
+  /** History of steps about to be claimed, read before their rows change ($4: JSON array of step ids, in order). */
+  insertClaimHistory: `
+    INSERT INTO transitions (task_id, step_id, from_state, to_state, at, reason, attempt, actor, error)
+    SELECT s.task_id, s.step_id, s.state, 'running', ?, ?, s.attempts + 1, ?, NULL
+      FROM json_each(?) j CROSS JOIN steps s ON s.step_id = j.value ORDER BY j.key`,
   /** Release children of many satisfied parents at once ($1: JSON array of parent step ids). */
   satisfyChildrenOf: `
     UPDATE steps SET unmet = unmet - c.k,

@@ -10,7 +10,7 @@ import {
 } from '../../engine/states.js';
 import type { FinalizedTask, StepError, TaskId } from '../store.js';
 import { encodeJson } from '../shared/json.js';
-import { finalReason, finalTaskState } from '../shared/lifecycle-rules.js';
+import { finalReason, finalTaskState, REASONS } from '../shared/lifecycle-rules.js';
 import { mapFinalizedTask } from '../shared/row-mappers.js';
 import type { Statements } from './statements.js';
 
@@ -56,8 +56,6 @@ export class SqliteTx {
   /** Steps that became claimable in this transaction (wake-up hint). */
   readyCount = 0;
   private readonly deltas = new CounterDeltas();
-  /** History rows, written in one statement by `flushHistory` at the end of the transaction (order kept). */
-  private history: unknown[][] = [];
   /** Satisfied steps whose children `releaseChildren` frees in one statement. */
   private satisfiedLater: number[] = [];
 
@@ -69,10 +67,13 @@ export class SqliteTx {
     readonly actor: string | null,
   ) {}
 
-  /** Check a step transition is legal and write its history row (the caller updates the row itself). */
+  /**
+   * Check a step transition is legal and write its history row (the caller updates the row itself). Rows are written
+   * at once, one positional INSERT each (cheaper per row than a JSON batch), so they keep the transaction's order.
+   */
   stepHistory(step: Pick<StepRow, 'step_id' | 'task_id' | 'state'>, to: StepState, h: HistoryFields): void {
     assertStepTransition(step.state, to);
-    this.history.push([
+    this.st.insertTransition.run(
       step.task_id,
       step.step_id,
       step.state,
@@ -82,13 +83,37 @@ export class SqliteTx {
       h.attempt ?? null,
       h.actor === undefined ? this.actor : h.actor,
       h.error ? encodeJson(h.error, 'step error') : null,
-    ]);
+    );
+  }
+
+  /**
+   * History of steps this transaction just completed while running (`completeHeld`): for several, one INSERT …
+   * SELECT reading task and attempt from the step rows (about 1 µs per row instead of 2–3 µs for bound rows).
+   */
+  completedHistory(steps: ReadonlyArray<{ step_id: number; task_id: TaskId; attempt: number }>): void {
+    if (steps.length === 0) return;
+    if (steps.length === 1) {
+      const s = steps[0]!;
+      this.stepHistory({ step_id: s.step_id, task_id: s.task_id, state: 'running' }, 'completed', { reason: REASONS.completed, attempt: s.attempt });
+      return;
+    }
+    assertStepTransition('running', 'completed');
+    this.st.insertCompletedHistory.run(this.now, REASONS.completed, this.actor, JSON.stringify(steps.map((s) => s.step_id)));
+  }
+
+  /**
+   * History of steps about to be claimed (call before their rows change): from their current state to `running`,
+   * attempt = attempts + 1, actor = the claiming worker. `states` are the rows' current states, checked here; `stepIdsJson` is a JSON array of the step ids.
+   */
+  claimHistory(stepIdsJson: string, states: Iterable<StepState>, workerId: string): void {
+    for (const state of new Set(states)) assertStepTransition(state, 'running');
+    this.st.insertClaimHistory.run(this.now, REASONS.claimed, workerId, stepIdsJson);
   }
 
   /** Check a task transition is legal and write its history row. */
   taskHistory(taskId: TaskId, from: TaskState, to: TaskState, reason: string | null, actor?: string | null): void {
     assertTaskTransition(from, to);
-    this.history.push([taskId, null, from, to, this.now, reason, null, actor === undefined ? this.actor : actor, null]);
+    this.st.insertTransition.run(taskId, null, from, to, this.now, reason, null, actor === undefined ? this.actor : actor, null);
   }
 
   /** Record counter changes of a task; flushed before finalisation checks. */
@@ -109,15 +134,6 @@ export class SqliteTx {
     for (const r of rows) if (r.unmet === 0 && r.state === 'pending') ready += 1;
     this.readyCount += ready;
     this.adjust(taskId, ready, 1);
-  }
-
-  /** Write the buffered history rows (the store calls this before every commit). */
-  flushHistory(): void {
-    const rows = this.history;
-    if (rows.length === 0) return;
-    this.history = [];
-    if (rows.length === 1) this.st.insertTransition.run(...rows[0]!);
-    else this.st.insertTransitions.run(JSON.stringify(rows));
   }
 
   /** Like `satisfied` for a completed step, but its children are released with the others in `releaseChildren`. */
