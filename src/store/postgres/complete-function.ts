@@ -90,17 +90,25 @@ function pruneBlock(n: SchemaNames): string {
   END IF;`;
 }
 
+/** Batches up to this size apply through the cached generic plan; larger ones are planned for their size. */
+const GENERIC_APPLY_MAX = 8;
+
+/** Where the apply statement reads its inputs: plpgsql variables, or $n parameters of a dynamic EXECUTE. */
+interface ApplyInputs {
+  arrays: string;
+  worker: string;
+}
+
 /**
  * Apply attempt outcomes held by this worker (state running, locked_by, same attempt, same task); anything else is
  * left alone and reported stale by omission. Rows are updated in step-id order (the caller sorts), history rows are
- * written in the caller's order.
+ * written in the caller's order. Yields the applied ids and, in the caller's order, each row's task and counter
+ * deltas (completed and failed close a step; completed satisfies it), the completed ids, and how many are claimable.
  */
-function applyBlock(n: SchemaNames): string {
+function applyText(n: SchemaNames, inp: ApplyInputs, into: string): string {
   return `
-  IF cardinality(p_step_ids) > 0 THEN
     WITH o AS (
-      SELECT * FROM unnest(p_step_ids, p_task_ids, p_attempts, p_kinds, p_results, p_errors, p_delays, p_ord)
-        AS o(step_id, task_id, attempt, kind, results, error, delay_ms, ord)
+      SELECT * FROM unnest(${inp.arrays}) AS o(step_id, task_id, attempt, kind, results, error, delay_ms, ord)
     ), upd AS (
       UPDATE ${n.steps} s SET
         state = CASE o.kind WHEN 'completed' THEN 'completed' WHEN 'failed' THEN 'failed' WHEN 'retry' THEN 'retrying'
@@ -114,7 +122,7 @@ function applyBlock(n: SchemaNames): string {
         duration_ms = CASE WHEN o.kind = 'released' THEN s.duration_ms ELSE ${attemptDuration('s')} END,
         locked_by = NULL, lease_expires_at = NULL
       FROM o
-      WHERE s.step_id = o.step_id AND s.task_id = o.task_id AND s.state = 'running' AND s.locked_by = p_worker
+      WHERE s.step_id = o.step_id AND s.task_id = o.task_id AND s.state = 'running' AND s.locked_by = ${inp.worker}
         AND s.attempts = o.attempt
       RETURNING s.step_id, s.task_id, s.state, o.kind, o.attempt, o.error, o.ord,
                 (s.ready_at IS NOT NULL AND s.ready_at <= now()) AS ready_now
@@ -123,18 +131,42 @@ function applyBlock(n: SchemaNames): string {
       SELECT task_id, step_id, 'running', state, ${NOW},
              CASE kind WHEN 'completed' THEN '${REASONS.completed}' WHEN 'retry' THEN '${REASONS.retry}'
                        WHEN 'failed' THEN '${REASONS.failed}' ELSE '${REASONS.released}' END,
-             attempt, p_worker, CASE WHEN kind IN ('retry', 'failed') THEN error END
+             attempt, ${inp.worker}, CASE WHEN kind IN ('retry', 'failed') THEN error END
         FROM upd ORDER BY ord
     )
     SELECT coalesce(array_agg(step_id), '{}'),
-           v_d_task || coalesce(array_agg(task_id ORDER BY ord), '{}'),
-           v_d_open || coalesce(array_agg(CASE WHEN kind IN ('completed', 'failed') THEN -1 ELSE 0 END ORDER BY ord), '{}'),
-           v_d_sat || coalesce(array_agg(CASE WHEN kind = 'completed' THEN 1 ELSE 0 END ORDER BY ord), '{}'),
-           v_sat || coalesce(array_agg(step_id ORDER BY ord) FILTER (WHERE kind = 'completed'), '{}'),
+           coalesce(array_agg(task_id ORDER BY ord), '{}'),
+           coalesce(array_agg(CASE WHEN kind IN ('completed', 'failed') THEN -1 ELSE 0 END ORDER BY ord), '{}'),
+           coalesce(array_agg(CASE WHEN kind = 'completed' THEN 1 ELSE 0 END ORDER BY ord), '{}'),
+           coalesce(array_agg(step_id ORDER BY ord) FILTER (WHERE kind = 'completed'), '{}'),
            count(*) FILTER (WHERE ready_now)
-      INTO v_applied, v_d_task, v_d_open, v_d_sat, v_sat, v_ready
-      FROM upd;
-  END IF;`;
+      ${into}
+      FROM upd`;
+}
+
+/**
+ * The apply step. A generic plan cannot know the batch size (unnest of a parameter is estimated at 10 rows), and for
+ * a large batch it may pick a nested loop that is quadratic in the batch; so small batches (the latency path) use the
+ * statement cached by plpgsql, and larger ones a dynamic EXECUTE planned for the actual arrays.
+ */
+function applyBlock(n: SchemaNames): string {
+  const outputs = 'v_applied, v_a_task, v_a_open, v_a_sat, v_a_completed, v_ready';
+  const vars = 'p_step_ids, p_task_ids, p_attempts, p_kinds, p_results, p_errors, p_delays, p_ord';
+  const dynamic = applyText(
+    n,
+    { arrays: '$1::bigint[], $2::bigint[], $3::integer[], $4::text[], $5::jsonb[], $6::jsonb[], $7::float8[], $8::integer[]', worker: '$9' },
+    '',
+  );
+  return `
+  IF cardinality(p_step_ids) > ${GENERIC_APPLY_MAX} THEN
+    EXECUTE ${pg.escapeLiteral(dynamic)} INTO ${outputs} USING ${vars}, p_worker;
+  ELSIF cardinality(p_step_ids) > 0 THEN
+    ${applyText(n, { arrays: vars, worker: 'p_worker' }, `INTO ${outputs}`)};
+  END IF;
+  v_d_task := v_d_task || v_a_task;
+  v_d_open := v_d_open || v_a_open;
+  v_d_sat := v_d_sat || v_a_sat;
+  v_sat := v_sat || v_a_completed;`;
 }
 
 /** Counter deltas summed per task (first appearance keeps the order), children released, tasks finalised. */
@@ -180,6 +212,10 @@ DECLARE
   v_d_open integer[] := '{}';
   v_d_sat integer[] := '{}';
   v_sat bigint[] := '{}';
+  v_a_task bigint[] := '{}';
+  v_a_open integer[] := '{}';
+  v_a_sat integer[] := '{}';
+  v_a_completed bigint[] := '{}';
   v_ready integer := 0;
   v_readied integer := 0;
   v_finalized jsonb := '[]';

@@ -165,6 +165,37 @@ export function completionTests(makeStore: MakeStore): void {
       expect((await store().getHistory(id, a!.step_id)).map((h) => h.to_state)).toEqual(['running', 'completed']);
     });
 
+    it('applies a large mixed batch exactly like small ones: every kind of outcome, stale entries, the join waits', async () => {
+      const width = 30;
+      const branches = Array.from({ length: width }, (_, i) => `s${String(i).padStart(2, '0')}`);
+      const id = await create(store(), [...branches.map((n) => step(n)), step('join', branches)]);
+      const claimed = await claim(store());
+      expect(names(claimed)).toEqual(branches);
+      const by = (i: number) => claimed[i]!;
+      const outcomes = [
+        ...claimed.slice(0, 20).map((c) => ok(c, { n: c.name })),
+        ...claimed.slice(20, 23).map((c) => retry(c, 60_000)),
+        ...claimed.slice(23, 26).map((c) => fail(c)),
+        ...claimed.slice(26, 29).map((c) => release(c)),
+        { ...ok(by(29)), attempt: 2 },
+        ok(by(0), 'second time'),
+      ];
+      const r = await complete(store(), outcomes);
+      expect(r.applied).toEqual(claimed.slice(0, 29).map((c) => c.step_id));
+      expect(r.stale).toEqual([by(29).step_id, by(0).step_id]);
+      expect(r).toMatchObject({ skipped: [], finalized: [], claimed: [], readyCount: 3 });
+      const states = await stepStates(store(), id);
+      const expected: Record<string, string> = { join: 'pending' };
+      branches.forEach((n, i) => {
+        expected[n] = i < 20 ? 'completed' : i < 23 ? 'retrying' : i < 26 ? 'failed' : i < 29 ? 'pending' : 'running';
+      });
+      expect(states).toEqual(expected);
+      const first = (await store().getTask(id))!.workflow_steps.find((s) => s.name === 's00')!;
+      expect(first.results).toEqual({ n: 's00' });
+      expect(names(await claim(store()))).toEqual(branches.slice(26, 29));
+      expect(await taskState(store(), id)).toBe('running');
+    });
+
     it('reports finalisation exactly once under concurrent completers', async () => {
       const ids: number[] = [];
       for (let t = 0; t < 5; t++) ids.push(await create(store(), Array.from({ length: 8 }, (_, i) => step(`s${i}`))));
