@@ -25,6 +25,15 @@ const SQL = {
   adjustCounters: 'UPDATE tasks SET open_steps = open_steps + ?, satisfied_steps = satisfied_steps + ? WHERE task_id = ?',
   adjustCountersReturning: `UPDATE tasks SET open_steps = open_steps + ?, satisfied_steps = satisfied_steps + ?
                              WHERE task_id = ? RETURNING state, open_steps`,
+  /**
+   * adjustCountersReturning for many tasks ($1: JSON array of [task_id, open delta, satisfied delta]), returning the
+   * columns finalisation needs.
+   */
+  adjustCountersMany: `
+    UPDATE tasks SET open_steps = open_steps + (j.value ->> 1), satisfied_steps = satisfied_steps + (j.value ->> 2)
+      FROM json_each(?) j WHERE tasks.task_id = j.value ->> 0
+    RETURNING tasks.task_id, namespace, name, version, correlation_id, created_at, started_at, state, open_steps,
+              satisfied_steps, step_count`,
   taskOpenState: 'SELECT state, open_steps FROM tasks WHERE task_id = ?',
   setTaskState: 'UPDATE tasks SET state = ?, completed_at = ? WHERE task_id = ?',
   closeTask: 'UPDATE tasks SET state = ?, completed_at = ?, open_steps = 0 WHERE task_id = ?',

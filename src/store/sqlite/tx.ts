@@ -180,6 +180,17 @@ export class SqliteTx {
   finalizeTouched(): FinalizedTask[] {
     this.releaseChildren();
     const finalized: FinalizedTask[] = [];
+    if (this.deltas.size > 1) {
+      // Many tasks: apply every delta in one statement that returns what finalisation needs (no re-read).
+      const deltas = JSON.stringify(Array.from(this.deltas, ([taskId, d]) => [taskId, d.open, d.satisfied]));
+      const rows = new Map((this.st.adjustCountersMany.all(deltas) as TaskRow[]).map((r) => [r.task_id, r]));
+      for (const taskId of this.deltas.keys()) {
+        const row = rows.get(taskId);
+        if (row && row.state === 'running' && row.open_steps === 0) finalized.push(this.finish(taskId, row));
+      }
+      this.deltas.clear();
+      return finalized;
+    }
     for (const [taskId, d] of this.deltas) {
       // Apply the deltas and read back what decides finalisation in one statement; the full row only when done.
       const row = (
@@ -199,6 +210,11 @@ export class SqliteTx {
   finalizeIfDone(taskId: TaskId): FinalizedTask | null {
     const row = this.taskRow(taskId);
     if (!row || row.state !== 'running' || row.open_steps !== 0) return null;
+    return this.finish(taskId, row);
+  }
+
+  /** Move a running task with no open steps (`row`: its current row) to its final state. */
+  private finish(taskId: TaskId, row: TaskRow): FinalizedTask {
     const state = finalTaskState(row.satisfied_steps, row.step_count);
     this.taskHistory(taskId, 'running', state, finalReason(state));
     this.st.setTaskState.run(state, this.now, taskId);
