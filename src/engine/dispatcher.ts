@@ -305,7 +305,7 @@ export class Dispatcher {
       if ('error' in f.resolved) throw f.resolved.error;
       if (!input) throw new Error(`task ${c.task.task_id} of step ${c.step_id} could not be read`);
       const { compiled, step } = f.resolved;
-      const task = makeTaskView({ ...c.task, ...input.task }, this.annotate);
+      const task = makeTaskView(c.task, this.annotate, input.task);
       exec = await executeStep(this.catalog, {
         claimed: c,
         compiled,
@@ -313,7 +313,7 @@ export class Dispatcher {
         task,
         ancestors: input.ancestors,
         abort: f.abort,
-        publish: (name, payload) => this.publisher.custom(c.task, { step_id: c.step_id, name: c.name }, name, payload),
+        publish: stepPublisher(this.publisher, c),
       });
     } catch (err) {
       const error = toStepError(err);
@@ -350,16 +350,25 @@ export class Dispatcher {
   private scheduleDrive(): void {
     if (this.driveScheduled) return;
     this.driveScheduled = true;
-    const run = () => {
-      this.driveScheduled = false;
-      void this.drive();
-    };
-    if (this.inflight.size === 0) queueMicrotask(run);
-    else setImmediate(run);
+    if (this.inflight.size === 0) queueMicrotask(this.runScheduledDrive);
+    else setImmediate(this.runScheduledDrive);
   }
+
+  private readonly runScheduledDrive = (): void => {
+    this.driveScheduled = false;
+    void this.drive();
+  };
 }
 
 export type { StepOutcome };
+
+/**
+ * A step's `step.publish`. Returned from a function rather than written in an object literal: tsx (keepNames) wraps
+ * a closure in a literal in a per-step defineProperty(name) call.
+ */
+function stepPublisher(publisher: LifecyclePublisher, c: ClaimedStep): (name: string, payload?: Record<string, unknown>) => void {
+  return (name, payload) => publisher.custom(c.task, { step_id: c.step_id, name: c.name }, name, payload);
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, Math.max(0, ms)));

@@ -13,26 +13,36 @@ export interface TaskFields extends TaskIdentity {
 
 export type AnnotationSink = (taskId: number, annotation: AnnotationInput) => Promise<void>;
 
-export function makeTaskView(task: TaskFields, annotate: AnnotationSink): TaskView {
+/**
+ * `task.annotations`. `create` is an own property (it works unbound, as handlers may destructure it), assigned rather
+ * than written in the literal: under tsx's keepNames a closure in an object literal is wrapped in a
+ * defineProperty(name) call, which showed up per step on the hot path.
+ */
+function taskAnnotations(taskId: number, sink: AnnotationSink): TaskView['annotations'] {
+  const annotations = {} as { create(annotation: AnnotationInput): Promise<void> };
+  annotations.create = (annotation: AnnotationInput) => {
+    if (!annotation || typeof annotation.annotation_type !== 'string' || annotation.annotation_type === '') {
+      return Promise.reject(new TypeError('annotations.create needs { annotation_type: string, content }'));
+    }
+    return sink(taskId, annotation);
+  };
+  return annotations;
+}
+
+/** The handler's view of a task: identity from `task`, request fields from `fields` when given, else from `task`. */
+export function makeTaskView(task: TaskFields | TaskIdentity, annotate: AnnotationSink, fields: Omit<TaskFields, keyof TaskIdentity> = task as TaskFields): TaskView {
   return {
     task_id: task.task_id,
     namespace: task.namespace,
     name: task.name,
     version: task.version,
-    context: task.context,
-    initiator: task.initiator ?? null,
-    source_system: task.source_system ?? null,
-    reason: task.reason ?? null,
-    tags: task.tags ?? [],
+    context: fields.context,
+    initiator: fields.initiator ?? null,
+    source_system: fields.source_system ?? null,
+    reason: fields.reason ?? null,
+    tags: fields.tags ?? [],
     correlation_id: task.correlation_id,
-    annotations: {
-      create: (annotation: AnnotationInput) => {
-        if (!annotation || typeof annotation.annotation_type !== 'string' || annotation.annotation_type === '') {
-          return Promise.reject(new TypeError('annotations.create needs { annotation_type: string, content }'));
-        }
-        return annotate(task.task_id, annotation);
-      },
-    },
+    annotations: taskAnnotations(task.task_id, annotate),
   };
 }
 
