@@ -13,6 +13,8 @@ export interface PgContext {
   hot: HotStatements;
   /** The call of the completion function (complete-function.ts). */
   complete: NamedStatement;
+  /** The one-statement creation of a task with open steps (create-task.ts). */
+  createTask: NamedStatement;
   write: WriteStatements;
   logger: Logger;
 }

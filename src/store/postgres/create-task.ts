@@ -1,11 +1,14 @@
 // createTask on PostgreSQL: an INSERT … ON CONFLICT (idempotency_key) DO NOTHING decides, race-free across
-// processes, whether this call creates the task; the steps, edges and history follow in set-based statements.
-// A task whose steps were all skipped finalises `completed` in the same transaction.
+// processes, whether this call creates the task; the steps, edges and history follow. A task with steps to run is
+// created by one statement (one round trip, its own implicit transaction); a task whose steps were all skipped
+// finalises `completed` in the same transaction, through the statement-by-statement path.
 import type { CreateTaskResult, NewTask } from '../store.js';
 import { jsonbValue } from './jsonb.js';
 import { REASONS } from '../shared/lifecycle-rules.js';
 import type { TaskPlan } from '../shared/task-plan.js';
-import { run } from './pool.js';
+import type { PgContext } from './context.js';
+import { run, runRetrying, type NamedStatement } from './pool.js';
+import { NOW, type SchemaNames } from './sql.js';
 import type { PgTx } from './tx.js';
 
 /** JSON columns encoded before the transaction, so a bad value fails before anything is written. */
@@ -93,4 +96,104 @@ export async function createTaskInTx(
   }
   if (notify) await tx.notifyIfReady();
   return { task_id: taskId, created: true, finalized };
+}
+
+/**
+ * The whole creation of a task with open steps as one statement: the task (unless its idempotency key exists), its
+ * history row, its steps in plan order, their edges (joined by name), the skipped steps' history rows and one NOTIFY.
+ * $1-$10 task columns, $11 step count, $12 open steps, $13 satisfied steps, $14-$24 step arrays in plan order (name,
+ * handler, deps as JSON, state, unmet, retry limit, retryable, timeout, skippable, ready, skip reason), $25/$26 edge
+ * parent/child names, $27 the NOTIFY channel.
+ */
+export function createTaskStatement(n: SchemaNames): NamedStatement {
+  return {
+    name: 'tasker_create_task_at_once',
+    text: `
+  WITH t AS (
+    INSERT INTO ${n.tasks} (namespace, name, version, state, context, initiator, source_system, reason, tags,
+                            idempotency_key, correlation_id, step_count, open_steps, satisfied_steps, created_at)
+    VALUES ($1, $2, $3, 'running', $4::jsonb, $5, $6, $7, $8::text[], $9, $10, $11, $12, $13, ${NOW})
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING task_id
+  ), u AS (
+    SELECT * FROM unnest($14::text[], $15::text[], $16::jsonb[], $17::text[], $18::integer[], $19::integer[],
+                         $20::boolean[], $21::integer[], $22::boolean[], $23::boolean[], $24::text[]) WITH ORDINALITY
+      AS u(name, handler_class, deps, state, unmet, retry_limit, retryable, timeout_ms, skippable, ready, skip_reason, ord)
+  ), s AS (
+    INSERT INTO ${n.steps} (task_id, name, handler_class, depends_on, state, unmet, retry_limit, retryable,
+                            timeout_ms, skippable, ready_at, completed_at)
+    SELECT t.task_id, u.name, u.handler_class, ARRAY(SELECT jsonb_array_elements_text(u.deps)), u.state, u.unmet,
+           u.retry_limit, u.retryable, u.timeout_ms, u.skippable,
+           CASE WHEN u.ready THEN ${NOW} END, CASE WHEN u.state = 'skipped' THEN ${NOW} END
+      FROM t CROSS JOIN u
+     ORDER BY u.ord
+    RETURNING task_id, step_id, name, state
+  ), e AS (
+    INSERT INTO ${n.edges} (parent_step_id, child_step_id)
+    SELECT p.step_id, c.step_id
+      FROM unnest($25::text[], $26::text[]) AS x(parent, child)
+      JOIN s p ON p.name = x.parent JOIN s c ON c.name = x.child
+  ), h AS (
+    -- one INSERT, so the task's row comes first and the skipped steps' follow in plan order
+    INSERT INTO ${n.transitions} (task_id, step_id, from_state, to_state, at, reason, attempt, actor)
+    SELECT x.task_id, x.step_id, 'pending', x.to_state, ${NOW}, x.reason, x.attempt, $5
+      FROM (SELECT t.task_id, NULL::bigint AS step_id, 'running' AS to_state, '${REASONS.submitted}' AS reason,
+                   NULL::integer AS attempt, 0::bigint AS ord
+              FROM t
+            UNION ALL
+            SELECT s.task_id, s.step_id, 'skipped', u.skip_reason, 0, u.ord
+              FROM s JOIN u ON u.name = s.name
+             WHERE s.state = 'skipped') x
+     ORDER BY x.ord
+  ), wake AS (
+    SELECT pg_notify($27, '') FROM t
+  )
+  SELECT t.task_id, (SELECT count(*) FROM wake) AS woken FROM t`,
+  };
+}
+
+/** createTask of a task with open steps, in one round trip; null when its plan needs the transactional path. */
+export async function createTaskAtOnce(
+  ctx: PgContext,
+  task: NewTask,
+  plan: TaskPlan,
+  encoded: EncodedTask,
+): Promise<CreateTaskResult | null> {
+  if (plan.openSteps === 0) return null;
+  const rows = plan.steps;
+  const names = plan.steps.map((r) => r.step.name);
+  const [inserted] = await runRetrying<{ task_id: number }>(ctx.pool, ctx.createTask, [
+    task.namespace,
+    task.name,
+    task.version,
+    encoded.context,
+    task.initiator,
+    task.source_system,
+    task.reason,
+    task.tags,
+    task.idempotency_key,
+    task.correlation_id,
+    plan.steps.length,
+    plan.openSteps,
+    plan.satisfiedSteps,
+    rows.map((r) => r.step.name),
+    rows.map((r) => r.step.handler_class),
+    rows.map((r) => encoded.depends_on[r.index]),
+    rows.map((r) => r.state),
+    rows.map((r) => r.unmet),
+    rows.map((r) => r.step.retry_limit),
+    rows.map((r) => r.step.retryable),
+    rows.map((r) => r.step.timeout_ms),
+    rows.map((r) => r.step.skippable),
+    rows.map((r) => r.ready),
+    rows.map((r) => (r.state === 'skipped' ? (r.step.skip_reason ?? REASONS.disabled) : null)),
+    plan.edges.map(([p]) => names[p]),
+    plan.edges.map(([, c]) => names[c]),
+    ctx.names.channel,
+  ]);
+  if (inserted) return { task_id: inserted.task_id, created: true, finalized: null };
+  // ON CONFLICT waited for the other creator to commit, so its row is visible to this new statement.
+  const [existing] = await run<{ task_id: number }>(ctx.pool, ctx.write.findTaskByKey, [task.idempotency_key]);
+  if (!existing) throw new Error(`internal: idempotency key ${task.idempotency_key} conflicted but has no task`);
+  return { task_id: existing.task_id, created: false, finalized: null };
 }

@@ -13,7 +13,7 @@ import { claimWith } from './claim.js';
 import { completeSteps, encodeOutcome } from './complete.js';
 import { completeStepsCall } from './complete-function.js';
 import type { PgContext } from './context.js';
-import { createTaskInTx, encodeTask } from './create-task.js';
+import { createTaskAtOnce, createTaskInTx, createTaskStatement, encodeTask } from './create-task.js';
 import { batchable, batchCreateStatements, createTasksInTx, type BatchCreateStatements } from './create-tasks.js';
 import { hotStatements } from './hot-statements.js';
 import { jsonbValue } from './jsonb.js';
@@ -55,7 +55,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     await pool.end().catch(() => undefined);
     throw err;
   }
-  const ctx: PgContext = { pool, names, hot: hotStatements(names), complete: { name: 'tasker_complete_steps', text: completeStepsCall(names) }, write: writeStatements(names), logger };
+  const ctx: PgContext = { pool, names, hot: hotStatements(names), complete: { name: 'tasker_complete_steps', text: completeStepsCall(names) }, createTask: createTaskStatement(names), write: writeStatements(names), logger };
   return new PostgresStore(ctx, parsed.displayUrl, new WakeListener(parsed.connectionString, names.channel, logger));
 }
 
@@ -118,7 +118,8 @@ export class PostgresStore implements S.Store {
   async createTask(task: S.NewTask): Promise<S.CreateTaskResult> {
     const plan = planNewTask(task);
     const encoded = encodeTask(task);
-    return this.write(task.initiator, (tx) => createTaskInTx(tx, task, plan, encoded));
+    this.open();
+    return (await createTaskAtOnce(this.ctx, task, plan, encoded)) ?? this.write(task.initiator, (tx) => createTaskInTx(tx, task, plan, encoded));
   }
 
   async createTasks(tasks: S.NewTask[]): Promise<S.CreateTaskResult[]> {
