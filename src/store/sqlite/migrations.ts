@@ -106,6 +106,18 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'one index for running steps',
+    // Every claim and completion adds and removes a running step's index entries; one index instead of two saves a
+    // page write per transaction (chained step: ~7.3 -> ~6.3 WAL frames). Lease sweeps walk it by expiry; finding a
+    // dead worker's steps (rare) reads locked_by from the index entries of running steps without touching rows.
+    sql: `
+      DROP INDEX steps_lease_idx;
+      DROP INDEX steps_holder_idx;
+      CREATE INDEX steps_running_idx ON steps (lease_expires_at, locked_by) WHERE state = 'running';
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -88,7 +88,8 @@ const SQL = {
   extendLease: "UPDATE steps SET lease_expires_at = ? WHERE step_id = ? AND state = 'running' AND locked_by = ?",
   expiredSteps: `SELECT * FROM steps WHERE state = 'running' AND lease_expires_at < ?
                   ORDER BY lease_expires_at, step_id LIMIT ?`,
-  stepsHeldBy: "SELECT * FROM steps WHERE state = 'running' AND locked_by = ? ORDER BY step_id",
+  /** A dead worker's steps (rare): a walk of the running-steps index, reading rows only for its entries. */
+  stepsHeldBy: "SELECT * FROM steps INDEXED BY steps_running_idx WHERE state = 'running' AND locked_by = ? ORDER BY step_id",
   nextRetryAt: 'SELECT MIN(ready_at) AS at FROM steps WHERE ready_at IS NOT NULL AND ready_at > ?',
   readyDepth: 'SELECT COUNT(*) AS n FROM steps WHERE ready_at IS NOT NULL AND ready_at <= ?',
   anyReady: 'SELECT 1 AS ok FROM steps WHERE ready_at IS NOT NULL AND ready_at <= ? LIMIT 1',
