@@ -126,6 +126,11 @@ export class PostgresStore implements S.Store {
     const prepared = tasks.map((task) => ({ task, plan: planNewTask(task), encoded: encodeTask(task) }));
     if (prepared.length === 0) return [];
     this.open();
+    if (prepared.length === 1) {
+      const [{ task, plan, encoded }] = prepared as [(typeof prepared)[0]];
+      const atOnce = await createTaskAtOnce(this.ctx, task, plan, encoded);
+      if (atOnce) return [atOnce];
+    }
     if (prepared.length > 1 && batchable(prepared)) {
       return withTransaction(this.ctx.pool, this.ctx.logger, (client) => createTasksInTx(new PgTx(client, this.ctx, null), this.batchCreate, prepared));
     }
