@@ -94,7 +94,7 @@ export function completeInTx(tx: SqliteTx, outcomes: EncodedOutcome[], opts: Com
     const o = e.outcome;
     if (o.type === 'completed' && !(o.prune && o.prune.length > 0)) {
       // Hot path: check the hold and complete in one statement; the history row's from-state is `running`.
-      const held = tx.st.completeHeld.run({ results: e.results, now: tx.now, step_id: o.step_id, task_id: o.task_id, worker: opts.workerId, attempt: o.attempt });
+      const held = tx.st.completeHeld.run(e.results, tx.now, tx.now, o.step_id, o.task_id, opts.workerId, o.attempt);
       if (held.changes !== 1) {
         stale.push(o.step_id);
         continue;

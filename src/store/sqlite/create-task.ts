@@ -22,22 +22,22 @@ export function createTaskInTx(tx: SqliteTx, task: NewTask, plan: TaskPlan, enco
     const existing = st.findTaskByKey.get(task.idempotency_key) as { task_id: number } | undefined;
     if (existing) return { task_id: existing.task_id, created: false, finalized: null };
   }
-  const info = st.insertTask.run({
-    namespace: task.namespace,
-    name: task.name,
-    version: task.version,
-    context: encoded.context,
-    initiator: task.initiator,
-    source_system: task.source_system,
-    reason: task.reason,
-    tags: encoded.tags,
-    idempotency_key: task.idempotency_key,
-    correlation_id: task.correlation_id,
-    created_at: now,
-    step_count: plan.steps.length,
-    open_steps: plan.openSteps,
-    satisfied_steps: plan.satisfiedSteps,
-  });
+  const info = st.insertTask.run(
+    task.namespace,
+    task.name,
+    task.version,
+    encoded.context,
+    task.initiator,
+    task.source_system,
+    task.reason,
+    encoded.tags,
+    task.idempotency_key,
+    task.correlation_id,
+    now,
+    plan.steps.length,
+    plan.openSteps,
+    plan.satisfiedSteps,
+  );
   const taskId = Number(info.lastInsertRowid);
   tx.taskHistory(taskId, 'pending', 'running', REASONS.submitted);
 

@@ -12,11 +12,11 @@ const CLAIM_SELECT = `
 const SQL = {
   // tasks
   findTaskByKey: 'SELECT task_id FROM tasks WHERE idempotency_key = ?',
+  /** Positional (named binding of 15 parameters costs more on every created task). */
   insertTask: `
     INSERT INTO tasks (namespace, name, version, state, context, initiator, source_system, reason, tags,
                        idempotency_key, correlation_id, created_at, step_count, open_steps, satisfied_steps)
-    VALUES (@namespace, @name, @version, 'running', @context, @initiator, @source_system, @reason, @tags,
-            @idempotency_key, @correlation_id, @created_at, @step_count, @open_steps, @satisfied_steps)`,
+    VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   taskRow: `
     SELECT task_id, namespace, name, version, state, initiator, source_system, reason, tags, idempotency_key,
            correlation_id, created_at, started_at, completed_at, step_count, open_steps, satisfied_steps
@@ -63,12 +63,14 @@ const SQL = {
      WHERE step_id IN (SELECT value FROM json_each(?))`,
   completeStep: `UPDATE steps SET state = 'completed', results = ?, error = NULL, completed_at = ?, duration_ms = ?,
                  ${STEP_WRITE_CLEAR} WHERE step_id = ?`,
-  /** The hot completion: only where the caller still holds the step (else no row comes back: stale). */
-  completeHeld: `UPDATE steps SET state = 'completed', results = @results, error = NULL, completed_at = @now,
-                 duration_ms = CASE WHEN started_at IS NULL THEN NULL ELSE max(0, @now - started_at) END,
+  /**
+   * The hot completion, only where the caller still holds the step (else nothing changes: stale). Positional
+   * parameters ($1 results, $2 and $3 now, $4 step, $5 task, $6 worker, $7 attempt): named binding costs ~0.5 us more.
+   */
+  completeHeld: `UPDATE steps SET state = 'completed', results = ?, error = NULL, completed_at = ?,
+                 duration_ms = CASE WHEN started_at IS NULL THEN NULL ELSE max(0, ? - started_at) END,
                  ${STEP_WRITE_CLEAR}
-                 WHERE step_id = @step_id AND task_id = @task_id AND state = 'running' AND locked_by = @worker
-                   AND attempts = @attempt`,
+                 WHERE step_id = ? AND task_id = ? AND state = 'running' AND locked_by = ? AND attempts = ?`,
   retryStep: `UPDATE steps SET state = 'retrying', error = ?, ready_at = ?, next_attempt_at = ?, duration_ms = ?,
               locked_by = NULL, lease_expires_at = NULL WHERE step_id = ?`,
   failStep: `UPDATE steps SET state = 'failed', error = ?, completed_at = ?, duration_ms = ?, ${STEP_WRITE_CLEAR}
@@ -83,8 +85,9 @@ const SQL = {
   satisfyChildren: `
     UPDATE steps SET unmet = unmet - 1,
                      ready_at = CASE WHEN unmet = 1 AND state = 'pending' THEN ? ELSE ready_at END
-     WHERE step_id IN (SELECT child_step_id FROM step_edges WHERE parent_step_id = ?)
-    RETURNING task_id, unmet, state`,
+      FROM step_edges e
+     WHERE e.parent_step_id = ? AND steps.step_id = e.child_step_id
+    RETURNING steps.task_id, steps.unmet, steps.state`,
   extendLease: "UPDATE steps SET lease_expires_at = ? WHERE step_id = ? AND state = 'running' AND locked_by = ?",
   expiredSteps: `SELECT * FROM steps WHERE state = 'running' AND lease_expires_at < ?
                   ORDER BY lease_expires_at, step_id LIMIT ?`,
