@@ -5,21 +5,22 @@ import { REASONS } from '../shared/lifecycle-rules.js';
 import type { SqliteTx } from './tx.js';
 import type { StepState } from '../../engine/states.js';
 
-interface ClaimableRow {
-  step_id: number;
-  task_id: number;
-  name: string;
-  handler_class: string;
-  state: StepState;
-  attempts: number;
-  retry_limit: number;
-  retryable: number;
-  timeout_ms: number | null;
-  namespace: string;
-  task_name: string;
-  version: string;
-  correlation_id: string;
-}
+/** A claimable row as the claim statement returns it (an array, in CLAIM_SELECT's column order). */
+type ClaimableRow = [
+  step_id: number,
+  task_id: number,
+  name: string,
+  handler_class: string,
+  state: StepState,
+  attempts: number,
+  retry_limit: number,
+  retryable: number,
+  timeout_ms: number | null,
+  namespace: string,
+  task_name: string,
+  version: string,
+  correlation_id: string,
+];
 
 export function claimInTx(tx: SqliteTx, req: ClaimRequest): ClaimedStep[] {
   const { st, now } = tx;
@@ -34,38 +35,31 @@ export function claimInTx(tx: SqliteTx, req: ClaimRequest): ClaimedStep[] {
   // Few rows: per-row statements; many: one UPDATE per table for the whole claim.
   let started: Set<number>;
   if (rows.length === 1) {
-    const row = rows[0]!;
-    tx.stepHistory(row, 'running', { reason: REASONS.claimed, attempt: row.attempts + 1, actor: req.workerId });
-    st.claimStep.run(req.workerId, leaseExpiresAt, now, row.step_id);
-    started = st.markTaskStarted.run(now, row.task_id).changes === 1 ? new Set([row.task_id]) : new Set();
+    const [stepId, taskId, , , state, attempts] = rows[0]!;
+    tx.stepHistory({ step_id: stepId, task_id: taskId, state }, 'running', { reason: REASONS.claimed, attempt: attempts + 1, actor: req.workerId });
+    st.claimStep.run(req.workerId, leaseExpiresAt, now, stepId);
+    started = st.markTaskStarted.run(now, taskId).changes === 1 ? new Set([taskId]) : new Set();
   } else {
-    const ids = JSON.stringify(rows.map((r) => r.step_id));
-    tx.claimHistory(ids, rows.map((r) => r.state), req.workerId); // reads the rows before the claim changes them
+    const ids = JSON.stringify(rows.map((r) => r[0]));
+    tx.claimHistory(ids, rows.map((r) => r[4]), req.workerId); // reads the rows before the claim changes them
     st.claimSteps.run(req.workerId, leaseExpiresAt, now, ids);
-    const taskIds = [...new Set(rows.map((r) => r.task_id))];
+    const taskIds = [...new Set(rows.map((r) => r[1]))];
     started = new Set((st.markTasksStarted.all(now, JSON.stringify(taskIds)) as Array<{ task_id: number }>).map((r) => r.task_id));
   }
   return rows.map((row): ClaimedStep => {
-    const attempt = row.attempts + 1;
-    // A task's first start is reported once, with its first claimed step.
-    const taskStarted = started.delete(row.task_id);
+    const [stepId, taskId, name, handlerClass, , attempts, retryLimit, retryable, timeoutMs, namespace, taskName, version, correlationId] = row;
     return {
-      step_id: row.step_id,
-      task: {
-        task_id: row.task_id,
-        namespace: row.namespace,
-        name: row.task_name,
-        version: row.version,
-        correlation_id: row.correlation_id,
-      },
-      name: row.name,
-      handler_class: row.handler_class,
-      attempt,
-      retry_limit: row.retry_limit,
-      retryable: row.retryable === 1,
-      timeout_ms: row.timeout_ms,
+      step_id: stepId,
+      task: { task_id: taskId, namespace, name: taskName, version, correlation_id: correlationId },
+      name,
+      handler_class: handlerClass,
+      attempt: attempts + 1,
+      retry_limit: retryLimit,
+      retryable: retryable === 1,
+      timeout_ms: timeoutMs,
       started_at: now,
-      task_started: taskStarted,
+      // A task's first start is reported once, with its first claimed step.
+      task_started: started.delete(taskId),
     };
   });
 }
