@@ -8,7 +8,7 @@
 // body is a new migration with a new name, so workers of the old and the new release can share one database.
 import pg from 'pg';
 import { REASONS } from '../shared/lifecycle-rules.js';
-import { claimedFrom, claimStatement, CLAIMED_COLUMNS, finalizeStatement, type ClaimArgs } from './hot-statements.js';
+import { claimStatement, CLAIMED_COLUMNS, finalizeStatement, type ClaimArgs } from './hot-statements.js';
 import { NOW, nowPlusMs, type SchemaNames } from './sql.js';
 
 export const COMPLETE_FUNCTION = 'complete_steps_v1';
@@ -80,7 +80,7 @@ function pruneBlock(n: SchemaNames): string {
       INSERT INTO ${n.transitions} (task_id, step_id, from_state, to_state, at, reason, attempt, actor)
       SELECT task_id, step_id, 'pending', 'skipped', ${NOW}, reason, attempts, p_worker FROM upd ORDER BY ord
     )
-    SELECT coalesce(jsonb_agg(jsonb_build_object('step_id', step_id, 'task_id', task_id, 'name', name) ORDER BY ord), '[]'),
+    SELECT coalesce(json_agg(json_build_object('step_id', step_id, 'task_id', task_id, 'name', name) ORDER BY ord), '[]'),
            coalesce(array_agg(task_id ORDER BY ord), '{}'),
            coalesce(array_agg(CASE WHEN unmet = 0 THEN -1 ELSE 0 END ORDER BY ord), '{}'),
            coalesce(array_agg(1 ORDER BY ord), '{}'),
@@ -169,6 +169,9 @@ function applyBlock(n: SchemaNames): string {
   v_sat := v_sat || v_a_completed;`;
 }
 
+/** What a finalisation report needs of a task row (mapFinalizedTask); json_agg of rows is cheaper than jsonb. */
+const FINALIZED_COLUMNS = 'task_id, namespace, name, version, correlation_id, state, created_at, started_at, completed_at, step_count';
+
 /** Counter deltas summed per task (first appearance keeps the order), children released, tasks finalised. */
 function finalizeBlock(n: SchemaNames): string {
   const f = finalizeStatement(n, {
@@ -182,10 +185,10 @@ function finalizeBlock(n: SchemaNames): string {
   return `
   IF cardinality(v_d_task) > 0 OR cardinality(v_sat) > 0 THEN
     ${f.ctes}
-    SELECT coalesce(jsonb_agg(to_jsonb(upd) ORDER BY ord, task_id) FILTER (WHERE finalized), '[]'),
-           coalesce(sum(readied), 0)
-      INTO v_finalized, v_readied
-      FROM upd;
+    SELECT coalesce((SELECT json_agg(f ORDER BY f.ord, f.task_id)
+                       FROM (SELECT ${FINALIZED_COLUMNS}, ord FROM upd WHERE finalized) f), '[]'),
+           coalesce((SELECT sum(readied) FROM upd), 0)
+      INTO v_finalized, v_readied;
   END IF;`;
 }
 
@@ -193,10 +196,10 @@ function finalizeBlock(n: SchemaNames): string {
 function claimBlock(n: SchemaNames, args: ClaimArgs): string {
   const c = claimStatement(n, args);
   return `${c.ctes}
-      SELECT coalesce(jsonb_agg(to_jsonb(r) - 'rn' ORDER BY r.rn), '[]'), count(*)
+      SELECT coalesce(json_agg(r ORDER BY r.rn), '[]'), count(*)
         INTO v_claimed, v_claimed_n
         FROM (SELECT ${CLAIMED_COLUMNS}, row_number() OVER (ORDER BY c.was_ready_at, c.step_id) AS rn
-                FROM ${claimedFrom(n)}) r;`;
+                FROM claimed c) r;`;
 }
 
 /** CREATE FUNCTION for one schema (the body embeds the schema's qualified table names and NOTIFY channel). */
@@ -204,9 +207,9 @@ export function completeFunctionDdl(n: SchemaNames): string {
   const base = { worker: 'p_worker', limit: 'p_claim_limit', leaseMs: 'p_lease_ms' };
   return `
 CREATE FUNCTION ${n.q}.${COMPLETE_FUNCTION}(${PARAMS.map(([name, type]) => `${name} ${type}`).join(', ')})
-RETURNS jsonb LANGUAGE plpgsql AS $tasker$
+RETURNS json LANGUAGE plpgsql AS $tasker$
 DECLARE
-  v_skipped jsonb := '[]';
+  v_skipped json := '[]';
   v_applied bigint[] := '{}';
   v_d_task bigint[] := '{}';
   v_d_open integer[] := '{}';
@@ -218,8 +221,8 @@ DECLARE
   v_a_completed bigint[] := '{}';
   v_ready integer := 0;
   v_readied integer := 0;
-  v_finalized jsonb := '[]';
-  v_claimed jsonb := '[]';
+  v_finalized json := '[]';
+  v_claimed json := '[]';
   v_claimed_n integer := 0;
 BEGIN
   -- the outcomes' tasks, locked in id order so concurrent completions never deadlock on each other
@@ -239,7 +242,7 @@ BEGIN
   IF v_ready > 0 AND (p_claim_limit IS NULL OR v_claimed_n >= p_claim_limit) THEN
     PERFORM pg_notify(${pg.escapeLiteral(n.channel)}, '');
   END IF;
-  RETURN jsonb_build_object('applied', to_jsonb(v_applied), 'skipped', v_skipped, 'finalized', v_finalized,
+  RETURN json_build_object('applied', to_json(v_applied), 'skipped', v_skipped, 'finalized', v_finalized,
                             'claimed', v_claimed, 'ready', v_ready);
 END
 $tasker$`;

@@ -26,7 +26,7 @@ export function encodeOutcome(outcome: StepOutcome): EncodedOutcome {
   return { outcome, results, error };
 }
 
-/** What the completion function returns (jsonb, parsed by node-postgres). */
+/** What the completion function returns (json, parsed by node-postgres). */
 interface CompletionReply {
   applied: number[];
   skipped: SkippedStep[];

@@ -41,17 +41,17 @@ export interface CteStatement {
   select: string;
 }
 
-/** The columns of one claimed step (a ClaimRow), over CTE `claimed` c, its task t and CTE `started` st. */
-export const CLAIMED_COLUMNS = `c.step_id, c.task_id, t.namespace, t.name AS task_name, t.version, t.correlation_id,
+/**
+ * The columns of one claimed step (a ClaimRow), over CTE `claimed` c (which carries its task's identity, read by the
+ * claim itself); `task_started` tests CTE `started` with a hashed subplan (a join to the CTE was planned as a nested
+ * loop, quadratic in the batch).
+ */
+export const CLAIMED_COLUMNS = `c.step_id, c.task_id, c.namespace, c.task_name, c.version, c.correlation_id,
          c.name, c.handler_class, c.attempts AS attempt, c.retry_limit, c.retryable, c.timeout_ms,
          ${ms(NOW)} AS started_at,
-         (st.task_id IS NOT NULL AND row_number() OVER (PARTITION BY c.task_id ORDER BY c.was_ready_at, c.step_id) = 1)
+         (c.task_id IN (SELECT task_id FROM started)
+           AND row_number() OVER (PARTITION BY c.task_id ORDER BY c.was_ready_at, c.step_id) = 1)
            AS task_started`;
-
-/** The FROM clause matching CLAIMED_COLUMNS. */
-export function claimedFrom(n: SchemaNames): string {
-  return `claimed c JOIN ${n.tasks} t ON t.task_id = c.task_id LEFT JOIN started st ON st.task_id = c.task_id`;
-}
 
 /**
  * Claim: lock up to `limit` claimable steps with SKIP LOCKED (so concurrent claimers never wait on, nor share, a
@@ -61,9 +61,17 @@ export function claimedFrom(n: SchemaNames): string {
 export function claimStatement(n: SchemaNames, a: ClaimArgs): CteStatement {
   const ctes = `
   WITH picked AS (
-    SELECT s.step_id, s.state AS from_state, s.ready_at AS was_ready_at
-      FROM ${n.steps} s JOIN ${n.tasks} t ON t.task_id = s.task_id
-     WHERE s.ready_at <= now() AND t.state = 'running'${a.namespaces ? ` AND t.namespace = ANY(${a.namespaces})` : ''}
+    SELECT s.step_id, s.state AS from_state, s.ready_at AS was_ready_at, t.namespace, t.task_name, t.version,
+           t.correlation_id
+      FROM ${n.steps} s
+      -- one task lookup per candidate, by primary key (LATERAL … OFFSET 0 keeps the planner from scanning every
+      -- running task per candidate when its statistics lag behind a burst of new tasks)
+      CROSS JOIN LATERAL (
+        SELECT t.namespace, t.name AS task_name, t.version, t.correlation_id FROM ${n.tasks} t
+         WHERE t.task_id = s.task_id AND t.state = 'running'${a.namespaces ? ` AND t.namespace = ANY(${a.namespaces})` : ''}
+        OFFSET 0
+      ) t
+     WHERE s.ready_at <= now()
      ORDER BY s.ready_at, s.step_id
      LIMIT ${a.limit}
        FOR NO KEY UPDATE OF s SKIP LOCKED
@@ -75,7 +83,7 @@ export function claimStatement(n: SchemaNames, a: ClaimArgs): CteStatement {
       FROM picked p
      WHERE s.step_id = p.step_id
     RETURNING s.step_id, s.task_id, s.name, s.handler_class, s.attempts, s.retry_limit, s.retryable, s.timeout_ms,
-              p.from_state, p.was_ready_at
+              p.from_state, p.was_ready_at, p.namespace, p.task_name, p.version, p.correlation_id
   ), first_claims AS (
     -- tasks this claim starts, locked in id order so two claimers starting the same tasks never deadlock; a task
     -- another claimer started meanwhile drops out when its lock is granted (started_at is re-checked)
@@ -93,7 +101,7 @@ export function claimStatement(n: SchemaNames, a: ClaimArgs): CteStatement {
   )`;
   const select = `
   SELECT ${CLAIMED_COLUMNS}
-    FROM ${claimedFrom(n)}
+    FROM claimed c
    ORDER BY c.was_ready_at, c.step_id`;
   return { ctes, select };
 }
