@@ -32,12 +32,20 @@ export function migrate(db: Database, where: string, logger?: Logger, migrations
   const latest = migrations[migrations.length - 1]?.version ?? 0;
   const applied: number[] = [];
   for (const migration of migrations) {
+    // A rebuilding migration needs foreign key enforcement off, which only changes outside a transaction.
+    const fkOff = migration.rebuildsTables === true && currentSchemaVersion(db) < migration.version;
+    const fkWasOn = fkOff && (db.pragma('foreign_keys', { simple: true }) as number) === 1;
+    if (fkWasOn) db.pragma('foreign_keys = OFF');
     const apply = db.transaction(() => {
       const version = currentSchemaVersion(db);
       if (version > latest) refuseNewer(version, latest, where);
       if (version >= migration.version) return;
       try {
         db.exec(migration.sql);
+        if (fkOff) {
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length) throw new Error(`foreign key check found ${broken.length} broken reference(s)`);
+        }
       } catch (err) {
         throw new StoreSchemaError(
           `migration ${migration.version} (${migration.name}) failed on ${where}: ${(err as Error).message}`,
@@ -50,7 +58,11 @@ export function migrate(db: Database, where: string, logger?: Logger, migrations
       );
       applied.push(migration.version);
     });
-    apply.immediate();
+    try {
+      apply.immediate();
+    } finally {
+      if (fkWasOn) db.pragma('foreign_keys = ON');
+    }
   }
   const version = currentSchemaVersion(db);
   if (version > latest) refuseNewer(version, latest, where);
