@@ -45,6 +45,24 @@ export interface TaskRow {
   [column: string]: unknown;
 }
 
+/** A child row released by satisfyChildren / satisfyChildrenOf (raw: task_id, unmet, state). */
+type ReleasedRow = [task_id: number, unmet: number, state: StepState];
+
+/** A row of adjustCountersMany (raw, in its RETURNING order). */
+type CountedTaskRow = [
+  task_id: number,
+  state: TaskState,
+  open_steps: number,
+  satisfied_steps: number,
+  step_count: number,
+  namespace: string,
+  name: string,
+  version: string,
+  correlation_id: string,
+  created_at: number,
+  started_at: number | null,
+];
+
 export interface HistoryFields {
   reason: string | null;
   attempt?: number | null;
@@ -129,9 +147,9 @@ export class SqliteTx {
   /** A step of `taskId` reached a satisfying state: count it and release its children. */
   satisfied(stepId: number, taskId: TaskId, state: StepState): void {
     if (!SATISFYING_STEP_STATES.has(state)) throw new Error(`internal: ${state} does not satisfy dependents`);
-    const rows = this.st.satisfyChildren.all(this.now, stepId) as Array<{ unmet: number; state: StepState }>;
+    const rows = this.st.satisfyChildren.all(this.now, stepId) as ReleasedRow[];
     let ready = 0;
-    for (const r of rows) if (r.unmet === 0 && r.state === 'pending') ready += 1;
+    for (const [, unmet, state] of rows) if (unmet === 0 && state === 'pending') ready += 1;
     this.readyCount += ready;
     this.adjust(taskId, ready, 1);
   }
@@ -151,11 +169,11 @@ export class SqliteTx {
       ids.length === 1
         ? this.st.satisfyChildren.all(this.now, ids[0])
         : this.st.satisfyChildrenOf.all(this.now, JSON.stringify(ids))
-    ) as Array<{ task_id: number; unmet: number; state: StepState }>;
-    for (const r of rows) {
-      if (r.unmet === 0 && r.state === 'pending') {
+    ) as ReleasedRow[];
+    for (const [taskId, unmet, state] of rows) {
+      if (unmet === 0 && state === 'pending') {
         this.readyCount += 1;
-        this.adjust(r.task_id, 1);
+        this.adjust(taskId, 1);
       }
     }
   }
@@ -183,10 +201,13 @@ export class SqliteTx {
     if (this.deltas.size > 1) {
       // Many tasks: apply every delta in one statement that returns what finalisation needs (no re-read).
       const deltas = JSON.stringify(Array.from(this.deltas, ([taskId, d]) => [taskId, d.open, d.satisfied]));
-      const rows = new Map((this.st.adjustCountersMany.all(deltas) as TaskRow[]).map((r) => [r.task_id, r]));
+      const rows = new Map((this.st.adjustCountersMany.all(deltas) as CountedTaskRow[]).map((r) => [r[0], r]));
       for (const taskId of this.deltas.keys()) {
-        const row = rows.get(taskId);
-        if (row && row.state === 'running' && row.open_steps === 0) finalized.push(this.finish(taskId, row));
+        const r = rows.get(taskId);
+        if (!r || r[1] !== 'running' || r[2] !== 0) continue;
+        const [task_id, state, open_steps, satisfied_steps, step_count, namespace, name, version, correlation_id, created_at, started_at] = r;
+        const row = { task_id, state, open_steps, satisfied_steps, step_count, namespace, name, version, correlation_id, created_at, started_at };
+        finalized.push(this.finish(taskId, row));
       }
       this.deltas.clear();
       return finalized;
