@@ -313,7 +313,7 @@ export class Dispatcher {
         task,
         ancestors: input.ancestors,
         abort: f.abort,
-        publish: stepPublisher(this.publisher, c),
+        publish: this.publisher.stepPublish(c),
       });
     } catch (err) {
       const error = toStepError(err);
@@ -361,14 +361,6 @@ export class Dispatcher {
 }
 
 export type { StepOutcome };
-
-/**
- * A step's `step.publish`. Returned from a function rather than written in an object literal: tsx (keepNames) wraps
- * a closure in a literal in a per-step defineProperty(name) call.
- */
-function stepPublisher(publisher: LifecyclePublisher, c: ClaimedStep): (name: string, payload?: Record<string, unknown>) => void {
-  return (name, payload) => publisher.custom(c.task, { step_id: c.step_id, name: c.name }, name, payload);
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, Math.max(0, ms)));

@@ -63,6 +63,14 @@ export class LifecyclePublisher {
     });
   }
 
+  /**
+   * A claimed step's `step.publish`. Returned from a method rather than written in an object literal: tsx's
+   * keepNames wraps a closure in a literal in a defineProperty(name) call, once per step on the hot path.
+   */
+  stepPublish(c: ClaimedStep): (eventName: string, payload?: Record<string, unknown>) => void {
+    return (eventName, payload) => this.custom(c.task, { step_id: c.step_id, name: c.name }, eventName, payload);
+  }
+
   custom(task: TaskIdentity, step: { step_id: number; name: string } | null, eventName: string, payload: Record<string, unknown> = {}): void {
     assertCustomEventName(eventName);
     if (!this.bus.has(eventName)) return;
