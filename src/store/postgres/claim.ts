@@ -1,8 +1,9 @@
 // claimSteps on PostgreSQL: one statement (UPDATE … FROM (SELECT … FOR UPDATE SKIP LOCKED) with CTEs for the
-// task start stamp and the history rows), so concurrent workers on any number of machines never share a step.
+// task start stamp and the history rows), so concurrent workers on any number of machines never share a step; and
+// the mapping of its rows, which the completion function's claim returns too.
 import type { ClaimedStep, ClaimRequest } from '../store.js';
 import type { PgContext } from './context.js';
-import { run, runRetrying, type Queryable } from './pool.js';
+import { runRetrying } from './pool.js';
 
 export interface ClaimRow {
   step_id: number;
@@ -21,15 +22,12 @@ export interface ClaimRow {
   task_started: boolean;
 }
 
-/** Claim on `db`: the pool (its own transaction) or a transaction's client (the completion fast path). */
-export async function claimWith(db: Queryable, ctx: PgContext, req: ClaimRequest): Promise<ClaimedStep[]> {
+/** Claim as one statement (its own transaction), re-run after a deadlock. */
+export async function claimSteps(ctx: PgContext, req: ClaimRequest): Promise<ClaimedStep[]> {
   if (req.limit === 0 || (req.namespaces && req.namespaces.length === 0)) return [];
-  // On the pool the claim is its own transaction and is re-run after a deadlock; inside a transaction the
-  // whole transaction is re-run instead (withTransaction).
-  const exec = 'release' in db ? run : runRetrying;
   const rows = req.namespaces
-    ? await exec<ClaimRow>(db, ctx.hot.claimNs, [req.workerId, req.limit, Math.ceil(req.leaseMs), req.namespaces])
-    : await exec<ClaimRow>(db, ctx.hot.claim, [req.workerId, req.limit, Math.ceil(req.leaseMs)]);
+    ? await runRetrying<ClaimRow>(ctx.pool, ctx.hot.claimNs, [req.workerId, req.limit, Math.ceil(req.leaseMs), req.namespaces])
+    : await runRetrying<ClaimRow>(ctx.pool, ctx.hot.claim, [req.workerId, req.limit, Math.ceil(req.leaseMs)]);
   return rows.map(mapClaimRow);
 }
 

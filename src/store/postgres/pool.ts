@@ -99,8 +99,6 @@ export async function withTransaction<T>(
   pool: pg.Pool,
   logger: Logger,
   work: (client: pg.PoolClient) => Promise<T>,
-  /** Parameterless SQL sent with BEGIN in the same round trip (e.g. taking row locks); its result is dropped. */
-  beginWith?: string,
 ): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     const client = await pool.connect();
@@ -112,7 +110,7 @@ export async function withTransaction<T>(
     client.on('error', onError);
     let failure: unknown;
     try {
-      await client.query(beginWith ? `BEGIN; ${beginWith}` : 'BEGIN');
+      await client.query('BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
       return result;

@@ -9,7 +9,7 @@ import { SYSTEM_ACTOR } from '../shared/lifecycle-rules.js';
 import { mapWorkerRow } from '../shared/row-mappers.js';
 import { assertClaimRequest, assertLeaseMs, assertOutcome, assertWorkerId, assertActor, assertAnnotationType } from '../shared/request-checks.js';
 import { planNewTask } from '../shared/task-plan.js';
-import { claimWith } from './claim.js';
+import { claimSteps } from './claim.js';
 import { completeSteps, encodeOutcome } from './complete.js';
 import { completeStepsCall } from './complete-function.js';
 import type { PgContext } from './context.js';
@@ -154,7 +154,7 @@ export class PostgresStore implements S.Store {
     assertClaimRequest(req, 'claimSteps');
     assertWorkerId(req.workerId, 'claimSteps');
     this.open();
-    return claimWith(this.ctx.pool, this.ctx, req);
+    return claimSteps(this.ctx, req);
   }
 
   async completeSteps(outcomes: S.StepOutcome[], opts: S.CompleteOptions): Promise<S.CompletionResult> {

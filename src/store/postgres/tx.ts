@@ -26,8 +26,6 @@ export class PgTx {
   /** Steps that became claimable in this transaction (wake-up hint). */
   readyCount = 0;
   private readonly deltas = new CounterDeltas();
-  /** Steps whose children `finalizeTouched` releases (in the same statement). */
-  private satisfiedSteps: number[] = [];
 
   constructor(
     readonly client: pg.PoolClient,
@@ -93,18 +91,12 @@ export class PgTx {
     }
   }
 
-  /** Like `satisfyChildren`, but done by the next `finalizeTouched` in the same statement (one round trip less). */
-  satisfyChildrenLater(stepIds: number[]): void {
-    for (const id of stepIds) this.satisfiedSteps.push(id);
-  }
-
   /**
-   * Release children of steps given to `satisfyChildrenLater`, apply all counter deltas and finalise every running
-   * task whose open steps reached 0. The caller must hold the task locks (`lockTasks`), so exactly one transaction
-   * sees each task leave `running`.
+   * Apply all counter deltas and finalise every running task whose open steps reached 0. The caller must hold the
+   * task locks (`lockTasks`), so exactly one transaction sees each task leave `running`.
    */
   async finalizeTouched(): Promise<FinalizedTask[]> {
-    if (this.deltas.size === 0 && this.satisfiedSteps.length === 0) return [];
+    if (this.deltas.size === 0) return [];
     const ids: number[] = [];
     const open: number[] = [];
     const satisfied: number[] = [];
@@ -116,15 +108,13 @@ export class PgTx {
       ord.push(ord.length);
     }
     this.deltas.clear();
-    const stepIds = this.satisfiedSteps;
-    this.satisfiedSteps = [];
     const rows = await run<Record<string, unknown>>(this.client, this.ctx.hot.finalize, [
       ids,
       open,
       satisfied,
       this.actor,
       ord,
-      stepIds,
+      [], // children were released by satisfyChildren; the completion function passes its own
     ]);
     const out: FinalizedTask[] = [];
     for (const r of rows) {
