@@ -1,4 +1,5 @@
-// The public library surface of `tasker`: everything a program outside the repo imports.
+// The public library surface of `tasker`: everything a program outside the repo imports to define and run
+// workflows. The HTTP API (Fastify, metrics) is the separate `tasker/api` entry (src/api/index.ts).
 export * from './definition/model.js';
 export * from './engine/states.js';
 export * from './engine/errors.js';
@@ -23,7 +24,3 @@ export * from './engine/events.js';
 export { EventSubscriber, handlerMethodName } from './engine/event-subscriber.js';
 export { openStore, DEFAULT_STORE_URL } from './store/open-store.js';
 export { createLogger, silentLogger, type Logger } from './telemetry/logger.js';
-export { createApiServer, DEFAULT_BODY_LIMIT, type ApiServerOptions } from './api/server.js';
-export { loadAuthConfig, parseAuthConfig, hashToken, AuthConfigError, AUTH_TOKENS_ENV, type AuthConfig, type TokenEntry, type JwtConfig } from './api/auth/config.js';
-export { signJwt } from './api/auth/jwt.js';
-export { TaskerMetrics, type TaskerMetricsOptions } from './telemetry/metrics.js';

@@ -3,7 +3,6 @@
 import { resolve } from 'node:path';
 import { StoreUrlError } from '../engine/errors.js';
 import type { Logger } from '../telemetry/logger.js';
-import { openSqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
 export const DEFAULT_STORE_URL = 'sqlite:.tasker/tasker.db';
@@ -43,12 +42,13 @@ export function defaultStoreUrl(): string {
 export async function openStore(url?: string, opts: OpenStoreOptions = {}): Promise<Store> {
   const target = url === undefined || url === null || url.trim() === '' ? defaultStoreUrl() : url.trim();
   const sqlitePath = sqlitePathOf(target);
+  // Lazy imports keep each driver out of the other store's processes (the native SQLite module is not loaded by a
+  // PostgreSQL worker, nor pg by an embedded run); literal specifiers let the bundler emit each as its own chunk.
   if (sqlitePath !== null) {
+    const { openSqliteStore } = await import('./sqlite/sqlite-store.js');
     return openSqliteStore(sqlitePath, { url: target, ...(opts.logger ? { logger: opts.logger } : {}) });
   }
   if (/^postgres(ql)?:\/\//i.test(target)) {
-    // A lazy import keeps the PostgreSQL driver out of SQLite-only runs; a literal specifier lets the bundler
-    // emit it as its own chunk.
     const { openPostgresStore } = await import('./postgres/postgres-store.js');
     return openPostgresStore(target, opts);
   }

@@ -1,5 +1,5 @@
 // The package as a user gets it: a program outside the repo imports `tasker` (built JS + types via the exports
-// map) and runs a task on the embedded store; the `tasker` binary answers --help.
+// map) and runs a task on the embedded store, serves the API from `tasker/api`; the `tasker` binary answers --help.
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -36,11 +36,37 @@ console.log(JSON.stringify({ state: task.current_state, text: task.workflow_step
     expect(out).toEqual({ state: 'completed', text: 'HELLO WORLD', types: ['function', 'function'] });
   });
 
+  it('serves the HTTP API from the `tasker/api` entry, which the `tasker` entry does not load', () => {
+    writeFileSync(
+      join(dir, 'api.mjs'),
+      `import * as core from 'tasker';
+import { createApiServer, signJwt, TaskerMetrics } from 'tasker/api';
+const tasker = await core.Tasker.open({ db: 'sqlite::memory:', concurrency: 0, start: false });
+const app = createApiServer(tasker, { auth: false });
+const res = await app.inject({ method: 'GET', url: '/tasker/health/live' });
+await app.close();
+await tasker.close();
+console.log(JSON.stringify({ status: res.statusCode, inCore: 'createApiServer' in core, types: [typeof signJwt, typeof TaskerMetrics] }));
+`,
+    );
+    const out = JSON.parse(execFileSync(process.execPath, ['api.mjs'], { cwd: dir, encoding: 'utf8' }));
+    expect(out).toEqual({ status: 200, inCore: false, types: ['function', 'function'] });
+  });
+
   it('ships type declarations through the exports map', async () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     expect(pkg.exports['.'].types).toBe('./dist/index.d.ts');
     expect(existsSync(join(ROOT, pkg.exports['.'].types))).toBe(true);
-    expect(readFileSync(join(ROOT, 'dist/index.d.ts'), 'utf8')).toContain('declare class Tasker');
+    // Declarations shared by the two entries live in a chunk both import; read each entry with what it imports.
+    const withChunks = (entry: string): string => {
+      const text = readFileSync(join(ROOT, 'dist', entry), 'utf8');
+      const chunks = [...text.matchAll(/from '\.\/([^']+)\.js'/g)].map((m) => readFileSync(join(ROOT, 'dist', `${m[1]}.d.ts`), 'utf8'));
+      return [text, ...chunks].join('\n');
+    };
+    expect(withChunks('index.d.ts')).toContain('declare class Tasker');
+    expect(withChunks('index.d.ts')).toMatch(/as Tasker\b|\bTasker,/);
+    expect(pkg.exports['./api'].types).toBe('./dist/api.d.ts');
+    expect(withChunks('api.d.ts')).toContain('declare function createApiServer');
   });
 
   it('installs a working `tasker` binary', () => {
