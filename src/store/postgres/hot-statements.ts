@@ -1,5 +1,6 @@
-// The hot-path statements of the PostgreSQL store (claim, release children, counters and finalisation), each one set-based over arrays so a batch of N steps costs a fixed number of round
-// trips. Claim and finalisation are built from argument expressions, so the completion function reuses their text.
+// The hot-path statements of the PostgreSQL store (claim, release children, counters and finalisation), each one
+// set-based over arrays so a batch of N steps costs a fixed number of round trips. Claim and finalisation are built
+// from argument expressions, so the completion function reuses their text.
 import { REASONS } from '../shared/lifecycle-rules.js';
 import type { NamedStatement } from './pool.js';
 import { ms, NOW, nowPlusMs, type SchemaNames } from './sql.js';
