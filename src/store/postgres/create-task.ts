@@ -7,8 +7,9 @@ import { jsonbValue } from './jsonb.js';
 import { REASONS } from '../shared/lifecycle-rules.js';
 import type { TaskPlan } from '../shared/task-plan.js';
 import type { PgContext } from './context.js';
-import { run, runRetrying, type NamedStatement } from './pool.js';
+import { run, runRetrying, type NamedStatement, type Queryable } from './pool.js';
 import { NOW, type SchemaNames } from './sql.js';
+import { insertTaskText } from './write-statements.js';
 import type { PgTx } from './tx.js';
 
 /** JSON columns encoded before the transaction, so a bad value fails before anything is written. */
@@ -24,17 +25,9 @@ export function encodeTask(task: NewTask): EncodedTask {
   };
 }
 
-export async function createTaskInTx(
-  tx: PgTx,
-  task: NewTask,
-  plan: TaskPlan,
-  encoded: EncodedTask,
-  /** False when the caller sends one NOTIFY for a whole batch itself. */
-  notify = true,
-): Promise<CreateTaskResult> {
-  const { client, ctx } = tx;
-  const w = ctx.write;
-  const [inserted] = await run<{ task_id: number }>(client, w.insertTask, [
+/** The task columns of insertTask and the one-statement create ($1-$13), in order. */
+function taskParams(task: NewTask, plan: TaskPlan, encoded: EncodedTask): unknown[] {
+  return [
     task.namespace,
     task.name,
     task.version,
@@ -48,18 +41,13 @@ export async function createTaskInTx(
     plan.steps.length,
     plan.openSteps,
     plan.satisfiedSteps,
-  ]);
-  if (!inserted) {
-    // ON CONFLICT waited for the other creator to commit, so its row is visible to this new statement.
-    const [existing] = await run<{ task_id: number }>(client, w.findTaskByKey, [task.idempotency_key]);
-    if (!existing) throw new Error(`internal: idempotency key ${task.idempotency_key} conflicted but has no task`);
-    return { task_id: existing.task_id, created: false, finalized: null };
-  }
-  const taskId = inserted.task_id; // insertTask wrote its pending -> running history row too
+  ];
+}
 
+/** The step arrays in plan order shared by insertSteps and the one-statement create (name … ready). */
+function stepParams(plan: TaskPlan, encoded: EncodedTask): unknown[] {
   const rows = plan.steps;
-  const stepRows = await run<{ step_id: number; name: string }>(client, w.insertSteps, [
-    taskId,
+  return [
     rows.map((r) => r.step.name),
     rows.map((r) => r.step.handler_class),
     rows.map((r) => encoded.depends_on[r.index]),
@@ -70,6 +58,34 @@ export async function createTaskInTx(
     rows.map((r) => r.step.timeout_ms),
     rows.map((r) => r.step.skippable),
     rows.map((r) => r.ready),
+  ];
+}
+
+/** The task an idempotency key already names. ON CONFLICT waited for its creator to commit, so the row is visible. */
+async function existingTask(db: Queryable, ctx: PgContext, key: string | null): Promise<CreateTaskResult> {
+  const [existing] = await run<{ task_id: number }>(db, ctx.write.findTaskByKey, [key]);
+  if (!existing) throw new Error(`internal: idempotency key ${key} conflicted but has no task`);
+  return { task_id: existing.task_id, created: false, finalized: null };
+}
+
+export async function createTaskInTx(
+  tx: PgTx,
+  task: NewTask,
+  plan: TaskPlan,
+  encoded: EncodedTask,
+  /** False when the caller sends one NOTIFY for a whole batch itself. */
+  notify = true,
+): Promise<CreateTaskResult> {
+  const { client, ctx } = tx;
+  const w = ctx.write;
+  const [inserted] = await run<{ task_id: number }>(client, w.insertTask, taskParams(task, plan, encoded));
+  if (!inserted) return existingTask(client, ctx, task.idempotency_key);
+  const taskId = inserted.task_id; // insertTask wrote its pending -> running history row too
+
+  const rows = plan.steps;
+  const stepRows = await run<{ step_id: number; name: string }>(client, w.insertSteps, [
+    taskId,
+    ...stepParams(plan, encoded),
   ]);
   const idByName = new Map(stepRows.map((r) => [r.name, r.step_id]));
   const ids = rows.map((r) => idByName.get(r.step.name)!);
@@ -109,12 +125,7 @@ export function createTaskStatement(n: SchemaNames): NamedStatement {
   return {
     name: 'tasker_create_task_at_once',
     text: `
-  WITH t AS (
-    INSERT INTO ${n.tasks} (namespace, name, version, state, context, initiator, source_system, reason, tags,
-                            idempotency_key, correlation_id, step_count, open_steps, satisfied_steps, created_at)
-    VALUES ($1, $2, $3, 'running', $4::jsonb, $5, $6, $7, $8::text[], $9, $10, $11, $12, $13, ${NOW})
-    ON CONFLICT (idempotency_key) DO NOTHING
-    RETURNING task_id
+  WITH t AS (${insertTaskText(n)}
   ), u AS (
     SELECT * FROM unnest($14::text[], $15::text[], $16::jsonb[], $17::text[], $18::integer[], $19::integer[],
                          $20::boolean[], $21::integer[], $22::boolean[], $23::boolean[], $24::text[]) WITH ORDINALITY
@@ -161,39 +172,15 @@ export async function createTaskAtOnce(
 ): Promise<CreateTaskResult | null> {
   if (plan.openSteps === 0) return null;
   const rows = plan.steps;
-  const names = plan.steps.map((r) => r.step.name);
+  const names = rows.map((r) => r.step.name);
   const [inserted] = await runRetrying<{ task_id: number }>(ctx.pool, ctx.createTask, [
-    task.namespace,
-    task.name,
-    task.version,
-    encoded.context,
-    task.initiator,
-    task.source_system,
-    task.reason,
-    task.tags,
-    task.idempotency_key,
-    task.correlation_id,
-    plan.steps.length,
-    plan.openSteps,
-    plan.satisfiedSteps,
-    rows.map((r) => r.step.name),
-    rows.map((r) => r.step.handler_class),
-    rows.map((r) => encoded.depends_on[r.index]),
-    rows.map((r) => r.state),
-    rows.map((r) => r.unmet),
-    rows.map((r) => r.step.retry_limit),
-    rows.map((r) => r.step.retryable),
-    rows.map((r) => r.step.timeout_ms),
-    rows.map((r) => r.step.skippable),
-    rows.map((r) => r.ready),
+    ...taskParams(task, plan, encoded),
+    ...stepParams(plan, encoded),
     rows.map((r) => (r.state === 'skipped' ? (r.step.skip_reason ?? REASONS.disabled) : null)),
     plan.edges.map(([p]) => names[p]),
     plan.edges.map(([, c]) => names[c]),
     ctx.names.channel,
   ]);
   if (inserted) return { task_id: inserted.task_id, created: true, finalized: null };
-  // ON CONFLICT waited for the other creator to commit, so its row is visible to this new statement.
-  const [existing] = await run<{ task_id: number }>(ctx.pool, ctx.write.findTaskByKey, [task.idempotency_key]);
-  if (!existing) throw new Error(`internal: idempotency key ${task.idempotency_key} conflicted but has no task`);
-  return { task_id: existing.task_id, created: false, finalized: null };
+  return existingTask(ctx.pool, ctx, task.idempotency_key);
 }

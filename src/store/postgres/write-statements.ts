@@ -6,6 +6,19 @@ import { REASONS } from '../shared/lifecycle-rules.js';
 
 const CLEAR_HOLD = 'ready_at = NULL, locked_by = NULL, lease_expires_at = NULL';
 
+/**
+ * The task row of a new task, running from the start, unless its idempotency key exists ($1-$13 as taskParams in
+ * create-task.ts); returns its task_id. Used by insertTask and by the one-statement create.
+ */
+export function insertTaskText(n: SchemaNames): string {
+  return `
+    INSERT INTO ${n.tasks} (namespace, name, version, state, context, initiator, source_system, reason, tags,
+                            idempotency_key, correlation_id, step_count, open_steps, satisfied_steps, created_at)
+    VALUES ($1, $2, $3, 'running', $4::jsonb, $5, $6, $7, $8::text[], $9, $10, $11, $12, $13, ${NOW})
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING task_id`;
+}
+
 export function writeStatements(n: SchemaNames) {
   // Names need only be unique per connection, and each pool serves one schema.
   const named = (name: string, text: string): NamedStatement => ({ name: `tasker_${name}`, text });
@@ -13,13 +26,7 @@ export function writeStatements(n: SchemaNames) {
     insertTask: named(
       'insert_task',
       // The task's pending -> running history row (actor = initiator) is written by the same statement.
-      `WITH t AS (
-         INSERT INTO ${n.tasks} (namespace, name, version, state, context, initiator, source_system, reason, tags,
-                                 idempotency_key, correlation_id, step_count, open_steps, satisfied_steps, created_at)
-         VALUES ($1, $2, $3, 'running', $4::jsonb, $5, $6, $7, $8::text[], $9, $10, $11, $12, $13, ${NOW})
-         ON CONFLICT (idempotency_key) DO NOTHING
-         RETURNING task_id
-       ), h AS (
+      `WITH t AS (${insertTaskText(n)}), h AS (
          INSERT INTO ${n.transitions} (task_id, step_id, from_state, to_state, at, reason, attempt, actor, error)
          SELECT task_id, NULL, 'pending', 'running', ${NOW}, '${REASONS.submitted}', NULL, $5, NULL FROM t
        )
