@@ -12,6 +12,8 @@ export type HandlerEntry = Function | object;
 
 export class HandlerRegistry {
   private readonly entries = new Map<string, HandlerEntry>();
+  /** Bumped by every registration that adds a handler (callers cache what they derive from the registry). */
+  revision = 0;
 
   /** Registering the same entry twice is a no-op; a different entry under a taken name is an error. */
   register(name: string, entry: HandlerEntry): void {
@@ -23,6 +25,7 @@ export class HandlerRegistry {
     if (existing !== undefined && existing !== entry) {
       throw new TaskerError(`a different handler is already registered as '${name}'`, 'handler_conflict');
     }
+    if (existing === undefined) this.revision += 1;
     this.entries.set(name, entry);
   }
 

@@ -10,6 +10,8 @@ const nameKey = (namespace: string, name: string): string => `${namespace}/${nam
 
 export class TemplateRegistry {
   private readonly entries = new Map<string, Map<string, LoadedTemplate>>();
+  /** Bumped by every registration that adds a template (callers cache what they derive from the registry). */
+  revision = 0;
 
   register(template: TaskTemplate, source: TemplateSource = {}): void {
     const key = nameKey(template.namespace_name, template.name);
@@ -29,6 +31,7 @@ export class TemplateRegistry {
       );
     }
     versions.set(template.version, { template, source });
+    this.revision += 1;
   }
 
   /** The exact version, or the highest by semver when `version` is omitted. */

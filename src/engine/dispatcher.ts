@@ -2,7 +2,8 @@
 // batches (one store transaction per batch, which also claims the next ready steps: the in-process fast path).
 //
 // States of the loop (one driver at a time; `kick` re-runs it when work arrived while it was busy):
-//   idle      -> driving   on wake(): a local submit, a NOTIFY, the poll timer, a retry coming due, a finished step
+//   idle      -> driving   on wake(): a local submit, a NOTIFY, the poll timer, a retry coming due, a finished step,
+//                          steps handed back after planning their task
 //   driving   -> driving   while there are outcomes to record, or capacity and `wantClaim` (steps may be ready)
 //   driving   -> idle      when there are no outcomes and either no capacity or the last claim came back short
 //   driving   -> backoff   when the store fails; the batch is kept and retried after a growing pause
@@ -20,6 +21,8 @@ import { makeTaskView, type AnnotationSink } from './handler-views.js';
 import { toStepError } from './error-capture.js';
 import { isTransientStoreError } from './transient-errors.js';
 import { recordOneByOne } from './rejected-outcomes.js';
+import { RetryWakeups } from './retry-wakeups.js';
+import { DeferredPlanner, released, type PlanningHost } from './deferred-planner.js';
 
 export interface DispatcherOptions {
   workerId: string;
@@ -27,6 +30,8 @@ export interface DispatcherOptions {
   leaseMs: number;
   pollIntervalMs: number;
   namespaces: string[] | null;
+  /** The template keys this process can run (what it claims); null claims anything. Read at every claim. */
+  templates: () => string[] | null;
 }
 
 interface InFlight {
@@ -50,7 +55,8 @@ export class Dispatcher {
   private failures = 0;
   private backoffTimer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
-  private retryTimer: { at: number; timer: NodeJS.Timeout } | null = null;
+  private readonly retries = new RetryWakeups(() => this.wake());
+  private readonly planner: DeferredPlanner;
   private readonly inputs: StepInputLoader;
   private readonly effects: OutcomeEffects;
   private idleResolvers: Array<() => void> = [];
@@ -67,7 +73,8 @@ export class Dispatcher {
     readonly options: DispatcherOptions,
   ) {
     this.inputs = new StepInputLoader(store);
-    this.effects = new OutcomeEffects(publisher, finalizer, this.inputs, (at) => this.wakeAt(at));
+    this.effects = new OutcomeEffects(publisher, finalizer, this.inputs, (at) => this.wakeAt(at), logger);
+    this.planner = new DeferredPlanner(store, catalog, this.inputs, publisher, finalizer, logger, options.workerId);
   }
 
   get inflightCount(): number {
@@ -78,9 +85,20 @@ export class Dispatcher {
     return [...this.inflight.keys()];
   }
 
+  /**
+   * Steps this process still holds: running here, or finished with an outcome not yet recorded (the store may be
+   * refusing writes for a while). Their leases must be kept alive until the outcome lands.
+   */
+  heldStepIds(): number[] {
+    const ids = [...this.inflight.keys()];
+    for (const o of this.outcomes) ids.push(o.claimed.step_id);
+    return ids;
+  }
+
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.retries.start();
     this.accepting = this.options.concurrency > 0;
     if (this.accepting) {
       this.pollTimer = setInterval(() => this.wake(), this.options.pollIntervalMs);
@@ -100,17 +118,10 @@ export class Dispatcher {
     this.inputs.forget(taskId);
   }
 
-  /** Wake when the earliest known retry comes due. */
+  /** Wake when a retry comes due (every one known here gets its wake-up). */
   wakeAt(at: number): void {
     if (this.stopped) return;
-    if (this.retryTimer && this.retryTimer.at <= at) return;
-    if (this.retryTimer) clearTimeout(this.retryTimer.timer);
-    const timer = setTimeout(() => {
-      this.retryTimer = null;
-      this.wake();
-    }, Math.max(0, at - Date.now()));
-    timer.unref();
-    this.retryTimer = { at, timer };
+    this.retries.add(at);
   }
 
   /** Abort in-flight handlers of these steps (task cancelled, or lease lost). */
@@ -129,8 +140,7 @@ export class Dispatcher {
     this.accepting = false;
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.pollTimer = null;
-    if (this.retryTimer) clearTimeout(this.retryTimer.timer);
-    this.retryTimer = null;
+    this.retries.stop();
     const deadline = Date.now() + drainTimeoutMs;
     while (this.inflight.size && Date.now() < deadline) {
       await Promise.race([this.noneInFlight(), sleep(Math.min(200, deadline - Date.now()))]);
@@ -206,7 +216,10 @@ export class Dispatcher {
         // Always offer to claim with a completion: the steps it readies are the likeliest work, and claiming them in
         // the same transaction saves a round trip (an empty claim on the ready index is nearly free).
         const free = this.free();
-        const claim = free > 0 ? { limit: free, leaseMs: this.options.leaseMs, namespaces: this.options.namespaces } : undefined;
+        const claim =
+          free > 0
+            ? { limit: free, leaseMs: this.options.leaseMs, namespaces: this.options.namespaces, templates: this.options.templates() }
+            : undefined;
         let res: CompletionResult;
         try {
           res = await this.store.completeSteps(
@@ -235,6 +248,7 @@ export class Dispatcher {
           limit: free,
           leaseMs: this.options.leaseMs,
           namespaces: this.options.namespaces,
+          templates: this.options.templates(),
         });
         if (claimed.length < free) this.wantClaim = false;
         if (claimed.length) {
@@ -253,7 +267,10 @@ export class Dispatcher {
     });
   }
 
-  private launch(claimed: ClaimedStep[]): void {
+  private launch(all: ClaimedStep[]): void {
+    // Steps of tasks still waiting for their planning hook do not run: the planner plans each task and hands them back.
+    const claimed = all.some((c) => c.needs_plan) ? this.planner.takeUnplanned(all, this.planningHost) : all;
+    if (claimed.length === 0) return;
     for (const c of claimed) this.publisher.claimed(c);
     const ancestors = new Map<number, readonly string[] | null>();
     const entries = claimed.map((c) => {
@@ -290,9 +307,7 @@ export class Dispatcher {
       inputs = await this.inputs.load(batch, ancestorsOf);
     } catch (err) {
       this.logger.warn({ err, steps: batch.length }, 'could not load step inputs; releasing the claimed steps');
-      for (const f of entries) {
-        this.finish(f, { kind: 'outcome', outcome: { type: 'released', step_id: f.claimed.step_id, task_id: f.claimed.task.task_id, attempt: f.claimed.attempt }, error: null, durationMs: 0 });
-      }
+      for (const f of entries) this.finish(f, released(f.claimed));
       return;
     }
     for (const f of entries) void this.runOne(f, inputs.get(f.claimed.step_id));
@@ -302,7 +317,16 @@ export class Dispatcher {
     const c = f.claimed;
     let exec: Execution;
     try {
-      if ('error' in f.resolved) throw f.resolved.error;
+      if ('error' in f.resolved) {
+        if (isMissingTemplate(f.resolved.error)) {
+          // Claimed before this worker's capabilities reached the claim (or by an older release): hand it back
+          // uncounted for a worker that has the template.
+          this.logger.warn({ step_id: c.step_id, task_id: c.task.task_id, err: f.resolved.error }, 'releasing a step this worker cannot run');
+          this.finish(f, released(c));
+          return;
+        }
+        throw f.resolved.error;
+      }
       if (!input) throw new Error(`task ${c.task.task_id} of step ${c.step_id} could not be read`);
       const { compiled, step } = f.resolved;
       const task = makeTaskView(c.task, this.annotate, input.task);
@@ -322,13 +346,34 @@ export class Dispatcher {
     this.finish(f, exec);
   }
 
-  private finish(f: InFlight, exec: Execution): void {
+  /** How the planner holds claimed steps of unplanned tasks while it plans them, and lets go of them. */
+  private readonly planningHost: PlanningHost = {
+    hold: (c) => {
+      this.inflight.set(c.step_id, { claimed: c, abort: new StepAbortHandle(), resolved: { error: null } });
+    },
+    handedBack: (c) => {
+      const f = this.inflight.get(c.step_id);
+      if (f) this.leave(f);
+      this.wantClaim = true;
+      this.scheduleDrive();
+    },
+    finished: (c, exec) => {
+      const f = this.inflight.get(c.step_id);
+      if (f) this.finish(f, exec);
+    },
+  };
+
+  private leave(f: InFlight): void {
     this.inflight.delete(f.claimed.step_id);
     if (!this.inflight.size && this.drainResolvers.length) {
       const resolvers = this.drainResolvers;
       this.drainResolvers = [];
       for (const r of resolvers) r();
     }
+  }
+
+  private finish(f: InFlight, exec: Execution): void {
+    this.leave(f);
     if (exec.kind === 'dropped') {
       if (exec.cause === 'cancelled') {
         this.publisher.step('step.cancelled', f.claimed.task, { step_id: f.claimed.step_id, name: f.claimed.name, attempt: f.claimed.attempt }, { duration: Math.round(exec.durationMs) });
@@ -361,6 +406,10 @@ export class Dispatcher {
 }
 
 export type { StepOutcome };
+
+function isMissingTemplate(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'template_missing';
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, Math.max(0, ms)));

@@ -3,6 +3,7 @@
 // run again. On the embedded store, steps held by dead processes on this host are reclaimed at once on start.
 import { hostname } from 'node:os';
 import type { ReclaimResult, Store } from '../store/store.js';
+import { processAlive } from '../store/shared/local-process.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { TaskFinalizer } from './task-finalizer.js';
@@ -12,6 +13,8 @@ export interface LeaseKeeperOptions {
   workerId: string;
   leaseMs: number;
   namespaces: string[] | null;
+  /** The template keys this worker can run, recorded with its registration and refreshed by heartbeats. */
+  capabilities: () => string[];
 }
 
 export class LeaseKeeper {
@@ -19,6 +22,8 @@ export class LeaseKeeper {
   private sweepTimer: NodeJS.Timeout | null = null;
   private beating = false;
   private sweeping = false;
+  /** The capabilities last written to the workers table. */
+  private advertised: string[] = [];
 
   constructor(
     private readonly store: Store,
@@ -30,11 +35,14 @@ export class LeaseKeeper {
   ) {}
 
   async start(): Promise<void> {
+    this.advertised = this.options.capabilities();
     await this.store.registerWorker({
       worker_id: this.options.workerId,
       hostname: hostname(),
       pid: process.pid,
       namespaces: this.options.namespaces,
+      capabilities: this.advertised,
+      lease_ms: this.options.leaseMs,
     });
     if (this.store.kind === 'sqlite') await this.reclaimDeadLocalWorkers();
     await this.sweep();
@@ -61,8 +69,14 @@ export class LeaseKeeper {
     if (this.beating) return;
     this.beating = true;
     try {
-      await this.store.touchWorker(this.options.workerId);
-      const ids = this.dispatcher.inflightStepIds();
+      const capabilities = this.options.capabilities();
+      if (capabilities === this.advertised) await this.store.touchWorker(this.options.workerId);
+      else {
+        await this.store.touchWorker(this.options.workerId, capabilities);
+        this.advertised = capabilities;
+      }
+      // Steps running here and steps whose outcome waits to be written (the store refusing writes for a while).
+      const ids = this.dispatcher.heldStepIds();
       if (ids.length) {
         const { lost } = await this.store.extendLeases(this.options.workerId, ids, this.options.leaseMs);
         if (lost.length) {
@@ -81,7 +95,8 @@ export class LeaseKeeper {
     if (this.sweeping) return;
     this.sweeping = true;
     try {
-      await this.apply(await this.store.reclaimSteps({ kind: 'expired', limit: 1000 }));
+      // Never our own: we still hold those (an outcome waiting for the store to accept writes again).
+      await this.apply(await this.store.reclaimSteps({ kind: 'expired', limit: 1000, exceptWorker: this.options.workerId }));
     } catch (err) {
       this.logger.warn({ err }, 'lease sweep failed');
     } finally {
@@ -103,10 +118,15 @@ export class LeaseKeeper {
 
   private async apply(res: ReclaimResult): Promise<void> {
     if (!res.reclaimed.length && !res.finalized.length) return;
-    this.logger.info({ reclaimed: res.reclaimed.length }, 'reclaimed steps from lost workers');
+    for (const r of res.reclaimed) {
+      const fields = { step_id: r.step_id, task_id: r.task_id, step: r.name, attempt: r.attempt, worker: r.locked_by };
+      if (!r.counted) this.logger.warn(fields, 'lease lapsed while its worker was alive; step handed back, attempt not counted');
+      else if (r.to === 'failed') this.logger.error(fields, 'step failed for good: its worker was lost during its last attempt');
+      else this.logger.warn(fields, 'step reclaimed from a lost worker; it will be retried');
+    }
     const tasks = new Map<number, Awaited<ReturnType<Store['getTask']>>>();
     const listening = this.publisher.bus.has('step.failed') || this.publisher.bus.has('step.attempt_failed');
-    for (const r of listening ? res.reclaimed : []) {
+    for (const r of listening ? res.reclaimed.filter((x) => x.counted) : []) {
       if (!tasks.has(r.task_id)) tasks.set(r.task_id, await this.store.getTask(r.task_id)); // one read per task
       const record = tasks.get(r.task_id);
       if (!record) continue;
@@ -116,15 +136,6 @@ export class LeaseKeeper {
       else this.publisher.step('step.attempt_failed', record, ref, { delay_ms: 0 }, error);
     }
     if (res.finalized.length) this.finalizer.handle(res.finalized);
-    if (res.reclaimed.some((r) => r.to === 'retrying')) this.dispatcher.wake();
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if (res.reclaimed.some((r) => r.to !== 'failed')) this.dispatcher.wake();
   }
 }

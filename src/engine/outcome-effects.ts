@@ -1,10 +1,12 @@
 // What follows a recorded batch of outcomes, in the process that recorded it: lifecycle events for each applied
-// outcome, results kept for descendants running here, a timer for the earliest retry, and finalised tasks handed on.
-import type { ClaimedStep, CompletionResult } from '../store/store.js';
+// outcome, a warn/error log line for each failed attempt (whatever the log level, failures are never silent), results
+// kept for descendants running here, a wake-up for each retry, and finalised tasks handed on.
+import type { ClaimedStep, CompletionResult, StepError } from '../store/store.js';
 import type { Execution } from './step-execution.js';
 import type { LifecyclePublisher } from './lifecycle-publisher.js';
 import type { TaskFinalizer } from './task-finalizer.js';
 import type { StepInputLoader } from './step-inputs.js';
+import type { Logger } from '../telemetry/logger.js';
 
 /** A step's finished attempt waiting to be recorded. */
 export interface PendingOutcome {
@@ -18,11 +20,11 @@ export class OutcomeEffects {
     private readonly finalizer: TaskFinalizer,
     private readonly inputs: StepInputLoader,
     private readonly wakeAt: (at: number) => void,
+    private readonly logger: Logger,
   ) {}
 
   apply(batch: PendingOutcome[], res: CompletionResult): void {
     const stale = res.stale.length ? new Set(res.stale) : null;
-    let earliestRetry = Infinity;
     for (const { claimed, exec } of batch) {
       if (stale?.has(claimed.step_id)) continue;
       const o = exec.outcome;
@@ -42,10 +44,13 @@ export class OutcomeEffects {
         });
         this.publisher.step('step.completed', claimed.task, ref, { duration });
       }
-      else if (o.type === 'failed') this.publisher.step('step.failed', claimed.task, ref, { duration }, o.error);
-      else if (o.type === 'retry') {
+      else if (o.type === 'failed') {
+        this.logger.error(logFields(claimed, o.error), 'step failed for good');
+        this.publisher.step('step.failed', claimed.task, ref, { duration }, o.error);
+      } else if (o.type === 'retry') {
         const at = Date.now() + o.delayMs;
-        earliestRetry = Math.min(earliestRetry, at);
+        this.wakeAt(at);
+        this.logger.warn({ ...logFields(claimed, o.error), retry_in_ms: o.delayMs }, 'step attempt failed; it will be retried');
         this.publisher.step('step.attempt_failed', claimed.task, ref, { duration, delay_ms: o.delayMs, next_attempt_at: new Date(at).toISOString() }, o.error);
       }
     }
@@ -56,7 +61,21 @@ export class OutcomeEffects {
         if (task) this.publisher.step('step.skipped', task, { step_id: s.step_id, name: s.name, attempt: 0 }, { reason: 'routed away' });
       }
     }
-    if (earliestRetry !== Infinity) this.wakeAt(earliestRetry);
     if (res.finalized.length) this.finalizer.handle(res.finalized);
   }
+}
+
+/** The fields every failure line carries: which task and step, which attempt of how many, and the error. */
+function logFields(c: ClaimedStep, error: StepError) {
+  return {
+    task_id: c.task.task_id,
+    task: `${c.task.namespace}/${c.task.name}@${c.task.version}`,
+    step_id: c.step_id,
+    step: c.name,
+    attempt: c.attempt,
+    retry_limit: c.retry_limit,
+    error_class: error.class,
+    error_code: error.code ?? null,
+    error_message: error.message,
+  };
 }

@@ -1,14 +1,17 @@
 // When the store refuses a batch of outcomes for a reason that will not go away (e.g. results PostgreSQL cannot
 // store): record them one by one, so one bad outcome cannot hold up the others.
-import type { Store } from '../store/store.js';
+import { DEFAULT_RETRY_POLICY } from '../definition/model.js';
+import type { StepError, StepOutcome, Store } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
+import { backoffDelay } from './backoff.js';
 import type { OutcomeEffects, PendingOutcome } from './outcome-effects.js';
 import { isTransientStoreError } from './transient-errors.js';
 
 /**
- * An outcome refused on its own becomes a permanent failure of its step, naming the store's reason. If even that is
- * refused, it is dropped and the lease sweep retries the step later. `settled(item)` runs once each item is done
- * with; a transient store error is rethrown (the caller keeps the rest and retries).
+ * An outcome refused on its own fails its attempt, naming the store's reason: retried (with the default backoff)
+ * while attempts remain, since the handler may return something storable next time; failed for good after the last.
+ * If even that is refused, it is dropped and the lease sweep retries the step later. `settled(item)` runs once each
+ * item is done with; a transient store error is rethrown (the caller keeps the rest and retries).
  */
 export async function recordOneByOne(
   store: Store,
@@ -33,11 +36,24 @@ export async function recordOneByOne(
           logger.error({ err, step_id: item.claimed.step_id }, 'the store refused this outcome; the step will be retried when its lease expires');
           break;
         }
-        const o = attempt.exec.outcome;
-        const error = { message: `the store refused this step's outcome: ${(err as Error).message}`, class: 'StoreRejectedError', code: 'outcome_rejected', stack: null };
-        attempt = { claimed: item.claimed, exec: { ...attempt.exec, outcome: { type: 'failed', step_id: o.step_id, task_id: o.task_id, attempt: o.attempt, error }, error } };
+        const error: StepError = {
+          message: `the store refused this step's outcome: ${(err as Error).message}`,
+          class: 'StoreRejectedError',
+          code: 'outcome_rejected',
+          stack: null,
+        };
+        attempt = { claimed: item.claimed, exec: { ...attempt.exec, outcome: refusedOutcome(item, error), error } };
       }
     }
     settled(item);
   }
+}
+
+function refusedOutcome(item: PendingOutcome, error: StepError): StepOutcome {
+  const c = item.claimed;
+  const base = { step_id: c.step_id, task_id: c.task.task_id, attempt: c.attempt };
+  if (c.retryable && c.attempt < c.retry_limit) {
+    return { type: 'retry', ...base, error, delayMs: backoffDelay(DEFAULT_RETRY_POLICY, c.attempt) };
+  }
+  return { type: 'failed', ...base, error };
 }

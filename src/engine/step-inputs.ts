@@ -87,6 +87,15 @@ export class StepInputLoader {
     return out;
   }
 
+  /** One task's context and request fields (cached; contexts never change). */
+  async context(taskId: number): Promise<TaskContextRecord | undefined> {
+    const hit = this.contexts.get(taskId);
+    if (hit) return hit;
+    const ctx = (await this.store.getTaskContexts([taskId])).get(taskId);
+    if (ctx) this.remember(taskId, ctx);
+    return ctx;
+  }
+
   /** A step this process completed: its snapshot serves its descendants without a read. */
   rememberResult(taskId: number, snapshot: StepSnapshot): void {
     let m = this.results.get(taskId);

@@ -39,6 +39,10 @@ export class TaskFinalizer {
     } catch (err) {
       this.logger.error({ err, task_id: f.task_id }, 'updateAnnotations hook failed; the task outcome is unchanged');
     }
+    if (f.state === 'failed') {
+      const task = `${f.namespace}/${f.name}@${f.version}`;
+      this.logger.error({ task_id: f.task_id, task, step_count: f.step_count }, 'task failed: a step failed and nothing else can run');
+    }
     this.onFinalized(f.task_id);
     this.publisher.finalized(f);
     this.waiters.notify(f.task_id);

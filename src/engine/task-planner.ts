@@ -62,10 +62,23 @@ class PlannedStepImpl implements PlannedStep {
   }
 }
 
+export interface PlanOptions {
+  /**
+   * `submit` (default): validate the context and run the hook now. `defer`: validate, but leave the hook to the first
+   * worker with the handlers (the task is created with `needs_plan`). `deferred`: that worker, planning a task that
+   * exists (the context was validated at submission; bypassed steps are already skipped in the store).
+   */
+  mode?: 'submit' | 'defer' | 'deferred';
+  /** The task's id and correlation id when it exists already. */
+  taskId?: number;
+  correlationId?: string;
+}
+
 /** Validates the request against the template and builds the task and steps to create. */
-export async function planTask(compiled: CompiledTemplate, req: NormalisedRequest): Promise<TaskPlan> {
+export async function planTask(compiled: CompiledTemplate, req: NormalisedRequest, options: PlanOptions = {}): Promise<TaskPlan> {
   const { template } = compiled;
-  if (compiled.validateContext && !compiled.validateContext(req.context)) {
+  const mode = options.mode ?? 'submit';
+  if (mode !== 'deferred' && compiled.validateContext && !compiled.validateContext(req.context)) {
     const details = (compiled.validateContext.errors ?? []).map((e) => ({
       field: `context${e.instancePath.replace(/\//g, '.')}`,
       message: `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`,
@@ -97,14 +110,14 @@ export async function planTask(compiled: CompiledTemplate, req: NormalisedReques
       bypass.has(st.name),
     );
   });
-  const correlationId = randomUUID();
+  const correlationId = options.correlationId ?? randomUUID();
   const annotations: AnnotationInput[] = [];
   const hook = compiled.taskHandler.establishStepDependenciesAndDefaults;
-  if (typeof hook === 'function') {
+  if (mode !== 'defer' && typeof hook === 'function') {
     const view = makeTaskView(
       {
         ...req,
-        task_id: 0,
+        task_id: options.taskId ?? 0,
         namespace: template.namespace_name,
         name: template.name,
         version: template.version,
@@ -141,6 +154,7 @@ export async function planTask(compiled: CompiledTemplate, req: NormalisedReques
       idempotency_key: req.idempotency_key,
       correlation_id: correlationId,
       steps,
+      ...(mode === 'defer' ? { needs_plan: true } : {}),
     },
     annotations,
   };

@@ -106,8 +106,14 @@ export class Tasker {
       leaseMs,
       pollIntervalMs: options.pollIntervalMs ?? 1_000,
       namespaces,
+      templates: () => this.catalog.capabilities(namespaces),
     });
-    this.leases = new LeaseKeeper(store, this.dispatcher, this.finalizer, this.publisher, logger, { workerId: this.workerId, leaseMs, namespaces });
+    this.leases = new LeaseKeeper(store, this.dispatcher, this.finalizer, this.publisher, logger, {
+      workerId: this.workerId,
+      leaseMs,
+      namespaces,
+      capabilities: () => this.catalog.capabilities(namespaces),
+    });
   }
 
   /** Open an engine: connect the store (migrating it), load templates and handlers, and start running steps. */
@@ -193,7 +199,7 @@ export class Tasker {
       const existing = await this.store.findTaskByIdempotencyKey(req.idempotency_key);
       if (existing !== null) return { task_id: existing, created: false };
     }
-    const plan = await planTask(compiled, req);
+    const plan = await planTask(compiled, req, { mode: this.catalog.canPlan(compiled) ? 'submit' : 'defer' });
     const res = await this.store.createTask(plan.task);
     const out = await this.afterCreate(plan, res);
     if (out.created && this.started) this.dispatcher.wake();
@@ -209,7 +215,8 @@ export class Tasker {
     for (let i = 0; i < requests.length; i++) {
       try {
         const req = normaliseTaskRequest(requests[i]!);
-        plans.push(await planTask(this.catalog.forRequest(req.namespace, req.name, req.version), req));
+        const compiled = this.catalog.forRequest(req.namespace, req.name, req.version);
+        plans.push(await planTask(compiled, req, { mode: this.catalog.canPlan(compiled) ? 'submit' : 'defer' }));
       } catch (err) {
         if (err instanceof Error && requests.length > 1) err.message = `request #${i + 1} of ${requests.length}: ${err.message}`;
         throw err;

@@ -1,11 +1,9 @@
-// Recognises store errors worth retrying after a pause (connection lost, server restarting, busy database), as
-// opposed to bugs or constraint violations that would fail again. PostgreSQL's rules live with its store.
+// Recognises store errors worth retrying after a pause (connection lost, server restarting, busy database, disk
+// full, I/O errors), as opposed to bugs or constraint violations that would fail again. Each store's rules live
+// with it.
 import { isTransientDbError } from '../store/postgres/transient-errors.js';
-
-const SQLITE_TRANSIENT = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_TIMEOUT']);
+import { isTransientSqliteError } from '../store/sqlite/transient-errors.js';
 
 export function isTransientStoreError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && SQLITE_TRANSIENT.has(code)) return true;
-  return isTransientDbError(err);
+  return isTransientSqliteError(err) || isTransientDbError(err);
 }

@@ -7,7 +7,7 @@ import { DEFAULT_RETRY_POLICY, templateKey, type RetryPolicy, type StepTemplate,
 import { buildDag, type Dag } from '../definition/dag.js';
 import { resolveStepHandlerClass } from '../definition/handler-naming.js';
 import type { TemplateRegistry } from '../definition/template-registry.js';
-import type { HandlerRegistry } from '../definition/handler-registry.js';
+import { checkHandlers, type HandlerRegistry } from '../definition/handler-registry.js';
 import { toStepHandler, toTaskHandler } from '../definition/handler-entry.js';
 import type { StepHandlerLike, TaskHandlerLike } from './handler-api.js';
 import { InvalidRequestError, NotFoundError, PermanentError } from './errors.js';
@@ -36,6 +36,7 @@ export class WorkflowCatalog {
   private readonly compiledByKey = new Map<string, CompiledTemplate>();
   private readonly stepHandlers = new Map<string, StepHandlerLike>();
   private readonly ajv: Ajv;
+  private capabilityCache: { key: string; value: string[] } | null = null;
 
   constructor(
     readonly templates: TemplateRegistry,
@@ -72,6 +73,33 @@ export class WorkflowCatalog {
       throw new PermanentError(`template ${key} is not registered in this worker`, { errorCode: 'template_missing' });
     }
     return this.compile(template);
+  }
+
+  /**
+   * The templates this process can run (`namespace/name@version`): registered, in `namespaces` (null: all), with
+   * every step's handler registered and usable. Recomputed only when a template or handler is registered.
+   */
+  capabilities(namespaces: readonly string[] | null): string[] {
+    const key = `${this.templates.revision}:${this.handlers.revision}:${namespaces?.join(',') ?? '*'}`;
+    if (this.capabilityCache?.key === key) return this.capabilityCache.value;
+    const value = this.templates
+      .list()
+      .filter((l) => namespaces === null || namespaces.includes(l.template.namespace_name))
+      .filter((l) => checkHandlers(l.template, this.handlers).length === 0)
+      .map((l) => templateKey(l.template));
+    this.capabilityCache = { key, value };
+    return value;
+  }
+
+  /**
+   * Whether this process can run a template's planning hook at submission: the template declares no task handler
+   * class, or it is registered here, or every step handler is (then this process has the template's handlers, and a
+   * task handler class it lacks is not registered anywhere: the default, hook-less one applies).
+   */
+  canPlan(compiled: CompiledTemplate): boolean {
+    const cls = compiled.template.task_handler_class;
+    if (cls === undefined || this.handlers.has(cls)) return true;
+    return checkHandlers(compiled.template, this.handlers).length === 0;
   }
 
   /** A ready-to-call step handler for a resolved class name; instantiated once per process. */

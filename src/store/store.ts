@@ -61,6 +61,12 @@ export interface NewTask {
   idempotency_key: string | null;
   correlation_id: string;
   steps: NewStep[];
+  /**
+   * True when the task handler's `establishStepDependenciesAndDefaults` hook could not run at submission (the
+   * submitter lacks the template's handlers): the first worker that claims one of its steps runs the hook and applies
+   * the result with `applyPlan` before any step runs. Default false.
+   */
+  needs_plan?: boolean;
 }
 
 export interface CreateTaskResult {
@@ -95,6 +101,8 @@ export interface ClaimedStep {
   started_at: number;
   /** True for exactly one claim per task: the one that started it (emit `task.started`). */
   task_started: boolean;
+  /** The task still waits for its planning hook: plan it (`applyPlan`) and run nothing of it before. */
+  needs_plan: boolean;
 }
 
 export interface ClaimRequest {
@@ -103,6 +111,11 @@ export interface ClaimRequest {
   leaseMs: number;
   /** Only claim steps of tasks in these namespaces; null/undefined means any. */
   namespaces?: string[] | null;
+  /**
+   * Only claim steps of tasks created from these templates (`namespace/name@version` keys: what this worker can run);
+   * null/undefined means any.
+   */
+  templates?: string[] | null;
 }
 
 /** The outcome of one attempt of one claimed step. */
@@ -162,7 +175,14 @@ export interface ReclaimedStep {
   task_id: TaskId;
   name: string;
   attempt: number;
-  to: Extract<StepState, 'retrying' | 'failed'>;
+  /**
+   * `retrying` / `failed`: the holder is gone, the attempt counts. `pending` / `retrying` with `counted: false`: the
+   * lease lapsed while its holder was still alive (a store outage kept it from renewing), so the attempt is handed
+   * back without being spent.
+   */
+  to: Extract<StepState, 'pending' | 'retrying' | 'failed'>;
+  /** Whether the lost attempt counts against the step's retry limit. */
+  counted: boolean;
   locked_by: string | null;
 }
 
@@ -172,8 +192,12 @@ export interface ReclaimResult {
 }
 
 export type ReclaimRequest =
-  /** Running steps whose lease has expired. */
-  | { kind: 'expired'; limit?: number }
+  /**
+   * Running steps whose lease has expired, except those of `exceptWorker` (the caller itself: it still holds them).
+   * A step whose holder is provably alive (same host and process on SQLite; its presence lock on PostgreSQL) is
+   * handed back without spending the attempt.
+   */
+  | { kind: 'expired'; limit?: number; exceptWorker?: string }
   /** Running steps held by these workers, whatever their lease (the caller knows the workers are dead). */
   | { kind: 'workers'; workerIds: string[] };
 
@@ -182,9 +206,17 @@ export interface WorkerInfo {
   hostname: string;
   pid: number;
   namespaces: string[] | null;
+  /** Template keys (`namespace/name@version`) it can run; null for a worker that did not say (older releases). */
+  capabilities: string[] | null;
+  /** Its lease: a worker not seen for this long is not counted as live. Null: the default 30 s. */
+  lease_ms: number | null;
   started_at: number;
   last_seen_at: number;
 }
+
+/** What a worker says about itself when it starts (capabilities and lease default to null). */
+export type WorkerRegistration = Omit<WorkerInfo, 'started_at' | 'last_seen_at' | 'capabilities' | 'lease_ms'> &
+  Partial<Pick<WorkerInfo, 'capabilities' | 'lease_ms'>>;
 
 export interface CancelResult {
   /** False when the task was already terminal (nothing changed). */
@@ -241,6 +273,11 @@ export interface StepRecord {
   started_at: number | null;
   completed_at: number | null;
   duration_ms: number | null;
+  /**
+   * `worker` when the step could run now but no live worker can run its task's template (none registered it with all
+   * its handlers); it waits until one comes. Null otherwise.
+   */
+  waiting_for: 'worker' | null;
 }
 
 export interface AnnotationRecord {
@@ -263,6 +300,8 @@ export interface TaskSummary extends TaskIdentity {
 }
 
 export interface TaskRecord extends TaskSummary {
+  /** False while the task waits for a worker with its handlers to run its planning hook (see NewTask.needs_plan). */
+  planned: boolean;
   context: unknown;
   annotations: AnnotationRecord[];
   workflow_steps: StepRecord[];
@@ -295,6 +334,8 @@ export interface StoreStats {
   steps_by_state: Partial<Record<StepState, number>>;
   /** Steps claimable now. */
   ready_depth: number;
+  /** Steps claimable now that no live worker can run (see StepRecord.waiting_for). */
+  waiting_for_worker: number;
   workers: WorkerInfo[];
 }
 
@@ -305,6 +346,33 @@ export interface TaskContextRecord {
   source_system: string | null;
   reason: string | null;
   tags: string[];
+}
+
+/** The planning hook's result for a task created with `needs_plan`, applied by the worker that ran the hook. */
+export interface PlanRequest {
+  task_id: TaskId;
+  workerId: string;
+  /** Every step of the template with what the hook decided; steps no longer pending keep their state. */
+  steps: Array<{
+    name: string;
+    skip: boolean;
+    skip_reason: string | null;
+    retry_limit: number;
+    retryable: boolean;
+    timeout_ms: number | null;
+  }>;
+  /** Steps of this task the caller claimed and holds: handed back (attempt not counted) in the same transaction. */
+  release: Array<{ step_id: StepId; attempt: number }>;
+  annotations: Array<{ annotation_type: string; content: unknown }>;
+}
+
+export interface PlanResult {
+  /** False when another worker planned the task first (only the release was applied). */
+  planned: boolean;
+  released: StepId[];
+  skipped: SkippedStep[];
+  finalized: FinalizedTask | null;
+  readyCount: number;
 }
 
 /** Request for results of particular steps, e.g. a claimed step's ancestors. */
@@ -335,6 +403,11 @@ export interface Store {
   createTasks(tasks: NewTask[]): Promise<CreateTaskResult[]>;
   claimSteps(req: ClaimRequest): Promise<ClaimedStep[]>;
   completeSteps(outcomes: StepOutcome[], opts: CompleteOptions): Promise<CompletionResult>;
+  /**
+   * Apply the planning hook's result to a task created with `needs_plan` (once: the first caller wins) and hand back
+   * the caller's claimed steps of it, in one transaction.
+   */
+  applyPlan(req: PlanRequest): Promise<PlanResult>;
   /** Extend leases of steps this worker holds; returns the ids it no longer holds (abort those). */
   extendLeases(workerId: string, stepIds: StepId[], leaseMs: number): Promise<{ lost: StepId[] }>;
   /** Contexts and request fields of the given tasks (immutable after creation, so callers may cache them). */
@@ -343,8 +416,9 @@ export interface Store {
 
   // --- recovery and workers ---------------------------------------------------------------------------------------
   reclaimSteps(req: ReclaimRequest): Promise<ReclaimResult>;
-  registerWorker(info: Omit<WorkerInfo, 'started_at' | 'last_seen_at'>): Promise<void>;
-  touchWorker(workerId: string): Promise<void>;
+  registerWorker(info: WorkerRegistration): Promise<void>;
+  /** Heartbeat of a worker; `capabilities` replaces what it can run when given. */
+  touchWorker(workerId: string, capabilities?: string[] | null): Promise<void>;
   removeWorker(workerId: string): Promise<void>;
   listWorkers(): Promise<WorkerInfo[]>;
   /** Tasks not yet terminal, oldest first (for `tasker resume`). */

@@ -7,6 +7,8 @@ import { creationTests } from './conformance/creation.js';
 import { operatorTests } from './conformance/operator.js';
 import { readTests } from './conformance/reads.js';
 import { recoveryTests } from './conformance/recovery.js';
+import { planningTests } from './conformance/planning.js';
+import { workerTests } from './conformance/workers.js';
 import type { MakeStore } from './conformance/fixtures.js';
 
 export type { MakeStore } from './conformance/fixtures.js';
@@ -19,5 +21,7 @@ export function storeConformanceSuite(label: string, makeStore: MakeStore): void
     recoveryTests(makeStore);
     operatorTests(makeStore);
     readTests(makeStore);
+    workerTests(makeStore);
+    planningTests(makeStore);
   });
 }

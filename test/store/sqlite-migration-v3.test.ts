@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/store/sqlite/migrate.js';
-import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 describe('sqlite migration 3 (table rebuild)', () => {
@@ -43,7 +43,7 @@ describe('sqlite migration 3 (table rebuild)', () => {
     seedVersion2();
     const store = await openSqliteStore(path);
     const db = store.db;
-    expect(db.prepare('SELECT MAX(version) FROM tasker_schema_migrations').pluck().get()).toBe(3);
+    expect(db.prepare('SELECT MAX(version) FROM tasker_schema_migrations').pluck().get()).toBe(LATEST_SCHEMA_VERSION);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.prepare('SELECT step_id, task_id, name, unmet, ready_at FROM steps ORDER BY step_id').all()).toEqual([
       { step_id: 1, task_id: 1, name: 'a', unmet: 0, ready_at: 10 },

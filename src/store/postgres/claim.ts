@@ -20,14 +20,15 @@ export interface ClaimRow {
   timeout_ms: number | null;
   started_at: number;
   task_started: boolean;
+  needs_plan: boolean;
 }
 
 /** Claim as one statement (its own transaction), re-run after a deadlock. */
 export async function claimSteps(ctx: PgContext, req: ClaimRequest): Promise<ClaimedStep[]> {
   if (req.limit === 0 || (req.namespaces && req.namespaces.length === 0)) return [];
-  const rows = req.namespaces
-    ? await runRetrying<ClaimRow>(ctx.pool, ctx.hot.claimNs, [req.workerId, req.limit, Math.ceil(req.leaseMs), req.namespaces])
-    : await runRetrying<ClaimRow>(ctx.pool, ctx.hot.claim, [req.workerId, req.limit, Math.ceil(req.leaseMs)]);
+  if (req.templates && req.templates.length === 0) return [];
+  const params = [req.workerId, req.limit, Math.ceil(req.leaseMs), req.namespaces ?? null, req.templates ?? null];
+  const rows = await runRetrying<ClaimRow>(ctx.pool, ctx.hot.claim, params);
   return rows.map(mapClaimRow);
 }
 
@@ -49,5 +50,6 @@ export function mapClaimRow(r: ClaimRow): ClaimedStep {
     timeout_ms: r.timeout_ms,
     started_at: r.started_at,
     task_started: r.task_started,
+    needs_plan: r.needs_plan === true,
   };
 }

@@ -87,6 +87,7 @@ export async function completeSteps(
     claim ? claim.limit : null,
     claim ? Math.ceil(claim.leaseMs) : null,
     claim?.namespaces ?? null,
+    claim?.templates ?? null,
   ]);
   const reply = row!.r;
   const appliedIds = new Set(reply.applied);

@@ -81,6 +81,7 @@ export async function createTaskInTx(
   const [inserted] = await run<{ task_id: number }>(client, w.insertTask, taskParams(task, plan, encoded));
   if (!inserted) return existingTask(client, ctx, task.idempotency_key);
   const taskId = inserted.task_id; // insertTask wrote its pending -> running history row too
+  if (task.needs_plan === true) await run(client, w.setNeedsPlan, [taskId]);
 
   const rows = plan.steps;
   const stepRows = await run<{ step_id: number; name: string }>(client, w.insertSteps, [
@@ -163,14 +164,17 @@ export function createTaskStatement(n: SchemaNames): NamedStatement {
   };
 }
 
-/** createTask of a task with open steps, in one round trip; null when its plan needs the transactional path. */
+/**
+ * createTask of a task with open steps, in one round trip; null when it needs the transactional path (a task that
+ * finalises at once, or one waiting for its planning hook: rare, so the hot statement stays as it is).
+ */
 export async function createTaskAtOnce(
   ctx: PgContext,
   task: NewTask,
   plan: TaskPlan,
   encoded: EncodedTask,
 ): Promise<CreateTaskResult | null> {
-  if (plan.openSteps === 0) return null;
+  if (plan.openSteps === 0 || task.needs_plan === true) return null;
   const rows = plan.steps;
   const names = rows.map((r) => r.step.name);
   const [inserted] = await runRetrying<{ task_id: number }>(ctx.pool, ctx.createTask, [

@@ -17,7 +17,7 @@ export interface PreparedTask {
 
 /** The batch path applies when no task can collide on a key and none finalises at creation (all steps skipped). */
 export function batchable(batch: readonly PreparedTask[]): boolean {
-  return batch.every((p) => p.task.idempotency_key === null && p.plan.openSteps > 0);
+  return batch.every((p) => p.task.idempotency_key === null && p.plan.openSteps > 0 && p.task.needs_plan !== true);
 }
 
 export function batchCreateStatements(n: SchemaNames) {

@@ -30,8 +30,10 @@ export interface ClaimArgs {
   worker: string;
   limit: string;
   leaseMs: string;
-  /** Namespaces (text[]) to claim from; without it every namespace. */
-  namespaces?: string;
+  /** Namespaces (text[]) to claim from; NULL at run time means every namespace. */
+  namespaces: string;
+  /** Template keys (text[], `namespace/name@version`) the claimer can run; NULL at run time means any. */
+  templates: string;
 }
 
 /** A data-modifying statement split so a caller can choose the final SELECT (rows, or aggregates in plpgsql). */
@@ -48,7 +50,7 @@ export interface CteStatement {
  * loop, quadratic in the batch).
  */
 export const CLAIMED_COLUMNS = `c.step_id, c.task_id, c.namespace, c.task_name, c.version, c.correlation_id,
-         c.name, c.handler_class, c.attempts AS attempt, c.retry_limit, c.retryable, c.timeout_ms,
+         c.name, c.handler_class, c.attempts AS attempt, c.retry_limit, c.retryable, c.timeout_ms, c.needs_plan,
          ${ms(NOW)} AS started_at,
          (c.task_id IN (SELECT task_id FROM started)
            AND row_number() OVER (PARTITION BY c.task_id ORDER BY c.was_ready_at, c.step_id) = 1)
@@ -63,13 +65,15 @@ export function claimStatement(n: SchemaNames, a: ClaimArgs): CteStatement {
   const ctes = `
   WITH picked AS (
     SELECT s.step_id, s.state AS from_state, s.ready_at AS was_ready_at, t.namespace, t.task_name, t.version,
-           t.correlation_id
+           t.correlation_id, t.needs_plan
       FROM ${n.steps} s
       -- one task lookup per candidate, by primary key (LATERAL … OFFSET 0 keeps the planner from scanning every
       -- running task per candidate when its statistics lag behind a burst of new tasks)
       CROSS JOIN LATERAL (
-        SELECT t.namespace, t.name AS task_name, t.version, t.correlation_id FROM ${n.tasks} t
-         WHERE t.task_id = s.task_id AND t.state = 'running'${a.namespaces ? ` AND t.namespace = ANY(${a.namespaces})` : ''}
+        SELECT t.namespace, t.name AS task_name, t.version, t.correlation_id, t.needs_plan FROM ${n.tasks} t
+         WHERE t.task_id = s.task_id AND t.state = 'running'
+           AND (${a.namespaces} IS NULL OR t.namespace = ANY(${a.namespaces}))
+           AND (${a.templates} IS NULL OR (t.namespace || '/' || t.name || '@' || t.version) = ANY(${a.templates}))
         OFFSET 0
       ) t
      WHERE s.ready_at <= now()
@@ -84,7 +88,7 @@ export function claimStatement(n: SchemaNames, a: ClaimArgs): CteStatement {
       FROM picked p
      WHERE s.step_id = p.step_id
     RETURNING s.step_id, s.task_id, s.name, s.handler_class, s.attempts, s.retry_limit, s.retryable, s.timeout_ms,
-              p.from_state, p.was_ready_at, p.namespace, p.task_name, p.version, p.correlation_id
+              p.from_state, p.was_ready_at, p.namespace, p.task_name, p.version, p.correlation_id, p.needs_plan
   ), first_claims AS (
     -- tasks this claim starts, locked in id order so two claimers starting the same tasks never deadlock; a task
     -- another claimer started meanwhile drops out when its lock is granted (started_at is re-checked)
@@ -197,8 +201,10 @@ export function hotStatements(n: SchemaNames) {
   // Names need only be unique per connection, and each pool serves one schema.
   const named = (name: string, text: string): NamedStatement => ({ name: `tasker_${name}`, text });
   return {
-    claim: named('claim', text(claimStatement(n, { worker: '$1', limit: '$2', leaseMs: '$3' }))),
-    claimNs: named('claim_ns', text(claimStatement(n, { worker: '$1', limit: '$2', leaseMs: '$3', namespaces: '$4::text[]' }))),
+    claim: named(
+      'claim',
+      text(claimStatement(n, { worker: '$1', limit: '$2', leaseMs: '$3', namespaces: '$4::text[]', templates: '$5::text[]' })),
+    ),
     satisfyChildren: named('satisfy_children', satisfyChildrenText(n)),
     finalize: named(
       'finalize',

@@ -4,8 +4,9 @@ import type pg from 'pg';
 import { StoreSchemaError } from '../../engine/errors.js';
 import type { Logger } from '../../telemetry/logger.js';
 import { runText, withTransaction } from './pool.js';
-import { schemaV1 } from './schema-v1.js';
-import { schemaV2 } from './schema-v2.js';
+import { migration0001 } from './migrations/0001-initial-tables.js';
+import { migration0002 } from './migrations/0002-completion-function.js';
+import { migration0003 } from './migrations/0003-planning-capabilities.js';
 import { advisoryKey, type SchemaNames } from './sql.js';
 import { isTransientDbError } from './transient-errors.js';
 
@@ -15,10 +16,14 @@ export interface Migration {
   statements: (names: SchemaNames) => string[];
 }
 
-/** Every migration this code knows, in order. Append only; never edit a released one. */
+/**
+ * Every migration this code knows, in order: frozen SQL in ./migrations/, one file each. Append only; never edit a
+ * released one (a changed function is a new migration with a new function name).
+ */
 export const MIGRATIONS: readonly Migration[] = [
-  { version: 1, name: 'initial tables', statements: schemaV1 },
-  { version: 2, name: 'completion function, lighter step writes', statements: schemaV2 },
+  { version: 1, name: 'initial tables', statements: migration0001 },
+  { version: 2, name: 'completion function, lighter step writes', statements: migration0002 },
+  { version: 3, name: 'deferred planning, worker capabilities', statements: migration0003 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

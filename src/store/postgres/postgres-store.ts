@@ -27,6 +27,8 @@ import { schemaNames } from './sql.js';
 import { PgTx } from './tx.js';
 import { parsePostgresUrl } from './url.js';
 import { WakeListener } from './wake-listener.js';
+import { presenceLabel } from './presence.js';
+import { applyPlanInTx } from './apply-plan.js';
 import { writeStatements } from './write-statements.js';
 
 export interface PostgresStoreOptions {
@@ -56,7 +58,8 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     throw err;
   }
   const ctx: PgContext = { pool, names, hot: hotStatements(names), complete: { name: 'tasker_complete_steps', text: completeStepsCall(names) }, createTask: createTaskStatement(names), write: writeStatements(names), logger };
-  return new PostgresStore(ctx, parsed.displayUrl, new WakeListener(parsed.connectionString, names.channel, logger));
+  const session = new WakeListener(parsed.connectionString, names.channel, logger, presenceLabel(names));
+  return new PostgresStore(ctx, parsed.displayUrl, session);
 }
 
 export class PostgresStore implements S.Store {
@@ -169,6 +172,15 @@ export class PostgresStore implements S.Store {
     return completeSteps(this.ctx, encoded, opts);
   }
 
+  async applyPlan(req: S.PlanRequest): Promise<S.PlanResult> {
+    assertWorkerId(req.workerId, 'applyPlan');
+    const annotations = req.annotations.map((a) => {
+      assertAnnotationType(a.annotation_type);
+      return { annotation_type: a.annotation_type, content: jsonbValue(a.content ?? null, `annotation "${a.annotation_type}" content`) };
+    });
+    return this.write(req.workerId, (tx) => applyPlanInTx(tx, req, annotations));
+  }
+
   async extendLeases(workerId: string, stepIds: S.StepId[], leaseMs: number): Promise<{ lost: S.StepId[] }> {
     assertWorkerId(workerId, 'extendLeases');
     assertLeaseMs(leaseMs, 'extendLeases');
@@ -201,19 +213,29 @@ export class PostgresStore implements S.Store {
     return this.write(SYSTEM_ACTOR, (tx) => reclaimInTx(tx, req, candidates));
   }
 
-  async registerWorker(info: Omit<S.WorkerInfo, 'started_at' | 'last_seen_at'>): Promise<void> {
+  async registerWorker(info: S.WorkerRegistration): Promise<void> {
     assertWorkerId(info.worker_id, 'registerWorker');
     this.open();
-    await run(this.ctx.pool, this.ctx.write.upsertWorker, [info.worker_id, info.hostname, info.pid, info.namespaces]);
+    await run(this.ctx.pool, this.ctx.write.upsertWorker, [
+      info.worker_id,
+      info.hostname,
+      info.pid,
+      info.namespaces,
+      info.capabilities ?? null,
+      info.lease_ms ?? null,
+    ]);
+    await this.wake.holdPresence(info.worker_id);
   }
 
-  async touchWorker(workerId: string): Promise<void> {
+  async touchWorker(workerId: string, capabilities?: string[] | null): Promise<void> {
     this.open();
-    await run(this.ctx.pool, this.ctx.write.touchWorker, [workerId]);
+    if (capabilities === undefined) await run(this.ctx.pool, this.ctx.write.touchWorker, [workerId]);
+    else await run(this.ctx.pool, this.ctx.write.touchWorkerCapabilities, [workerId, capabilities]);
   }
 
   async removeWorker(workerId: string): Promise<void> {
     this.open();
+    await this.wake.dropPresence(workerId);
     await run(this.ctx.pool, this.ctx.write.removeWorker, [workerId]);
   }
 

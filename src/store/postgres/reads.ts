@@ -19,6 +19,13 @@ import { ms, type SchemaNames } from './sql.js';
 
 type Row = Record<string, unknown>;
 
+/** Some live worker (seen within its lease, 30 s when it did not say) can run task t's template. */
+function runnable(n: SchemaNames): string {
+  return `EXISTS (SELECT 1 FROM ${n.workers} w
+                   WHERE w.last_seen_at >= now() - coalesce(w.lease_ms, 30000) * interval '1 millisecond'
+                     AND (w.capabilities IS NULL OR (t.namespace || '/' || t.name || '@' || t.version) = ANY(w.capabilities)))`;
+}
+
 /** `pg` already parses json/jsonb and arrays; values pass through as they are. */
 export const pgDecode = (value: unknown): unknown => (value === undefined ? null : value);
 
@@ -28,9 +35,10 @@ export function readStatements(n: SchemaNames) {
   return {
     task: named(
       'read_task',
-      `SELECT ${taskColumns('t')}, t.context,
+      `SELECT ${taskColumns('t')}, t.context, t.needs_plan, ${runnable(n)} AS runnable,
          (SELECT coalesce(json_agg(row_to_json(s) ORDER BY s.step_id), '[]'::json)
-            FROM (SELECT ${stepColumns('x')} FROM ${n.steps} x WHERE x.task_id = t.task_id) s) AS steps,
+            FROM (SELECT ${stepColumns('x')}, (x.ready_at IS NOT NULL AND x.ready_at <= now()) AS ready_now
+                    FROM ${n.steps} x WHERE x.task_id = t.task_id) s) AS steps,
          (SELECT coalesce(json_agg(json_build_object('annotation_type', a.annotation_type, 'content', a.content,
                                                      'created_at', ${ms('a.created_at')}) ORDER BY a.annotation_id),
                           '[]'::json)
@@ -71,6 +79,11 @@ export function readStatements(n: SchemaNames) {
       'read_ready_depth',
       `SELECT count(*)::integer AS n FROM ${n.steps} WHERE ready_at IS NOT NULL AND ready_at <= now()`,
     ),
+    waitingForWorker: named(
+      'read_waiting_for_worker',
+      `SELECT count(*)::integer AS n FROM ${n.steps} s JOIN ${n.tasks} t ON t.task_id = s.task_id
+        WHERE s.ready_at IS NOT NULL AND s.ready_at <= now() AND t.state = 'running' AND NOT ${runnable(n)}`,
+    ),
     ping: named('ping', 'SELECT 1 AS ok'),
   };
 }
@@ -91,8 +104,22 @@ export class PgReads {
       content: a.content ?? null,
       created_at: num(a.created_at),
     }));
-    const steps = (row.steps as Row[]).map((s) => mapStepRow(s, pgDecode));
-    return { ...mapTaskSummary(row, pgDecode), context: row.context ?? null, annotations, workflow_steps: steps };
+    const summary = mapTaskSummary(row, pgDecode);
+    const waits = summary.current_state === 'running' && row.runnable !== true;
+    const steps = (row.steps as Row[]).map((s) => {
+      const step = mapStepRow(s, pgDecode);
+      if (waits && s.ready_now === true && (step.current_state === 'pending' || step.current_state === 'retrying')) {
+        step.waiting_for = 'worker';
+      }
+      return step;
+    });
+    return {
+      ...summary,
+      planned: row.needs_plan !== true,
+      context: row.context ?? null,
+      annotations,
+      workflow_steps: steps,
+    };
   }
 
   async getTaskContexts(taskIds: TaskId[]): Promise<Map<TaskId, TaskContextRecord>> {
@@ -154,10 +181,11 @@ export class PgReads {
   }
 
   async stats(): Promise<StoreStats> {
-    const [tasks, steps, ready, workers] = await Promise.all([
+    const [tasks, steps, ready, waiting, workers] = await Promise.all([
       run<{ state: TaskState; n: number }>(this.ctx.pool, this.st.tasksByState),
       run<{ state: StepState; n: number }>(this.ctx.pool, this.st.stepsByState),
       run<{ n: number }>(this.ctx.pool, this.st.readyDepth),
+      run<{ n: number }>(this.ctx.pool, this.st.waitingForWorker),
       run<Row>(this.ctx.pool, this.ctx.write.listWorkers),
     ]);
     const tasksByState: Partial<Record<TaskState, number>> = {};
@@ -168,6 +196,7 @@ export class PgReads {
       tasks_by_state: tasksByState,
       steps_by_state: stepsByState,
       ready_depth: ready[0]?.n ?? 0,
+      waiting_for_worker: waiting[0]?.n ?? 0,
       workers: workers.map((w) => mapWorkerRow(w, pgDecode)),
     };
   }

@@ -9,6 +9,7 @@ import { leaseLostError, reclaimTarget, REASONS, SYSTEM_ACTOR } from '../shared/
 import type { PgContext } from './context.js';
 import { run } from './pool.js';
 import type { PgTx } from './tx.js';
+import { presenceLabel } from './presence.js';
 
 export const DEFAULT_RECLAIM_LIMIT = 1000;
 
@@ -20,6 +21,8 @@ export interface ReclaimCandidate {
   retry_limit: number;
   retryable: boolean;
   locked_by: string | null;
+  /** The holder still holds its presence lock (expired leases only). */
+  holder_alive?: boolean;
 }
 
 /**
@@ -28,7 +31,11 @@ export interface ReclaimCandidate {
  */
 export async function reclaimCandidates(ctx: PgContext, req: ReclaimRequest): Promise<ReclaimCandidate[]> {
   return req.kind === 'expired'
-    ? run<ReclaimCandidate>(ctx.pool, ctx.write.expiredCandidates, [req.limit ?? DEFAULT_RECLAIM_LIMIT])
+    ? run<ReclaimCandidate>(ctx.pool, ctx.write.expiredCandidates, [
+        req.limit ?? DEFAULT_RECLAIM_LIMIT,
+        req.exceptWorker ?? null,
+        presenceLabel(ctx.names),
+      ])
     : run<ReclaimCandidate>(ctx.pool, ctx.write.heldByCandidates, [[...new Set(req.workerIds)]]);
 }
 
@@ -36,30 +43,36 @@ export async function reclaimInTx(tx: PgTx, req: ReclaimRequest, candidates: Rec
   const w = tx.ctx.write;
   if (candidates.length === 0) return { reclaimed: [], finalized: [] };
   await tx.lockTasks(candidates.map((c) => c.task_id));
-  const reason = req.kind === 'expired' ? REASONS.leaseExpired : REASONS.workerGone;
-  const rows = await run<{ step_id: number; task_id: number; name: string; state: 'retrying' | 'failed'; attempt: number; locked_by: string | null }>(
-    tx.client,
-    w.reclaimApply,
-    [
-      candidates.map((c) => c.step_id),
-      candidates.map((c) => c.locked_by),
-      candidates.map((c) => c.attempts),
-      candidates.map((c) => reclaimTarget(c.attempts, c.retry_limit, c.retryable)),
-      candidates.map((c) => jsonbDiagnostic(leaseLostError(req.kind, c.locked_by, c.attempts), 'step error')),
-      candidates.map(() => reason),
-      req.kind === 'expired',
-      SYSTEM_ACTOR,
-    ],
-  );
+  // A holder that is alive lost its lease because it could not write (an outage): hand the attempt back uncounted.
+  const release = (c: ReclaimCandidate) => req.kind === 'expired' && c.holder_alive === true;
+  const rows = await run<{
+    step_id: number;
+    task_id: number;
+    name: string;
+    state: 'pending' | 'retrying' | 'failed';
+    target: string;
+    attempt: number;
+    locked_by: string | null;
+  }>(tx.client, w.reclaimApply, [
+    candidates.map((c) => c.step_id),
+    candidates.map((c) => c.locked_by),
+    candidates.map((c) => c.attempts),
+    candidates.map((c) => (release(c) ? 'release' : reclaimTarget(c.attempts, c.retry_limit, c.retryable))),
+    candidates.map((c) => jsonbDiagnostic(leaseLostError(req.kind, c.locked_by, c.attempts), 'step error')),
+    candidates.map((c) => (release(c) ? REASONS.leaseLapsed : req.kind === 'expired' ? REASONS.leaseExpired : REASONS.workerGone)),
+    req.kind === 'expired',
+    SYSTEM_ACTOR,
+  ]);
   const reclaimed: ReclaimedStep[] = [];
   for (const r of rows) {
-    if (r.state === 'retrying') {
+    if (r.state === 'failed') {
+      tx.adjust(r.task_id, -1);
+    } else {
       tx.touch(r.task_id);
       tx.readyCount += 1;
-    } else {
-      tx.adjust(r.task_id, -1);
     }
-    reclaimed.push({ step_id: r.step_id, task_id: r.task_id, name: r.name, attempt: r.attempt, to: r.state, locked_by: r.locked_by });
+    const base = { step_id: r.step_id, task_id: r.task_id, name: r.name, attempt: r.attempt, locked_by: r.locked_by };
+    reclaimed.push({ ...base, to: r.state, counted: r.target !== 'release' });
   }
   const finalized = await tx.finalizeTouched();
   await tx.notifyIfReady();

@@ -8,6 +8,9 @@ const TRANSIENT_SQLSTATES = new Set([
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now: the database system is starting up / shutting down
   '57P05', // idle_session_timeout
+  '53000', // insufficient_resources
+  '53100', // disk_full: writes fail until space is freed; nothing was committed
+  '53200', // out_of_memory
   '53300', // too_many_connections
   '53400', // configuration_limit_exceeded
   '40001', // serialization_failure

@@ -1,15 +1,21 @@
 // Cross-process wake-ups: one dedicated connection LISTENs on the schema's channel and calls the subscribed
 // listeners for every notification. After a connection loss it reconnects with capped exponential backoff,
-// LISTENs again and emits one wake, because notifications sent while it was away are lost.
+// LISTENs again and emits one wake, because notifications sent while it was away are lost. The same session holds
+// the presence locks of the workers registered through this store (presence.ts), re-taken after a reconnect.
 import pg from 'pg';
 import type { Logger } from '../../telemetry/logger.js';
 import { clientConfig } from './pool.js';
+import { DROP_PRESENCE, TAKE_PRESENCE } from './presence.js';
 
 const INITIAL_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 5_000;
 
 export class WakeListener {
   private readonly listeners = new Set<() => void>();
+  /** Worker ids whose presence lock this store holds (taken again by every new session). */
+  private readonly present = new Set<string>();
+  /** Those the current session holds (advisory locks stack, so each is taken once per session). */
+  private held = new Set<string>();
   private client: pg.Client | null = null;
   private started = false;
   private closed = false;
@@ -23,7 +29,40 @@ export class WakeListener {
     private readonly connectionString: string,
     private readonly channel: string,
     private readonly logger: Logger,
+    private readonly presenceLabel: string,
   ) {}
+
+  /** Hold `workerId`'s presence lock for as long as this session lives (connecting on first use). */
+  async holdPresence(workerId: string): Promise<void> {
+    if (this.closed) return;
+    this.present.add(workerId);
+    if (!this.started) {
+      this.started = true;
+      this.connectNow();
+    }
+    await this.ready();
+    const client = this.client;
+    if (client) await this.take(client, workerId);
+  }
+
+  async dropPresence(workerId: string): Promise<void> {
+    this.present.delete(workerId);
+    const client = this.client;
+    if (!client || !this.held.delete(workerId)) return;
+    await client.query(DROP_PRESENCE, [this.presenceLabel, workerId]).catch(() => undefined);
+  }
+
+  private async take(client: pg.Client, workerId: string): Promise<void> {
+    if (this.held.has(workerId)) return;
+    this.held.add(workerId);
+    try {
+      const res = await client.query<{ ok: boolean }>(TAKE_PRESENCE, [this.presenceLabel, workerId]);
+      if (res.rows[0]?.ok !== true) this.logger.warn({ worker_id: workerId }, 'presence lock already held by another session');
+    } catch (err) {
+      this.held.delete(workerId);
+      this.logger.warn({ err: (err as Error).message, worker_id: workerId }, 'could not take the presence lock');
+    }
+  }
 
   /** Adds a listener (connecting on first use); returns its unsubscribe function. */
   subscribe(listener: () => void): () => void {
@@ -94,6 +133,8 @@ export class WakeListener {
     try {
       await client.connect();
       await client.query(`LISTEN ${pg.escapeIdentifier(this.channel)}`);
+      this.held = new Set();
+      for (const workerId of this.present) await this.take(client, workerId);
     } catch (err) {
       onLoss(err as Error);
       return;

@@ -32,6 +32,26 @@ export function writeStatements(n: SchemaNames) {
        )
        SELECT task_id FROM t`,
     ),
+    markPlanned: named('mark_planned', `UPDATE ${n.tasks} SET needs_plan = false WHERE task_id = $1`),
+    /** The planning hook's settings ($2-$5 arrays by step name) for steps of task $1 that have not run. */
+    planSteps: named(
+      'plan_steps',
+      `UPDATE ${n.steps} s SET retry_limit = p.retry_limit, retryable = p.retryable, timeout_ms = p.timeout_ms
+         FROM unnest($2::text[], $3::integer[], $4::boolean[], $5::integer[]) AS p(name, retry_limit, retryable, timeout_ms)
+        WHERE s.task_id = $1 AND s.name = p.name AND s.state IN ('pending', 'running')`,
+    ),
+    /** Hand back steps of task $3 that worker $4 holds at the given attempts ($1 ids, $2 attempts), uncounted. */
+    releaseHeld: named(
+      'release_held',
+      `WITH r AS (SELECT * FROM unnest($1::bigint[], $2::integer[]) AS r(step_id, attempt))
+       UPDATE ${n.steps} s SET state = CASE WHEN s.attempts > 1 THEN 'retrying' ELSE 'pending' END,
+              attempts = s.attempts - 1, ready_at = ${NOW}, locked_by = NULL, lease_expires_at = NULL
+         FROM r
+        WHERE s.step_id = r.step_id AND s.task_id = $3 AND s.state = 'running' AND s.locked_by = $4
+          AND s.attempts = r.attempt
+       RETURNING s.step_id, s.state, s.attempts`,
+    ),
+    setNeedsPlan: named('set_needs_plan', `UPDATE ${n.tasks} SET needs_plan = true WHERE task_id = $1`),
     findTaskByKey: named('find_task_by_key', `SELECT task_id FROM ${n.tasks} WHERE idempotency_key = $1`),
     /** Steps of a new task in plan order (so step ids follow it); depends_on arrives as JSON arrays. */
     insertSteps: named(
@@ -63,7 +83,8 @@ export function writeStatements(n: SchemaNames) {
     ),
     taskForUpdate: named(
       'task_for_update',
-      `SELECT task_id, state, open_steps, satisfied_steps, step_count FROM ${n.tasks} WHERE task_id = $1 FOR NO KEY UPDATE`,
+      `SELECT task_id, state, open_steps, satisfied_steps, step_count, needs_plan FROM ${n.tasks}
+        WHERE task_id = $1 FOR NO KEY UPDATE`,
     ),
     setTaskState: named(
       'set_task_state',
@@ -112,11 +133,20 @@ export function writeStatements(n: SchemaNames) {
          FROM held WHERE s.step_id = held.step_id
        RETURNING s.step_id`,
     ),
+    /**
+     * Expired leases except those of $2 (the caller), with whether the holder is alive: it holds its presence lock
+     * (presence.ts) on a session of this database, so its lease lapsed only because it could not write.
+     */
     expiredCandidates: named(
       'expired_candidates',
-      `SELECT step_id, task_id, name, attempts, retry_limit, retryable, locked_by FROM ${n.steps}
-        WHERE state = 'running' AND lease_expires_at < now()
-        ORDER BY lease_expires_at, step_id LIMIT $1`,
+      `SELECT s.step_id, s.task_id, s.name, s.attempts, s.retry_limit, s.retryable, s.locked_by,
+              EXISTS (SELECT 1 FROM pg_locks l
+                       WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+                         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                         AND l.classid = hashtext($3)::oid AND l.objid = hashtext(s.locked_by)::oid) AS holder_alive
+         FROM ${n.steps} s
+        WHERE s.state = 'running' AND s.lease_expires_at < now() AND s.locked_by IS DISTINCT FROM $2
+        ORDER BY s.lease_expires_at, s.step_id LIMIT $1`,
     ),
     heldByCandidates: named(
       'held_by_candidates',
@@ -127,6 +157,8 @@ export function writeStatements(n: SchemaNames) {
     /**
      * Take attempts back: only rows still running under the same holder and attempt (and, for `expired`, still
      * past their lease) change. $1 ids, $2 holders, $3 attempts, $4 targets, $5 errors, $6 reasons, $7 expired only.
+     * Target `release` hands the attempt back uncounted (pending, or retrying after earlier attempts), keeping the
+     * step's last error; `retrying` / `failed` count it.
      */
     reclaimApply: named(
       'reclaim_apply',
@@ -135,20 +167,25 @@ export function writeStatements(n: SchemaNames) {
            WITH ORDINALITY AS r(step_id, locked_by, attempt, target, error, reason, ord)
        ), upd AS (
          UPDATE ${n.steps} s SET
-           state = r.target, error = r.error, locked_by = NULL, lease_expires_at = NULL,
-           ready_at = CASE WHEN r.target = 'retrying' THEN ${NOW} END,
+           state = CASE WHEN r.target <> 'release' THEN r.target WHEN s.attempts > 1 THEN 'retrying' ELSE 'pending' END,
+           attempts = CASE WHEN r.target = 'release' THEN s.attempts - 1 ELSE s.attempts END,
+           error = CASE WHEN r.target = 'release' THEN s.error ELSE r.error END,
+           locked_by = NULL, lease_expires_at = NULL,
+           ready_at = CASE WHEN r.target IN ('retrying', 'release') THEN ${NOW} END,
            completed_at = CASE WHEN r.target = 'failed' THEN ${NOW} ELSE s.completed_at END,
-           duration_ms = CASE WHEN s.started_at IS NULL THEN NULL
+           duration_ms = CASE WHEN r.target = 'release' THEN s.duration_ms WHEN s.started_at IS NULL THEN NULL
                          ELSE greatest(0, round(extract(epoch from ${NOW} - s.started_at) * 1000))::integer END
          FROM r
          WHERE s.step_id = r.step_id AND s.state = 'running' AND s.locked_by = r.locked_by AND s.attempts = r.attempt
            AND (NOT $7::boolean OR s.lease_expires_at < now())
-         RETURNING s.step_id, s.task_id, s.name, s.state, r.attempt, r.locked_by, r.error, r.reason, r.ord
+         RETURNING s.step_id, s.task_id, s.name, s.state, r.target, r.attempt, r.locked_by, r.error, r.reason, r.ord
        ), history AS (
          INSERT INTO ${n.transitions} (task_id, step_id, from_state, to_state, at, reason, attempt, actor, error)
-         SELECT task_id, step_id, 'running', state, ${NOW}, reason, attempt, $8, error FROM upd ORDER BY ord
+         SELECT task_id, step_id, 'running', state, ${NOW}, reason, attempt, $8,
+                CASE WHEN target = 'release' THEN NULL ELSE error END
+           FROM upd ORDER BY ord
        )
-       SELECT step_id, task_id, name, state, attempt, locked_by FROM upd ORDER BY ord`,
+       SELECT step_id, task_id, name, state, target, attempt, locked_by FROM upd ORDER BY ord`,
     ),
     insertAnnotation: named(
       'insert_annotation',
@@ -158,16 +195,21 @@ export function writeStatements(n: SchemaNames) {
     ),
     upsertWorker: named(
       'upsert_worker',
-      `INSERT INTO ${n.workers} (worker_id, hostname, pid, namespaces, started_at, last_seen_at)
-       VALUES ($1, $2, $3, $4::text[], ${NOW}, ${NOW})
+      `INSERT INTO ${n.workers} (worker_id, hostname, pid, namespaces, capabilities, lease_ms, started_at, last_seen_at)
+       VALUES ($1, $2, $3, $4::text[], $5::text[], $6::integer, ${NOW}, ${NOW})
        ON CONFLICT (worker_id) DO UPDATE SET hostname = excluded.hostname, pid = excluded.pid,
-         namespaces = excluded.namespaces, started_at = excluded.started_at, last_seen_at = excluded.last_seen_at`,
+         namespaces = excluded.namespaces, capabilities = excluded.capabilities, lease_ms = excluded.lease_ms,
+         started_at = excluded.started_at, last_seen_at = excluded.last_seen_at`,
     ),
     touchWorker: named('touch_worker', `UPDATE ${n.workers} SET last_seen_at = ${NOW} WHERE worker_id = $1`),
+    touchWorkerCapabilities: named(
+      'touch_worker_capabilities',
+      `UPDATE ${n.workers} SET last_seen_at = ${NOW}, capabilities = $2::text[] WHERE worker_id = $1`,
+    ),
     removeWorker: named('remove_worker', `DELETE FROM ${n.workers} WHERE worker_id = $1`),
     listWorkers: named(
       'list_workers',
-      `SELECT worker_id, hostname, pid, namespaces, ${ms('started_at')} AS started_at,
+      `SELECT worker_id, hostname, pid, namespaces, capabilities, lease_ms, ${ms('started_at')} AS started_at,
               ${ms('last_seen_at')} AS last_seen_at
          FROM ${n.workers} ORDER BY started_at, worker_id`,
     ),

@@ -60,6 +60,7 @@ export function mapStepRow(row: Row, decode: JsonDecoder = decodeJson): StepReco
     started_at: numOrNull(row.started_at),
     completed_at: numOrNull(row.completed_at),
     duration_ms: numOrNull(row.duration_ms),
+    waiting_for: null,
   };
 }
 
@@ -84,6 +85,11 @@ export function mapTaskSummary(row: Row, decode: JsonDecoder = decodeJson): Task
     completed_at: numOrNull(row.completed_at),
     step_count: num(row.step_count),
   };
+}
+
+/** A step that could run now (claimable: pending or retrying with ready_at passed); `nowMs` is the store's clock. */
+export function isClaimableNow(state: StepState, readyAt: number | null, nowMs: number): boolean {
+  return (state === 'pending' || state === 'retrying') && readyAt !== null && readyAt <= nowMs;
 }
 
 /** The finalisation report for a task row that has just been given its final state and completed_at. */
@@ -134,6 +140,8 @@ export function mapWorkerRow(row: Row, decode: JsonDecoder = decodeJson): Worker
     hostname: String(row.hostname),
     pid: num(row.pid),
     namespaces: (decode(row.namespaces) as string[] | null) ?? null,
+    capabilities: (decode(row.capabilities) as string[] | null) ?? null,
+    lease_ms: numOrNull(row.lease_ms),
     started_at: num(row.started_at),
     last_seen_at: num(row.last_seen_at),
   };

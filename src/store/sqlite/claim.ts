@@ -20,16 +20,17 @@ type ClaimableRow = [
   task_name: string,
   version: string,
   correlation_id: string,
+  needs_plan: number,
 ];
 
 export function claimInTx(tx: SqliteTx, req: ClaimRequest): ClaimedStep[] {
   const { st, now } = tx;
   if (req.limit === 0 || (req.namespaces && req.namespaces.length === 0)) return [];
-  const rows = (
-    req.namespaces
-      ? st.claimLimited(req.limit, true).all(now, JSON.stringify(req.namespaces))
-      : st.claimLimited(req.limit, false).all(now)
-  ) as ClaimableRow[];
+  if (req.templates && req.templates.length === 0) return [];
+  const params: unknown[] = [now];
+  if (req.namespaces) params.push(JSON.stringify(req.namespaces));
+  if (req.templates) params.push(JSON.stringify(req.templates));
+  const rows = st.claimLimited(req.limit, Boolean(req.namespaces), Boolean(req.templates)).all(...params) as ClaimableRow[];
   const leaseExpiresAt = now + Math.ceil(req.leaseMs);
   if (rows.length === 0) return [];
   // Few rows: per-row statements; many: one UPDATE per table for the whole claim.
@@ -47,7 +48,8 @@ export function claimInTx(tx: SqliteTx, req: ClaimRequest): ClaimedStep[] {
     started = new Set((st.markTasksStarted.all(now, JSON.stringify(taskIds)) as Array<{ task_id: number }>).map((r) => r.task_id));
   }
   return rows.map((row): ClaimedStep => {
-    const [stepId, taskId, name, handlerClass, , attempts, retryLimit, retryable, timeoutMs, namespace, taskName, version, correlationId] = row;
+    const [stepId, taskId, name, handlerClass, , attempts, retryLimit, retryable, timeoutMs, namespace, taskName, version, correlationId, needsPlan] =
+      row;
     return {
       step_id: stepId,
       task: { task_id: taskId, namespace, name: taskName, version, correlation_id: correlationId },
@@ -60,6 +62,7 @@ export function claimInTx(tx: SqliteTx, req: ClaimRequest): ClaimedStep[] {
       started_at: now,
       // A task's first start is reported once, with its first claimed step.
       task_started: started.delete(taskId),
+      needs_plan: needsPlan === 1,
     };
   });
 }

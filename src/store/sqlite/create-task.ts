@@ -37,6 +37,7 @@ export function createTaskInTx(tx: SqliteTx, task: NewTask, plan: TaskPlan, enco
     plan.steps.length,
     plan.openSteps,
     plan.satisfiedSteps,
+    task.needs_plan === true ? 1 : 0,
   );
   const taskId = Number(info.lastInsertRowid);
   tx.taskHistory(taskId, 'pending', 'running', REASONS.submitted);

@@ -206,6 +206,19 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP TABLE temp.tasker_v3_seq;
     `,
   },
+  {
+    version: 4,
+    name: 'deferred planning, worker capabilities',
+    // needs_plan: the task handler's planning hook has not run yet (the submitter lacked the handlers); the first
+    // worker that claims a step of the task runs it. capabilities: the template keys a worker can run (JSON array;
+    // NULL for workers of older releases, which take anything); lease_ms: how long it may go unseen and still count
+    // as live. Columns only: older code keeps working on the upgraded file.
+    sql: `
+      ALTER TABLE tasks ADD COLUMN needs_plan INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE workers ADD COLUMN capabilities TEXT;
+      ALTER TABLE workers ADD COLUMN lease_ms INTEGER;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

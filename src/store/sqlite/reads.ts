@@ -16,7 +16,16 @@ import type {
 } from '../store.js';
 import { decodeJson } from '../shared/json.js';
 import { finishPage, normalizeListFilter, NULL_SORT_VALUE, type NormalizedListFilter } from '../shared/list-query.js';
-import { mapStepRow, mapTaskContext, mapTaskSummary, mapTransitionRow, mapWorkerRow, num } from '../shared/row-mappers.js';
+import {
+  isClaimableNow,
+  mapStepRow,
+  mapTaskContext,
+  mapTaskSummary,
+  mapTransitionRow,
+  mapWorkerRow,
+  num,
+  numOrNull,
+} from '../shared/row-mappers.js';
 import type { Statements } from './statements.js';
 
 type Row = Record<string, unknown>;
@@ -38,8 +47,15 @@ export class SqliteReads {
       content: decodeJson(a.content),
       created_at: num(a.created_at),
     }));
-    const steps = (this.st.stepsOfTask.all(taskId) as Row[]).map((s) => mapStepRow(s));
-    return { ...mapTaskSummary(row), context, annotations, workflow_steps: steps };
+    const summary = mapTaskSummary(row);
+    const now = Date.now();
+    const runnable = summary.current_state !== 'running' || (this.st.taskRunnable.get(now, taskId) as { ok: number }).ok === 1;
+    const steps = (this.st.stepsOfTask.all(taskId) as Row[]).map((r) => {
+      const step = mapStepRow(r);
+      if (!runnable && isClaimableNow(step.current_state, numOrNull(r.ready_at), now)) step.waiting_for = 'worker';
+      return step;
+    });
+    return { ...summary, planned: row.needs_plan !== 1, context, annotations, workflow_steps: steps };
   }
 
   getTaskContexts(taskIds: TaskId[]): Map<TaskId, TaskContextRecord> {
@@ -87,8 +103,9 @@ export class SqliteReads {
     const steps: Partial<Record<StepState, number>> = {};
     for (const r of this.st.stepsByState.all() as Array<{ state: StepState; n: number }>) steps[r.state] = r.n;
     const ready = (this.st.readyDepth.get(now) as { n: number }).n;
+    const waiting = ready === 0 ? 0 : (this.st.waitingForWorker.get(now, now) as { n: number }).n;
     const workers = (this.st.listWorkers.all() as Row[]).map((w) => mapWorkerRow(w));
-    return { tasks_by_state: tasks, steps_by_state: steps, ready_depth: ready, workers };
+    return { tasks_by_state: tasks, steps_by_state: steps, ready_depth: ready, waiting_for_worker: waiting, workers };
   }
 }
 

@@ -4,19 +4,34 @@ import { NotFoundError } from '../../engine/errors.js';
 import { canTransitionTask } from '../../engine/states.js';
 import type { CancelResult, ReclaimedStep, ReclaimRequest, ReclaimResult, TaskId } from '../store.js';
 import { encodeJson } from '../shared/json.js';
-import { leaseLostError, reclaimTarget, REASONS } from '../shared/lifecycle-rules.js';
+import { leaseLostError, reclaimTarget, releaseTarget, REASONS } from '../shared/lifecycle-rules.js';
 import type { SqliteTx, StepRow } from './tx.js';
 
 export const DEFAULT_RECLAIM_LIMIT = 1000;
 
-export function reclaimInTx(tx: SqliteTx, req: ReclaimRequest): ReclaimResult {
+/**
+ * Take back running attempts: expired leases (except the caller's own) or every step of dead workers. An expired
+ * lease whose holder is still alive (`holderAlive`) lapsed because it could not write (a full disk, an I/O error):
+ * the attempt is handed back without being spent. Otherwise the attempt counts (retrying, or failed at the limit).
+ */
+export function reclaimInTx(tx: SqliteTx, req: ReclaimRequest, holderAlive: (workerId: string) => boolean): ReclaimResult {
   const { st, now } = tx;
   const rows: StepRow[] =
     req.kind === 'expired'
-      ? (st.expiredSteps.all(now, req.limit ?? DEFAULT_RECLAIM_LIMIT) as StepRow[])
+      ? (st.expiredSteps.all(now, req.exceptWorker ?? null, req.limit ?? DEFAULT_RECLAIM_LIMIT) as StepRow[])
       : [...new Set(req.workerIds)].flatMap((w) => st.stepsHeldBy.all(w) as StepRow[]);
   const reclaimed: ReclaimedStep[] = [];
   for (const row of rows) {
+    const base = { step_id: row.step_id, task_id: row.task_id, name: row.name, attempt: row.attempts, locked_by: row.locked_by };
+    if (req.kind === 'expired' && row.locked_by !== null && holderAlive(row.locked_by)) {
+      const to = releaseTarget(row.attempts);
+      tx.stepHistory(row, to, { reason: REASONS.leaseLapsed, attempt: row.attempts });
+      st.releaseStep.run(to, now, to === 'retrying' ? now : null, row.step_id);
+      tx.touch(row.task_id);
+      tx.readyCount += 1;
+      reclaimed.push({ ...base, to, counted: false });
+      continue;
+    }
     const to = reclaimTarget(row.attempts, row.retry_limit, row.retryable === 1);
     const error = leaseLostError(req.kind, row.locked_by, row.attempts);
     const errorJson = encodeJson(error, 'step error');
@@ -31,14 +46,7 @@ export function reclaimInTx(tx: SqliteTx, req: ReclaimRequest): ReclaimResult {
       st.failStep.run(errorJson, now, duration, row.step_id);
       tx.adjust(row.task_id, -1);
     }
-    reclaimed.push({
-      step_id: row.step_id,
-      task_id: row.task_id,
-      name: row.name,
-      attempt: row.attempts,
-      to,
-      locked_by: row.locked_by,
-    });
+    reclaimed.push({ ...base, to, counted: true });
   }
   return { reclaimed, finalized: tx.finalizeTouched() };
 }

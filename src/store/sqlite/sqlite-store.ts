@@ -11,6 +11,8 @@ import { SYSTEM_ACTOR } from '../shared/lifecycle-rules.js';
 import { mapWorkerRow } from '../shared/row-mappers.js';
 import { assertClaimRequest, assertLeaseMs, assertOutcome, assertWorkerId, assertActor, assertAnnotationType } from '../shared/request-checks.js';
 import { planNewTask } from '../shared/task-plan.js';
+import { isLocalProcessAlive } from '../shared/local-process.js';
+import { applyPlanInTx } from './apply-plan.js';
 import { claimInTx } from './claim.js';
 import { completeInTx, encodeOutcome } from './complete.js';
 import { createTaskInTx, encodeTask } from './create-task.js';
@@ -142,6 +144,15 @@ export class SqliteStore implements S.Store {
     return this.write(opts.workerId, (tx) => completeInTx(tx, encoded, opts));
   }
 
+  async applyPlan(req: S.PlanRequest): Promise<S.PlanResult> {
+    assertWorkerId(req.workerId, 'applyPlan');
+    const annotations = req.annotations.map((a) => {
+      assertAnnotationType(a.annotation_type);
+      return { annotation_type: a.annotation_type, content: encodeJson(a.content ?? null, `annotation "${a.annotation_type}" content`)! };
+    });
+    return this.write(req.workerId, (tx) => applyPlanInTx(tx, req, annotations));
+  }
+
   async extendLeases(workerId: string, stepIds: S.StepId[], leaseMs: number): Promise<{ lost: S.StepId[] }> {
     assertWorkerId(workerId, 'extendLeases');
     assertLeaseMs(leaseMs, 'extendLeases');
@@ -163,18 +174,26 @@ export class SqliteStore implements S.Store {
 
   async reclaimSteps(req: S.ReclaimRequest): Promise<S.ReclaimResult> {
     if (req.kind === 'workers' && req.workerIds.length === 0) return { reclaimed: [], finalized: [] };
-    return this.write(SYSTEM_ACTOR, (tx) => reclaimInTx(tx, req));
+    return this.write(SYSTEM_ACTOR, (tx) => reclaimInTx(tx, req, this.holderAlive));
   }
 
-  async registerWorker(info: Omit<S.WorkerInfo, 'started_at' | 'last_seen_at'>): Promise<void> {
+  /** The file is local, so a holder registered from this host with a running process is alive for sure. */
+  private readonly holderAlive = (workerId: string): boolean => {
+    const w = this.st.workerRow.get(workerId) as { hostname: string; pid: number } | undefined;
+    return w !== undefined && isLocalProcessAlive(w.hostname, w.pid);
+  };
+
+  async registerWorker(info: S.WorkerRegistration): Promise<void> {
     assertWorkerId(info.worker_id, 'registerWorker');
     const now = Date.now();
     const namespaces = info.namespaces === null ? null : encodeJson(info.namespaces, 'worker namespaces');
-    this.st.upsertWorker.run(info.worker_id, info.hostname, info.pid, namespaces, now, now);
+    const capabilities = info.capabilities == null ? null : encodeJson(info.capabilities, 'worker capabilities');
+    this.st.upsertWorker.run(info.worker_id, info.hostname, info.pid, namespaces, capabilities, info.lease_ms ?? null, now, now);
   }
 
-  async touchWorker(workerId: string): Promise<void> {
-    this.st.touchWorker.run(Date.now(), workerId);
+  async touchWorker(workerId: string, capabilities?: string[] | null): Promise<void> {
+    if (capabilities === undefined) this.st.touchWorker.run(Date.now(), workerId);
+    else this.st.touchWorkerCapabilities.run(Date.now(), capabilities === null ? null : encodeJson(capabilities, 'worker capabilities'), workerId);
   }
 
   async removeWorker(workerId: string): Promise<void> {

@@ -6,9 +6,16 @@ const STEP_WRITE_CLEAR = 'ready_at = NULL, next_attempt_at = NULL, locked_by = N
 // claim.ts reads the rows (arrays) in this column order.
 const CLAIM_SELECT = `
   SELECT s.step_id, s.task_id, s.name, s.handler_class, s.state, s.attempts, s.retry_limit, s.retryable,
-         s.timeout_ms, t.namespace, t.name AS task_name, t.version, t.correlation_id
+         s.timeout_ms, t.namespace, t.name AS task_name, t.version, t.correlation_id, t.needs_plan
     FROM steps s CROSS JOIN tasks t ON t.task_id = s.task_id
    WHERE s.ready_at IS NOT NULL AND s.ready_at <= ? AND t.state = 'running'`;
+/** The template key a worker's capabilities name: `namespace/name@version`. */
+const TEMPLATE_KEY = "t.namespace || '/' || t.name || '@' || t.version";
+/** A worker counts as live while it was seen within its lease (30 s when it did not say). */
+const LIVE_WORKER = 'w.last_seen_at >= ? - coalesce(w.lease_ms, 30000)';
+/** Some live worker can run task t's template (a worker without capabilities runs anything). */
+const RUNNABLE = `EXISTS (SELECT 1 FROM workers w WHERE ${LIVE_WORKER} AND (w.capabilities IS NULL OR
+                    EXISTS (SELECT 1 FROM json_each(w.capabilities) c WHERE c.value = ${TEMPLATE_KEY})))`;
 
 const SQL = {
   // tasks
@@ -16,12 +23,18 @@ const SQL = {
   /** Positional (named binding of 15 parameters costs more on every created task). */
   insertTask: `
     INSERT INTO tasks (namespace, name, version, state, context, initiator, source_system, reason, tags,
-                       idempotency_key, correlation_id, created_at, step_count, open_steps, satisfied_steps)
-    VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                       idempotency_key, correlation_id, created_at, step_count, open_steps, satisfied_steps, needs_plan)
+    VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   taskRow: `
     SELECT task_id, namespace, name, version, state, initiator, source_system, reason, tags, idempotency_key,
-           correlation_id, created_at, started_at, completed_at, step_count, open_steps, satisfied_steps
+           correlation_id, created_at, started_at, completed_at, step_count, open_steps, satisfied_steps, needs_plan
       FROM tasks WHERE task_id = ?`,
+  /** Whether some live worker can run the template of task $2 ($1: now). */
+  taskRunnable: `SELECT ${RUNNABLE} AS ok FROM tasks t WHERE t.task_id = ?`,
+  markPlanned: 'UPDATE tasks SET needs_plan = 0 WHERE task_id = ? AND needs_plan = 1',
+  /** The planning hook's settings for a step that has not run yet. */
+  planStep: `UPDATE steps SET retry_limit = ?, retryable = ?, timeout_ms = ? WHERE task_id = ? AND name = ?
+               AND (state = 'pending' OR state = 'running')`,
   taskContext: 'SELECT context, initiator, source_system, reason, tags FROM tasks WHERE task_id = ?',
   adjustCounters: 'UPDATE tasks SET open_steps = open_steps + ?, satisfied_steps = satisfied_steps + ? WHERE task_id = ?',
   adjustCountersReturning: `UPDATE tasks SET open_steps = open_steps + ?, satisfied_steps = satisfied_steps + ?
@@ -93,12 +106,16 @@ const SQL = {
      WHERE e.parent_step_id = ? AND steps.step_id = e.child_step_id
     RETURNING steps.task_id, steps.unmet, steps.state`,
   extendLease: "UPDATE steps SET lease_expires_at = ? WHERE step_id = ? AND state = 'running' AND locked_by = ?",
-  expiredSteps: `SELECT * FROM steps WHERE state = 'running' AND lease_expires_at < ?
+  expiredSteps: `SELECT * FROM steps WHERE state = 'running' AND lease_expires_at < ? AND locked_by IS NOT ?
                   ORDER BY lease_expires_at, step_id LIMIT ?`,
+  workerRow: 'SELECT worker_id, hostname, pid FROM workers WHERE worker_id = ?',
   /** A dead worker's steps (rare): a walk of the running-steps index, reading rows only for its entries. */
   stepsHeldBy: "SELECT * FROM steps INDEXED BY steps_running_idx WHERE state = 'running' AND locked_by = ? ORDER BY step_id",
   nextRetryAt: 'SELECT MIN(ready_at) AS at FROM steps WHERE ready_at IS NOT NULL AND ready_at > ?',
   readyDepth: 'SELECT COUNT(*) AS n FROM steps WHERE ready_at IS NOT NULL AND ready_at <= ?',
+  /** Claimable steps no live worker can run ($1 now for readiness, $2 now for liveness). */
+  waitingForWorker: `SELECT COUNT(*) AS n FROM steps s CROSS JOIN tasks t ON t.task_id = s.task_id
+                      WHERE s.ready_at IS NOT NULL AND s.ready_at <= ? AND t.state = 'running' AND NOT ${RUNNABLE}`,
   anyReady: 'SELECT 1 AS ok FROM steps WHERE ready_at IS NOT NULL AND ready_at <= ? LIMIT 1',
 
   // history and annotations
@@ -134,10 +151,13 @@ const SQL = {
 
   // workers
   upsertWorker: `
-    INSERT INTO workers (worker_id, hostname, pid, namespaces, started_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)
+    INSERT INTO workers (worker_id, hostname, pid, namespaces, capabilities, lease_ms, started_at, last_seen_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (worker_id) DO UPDATE SET hostname = excluded.hostname, pid = excluded.pid,
-      namespaces = excluded.namespaces, started_at = excluded.started_at, last_seen_at = excluded.last_seen_at`,
+      namespaces = excluded.namespaces, capabilities = excluded.capabilities, lease_ms = excluded.lease_ms,
+      started_at = excluded.started_at, last_seen_at = excluded.last_seen_at`,
   touchWorker: 'UPDATE workers SET last_seen_at = ? WHERE worker_id = ?',
+  touchWorkerCapabilities: 'UPDATE workers SET last_seen_at = ?, capabilities = ? WHERE worker_id = ?',
   removeWorker: 'DELETE FROM workers WHERE worker_id = ?',
   listWorkers: 'SELECT * FROM workers ORDER BY started_at, worker_id',
 
@@ -154,7 +174,7 @@ export type Statements = { readonly [K in keyof typeof SQL]: Statement<unknown[]
    * slower than a literal limit on this index walk (measured: ~8 µs vs ~0.4 µs for an empty ready index), and the
    * claim runs in every hot-path transaction. Its rows are arrays in CLAIM_SELECT's column order.
    */
-  claimLimited(limit: number, withNamespaces: boolean): Statement<unknown[], unknown>;
+  claimLimited(limit: number, withNamespaces: boolean, withTemplates: boolean): Statement<unknown[], unknown>;
 };
 
 const MAX_CACHED_CLAIMS = 2_048;
@@ -169,13 +189,14 @@ export function prepareStatements(db: Database): Statements {
   // Hot statements returning many rows give arrays (better-sqlite3 raw mode: about half the cost of row objects).
   for (const key of RAW_ROWS) (out[key] as Statement).raw(true);
   const cache = new Map<string, Statement<unknown[], unknown>>();
-  out.claimLimited = (limit: number, withNamespaces: boolean): Statement<unknown[], unknown> => {
+  out.claimLimited = (limit: number, withNamespaces: boolean, withTemplates: boolean): Statement<unknown[], unknown> => {
     if (!Number.isSafeInteger(limit) || limit < 0) throw new Error(`internal: claim limit must be an integer >= 0, got ${limit}`);
-    const key = `${withNamespaces ? 'n' : 'a'}${limit}`;
+    const key = `${withNamespaces ? 'n' : 'a'}${withTemplates ? 't' : 'a'}${limit}`;
     let st = cache.get(key);
     if (!st) {
       if (cache.size >= MAX_CACHED_CLAIMS) cache.clear();
-      const base = withNamespaces ? `${CLAIM_SELECT} AND t.namespace IN (SELECT value FROM json_each(?))` : CLAIM_SELECT;
+      let base = withNamespaces ? `${CLAIM_SELECT} AND t.namespace IN (SELECT value FROM json_each(?))` : CLAIM_SELECT;
+      if (withTemplates) base += ` AND ${TEMPLATE_KEY} IN (SELECT value FROM json_each(?))`;
       // Rows as arrays (raw): ~1.3 us less per claimed row than objects; claim.ts reads them in CLAIM_SELECT's order.
       st = db.prepare(`${base} ORDER BY s.ready_at, s.step_id LIMIT ${limit}`).raw(true);
       cache.set(key, st);

@@ -31,7 +31,7 @@ export function recoveryTests(makeStore: MakeStore): void {
         const res = await store().reclaimSteps({ kind: 'expired' });
         return res.reclaimed.length > 0 && res;
       }, 'the lease to expire');
-      expect(r.reclaimed).toEqual([{ step_id: short!.step_id, task_id: id, name: short!.name, attempt: 1, to: 'retrying', locked_by: 'dying' }]);
+      expect(r.reclaimed).toEqual([{ step_id: short!.step_id, task_id: id, name: short!.name, attempt: 1, to: 'retrying', counted: true, locked_by: 'dying' }]);
       expect(r.finalized).toEqual([]);
       const s = (await store().getTask(id))!.workflow_steps.find((x) => x.workflow_step_id === short!.step_id)!;
       expect(s).toMatchObject({ current_state: 'retrying', attempts: 1, locked_by: null });

@@ -1,19 +1,18 @@
-// Migration 1: the tables of the PostgreSQL store. Readiness is explicit: `steps.ready_at` is set exactly while a
-// step is claimable (pending with no unmet parents, or retrying), so one partial index serves every claim.
+// PostgreSQL migration 1, frozen: the tables of the store. Readiness is explicit: `steps.ready_at` is set exactly
+// while a step is claimable (pending with no unmet parents, or retrying), so one partial index serves every claim.
 // Times are timestamptz truncated to milliseconds (the contract speaks epoch ms).
-import type { SchemaNames } from './sql.js';
+//
+// Shipped SQL: never edit it (databases already ran it); a change is a new numbered migration. Only the schema
+// name is substituted.
+import type { SchemaNames } from '../sql.js';
 
-const STEP_STATES = `'pending','running','retrying','completed','failed','skipped','cancelled','resolved_manually'`;
-const TASK_STATES = `'pending','running','completed','failed','cancelled','resolved_manually'`;
-
-export function schemaV1(n: SchemaNames): string[] {
-  return [
-    `CREATE TABLE ${n.tasks} (
+export const migration0001 = (n: SchemaNames): string[] => [
+  `CREATE TABLE ${n.q}.tasks (
       task_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
       namespace text NOT NULL,
       name text NOT NULL,
       version text NOT NULL,
-      state text NOT NULL CHECK (state IN (${TASK_STATES})),
+      state text NOT NULL CHECK (state IN ('pending','running','completed','failed','cancelled','resolved_manually')),
       context jsonb,
       initiator text,
       source_system text,
@@ -28,19 +27,18 @@ export function schemaV1(n: SchemaNames): string[] {
       started_at timestamptz,
       completed_at timestamptz
     )`,
-    `CREATE INDEX tasks_created_idx ON ${n.tasks} (created_at, task_id)`,
-    `CREATE INDEX tasks_completed_idx ON ${n.tasks} ((COALESCE(completed_at, 'infinity'::timestamptz)), task_id)`,
-    `CREATE INDEX tasks_state_idx ON ${n.tasks} (state, created_at)`,
-    `CREATE INDEX tasks_template_idx ON ${n.tasks} (namespace, name, version)`,
-    `CREATE INDEX tasks_unfinished_idx ON ${n.tasks} (created_at, task_id) WHERE state IN ('pending', 'running')`,
-
-    `CREATE TABLE ${n.steps} (
+  `CREATE INDEX tasks_created_idx ON ${n.q}.tasks (created_at, task_id)`,
+  `CREATE INDEX tasks_completed_idx ON ${n.q}.tasks ((COALESCE(completed_at, 'infinity'::timestamptz)), task_id)`,
+  `CREATE INDEX tasks_state_idx ON ${n.q}.tasks (state, created_at)`,
+  `CREATE INDEX tasks_template_idx ON ${n.q}.tasks (namespace, name, version)`,
+  `CREATE INDEX tasks_unfinished_idx ON ${n.q}.tasks (created_at, task_id) WHERE state IN ('pending', 'running')`,
+  `CREATE TABLE ${n.q}.steps (
       step_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-      task_id bigint NOT NULL REFERENCES ${n.tasks} (task_id) ON DELETE CASCADE,
+      task_id bigint NOT NULL REFERENCES ${n.q}.tasks (task_id) ON DELETE CASCADE,
       name text NOT NULL,
       handler_class text NOT NULL,
       depends_on text[] NOT NULL DEFAULT '{}',
-      state text NOT NULL CHECK (state IN (${STEP_STATES})),
+      state text NOT NULL CHECK (state IN ('pending','running','retrying','completed','failed','skipped','cancelled','resolved_manually')),
       unmet integer NOT NULL CHECK (unmet >= 0),
       attempts integer NOT NULL DEFAULT 0,
       retry_limit integer NOT NULL,
@@ -58,20 +56,16 @@ export function schemaV1(n: SchemaNames): string[] {
       UNIQUE (task_id, name),
       CHECK (ready_at IS NULL OR state IN ('pending', 'retrying'))
     )`,
-    // Claimable steps only: the claim scans this index in ready_at order and stops at LIMIT.
-    `CREATE INDEX steps_claimable_idx ON ${n.steps} (ready_at, step_id) WHERE ready_at IS NOT NULL`,
-    // Running steps only: expired-lease reclaims and per-worker reclaims.
-    `CREATE INDEX steps_running_lease_idx ON ${n.steps} (lease_expires_at) WHERE state = 'running'`,
-    `CREATE INDEX steps_running_worker_idx ON ${n.steps} (locked_by) WHERE state = 'running'`,
-
-    `CREATE TABLE ${n.edges} (
-      parent_step_id bigint NOT NULL REFERENCES ${n.steps} (step_id) ON DELETE CASCADE,
-      child_step_id bigint NOT NULL REFERENCES ${n.steps} (step_id) ON DELETE CASCADE,
+  `CREATE INDEX steps_claimable_idx ON ${n.q}.steps (ready_at, step_id) WHERE ready_at IS NOT NULL`,
+  `CREATE INDEX steps_running_lease_idx ON ${n.q}.steps (lease_expires_at) WHERE state = 'running'`,
+  `CREATE INDEX steps_running_worker_idx ON ${n.q}.steps (locked_by) WHERE state = 'running'`,
+  `CREATE TABLE ${n.q}.step_edges (
+      parent_step_id bigint NOT NULL REFERENCES ${n.q}.steps (step_id) ON DELETE CASCADE,
+      child_step_id bigint NOT NULL REFERENCES ${n.q}.steps (step_id) ON DELETE CASCADE,
       PRIMARY KEY (parent_step_id, child_step_id)
     )`,
-    `CREATE INDEX step_edges_child_idx ON ${n.edges} (child_step_id)`,
-
-    `CREATE TABLE ${n.transitions} (
+  `CREATE INDEX step_edges_child_idx ON ${n.q}.step_edges (child_step_id)`,
+  `CREATE TABLE ${n.q}.transitions (
       transition_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
       -- no foreign keys: every claim and completion writes here, and FK checks would take KEY SHARE locks on the
       -- task rows that completions lock; the store only ever writes ids it has just read or written
@@ -85,25 +79,21 @@ export function schemaV1(n: SchemaNames): string[] {
       actor text,
       error jsonb
     )`,
-    `CREATE INDEX transitions_task_idx ON ${n.transitions} (task_id, transition_id)`,
-    `CREATE INDEX transitions_step_idx ON ${n.transitions} (step_id, transition_id) WHERE step_id IS NOT NULL`,
-
-    `CREATE TABLE ${n.annotations} (
+  `CREATE INDEX transitions_task_idx ON ${n.q}.transitions (task_id, transition_id)`,
+  `CREATE INDEX transitions_step_idx ON ${n.q}.transitions (step_id, transition_id) WHERE step_id IS NOT NULL`,
+  `CREATE TABLE ${n.q}.annotations (
       annotation_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-      task_id bigint NOT NULL REFERENCES ${n.tasks} (task_id) ON DELETE CASCADE,
+      task_id bigint NOT NULL REFERENCES ${n.q}.tasks (task_id) ON DELETE CASCADE,
       annotation_type text NOT NULL,
       content jsonb,
       created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now())
     )`,
-    `CREATE INDEX annotations_task_idx ON ${n.annotations} (task_id, annotation_id)`,
-
-    `CREATE TABLE ${n.workers} (
+  `CREATE INDEX annotations_task_idx ON ${n.q}.annotations (task_id, annotation_id)`,
+  `CREATE TABLE ${n.q}.workers (
       worker_id text PRIMARY KEY,
       hostname text NOT NULL,
       pid integer NOT NULL,
       namespaces text[],
       started_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
       last_seen_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now())
-    )`,
-  ];
-}
+    )`,];
