@@ -17,6 +17,8 @@ export interface StepJson {
   started_at: string | null;
   completed_at: string | null;
   duration_ms: number | null;
+  /** `worker` when the step could run now but no live worker can run its template (a rolling deploy); else null. */
+  waiting_for: 'worker' | null;
 }
 
 export interface TaskSummaryJson {
@@ -36,6 +38,8 @@ export interface TaskSummaryJson {
 }
 
 export interface TaskJson extends TaskSummaryJson {
+  /** False until a worker with the template's handlers has run its planning hook (submitted without handlers). */
+  planned: boolean;
   context: unknown;
   annotations: Array<{ annotation_type: string; content: unknown; created_at: string }>;
   workflow_steps: StepJson[];
@@ -77,6 +81,7 @@ export function stepJson(s: StepRecord): StepJson {
     started_at: iso(s.started_at),
     completed_at: iso(s.completed_at),
     duration_ms: s.duration_ms,
+    waiting_for: s.waiting_for,
   };
 }
 
@@ -87,6 +92,7 @@ function annotationJson(a: AnnotationRecord) {
 export function taskJson(t: TaskRecord): TaskJson {
   return {
     ...taskSummaryJson(t),
+    planned: t.planned,
     context: t.context,
     annotations: t.annotations.map(annotationJson),
     workflow_steps: t.workflow_steps.map(stepJson),

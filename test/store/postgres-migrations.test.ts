@@ -6,6 +6,7 @@ import { StoreSchemaError, StoreUrlError } from '../../src/engine/errors.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/store/postgres/migrations.js';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { parsePostgresUrl } from '../../src/store/postgres/url.js';
+import { schemaNames } from '../../src/store/postgres/sql.js';
 
 const PG_URL = process.env.TASKER_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const schemas: string[] = [];
@@ -133,5 +134,42 @@ describe('PostgreSQL migrations', () => {
       new RegExp(`version ${future}, newer than this Tasker knows \\(${LATEST_SCHEMA_VERSION}\\)`),
     );
     expect(await migrationRows(schema)).toEqual([...MIGRATIONS.map((m) => m.version), future]);
+  });
+
+  it('upgrades a version-2 schema with work in flight, and the previous release keeps completing steps', async () => {
+    const schema = freshSchema('upgrade');
+    const names = schemaNames(schema);
+    await admin(async (c) => {
+      await c.query(`CREATE SCHEMA ${names.q}`);
+      await c.query(`CREATE TABLE ${names.migrations} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+      for (const m of MIGRATIONS.filter((x) => x.version <= 2)) {
+        for (const statement of m.statements(names)) await c.query(statement);
+        await c.query(`INSERT INTO ${names.migrations} (version, name) VALUES ($1, $2)`, [m.version, m.name]);
+      }
+    });
+    const store = await openPostgresStore(PG_URL, { schema });
+    try {
+      expect(await migrationRows(schema)).toEqual(MIGRATIONS.map((m) => m.version));
+      const created = await store.createTask({
+        namespace: 'up', name: 'grade', version: '1.0.0', context: {}, initiator: null, source_system: null, reason: null,
+        tags: [], idempotency_key: null, correlation_id: 'c1',
+        steps: ['a', 'b'].map((n, i) => ({ name: n, handler_class: `H::${n}`, depends_on: i ? ['a'] : [], retry_limit: 3, retryable: true, timeout_ms: null, skippable: false, initial_state: 'pending' as const })),
+      });
+      const [a] = await store.claimSteps({ workerId: 'old-release', limit: 5, leaseMs: 60_000 });
+      // What a worker of the previous release sends: the v1 function, which migration 3 left in place.
+      const reply = await admin(async (c) => {
+        const args = [[a!.step_id], [created.task_id], [1], ['completed'], ['{"ok":true}'], [null], [null], [0], 'old-release',
+          [], [], [], [], [], 5, 60_000, null];
+        const sql = `SELECT ${names.q}.complete_steps_v1(${args.map((_, i) => `$${i + 1}`).join(', ')}) AS r`;
+        return (await c.query(sql, args)).rows[0].r as { applied: number[]; claimed: Array<{ name: string }> };
+      });
+      expect(reply.applied).toEqual([a!.step_id]);
+      expect(reply.claimed.map((x) => x.name)).toEqual(['b']);
+      const task = (await store.getTask(created.task_id))!;
+      expect(task.planned).toBe(true);
+      expect(task.workflow_steps.map((s) => s.current_state)).toEqual(['completed', 'running']);
+    } finally {
+      await store.close();
+    }
   });
 });
