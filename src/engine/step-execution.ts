@@ -8,6 +8,7 @@ import { PermanentError, RetryableError, StepTimeoutError } from './errors.js';
 import { toStepError } from './error-capture.js';
 import { backoffDelay, retryAfterDelay } from './backoff.js';
 import { pruneForRoute } from './routing.js';
+import { unstorableAt } from './storable-results.js';
 import { makeSequenceView } from './handler-views.js';
 import { StepAbort, type AbortCause, type StepAbortHandle } from './step-abort.js';
 
@@ -62,7 +63,7 @@ export async function executeStep(catalog: WorkflowCatalog, r: RunnableStep): Pr
       prune = pruneForRoute(r.compiled, claimed.name, value.next);
       results = value.results === undefined ? null : value.results;
     }
-    assertSerialisable(results, claimed.name);
+    assertStorable(results, claimed.name);
     const outcome: StepOutcome = { type: 'completed', step_id: claimed.step_id, task_id: claimed.task.task_id, attempt: claimed.attempt, results };
     if (prune && prune.length) outcome.prune = prune;
     return { kind: 'outcome', outcome, error: null, durationMs: performance.now() - started };
@@ -113,18 +114,15 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
   return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
 }
 
-function assertSerialisable(value: unknown, stepName: string): void {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'bigint' || typeof value === 'function' || typeof value === 'symbol') {
-      throw new PermanentError(`step '${stepName}' returned a ${typeof value}, which is not JSON-serialisable`, { errorCode: 'results_not_json' });
-    }
-    return;
-  }
-  try {
-    JSON.stringify(value);
-  } catch (err) {
-    throw new PermanentError(`step '${stepName}' returned results that are not JSON-serialisable: ${(err as Error).message}`, {
-      errorCode: 'results_not_json',
+/**
+ * Results JSON would store differently (or not at all) fail the attempt as retryable: nothing is lost silently, and
+ * the handler may return something storable next time.
+ */
+function assertStorable(value: unknown, stepName: string): void {
+  const problem = unstorableAt(value);
+  if (problem !== null) {
+    throw new RetryableError(`step '${stepName}' returned results that cannot be stored as JSON: ${problem}`, {
+      errorCode: 'results_not_storable',
     });
   }
 }
