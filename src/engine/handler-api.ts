@@ -44,7 +44,11 @@ export interface StepSnapshot {
 /** The step's surroundings: upstream steps (all ancestors) with their results. */
 export interface SequenceView {
   readonly steps: readonly StepSnapshot[];
-  findStepByName(name: string): StepSnapshot | undefined;
+  /**
+   * An upstream step by name. Only ancestors are visible (their results are loaded with the claim); any other name
+   * throws a PermanentError saying to add the step to `depends_on_step`.
+   */
+  findStepByName(name: string): StepSnapshot;
 }
 
 /** The step being processed. */

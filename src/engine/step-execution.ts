@@ -52,7 +52,7 @@ export async function executeStep(catalog: WorkflowCatalog, r: RunnableStep): Pr
       },
       publish: r.publish,
     };
-    const sequence = makeSequenceView(r.ancestors);
+    const sequence = makeSequenceView(r.ancestors, { step: claimed.name, template: r.compiled.key, allSteps: r.compiled.steps });
     // A synchronous handler's value is used as is (nothing to race); a promise races the abort.
     const returned: unknown = handler.process(r.task, sequence, stepView);
     const value = isThenable(returned) ? await abort.race(Promise.resolve(returned)) : returned;
