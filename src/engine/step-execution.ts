@@ -1,5 +1,6 @@
-// Runs one attempt of one claimed step: builds the handler's views, enforces the timeout through `step.signal`,
-// and turns the result or the thrown error into a StepOutcome (completed, retry with backoff, or failed).
+// Runs one attempt of one claimed step: builds the handler's views, enforces its timeout (step-timeout.ts) through
+// `step.signal`, and turns the result or the thrown error into a StepOutcome (completed, retry with backoff, or
+// failed).
 import type { ClaimedStep, StepError, StepOutcome } from '../store/store.js';
 import type { StepSnapshot, StepView, TaskView } from './handler-api.js';
 import { isRoutingDecision } from './handler-api.js';
@@ -9,6 +10,7 @@ import { toStepError } from './error-capture.js';
 import { backoffDelay, retryAfterDelay } from './backoff.js';
 import { pruneForRoute } from './routing.js';
 import { unstorableAt } from './storable-results.js';
+import { describeTimeout, effectiveStepTimeout, type StepTimeout } from './step-timeout.js';
 import { makeSequenceView } from './handler-views.js';
 import { StepAbort, type AbortCause, type StepAbortHandle } from './step-abort.js';
 
@@ -33,11 +35,8 @@ export async function executeStep(catalog: WorkflowCatalog, r: RunnableStep): Pr
   const { claimed } = r;
   const started = performance.now();
   const abort = r.abort;
-  let timer: NodeJS.Timeout | undefined;
-  if (claimed.timeout_ms !== null && claimed.timeout_ms > 0) {
-    const ms = claimed.timeout_ms;
-    timer = setTimeout(() => abort.abort(new StepAbort('timeout', `step timed out after ${ms} ms`)), ms);
-  }
+  const timeout = effectiveStepTimeout(claimed.timeout_ms, r.compiled.template.default_step_timeout, catalog.stepTimeoutMs);
+  const timer = setTimeout(() => abort.abort(new StepAbort('timeout', `step timed out after ${timeout.ms} ms`)), timeout.ms);
   try {
     const handler = catalog.stepHandler(claimed.handler_class);
     const stepView: StepView = {
@@ -81,11 +80,16 @@ export async function executeStep(catalog: WorkflowCatalog, r: RunnableStep): Pr
       }
       return { kind: 'dropped', cause: why.abortCause, durationMs };
     }
-    const err = why ? new StepTimeoutError(claimed.timeout_ms ?? 0) : thrown;
+    const err = why ? timeoutError(timeout, r) : thrown;
     return { kind: 'outcome', ...failureOutcome(r, err), durationMs };
   } finally {
-    if (timer) clearTimeout(timer);
+    clearTimeout(timer);
   }
+}
+
+function timeoutError(timeout: StepTimeout, r: RunnableStep): StepTimeoutError {
+  const step = { name: r.claimed.name, templateTimeout: r.step.template.timeout };
+  return new StepTimeoutError(timeout.ms, describeTimeout(timeout, step, r.compiled.key));
 }
 
 /** Retry (with backoff or retryAfter) while attempts and retryability allow; otherwise fail for good. */
