@@ -48,7 +48,10 @@ export interface TaskerOptions {
    * Timeout of a step with no `timeout` of its own and no `default_step_timeout` in its template. Default 15 min.
    */
   stepTimeoutMs?: number;
-  /** How long loading a handlers module (path) may take before `open` rejects. Default 30 s. */
+  /**
+   * How long loading a handlers module (path) may take before `open` rejects (code `handlers_timeout`). Default 30 s.
+   * The module's own code cannot be stopped: whatever it started keeps running in this process.
+   */
   handlersTimeoutMs?: number;
   /** Global retry backoff; a step's `retry` overrides it. */
   retry?: Partial<RetryPolicy>;
@@ -160,7 +163,8 @@ export class Tasker {
 
   /** Load a handlers module (.js/.mjs/.ts): its handlers, and its `subscribers` export. */
   async loadHandlers(file: string): Promise<HandlerModule> {
-    const mod = await loadHandlerModule(file);
+    const timeoutMs = checkTimeoutOption(this.options.handlersTimeoutMs, 'handlersTimeoutMs');
+    const mod = await loadHandlerModule(file, timeoutMs !== undefined ? { timeoutMs } : {});
     this.registerHandlers(mod.handlers);
     for (const s of mod.subscribers) this.subscribe(s);
     return mod;

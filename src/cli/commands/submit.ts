@@ -1,6 +1,7 @@
 // `tasker submit <namespace>/<name>[@version]`: create a task and print its id without running it; workers
 // (`tasker worker`, or any engine on the same store) run it.
 import type { Command } from 'commander';
+import { UsageError } from '../cli-errors.js';
 import { addEngineOptions, openEngine, parseTemplateRef, readContext, type EngineFlags } from '../engine-options.js';
 
 export function registerSubmit(program: Command): void {
@@ -15,6 +16,7 @@ export function registerSubmit(program: Command): void {
   addEngineOptions(cmd, { running: false }).action(
     async (ref: string, flags: EngineFlags & { context?: string; contextFile?: string; idempotencyKey?: string; json?: boolean }) => {
       const target = parseTemplateRef(ref);
+      if (flags.stepTimeout !== undefined) throw new UsageError('--step-timeout applies to processes that run steps (run, worker, serve); submit runs none');
       const context = readContext(flags);
       const tasker = await openEngine(flags, { concurrency: 0, start: false });
       try {
