@@ -82,7 +82,7 @@ export abstract class StepHandler implements StepHandlerLike {
 export interface StepDefaultsPatch {
   /** false marks the step `skipped` before anything runs. */
   enabled?: boolean;
-  /** Milliseconds. */
+  /** Milliseconds; null leaves the step without one of its own (the template's or the worker's default applies). */
   timeout?: number | null;
   retry_limit?: number;
   retryable?: boolean;
