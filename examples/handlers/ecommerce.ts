@@ -75,13 +75,22 @@ export class CheckInventoryAvailabilityHandler extends StepHandler {
   }
 }
 
+const VERIFICATIONS = ['check_payment_method', 'verify_shipping_address', 'check_inventory_availability'] as const;
+
 export class FinalizeOrderHandler extends StepHandler {
   async process(_task: TaskView, sequence: SequenceView, step: StepView) {
-    const payment = sequence.findStepByName('check_payment_method')?.results;
-    const shipping = sequence.findStepByName('verify_shipping_address')?.results;
-    const inventory = sequence.findStepByName('check_inventory_availability')?.results;
+    // An operator may skip a verification (`tasker tasks skip <id> verify_shipping_address`): a skipped step has
+    // no results, so each one is read as possibly missing and the skips are reported.
+    const [payment, shipping, inventory] = VERIFICATIONS.map((name) => sequence.findStepByName(name).results ?? null);
+    const skipped = VERIFICATIONS.filter((name) => sequence.findStepByName(name).current_state === 'skipped');
     await simulatedIo(15, step.signal);
-    return { status: 'verified', authorization_id: payment.authorization_id, carrier: shipping.carrier, reserved_lines: inventory.reserved.length };
+    return {
+      status: skipped.length ? 'verified_with_skips' : 'verified',
+      skipped,
+      authorization_id: payment?.authorization_id ?? null,
+      carrier: shipping?.carrier ?? null,
+      reserved_lines: inventory?.reserved?.length ?? 0,
+    };
   }
 }
 

@@ -4,7 +4,10 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Tasker, type TaskerOptions } from '../engine/tasker.js';
 import { createLogger } from '../telemetry/logger.js';
-import { UsageError } from './cli-errors.js';
+import { storeFailure, UsageError } from './cli-errors.js';
+import { DEFAULT_HANDLERS_TIMEOUT_MS } from '../definition/handler-module.js';
+import { MAX_TIMEOUT_MS } from '../definition/model.js';
+import { defaultStoreUrl } from '../store/open-store.js';
 import { addTemplateOptions, templatePathsFrom } from './template-options.js';
 
 export { parseTemplateRef, type TemplateRef } from './template-options.js';
@@ -18,14 +21,21 @@ export interface EngineFlags {
   env?: string;
   logLevel?: string;
   leaseMs?: string;
+  handlersTimeout?: string;
+  stepTimeout?: string;
 }
+
+export const STEP_TIMEOUT_ENV = 'TASKER_STEP_TIMEOUT_MS';
 
 export function addStoreOption(cmd: Command): Command {
   return cmd.option('--db <url>', 'store URL: sqlite:path, sqlite::memory: or postgres://… (default: $TASKER_DATABASE_URL or sqlite:.tasker/tasker.db)');
 }
 
 export function addEngineOptions(cmd: Command, { running = true } = {}): Command {
-  addTemplateOptions(addStoreOption(cmd)).option('--log-level <level>', 'log level: fatal, error, warn, info, debug, trace, silent');
+  addTemplateOptions(addStoreOption(cmd))
+    .option('--log-level <level>', 'log level: fatal, error, warn, info, debug, trace, silent')
+    .option('--handlers-timeout <ms>', `how long the handlers module may take to load (default ${DEFAULT_HANDLERS_TIMEOUT_MS})`)
+    .option('--step-timeout <ms>', `timeout of steps run here that set none (default: $${STEP_TIMEOUT_ENV}, else 900000 = 15 min)`);
   if (running) {
     cmd
       .option('--concurrency <n>', 'steps run at once in this process', '10')
@@ -67,9 +77,19 @@ export function readContext(opts: { context?: string; contextFile?: string }): R
   return value as Record<string, unknown>;
 }
 
+/** `--step-timeout`, else $TASKER_STEP_TIMEOUT_MS, as milliseconds; undefined when neither is set. */
+export function stepTimeoutFrom(flags: EngineFlags): number | undefined {
+  const range = { min: 1, max: MAX_TIMEOUT_MS };
+  if (flags.stepTimeout !== undefined) return parseCount(flags.stepTimeout, '--step-timeout', range);
+  const env = process.env[STEP_TIMEOUT_ENV];
+  return env === undefined || env.trim() === '' ? undefined : parseCount(env.trim(), `$${STEP_TIMEOUT_ENV}`, range);
+}
+
 export async function openEngine(flags: EngineFlags, extra: Partial<TaskerOptions> = {}): Promise<Tasker> {
   const concurrency = parseCount(flags.concurrency, '--concurrency', { min: 0, max: 10_000 });
   const leaseMs = parseCount(flags.leaseMs, '--lease-ms', { min: 100, max: 3_600_000 });
+  const handlersTimeoutMs = parseCount(flags.handlersTimeout, '--handlers-timeout', { min: 1, max: MAX_TIMEOUT_MS });
+  const stepTimeoutMs = stepTimeoutFrom(flags);
   const level = (flags.logLevel ?? process.env.TASKER_LOG_LEVEL ?? 'warn') as 'warn';
   const options: TaskerOptions = {
     templates: templatePathsFrom(flags),
@@ -79,8 +99,14 @@ export async function openEngine(flags: EngineFlags, extra: Partial<TaskerOption
     ...(flags.env ? { env: flags.env } : {}),
     ...(concurrency !== undefined ? { concurrency } : {}),
     ...(leaseMs !== undefined ? { leaseMs } : {}),
+    ...(handlersTimeoutMs !== undefined ? { handlersTimeoutMs } : {}),
+    ...(stepTimeoutMs !== undefined ? { stepTimeoutMs } : {}),
     ...(flags.namespaces ? { namespaces: flags.namespaces.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
     ...extra,
   };
-  return Tasker.open(options);
+  try {
+    return await Tasker.open(options);
+  } catch (err) {
+    throw storeFailure(err, typeof options.db === 'string' ? options.db : defaultStoreUrl());
+  }
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // The `tasker` binary: builds the commander program from one module per command and maps failures to exit codes
-// (0 success, 1 a task failed or was cancelled, 2 bad usage / template / context).
+// (0 success, 1 a task failed or was cancelled, 2 bad usage / template / context); `--verbose` adds stack traces.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
+import { TaskerError } from '../engine/errors.js';
 import { exitCodeFor, reportError } from './cli-errors.js';
 
 /** The package version; `src/cli` and `dist/cli` both sit two levels below package.json. */
@@ -21,6 +22,7 @@ async function main(argv: string[]): Promise<number> {
     .name('tasker')
     .description('Durable DAG workflow orchestration: validate templates, run tasks, serve the API, run workers.')
     .version(packageVersion(), '-V, --version', 'print the version')
+    .option('--verbose', 'print the stack trace of an error')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerCommands(program);
@@ -33,8 +35,12 @@ async function main(argv: string[]): Promise<number> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
       return 2;
     }
-    reportError(err);
-    return exitCodeFor(err);
+    const verbose = program.opts<{ verbose?: boolean }>().verbose === true || argv.includes('--verbose');
+    reportError(err, { verbose });
+    const code = exitCodeFor(err);
+    // A handlers module that never finished loading cannot be stopped and may keep the event loop busy: leave now.
+    if (err instanceof TaskerError && err.code === 'handlers_timeout') process.exit(code);
+    return code;
   }
 }
 
@@ -43,7 +49,7 @@ main(process.argv).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    reportError(err);
+    reportError(err, { verbose: process.argv.includes('--verbose') });
     process.exitCode = 2;
   },
 );

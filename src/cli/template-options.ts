@@ -16,6 +16,8 @@ export interface TemplateOptionFlags {
   templates?: string[];
   /** A handlers module; when given, every step's handler must resolve. */
   handlers?: string;
+  /** How long the handlers module may take to load (default 30 s). */
+  handlersTimeoutMs?: number;
   env?: string;
   cwd?: string;
 }
@@ -65,10 +67,11 @@ export async function loadTemplateOptions(flags: TemplateOptionFlags): Promise<L
   let handlerModule: HandlerModule | null = null;
   if (flags.handlers !== undefined) {
     try {
-      handlerModule = await loadHandlerModule(path.resolve(flags.cwd ?? process.cwd(), flags.handlers));
+      const file = flags.cwd === undefined ? flags.handlers : path.resolve(flags.cwd, flags.handlers); // as typed, in messages
+      handlerModule = await loadHandlerModule(file, flags.handlersTimeoutMs !== undefined ? { timeoutMs: flags.handlersTimeoutMs } : {});
       handlers.registerAll(handlerModule.handlers);
     } catch (err) {
-      if (err instanceof TaskerError) throw new UsageError(err.message);
+      if (err instanceof TaskerError && err.code !== 'handlers_timeout') throw new UsageError(err.message);
       throw err;
     }
     for (const l of templates.list()) issues.push(...checkHandlers(l.template, handlers, l.source));

@@ -22,7 +22,7 @@ export interface StepTemplateInput<S extends string = string> {
   default_retryable?: boolean;
   default_retry_limit?: number;
   skippable?: boolean;
-  /** Milliseconds. */
+  /** Milliseconds (default: the template's `default_step_timeout`, else the worker's, 15 min). */
   timeout?: number;
   retry?: RetryPolicyInput;
 }
@@ -38,6 +38,8 @@ export interface TaskTemplateInput<S extends string = string> {
   task_handler_class?: string;
   module_namespace?: string;
   default_dependent_system?: string;
+  /** Milliseconds a step without its own `timeout` may run (default: the worker's, 15 min). */
+  default_step_timeout?: number;
   named_steps?: readonly NoInfer<S>[];
   schema?: Record<string, unknown>;
   step_templates: ReadonlyArray<StepTemplateInput<S>>;

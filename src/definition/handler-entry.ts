@@ -54,8 +54,38 @@ export function toTaskHandler(entry: HandlerEntry | undefined, name = 'task hand
     if (entry.prototype === undefined) {
       throw new TaskerError(`task handler '${name}' must be a class or an object with hook methods; got an arrow function`, 'handler_invalid');
     }
-    return instantiate(entry, name, 'task handler') as TaskHandlerLike;
+    return withSeedHookNames(instantiate(entry, name, 'task handler') as TaskHandlerLike, name);
   }
-  if (typeof entry === 'object' && entry !== null && !Array.isArray(entry)) return entry as TaskHandlerLike;
+  if (typeof entry === 'object' && entry !== null && !Array.isArray(entry)) return withSeedHookNames(entry as TaskHandlerLike, name);
   throw new TaskerError(`task handler '${name}' must be a class or an object with hook methods; got ${describe(entry)}`, 'handler_invalid');
+}
+
+/** The task-handler hooks, with the seed's (Ruby) snake_case spelling of each. */
+const SEED_HOOK_NAMES = [
+  ['establishStepDependenciesAndDefaults', 'establish_step_dependencies_and_defaults'],
+  ['updateAnnotations', 'update_annotations'],
+] as const;
+
+type Hook = (...args: never[]) => unknown;
+
+/**
+ * A handler written with the seed's snake_case hook names gets an adapter calling them under the camelCase names
+ * the engine uses; one without them is returned unchanged. ConfiguredTask's inherited no-ops do not count as
+ * defined, so a subclass may use either spelling. Defining both spellings of one hook is refused: one would be
+ * ignored.
+ */
+function withSeedHookNames(handler: TaskHandlerLike, name: string): TaskHandlerLike {
+  const h = handler as Record<string, unknown>;
+  if (!SEED_HOOK_NAMES.some(([, snake]) => typeof h[snake] === 'function')) return handler;
+  const adapter: Record<string, Hook> = {};
+  for (const [camel, snake] of SEED_HOOK_NAMES) {
+    const own = h[camel] !== ConfiguredTask.prototype[camel] && typeof h[camel] === 'function' ? (h[camel] as Hook) : undefined;
+    const seed = typeof h[snake] === 'function' ? (h[snake] as Hook) : undefined;
+    if (own !== undefined && seed !== undefined && own !== seed) {
+      throw new TaskerError(`task handler '${name}' defines both ${camel} and ${snake}; keep one`, 'handler_invalid');
+    }
+    const hook = seed ?? own;
+    if (hook !== undefined) adapter[camel] = (...args) => hook.apply(handler, args);
+  }
+  return adapter as TaskHandlerLike;
 }

@@ -1,10 +1,12 @@
-// Loads a handlers module (.js/.mjs/.cjs natively, .ts/.mts/.cts through tsx) and collects its handlers: named
-// exports, a default-export object and/or a `handlers` object mapping class names (Ruby-style allowed) to entries.
+// Loads a handlers module (.js/.mjs/.cjs natively, .ts/.mts/.cts through tsx) within a time limit and collects its
+// handlers: named exports, a default-export object and/or a `handlers` object mapping class names (Ruby-style
+// allowed) to entries. A failure names the module, and the line and column when known (module-load-error.ts).
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TaskerError } from '../engine/errors.js';
 import type { HandlerEntry } from './handler-registry.js';
+import { describeLoadFailure } from './module-load-error.js';
 
 export interface HandlerModule {
   handlers: Record<string, HandlerEntry>;
@@ -22,19 +24,31 @@ function moduleError(file: string, message: string, cause?: unknown): TaskerErro
   return new TaskerError(`handlers module ${file}: ${message}`, 'handler_module', cause);
 }
 
-async function importModule(abs: string, shown: string): Promise<Record<string, unknown>> {
+async function importModule(abs: string, shown: string, timeoutMs: number): Promise<Record<string, unknown>> {
   const ext = path.extname(abs).toLowerCase();
   const url = pathToFileURL(abs).href;
+  let load: Promise<unknown>;
+  if (JS_EXTENSIONS.includes(ext)) load = import(url);
+  else if (TS_EXTENSIONS.includes(ext)) load = import('tsx/esm/api').then(({ tsImport }) => tsImport(url, import.meta.url));
+  else throw moduleError(shown, `unsupported extension '${ext}' (use ${[...JS_EXTENSIONS, ...TS_EXTENSIONS].join(', ')})`);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const message =
+        `did not finish loading within ${timeoutMs} ms: its top-level code is still running (an await that never ` +
+        'settles?); if it is only slow, raise --handlers-timeout / handlersTimeoutMs';
+      reject(new TaskerError(`handlers module ${shown}: ${message}`, 'handlers_timeout'));
+    }, timeoutMs);
+  });
   try {
-    if (JS_EXTENSIONS.includes(ext)) return (await import(url)) as Record<string, unknown>;
-    if (TS_EXTENSIONS.includes(ext)) {
-      const { tsImport } = await import('tsx/esm/api');
-      return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
-    }
+    return (await Promise.race([load, timedOut])) as Record<string, unknown>;
   } catch (err) {
-    throw moduleError(shown, `failed to load: ${(err as Error).message}`, err);
+    if (err instanceof TaskerError && err.code === 'handlers_timeout') throw err;
+    const failure = await describeLoadFailure(err, abs);
+    throw moduleError(failure.at === null ? shown : `${shown}:${failure.at}`, failure.message, err);
+  } finally {
+    clearTimeout(timer);
   }
-  throw moduleError(shown, `unsupported extension '${ext}' (use ${[...JS_EXTENSIONS, ...TS_EXTENSIONS].join(', ')})`);
 }
 
 const isMapping = (v: unknown): v is Record<string, unknown> =>
@@ -64,14 +78,24 @@ function unwrapTranspiled(ns: Record<string, unknown>): Record<string, unknown> 
   return ns;
 }
 
-export async function loadHandlerModule(file: string): Promise<HandlerModule> {
+export const DEFAULT_HANDLERS_TIMEOUT_MS = 30_000;
+
+export interface LoadHandlerModuleOptions {
+  /**
+   * How long the module's top-level code may run before loading fails (code `handlers_timeout`). Default 30 s.
+   * An import cannot be cancelled: after a timeout, whatever the module started keeps running in this process.
+   */
+  timeoutMs?: number;
+}
+
+export async function loadHandlerModule(file: string, options: LoadHandlerModuleOptions = {}): Promise<HandlerModule> {
   const abs = path.resolve(file);
   try {
     if (!(await stat(abs)).isFile()) throw new Error('not a file');
   } catch {
     throw moduleError(file, 'file not found');
   }
-  const ns = unwrapTranspiled(await importModule(abs, file));
+  const ns = unwrapTranspiled(await importModule(abs, file, options.timeoutMs ?? DEFAULT_HANDLERS_TIMEOUT_MS));
   const handlers: Record<string, HandlerEntry> = {};
 
   // Named exports: functions/classes, or objects with process(). Data exports (config objects) are not handlers.

@@ -1,6 +1,7 @@
 // Collects validation issues while a raw template is read, and offers typed readers for its values that report
 // wrong types in place. Shared by the YAML path and the code-first path, so both give the same messages.
 import { didYouMean } from './did-you-mean.js';
+import { MAX_TIMEOUT_MS } from './model.js';
 import type { Locator, Path } from './source-locator.js';
 import type { ValidationIssue } from './validation-issue.js';
 
@@ -122,6 +123,16 @@ export class FieldReader {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
       const expected = min === 0 ? 'a non-negative integer' : min === 1 ? 'a positive integer' : `an integer >= ${min}`;
       return this.bad(expected, key, v);
+    }
+    return v;
+  }
+
+  /** A timeout: a positive integer of milliseconds a timer can wait (at most MAX_TIMEOUT_MS). */
+  milliseconds(key: string): number | undefined {
+    const v = this.obj[key];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_TIMEOUT_MS) {
+      return this.bad(`a positive integer of milliseconds, at most ${MAX_TIMEOUT_MS} (about 24.8 days)`, key, v);
     }
     return v;
   }

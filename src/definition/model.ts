@@ -28,7 +28,7 @@ export interface StepTemplate {
   default_retryable: boolean;
   default_retry_limit: number;
   skippable: boolean;
-  /** Milliseconds; absent means no timeout. */
+  /** Milliseconds; absent means the template's `default_step_timeout`, else the worker's default (15 min). */
   timeout?: number;
   retry?: RetryPolicy;
 }
@@ -43,6 +43,8 @@ export interface TaskTemplate {
   module_namespace?: string;
   default_dependent_system?: string;
   named_steps?: string[];
+  /** Milliseconds a step without its own `timeout` may run; absent means the worker's default (15 min). */
+  default_step_timeout?: number;
   /** JSON Schema for the task context (already compiled once by the validator). */
   schema?: Record<string, unknown>;
   step_templates: StepTemplate[];
@@ -59,6 +61,8 @@ export interface TemplateSource {
 export const DEFAULT_NAMESPACE = 'default';
 export const DEFAULT_VERSION = '0.1.0';
 export const DEFAULT_RETRY_LIMIT = 3;
+/** The longest timeout a timer can wait (2^31-1 ms, about 24.8 days); Node fires a longer one at once. */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
 
 /** `namespace/name@version`, the canonical printable key of a template. */
 export function templateKey(t: Pick<TaskTemplate, 'namespace_name' | 'name' | 'version'>): string {

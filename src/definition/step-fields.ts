@@ -83,7 +83,7 @@ export function readStepEntry(c: IssueCollector, raw: unknown, path: Path, label
   if (retryLimit !== undefined) fields.default_retry_limit = retryLimit;
   const skippable = r.boolean('skippable');
   if (skippable !== undefined) fields.skippable = skippable;
-  const timeout = r.integer('timeout', 1);
+  const timeout = r.milliseconds('timeout');
   if (timeout !== undefined) fields.timeout = timeout;
   const retry = r.object('retry');
   if (retry !== undefined) fields.retry = readRetry(c, retry, [...path, 'retry'], step);

@@ -8,6 +8,7 @@ export const TASK_KEYS = [
   'task_handler_class',
   'module_namespace',
   'default_dependent_system',
+  'default_step_timeout',
   'named_steps',
   'schema',
   'step_templates',

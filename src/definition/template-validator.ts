@@ -103,6 +103,8 @@ export function validateTemplate(raw: unknown, opts: ValidateOptions = {}): Vali
     const v = r.string(key);
     if (v !== undefined) optional[key] = v;
   }
+  const defaultStepTimeout = r.milliseconds('default_step_timeout');
+  if (defaultStepTimeout !== undefined) optional.default_step_timeout = defaultStepTimeout;
   const named = r.stringList('named_steps', false);
   const schema = readSchema(c, r);
 

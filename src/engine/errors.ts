@@ -50,12 +50,15 @@ export class PermanentError extends Error {
   }
 }
 
-/** A step's timeout elapsed; counts as a retryable failure. */
+/** A step's timeout elapsed; counts as a retryable failure. `limit` says which timeout applied. */
 export class StepTimeoutError extends Error {
   override name = 'StepTimeoutError';
   readonly errorCode = 'timeout';
-  constructor(readonly timeoutMs: number) {
-    super(`step timed out after ${timeoutMs} ms`);
+  constructor(
+    readonly timeoutMs: number,
+    limit?: string,
+  ) {
+    super(`step timed out after ${timeoutMs} ms${limit ? ` (${limit})` : ''}`);
   }
 }
 

@@ -44,7 +44,11 @@ export interface StepSnapshot {
 /** The step's surroundings: upstream steps (all ancestors) with their results. */
 export interface SequenceView {
   readonly steps: readonly StepSnapshot[];
-  findStepByName(name: string): StepSnapshot | undefined;
+  /**
+   * An upstream step by name. Only ancestors are visible (their results are loaded with the claim); any other name
+   * throws a PermanentError saying to add the step to `depends_on_step`.
+   */
+  findStepByName(name: string): StepSnapshot;
 }
 
 /** The step being processed. */
@@ -78,7 +82,7 @@ export abstract class StepHandler implements StepHandlerLike {
 export interface StepDefaultsPatch {
   /** false marks the step `skipped` before anything runs. */
   enabled?: boolean;
-  /** Milliseconds. */
+  /** Milliseconds; null leaves the step without one of its own (the template's or the worker's default applies). */
   timeout?: number | null;
   retry_limit?: number;
   retryable?: boolean;

@@ -1,7 +1,9 @@
 // Builds the objects handlers receive — TaskView, SequenceView, StepView — from store records, so that user code
 // never touches the store directly.
 import type { StepRecord, TaskIdentity } from '../store/store.js';
+import { didYouMean } from '../definition/did-you-mean.js';
 import type { AnnotationInput, FinishedStep, SequenceView, StepSnapshot, TaskView } from './handler-api.js';
+import { PermanentError } from './errors.js';
 
 export interface TaskFields extends TaskIdentity {
   context: unknown;
@@ -64,15 +66,50 @@ export function toFinishedStep(r: StepRecord): FinishedStep {
   return { ...toSnapshot(r), depends_on: r.depends_on, retry_limit: r.retry_limit, retryable: r.retryable };
 }
 
-export function makeSequenceView(steps: readonly StepSnapshot[]): SequenceView {
+/** The step a sequence view is built for, so a lookup outside its ancestors can say why and what to change. */
+export interface SequenceScope {
+  /** The step being processed. */
+  step: string;
+  /** `namespace/name@version` of its template. */
+  template: string;
+  /** Every step of the template, by name. */
+  allSteps: ReadonlyMap<string, unknown>;
+}
+
+/**
+ * The sequence a handler sees: `steps` are the ancestors of `scope.step` (or, without a scope, the whole task).
+ * Looking up any other name throws (PermanentError: retrying cannot change the template), never returns undefined.
+ */
+export function makeSequenceView(steps: readonly StepSnapshot[], scope?: SequenceScope): SequenceView {
   let byName: Map<string, StepSnapshot> | null = null;
   return {
     steps,
     findStepByName(name: string) {
       if (!byName) byName = new Map(steps.map((s) => [s.name, s]));
-      return byName.get(name);
+      const found = byName.get(name);
+      if (found !== undefined) return found;
+      throw notInSequence(name, steps, scope);
     },
   };
+}
+
+function notInSequence(name: string, steps: readonly StepSnapshot[], scope: SequenceScope | undefined): PermanentError {
+  const call = `sequence.findStepByName('${name}')`;
+  if (scope === undefined) {
+    const names = steps.map((s) => s.name);
+    return new PermanentError(`${call}: this task has no step '${name}' (steps: ${names.join(', ')})${didYouMean(name, names)}`, {
+      errorCode: 'unknown_step',
+    });
+  }
+  const all = [...scope.allSteps.keys()];
+  if (!all.includes(name)) {
+    return new PermanentError(`${call}: ${scope.template} has no step '${name}'${didYouMean(name, all)}`, { errorCode: 'unknown_step' });
+  }
+  return new PermanentError(
+    `${call}: '${name}' is not upstream of step '${scope.step}' in ${scope.template}, so its results are not loaded; ` +
+      `add '${name}' to depends_on_step of '${scope.step}' to read them`,
+    { errorCode: 'step_not_upstream' },
+  );
 }
 
 export const EMPTY_SEQUENCE: SequenceView = makeSequenceView([]);

@@ -1,5 +1,6 @@
-// Runs one attempt of one claimed step: builds the handler's views, enforces the timeout through `step.signal`,
-// and turns the result or the thrown error into a StepOutcome (completed, retry with backoff, or failed).
+// Runs one attempt of one claimed step: builds the handler's views, enforces its timeout (step-timeout.ts) through
+// `step.signal`, and turns the result or the thrown error into a StepOutcome (completed, retry with backoff, or
+// failed).
 import type { ClaimedStep, StepError, StepOutcome } from '../store/store.js';
 import type { StepSnapshot, StepView, TaskView } from './handler-api.js';
 import { isRoutingDecision } from './handler-api.js';
@@ -8,6 +9,8 @@ import { PermanentError, RetryableError, StepTimeoutError } from './errors.js';
 import { toStepError } from './error-capture.js';
 import { backoffDelay, retryAfterDelay } from './backoff.js';
 import { pruneForRoute } from './routing.js';
+import { unstorableAt } from './storable-results.js';
+import { describeTimeout, effectiveStepTimeout, type StepTimeout } from './step-timeout.js';
 import { makeSequenceView } from './handler-views.js';
 import { StepAbort, type AbortCause, type StepAbortHandle } from './step-abort.js';
 
@@ -32,11 +35,8 @@ export async function executeStep(catalog: WorkflowCatalog, r: RunnableStep): Pr
   const { claimed } = r;
   const started = performance.now();
   const abort = r.abort;
-  let timer: NodeJS.Timeout | undefined;
-  if (claimed.timeout_ms !== null && claimed.timeout_ms > 0) {
-    const ms = claimed.timeout_ms;
-    timer = setTimeout(() => abort.abort(new StepAbort('timeout', `step timed out after ${ms} ms`)), ms);
-  }
+  const timeout = effectiveStepTimeout(claimed.timeout_ms, r.compiled.template.default_step_timeout, catalog.stepTimeoutMs);
+  const timer = setTimeout(() => abort.abort(new StepAbort('timeout', `step timed out after ${timeout.ms} ms`)), timeout.ms);
   try {
     const handler = catalog.stepHandler(claimed.handler_class);
     const stepView: StepView = {
@@ -51,7 +51,7 @@ export async function executeStep(catalog: WorkflowCatalog, r: RunnableStep): Pr
       },
       publish: r.publish,
     };
-    const sequence = makeSequenceView(r.ancestors);
+    const sequence = makeSequenceView(r.ancestors, { step: claimed.name, template: r.compiled.key, allSteps: r.compiled.steps });
     // A synchronous handler's value is used as is (nothing to race); a promise races the abort.
     const returned: unknown = handler.process(r.task, sequence, stepView);
     const value = isThenable(returned) ? await abort.race(Promise.resolve(returned)) : returned;
@@ -62,7 +62,7 @@ export async function executeStep(catalog: WorkflowCatalog, r: RunnableStep): Pr
       prune = pruneForRoute(r.compiled, claimed.name, value.next);
       results = value.results === undefined ? null : value.results;
     }
-    assertSerialisable(results, claimed.name);
+    assertStorable(results, claimed.name);
     const outcome: StepOutcome = { type: 'completed', step_id: claimed.step_id, task_id: claimed.task.task_id, attempt: claimed.attempt, results };
     if (prune && prune.length) outcome.prune = prune;
     return { kind: 'outcome', outcome, error: null, durationMs: performance.now() - started };
@@ -80,11 +80,16 @@ export async function executeStep(catalog: WorkflowCatalog, r: RunnableStep): Pr
       }
       return { kind: 'dropped', cause: why.abortCause, durationMs };
     }
-    const err = why ? new StepTimeoutError(claimed.timeout_ms ?? 0) : thrown;
+    const err = why ? timeoutError(timeout, r) : thrown;
     return { kind: 'outcome', ...failureOutcome(r, err), durationMs };
   } finally {
-    if (timer) clearTimeout(timer);
+    clearTimeout(timer);
   }
+}
+
+function timeoutError(timeout: StepTimeout, r: RunnableStep): StepTimeoutError {
+  const step = { name: r.claimed.name, templateTimeout: r.step.template.timeout };
+  return new StepTimeoutError(timeout.ms, describeTimeout(timeout, step, r.compiled.key));
 }
 
 /** Retry (with backoff or retryAfter) while attempts and retryability allow; otherwise fail for good. */
@@ -113,18 +118,15 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
   return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
 }
 
-function assertSerialisable(value: unknown, stepName: string): void {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'bigint' || typeof value === 'function' || typeof value === 'symbol') {
-      throw new PermanentError(`step '${stepName}' returned a ${typeof value}, which is not JSON-serialisable`, { errorCode: 'results_not_json' });
-    }
-    return;
-  }
-  try {
-    JSON.stringify(value);
-  } catch (err) {
-    throw new PermanentError(`step '${stepName}' returned results that are not JSON-serialisable: ${(err as Error).message}`, {
-      errorCode: 'results_not_json',
+/**
+ * Results JSON would store differently (or not at all) fail the attempt as retryable: nothing is lost silently, and
+ * the handler may return something storable next time.
+ */
+function assertStorable(value: unknown, stepName: string): void {
+  const problem = unstorableAt(value);
+  if (problem !== null) {
+    throw new RetryableError(`step '${stepName}' returned results that cannot be stored as JSON: ${problem}`, {
+      errorCode: 'results_not_storable',
     });
   }
 }

@@ -23,6 +23,7 @@ import { planTask, type TaskPlan } from './task-planner.js';
 import { taskJson, type TaskJson } from './task-json.js';
 import { TERMINAL_TASK_STATES } from './states.js';
 import { NotFoundError, TaskerError } from './errors.js';
+import { checkTimeoutOption } from './step-timeout.js';
 import type { AnnotationSink } from './handler-views.js';
 
 export interface TaskerOptions {
@@ -43,6 +44,15 @@ export interface TaskerOptions {
   pollIntervalMs?: number;
   /** Only run steps of tasks in these namespaces. */
   namespaces?: string[] | null;
+  /**
+   * Timeout of a step with no `timeout` of its own and no `default_step_timeout` in its template. Default 15 min.
+   */
+  stepTimeoutMs?: number;
+  /**
+   * How long loading a handlers module (path) may take before `open` rejects (code `handlers_timeout`). Default 30 s.
+   * The module's own code cannot be stopped: whatever it started keeps running in this process.
+   */
+  handlersTimeoutMs?: number;
   /** Global retry backoff; a step's `retry` overrides it. */
   retry?: Partial<RetryPolicy>;
   /** Environment for template overrides (default TASKER_ENV / NODE_ENV). */
@@ -94,7 +104,8 @@ export class Tasker {
     this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.bus = new EventBus(logger);
     this.publisher = new LifecyclePublisher(this.bus);
-    this.catalog = new WorkflowCatalog(this.templates, this.handlers, { ...DEFAULT_RETRY_POLICY, ...(options.retry ?? {}) });
+    const retry = { ...DEFAULT_RETRY_POLICY, ...(options.retry ?? {}) };
+    this.catalog = new WorkflowCatalog(this.templates, this.handlers, retry, checkTimeoutOption(options.stepTimeoutMs, 'stepTimeoutMs'));
     const inputsForget = (id: number) => this.onTaskFinished(id);
     this.finalizer = new TaskFinalizer(store, this.catalog, this.publisher, this.waiters, logger, inputsForget);
     const annotate: AnnotationSink = (id, a) => store.addAnnotation(id, a.annotation_type, a.content);
@@ -158,7 +169,8 @@ export class Tasker {
 
   /** Load a handlers module (.js/.mjs/.ts): its handlers, and its `subscribers` export. */
   async loadHandlers(file: string): Promise<HandlerModule> {
-    const mod = await loadHandlerModule(file);
+    const timeoutMs = checkTimeoutOption(this.options.handlersTimeoutMs, 'handlersTimeoutMs');
+    const mod = await loadHandlerModule(file, timeoutMs !== undefined ? { timeoutMs } : {});
     this.registerHandlers(mod.handlers);
     for (const s of mod.subscribers) this.subscribe(s);
     return mod;

@@ -42,6 +42,8 @@ export class WorkflowCatalog {
     readonly templates: TemplateRegistry,
     readonly handlers: HandlerRegistry,
     private readonly globalRetry: RetryPolicy = DEFAULT_RETRY_POLICY,
+    /** The worker's timeout for steps with none of their own (`stepTimeoutMs`); undefined means the 15 min default. */
+    readonly stepTimeoutMs?: number,
   ) {
     this.ajv = new Ajv({ allErrors: true, strict: false });
     addFormats(this.ajv);

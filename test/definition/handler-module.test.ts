@@ -6,6 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { toStepHandler } from '../../src/definition/handler-entry.js';
 import { loadHandlerModule } from '../../src/definition/handler-module.js';
 import { TaskerError } from '../../src/engine/errors.js';
+import { Tasker } from '../../src/engine/tasker.js';
+import { silentLogger } from '../../src/telemetry/logger.js';
+import { sqliteDb } from '../support/stores.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tasker-handlers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -71,10 +74,39 @@ describe('loadHandlerModule', () => {
     const badSubs = fixture('bad-subs.mjs', `export const subscribers = 'all';`);
     await expect(loadHandlerModule(badSubs)).rejects.toThrow("the 'subscribers' export must be an array");
     const syntax = fixture('syntax.ts', `export const = ;`);
-    await expect(loadHandlerModule(syntax)).rejects.toThrow(/syntax\.ts: failed to load/);
+    await expect(loadHandlerModule(syntax)).rejects.toThrow(/syntax\.ts:1:14: syntax error: Expected identifier but found "="/);
     const json = fixture('handlers.json', `{}`);
     const err = await loadHandlerModule(json).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TaskerError);
     expect((err as Error).message).toMatch(/unsupported extension '\.json'/);
+  });
+
+  it('gives up on a module whose top-level code never settles, after timeoutMs (code handlers_timeout)', async () => {
+    const stuck = fixture('stuck.mjs', `await new Promise(() => {});\nexport default {};`);
+    const err = await loadHandlerModule(stuck, { timeoutMs: 200 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TaskerError);
+    expect((err as TaskerError).code).toBe('handlers_timeout');
+    expect((err as Error).message).toContain(`handlers module ${stuck}: did not finish loading within 200 ms`);
+  });
+
+  it('Tasker.open rejects likewise with handlersTimeoutMs', async () => {
+    const stuck = fixture('stuck-open.mjs', `await new Promise(() => {});\nexport default {};`);
+    const db = sqliteDb();
+    try {
+      const err = await Tasker.open({ db: db.url, handlers: stuck, handlersTimeoutMs: 200, logger: silentLogger() }).catch((e: unknown) => e);
+      expect((err as TaskerError).code).toBe('handlers_timeout');
+      expect((err as Error).message).toContain('did not finish loading within 200 ms');
+    } finally {
+      await db.cleanup();
+    }
+  });
+
+  it('names file:line:col of a syntax error in .mjs and .cjs, and of a throw at the top level', async () => {
+    const mjs = fixture('bad.mjs', `export const a = 1;\nexport function b( {\n  return 2;\n}\n`);
+    await expect(loadHandlerModule(mjs)).rejects.toThrow(`${mjs}:3:10: syntax error: Expected "}" but found "2"`);
+    const cjs = fixture('bad.cjs', `module.exports = {\n  a: 1,,\n};\n`);
+    await expect(loadHandlerModule(cjs)).rejects.toThrow(new RegExp(`${cjs.replace(/[.\\]/g, '\\$&')}:2:\\d+: syntax error: `));
+    const throws = fixture('throws.mjs', `const n = 1;\nthrow new RangeError('bad ' + n);\n`);
+    await expect(loadHandlerModule(throws)).rejects.toThrow(`${throws}:2:7: failed to load: RangeError: bad 1`);
   });
 });

@@ -186,7 +186,7 @@ describe('template validation errors', () => {
     `);
     expect(r.issues.map((i) => [i.line, i.key, i.message])).toEqual([
       [4, 'default_retry_limit', "must be a non-negative integer, got string '3'"],
-      [5, 'timeout', 'must be a positive integer, got number 0'],
+      [5, 'timeout', 'must be a positive integer of milliseconds, at most 2147483647 (about 24.8 days), got number 0'],
       [6, 'skippable', "must be true or false, got string 'yes'"],
       [7, 'handler_config', 'must be a mapping (object), got a list'],
       [8, 'retry.multiplier', 'must be a number >= 1, got number 0.5'],

@@ -1,7 +1,9 @@
 // `tasker run <namespace>/<name>[@version]`: submit a task and run it to its end in this process, with live
-// progress on a TTY or the final task JSON with --json. Exit 0 completed, 1 failed/cancelled, 2 bad input.
+// progress on a TTY or the final task JSON with --json. Exit 0 completed, 1 failed/cancelled, 2 bad input. Only
+// the named template must be valid; others' problems are warnings (command-templates.ts).
 import type { Command } from 'commander';
-import { addEngineOptions, openEngine, parseTemplateRef, readContext, type EngineFlags } from '../engine-options.js';
+import { addEngineOptions, parseTemplateRef, readContext, type EngineFlags } from '../engine-options.js';
+import { openEngineFor } from '../command-templates.js';
 import { ProgressView } from '../progress-view.js';
 
 interface RunFlags extends EngineFlags {
@@ -23,7 +25,7 @@ export function registerRun(program: Command): void {
   addEngineOptions(cmd).action(async (ref: string, flags: RunFlags) => {
     const target = parseTemplateRef(ref);
     const context = readContext(flags);
-    const tasker = await openEngine(flags);
+    const tasker = await openEngineFor(target, flags);
     try {
       const template = tasker.templates.get(target.namespace, target.name, target.version);
       const progress =

@@ -1,7 +1,9 @@
 // `tasker submit <namespace>/<name>[@version]`: create a task and print its id without running it; workers
-// (`tasker worker`, or any engine on the same store) run it.
+// (`tasker worker`, or any engine on the same store) run it. Only the named template must be valid.
 import type { Command } from 'commander';
-import { addEngineOptions, openEngine, parseTemplateRef, readContext, type EngineFlags } from '../engine-options.js';
+import { UsageError } from '../cli-errors.js';
+import { addEngineOptions, parseTemplateRef, readContext, type EngineFlags } from '../engine-options.js';
+import { openEngineFor } from '../command-templates.js';
 
 export function registerSubmit(program: Command): void {
   const cmd = program
@@ -15,8 +17,9 @@ export function registerSubmit(program: Command): void {
   addEngineOptions(cmd, { running: false }).action(
     async (ref: string, flags: EngineFlags & { context?: string; contextFile?: string; idempotencyKey?: string; json?: boolean }) => {
       const target = parseTemplateRef(ref);
+      if (flags.stepTimeout !== undefined) throw new UsageError('--step-timeout applies to processes that run steps (run, worker, serve); submit runs none');
       const context = readContext(flags);
-      const tasker = await openEngine(flags, { concurrency: 0, start: false });
+      const tasker = await openEngineFor(target, flags, { concurrency: 0, start: false });
       try {
         const res = await tasker.submit({
           namespace: target.namespace,

@@ -1,16 +1,18 @@
 // `tasker tasks list|show|cancel|retry|resolve|skip`: read tasks from the store and apply operator actions.
 import type { Command } from 'commander';
-import { openStore } from '../../store/open-store.js';
+import { defaultStoreUrl, openStore } from '../../store/open-store.js';
 import type { OperatorAction, Store, TaskRecord } from '../../store/store.js';
 import { taskJson, taskSummaryJson } from '../../engine/task-json.js';
 import { TASK_STATES, type TaskState } from '../../engine/states.js';
 import { NotFoundError } from '../../engine/errors.js';
 import { silentLogger } from '../../telemetry/logger.js';
-import { UsageError } from '../cli-errors.js';
+import { storeFailure, UsageError } from '../cli-errors.js';
 import { addStoreOption, parseCount } from '../engine-options.js';
 
 async function withStore<T>(db: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(db, { logger: silentLogger() });
+  const store = await openStore(db, { logger: silentLogger() }).catch((err: unknown) => {
+    throw storeFailure(err, db ?? defaultStoreUrl());
+  });
   try {
     return await fn(store);
   } finally {

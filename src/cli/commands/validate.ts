@@ -8,9 +8,13 @@ import { templateKey } from '../../definition/model.js';
 import { formatIssue } from '../../definition/validation-issue.js';
 import { UsageError } from '../cli-errors.js';
 import { loadTemplateOptions } from '../template-options.js';
+import { parseCount } from '../engine-options.js';
+import { DEFAULT_HANDLERS_TIMEOUT_MS } from '../../definition/handler-module.js';
+import { MAX_TIMEOUT_MS } from '../../definition/model.js';
 
 interface ValidateFlags {
   handlers?: string;
+  handlersTimeout?: string;
   env?: string;
   json?: boolean;
 }
@@ -23,6 +27,7 @@ export function registerValidate(program: Command): void {
     .description('check task templates (YAML) and, with --handlers, that every step handler resolves')
     .argument('[paths...]', `template files or directories, searched for *.yaml/*.yml (default: ${DEFAULT_TEMPLATE_DIR})`)
     .option('--handlers <module>', 'handlers module (.js/.mjs/.ts); every step must resolve to one of its handlers')
+    .option('--handlers-timeout <ms>', `how long the handlers module may take to load (default ${DEFAULT_HANDLERS_TIMEOUT_MS})`)
     .option('--env <name>', 'environment whose overrides apply (default: $TASKER_ENV, then $NODE_ENV)')
     .option('--json', 'print {ok, templates, issues} as JSON on stdout')
     .addHelpText('after', '\nExit codes:\n  0  every template is valid\n  1  problems were found (each is listed)\n  2  usage error (bad flag, unreadable handlers module)')
@@ -30,7 +35,9 @@ export function registerValidate(program: Command): void {
       if (paths.length === 0 && !existsSync(DEFAULT_TEMPLATE_DIR)) {
         throw new UsageError(`no paths given and ${DEFAULT_TEMPLATE_DIR} does not exist; pass template files or directories`);
       }
+      const handlersTimeoutMs = parseCount(flags.handlersTimeout, '--handlers-timeout', { min: 1, max: MAX_TIMEOUT_MS });
       const loaded = await loadTemplateOptions({
+        ...(handlersTimeoutMs !== undefined ? { handlersTimeoutMs } : {}),
         templates: paths.length > 0 ? paths : [DEFAULT_TEMPLATE_DIR],
         ...(flags.handlers !== undefined ? { handlers: flags.handlers } : {}),
         ...(flags.env !== undefined ? { env: flags.env } : {}),
