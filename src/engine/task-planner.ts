@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { NewStep, NewTask } from '../store/store.js';
 import type { AnnotationInput, PlannedStep, StepDefaultsPatch } from './handler-api.js';
 import type { CompiledTemplate } from './workflow-catalog.js';
+import { MAX_TIMEOUT_MS } from '../definition/model.js';
 import { InvalidRequestError } from './errors.js';
 import { makeTaskView } from './handler-views.js';
 import type { normaliseTaskRequest } from './task-request.js';
@@ -47,8 +48,10 @@ class PlannedStepImpl implements PlannedStep {
     }
     if (patch.enabled !== undefined) this.enabled = Boolean(patch.enabled);
     if (patch.timeout !== undefined) {
-      if (patch.timeout !== null && !(Number.isInteger(patch.timeout) && patch.timeout > 0)) {
-        throw new TypeError(`step '${this.name}': timeout must be a positive integer of milliseconds or null`);
+      if (patch.timeout !== null && !(Number.isInteger(patch.timeout) && patch.timeout > 0 && patch.timeout <= MAX_TIMEOUT_MS)) {
+        throw new TypeError(
+          `step '${this.name}': timeout must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS} (about 24.8 days), or null for the default`,
+        );
       }
       this.timeout = patch.timeout;
     }

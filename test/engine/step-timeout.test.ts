@@ -99,4 +99,23 @@ describe('which step timeout applies', () => {
       await db.cleanup();
     }
   });
+
+  it('refuses a timeout beyond the timer range set by the planning hook, naming the step and the limit', async () => {
+    const db = sqliteDb();
+    const template = defineTask({ name: 'hooked', namespace_name: 'timeouts', version: '1.0.0', task_handler_class: 'Hang::Hooked', step_templates: [{ name: 'stuck' }] });
+    class Hooked {
+      establishStepDependenciesAndDefaults(_task: unknown, steps: Array<{ update(p: object): void }>) {
+        steps[0]!.update({ timeout: 2 ** 31 });
+      }
+    }
+    const tasker = await openTestEngine(db, { templates: [template], handlers: { 'Hang::Hooked': Hooked, 'Hang::StuckHandler': never }, concurrency: 0 });
+    try {
+      const err = await tasker.submit({ namespace: 'timeouts', name: 'hooked', context: {} }).catch((e: unknown) => e);
+      expect((err as Error).message).toContain("step 'stuck': timeout must be a whole number of milliseconds from 1 to 2147483647");
+    } finally {
+      await tasker.close();
+      await db.cleanup();
+    }
+  });
 });
+
