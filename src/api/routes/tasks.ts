@@ -112,7 +112,9 @@ export function taskRoutes(ctx: ApiContext): RouteSpec[] {
       operationId: 'cancelTask',
       tag: 'tasks',
       summary: 'Cancel a task',
-      description: 'Pending steps are cancelled and running handlers see their abort signal. 409 when the task has already ended.',
+      description:
+        'Pending steps are cancelled and running handlers see their abort signal. A failed task can be cancelled too (an operator ' +
+        'retry could otherwise still revive it). 409 when the task is completed, cancelled or resolved_manually.',
       auth: ['tasks:write'],
       params: TaskIdParams,
       querystring: CancelQuery,
@@ -126,7 +128,7 @@ export function taskRoutes(ctx: ApiContext): RouteSpec[] {
         const cancelled = await ctx.tasker.cancelTask(id, { actor, ...(reason !== undefined ? { reason } : {}) });
         if (!cancelled) {
           const now = (await ctx.tasker.getTask(id)) ?? before;
-          throw new ApiError(409, 'illegal_action', `task ${id} is already ${now.current_state}; only unfinished tasks can be cancelled`, {
+          throw new ApiError(409, 'illegal_action', `task ${id} is already ${now.current_state}; only running or failed tasks can be cancelled`, {
             task_id: id,
             task_state: now.current_state,
             action: 'cancel',
