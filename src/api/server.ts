@@ -10,6 +10,7 @@ import { checkRouteOverrides, installAuth, scopeResolver } from './auth/guard.js
 import { packageVersion, type ApiContext } from './context.js';
 import { frameworkErrors, installErrorHandling, UNAVAILABLE_RETRY_AFTER_S } from './errors.js';
 import { clientErrorHandler, HTTP_SERVER_OPTIONS, installHttpErrors } from './http-errors.js';
+import { installJsonBodyParser } from './json-body.js';
 import { buildOpenApi } from './openapi.js';
 import { RouteCatalog } from './route-catalog.js';
 import { createValidatorCompiler } from './validation.js';
@@ -78,8 +79,9 @@ export function createApiServer(tasker: Tasker, options: ApiServerOptions = {}):
     routerOptions: { maxParamLength: 512 },
   });
   app.setValidatorCompiler(createValidatorCompiler());
-  // Bodies are JSON only: anything else (text/plain included) answers 415.
+  // Bodies are JSON only (UTF-8, numbers and text exactly as sent): anything else (text/plain included) answers 415.
   app.removeContentTypeParser('text/plain');
+  installJsonBodyParser(app);
   app.decorateRequest('principal', null);
   installErrorHandling(app, prefix);
   installHttpErrors(app, UNAVAILABLE_RETRY_AFTER_S);
