@@ -53,6 +53,12 @@ describe('a PostgreSQL store that is unavailable', () => {
     expect((await call(api.base, 'GET', `/tasks/${id}`)).status).toBe(200);
     expect((await call(api.base, 'POST', '/tasks', { body })).status).toBe(201);
   });
+
+  it('documents the 503 answer in the OpenAPI document', async () => {
+    const doc = (await call(api.base, 'GET', '/openapi.json')).json;
+    expect(doc.paths['/tasker/tasks'].post.responses['503']).toEqual({ $ref: '#/components/responses/Error503' });
+    expect(doc.components.responses.Error503.description).toMatch(/unavailable/);
+  });
 });
 
 describe('a SQLite store locked by another writer', () => {
