@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteDb, type TestDb } from '../support/stores.js';
 import { API_TEMPLATES, Controls, apiHandlers } from './support/workflows.js';
 import { startApi, type ApiHarness } from './support/api.js';
+import { createApiServer } from '../../src/api/server.js';
+import { openTestEngine } from '../support/engine.js';
 
 interface RawAnswer {
   status: number;
@@ -14,8 +16,8 @@ interface RawAnswer {
   body: string;
 }
 
-/** Write `chunks` on a fresh connection (calling `between` after the first) and read answers until the server closes. */
-async function rawExchange(port: number, chunks: string[], between?: () => void): Promise<RawAnswer[]> {
+/** Write `chunks` on a fresh connection (awaiting `between` after the first) and read answers until the server closes. */
+async function rawExchange(port: number, chunks: string[], between?: () => Promise<void>): Promise<RawAnswer[]> {
   const text = await new Promise<string>((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     let out = '';
@@ -32,12 +34,7 @@ async function rawExchange(port: number, chunks: string[], between?: () => void)
     socket.on('connect', async () => {
       for (let i = 0; i < chunks.length; i++) {
         socket.write(chunks[i]!);
-        if (i === 0 && between) {
-          // Ordering only: let the server parse the first request's head before `between` and the next chunk.
-          await new Promise((r) => setTimeout(r, 200));
-          between();
-          await new Promise((r) => setTimeout(r, 100));
-        }
+        if (i === 0 && between) await between();
       }
     });
   });
@@ -113,16 +110,28 @@ describe('HTTP-level errors', () => {
 
   it('answers a request that arrives while the server closes with 503 unavailable', async () => {
     const extraDb = sqliteDb();
-    const extra = await startApi(extraDb, { templates: API_TEMPLATES, handlers: apiHandlers(new Controls()), concurrency: 0 });
-    const extraPort = (extra.app.server.address() as AddressInfo).port;
+    const tasker = await openTestEngine(extraDb, { templates: API_TEMPLATES, handlers: apiHandlers(new Controls()), concurrency: 0 });
+    const app = createApiServer(tasker, { auth: false });
+    // Resolved when the first request's head has been read, i.e. it is in flight.
+    let seen!: () => void;
+    const firstSeen = new Promise<void>((resolve) => (seen = resolve));
+    app.addHook('onRequest', async () => seen());
+    let closing!: () => void;
+    const closeStarted = new Promise<void>((resolve) => (closing = resolve));
+    app.addHook('preClose', async () => closing());
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const extraPort = (app.server.address() as AddressInfo).port;
     let closed: Promise<void> | undefined;
     const body = '{"namespace":"api","name":"checkout","context":{"order_id":1}}';
     // The first request is in flight (its body incomplete) when close() starts; the second is pipelined behind it.
     const first = `POST /tasker/tasks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`;
-    const answers = await rawExchange(extraPort, [first, `${body}GET /tasker/tasks HTTP/1.1\r\nHost: x\r\n\r\n`], () => {
-      closed = extra.close();
+    const answers = await rawExchange(extraPort, [first, `${body}GET /tasker/tasks HTTP/1.1\r\nHost: x\r\n\r\n`], async () => {
+      await firstSeen;
+      closed = app.close();
+      await closeStarted;
     });
     await closed;
+    await tasker.close();
     await extraDb.cleanup();
     expect(answers[0]?.status, answers[0]?.body).toBe(201);
     expectEnvelope(answers[1], 503, 'unavailable');
