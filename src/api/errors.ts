@@ -1,8 +1,10 @@
 // How the API answers failures: one envelope `{ error: { code, message, details } }` for every 4xx/5xx, mapping
 // Fastify's own errors (validation, content type, body size, JSON syntax), TaskerErrors (400/404/409) and unknown
-// routes. Anything else is a genuine server fault: logged, and answered 500 without internals.
+// routes. A store that is briefly unreachable or busy answers 503 `unavailable` with Retry-After. Anything else is a
+// genuine server fault: logged, and answered 500 without internals.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TaskerError } from '../engine/errors.js';
+import { isTransientStoreError } from '../engine/transient-errors.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; details: unknown };
@@ -25,6 +27,9 @@ export class ApiError extends Error {
 export function errorBody(code: string, message: string, details: unknown = null): ErrorBody {
   return { error: { code, message, details: details ?? null } };
 }
+
+/** Seconds a client is asked to wait (Retry-After) when the store is unavailable. */
+export const UNAVAILABLE_RETRY_AFTER_S = 1;
 
 const TASKER_STATUS: Record<string, number> = { invalid_request: 400, not_found: 404, illegal_action: 409 };
 
@@ -78,6 +83,11 @@ export function mapError(err: unknown): { status: number; body: ErrorBody; heade
     const message = `invalid ${context === 'querystring' ? 'query' : context}: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`;
     return { status: 400, body: errorBody('invalid_request', message, details), headers: {}, fault: false };
   }
+  // Store errors carry no HTTP status; a request stream that breaks (ECONNRESET from the client) does, and stays 4xx.
+  if (typeof fe.statusCode !== 'number' && isTransientStoreError(err)) {
+    const message = `the store is temporarily unavailable; retry in ${UNAVAILABLE_RETRY_AFTER_S} s (a repeated POST /tasks with the same idempotency_key never creates a second task)`;
+    return { status: 503, body: errorBody('unavailable', message, null), headers: { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_S) }, fault: false };
+  }
   const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
   if (status >= 400 && status < 500) {
     const code = (fe.code && FASTIFY_CODES[fe.code]) ?? 'bad_request';
@@ -91,6 +101,7 @@ export function installErrorHandling(app: FastifyInstance, prefix: string): void
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const mapped = mapError(err);
     if (mapped.fault) request.log.error({ err }, 'request failed with an unexpected error');
+    else if (mapped.status === 503) request.log.warn({ err: (err as Error).message, code: (err as { code?: unknown }).code }, 'store unavailable; answered 503');
     for (const [k, v] of Object.entries(mapped.headers)) reply.header(k, v);
     return reply.code(mapped.status).type('application/json; charset=utf-8').send(mapped.body);
   });

@@ -38,6 +38,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   413: 'body larger than the limit (default 1 MiB)',
   415: 'Content-Type is not application/json',
   500: 'server fault (logged)',
+  503: 'the store is briefly unavailable, or the server is shutting down; retry after Retry-After seconds',
 };
 
 export interface OpenApiOptions {
@@ -87,6 +88,8 @@ function operation(route: CatalogRoute, options: OpenApiOptions, doc: (s: unknow
   }
   const scopes = options.scopesFor ? options.scopesFor(route) : route.auth;
   const errors = new Set([400, ...(route.errors ?? []), 500]);
+  // Any route that reads or writes the store answers 503 while it is unavailable, unless it documents its own 503.
+  if (route.responses[503] === undefined) errors.add(503);
   if (options.scopesFor && scopes !== 'public') {
     errors.add(401);
     errors.add(403);

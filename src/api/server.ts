@@ -8,7 +8,9 @@ import { TaskerMetrics } from '../telemetry/metrics.js';
 import { AUTH_TOKENS_ENV, loadAuthConfig, parseAuthConfig, type AuthConfig } from './auth/config.js';
 import { checkRouteOverrides, installAuth, scopeResolver } from './auth/guard.js';
 import { packageVersion, type ApiContext } from './context.js';
-import { frameworkErrors, installErrorHandling } from './errors.js';
+import { frameworkErrors, installErrorHandling, UNAVAILABLE_RETRY_AFTER_S } from './errors.js';
+import { clientErrorHandler, HTTP_SERVER_OPTIONS, installHttpErrors } from './http-errors.js';
+import { installJsonBodyParser } from './json-body.js';
 import { buildOpenApi } from './openapi.js';
 import { RouteCatalog } from './route-catalog.js';
 import { createValidatorCompiler } from './validation.js';
@@ -67,16 +69,22 @@ export function createApiServer(tasker: Tasker, options: ApiServerOptions = {}):
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     frameworkErrors,
+    clientErrorHandler,
+    http: HTTP_SERVER_OPTIONS,
+    // Requests arriving while closing are answered by installHttpErrors, in the error envelope.
+    return503OnClosing: false,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     // Long enough for any namespace/name the schemas allow, so over-long ids fail validation (400) instead.
     routerOptions: { maxParamLength: 512 },
   });
   app.setValidatorCompiler(createValidatorCompiler());
-  // Bodies are JSON only: anything else (text/plain included) answers 415.
+  // Bodies are JSON only (UTF-8, numbers and text exactly as sent): anything else (text/plain included) answers 415.
   app.removeContentTypeParser('text/plain');
+  installJsonBodyParser(app);
   app.decorateRequest('principal', null);
   installErrorHandling(app, prefix);
+  installHttpErrors(app, UNAVAILABLE_RETRY_AFTER_S);
 
   const ctx: ApiContext = {
     tasker,

@@ -59,6 +59,9 @@ function readSchema(c: IssueCollector, r: FieldReader): Record<string, unknown> 
   return problems.length === 0 ? schema : undefined;
 }
 
+/** An all-digit step reference is a workflow step id (API step routes, `tasker tasks`), so no step may be named so. */
+const ALL_DIGITS = /^[0-9]+$/;
+
 function readSteps(c: IssueCollector, raw: Record<string, unknown>): StepFields[] {
   const list = raw['step_templates'];
   if (list === undefined || list === null) {
@@ -75,6 +78,14 @@ function readSteps(c: IssueCollector, raw: Record<string, unknown>): StepFields[
   const steps: StepFields[] = [];
   list.forEach((entry: unknown, i) => {
     const fields = readStepEntry(c, entry, ['step_templates', i], `step_templates[${i}]`);
+    if (fields?.name !== undefined && ALL_DIGITS.test(fields.name)) {
+      c.add(
+        'invalid_value',
+        `step name '${fields.name}' is all digits; step routes and 'tasker tasks' commands read an all-digit step as a ` +
+          'workflow step id, so give the step a name with a letter',
+        { path: fields.namePath, step: fields.name, key: 'name' },
+      );
+    }
     if (fields !== undefined) steps.push(fields);
   });
   return steps;

@@ -1,5 +1,8 @@
-// The task request (what a caller submits) and its field-level validation. Errors list every bad field.
+// The task request (what a caller submits) and its field-level validation. Errors list every bad field, including
+// values that could not be stored as given: unpaired surrogates in any text, and in the context whatever JSON would
+// change (NaN, Infinity, functions, undefined in arrays, integers beyond ±(2^53−1), ...; see json-fidelity.ts).
 import { DEFAULT_NAMESPACE } from '../definition/model.js';
+import { isWellFormedText, jsonProblems } from '../store/shared/json-fidelity.js';
 import { InvalidRequestError } from './errors.js';
 
 export interface TaskRequest {
@@ -39,6 +42,8 @@ const KNOWN = new Set([
 
 // PostgreSQL text columns cannot hold NUL; reject it up front on every store so behaviour does not depend on the store.
 const NUL_MESSAGE = (field: string) => `'${field}' must not contain the NUL character (\\u0000)`;
+// Text columns would store U+FFFD instead, so two different keys or tags could become equal.
+const SURROGATE_MESSAGE = (field: string) => `'${field}' contains an unpaired UTF-16 surrogate, which is not valid Unicode`;
 
 /** Checks shapes (not template-dependent rules) and returns a normalised copy; throws InvalidRequestError. */
 export function normaliseTaskRequest(input: unknown): Required<Omit<TaskRequest, 'version'>> & { version: string | null } {
@@ -61,6 +66,7 @@ export function normaliseTaskRequest(input: unknown): Required<Omit<TaskRequest,
       return null;
     }
     if (v.includes('\u0000')) errors.push({ field, message: NUL_MESSAGE(field) });
+    if (!isWellFormedText(v)) errors.push({ field, message: SURROGATE_MESSAGE(field) });
     return v;
   };
   const strList = (field: string): string[] => {
@@ -71,6 +77,9 @@ export function normaliseTaskRequest(input: unknown): Required<Omit<TaskRequest,
       return [];
     }
     if (v.some((x: string) => x.includes('\u0000'))) errors.push({ field, message: NUL_MESSAGE(field) });
+    (v as string[]).forEach((x, i) => {
+      if (!isWellFormedText(x)) errors.push({ field: `${field}.${i}`, message: SURROGATE_MESSAGE(`${field}.${i}`) });
+    });
     return v as string[];
   };
   const name = str('name', true) ?? '';
@@ -79,6 +88,8 @@ export function normaliseTaskRequest(input: unknown): Required<Omit<TaskRequest,
   const context = r.context === undefined || r.context === null ? {} : r.context;
   if (typeof context !== 'object' || Array.isArray(context)) {
     errors.push({ field: 'context', message: "'context' must be a JSON object" });
+  } else {
+    for (const p of jsonProblems(context, 'context', { safeIntegers: true })) errors.push({ field: p.path, message: `'${p.path}' ${p.message}` });
   }
   const out = {
     name,

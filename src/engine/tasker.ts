@@ -19,6 +19,7 @@ import { TaskWaiters } from './task-waiters.js';
 import { Dispatcher } from './dispatcher.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { normaliseTaskRequest, type TaskRequest } from './task-request.js';
+import { retryUncommitted } from './submit-retry.js';
 import { planTask, type TaskPlan } from './task-planner.js';
 import { taskJson, type TaskJson } from './task-json.js';
 import { TERMINAL_TASK_STATES } from './states.js';
@@ -208,11 +209,14 @@ export class Tasker {
     const req = normaliseTaskRequest(request);
     const compiled = this.catalog.forRequest(req.namespace, req.name, req.version);
     if (req.idempotency_key) {
-      const existing = await this.store.findTaskByIdempotencyKey(req.idempotency_key);
+      const key = req.idempotency_key;
+      const existing = await retryUncommitted(() => this.store.findTaskByIdempotencyKey(key), this.logger, 'idempotency_key lookup');
       if (existing !== null) return { task_id: existing, created: false };
     }
     const plan = await planTask(compiled, req, { mode: this.catalog.canPlan(compiled) ? 'submit' : 'defer' });
-    const res = await this.store.createTask(plan.task);
+    // Only the creation is retried (never the planning hooks, never the writes after it), and only on errors that
+    // prove nothing was committed: a retry after a lost COMMIT acknowledgement could create a second task.
+    const res = await retryUncommitted(() => this.store.createTask(plan.task), this.logger, 'createTask');
     const out = await this.afterCreate(plan, res);
     if (out.created && this.started) this.dispatcher.wake();
     return out;
@@ -235,7 +239,8 @@ export class Tasker {
       }
     }
     if (plans.length === 0) return [];
-    const results = await this.store.createTasks(plans.map((p) => p.task));
+    const tasks = plans.map((p) => p.task);
+    const results = await retryUncommitted(() => this.store.createTasks(tasks), this.logger, 'createTasks');
     const out: SubmitResult[] = [];
     for (let i = 0; i < plans.length; i++) out.push(await this.afterCreate(plans[i]!, results[i]!));
     if (this.started && out.some((r) => r.created)) this.dispatcher.wake();

@@ -7,7 +7,10 @@ import { STEP_STATES, TASK_STATES } from '../engine/states.js';
 import type { AnyEventPayload, StepEventPayload, TaskEventPayload } from '../engine/events.js';
 
 export interface TaskerMetricsOptions {
-  /** Also collect Node.js process metrics (CPU, memory, event loop) with the `tasker_process_` prefix. Default true. */
+  /**
+   * Also collect Node.js process metrics (CPU, memory, event loop): prom-client's default metrics with the `tasker_`
+   * prefix, so `tasker_process_*` and `tasker_nodejs_*`. Default true.
+   */
   processMetrics?: boolean;
   /** Histogram buckets of step durations, in seconds. */
   durationBuckets?: number[];
@@ -49,7 +52,7 @@ export class TaskerMetrics {
     this.tasksStarted = new Counter({ name: 'tasker_tasks_started_total', help: 'Tasks started by this process', labelNames: ['namespace', 'name'], registers });
     this.tasksFinished = new Counter({
       name: 'tasker_tasks_finished_total',
-      help: 'Tasks that ended, by outcome (completed, failed, cancelled), as seen by this process',
+      help: 'Task endings by outcome (completed, failed, cancelled) seen by this process; a task revived by an operator retry counts again when it ends again',
       labelNames: ['namespace', 'name', 'outcome'],
       registers,
     });
@@ -82,7 +85,7 @@ export class TaskerMetrics {
       labelNames: ['method', 'route', 'status'],
       registers,
     });
-    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'tasker_process_' });
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'tasker_' });
     this.unsubscribe = tasker.subscribe((event: AnyEventPayload) => this.observe(event), EVENTS);
   }
 

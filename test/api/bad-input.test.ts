@@ -87,7 +87,9 @@ describe.each(STORE_KINDS)('bad input on $kind', ({ make }) => {
       ['POST', '/tasks/:id/retry'],
     ];
     for (const [method, path] of routes) {
-      for (const bad of ['abc', '-5', '0', '2.5', '1e999', '9007199254740993', '0x10', 'true']) {
+      // A step segment that is not all digits is a step name (404 when the task has none such), so only bad ids count.
+      const bads = path.startsWith('/tasks/1/') ? ['0', '00', '9007199254740993'] : ['abc', '-5', '0', '2.5', '1e999', '9007199254740993', '0x10', 'true'];
+      for (const bad of bads) {
         const res = await call(api.base, method, path.replace(':id', bad), method === 'POST' ? { body: {} } : {});
         expectError(res, 400, 'invalid_request');
       }

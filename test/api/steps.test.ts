@@ -63,7 +63,8 @@ describe.each(STORE_KINDS)('step routes and operator actions on $kind', ({ make 
     expectError(res, 404, 'not_found');
     expect(res.json.error.details).toEqual({ task_id: b, step_id: foreign });
     expectError(await call(api.base, 'POST', `/tasks/${b}/workflow_steps/${foreign}/skip`, { body: {} }), 404, 'not_found');
-    expectError(await call(api.base, 'GET', `/tasks/${b}/workflow_steps/first`), 400, 'invalid_request');
+    expectError(await call(api.base, 'GET', `/tasks/${b}/workflow_steps/first`), 404, 'not_found');
+    expectError(await call(api.base, 'GET', `/tasks/${b}/workflow_steps/0`), 400, 'invalid_request');
     expectError(await call(api.base, 'GET', '/tasks/987654/workflow_steps'), 404, 'not_found');
     expectError(await call(api.base, 'POST', '/tasks/987654/retry'), 404, 'not_found');
   });

@@ -1,10 +1,12 @@
 // Step routes: a task's steps, one step with its attempt history and transitions, and the operator actions —
 // retry / resolve / skip a step and retry a whole task — each recorded with who did it; illegal ones answer 409.
+// A step is named in the path by its workflow step id (all digits) or by its name within the task.
 import type { FastifyRequest } from 'fastify';
 import { NotFoundError } from '../../engine/errors.js';
 import type { StepJson, TaskJson } from '../../engine/task-json.js';
 import type { OperatorAction } from '../../store/store.js';
 import { attemptsFrom, transitionJson } from '../attempts.js';
+import { ApiError } from '../errors.js';
 import { actorOf, type ApiContext } from '../context.js';
 import type { RouteSpec } from '../route-catalog.js';
 import { StepParams, TaskIdParams } from '../schemas/common.js';
@@ -13,18 +15,32 @@ import { requireTask, taskId } from './tasks.js';
 
 type StepAction = 'retry_step' | 'resolve_step' | 'skip_step';
 
-function requireStep(task: TaskJson, stepId: number): StepJson {
-  const step = task.workflow_steps.find((s) => s.workflow_step_id === stepId);
+type StepRef = { id: number } | { name: string };
+
+function requireStep(task: TaskJson, ref: StepRef): StepJson {
+  const step = 'id' in ref ? task.workflow_steps.find((s) => s.workflow_step_id === ref.id) : task.workflow_steps.find((s) => s.name === ref.name);
   if (!step) {
-    throw new NotFoundError(`task ${task.task_id} has no step ${stepId} (its steps: ${task.workflow_steps.map((s) => `${s.workflow_step_id} ${s.name}`).join(', ')})`, {
+    const steps = task.workflow_steps.map((s) => `${s.workflow_step_id} ${s.name}`).join(', ');
+    const what = 'id' in ref ? `step ${ref.id}` : `step named '${ref.name}'`;
+    throw new NotFoundError(`task ${task.task_id} has no ${what} (its steps: ${steps})`, {
       task_id: task.task_id,
-      step_id: stepId,
+      ...('id' in ref ? { step_id: ref.id } : { step: ref.name }),
     });
   }
   return step;
 }
 
-const stepId = (request: FastifyRequest): number => (request.params as { step_id: number }).step_id;
+/** The `:step_id` path segment: all digits is a workflow step id (400 unless a positive integer), else a step name. */
+function stepRef(request: FastifyRequest): StepRef {
+  const text = (request.params as { step_id: string }).step_id;
+  if (!/^[0-9]+$/.test(text)) return { name: text };
+  const id = Number(text);
+  if (!Number.isSafeInteger(id) || id < 1) {
+    const message = `an all-digit step must be a workflow step id from 1 to ${Number.MAX_SAFE_INTEGER}, got '${text}'`;
+    throw new ApiError(400, 'invalid_request', `invalid params: params.step_id ${message}`, [{ field: 'params.step_id', message, keyword: 'minimum' }]);
+  }
+  return { id };
+}
 
 async function perform(ctx: ApiContext, action: OperatorAction) {
   const res = await ctx.tasker.operate(action);
@@ -67,8 +83,8 @@ function stepActionRoute(ctx: ApiContext, type: StepAction): RouteSpec {
     errors: [404, 409, 413, 415],
     handler: async (request) => {
       const id = taskId(request);
-      const sid = stepId(request);
-      requireStep(await requireTask(ctx, id), sid);
+      const ref = stepRef(request);
+      const sid = requireStep(await requireTask(ctx, id), ref).workflow_step_id;
       const body = request.body as { reason?: string | null; results?: unknown };
       const base = { task_id: id, step_id: sid, actor: actorOf(request), reason: body.reason ?? null };
       const action: OperatorAction = type === 'resolve_step' ? { type, ...base, results: body.results ?? null } : { type, ...base };
@@ -109,7 +125,8 @@ export function stepRoutes(ctx: ApiContext): RouteSpec[] {
       errors: [404],
       handler: async (request) => {
         const id = taskId(request);
-        const step = requireStep(await requireTask(ctx, id), stepId(request));
+        const ref = stepRef(request);
+        const step = requireStep(await requireTask(ctx, id), ref);
         const rows = await ctx.tasker.store.getHistory(id, step.workflow_step_id);
         return { task_id: id, ...step, attempt_history: attemptsFrom(rows), history: rows.map(transitionJson) };
       },

@@ -7,6 +7,7 @@ import type { TaskRequest } from '../../engine/task-request.js';
 import type { TaskState } from '../../engine/states.js';
 import type { TaskListFilter, TaskSortKey } from '../../store/store.js';
 import { ApiError } from '../errors.js';
+import { parseRfc3339 } from '../rfc3339.js';
 import { actorOf, type ApiContext } from '../context.js';
 import type { RouteSpec } from '../route-catalog.js';
 import { TaskIdParams } from '../schemas/common.js';
@@ -34,6 +35,18 @@ export async function requireTask(ctx: ApiContext, id: number): Promise<TaskJson
 
 export const taskId = (request: FastifyRequest): number => (request.params as { id: number }).id;
 
+/** A time bound of the list query as epoch milliseconds; 400 naming the parameter when it is no real time. */
+function timeBound(q: ListQuery, key: 'created_after' | 'created_before'): { [k in typeof key]?: number } {
+  const text = q[key];
+  if (text === undefined) return {};
+  const ms = parseRfc3339(text, key === 'created_after' ? 'floor' : 'ceil');
+  if (ms === null) {
+    const message = `must be an RFC 3339 date-time such as 2024-05-01T12:00:00Z, got '${text}'`;
+    throw new ApiError(400, 'invalid_request', `invalid query: query.${key} ${message}`, [{ field: `query.${key}`, message, keyword: 'format' }]);
+  }
+  return { [key]: ms };
+}
+
 function listFilter(q: ListQuery): TaskListFilter {
   return {
     limit: q.limit,
@@ -43,8 +56,8 @@ function listFilter(q: ListQuery): TaskListFilter {
     ...(q.name !== undefined ? { name: q.name } : {}),
     ...(q.version !== undefined ? { version: q.version } : {}),
     ...(q.state !== undefined && q.state.length ? { state: q.state } : {}),
-    ...(q.created_after !== undefined ? { created_after: Date.parse(q.created_after) } : {}),
-    ...(q.created_before !== undefined ? { created_before: Date.parse(q.created_before) } : {}),
+    ...timeBound(q, 'created_after'),
+    ...timeBound(q, 'created_before'),
     ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
   };
 }
@@ -112,7 +125,9 @@ export function taskRoutes(ctx: ApiContext): RouteSpec[] {
       operationId: 'cancelTask',
       tag: 'tasks',
       summary: 'Cancel a task',
-      description: 'Pending steps are cancelled and running handlers see their abort signal. 409 when the task has already ended.',
+      description:
+        'Pending steps are cancelled and running handlers see their abort signal. A failed task can be cancelled too (an operator ' +
+        'retry could otherwise still revive it). 409 when the task is completed, cancelled or resolved_manually.',
       auth: ['tasks:write'],
       params: TaskIdParams,
       querystring: CancelQuery,
@@ -126,7 +141,7 @@ export function taskRoutes(ctx: ApiContext): RouteSpec[] {
         const cancelled = await ctx.tasker.cancelTask(id, { actor, ...(reason !== undefined ? { reason } : {}) });
         if (!cancelled) {
           const now = (await ctx.tasker.getTask(id)) ?? before;
-          throw new ApiError(409, 'illegal_action', `task ${id} is already ${now.current_state}; only unfinished tasks can be cancelled`, {
+          throw new ApiError(409, 'illegal_action', `task ${id} is already ${now.current_state}; only running or failed tasks can be cancelled`, {
             task_id: id,
             task_state: now.current_state,
             action: 'cancel',

@@ -38,15 +38,30 @@ export const TaskIdParams: JsonSchema = {
   properties: { id: { ...ID_SCHEMA, description: 'task id' } },
 };
 
+/** Text without NUL characters (PostgreSQL text columns cannot hold them). */
+export const NO_NUL = '^[^\\u0000]*$';
+
+/**
+ * A step of the task in the path: all digits is a workflow step id (positive), anything else the step's name within
+ * the task (templates refuse all-digit step names). The parameter keeps the name `step_id`, so the route keys of
+ * tokens files (`POST /tasker/tasks/:id/workflow_steps/:step_id/retry`) stay the same.
+ */
 export const StepParams: JsonSchema = {
   type: 'object',
   required: ['id', 'step_id'],
   additionalProperties: false,
-  properties: { id: { ...ID_SCHEMA, description: 'task id' }, step_id: { ...ID_SCHEMA, description: 'workflow step id' } },
+  properties: {
+    id: { ...ID_SCHEMA, description: 'task id' },
+    step_id: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 255,
+      pattern: NO_NUL,
+      description: "the step: its workflow step id (all digits) or its name within the task (e.g. 'charge')",
+      example: 'charge',
+    },
+  },
 };
-
-/** Text without NUL characters (PostgreSQL text columns cannot hold them). */
-export const NO_NUL = '^[^\\u0000]*$';
 
 /** Optional free text an operator gives for an action; recorded in the history rows. */
 export const REASON_SCHEMA: JsonSchema = nullable({ type: 'string', maxLength: 1000, pattern: NO_NUL });

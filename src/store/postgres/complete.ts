@@ -18,7 +18,7 @@ export interface EncodedOutcome {
 
 export function encodeOutcome(outcome: StepOutcome): EncodedOutcome {
   const results =
-    outcome.type === 'completed' ? jsonbValue(outcome.results ?? null, `results of step ${outcome.step_id}`) : null;
+    outcome.type === 'completed' ? jsonbValue(outcome.results ?? null, `results of step ${outcome.step_id}`, 'results') : null;
   const error =
     outcome.type === 'retry' || outcome.type === 'failed'
       ? jsonbDiagnostic(excerptStepError(outcome.error), 'step error')

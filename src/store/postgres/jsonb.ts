@@ -2,7 +2,7 @@
 // columns accept: data values containing it are refused up front with a message naming the value; error reports,
 // which are diagnostics, have it replaced by U+FFFD instead.
 import { InvalidRequestError } from '../../engine/errors.js';
-import { encodeJson } from '../shared/json.js';
+import { encodeFaithfulJson, encodeJson } from '../shared/json.js';
 
 /** An escaped NUL in JSON text: `\u0000` preceded by an even number of backslashes (they escape each other). */
 const ESCAPED_NUL = /(?<!\\)((?:\\\\)*)\\u0000/;
@@ -11,9 +11,12 @@ const ESCAPED_NUL_ALL = new RegExp(ESCAPED_NUL.source, 'g');
 /** JSON.stringify escapes only unpaired UTF-16 surrogates as \\udXXX; jsonb refuses them. */
 const ESCAPED_LONE_SURROGATE = /(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/i;
 
-/** Encode a data value (context, results, annotation content); throws InvalidRequestError when it holds NUL or an unpaired surrogate. */
-export function jsonbValue(value: unknown, what: string): string | null {
-  const json = encodeJson(value, what);
+/**
+ * Encode a data value (context, results, annotation content); throws InvalidRequestError when it holds NUL or
+ * anything JSON would change (encodeFaithfulJson), naming `root` and the path of the value.
+ */
+export function jsonbValue(value: unknown, what: string, root = 'value'): string | null {
+  const json = encodeFaithfulJson(value, what, root);
   if (json !== null && json.includes('\\u0000') && ESCAPED_NUL.test(json)) {
     throw new InvalidRequestError(`${what} contains the NUL character (\\u0000), which PostgreSQL cannot store in jsonb`);
   }

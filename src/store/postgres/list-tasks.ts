@@ -21,6 +21,20 @@ function timeParam(value: number): string {
   return value >= NULL_SORT_VALUE ? 'infinity' : new Date(value).toISOString();
 }
 
+/** The earliest instant timestamptz holds (4714-11-24 BC), as epoch milliseconds. */
+const PG_MIN_MS = -210_866_803_200_000;
+/** The latest instant a JavaScript Date holds (275760-09-13 AD); timestamptz reaches further, to 294276 AD. */
+const PG_MAX_MS = 8_640_000_000_000_000;
+
+/**
+ * A created_at bound as a timestamptz parameter. ISO text cannot express years before 1 or after 9999 to PostgreSQL,
+ * so the bound goes as epoch seconds through to_timestamp; bounds beyond these ends are clamped to them, which
+ * selects exactly the same rows (no stored time lies beyond them).
+ */
+function boundParam(param: (value: unknown, cast: string) => string, ms: number): string {
+  return `to_timestamp(${param(Math.min(Math.max(ms, PG_MIN_MS), PG_MAX_MS) / 1000, 'float8')})`;
+}
+
 export function buildListQuery(ctx: PgContext, f: NormalizedListFilter): { statement: NamedStatement; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
@@ -32,8 +46,8 @@ export function buildListQuery(ctx: PgContext, f: NormalizedListFilter): { state
   if (f.name !== null) where.push(`t.name = ${param(f.name, 'text')}`);
   if (f.version !== null) where.push(`t.version = ${param(f.version, 'text')}`);
   if (f.states !== null) where.push(`t.state = ANY(${param(f.states, 'text[]')})`);
-  if (f.created_after !== null) where.push(`t.created_at > ${param(new Date(f.created_after).toISOString(), 'timestamptz')}`);
-  if (f.created_before !== null) where.push(`t.created_at < ${param(new Date(f.created_before).toISOString(), 'timestamptz')}`);
+  if (f.created_after !== null) where.push(`t.created_at > ${boundParam(param, f.created_after)}`);
+  if (f.created_before !== null) where.push(`t.created_at < ${boundParam(param, f.created_before)}`);
   const key = SORT_EXPR[f.sort];
   const dir = f.order === 'asc' ? 'ASC' : 'DESC';
   if (f.cursor) {

@@ -261,13 +261,13 @@ export class PostgresStore implements S.Store {
 
   async operate(action: S.OperatorAction): Promise<S.OperatorResult> {
     assertActor(action.actor, `operate ${action.type}`);
-    const results = action.type === 'resolve_step' ? jsonbValue(action.results ?? null, 'resolved results') : null;
+    const results = action.type === 'resolve_step' ? jsonbValue(action.results ?? null, 'resolved results', 'results') : null;
     return this.write(action.actor, (tx) => operateInTx(tx, action, results));
   }
 
   async addAnnotation(taskId: S.TaskId, annotationType: string, content: unknown): Promise<void> {
     assertAnnotationType(annotationType);
-    const json = jsonbValue(content ?? null, `annotation "${annotationType}" content`);
+    const json = jsonbValue(content ?? null, `annotation "${annotationType}" content`, 'content');
     this.open();
     const rows = await run(this.ctx.pool, this.ctx.write.insertAnnotation, [taskId, annotationType, json]);
     if (rows.length === 0) throw new NotFoundError(`task ${taskId} not found`, { task_id: taskId });

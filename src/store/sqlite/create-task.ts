@@ -1,7 +1,7 @@
 // createTask on SQLite: idempotency check, task + steps + edges + history in one transaction; a task whose steps
 // were all skipped finalises `completed` right there.
 import type { CreateTaskResult, NewTask } from '../store.js';
-import { encodeJson } from '../shared/json.js';
+import { encodeFaithfulJson } from '../shared/json.js';
 import { REASONS } from '../shared/lifecycle-rules.js';
 import type { TaskPlan } from '../shared/task-plan.js';
 import type { SqliteTx } from './tx.js';
@@ -13,7 +13,7 @@ export interface EncodedTask {
 }
 
 export function encodeTask(task: NewTask): EncodedTask {
-  return { context: encodeJson(task.context ?? null, 'task context') ?? 'null', tags: encodeJson(task.tags, 'task tags')! };
+  return { context: encodeFaithfulJson(task.context ?? null, 'task context', 'context') ?? 'null', tags: encodeFaithfulJson(task.tags, 'task tags', 'tags')! };
 }
 
 export function createTaskInTx(tx: SqliteTx, task: NewTask, plan: TaskPlan, encoded: EncodedTask): CreateTaskResult {

@@ -6,7 +6,7 @@ import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { NotFoundError } from '../../engine/errors.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type * as S from '../store.js';
-import { encodeJson } from '../shared/json.js';
+import { encodeFaithfulJson, encodeJson } from '../shared/json.js';
 import { SYSTEM_ACTOR } from '../shared/lifecycle-rules.js';
 import { mapWorkerRow } from '../shared/row-mappers.js';
 import { assertClaimRequest, assertLeaseMs, assertOutcome, assertWorkerId, assertActor, assertAnnotationType } from '../shared/request-checks.js';
@@ -218,13 +218,13 @@ export class SqliteStore implements S.Store {
 
   async operate(action: S.OperatorAction): Promise<S.OperatorResult> {
     assertActor(action.actor, `operate ${action.type}`);
-    const results = action.type === 'resolve_step' ? encodeJson(action.results ?? null, 'resolved results') : null;
+    const results = action.type === 'resolve_step' ? encodeFaithfulJson(action.results ?? null, 'resolved results', 'results') : null;
     return this.write(action.actor, (tx) => operateInTx(tx, action, results));
   }
 
   async addAnnotation(taskId: S.TaskId, annotationType: string, content: unknown): Promise<void> {
     assertAnnotationType(annotationType);
-    const json = encodeJson(content ?? null, `annotation "${annotationType}" content`);
+    const json = encodeFaithfulJson(content ?? null, `annotation "${annotationType}" content`, 'content');
     this.write(null, (tx) => {
       if (!tx.taskRow(taskId)) throw new NotFoundError(`task ${taskId} not found`, { task_id: taskId });
       tx.st.insertAnnotation.run(taskId, annotationType, json, tx.now);
