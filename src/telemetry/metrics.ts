@@ -40,6 +40,7 @@ export class TaskerMetrics {
   private readonly tasksByState: Gauge<'state'>;
   private readonly stepsByState: Gauge<'state'>;
   private readonly readyDepth: Gauge;
+  private readonly waitingForWorker: Gauge;
   private readonly workers: Gauge;
   private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   private unsubscribe: (() => void) | null = null;
@@ -79,6 +80,11 @@ export class TaskerMetrics {
     this.stepsByState = new Gauge({ name: 'tasker_steps', help: 'Steps in the store by state', labelNames: ['state'], registers });
     this.readyDepth = new Gauge({ name: 'tasker_ready_steps', help: 'Steps claimable now (the ready queue depth)', registers });
     this.workers = new Gauge({ name: 'tasker_workers', help: 'Workers registered in the store', registers });
+    this.waitingForWorker = new Gauge({
+      name: 'tasker_steps_waiting_for_worker',
+      help: 'Steps claimable now that no live worker can run (no worker has their template version with all its handlers)',
+      registers,
+    });
     this.httpRequests = new Counter({
       name: 'tasker_http_requests_total',
       help: 'HTTP requests answered by the API, by route pattern and status',
@@ -135,6 +141,7 @@ export class TaskerMetrics {
     for (const s of TASK_STATES) this.tasksByState.set({ state: s }, stats.tasks_by_state[s] ?? 0);
     for (const s of STEP_STATES) this.stepsByState.set({ state: s }, stats.steps_by_state[s] ?? 0);
     this.readyDepth.set(stats.ready_depth);
+    this.waitingForWorker.set(stats.waiting_for_worker);
     this.workers.set(stats.workers.length);
     return this.registry.metrics();
   }

@@ -6,6 +6,7 @@ import { defineTask } from '../../src/definition/define-task.js';
 import type { Tasker } from '../../src/engine/tasker.js';
 import { STORE_KINDS, type TestDb } from '../support/stores.js';
 import { openTestEngine } from '../support/engine.js';
+import { TaskerMetrics } from '../../src/telemetry/metrics.js';
 import { waitFor } from '../store/conformance/fixtures.js';
 
 const v1 = defineTask({ name: 'signup', namespace_name: 'deploy', version: '1.0.0', module_namespace: 'Deploy', step_templates: [{ name: 'welcome' }] });
@@ -50,6 +51,12 @@ describe.each(STORE_KINDS)('a rolling deploy ($kind)', ({ make }) => {
       ['verify', 'pending', 0],
     ]);
     expect((await old.store.stats()).waiting_for_worker).toBe(1);
+    const metrics = new TaskerMetrics(old);
+    try {
+      expect(await metrics.scrape()).toMatch(/^tasker_steps_waiting_for_worker 1$/m);
+    } finally {
+      metrics.close();
+    }
     const oldRow = (await old.store.listWorkers()).find((w) => w.worker_id === old.workerId)!;
     expect(oldRow.capabilities).toEqual(['deploy/signup@1.0.0']);
 

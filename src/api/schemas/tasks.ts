@@ -50,15 +50,23 @@ const stepProperties = {
   started_at: nullable(TIME),
   completed_at: nullable(TIME),
   duration_ms: nullable({ type: 'number' }),
+  waiting_for: {
+    ...nullable({ type: 'string', enum: ['worker', null] }),
+    description: "'worker' when the step could run now but no live worker has its template version with all its handlers",
+  },
 };
 
 export const StepSchema: JsonSchema = { type: 'object', required: Object.keys(stepProperties), properties: stepProperties };
 
 export const TaskSchema: JsonSchema = {
   type: 'object',
-  required: [...Object.keys(summaryProperties), 'context', 'annotations', 'workflow_steps'],
+  required: [...Object.keys(summaryProperties), 'planned', 'context', 'annotations', 'workflow_steps'],
   properties: {
     ...summaryProperties,
+    planned: {
+      type: 'boolean',
+      description: "false until a worker with the template's handlers has run the task handler's planning hook",
+    },
     context: { type: 'object', additionalProperties: true },
     annotations: {
       type: 'array',
