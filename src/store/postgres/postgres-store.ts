@@ -176,7 +176,7 @@ export class PostgresStore implements S.Store {
     assertWorkerId(req.workerId, 'applyPlan');
     const annotations = req.annotations.map((a) => {
       assertAnnotationType(a.annotation_type);
-      return { annotation_type: a.annotation_type, content: jsonbValue(a.content ?? null, `annotation "${a.annotation_type}" content`) };
+      return { annotation_type: a.annotation_type, content: jsonbValue(a.content ?? null, `annotation "${a.annotation_type}" content`, 'content') };
     });
     return this.write(req.workerId, (tx) => applyPlanInTx(tx, req, annotations));
   }

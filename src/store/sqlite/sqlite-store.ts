@@ -148,7 +148,8 @@ export class SqliteStore implements S.Store {
     assertWorkerId(req.workerId, 'applyPlan');
     const annotations = req.annotations.map((a) => {
       assertAnnotationType(a.annotation_type);
-      return { annotation_type: a.annotation_type, content: encodeJson(a.content ?? null, `annotation "${a.annotation_type}" content`)! };
+      const content = encodeFaithfulJson(a.content ?? null, `annotation "${a.annotation_type}" content`, 'content')!;
+      return { annotation_type: a.annotation_type, content };
     });
     return this.write(req.workerId, (tx) => applyPlanInTx(tx, req, annotations));
   }
