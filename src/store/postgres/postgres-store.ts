@@ -7,7 +7,7 @@ import { silentLogger, type Logger } from '../../telemetry/logger.js';
 import type * as S from '../store.js';
 import { SYSTEM_ACTOR } from '../shared/lifecycle-rules.js';
 import { mapWorkerRow } from '../shared/row-mappers.js';
-import { assertClaimRequest, assertLeaseMs, assertOutcome, assertWorkerId, assertActor, assertAnnotationType } from '../shared/request-checks.js';
+import { assertClaimRequest, assertLeaseMs, assertOutcome, assertWorkerId, assertActor, assertAnnotationType, assertReason } from '../shared/request-checks.js';
 import { planNewTask } from '../shared/task-plan.js';
 import { claimSteps } from './claim.js';
 import { completeSteps, encodeOutcome } from './complete.js';
@@ -256,11 +256,14 @@ export class PostgresStore implements S.Store {
   }
 
   async cancelTask(taskId: S.TaskId, actor: string, reason?: string | null): Promise<S.CancelResult> {
+    assertActor(actor, 'cancelTask');
+    assertReason(reason, 'cancelTask');
     return this.write(actor, (tx) => cancelInTx(tx, taskId, reason ?? null));
   }
 
   async operate(action: S.OperatorAction): Promise<S.OperatorResult> {
     assertActor(action.actor, `operate ${action.type}`);
+    assertReason(action.reason, `operate ${action.type}`);
     const results = action.type === 'resolve_step' ? jsonbValue(action.results ?? null, 'resolved results', 'results') : null;
     return this.write(action.actor, (tx) => operateInTx(tx, action, results));
   }

@@ -48,10 +48,28 @@ export function assertOutcome(outcome: StepOutcome, index: number): void {
   }
 }
 
-/** Operator actions and cancellations must say who acts (it goes into the history). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Operator actions and cancellations must say who acts (it goes into the history), as well-formed text. */
 export function assertActor(actor: unknown, where: string): void {
   if (typeof actor !== 'string' || actor === '') {
     throw new InvalidRequestError(`${where}: actor must name who acts`);
+  }
+  assertWellFormed(actor, where, 'actor');
+}
+
+/** An operator's reason, when given, is stored as written: refuse text that could not be (unpaired surrogates). */
+export function assertReason(reason: unknown, where: string): void {
+  if (reason === undefined || reason === null) return;
+  if (typeof reason !== 'string') throw new InvalidRequestError(`${where}: reason must be a string or null`);
+  assertWellFormed(reason, where, 'reason');
+}
+
+function assertWellFormed(text: string, where: string, field: string): void {
+  if (LONE_SURROGATE.test(text)) {
+    throw new InvalidRequestError(`${where}: ${field} contains an unpaired UTF-16 surrogate (not valid Unicode); it would not be stored as written`, [
+      { field, message: 'contains an unpaired UTF-16 surrogate' },
+    ]);
   }
 }
 

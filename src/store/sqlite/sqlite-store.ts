@@ -9,7 +9,7 @@ import type * as S from '../store.js';
 import { encodeFaithfulJson, encodeJson } from '../shared/json.js';
 import { SYSTEM_ACTOR } from '../shared/lifecycle-rules.js';
 import { mapWorkerRow } from '../shared/row-mappers.js';
-import { assertClaimRequest, assertLeaseMs, assertOutcome, assertWorkerId, assertActor, assertAnnotationType } from '../shared/request-checks.js';
+import { assertClaimRequest, assertLeaseMs, assertOutcome, assertWorkerId, assertActor, assertAnnotationType, assertReason } from '../shared/request-checks.js';
 import { planNewTask } from '../shared/task-plan.js';
 import { isLocalProcessAlive } from '../shared/local-process.js';
 import { applyPlanInTx } from './apply-plan.js';
@@ -214,11 +214,14 @@ export class SqliteStore implements S.Store {
   }
 
   async cancelTask(taskId: S.TaskId, actor: string, reason?: string | null): Promise<S.CancelResult> {
+    assertActor(actor, 'cancelTask');
+    assertReason(reason, 'cancelTask');
     return this.write(actor, (tx) => cancelInTx(tx, taskId, reason ?? null));
   }
 
   async operate(action: S.OperatorAction): Promise<S.OperatorResult> {
     assertActor(action.actor, `operate ${action.type}`);
+    assertReason(action.reason, `operate ${action.type}`);
     const results = action.type === 'resolve_step' ? encodeFaithfulJson(action.results ?? null, 'resolved results', 'results') : null;
     return this.write(action.actor, (tx) => operateInTx(tx, action, results));
   }

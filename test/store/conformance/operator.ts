@@ -1,7 +1,7 @@
 // Conformance: operator actions — retry_step, resolve_step, skip_step, retry_task — their effects on readiness and
 // task state, their history rows, and every illegal or unknown target.
 import { describe, expect, it } from 'vitest';
-import { NotFoundError, OperatorActionError } from '../../../src/engine/errors.js';
+import { InvalidRequestError, NotFoundError, OperatorActionError } from '../../../src/engine/errors.js';
 import type { Store } from '../../../src/store/store.js';
 import { claim, complete, create, drain, fail, type MakeStore, moves, names, ok, step, stepId, stepStates, taskState, useStore } from './fixtures.js';
 
@@ -124,6 +124,22 @@ export function operatorTests(makeStore: MakeStore): void {
       await expect(store().operate({ type: 'retry_task', task_id: 999_999, actor: 'o' })).rejects.toBeInstanceOf(NotFoundError);
       await expect(store().operate({ type: 'retry_step', task_id: id, step_id: 999_999, actor: 'o' })).rejects.toBeInstanceOf(NotFoundError);
       await expect(store().operate({ type: 'skip_step', task_id: id, step_id: z, actor: 'o' })).rejects.toBeInstanceOf(NotFoundError);
+    });
+
+    it('refuses an actor or reason that would not be stored as written (unpaired surrogates), changing nothing', async () => {
+      const id = await failedTask(store());
+      const a = await stepId(store(), id, 'a');
+      await expect(store().operate({ type: 'retry_step', task_id: id, step_id: a, actor: 'ops:\ud800' })).rejects.toThrow(
+        /operate retry_step: actor contains an unpaired UTF-16 surrogate/,
+      );
+      await expect(store().operate({ type: 'retry_step', task_id: id, step_id: a, actor: 'ops', reason: 'why \udc00' })).rejects.toThrow(
+        /reason contains an unpaired UTF-16 surrogate/,
+      );
+      await expect(store().cancelTask(id, 'ops', 'stop \ud83d')).rejects.toBeInstanceOf(InvalidRequestError);
+      expect(await taskState(store(), id)).toBe('failed');
+      // A well-formed astral character is fine.
+      await store().operate({ type: 'retry_step', task_id: id, step_id: a, actor: 'ops:\ud83d\ude00', reason: 'ok \u{1F600}' });
+      expect((await store().getHistory(id, a)).at(-1)!.actor).toBe('ops:\u{1F600}');
     });
   });
 }
