@@ -129,6 +129,26 @@ describe.each(STORE_KINDS)('tasker serve on $kind', ({ make }) => {
     expect(served.stderr()).toContain('SIGINT received');
   });
 
+  it('prints and serves the store URL without the credentials it was given', async () => {
+    const secret = 'pw-serve-V3n-never-printed';
+    const url = db.url.startsWith('postgres')
+      ? `${db.url.replace('postgres://root@', `postgres://root:${secret}@`)}&password=${secret}&sslpassword=${secret}`
+      : `sqlite:${join(dir, 'secret.db')}?password=${secret}`;
+    const served = await serve(['--db', url, '--templates', join(dir, 'greet.yaml'), '--workers', '0'], dir);
+    try {
+      expect(served.stderr()).toContain('password=***');
+      const ready = await call(served.base, 'GET', '/health/ready');
+      expect(ready.json).toEqual({ status: 'ready' });
+      const health = await call(served.base, 'GET', '/health');
+      expect(health.json.store.url).toContain('password=***');
+      expect(health.text).not.toContain(secret);
+    } finally {
+      served.child.kill('SIGTERM');
+    }
+    expect(await served.exit).toBe(0);
+    expect(served.stderr()).not.toContain(secret);
+  });
+
   it('exits 2 with a clear message for a bad tokens file or bad flags', async () => {
     writeFileSync(join(dir, 'bad-tokens.yaml'), 'tokens:\n  - name: x\n    token: short\n    scopes: [everything]\n');
     for (const [args, message] of [

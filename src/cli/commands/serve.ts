@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { AddressInfo } from 'node:net';
 import { createApiServer, DEFAULT_BODY_LIMIT } from '../../api/server.js';
 import { AUTH_TOKENS_ENV, loadAuthConfig } from '../../api/auth/config.js';
+import { redactStoreUrl } from '../../store/store-url.js';
 import { UsageError } from '../cli-errors.js';
 import { addEngineOptions, openEngine, parseCount, type EngineFlags } from '../engine-options.js';
 
@@ -55,7 +56,7 @@ export function registerServe(program: Command): void {
     const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
     const authOn = Boolean(flags.authTokens ?? process.env[AUTH_TOKENS_ENV]);
     process.stderr.write(
-      `tasker serve: listening on http://${host}:${addr.port}/tasker (store ${tasker.store.url}, ${workers ? `${workers} step workers` : 'API only'}, auth ${authOn ? 'on' : 'off'})\n`,
+      `tasker serve: listening on http://${host}:${addr.port}/tasker (store ${redactStoreUrl(tasker.store.url)}, ${workers ? `${workers} step workers` : 'API only'}, auth ${authOn ? 'on' : 'off'})\n`,
     );
     if (!authOn && !LOOPBACK.has(flags.host)) {
       process.stderr.write(`tasker serve: warning: auth is off and ${flags.host} is not loopback; anyone who reaches it can create and cancel tasks\n`);
