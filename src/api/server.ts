@@ -7,6 +7,8 @@ import type { Logger } from '../telemetry/logger.js';
 import { TaskerMetrics } from '../telemetry/metrics.js';
 import { AUTH_TOKENS_ENV, loadAuthConfig, parseAuthConfig, type AuthConfig } from './auth/config.js';
 import { checkRouteOverrides, installAuth, scopeResolver } from './auth/guard.js';
+import { installOriginGuard, parseOriginPolicy } from './origin-guard.js';
+import { DEFAULT_BODY_LIMIT } from './server-options.js';
 import { packageVersion, type ApiContext } from './context.js';
 import { frameworkErrors, installErrorHandling } from './errors.js';
 import { buildOpenApi } from './openapi.js';
@@ -18,7 +20,7 @@ import { handlerRoutes } from './routes/handlers.js';
 import { healthRoutes } from './routes/health.js';
 import { metaRoutes } from './routes/meta.js';
 
-export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+export { DEFAULT_BODY_LIMIT };
 
 export interface ApiServerOptions {
   /** Path prefix of every route. Default `/tasker`. */
@@ -38,6 +40,13 @@ export interface ApiServerOptions {
   concurrency?: number;
   /** Request logging goes here (with the Authorization header redacted); default the engine's logger. */
   logger?: Logger;
+  /**
+   * Host names (besides those of the bound address; loopback aliases count for loopback and wildcard binds) that
+   * requests may address, e.g. the DNS name of a server bound to 0.0.0.0. `*` turns the Host check off.
+   */
+  allowedHosts?: string[];
+  /** Origins (`scheme://host[:port]`) besides the server's own that may send POST, PUT, PATCH and DELETE. */
+  allowedOrigins?: string[];
 }
 
 function resolveAuth(auth: ApiServerOptions['auth']): AuthConfig | null {
@@ -53,9 +62,10 @@ function resolveAuth(auth: ApiServerOptions['auth']): AuthConfig | null {
   return parseAuthConfig(auth, 'the auth option');
 }
 
-/** Build the API server (not yet listening). Throws AuthConfigError for a bad tokens file. */
+/** Build the API server (not yet listening). Throws AuthConfigError for a bad tokens file, ApiOptionError for bad options. */
 export function createApiServer(tasker: Tasker, options: ApiServerOptions = {}): FastifyInstance {
   const prefix = (options.prefix ?? '/tasker').replace(/\/+$/, '');
+  const originPolicy = parseOriginPolicy(options.allowedHosts, options.allowedOrigins);
   const auth = resolveAuth(options.auth);
   const ownsMetrics = options.metrics === undefined;
   const metrics = options.metrics ?? new TaskerMetrics(tasker);
@@ -77,6 +87,7 @@ export function createApiServer(tasker: Tasker, options: ApiServerOptions = {}):
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('principal', null);
   installErrorHandling(app, prefix);
+  installOriginGuard(app, originPolicy);
 
   const ctx: ApiContext = {
     tasker,

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { STORE_KINDS, type TestDb } from '../support/stores.js';
 import { call, expectError, waitForTaskOverHttp } from './support/api.js';
+import { rawRequest } from './support/raw-http.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -149,6 +150,24 @@ describe.each(STORE_KINDS)('tasker serve on $kind', ({ make }) => {
     expect(served.stderr()).not.toContain(secret);
   });
 
+  it('refuses a foreign Host or a cross-site POST; --allowed-hosts and --allowed-origins add names', async () => {
+    const served = await serve([...engineArgs(), '--workers', '0', '--allowed-hosts', 'tasker.internal, ops.internal', '--allowed-origins', 'https://ops.example'], dir);
+    try {
+      const port = Number(new URL(served.base).port);
+      const body = JSON.stringify({ namespace: 'serve', name: 'greet' });
+      expect((await rawRequest(port, 'GET', '/health/live', { host: `evil.example:${port}` })).status).toBe(403);
+      expect((await rawRequest(port, 'GET', '/health/live', { host: `ops.internal:${port}` })).status).toBe(200);
+      const cross = await rawRequest(port, 'POST', '/tasks', { host: `tasker.internal:${port}`, origin: 'https://evil.example' }, '127.0.0.1', body);
+      expect(cross.status).toBe(403);
+      expect(cross.json.error.message).toContain('--allowed-origins');
+      const allowed = await rawRequest(port, 'POST', '/tasks', { host: `tasker.internal:${port}`, origin: 'https://ops.example' }, '127.0.0.1', body);
+      expect(allowed.status, JSON.stringify(allowed.json)).toBe(201);
+    } finally {
+      served.child.kill('SIGTERM');
+    }
+    expect(await served.exit).toBe(0);
+  });
+
   it('exits 2 with a clear message for a bad tokens file or bad flags', async () => {
     writeFileSync(join(dir, 'bad-tokens.yaml'), 'tokens:\n  - name: x\n    token: short\n    scopes: [everything]\n');
     for (const [args, message] of [
@@ -156,6 +175,8 @@ describe.each(STORE_KINDS)('tasker serve on $kind', ({ make }) => {
       [['--auth-tokens', join(dir, 'missing.yaml')], /cannot read the auth tokens file/],
       [['--workers', 'many'], /--workers must be a whole number/],
       [['--body-limit', '10'], /--body-limit must be between/],
+      [['--allowed-origins', 'ops.example'], /--allowed-origins\[0\]: 'ops\.example' is not an origin/],
+      [['--allowed-hosts', 'a b,'], /--allowed-hosts\[0\]: 'a b' is not a host name/],
     ] as Array<[string[], RegExp]>) {
       const child = spawn(process.execPath, ['--import', TSX, join(REPO, 'src/cli/main.ts'), 'serve', '--port', '0', ...engineArgs(), ...args], {
         cwd: dir,

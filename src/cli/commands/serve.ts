@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { AddressInfo } from 'node:net';
 import { createApiServer, DEFAULT_BODY_LIMIT } from '../../api/server.js';
 import { AUTH_TOKENS_ENV, loadAuthConfig } from '../../api/auth/config.js';
+import { parseOriginPolicy } from '../../api/origin-guard.js';
 import { redactStoreUrl } from '../../store/store-url.js';
 import { UsageError } from '../cli-errors.js';
 import { addEngineOptions, openEngine, parseCount, type EngineFlags } from '../engine-options.js';
@@ -15,6 +16,13 @@ interface ServeFlags extends EngineFlags {
   authTokens?: string;
   bodyLimit: string;
   drainTimeoutMs: string;
+  allowedHosts?: string;
+  allowedOrigins?: string;
+}
+
+/** A comma-separated flag value as a list (empty entries dropped). */
+function listOf(value: string | undefined): string[] {
+  return value === undefined ? [] : value.split(',').map((x) => x.trim()).filter((x) => x !== '');
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -28,6 +36,8 @@ export function registerServe(program: Command): void {
     .option('--workers <n>', 'steps run at once in this process; 0 serves the API only', '10')
     .option('--auth-tokens <file>', `JSON/YAML tokens file; turns on bearer auth (default: $${AUTH_TOKENS_ENV})`)
     .option('--body-limit <bytes>', 'largest accepted request body', String(DEFAULT_BODY_LIMIT))
+    .option('--allowed-hosts <list>', 'Host names requests may use besides the bound address (comma-separated; * = any)')
+    .option('--allowed-origins <list>', "origins besides the server's own that may POST/DELETE (comma-separated)")
     .option('--namespaces <list>', 'only run steps of tasks in these namespaces (comma-separated)')
     .option('--lease-ms <ms>', 'lease held on a claimed step without a heartbeat (default 30000)')
     .option('--drain-timeout-ms <ms>', 'on shutdown, how long to wait for in-flight steps before releasing them', '30000');
@@ -36,12 +46,19 @@ export function registerServe(program: Command): void {
     const workers = parseCount(flags.workers, '--workers', { min: 0, max: 10_000 })!;
     const bodyLimit = parseCount(flags.bodyLimit, '--body-limit', { min: 1024, max: 1024 * 1024 * 1024 })!;
     const drainTimeoutMs = parseCount(flags.drainTimeoutMs, '--drain-timeout-ms', { min: 0, max: 3_600_000 })!;
+    const allowedHosts = listOf(flags.allowedHosts);
+    const allowedOrigins = listOf(flags.allowedOrigins);
+    try {
+      parseOriginPolicy(allowedHosts, allowedOrigins, { hosts: '--allowed-hosts', origins: '--allowed-origins' });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
     // Read the tokens file before touching the database, so a bad file fails fast.
     const auth = flags.authTokens ? loadAuthConfig(flags.authTokens) : undefined;
     const tasker = await openEngine({ ...flags, concurrency: String(workers) }, { drainTimeoutMs });
     let app;
     try {
-      app = createApiServer(tasker, { bodyLimit, concurrency: workers, ...(auth ? { auth } : {}) });
+      app = createApiServer(tasker, { bodyLimit, concurrency: workers, allowedHosts, allowedOrigins, ...(auth ? { auth } : {}) });
       try {
         await app.listen({ port, host: flags.host });
       } catch (err) {
