@@ -19,6 +19,8 @@ export interface JwtConfig {
   secret: Buffer;
   issuer: string | null;
   audience: string | null;
+  /** Refuse tokens without `exp` (default true). */
+  requireExp: boolean;
 }
 
 export interface AuthConfig {
@@ -71,6 +73,7 @@ const FILE_SCHEMA = {
         secret_env: { type: 'string', minLength: 1 },
         issuer: { type: 'string' },
         audience: { type: 'string' },
+        require_exp: { type: 'boolean' },
       },
     },
   },
@@ -88,7 +91,7 @@ interface TokenInput {
 interface FileInput {
   tokens?: TokenInput[];
   routes?: Record<string, Scope[]>;
-  jwt?: { secret?: string; secret_env?: string; issuer?: string; audience?: string };
+  jwt?: { secret?: string; secret_env?: string; issuer?: string; audience?: string; require_exp?: boolean };
 }
 
 function jwtConfig(input: NonNullable<FileInput['jwt']>, problems: string[]): JwtConfig | null {
@@ -103,7 +106,7 @@ function jwtConfig(input: NonNullable<FileInput['jwt']>, problems: string[]): Jw
     if (input.secret_env === undefined) problems.push('jwt: needs secret (at least 32 characters) or secret_env');
     return null;
   }
-  return { secret: Buffer.from(secret, 'utf8'), issuer: input.issuer ?? null, audience: input.audience ?? null };
+  return { secret: Buffer.from(secret, 'utf8'), issuer: input.issuer ?? null, audience: input.audience ?? null, requireExp: input.require_exp ?? true };
 }
 
 /** Check and normalise an auth configuration object (the parsed file). */

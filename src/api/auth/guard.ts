@@ -45,11 +45,11 @@ export function authenticate(header: string | undefined, config: AuthConfig): Pr
     // Compare against every entry (no early exit) so timing does not tell which prefix matched.
     if (timingSafeEqual(hash, entry.hash) && found === null) found = entry;
   }
-  if (found) return { name: found.name, scopes: found.scopes, via: 'token' };
+  if (found) return { name: found.name, actor: `token:${found.name}`, scopes: found.scopes, via: 'token' };
   if (config.jwt && looksLikeJwt(token)) {
     const res = verifyJwt(token, config.jwt);
     if ('invalid' in res) throw unauthorized(`invalid token: ${res.invalid}`, true);
-    return { name: res.name, scopes: new Set(res.scopes), via: 'jwt' };
+    return { name: res.name, actor: `jwt:${res.name}`, scopes: new Set(res.scopes), via: 'jwt' };
   }
   throw unauthorized('invalid token', true);
 }

@@ -2,6 +2,7 @@
 // pinned to HS256, exp/nbf honoured, issuer and audience checked when configured. The subject names the actor;
 // scopes come from `scope` (space-separated) or `scopes` (array).
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { actorProblem } from '../actor.js';
 import type { JwtConfig } from './config.js';
 
 export interface JwtIdentity {
@@ -39,6 +40,7 @@ export function verifyJwt(token: string, config: JwtConfig, nowMs = Date.now()):
   const claims = decodePart(p);
   if (!claims) return { invalid: 'malformed claims' };
   const now = nowMs / 1000;
+  if (claims.exp === undefined && config.requireExp) return { invalid: 'the token has no exp (expiry); tokens must expire unless the jwt configuration says require_exp: false' };
   if (claims.exp !== undefined && !(typeof claims.exp === 'number' && now < claims.exp + CLOCK_SKEW_S)) return { invalid: 'token expired' };
   if (claims.nbf !== undefined && !(typeof claims.nbf === 'number' && now >= claims.nbf - CLOCK_SKEW_S)) return { invalid: 'token not yet valid' };
   if (config.issuer !== null && claims.iss !== config.issuer) return { invalid: 'wrong issuer' };
@@ -46,10 +48,13 @@ export function verifyJwt(token: string, config: JwtConfig, nowMs = Date.now()):
     const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     if (!aud.includes(config.audience)) return { invalid: 'wrong audience' };
   }
-  if (typeof claims.sub !== 'string' || claims.sub === '' || claims.sub.length > 100) return { invalid: 'sub must name the caller' };
+  if (claims.sub === undefined) return { invalid: 'sub must name the caller' };
+  const problem = actorProblem(claims.sub);
+  if (problem !== null) return { invalid: `sub ${problem}` };
+  const sub = claims.sub as string;
   const scopes =
     typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : Array.isArray(claims.scopes) ? claims.scopes.filter((x): x is string => typeof x === 'string') : [];
-  return { name: claims.sub, scopes };
+  return { name: sub, scopes };
 }
 
 /** Sign claims as an HS256 JWT (for tests and for issuing tokens from scripts). */
