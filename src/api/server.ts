@@ -56,8 +56,10 @@ function resolveAuth(auth: ApiServerOptions['auth']): AuthConfig | null {
     return file ? loadAuthConfig(file) : null;
   }
   if (typeof auth === 'string') return loadAuthConfig(auth);
-  if (Array.isArray((auth as AuthConfig).tokens) && (auth as AuthConfig).tokens.every((t) => Buffer.isBuffer((t as { hash?: unknown }).hash))) {
-    return auth as AuthConfig;
+  // An already parsed AuthConfig (from loadAuthConfig/parseAuthConfig): a file never has `source` (unknown field).
+  const parsed = auth as AuthConfig;
+  if (typeof parsed.source === 'string' && Array.isArray(parsed.tokens) && parsed.tokens.every((t) => Buffer.isBuffer((t as { hash?: unknown }).hash))) {
+    return parsed;
   }
   return parseAuthConfig(auth, 'the auth option');
 }
