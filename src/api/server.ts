@@ -8,7 +8,7 @@ import { TaskerMetrics } from '../telemetry/metrics.js';
 import { AUTH_TOKENS_ENV, loadAuthConfig, parseAuthConfig, type AuthConfig } from './auth/config.js';
 import { checkRouteOverrides, installAuth, scopeResolver } from './auth/guard.js';
 import { installOriginGuard, parseOriginPolicy } from './origin-guard.js';
-import { DEFAULT_BODY_LIMIT } from './server-options.js';
+import { checkIntervalMs, DEFAULT_BODY_LIMIT, resolveMaxConnections, resolveTimeouts, type ServerTimeouts } from './server-options.js';
 import { packageVersion, type ApiContext } from './context.js';
 import { frameworkErrors, installErrorHandling } from './errors.js';
 import { buildOpenApi } from './openapi.js';
@@ -47,6 +47,10 @@ export interface ApiServerOptions {
   allowedHosts?: string[];
   /** Origins (`scheme://host[:port]`) besides the server's own that may send POST, PUT, PATCH and DELETE. */
   allowedOrigins?: string[];
+  /** Connection timeouts in ms; each defaults to DEFAULT_TIMEOUTS (headers 10 s, request 30 s, keep-alive 5 s, idle 60 s). */
+  timeouts?: Partial<ServerTimeouts>;
+  /** Connections open at once; more are closed as they arrive. Default 1000. */
+  maxConnections?: number;
 }
 
 function resolveAuth(auth: ApiServerOptions['auth']): AuthConfig | null {
@@ -68,6 +72,8 @@ function resolveAuth(auth: ApiServerOptions['auth']): AuthConfig | null {
 export function createApiServer(tasker: Tasker, options: ApiServerOptions = {}): FastifyInstance {
   const prefix = (options.prefix ?? '/tasker').replace(/\/+$/, '');
   const originPolicy = parseOriginPolicy(options.allowedHosts, options.allowedOrigins);
+  const timeouts = resolveTimeouts(options.timeouts);
+  const maxConnections = resolveMaxConnections(options.maxConnections);
   const auth = resolveAuth(options.auth);
   const ownsMetrics = options.metrics === undefined;
   const metrics = options.metrics ?? new TaskerMetrics(tasker);
@@ -83,7 +89,13 @@ export function createApiServer(tasker: Tasker, options: ApiServerOptions = {}):
     onConstructorPoisoning: 'error',
     // Long enough for any namespace/name the schemas allow, so over-long ids fail validation (400) instead.
     routerOptions: { maxParamLength: 512 },
+    // Against slow clients (slowloris) and piles of idle connections: see server-options.ts.
+    connectionTimeout: timeouts.idleMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    requestTimeout: timeouts.requestMs,
+    http: { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: checkIntervalMs(timeouts) },
   });
+  app.server.maxConnections = maxConnections;
   app.setValidatorCompiler(createValidatorCompiler());
   // Bodies are JSON only: anything else (text/plain included) answers 415.
   app.removeContentTypeParser('text/plain');
