@@ -95,7 +95,7 @@ class BoundNames {
     this.wildcard = isWildcard(address.address);
     const loopback = this.wildcard || isLoopbackHost(address.address);
     const own = addressName(address.address);
-    this.names = new Set([...(loopback ? LOOPBACK_NAMES : []), ...(own && !this.wildcard ? [own] : [])]);
+    this.names = new Set([...(loopback ? LOOPBACK_NAMES : []), ...(own ? [own] : [])]);
   }
 
   /** The names a request arriving at `localAddress` may use. */

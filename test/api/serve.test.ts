@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { STORE_KINDS, type TestDb } from '../support/stores.js';
 import { call, expectError, waitForTaskOverHttp } from './support/api.js';
 import { rawRequest } from './support/raw-http.js';
+import { AUTH_TOKENS_ENV } from '../../src/api/auth/config.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -166,6 +167,48 @@ describe.each(STORE_KINDS)('tasker serve on $kind', ({ make }) => {
       served.child.kill('SIGTERM');
     }
     expect(await served.exit).toBe(0);
+  });
+
+  it('refuses a non-loopback host without auth unless --insecure-no-auth is given', async () => {
+    const refused = spawn(process.execPath, ['--import', TSX, join(REPO, 'src/cli/main.ts'), 'serve', '--port', '0', '--host', '0.0.0.0', ...engineArgs()], {
+      cwd: dir,
+      env: { ...process.env, TASKER_LOG_LEVEL: 'silent', [AUTH_TOKENS_ENV]: '' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    refused.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((done) => {
+      // A hang guard: a server that starts instead of refusing is killed, and the test fails.
+      const guard = setTimeout(() => refused.kill('SIGKILL'), 30_000);
+      refused.on('close', (c) => {
+        clearTimeout(guard);
+        done(c);
+      });
+    });
+    expect(code, stderr).toBe(2);
+    expect(stderr).toMatch(/0\.0\.0\.0 is not a loopback address and auth is off/);
+    expect(stderr).toContain('--auth-tokens');
+    expect(stderr).toContain('--insecure-no-auth');
+    expect(stderr).not.toContain('listening on');
+
+    const served = await serve([...engineArgs(), '--workers', '0', '--host', '0.0.0.0', '--insecure-no-auth'], dir);
+    try {
+      expect(served.stderr()).toMatch(/warning: auth is off/);
+      const port = Number(new URL(served.base).port);
+      expect((await rawRequest(port, 'GET', '/health/live', { host: `localhost:${port}` })).status).toBe(200);
+    } finally {
+      served.child.kill('SIGTERM');
+    }
+    expect(await served.exit).toBe(0);
+
+    const withAuth = await serve([...engineArgs(), '--workers', '0', '--host', '0.0.0.0', '--auth-tokens', join(dir, 'tokens.yaml')], dir);
+    try {
+      expect(withAuth.stderr()).toContain('auth on');
+      expect(withAuth.stderr()).not.toContain('warning');
+    } finally {
+      withAuth.child.kill('SIGTERM');
+    }
+    expect(await withAuth.exit).toBe(0);
   });
 
   it('exits 2 with a clear message for a bad tokens file or bad flags', async () => {

@@ -1,10 +1,11 @@
 // `tasker serve`: the HTTP API under /tasker, optionally running steps in this process (`--workers n`, 0 = API
-// only beside `tasker worker` processes). SIGTERM/SIGINT close the server, then drain and close the engine.
+// only beside `tasker worker` processes). It refuses to serve a non-loopback address without auth unless told
+// `--insecure-no-auth`. SIGTERM/SIGINT close the server, then drain and close the engine.
 import type { Command } from 'commander';
 import type { AddressInfo } from 'node:net';
 import { createApiServer, DEFAULT_BODY_LIMIT } from '../../api/server.js';
 import { AUTH_TOKENS_ENV, loadAuthConfig } from '../../api/auth/config.js';
-import { parseOriginPolicy } from '../../api/origin-guard.js';
+import { isLoopbackHost, parseOriginPolicy } from '../../api/origin-guard.js';
 import { redactStoreUrl } from '../../store/store-url.js';
 import { UsageError } from '../cli-errors.js';
 import { addEngineOptions, openEngine, parseCount, type EngineFlags } from '../engine-options.js';
@@ -18,14 +19,13 @@ interface ServeFlags extends EngineFlags {
   drainTimeoutMs: string;
   allowedHosts?: string;
   allowedOrigins?: string;
+  insecureNoAuth?: boolean;
 }
 
 /** A comma-separated flag value as a list (empty entries dropped). */
 function listOf(value: string | undefined): string[] {
   return value === undefined ? [] : value.split(',').map((x) => x.trim()).filter((x) => x !== '');
 }
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export function registerServe(program: Command): void {
   const cmd = program
@@ -38,6 +38,7 @@ export function registerServe(program: Command): void {
     .option('--body-limit <bytes>', 'largest accepted request body', String(DEFAULT_BODY_LIMIT))
     .option('--allowed-hosts <list>', 'Host names requests may use besides the bound address (comma-separated; * = any)')
     .option('--allowed-origins <list>', "origins besides the server's own that may POST/DELETE (comma-separated)")
+    .option('--insecure-no-auth', 'serve a non-loopback --host without auth (anyone who reaches it can act)')
     .option('--namespaces <list>', 'only run steps of tasks in these namespaces (comma-separated)')
     .option('--lease-ms <ms>', 'lease held on a claimed step without a heartbeat (default 30000)')
     .option('--drain-timeout-ms <ms>', 'on shutdown, how long to wait for in-flight steps before releasing them', '30000');
@@ -52,6 +53,13 @@ export function registerServe(program: Command): void {
       parseOriginPolicy(allowedHosts, allowedOrigins, { hosts: '--allowed-hosts', origins: '--allowed-origins' });
     } catch (err) {
       throw new UsageError((err as Error).message);
+    }
+    const authOn = Boolean(flags.authTokens ?? process.env[AUTH_TOKENS_ENV]);
+    if (!authOn && !isLoopbackHost(flags.host) && !flags.insecureNoAuth) {
+      throw new UsageError(
+        `--host ${flags.host} is not a loopback address and auth is off: anyone who reaches it could create, cancel and ` +
+          `operate tasks. Give --auth-tokens <file> (or $${AUTH_TOKENS_ENV}), or --insecure-no-auth if that is really meant`,
+      );
     }
     // Read the tokens file before touching the database, so a bad file fails fast.
     const auth = flags.authTokens ? loadAuthConfig(flags.authTokens) : undefined;
@@ -69,16 +77,8 @@ export function registerServe(program: Command): void {
       await tasker.close();
       throw err;
     }
-    const addr = app.server.address() as AddressInfo;
-    const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-    const authOn = Boolean(flags.authTokens ?? process.env[AUTH_TOKENS_ENV]);
-    process.stderr.write(
-      `tasker serve: listening on http://${host}:${addr.port}/tasker (store ${redactStoreUrl(tasker.store.url)}, ${workers ? `${workers} step workers` : 'API only'}, auth ${authOn ? 'on' : 'off'})\n`,
-    );
-    if (!authOn && !LOOPBACK.has(flags.host)) {
-      process.stderr.write(`tasker serve: warning: auth is off and ${flags.host} is not loopback; anyone who reaches it can create and cancel tasks\n`);
-    }
-    await new Promise<void>((resolve) => {
+    // Handlers first: whoever reads the listening line may signal at once.
+    const stopped = new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         process.stderr.write(`tasker serve: ${signal} received, shutting down\n`);
         resolve();
@@ -86,6 +86,15 @@ export function registerServe(program: Command): void {
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));
     });
+    const addr = app.server.address() as AddressInfo;
+    const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    if (!authOn && !isLoopbackHost(flags.host)) {
+      process.stderr.write(`tasker serve: warning: auth is off (--insecure-no-auth) and ${flags.host} is not loopback; anyone who reaches it can create and cancel tasks\n`);
+    }
+    process.stderr.write(
+      `tasker serve: listening on http://${host}:${addr.port}/tasker (store ${redactStoreUrl(tasker.store.url)}, ${workers ? `${workers} step workers` : 'API only'}, auth ${authOn ? 'on' : 'off'})\n`,
+    );
+    await stopped;
     await app.close();
     await tasker.close();
     process.stderr.write('tasker serve: stopped\n');
