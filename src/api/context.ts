@@ -47,9 +47,8 @@ export function actorOf(request: FastifyRequest): string {
   const value = typeof raw === 'string' ? headerText(raw) : null;
   const problem = value === null ? 'must be UTF-8 text' : actorProblem(value);
   if (problem !== null) {
-    throw new ApiError(400, 'invalid_request', `X-Tasker-Actor ${problem}: give 1-${ACTOR_MAX_CHARS} printable characters without surrounding spaces`, [
-      { field: 'headers.x-tasker-actor', message: problem },
-    ]);
+    const message = `X-Tasker-Actor ${problem}: give 1-${ACTOR_MAX_CHARS} printable characters without surrounding spaces`;
+    throw new ApiError(400, 'invalid_request', message, [{ field: 'headers.x-tasker-actor', message: problem }]);
   }
   return value!;
 }

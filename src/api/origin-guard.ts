@@ -60,7 +60,9 @@ export function parseOriginPolicy(
   let any = false;
   for (const [i, entry] of allowedHosts.entries()) {
     const name = entry === '*' ? '*' : hostNameOf(entry.trim());
-    if (name === null) problems.push(`${labels.hosts}[${i}]: '${entry}' is not a host name (e.g. tasker.internal or 10.0.0.5)`);
+    if (name === null) {
+      problems.push(`${labels.hosts}[${i}]: '${entry}' is not a host name (e.g. tasker.internal or 10.0.0.5)`);
+    }
     else if (name === '*') any = true;
     else names.add(name);
   }
@@ -72,9 +74,10 @@ export function parseOriginPolicy(
     } catch {
       url = null;
     }
-    const plain = url && /^https?:$/.test(url.protocol) && !url.username && !url.password && url.pathname === '/' && !url.search && !url.hash;
-    if (!url || !plain) problems.push(`${labels.origins}[${i}]: '${entry}' is not an origin (scheme://host[:port], e.g. https://ops.example.com)`);
-    else origins.add(url.origin);
+    const plain =
+      url && /^https?:$/.test(url.protocol) && !url.username && !url.password && url.pathname === '/' && !url.search && !url.hash;
+    if (url && plain) origins.add(url.origin);
+    else problems.push(`${labels.origins}[${i}]: '${entry}' is not an origin (scheme://host[:port], e.g. https://ops.example.com)`);
   }
   if (problems.length) throw new ApiOptionError(problems.join('; '), problems);
   return { hosts: any ? 'any' : names, origins };
@@ -109,7 +112,8 @@ const shown = (value: string) => (value.length > 200 ? `${value.slice(0, 200)}..
 const display = (name: string) => (isIP(name) === 6 ? `[${name}]` : name);
 
 function refused(header: 'host' | 'origin', message: string): ApiError {
-  return new ApiError(403, 'forbidden', message, [{ field: `headers.${header}`, message: header === 'host' ? 'not a name of this server' : 'not an allowed origin' }]);
+  const why = header === 'host' ? 'not a name of this server' : 'not an allowed origin';
+  return new ApiError(403, 'forbidden', message, [{ field: `headers.${header}`, message: why }]);
 }
 
 /** True when `origin` is listed, or has the scheme's host and port the request was addressed to (its Host). */
@@ -152,8 +156,8 @@ export function installOriginGuard(app: FastifyInstance, policy: OriginPolicy): 
     if (origin !== undefined && STATE_CHANGING.has(request.method) && !originAllowed(origin, host, policy)) {
       throw refused(
         'origin',
-        `Origin '${shown(origin)}' is not this server's own, so this cross-site ${request.method} is refused; to allow ` +
-          'it, add the origin to --allowed-origins (createApiServer option allowedOrigins)',
+        `Origin '${shown(origin)}' is not this server's own, so this cross-site ${request.method} is refused; ` +
+          'to allow it, add the origin to --allowed-origins (createApiServer option allowedOrigins)',
       );
     }
   });

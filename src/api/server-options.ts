@@ -23,7 +23,12 @@ export interface ServerTimeouts {
   idleMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: Readonly<ServerTimeouts> = Object.freeze({ headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000, idleMs: 60_000 });
+export const DEFAULT_TIMEOUTS: Readonly<ServerTimeouts> = Object.freeze({
+  headersMs: 10_000,
+  requestMs: 30_000,
+  keepAliveMs: 5_000,
+  idleMs: 60_000,
+});
 /** Connections open at once; more are closed as they arrive. */
 export const DEFAULT_MAX_CONNECTIONS = 1000;
 
@@ -36,22 +41,25 @@ export function resolveTimeouts(given: Partial<ServerTimeouts> = {}): ServerTime
   for (const key of Object.keys(DEFAULT_TIMEOUTS) as Array<keyof ServerTimeouts>) {
     const v = timeouts[key];
     if (!Number.isInteger(v) || v < 1 || v > MAX_TIMEOUT_MS) {
-      problems.push(`timeouts.${key} must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, got ${String(v)}`);
+      problems.push(`timeouts.${key} must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, got ${v}`);
     }
   }
   if (!problems.length && timeouts.headersMs > timeouts.requestMs) {
-    problems.push(`timeouts.headersMs (${timeouts.headersMs}) must not exceed timeouts.requestMs (${timeouts.requestMs})`);
+    const { headersMs, requestMs } = timeouts;
+    problems.push(`timeouts.headersMs (${headersMs}) must not exceed timeouts.requestMs (${requestMs})`);
   }
   if (problems.length) throw new ApiOptionError(problems.join('; '), problems);
   return timeouts;
 }
 
 export function resolveMaxConnections(given: number = DEFAULT_MAX_CONNECTIONS): number {
-  if (!Number.isInteger(given) || given < 1) throw new ApiOptionError(`maxConnections must be a whole number of at least 1, got ${String(given)}`);
+  if (!Number.isInteger(given) || given < 1) {
+    throw new ApiOptionError(`maxConnections must be a whole number of at least 1, got ${given}`);
+  }
   return given;
 }
 
-/** How often Node looks for connections past their headers/request timeout (its default, 30 s, would let them run late). */
+/** How often Node looks for connections past their headers/request timeout (its 30 s default would let them overrun). */
 export function checkIntervalMs(timeouts: ServerTimeouts): number {
   return Math.max(25, Math.min(1000, Math.floor(Math.min(timeouts.headersMs, timeouts.requestMs) / 4)));
 }

@@ -8,7 +8,13 @@ import { TaskerMetrics } from '../telemetry/metrics.js';
 import { AUTH_TOKENS_ENV, loadAuthConfig, parseAuthConfig, type AuthConfig } from './auth/config.js';
 import { checkRouteOverrides, installAuth, scopeResolver } from './auth/guard.js';
 import { installOriginGuard, parseOriginPolicy } from './origin-guard.js';
-import { checkIntervalMs, DEFAULT_BODY_LIMIT, resolveMaxConnections, resolveTimeouts, type ServerTimeouts } from './server-options.js';
+import {
+  checkIntervalMs,
+  DEFAULT_BODY_LIMIT,
+  resolveMaxConnections,
+  resolveTimeouts,
+  type ServerTimeouts,
+} from './server-options.js';
 import { packageVersion, type ApiContext } from './context.js';
 import { frameworkErrors, installErrorHandling } from './errors.js';
 import { buildOpenApi } from './openapi.js';
@@ -47,7 +53,7 @@ export interface ApiServerOptions {
   allowedHosts?: string[];
   /** Origins (`scheme://host[:port]`) besides the server's own that may send POST, PUT, PATCH and DELETE. */
   allowedOrigins?: string[];
-  /** Connection timeouts in ms; each defaults to DEFAULT_TIMEOUTS (headers 10 s, request 30 s, keep-alive 5 s, idle 60 s). */
+  /** Connection timeouts in ms, each defaulting to DEFAULT_TIMEOUTS (headers 10 s, request 30 s, keep-alive 5 s, idle 60 s). */
   timeouts?: Partial<ServerTimeouts>;
   /** Connections open at once; more are closed as they arrive. Default 1000. */
   maxConnections?: number;
@@ -62,13 +68,12 @@ function resolveAuth(auth: ApiServerOptions['auth']): AuthConfig | null {
   if (typeof auth === 'string') return loadAuthConfig(auth);
   // An already parsed AuthConfig (from loadAuthConfig/parseAuthConfig): a file never has `source` (unknown field).
   const parsed = auth as AuthConfig;
-  if (typeof parsed.source === 'string' && Array.isArray(parsed.tokens) && parsed.tokens.every((t) => Buffer.isBuffer((t as { hash?: unknown }).hash))) {
-    return parsed;
-  }
+  const hashed = Array.isArray(parsed.tokens) && parsed.tokens.every((t) => Buffer.isBuffer((t as { hash?: unknown }).hash));
+  if (typeof parsed.source === 'string' && hashed) return parsed;
   return parseAuthConfig(auth, 'the auth option');
 }
 
-/** Build the API server (not yet listening). Throws AuthConfigError for a bad tokens file, ApiOptionError for bad options. */
+/** Build the API server (not yet listening). Throws AuthConfigError for a bad tokens file, ApiOptionError else. */
 export function createApiServer(tasker: Tasker, options: ApiServerOptions = {}): FastifyInstance {
   const prefix = (options.prefix ?? '/tasker').replace(/\/+$/, '');
   const originPolicy = parseOriginPolicy(options.allowedHosts, options.allowedOrigins);
@@ -93,7 +98,11 @@ export function createApiServer(tasker: Tasker, options: ApiServerOptions = {}):
     connectionTimeout: timeouts.idleMs,
     keepAliveTimeout: timeouts.keepAliveMs,
     requestTimeout: timeouts.requestMs,
-    http: { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: checkIntervalMs(timeouts) },
+    http: {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      connectionsCheckingInterval: checkIntervalMs(timeouts),
+    },
   });
   app.server.maxConnections = maxConnections;
   app.setValidatorCompiler(createValidatorCompiler());

@@ -35,7 +35,11 @@ function unauthorized(message: string, invalid: boolean): ApiError {
 }
 
 /** The principal a request's Authorization header proves, or ApiError 401 (503 when a JWKS is unreachable). */
-export async function authenticate(header: string | undefined, config: AuthConfig, jwt: JwtVerifier | null): Promise<Principal> {
+export async function authenticate(
+  header: string | undefined,
+  config: AuthConfig,
+  jwt: JwtVerifier | null,
+): Promise<Principal> {
   if (header === undefined || header === '') throw unauthorized('this route needs a bearer token: Authorization: Bearer <token>', false);
   const m = BEARER.exec(header);
   if (!m) throw unauthorized('the Authorization header must be "Bearer <token>"', true);
@@ -50,7 +54,8 @@ export async function authenticate(header: string | undefined, config: AuthConfi
   if (jwt && looksLikeJwt(token)) {
     const res = await jwt.verify(token);
     if ('unavailable' in res) {
-      throw new ApiError(503, 'unavailable', `cannot check the token now: ${res.unavailable}; try again later`, null, { 'retry-after': '30' });
+      const message = `cannot check the token now: ${res.unavailable}; try again later`;
+      throw new ApiError(503, 'unavailable', message, null, { 'retry-after': '30' });
     }
     if ('invalid' in res) throw unauthorized(`invalid token: ${res.invalid}`, true);
     return { name: res.name, actor: `jwt:${res.name}`, scopes: new Set(res.scopes), via: 'jwt' };
@@ -72,7 +77,9 @@ export function installAuth(app: FastifyInstance, catalog: RouteCatalog, config:
     const required: ScopeRule = route ? scopesFor(route) : [];
     if (required === 'public') return;
     const principal = await authenticate(request.headers.authorization, config, jwt).catch((err: unknown) => {
-      if (err instanceof ApiError && err.statusCode === 503) request.log.warn({ reason: err.message }, 'a JWT could not be checked');
+      if (err instanceof ApiError && err.statusCode === 503) {
+        request.log.warn({ reason: err.message }, 'a JWT could not be checked');
+      }
       throw err;
     });
     request.principal = principal;

@@ -30,7 +30,9 @@ export const JWT_SCHEMA = {
     jwks_url: { type: 'string', minLength: 1 },
     jwks_file: { type: 'string', minLength: 1 },
     issuer: { type: 'string', minLength: 1 },
-    audience: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }] },
+    audience: {
+      anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }],
+    },
     require_exp: { type: 'boolean' },
     clock_tolerance_s: { type: 'integer', minimum: 0, maximum: 300 },
   },
@@ -48,7 +50,9 @@ export interface JwtInput {
 }
 
 function secretOf(input: JwtInput, problems: string[]): Buffer | null {
-  if (input.secret !== undefined && input.secret_env !== undefined) problems.push('jwt: give either secret or secret_env, not both');
+  if (input.secret !== undefined && input.secret_env !== undefined) {
+    problems.push('jwt: give either secret or secret_env, not both');
+  }
   let secret = input.secret;
   if (input.secret_env !== undefined) {
     secret = process.env[input.secret_env];
@@ -66,7 +70,8 @@ function jwksUrl(url: string, problems: string[]): { url: string } | null {
     problems.push(`jwt.jwks_url: '${url}' is not a URL`);
     return null;
   }
-  if (parsed.protocol === 'https:' || (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname))) return { url: parsed.href };
+  const loopbackHttp = parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname);
+  if (parsed.protocol === 'https:' || loopbackHttp) return { url: parsed.href };
   problems.push(`jwt.jwks_url: '${url}' must be an https:// URL (http:// only for a loopback host)`);
   return null;
 }
@@ -87,7 +92,7 @@ function jwksFile(file: string, baseDir: string, problems: string[]): { file: st
   }
   const privateAt = list.findIndex((k: Record<string, unknown>) => 'd' in k || k.kty === 'oct');
   if (privateAt >= 0) {
-    problems.push(`jwt.jwks_file: ${path} holds a private or secret key (keys[${privateAt}]); give the public keys only`);
+    problems.push(`jwt.jwks_file: ${path} holds a private or secret key (keys[${privateAt}]); give public keys only`);
     return null;
   }
   if (!list.some((k: Record<string, unknown>) => k.kty === 'RSA' || (k.kty === 'EC' && k.crv === 'P-256'))) {
@@ -101,16 +106,24 @@ function jwksFile(file: string, baseDir: string, problems: string[]): { file: st
 export function jwtConfig(input: JwtInput, problems: string[], baseDir: string): JwtConfig | null {
   const before = problems.length;
   const secret = secretOf(input, problems);
-  if (input.jwks_url !== undefined && input.jwks_file !== undefined) problems.push('jwt: give either jwks_url or jwks_file, not both');
+  if (input.jwks_url !== undefined && input.jwks_file !== undefined) {
+    problems.push('jwt: give either jwks_url or jwks_file, not both');
+  }
   let jwks: JwtConfig['jwks'] = null;
   if (input.jwks_url !== undefined) jwks = jwksUrl(input.jwks_url, problems);
   else if (input.jwks_file !== undefined) jwks = jwksFile(input.jwks_file, baseDir, problems);
   const keyed = input.secret ?? input.secret_env ?? input.jwks_url ?? input.jwks_file;
-  if (keyed === undefined) problems.push('jwt: needs a key: secret or secret_env (HS256), or jwks_url or jwks_file (RS256/ES256)');
+  if (keyed === undefined) {
+    problems.push('jwt: needs a key: secret or secret_env (HS256), or jwks_url or jwks_file (RS256/ES256)');
+  }
   if (input.jwks_url !== undefined || input.jwks_file !== undefined) {
     // An identity provider signs tokens for many services: without both checks, any of them would get in.
-    if (input.issuer === undefined) problems.push("jwt.issuer: required with jwks_url/jwks_file (the identity provider's issuer)");
-    if (input.audience === undefined) problems.push('jwt.audience: required with jwks_url/jwks_file (the audience tokens for this API carry)');
+    if (input.issuer === undefined) {
+      problems.push("jwt.issuer: required with jwks_url/jwks_file (the identity provider's issuer)");
+    }
+    if (input.audience === undefined) {
+      problems.push('jwt.audience: required with jwks_url/jwks_file (the audience that tokens for this API carry)');
+    }
   }
   if (problems.length > before) return null;
   return {

@@ -46,7 +46,8 @@ function identity(claims: JWTPayload): JwtIdentity | { invalid: string } {
   if (claims.sub === undefined) return { invalid: 'sub must name the caller' };
   const problem = actorProblem(claims.sub);
   if (problem !== null) return { invalid: `sub ${problem}` };
-  return { name: claims.sub, scopes: [...new Set([...words(claims.scope), ...words(claims.scp), ...words(claims.scopes)])] };
+  const scopes = new Set([...words(claims.scope), ...words(claims.scp), ...words(claims.scopes)]);
+  return { name: claims.sub, scopes: [...scopes] };
 }
 
 /** Verifies tokens for one configuration (holding the JWKS cache); built once per server. */
@@ -70,15 +71,19 @@ export class JwtVerifier {
       : 'url' in config.jwks
         ? createRemoteJWKSet(new URL(config.jwks.url), { timeoutDuration: JWKS_TIMEOUT_MS })
         : createLocalJWKSet(config.jwks.keys);
-    const remote = Boolean(config.jwks && 'url' in config.jwks);
+    const remoteUrl = config.jwks && 'url' in config.jwks ? config.jwks.url : null;
     this.getKey = async (header, token) => {
       // The algorithms option has already refused any alg without a key source here.
       if (header.alg === 'HS256') return secret!;
       try {
         return await jwks!(header, token);
       } catch (err) {
-        const callerFault = err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys || err instanceof errors.JOSENotSupported;
-        if (remote && !callerFault) throw new JwksUnavailable(`the JWKS at ${config.jwks && 'url' in config.jwks ? config.jwks.url : ''} could not be fetched (${(err as Error).message})`);
+        const callerFault = [errors.JWKSNoMatchingKey, errors.JWKSMultipleMatchingKeys, errors.JOSENotSupported].some(
+          (kind) => err instanceof kind,
+        );
+        if (remoteUrl !== null && !callerFault) {
+          throw new JwksUnavailable(`the JWKS at ${remoteUrl} could not be fetched (${(err as Error).message})`);
+        }
         throw err;
       }
     };
@@ -111,7 +116,7 @@ export class JwtVerifier {
     if (err instanceof JwksUnavailable) return { unavailable: err.message };
     if (err instanceof errors.JWTExpired) return { invalid: 'token expired' };
     if (err instanceof errors.JWTClaimValidationFailed && err.claim === 'exp' && err.reason === 'missing') {
-      return { invalid: 'the token has no exp (expiry); tokens must expire unless the jwt configuration says require_exp: false' };
+      return { invalid: 'the token has no exp (expiry); tokens must expire unless the jwt section says require_exp: false' };
     }
     if (err instanceof errors.JWTClaimValidationFailed) return { invalid: err.message };
     if (err instanceof errors.JOSEAlgNotAllowed) {
@@ -124,7 +129,7 @@ export class JwtVerifier {
       return { invalid: `alg ${alg} is not accepted here (accepted: ${this.algorithms.join(', ')})` };
     }
     if (err instanceof errors.JWSSignatureVerificationFailed) return { invalid: 'bad signature' };
-    if (err instanceof errors.JWKSNoMatchingKey) return { invalid: 'no key of the JWKS matches the token (alg and kid)' };
+    if (err instanceof errors.JWKSNoMatchingKey) return { invalid: 'no key of the JWKS matches the token (its alg and kid)' };
     if (err instanceof errors.JOSEError) return { invalid: `malformed token: ${err.message}` };
     throw err;
   }

@@ -85,7 +85,9 @@ export function healthRoutes(ctx: ApiContext): RouteSpec[] {
       },
       handler: async (request, reply) => {
         const storeHealth = await checkStore(store, ctx.readyTimeoutMs);
-        if (!storeHealth.ok) request.log.warn({ store: storeHealth.url, error: storeHealth.error }, 'not ready: the store did not answer');
+        if (!storeHealth.ok) {
+          request.log.warn({ store: storeHealth.url, error: storeHealth.error }, 'not ready: the store did not answer');
+        }
         return reply.code(storeHealth.ok ? 200 : 503).send({ status: storeHealth.ok ? 'ready' : 'not_ready' });
       },
     },

@@ -36,7 +36,7 @@ export function registerServe(program: Command): void {
     .option('--workers <n>', 'steps run at once in this process; 0 serves the API only', '10')
     .option('--auth-tokens <file>', `JSON/YAML tokens file; turns on bearer auth (default: $${AUTH_TOKENS_ENV})`)
     .option('--body-limit <bytes>', 'largest accepted request body', String(DEFAULT_BODY_LIMIT))
-    .option('--allowed-hosts <list>', 'Host names requests may use besides the bound address (comma-separated; * = any)')
+    .option('--allowed-hosts <list>', 'Host names requests may use besides the bound address (comma-separated, * = any)')
     .option('--allowed-origins <list>', "origins besides the server's own that may POST/DELETE (comma-separated)")
     .option('--insecure-no-auth', 'serve a non-loopback --host without auth (anyone who reaches it can act)')
     .option('--namespaces <list>', 'only run steps of tasks in these namespaces (comma-separated)')
@@ -57,8 +57,9 @@ export function registerServe(program: Command): void {
     const authOn = Boolean(flags.authTokens ?? process.env[AUTH_TOKENS_ENV]);
     if (!authOn && !isLoopbackHost(flags.host) && !flags.insecureNoAuth) {
       throw new UsageError(
-        `--host ${flags.host} is not a loopback address and auth is off: anyone who reaches it could create, cancel and ` +
-          `operate tasks. Give --auth-tokens <file> (or $${AUTH_TOKENS_ENV}), or --insecure-no-auth if that is really meant`,
+        `--host ${flags.host} is not a loopback address and auth is off: anyone who reaches it could create, ` +
+          `cancel and operate tasks. Give --auth-tokens <file> (or $${AUTH_TOKENS_ENV}), or --insecure-no-auth ` +
+          'if that is really meant',
       );
     }
     // Read the tokens file before touching the database, so a bad file fails fast.
@@ -66,7 +67,8 @@ export function registerServe(program: Command): void {
     const tasker = await openEngine({ ...flags, concurrency: String(workers) }, { drainTimeoutMs });
     let app;
     try {
-      app = createApiServer(tasker, { bodyLimit, concurrency: workers, allowedHosts, allowedOrigins, ...(auth ? { auth } : {}) });
+      const options = { bodyLimit, concurrency: workers, allowedHosts, allowedOrigins };
+      app = createApiServer(tasker, { ...options, ...(auth ? { auth } : {}) });
       try {
         await app.listen({ port, host: flags.host });
       } catch (err) {
@@ -89,10 +91,15 @@ export function registerServe(program: Command): void {
     const addr = app.server.address() as AddressInfo;
     const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
     if (!authOn && !isLoopbackHost(flags.host)) {
-      process.stderr.write(`tasker serve: warning: auth is off (--insecure-no-auth) and ${flags.host} is not loopback; anyone who reaches it can create and cancel tasks\n`);
+      process.stderr.write(
+        `tasker serve: warning: auth is off (--insecure-no-auth) and ${flags.host} is not loopback; ` +
+          'anyone who reaches it can create and cancel tasks\n',
+      );
     }
+    const running = workers ? `${workers} step workers` : 'API only';
+    const store = redactStoreUrl(tasker.store.url);
     process.stderr.write(
-      `tasker serve: listening on http://${host}:${addr.port}/tasker (store ${redactStoreUrl(tasker.store.url)}, ${workers ? `${workers} step workers` : 'API only'}, auth ${authOn ? 'on' : 'off'})\n`,
+      `tasker serve: listening on http://${host}:${addr.port}/tasker (store ${store}, ${running}, auth ${authOn ? 'on' : 'off'})\n`,
     );
     await stopped;
     await app.close();
