@@ -1,5 +1,6 @@
 // The serving options of createApiServer that are not about routes — body limit, timeouts, connection cap — with
 // their defaults in this one place, their checks, and the error a bad value raises.
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { TaskerError } from '../engine/errors.js';
 
 /** An option of createApiServer (or the `tasker serve` flag behind it) that cannot be used. Exit code 2. */
@@ -62,4 +63,25 @@ export function resolveMaxConnections(given: number = DEFAULT_MAX_CONNECTIONS): 
 /** How often Node looks for connections past their headers/request timeout (its 30 s default would let them overrun). */
 export function checkIntervalMs(timeouts: ServerTimeouts): number {
   return Math.max(25, Math.min(1000, Math.floor(Math.min(timeouts.headersMs, timeouts.requestMs) / 4)));
+}
+
+/**
+ * Fastify's serverFactory: every HTTP server of the app — the main one and those Fastify adds when a host name
+ * resolves to several addresses (`localhost`) — gets the timeouts and the connection cap.
+ */
+export function limitedServerFactory(timeouts: ServerTimeouts, maxConnections: number): (handler: RequestListener) => Server {
+  return (handler) => {
+    const server = createServer(
+      {
+        headersTimeout: timeouts.headersMs,
+        requestTimeout: timeouts.requestMs,
+        connectionsCheckingInterval: checkIntervalMs(timeouts),
+      },
+      handler,
+    );
+    server.keepAliveTimeout = timeouts.keepAliveMs;
+    server.setTimeout(timeouts.idleMs);
+    server.maxConnections = maxConnections;
+    return server;
+  };
 }

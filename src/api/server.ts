@@ -9,8 +9,8 @@ import { AUTH_TOKENS_ENV, loadAuthConfig, parseAuthConfig, type AuthConfig } fro
 import { checkRouteOverrides, installAuth, scopeResolver } from './auth/guard.js';
 import { installOriginGuard, parseOriginPolicy } from './origin-guard.js';
 import {
-  checkIntervalMs,
   DEFAULT_BODY_LIMIT,
+  limitedServerFactory,
   resolveMaxConnections,
   resolveTimeouts,
   type ServerTimeouts,
@@ -95,16 +95,8 @@ export function createApiServer(tasker: Tasker, options: ApiServerOptions = {}):
     // Long enough for any namespace/name the schemas allow, so over-long ids fail validation (400) instead.
     routerOptions: { maxParamLength: 512 },
     // Against slow clients (slowloris) and piles of idle connections: see server-options.ts.
-    connectionTimeout: timeouts.idleMs,
-    keepAliveTimeout: timeouts.keepAliveMs,
-    requestTimeout: timeouts.requestMs,
-    http: {
-      headersTimeout: timeouts.headersMs,
-      requestTimeout: timeouts.requestMs,
-      connectionsCheckingInterval: checkIntervalMs(timeouts),
-    },
+    serverFactory: limitedServerFactory(timeouts, maxConnections),
   });
-  app.server.maxConnections = maxConnections;
   app.setValidatorCompiler(createValidatorCompiler());
   // Bodies are JSON only: anything else (text/plain included) answers 415.
   app.removeContentTypeParser('text/plain');

@@ -29,9 +29,9 @@ function closed(socket: Socket, what: string): Promise<string> {
   });
 }
 
-function open(port: number): Promise<Socket> {
+function open(port: number, address = '127.0.0.1'): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => resolve(socket));
+    const socket = connect(port, address, () => resolve(socket));
     sockets.push(socket);
     socket.once('error', reject);
   });
@@ -87,21 +87,28 @@ describe('server timeouts and connection cap', () => {
     expect(received.toLowerCase()).toContain('keep-alive');
   });
 
-  it('drops connections over the cap and accepts again once others close', async () => {
-    // A server of its own with the default timeouts, so the held connections stay open while the cap is tested.
+  it('drops connections over the cap on every bound address, and accepts again once others close', async () => {
+    // A server of its own with the default timeouts, so the held connections stay open while the cap is tested;
+    // on `localhost` Fastify binds 127.0.0.1 and ::1 (where available) with two servers.
     const capped = createApiServer(tasker, { auth: false, maxConnections: 3 });
     try {
-      await capped.listen({ port: 0, host: '127.0.0.1' });
-      const cappedPort = (capped.server.address() as AddressInfo).port;
+      await capped.listen({ port: 0, host: 'localhost' });
       const connections = () => new Promise<number>((ok, fail) => capped.server.getConnections((err, n) => (err ? fail(err) : ok(n))));
-      const held = await Promise.all(Array.from({ length: 3 }, () => open(cappedPort)));
-      for (const s of held) s.write('GET /tasker/health/live HTTP/1.1\r\n');
-      while ((await connections()) < 3) await new Promise((r) => setTimeout(r, 10));
-      const extra = await open(cappedPort);
-      expect(await closed(extra, 'connection over the cap')).toBe('');
-      await Promise.all(held.map((s) => new Promise<void>((ok) => (s.destroyed ? ok() : s.once('close', () => ok()).destroy()))));
+      for (const { address, port: cappedPort } of capped.addresses() as AddressInfo[]) {
+        const held = await Promise.all(Array.from({ length: 3 }, () => open(cappedPort, address)));
+        for (const s of held) s.write('GET /tasker/health/live HTTP/1.1\r\n');
+        // Connections are accepted in the order they were made, so the next one is the fourth; on the main server
+        // wait until the three are counted all the same.
+        if (address === (capped.server.address() as AddressInfo).address) {
+          while ((await connections()) < 3) await new Promise((r) => setTimeout(r, 10));
+        }
+        const extra = await open(cappedPort, address);
+        expect(await closed(extra, `connection over the cap on ${address}`), address).toBe('');
+        await Promise.all(held.map((s) => new Promise<void>((ok) => (s.destroyed ? ok() : s.once('close', () => ok()).destroy()))));
+      }
       while ((await connections()) > 0) await new Promise((r) => setTimeout(r, 10));
-      expect((await fetch(`http://127.0.0.1:${cappedPort}/tasker/health/live`)).status).toBe(200);
+      const { port: mainPort } = capped.server.address() as AddressInfo;
+      expect((await fetch(`http://127.0.0.1:${mainPort}/tasker/health/live`)).status).toBe(200);
     } finally {
       for (const s of sockets) s.destroy();
       await capped.close();
