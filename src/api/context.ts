@@ -1,5 +1,5 @@
 // What every route group needs: the engine, the metrics, the API prefix and a few serving options, plus who
-// performs an operator action (the token's name when auth is on, else `X-Tasker-Actor` or `api`).
+// performs an operator action: `token:<name>` or `jwt:<sub>` when auth is on, else `X-Tasker-Actor` as given, or `api`.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Tasker } from '../engine/tasker.js';
 import type { TaskerMetrics } from '../telemetry/metrics.js';
 import { ApiError } from './errors.js';
+import { ACTOR_MAX_CHARS, actorProblem, headerText } from './actor.js';
 
 export interface ApiContext {
   tasker: Tasker;
@@ -23,6 +24,8 @@ export interface ApiContext {
 export interface Principal {
   /** The token's configured name or a JWT's `sub`. */
   name: string;
+  /** How its actions are recorded: `token:<name>` or `jwt:<sub>`. */
+  actor: string;
   scopes: ReadonlySet<string>;
   via: 'token' | 'jwt';
 }
@@ -34,20 +37,20 @@ declare module 'fastify' {
 }
 
 const ACTOR_HEADER = 'x-tasker-actor';
-const ACTOR_PATTERN = /^[\x21-\x7e](?:[\x20-\x7e]{0,98}[\x21-\x7e])?$/;
 
 /** Who performs an operator action, recorded in the history rows. */
 export function actorOf(request: FastifyRequest): string {
-  if (request.principal) return request.principal.name;
+  if (request.principal) return request.principal.actor;
   const header = request.headers[ACTOR_HEADER];
   if (header === undefined) return 'api';
-  const value = Array.isArray(header) ? header[0] : header;
-  if (typeof value !== 'string' || !ACTOR_PATTERN.test(value)) {
-    throw new ApiError(400, 'invalid_request', 'X-Tasker-Actor must be 1-100 printable ASCII characters without surrounding spaces', [
-      { field: 'headers.x-tasker-actor', message: 'must be 1-100 printable ASCII characters' },
-    ]);
+  const raw = Array.isArray(header) ? header[0] : header;
+  const value = typeof raw === 'string' ? headerText(raw) : null;
+  const problem = value === null ? 'must be UTF-8 text' : actorProblem(value);
+  if (problem !== null) {
+    const message = `X-Tasker-Actor ${problem}: give 1-${ACTOR_MAX_CHARS} printable characters without surrounding spaces`;
+    throw new ApiError(400, 'invalid_request', message, [{ field: 'headers.x-tasker-actor', message: problem }]);
   }
-  return value;
+  return value!;
 }
 
 let cachedVersion: string | null = null;

@@ -7,6 +7,14 @@ import type { Logger } from '../telemetry/logger.js';
 import { TaskerMetrics } from '../telemetry/metrics.js';
 import { AUTH_TOKENS_ENV, loadAuthConfig, parseAuthConfig, type AuthConfig } from './auth/config.js';
 import { checkRouteOverrides, installAuth, scopeResolver } from './auth/guard.js';
+import { installOriginGuard, parseOriginPolicy } from './origin-guard.js';
+import {
+  DEFAULT_BODY_LIMIT,
+  limitedServerFactory,
+  resolveMaxConnections,
+  resolveTimeouts,
+  type ServerTimeouts,
+} from './server-options.js';
 import { packageVersion, type ApiContext } from './context.js';
 import { frameworkErrors, installErrorHandling, UNAVAILABLE_RETRY_AFTER_S } from './errors.js';
 import { clientErrorHandler, HTTP_SERVER_OPTIONS, installHttpErrors } from './http-errors.js';
@@ -20,7 +28,7 @@ import { handlerRoutes } from './routes/handlers.js';
 import { healthRoutes } from './routes/health.js';
 import { metaRoutes } from './routes/meta.js';
 
-export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+export { DEFAULT_BODY_LIMIT };
 
 export interface ApiServerOptions {
   /** Path prefix of every route. Default `/tasker`. */
@@ -40,6 +48,17 @@ export interface ApiServerOptions {
   concurrency?: number;
   /** Request logging goes here (with the Authorization header redacted); default the engine's logger. */
   logger?: Logger;
+  /**
+   * Host names (besides those of the bound address; loopback aliases count for loopback and wildcard binds) that
+   * requests may address, e.g. the DNS name of a server bound to 0.0.0.0. `*` turns the Host check off.
+   */
+  allowedHosts?: string[];
+  /** Origins (`scheme://host[:port]`) besides the server's own that may send POST, PUT, PATCH and DELETE. */
+  allowedOrigins?: string[];
+  /** Connection timeouts in ms, each defaulting to DEFAULT_TIMEOUTS (headers 10 s, request 30 s, keep-alive 5 s, idle 60 s). */
+  timeouts?: Partial<ServerTimeouts>;
+  /** Connections open at once; more are closed as they arrive. Default 1000. */
+  maxConnections?: number;
 }
 
 function resolveAuth(auth: ApiServerOptions['auth']): AuthConfig | null {
@@ -49,15 +68,19 @@ function resolveAuth(auth: ApiServerOptions['auth']): AuthConfig | null {
     return file ? loadAuthConfig(file) : null;
   }
   if (typeof auth === 'string') return loadAuthConfig(auth);
-  if (Array.isArray((auth as AuthConfig).tokens) && (auth as AuthConfig).tokens.every((t) => Buffer.isBuffer((t as { hash?: unknown }).hash))) {
-    return auth as AuthConfig;
-  }
+  // An already parsed AuthConfig (from loadAuthConfig/parseAuthConfig): a file never has `source` (unknown field).
+  const parsed = auth as AuthConfig;
+  const hashed = Array.isArray(parsed.tokens) && parsed.tokens.every((t) => Buffer.isBuffer((t as { hash?: unknown }).hash));
+  if (typeof parsed.source === 'string' && hashed) return parsed;
   return parseAuthConfig(auth, 'the auth option');
 }
 
-/** Build the API server (not yet listening). Throws AuthConfigError for a bad tokens file. */
+/** Build the API server (not yet listening). Throws AuthConfigError for a bad tokens file, ApiOptionError else. */
 export function createApiServer(tasker: Tasker, options: ApiServerOptions = {}): FastifyInstance {
   const prefix = (options.prefix ?? '/tasker').replace(/\/+$/, '');
+  const originPolicy = parseOriginPolicy(options.allowedHosts, options.allowedOrigins);
+  const timeouts = resolveTimeouts(options.timeouts);
+  const maxConnections = resolveMaxConnections(options.maxConnections);
   const auth = resolveAuth(options.auth);
   const ownsMetrics = options.metrics === undefined;
   const metrics = options.metrics ?? new TaskerMetrics(tasker);
@@ -77,6 +100,8 @@ export function createApiServer(tasker: Tasker, options: ApiServerOptions = {}):
     onConstructorPoisoning: 'error',
     // Long enough for any namespace/name the schemas allow, so over-long ids fail validation (400) instead.
     routerOptions: { maxParamLength: 512 },
+    // Against slow clients (slowloris) and piles of idle connections: see server-options.ts.
+    serverFactory: limitedServerFactory(timeouts, maxConnections),
   });
   app.setValidatorCompiler(createValidatorCompiler());
   // Bodies are JSON only (UTF-8, numbers and text exactly as sent): anything else (text/plain included) answers 415.
@@ -85,6 +110,7 @@ export function createApiServer(tasker: Tasker, options: ApiServerOptions = {}):
   app.decorateRequest('principal', null);
   installErrorHandling(app, prefix);
   installHttpErrors(app, UNAVAILABLE_RETRY_AFTER_S);
+  installOriginGuard(app, originPolicy);
 
   const ctx: ApiContext = {
     tasker,

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { StoreUrlError } from '../engine/errors.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Store } from './store.js';
+import { redactStoreUrl } from './store-url.js';
 
 export const DEFAULT_STORE_URL = 'sqlite:.tasker/tasker.db';
 
@@ -27,7 +28,7 @@ export function sqlitePathOf(url: string): string | null {
   if (rest.startsWith('//')) rest = rest.slice(2);
   if (rest === '' || rest === ':memory:') {
     if (rest === ':memory:') return rest;
-    throw new StoreUrlError(`store URL "${url}" names no file; accepted forms: ${ACCEPTED_FORMS}`);
+    throw new StoreUrlError(`store URL "${redactStoreUrl(url)}" names no file; accepted forms: ${ACCEPTED_FORMS}`);
   }
   return resolve(rest);
 }
@@ -46,12 +47,11 @@ export async function openStore(url?: string, opts: OpenStoreOptions = {}): Prom
   // PostgreSQL worker, nor pg by an embedded run); literal specifiers let the bundler emit each as its own chunk.
   if (sqlitePath !== null) {
     const { openSqliteStore } = await import('./sqlite/sqlite-store.js');
-    return openSqliteStore(sqlitePath, { url: target, ...(opts.logger ? { logger: opts.logger } : {}) });
+    return openSqliteStore(sqlitePath, { url: redactStoreUrl(target), ...(opts.logger ? { logger: opts.logger } : {}) });
   }
   if (/^postgres(ql)?:\/\//i.test(target)) {
     const { openPostgresStore } = await import('./postgres/postgres-store.js');
     return openPostgresStore(target, opts);
   }
-  const shown = target.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
-  throw new StoreUrlError(`unsupported store URL "${shown}"; accepted forms: ${ACCEPTED_FORMS}`);
+  throw new StoreUrlError(`unsupported store URL "${redactStoreUrl(target)}"; accepted forms: ${ACCEPTED_FORMS}`);
 }

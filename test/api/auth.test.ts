@@ -1,5 +1,5 @@
 // Auth over real HTTP on both stores: the route × token × scope matrix, 401/403 answers with WWW-Authenticate,
-// per-route overrides, HS256 JWTs, the operator recorded as the token's name, and tokens never reaching the logs.
+// per-route overrides, HS256 JWTs, the operator recorded as token:<name>, and tokens never reaching the logs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
@@ -128,7 +128,7 @@ describe.each(STORE_KINDS)('auth on $kind', ({ make }) => {
     expectError(res, 401, 'unauthorized');
   });
 
-  it('records the token name as the actor of operator actions, ignoring X-Tasker-Actor', async () => {
+  it('records token:<name> as the actor of operator actions, ignoring X-Tasker-Actor', async () => {
     controls.healed.add(failedTask);
     const res = await call(api.base, 'POST', `/tasks/${failedTask}/workflow_steps/${failedStep}/retry`, {
       body: {},
@@ -137,7 +137,7 @@ describe.each(STORE_KINDS)('auth on $kind', ({ make }) => {
     });
     expect(res.status, res.text).toBe(200);
     const history = await api.tasker.store.getHistory(failedTask, failedStep);
-    expect(history.find((h) => h.from_state === 'failed' && h.to_state === 'pending')?.actor).toBe('operator');
+    expect(history.find((h) => h.from_state === 'failed' && h.to_state === 'pending')?.actor).toBe('token:operator');
   });
 
   it('accepts HS256 JWTs with scopes and rejects expired, tampered, unsigned and foreign ones', async () => {
@@ -145,17 +145,17 @@ describe.each(STORE_KINDS)('auth on $kind', ({ make }) => {
     const good = signJwt({ sub: 'ci-pipeline', scope: 'tasks:read', iss: 'tests', exp: now + 300 }, JWT_SECRET);
     expect((await call(api.base, 'GET', '/tasks', { token: good })).status).toBe(200);
     expectError(await call(api.base, 'POST', '/tasks', { body: { namespace: 'api', name: 'fanout' }, token: good }), 403, 'forbidden');
-    const writer = signJwt({ sub: 'ci-pipeline', scopes: ['tasks:write'], iss: 'tests' }, JWT_SECRET);
+    const writer = signJwt({ sub: 'ci-pipeline', scopes: ['tasks:write'], iss: 'tests', exp: now + 300 }, JWT_SECRET);
     expect((await call(api.base, 'POST', '/tasks', { body: { namespace: 'api', name: 'fanout' }, token: writer })).status).toBe(201);
 
     const expired = signJwt({ sub: 'ci', scope: 'admin', iss: 'tests', exp: now - 3600 }, JWT_SECRET);
-    const early = signJwt({ sub: 'ci', scope: 'admin', iss: 'tests', nbf: now + 3600 }, JWT_SECRET);
-    const foreign = signJwt({ sub: 'ci', scope: 'admin', iss: 'elsewhere' }, JWT_SECRET);
-    const wrongKey = signJwt({ sub: 'ci', scope: 'admin', iss: 'tests' }, 'another-secret-of-at-least-32-characters');
+    const early = signJwt({ sub: 'ci', scope: 'admin', iss: 'tests', nbf: now + 3600, exp: now + 7200 }, JWT_SECRET);
+    const foreign = signJwt({ sub: 'ci', scope: 'admin', iss: 'elsewhere', exp: now + 300 }, JWT_SECRET);
+    const wrongKey = signJwt({ sub: 'ci', scope: 'admin', iss: 'tests', exp: now + 300 }, 'another-secret-of-at-least-32-characters');
     const [h, , s] = good.split('.');
-    const tampered = `${h}.${Buffer.from(JSON.stringify({ sub: 'ci', scope: 'admin', iss: 'tests' })).toString('base64url')}.${s}`;
-    const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"sub":"ci","scope":"admin","iss":"tests"}').toString('base64url')}.`;
-    const noSub = signJwt({ scope: 'admin', iss: 'tests' }, JWT_SECRET);
+    const tampered = `${h}.${Buffer.from(JSON.stringify({ sub: 'ci', scope: 'admin', iss: 'tests', exp: now + 300 })).toString('base64url')}.${s}`;
+    const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'ci', scope: 'admin', iss: 'tests', exp: now + 300 })).toString('base64url')}.`;
+    const noSub = signJwt({ scope: 'admin', iss: 'tests', exp: now + 300 }, JWT_SECRET);
     for (const token of [expired, early, foreign, wrongKey, tampered, unsigned, noSub]) {
       const res = await call(api.base, 'GET', '/tasks', { token });
       expectError(res, 401, 'unauthorized');

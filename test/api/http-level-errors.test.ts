@@ -124,8 +124,9 @@ describe('HTTP-level errors', () => {
     let closed: Promise<void> | undefined;
     const body = '{"namespace":"api","name":"checkout","context":{"order_id":1}}';
     // The first request is in flight (its body incomplete) when close() starts; the second is pipelined behind it.
-    const first = `POST /tasker/tasks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`;
-    const answers = await rawExchange(extraPort, [first, `${body}GET /tasker/tasks HTTP/1.1\r\nHost: x\r\n\r\n`], async () => {
+    const host = `127.0.0.1:${extraPort}`; // a name of the server (others are refused, see origin-host.test.ts)
+    const first = `POST /tasker/tasks HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`;
+    const answers = await rawExchange(extraPort, [first, `${body}GET /tasker/tasks HTTP/1.1\r\nHost: ${host}\r\n\r\n`], async () => {
       await firstSeen;
       closed = app.close();
       await closeStarted;

@@ -10,6 +10,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { STORE_KINDS, type TestDb } from '../support/stores.js';
 import { call, expectError, waitForTaskOverHttp } from './support/api.js';
+import { rawRequest } from './support/raw-http.js';
+import { AUTH_TOKENS_ENV } from '../../src/api/auth/config.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -129,6 +131,86 @@ describe.each(STORE_KINDS)('tasker serve on $kind', ({ make }) => {
     expect(served.stderr()).toContain('SIGINT received');
   });
 
+  it('prints and serves the store URL without the credentials it was given', async () => {
+    const secret = 'pw-serve-V3n-never-printed';
+    const url = db.url.startsWith('postgres')
+      ? `${db.url.replace('postgres://root@', `postgres://root:${secret}@`)}&password=${secret}&sslpassword=${secret}`
+      : `sqlite:${join(dir, 'secret.db')}?password=${secret}`;
+    const served = await serve(['--db', url, '--templates', join(dir, 'greet.yaml'), '--workers', '0'], dir);
+    try {
+      expect(served.stderr()).toContain('password=***');
+      const ready = await call(served.base, 'GET', '/health/ready');
+      expect(ready.json).toEqual({ status: 'ready' });
+      const health = await call(served.base, 'GET', '/health');
+      expect(health.json.store.url).toContain('password=***');
+      expect(health.text).not.toContain(secret);
+    } finally {
+      served.child.kill('SIGTERM');
+    }
+    expect(await served.exit).toBe(0);
+    expect(served.stderr()).not.toContain(secret);
+  });
+
+  it('refuses a foreign Host or a cross-site POST; --allowed-hosts and --allowed-origins add names', async () => {
+    const served = await serve([...engineArgs(), '--workers', '0', '--allowed-hosts', 'tasker.internal, ops.internal', '--allowed-origins', 'https://ops.example'], dir);
+    try {
+      const port = Number(new URL(served.base).port);
+      const body = JSON.stringify({ namespace: 'serve', name: 'greet' });
+      expect((await rawRequest(port, 'GET', '/health/live', { host: `evil.example:${port}` })).status).toBe(403);
+      expect((await rawRequest(port, 'GET', '/health/live', { host: `ops.internal:${port}` })).status).toBe(200);
+      const cross = await rawRequest(port, 'POST', '/tasks', { host: `tasker.internal:${port}`, origin: 'https://evil.example' }, '127.0.0.1', body);
+      expect(cross.status).toBe(403);
+      expect(cross.json.error.message).toContain('--allowed-origins');
+      const allowed = await rawRequest(port, 'POST', '/tasks', { host: `tasker.internal:${port}`, origin: 'https://ops.example' }, '127.0.0.1', body);
+      expect(allowed.status, JSON.stringify(allowed.json)).toBe(201);
+    } finally {
+      served.child.kill('SIGTERM');
+    }
+    expect(await served.exit).toBe(0);
+  });
+
+  it('refuses a non-loopback host without auth unless --insecure-no-auth is given', async () => {
+    const refused = spawn(process.execPath, ['--import', TSX, join(REPO, 'src/cli/main.ts'), 'serve', '--port', '0', '--host', '0.0.0.0', ...engineArgs()], {
+      cwd: dir,
+      env: { ...process.env, TASKER_LOG_LEVEL: 'silent', [AUTH_TOKENS_ENV]: '' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    refused.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((done) => {
+      // A hang guard: a server that starts instead of refusing is killed, and the test fails.
+      const guard = setTimeout(() => refused.kill('SIGKILL'), 30_000);
+      refused.on('close', (c) => {
+        clearTimeout(guard);
+        done(c);
+      });
+    });
+    expect(code, stderr).toBe(2);
+    expect(stderr).toMatch(/0\.0\.0\.0 is not a loopback address and auth is off/);
+    expect(stderr).toContain('--auth-tokens');
+    expect(stderr).toContain('--insecure-no-auth');
+    expect(stderr).not.toContain('listening on');
+
+    const served = await serve([...engineArgs(), '--workers', '0', '--host', '0.0.0.0', '--insecure-no-auth'], dir);
+    try {
+      expect(served.stderr()).toMatch(/warning: auth is off/);
+      const port = Number(new URL(served.base).port);
+      expect((await rawRequest(port, 'GET', '/health/live', { host: `localhost:${port}` })).status).toBe(200);
+    } finally {
+      served.child.kill('SIGTERM');
+    }
+    expect(await served.exit).toBe(0);
+
+    const withAuth = await serve([...engineArgs(), '--workers', '0', '--host', '0.0.0.0', '--auth-tokens', join(dir, 'tokens.yaml')], dir);
+    try {
+      expect(withAuth.stderr()).toContain('auth on');
+      expect(withAuth.stderr()).not.toContain('warning');
+    } finally {
+      withAuth.child.kill('SIGTERM');
+    }
+    expect(await withAuth.exit).toBe(0);
+  });
+
   it('exits 2 with a clear message for a bad tokens file or bad flags', async () => {
     writeFileSync(join(dir, 'bad-tokens.yaml'), 'tokens:\n  - name: x\n    token: short\n    scopes: [everything]\n');
     for (const [args, message] of [
@@ -136,6 +218,8 @@ describe.each(STORE_KINDS)('tasker serve on $kind', ({ make }) => {
       [['--auth-tokens', join(dir, 'missing.yaml')], /cannot read the auth tokens file/],
       [['--workers', 'many'], /--workers must be a whole number/],
       [['--body-limit', '10'], /--body-limit must be between/],
+      [['--allowed-origins', 'ops.example'], /--allowed-origins\[0\]: 'ops\.example' is not an origin/],
+      [['--allowed-hosts', 'a b,'], /--allowed-hosts\[0\]: 'a b' is not a host name/],
     ] as Array<[string[], RegExp]>) {
       const child = spawn(process.execPath, ['--import', TSX, join(REPO, 'src/cli/main.ts'), 'serve', '--port', '0', ...engineArgs(), ...args], {
         cwd: dir,

@@ -1,24 +1,22 @@
 // The auth configuration: bearer tokens (kept only as SHA-256 hashes; a plaintext `token` in the file is hashed
-// at load and dropped), per-route scope overrides and an optional HS256 JWT secret — read from a JSON or YAML
-// file and checked with messages that name the file and the field.
+// at load and dropped), per-route scope overrides and optional JWT verification (jwt-config.ts) — read from a JSON
+// or YAML file and checked with messages that name the file and the field.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { TaskerError } from '../../engine/errors.js';
 import { SCOPES, type Scope } from '../route-catalog.js';
+import { JWT_SCHEMA, jwtConfig, type JwtConfig, type JwtInput } from './jwt-config.js';
+
+export type { JwtConfig };
 
 export interface TokenEntry {
   name: string;
   /** SHA-256 of the token (32 bytes). */
   hash: Buffer;
   scopes: ReadonlySet<Scope>;
-}
-
-export interface JwtConfig {
-  secret: Buffer;
-  issuer: string | null;
-  audience: string | null;
 }
 
 export interface AuthConfig {
@@ -63,16 +61,7 @@ const FILE_SCHEMA = {
       },
     },
     routes: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string', enum: [...SCOPES] } } },
-    jwt: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        secret: { type: 'string', minLength: 32 },
-        secret_env: { type: 'string', minLength: 1 },
-        issuer: { type: 'string' },
-        audience: { type: 'string' },
-      },
-    },
+    jwt: JWT_SCHEMA,
   },
 };
 
@@ -88,26 +77,11 @@ interface TokenInput {
 interface FileInput {
   tokens?: TokenInput[];
   routes?: Record<string, Scope[]>;
-  jwt?: { secret?: string; secret_env?: string; issuer?: string; audience?: string };
+  jwt?: JwtInput;
 }
 
-function jwtConfig(input: NonNullable<FileInput['jwt']>, problems: string[]): JwtConfig | null {
-  let secret = input.secret;
-  if (input.secret !== undefined && input.secret_env !== undefined) problems.push('jwt: give either secret or secret_env, not both');
-  if (input.secret_env !== undefined) {
-    secret = process.env[input.secret_env];
-    if (!secret) problems.push(`jwt.secret_env: environment variable ${input.secret_env} is not set`);
-    else if (secret.length < 32) problems.push(`jwt.secret_env: ${input.secret_env} must hold at least 32 characters`);
-  }
-  if (secret === undefined) {
-    if (input.secret_env === undefined) problems.push('jwt: needs secret (at least 32 characters) or secret_env');
-    return null;
-  }
-  return { secret: Buffer.from(secret, 'utf8'), issuer: input.issuer ?? null, audience: input.audience ?? null };
-}
-
-/** Check and normalise an auth configuration object (the parsed file). */
-export function parseAuthConfig(input: unknown, source = 'auth config'): AuthConfig {
+/** Check and normalise an auth configuration object (the parsed file); `baseDir` anchors a relative jwks_file. */
+export function parseAuthConfig(input: unknown, source = 'auth config', baseDir = process.cwd()): AuthConfig {
   if (!validateFile(input)) {
     const details = (validateFile.errors ?? []).map((e) => {
       const at = e.instancePath.replace(/^\//, '').replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.') || '(root)';
@@ -130,8 +104,8 @@ export function parseAuthConfig(input: unknown, source = 'auth config'): AuthCon
     hashes.add(hex);
     return { name: t.name, hash, scopes: new Set(t.scopes) };
   });
-  const jwt = file.jwt ? jwtConfig(file.jwt, problems) : null;
-  if (!tokens.length && !file.jwt) problems.push('configure at least one token (tokens: [...]) or a jwt secret');
+  const jwt = file.jwt ? jwtConfig(file.jwt, problems, baseDir) : null;
+  if (!tokens.length && !file.jwt) problems.push('configure at least one token (tokens: [...]) or a jwt section');
   if (problems.length) throw new AuthConfigError(`${source} is not a valid auth configuration`, problems);
   return { tokens, routes: file.routes ?? {}, jwt, source };
 }
@@ -150,5 +124,5 @@ export function loadAuthConfig(file: string): AuthConfig {
   } catch (err) {
     throw new AuthConfigError(`the auth tokens file ${file} is neither valid JSON nor YAML: ${(err as Error).message}`);
   }
-  return parseAuthConfig(parsed, `the auth tokens file ${file}`);
+  return parseAuthConfig(parsed, `the auth tokens file ${file}`, dirname(file));
 }

@@ -1,13 +1,14 @@
-// The auth check run before anything else of a request (so nothing is parsed for strangers): find the bearer
-// token, match its SHA-256 against every configured hash in constant time (or verify it as an HS256 JWT), then
-// check the route's scopes. 401 with WWW-Authenticate for a missing or bad token, 403 for a missing scope.
+// The auth check run before anything of a request is parsed (so nothing is parsed for strangers): find the bearer
+// token, match its SHA-256 against every configured hash in constant time (or verify it as a JWT), then check the
+// route's scopes. 401 with WWW-Authenticate for a missing or bad token, 403 for a missing scope, 503 when a JWT
+// cannot be checked because the identity provider's JWKS is unreachable.
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../context.js';
 import { ApiError } from '../errors.js';
 import type { CatalogRoute, RouteCatalog, Scope } from '../route-catalog.js';
 import { AuthConfigError, hashToken, type AuthConfig } from './config.js';
-import { looksLikeJwt, verifyJwt } from './jwt.js';
+import { JwtVerifier, looksLikeJwt } from './jwt.js';
 
 const REALM = 'Bearer realm="tasker"';
 const BEARER = /^Bearer[ ]+([A-Za-z0-9._~+/=-]{1,4096})[ ]*$/i;
@@ -33,8 +34,12 @@ function unauthorized(message: string, invalid: boolean): ApiError {
   return new ApiError(401, 'unauthorized', message, null, { 'www-authenticate': invalid ? `${REALM}, error="invalid_token"` : REALM });
 }
 
-/** The principal a request's Authorization header proves, or ApiError 401. */
-export function authenticate(header: string | undefined, config: AuthConfig): Principal {
+/** The principal a request's Authorization header proves, or ApiError 401 (503 when a JWKS is unreachable). */
+export async function authenticate(
+  header: string | undefined,
+  config: AuthConfig,
+  jwt: JwtVerifier | null,
+): Promise<Principal> {
   if (header === undefined || header === '') throw unauthorized('this route needs a bearer token: Authorization: Bearer <token>', false);
   const m = BEARER.exec(header);
   if (!m) throw unauthorized('the Authorization header must be "Bearer <token>"', true);
@@ -45,11 +50,15 @@ export function authenticate(header: string | undefined, config: AuthConfig): Pr
     // Compare against every entry (no early exit) so timing does not tell which prefix matched.
     if (timingSafeEqual(hash, entry.hash) && found === null) found = entry;
   }
-  if (found) return { name: found.name, scopes: found.scopes, via: 'token' };
-  if (config.jwt && looksLikeJwt(token)) {
-    const res = verifyJwt(token, config.jwt);
+  if (found) return { name: found.name, actor: `token:${found.name}`, scopes: found.scopes, via: 'token' };
+  if (jwt && looksLikeJwt(token)) {
+    const res = await jwt.verify(token);
+    if ('unavailable' in res) {
+      const message = `cannot check the token now: ${res.unavailable}; try again later`;
+      throw new ApiError(503, 'unavailable', message, null, { 'retry-after': '30' });
+    }
     if ('invalid' in res) throw unauthorized(`invalid token: ${res.invalid}`, true);
-    return { name: res.name, scopes: new Set(res.scopes), via: 'jwt' };
+    return { name: res.name, actor: `jwt:${res.name}`, scopes: new Set(res.scopes), via: 'jwt' };
   }
   throw unauthorized('invalid token', true);
 }
@@ -61,12 +70,18 @@ export function hasScopes(principal: Principal, required: readonly Scope[]): boo
 /** Install the onRequest check on the app. Unknown routes need a valid token too (no probing without one). */
 export function installAuth(app: FastifyInstance, catalog: RouteCatalog, config: AuthConfig): void {
   const scopesFor = scopeResolver(config);
+  const jwt = config.jwt ? new JwtVerifier(config.jwt) : null;
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const key = request.routeOptions.config?.routeKey;
     const route = key ? catalog.get(key) : undefined;
     const required: ScopeRule = route ? scopesFor(route) : [];
     if (required === 'public') return;
-    const principal = authenticate(request.headers.authorization, config);
+    const principal = await authenticate(request.headers.authorization, config, jwt).catch((err: unknown) => {
+      if (err instanceof ApiError && err.statusCode === 503) {
+        request.log.warn({ reason: err.message }, 'a JWT could not be checked');
+      }
+      throw err;
+    });
     request.principal = principal;
     if (!hasScopes(principal, required)) {
       throw new ApiError(

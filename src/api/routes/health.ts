@@ -1,7 +1,9 @@
 // Health routes: a summary, a liveness probe that never touches the database, a readiness probe that pings the
 // store within a timeout (503 when it does not answer), and the store's status (counts by state, ready depth,
-// workers seen).
+// workers seen). The probes need no token even with auth on, so they say up or down and nothing more (why the
+// store is down goes to the log); the store URL shown by the summary always has its credentials masked.
 import type { Store } from '../../store/store.js';
+import { redactStoreUrl } from '../../store/store-url.js';
 import { iso } from '../../engine/task-json.js';
 import type { ApiContext } from '../context.js';
 import type { RouteSpec } from '../route-catalog.js';
@@ -19,15 +21,16 @@ interface StoreHealth {
 /** Ping the store, giving up after `timeoutMs`. Never throws. */
 export async function checkStore(store: Store, timeoutMs: number): Promise<StoreHealth> {
   const started = performance.now();
+  const url = redactStoreUrl(store.url);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`the store did not answer within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
     await Promise.race([store.ping(), timeout]);
-    return { kind: store.kind, url: store.url, ok: true, latency_ms: Math.round((performance.now() - started) * 100) / 100, error: null };
+    return { kind: store.kind, url, ok: true, latency_ms: Math.round((performance.now() - started) * 100) / 100, error: null };
   } catch (err) {
-    return { kind: store.kind, url: store.url, ok: false, latency_ms: null, error: (err as Error)?.message ?? String(err) };
+    return { kind: store.kind, url, ok: false, latency_ms: null, error: (err as Error)?.message ?? String(err) };
   } finally {
     clearTimeout(timer);
   }
@@ -74,14 +77,18 @@ export function healthRoutes(ctx: ApiContext): RouteSpec[] {
       operationId: 'ready',
       tag: 'health',
       summary: 'Readiness: the store answers within the timeout',
+      description: 'Up or down only (no token needed, so nothing about the store is shown); the reason is logged.',
       auth: 'public',
       responses: {
         200: { description: 'ready', schema: ReadySchema },
         503: { description: 'the store did not answer in time or failed', schema: ReadySchema },
       },
-      handler: async (_request, reply) => {
+      handler: async (request, reply) => {
         const storeHealth = await checkStore(store, ctx.readyTimeoutMs);
-        return reply.code(storeHealth.ok ? 200 : 503).send({ status: storeHealth.ok ? 'ready' : 'not_ready', store: storeHealth });
+        if (!storeHealth.ok) {
+          request.log.warn({ store: storeHealth.url, error: storeHealth.error }, 'not ready: the store did not answer');
+        }
+        return reply.code(storeHealth.ok ? 200 : 503).send({ status: storeHealth.ok ? 'ready' : 'not_ready' });
       },
     },
     {

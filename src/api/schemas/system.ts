@@ -113,7 +113,7 @@ const storeHealth: JsonSchema = {
   required: ['kind', 'ok'],
   properties: {
     kind: { type: 'string', enum: ['sqlite', 'postgres'] },
-    url: { type: 'string' },
+    url: { type: 'string', description: 'the store URL with any credential masked as ***' },
     ok: { type: 'boolean' },
     latency_ms: nullable({ type: 'number' }),
     error: nullable({ type: 'string' }),
@@ -122,8 +122,9 @@ const storeHealth: JsonSchema = {
 
 export const ReadySchema: JsonSchema = {
   type: 'object',
-  required: ['status', 'store'],
-  properties: { status: { type: 'string', enum: ['ready', 'not_ready'] }, store: storeHealth },
+  required: ['status'],
+  additionalProperties: false,
+  properties: { status: { type: 'string', enum: ['ready', 'not_ready'] } },
 };
 
 export const HealthSummarySchema: JsonSchema = {

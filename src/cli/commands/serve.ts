@@ -1,9 +1,12 @@
 // `tasker serve`: the HTTP API under /tasker, optionally running steps in this process (`--workers n`, 0 = API
-// only beside `tasker worker` processes). SIGTERM/SIGINT close the server, then drain and close the engine.
+// only beside `tasker worker` processes). It refuses to serve a non-loopback address without auth unless told
+// `--insecure-no-auth`. SIGTERM/SIGINT close the server, then drain and close the engine.
 import type { Command } from 'commander';
 import type { AddressInfo } from 'node:net';
 import { createApiServer, DEFAULT_BODY_LIMIT } from '../../api/server.js';
 import { AUTH_TOKENS_ENV, loadAuthConfig } from '../../api/auth/config.js';
+import { isLoopbackHost, parseOriginPolicy } from '../../api/origin-guard.js';
+import { redactStoreUrl } from '../../store/store-url.js';
 import { UsageError } from '../cli-errors.js';
 import { addEngineOptions, openEngine, parseCount, type EngineFlags } from '../engine-options.js';
 
@@ -14,9 +17,15 @@ interface ServeFlags extends EngineFlags {
   authTokens?: string;
   bodyLimit: string;
   drainTimeoutMs: string;
+  allowedHosts?: string;
+  allowedOrigins?: string;
+  insecureNoAuth?: boolean;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+/** A comma-separated flag value as a list (empty entries dropped). */
+function listOf(value: string | undefined): string[] {
+  return value === undefined ? [] : value.split(',').map((x) => x.trim()).filter((x) => x !== '');
+}
 
 export function registerServe(program: Command): void {
   const cmd = program
@@ -27,6 +36,9 @@ export function registerServe(program: Command): void {
     .option('--workers <n>', 'steps run at once in this process; 0 serves the API only', '10')
     .option('--auth-tokens <file>', `JSON/YAML tokens file; turns on bearer auth (default: $${AUTH_TOKENS_ENV})`)
     .option('--body-limit <bytes>', 'largest accepted request body', String(DEFAULT_BODY_LIMIT))
+    .option('--allowed-hosts <list>', 'Host names requests may use besides the bound address (comma-separated, * = any)')
+    .option('--allowed-origins <list>', "origins besides the server's own that may POST/DELETE (comma-separated)")
+    .option('--insecure-no-auth', 'serve a non-loopback --host without auth (anyone who reaches it can act)')
     .option('--namespaces <list>', 'only run steps of tasks in these namespaces (comma-separated)')
     .option('--lease-ms <ms>', 'lease held on a claimed step without a heartbeat (default 30000)')
     .option('--drain-timeout-ms <ms>', 'on shutdown, how long to wait for in-flight steps before releasing them', '30000');
@@ -35,12 +47,28 @@ export function registerServe(program: Command): void {
     const workers = parseCount(flags.workers, '--workers', { min: 0, max: 10_000 })!;
     const bodyLimit = parseCount(flags.bodyLimit, '--body-limit', { min: 1024, max: 1024 * 1024 * 1024 })!;
     const drainTimeoutMs = parseCount(flags.drainTimeoutMs, '--drain-timeout-ms', { min: 0, max: 3_600_000 })!;
+    const allowedHosts = listOf(flags.allowedHosts);
+    const allowedOrigins = listOf(flags.allowedOrigins);
+    try {
+      parseOriginPolicy(allowedHosts, allowedOrigins, { hosts: '--allowed-hosts', origins: '--allowed-origins' });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const authOn = Boolean(flags.authTokens ?? process.env[AUTH_TOKENS_ENV]);
+    if (!authOn && !isLoopbackHost(flags.host) && !flags.insecureNoAuth) {
+      throw new UsageError(
+        `--host ${flags.host} is not a loopback address and auth is off: anyone who reaches it could create, ` +
+          `cancel and operate tasks. Give --auth-tokens <file> (or $${AUTH_TOKENS_ENV}), or --insecure-no-auth ` +
+          'if that is really meant',
+      );
+    }
     // Read the tokens file before touching the database, so a bad file fails fast.
     const auth = flags.authTokens ? loadAuthConfig(flags.authTokens) : undefined;
     const tasker = await openEngine({ ...flags, concurrency: String(workers) }, { drainTimeoutMs });
     let app;
     try {
-      app = createApiServer(tasker, { bodyLimit, concurrency: workers, ...(auth ? { auth } : {}) });
+      const options = { bodyLimit, concurrency: workers, allowedHosts, allowedOrigins };
+      app = createApiServer(tasker, { ...options, ...(auth ? { auth } : {}) });
       try {
         await app.listen({ port, host: flags.host });
       } catch (err) {
@@ -51,16 +79,8 @@ export function registerServe(program: Command): void {
       await tasker.close();
       throw err;
     }
-    const addr = app.server.address() as AddressInfo;
-    const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-    const authOn = Boolean(flags.authTokens ?? process.env[AUTH_TOKENS_ENV]);
-    process.stderr.write(
-      `tasker serve: listening on http://${host}:${addr.port}/tasker (store ${tasker.store.url}, ${workers ? `${workers} step workers` : 'API only'}, auth ${authOn ? 'on' : 'off'})\n`,
-    );
-    if (!authOn && !LOOPBACK.has(flags.host)) {
-      process.stderr.write(`tasker serve: warning: auth is off and ${flags.host} is not loopback; anyone who reaches it can create and cancel tasks\n`);
-    }
-    await new Promise<void>((resolve) => {
+    // Handlers first: whoever reads the listening line may signal at once.
+    const stopped = new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         process.stderr.write(`tasker serve: ${signal} received, shutting down\n`);
         resolve();
@@ -68,6 +88,20 @@ export function registerServe(program: Command): void {
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));
     });
+    const addr = app.server.address() as AddressInfo;
+    const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    if (!authOn && !isLoopbackHost(flags.host)) {
+      process.stderr.write(
+        `tasker serve: warning: auth is off (--insecure-no-auth) and ${flags.host} is not loopback; ` +
+          'anyone who reaches it can create and cancel tasks\n',
+      );
+    }
+    const running = workers ? `${workers} step workers` : 'API only';
+    const store = redactStoreUrl(tasker.store.url);
+    process.stderr.write(
+      `tasker serve: listening on http://${host}:${addr.port}/tasker (store ${store}, ${running}, auth ${authOn ? 'on' : 'off'})\n`,
+    );
+    await stopped;
     await app.close();
     await tasker.close();
     process.stderr.write('tasker serve: stopped\n');

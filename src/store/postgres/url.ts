@@ -1,6 +1,7 @@
 // Parsing of `postgres://` / `postgresql://` store URLs: the schema to use (`?schema=` or an option, default
 // `tasker`), the connection string handed to `pg` (without the schema parameter) and a credential-free display URL.
 import { StoreUrlError } from '../../engine/errors.js';
+import { redactStoreUrl } from '../store-url.js';
 
 export const DEFAULT_SCHEMA = 'tasker';
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -10,7 +11,7 @@ export interface ParsedPostgresUrl {
   /** What `pg` connects with: the URL minus `schema`. */
   connectionString: string;
   schema: string;
-  /** The URL without its password, for logs and `Store.url`. */
+  /** The URL with its credentials masked (redactStoreUrl), for logs and `Store.url`. */
   displayUrl: string;
 }
 
@@ -31,13 +32,13 @@ export function validateSchemaName(schema: string, where: string): string {
 
 export function parsePostgresUrl(url: string, schemaOption?: string): ParsedPostgresUrl {
   if (!isPostgresUrl(url)) {
-    throw new StoreUrlError(`not a PostgreSQL URL: ${JSON.stringify(url)} (expected postgres:// or postgresql://)`);
+    throw new StoreUrlError(`not a PostgreSQL URL: ${JSON.stringify(redactStoreUrl(url))} (expected postgres:// or postgresql://)`);
   }
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new StoreUrlError(`malformed PostgreSQL URL: ${JSON.stringify(redact(url))}`);
+    throw new StoreUrlError(`malformed PostgreSQL URL: ${JSON.stringify(redactStoreUrl(url))}`);
   }
   const fromUrl = parsed.searchParams.get('schema');
   if (fromUrl !== null && schemaOption !== undefined && fromUrl !== schemaOption) {
@@ -54,12 +55,6 @@ export function parsePostgresUrl(url: string, schemaOption?: string): ParsedPost
   parsed.searchParams.delete('schema');
   const connectionString = parsed.toString();
   const display = new URL(parsed.toString());
-  if (display.password) display.password = '';
   if (schema !== DEFAULT_SCHEMA) display.searchParams.set('schema', schema);
-  return { connectionString, schema, displayUrl: display.toString() };
-}
-
-/** Best-effort removal of a password from a URL-ish string that may not parse. */
-function redact(url: string): string {
-  return url.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@');
+  return { connectionString, schema, displayUrl: redactStoreUrl(display.toString()) };
 }
