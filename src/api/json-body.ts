@@ -75,11 +75,11 @@ export function parseJsonBody(request: FastifyRequest, body: Buffer): unknown {
 }
 
 /** The prototype-poisoning refusal Fastify's default parser applied (onProtoPoisoning/onConstructorPoisoning: error). */
-function checkPoisoning(object: Record<string, unknown>, path: string): void {
-  if (Object.hasOwn(object, '__proto__')) throw malformed(`the body has a '__proto__' key at ${path}, which is refused`);
+function checkPoisoning(object: Record<string, unknown>, path: () => string): void {
+  if (Object.hasOwn(object, '__proto__')) throw malformed(`the body has a '__proto__' key at ${path()}, which is refused`);
   const ctor = object.constructor;
   if (Object.hasOwn(object, 'constructor') && ctor !== null && typeof ctor === 'object' && Object.hasOwn(ctor, 'prototype')) {
-    throw malformed(`the body has 'constructor.prototype' at ${path}, which is refused`);
+    throw malformed(`the body has 'constructor.prototype' at ${path()}, which is refused`);
   }
 }
 

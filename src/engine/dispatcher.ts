@@ -224,7 +224,8 @@ export class Dispatcher {
         try {
           res = await this.store.completeSteps(
             batch.map((b) => b.exec.outcome),
-            claim ? { workerId: this.options.workerId, claim } : { workerId: this.options.workerId },
+            // Results were checked for JSON fidelity in executeStep: the store need not walk them again.
+            claim ? { workerId: this.options.workerId, resultsChecked: true, claim } : { workerId: this.options.workerId, resultsChecked: true },
           );
         } catch (err) {
           if (isTransientStoreError(err)) throw err; // keep the batch; drive() retries it after a pause

@@ -27,7 +27,7 @@ export async function recordOneByOne(
     let attempt: PendingOutcome = item;
     for (let tries = 0; tries < 2; tries++) {
       try {
-        const res = await store.completeSteps([attempt.exec.outcome], { workerId });
+        const res = await store.completeSteps([attempt.exec.outcome], { workerId, resultsChecked: true });
         effects.apply([attempt], res);
         break;
       } catch (err) {

@@ -36,7 +36,9 @@ export async function executeStep(catalog: WorkflowCatalog, r: RunnableStep): Pr
   const started = performance.now();
   const abort = r.abort;
   const timeout = effectiveStepTimeout(claimed.timeout_ms, r.compiled.template.default_step_timeout, catalog.stepTimeoutMs);
-  const timer = setTimeout(() => abort.abort(new StepAbort('timeout', `step timed out after ${timeout.ms} ms`)), timeout.ms);
+  // Armed only for a handler that returns a promise: a synchronous one has finished when process() returns (and
+  // could not have been interrupted anyway), so most cheap steps pay for no timer.
+  let timer: NodeJS.Timeout | undefined;
   try {
     const handler = catalog.stepHandler(claimed.handler_class);
     const stepView: StepView = {
@@ -54,7 +56,12 @@ export async function executeStep(catalog: WorkflowCatalog, r: RunnableStep): Pr
     const sequence = makeSequenceView(r.ancestors, { step: claimed.name, template: r.compiled.key, allSteps: r.compiled.steps });
     // A synchronous handler's value is used as is (nothing to race); a promise races the abort.
     const returned: unknown = handler.process(r.task, sequence, stepView);
-    const value = isThenable(returned) ? await abort.race(Promise.resolve(returned)) : returned;
+    let value: unknown = returned;
+    if (isThenable(returned)) {
+      const left = Math.max(0, timeout.ms - (performance.now() - started));
+      timer = setTimeout(() => abort.abort(new StepAbort('timeout', `step timed out after ${timeout.ms} ms`)), left);
+      value = await abort.race(Promise.resolve(returned));
+    }
     if (abort.aborted) throw abort.reason; // aborted before it ran: its value is not used
     let results: unknown = value === undefined ? null : value;
     let prune: string[] | undefined;
@@ -83,7 +90,7 @@ export async function executeStep(catalog: WorkflowCatalog, r: RunnableStep): Pr
     const err = why ? timeoutError(timeout, r) : thrown;
     return { kind: 'outcome', ...failureOutcome(r, err), durationMs };
   } finally {
-    clearTimeout(timer);
+    if (timer) clearTimeout(timer);
   }
 }
 

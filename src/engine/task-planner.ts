@@ -158,6 +158,8 @@ export async function planTask(compiled: CompiledTemplate, req: NormalisedReques
       correlation_id: correlationId,
       steps,
       ...(mode === 'defer' ? { needs_plan: true } : {}),
+      // normaliseTaskRequest refused any context or tag JSON would change: the store need not walk them again
+      checked: true,
     },
     annotations,
   };

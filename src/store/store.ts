@@ -67,6 +67,11 @@ export interface NewTask {
    * the result with `applyPlan` before any step runs. Default false.
    */
   needs_plan?: boolean;
+  /**
+   * The caller has already refused a context or tags that JSON would change (Tasker.submit does, naming each field),
+   * so the store only serialises them instead of walking them a second time. Default false: the store checks.
+   */
+  checked?: boolean;
 }
 
 export interface CreateTaskResult {
@@ -165,6 +170,11 @@ export interface CompletionResult {
 
 export interface CompleteOptions {
   workerId: string;
+  /**
+   * Every completed outcome's results were already checked by the caller for values JSON would change (the engine
+   * does, per step, to fail such an attempt as retryable), so the store only serialises them. Default false.
+   */
+  resultsChecked?: boolean;
   /** Also claim up to `limit` ready steps in the same transaction. */
   claim?: Omit<ClaimRequest, 'workerId'>;
 }

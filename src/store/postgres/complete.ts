@@ -16,9 +16,9 @@ export interface EncodedOutcome {
   error: string | null;
 }
 
-export function encodeOutcome(outcome: StepOutcome): EncodedOutcome {
+export function encodeOutcome(outcome: StepOutcome, checked = false): EncodedOutcome {
   const results =
-    outcome.type === 'completed' ? jsonbValue(outcome.results ?? null, `results of step ${outcome.step_id}`, 'results') : null;
+    outcome.type === 'completed' ? jsonbValue(outcome.results ?? null, `results of step ${outcome.step_id}`, 'results', checked) : null;
   const error =
     outcome.type === 'retry' || outcome.type === 'failed'
       ? jsonbDiagnostic(excerptStepError(outcome.error), 'step error')

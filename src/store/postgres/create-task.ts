@@ -20,7 +20,7 @@ export interface EncodedTask {
 
 export function encodeTask(task: NewTask): EncodedTask {
   return {
-    context: jsonbValue(task.context ?? null, 'task context', 'context') ?? 'null',
+    context: jsonbValue(task.context ?? null, 'task context', 'context', task.checked === true) ?? 'null',
     depends_on: task.steps.map((s) => JSON.stringify([...new Set(s.depends_on)])),
   };
 }

@@ -87,7 +87,7 @@ export async function createTasksInTx(tx: PgTx, st: BatchCreateStatements, batch
     t.initiator.push(task.initiator);
     t.source.push(task.source_system);
     t.reason.push(task.reason);
-    t.tags.push(jsonbValue(task.tags, 'task tags') ?? '[]');
+    t.tags.push(jsonbValue(task.tags, 'task tags', 'tags', task.checked === true) ?? '[]');
     t.corr.push(task.correlation_id);
     t.count.push(plan.steps.length);
     t.open.push(plan.openSteps);

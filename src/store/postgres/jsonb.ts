@@ -15,8 +15,8 @@ const ESCAPED_LONE_SURROGATE = /(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/i;
  * Encode a data value (context, results, annotation content); throws InvalidRequestError when it holds NUL or
  * anything JSON would change (encodeFaithfulJson), naming `root` and the path of the value.
  */
-export function jsonbValue(value: unknown, what: string, root = 'value'): string | null {
-  const json = encodeFaithfulJson(value, what, root);
+export function jsonbValue(value: unknown, what: string, root = 'value', checked = false): string | null {
+  const json = encodeFaithfulJson(value, what, root, checked);
   if (json !== null && json.includes('\\u0000') && ESCAPED_NUL.test(json)) {
     throw new InvalidRequestError(`${what} contains the NUL character (\\u0000), which PostgreSQL cannot store in jsonb`);
   }

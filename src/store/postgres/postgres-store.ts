@@ -164,7 +164,8 @@ export class PostgresStore implements S.Store {
     assertWorkerId(opts.workerId, 'completeSteps');
     if (opts.claim) assertClaimRequest(opts.claim, 'completeSteps claim');
     outcomes.forEach(assertOutcome);
-    const encoded = outcomes.map(encodeOutcome);
+    const checked = opts.resultsChecked === true;
+    const encoded = outcomes.map((o) => encodeOutcome(o, checked));
     if (encoded.length === 0 && !opts.claim) {
       return { applied: [], stale: [], skipped: [], finalized: [], readyCount: 0, claimed: [] };
     }

@@ -18,12 +18,14 @@ export function encodeJson(value: unknown, what: string): string | null {
 }
 
 /**
- * Serialise a data value (context, results, annotation content) only if JSON holds it exactly: NaN, Infinity,
+ * Serialise a data value (context, results, annotation content) only if JSON holds it exactly (`checked`: the
+ * caller has verified that already, so it is not walked twice): NaN, Infinity,
  * functions, undefined or holes in arrays, Maps, invalid Dates, unpaired surrogates, cycles and BigInts are refused
  * with InvalidRequestError naming `what` and the path of each bad value (details: `[{ field, message }]`).
  */
-export function encodeFaithfulJson(value: unknown, what: string, root = 'value'): string | null {
+export function encodeFaithfulJson(value: unknown, what: string, root = 'value', checked = false): string | null {
   if (value === undefined) return null;
+  if (checked) return encodeJson(value, what); // the caller walked it already (NewTask.checked, resultsChecked)
   const problems = jsonProblems(value, root);
   if (problems.length) {
     const list = problems.map((p) => `${p.path} ${p.message}`).join('; ');

@@ -4,6 +4,7 @@ import type { ClaimedStep, ClaimRequest } from '../store.js';
 import { REASONS } from '../shared/lifecycle-rules.js';
 import type { SqliteTx } from './tx.js';
 import type { StepState } from '../../engine/states.js';
+import { InvalidRequestError } from '../../engine/errors.js';
 
 /** A claimable row as the claim statement returns it (an array, in CLAIM_SELECT's column order). */
 type ClaimableRow = [
@@ -23,13 +24,46 @@ type ClaimableRow = [
   needs_plan: number,
 ];
 
+/** Last template list written to temp.tasker_can_run per connection and worker (compared by identity, then content). */
+const canRunWritten = new WeakMap<object, Map<string, { list: readonly string[]; json: string }>>();
+
+/** Make temp.tasker_can_run hold exactly `templates` for this worker (rarely changes: the engine passes a cached list). */
+function syncCanRun(tx: SqliteTx, workerId: string, templates: readonly string[]): void {
+  let byWorker = canRunWritten.get(tx.st);
+  if (!byWorker) canRunWritten.set(tx.st, (byWorker = new Map()));
+  const last = byWorker.get(workerId);
+  if (last && last.list === templates) return;
+  const json = JSON.stringify(templates);
+  if (last && last.json === json) {
+    byWorker.set(workerId, { list: templates, json });
+    return;
+  }
+  tx.st.clearCanRun.run(workerId);
+  for (const key of templates) {
+    const m = TEMPLATE_KEY.exec(key);
+    if (!m) throw new InvalidRequestError(`claim templates: '${key}' is not a template key (namespace/name@version)`);
+    tx.st.insertCanRun.run(workerId, m[1], m[2], m[3]);
+  }
+  byWorker.set(workerId, { list: templates, json });
+}
+
+const TEMPLATE_KEY = /^([^/@]+)\/([^/@]+)@(.+)$/;
+
+/** A write transaction rolled back: the TEMP rows written in it are gone too, so write them again next time. */
+export function forgetCanRun(st: object): void {
+  canRunWritten.delete(st);
+}
+
 export function claimInTx(tx: SqliteTx, req: ClaimRequest): ClaimedStep[] {
   const { st, now } = tx;
   if (req.limit === 0 || (req.namespaces && req.namespaces.length === 0)) return [];
   if (req.templates && req.templates.length === 0) return [];
   const params: unknown[] = [now];
   if (req.namespaces) params.push(JSON.stringify(req.namespaces));
-  if (req.templates) params.push(JSON.stringify(req.templates));
+  if (req.templates) {
+    syncCanRun(tx, req.workerId, req.templates);
+    params.push(req.workerId);
+  }
   const rows = st.claimLimited(req.limit, Boolean(req.namespaces), Boolean(req.templates)).all(...params) as ClaimableRow[];
   const leaseExpiresAt = now + Math.ceil(req.leaseMs);
   if (rows.length === 0) return [];

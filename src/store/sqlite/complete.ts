@@ -15,9 +15,9 @@ export interface EncodedOutcome {
   errorJson: string | null;
 }
 
-export function encodeOutcome(outcome: StepOutcome): EncodedOutcome {
+export function encodeOutcome(outcome: StepOutcome, checked = false): EncodedOutcome {
   const where = `results of step ${outcome.step_id}`;
-  const results = outcome.type === 'completed' ? encodeFaithfulJson(outcome.results ?? null, where, 'results') : null;
+  const results = outcome.type === 'completed' ? encodeFaithfulJson(outcome.results ?? null, where, 'results', checked) : null;
   const error = outcome.type === 'retry' || outcome.type === 'failed' ? excerptStepError(outcome.error) : null;
   return { outcome, results, error, errorJson: error ? encodeJson(error, 'step error') : null };
 }

@@ -13,7 +13,11 @@ export interface EncodedTask {
 }
 
 export function encodeTask(task: NewTask): EncodedTask {
-  return { context: encodeFaithfulJson(task.context ?? null, 'task context', 'context') ?? 'null', tags: encodeFaithfulJson(task.tags, 'task tags', 'tags')! };
+  const checked = task.checked === true;
+  return {
+    context: encodeFaithfulJson(task.context ?? null, 'task context', 'context', checked) ?? 'null',
+    tags: encodeFaithfulJson(task.tags, 'task tags', 'tags', checked)!,
+  };
 }
 
 export function createTaskInTx(tx: SqliteTx, task: NewTask, plan: TaskPlan, encoded: EncodedTask): CreateTaskResult {

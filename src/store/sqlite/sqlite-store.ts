@@ -13,7 +13,7 @@ import { assertClaimRequest, assertLeaseMs, assertOutcome, assertWorkerId, asser
 import { planNewTask } from '../shared/task-plan.js';
 import { isLocalProcessAlive } from '../shared/local-process.js';
 import { applyPlanInTx } from './apply-plan.js';
-import { claimInTx } from './claim.js';
+import { claimInTx, forgetCanRun } from './claim.js';
 import { completeInTx, encodeOutcome } from './complete.js';
 import { createTaskInTx, encodeTask } from './create-task.js';
 import { migrate } from './migrate.js';
@@ -84,10 +84,15 @@ export class SqliteStore implements S.Store {
 
   /** Run `fn` in one IMMEDIATE transaction (takes the write lock up front, so writers never deadlock). */
   private write<T>(actor: string | null, fn: (tx: SqliteTx) => T): T {
-    return this.runInTransaction.immediate(() => {
-      const tx = new SqliteTx(this.st, Date.now(), actor);
-      return fn(tx);
-    }) as T;
+    try {
+      return this.runInTransaction.immediate(() => {
+        const tx = new SqliteTx(this.st, Date.now(), actor);
+        return fn(tx);
+      }) as T;
+    } catch (err) {
+      forgetCanRun(this.st); // rolled back, with any capability rows the claim wrote
+      throw err;
+    }
   }
 
   /** Run several reads on one consistent snapshot (a deferred, read-only transaction). */
@@ -140,7 +145,8 @@ export class SqliteStore implements S.Store {
     assertWorkerId(opts.workerId, 'completeSteps');
     if (opts.claim) assertClaimRequest(opts.claim, 'completeSteps claim');
     outcomes.forEach(assertOutcome);
-    const encoded = outcomes.map(encodeOutcome);
+    const checked = opts.resultsChecked === true;
+    const encoded = outcomes.map((o) => encodeOutcome(o, checked));
     return this.write(opts.workerId, (tx) => completeInTx(tx, encoded, opts));
   }
 

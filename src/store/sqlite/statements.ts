@@ -11,6 +11,16 @@ const CLAIM_SELECT = `
    WHERE s.ready_at IS NOT NULL AND s.ready_at <= ? AND t.state = 'running'`;
 /** The template key a worker's capabilities name: `namespace/name@version`. */
 const TEMPLATE_KEY = "t.namespace || '/' || t.name || '@' || t.version";
+/**
+ * What each worker claiming through this connection can run, one row per template (claim.ts keeps it in step with
+ * the claim's `templates`). A per-connection TEMP table: a claim probes its primary key per candidate (~0.04 µs),
+ * where `IN (SELECT value FROM json_each(?))` cost ~2 µs per claim to set up plus the key concatenation per row.
+ */
+const CAN_RUN_TABLE = `CREATE TEMP TABLE IF NOT EXISTS tasker_can_run (
+  worker_id TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL, version TEXT NOT NULL,
+  PRIMARY KEY (worker_id, namespace, name, version)) WITHOUT ROWID`;
+const CAN_RUN = `EXISTS (SELECT 1 FROM temp.tasker_can_run c WHERE c.worker_id = ? AND c.namespace = t.namespace
+                   AND c.name = t.name AND c.version = t.version)`;
 /** A worker counts as live while it was seen within its lease (30 s when it did not say). */
 const LIVE_WORKER = 'w.last_seen_at >= ? - coalesce(w.lease_ms, 30000)';
 /** Some live worker can run task t's template (a worker without capabilities runs anything). */
@@ -109,6 +119,8 @@ const SQL = {
   expiredSteps: `SELECT * FROM steps WHERE state = 'running' AND lease_expires_at < ? AND locked_by IS NOT ?
                   ORDER BY lease_expires_at, step_id LIMIT ?`,
   workerRow: 'SELECT worker_id, hostname, pid FROM workers WHERE worker_id = ?',
+  clearCanRun: 'DELETE FROM temp.tasker_can_run WHERE worker_id = ?',
+  insertCanRun: 'INSERT OR IGNORE INTO temp.tasker_can_run (worker_id, namespace, name, version) VALUES (?, ?, ?, ?)',
   /** A dead worker's steps (rare): a walk of the running-steps index, reading rows only for its entries. */
   stepsHeldBy: "SELECT * FROM steps INDEXED BY steps_running_idx WHERE state = 'running' AND locked_by = ? ORDER BY step_id",
   nextRetryAt: 'SELECT MIN(ready_at) AS at FROM steps WHERE ready_at IS NOT NULL AND ready_at > ?',
@@ -184,6 +196,7 @@ const RAW_ROWS = ['satisfyChildren', 'satisfyChildrenOf', 'adjustCountersMany'] 
 
 /** Prepare every statement once. */
 export function prepareStatements(db: Database): Statements {
+  db.exec(CAN_RUN_TABLE);
   const out: Record<string, unknown> = {};
   for (const [key, sql] of Object.entries(SQL)) out[key] = db.prepare(sql);
   // Hot statements returning many rows give arrays (better-sqlite3 raw mode: about half the cost of row objects).
@@ -196,7 +209,7 @@ export function prepareStatements(db: Database): Statements {
     if (!st) {
       if (cache.size >= MAX_CACHED_CLAIMS) cache.clear();
       let base = withNamespaces ? `${CLAIM_SELECT} AND t.namespace IN (SELECT value FROM json_each(?))` : CLAIM_SELECT;
-      if (withTemplates) base += ` AND ${TEMPLATE_KEY} IN (SELECT value FROM json_each(?))`;
+      if (withTemplates) base += ` AND ${CAN_RUN}`;
       // Rows as arrays (raw): ~1.3 us less per claimed row than objects; claim.ts reads them in CLAIM_SELECT's order.
       st = db.prepare(`${base} ORDER BY s.ready_at, s.step_id LIMIT ${limit}`).raw(true);
       cache.set(key, st);
