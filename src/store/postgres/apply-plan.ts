@@ -7,15 +7,8 @@ import type { PlanRequest, PlanResult, SkippedStep } from '../store.js';
 import { countsAsOpen, REASONS } from '../shared/lifecycle-rules.js';
 import { run } from './pool.js';
 import type { PgTx } from './tx.js';
+import type { StepRow } from './operate.js';
 
-interface StepRow {
-  step_id: number;
-  task_id: number;
-  name: string;
-  state: StepState;
-  unmet: number;
-  attempts: number;
-}
 
 export async function applyPlanInTx(
   tx: PgTx,

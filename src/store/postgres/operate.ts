@@ -8,7 +8,8 @@ import { assertStepActionable, assertTaskActionable, noFailedStepsError, operato
 import { run } from './pool.js';
 import type { PgTx } from './tx.js';
 
-interface StepRow {
+/** A step row as stepForUpdate / stepsOfTaskForUpdate return it (also read by apply-plan.ts). */
+export interface StepRow {
   step_id: number;
   task_id: number;
   name: string;
