@@ -14,13 +14,20 @@ export function aggregate(runs: RunResult[]): Cell {
   for (const r of valid) for (const k of Object.keys(r.metrics) as Array<keyof Metrics>) keys.add(k);
   const med: Metrics = {};
   for (const k of keys) {
-    const values = valid.map((r) => r.metrics[k]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+    const values = valid
+      .map((r) => r.metrics[k])
+      .filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
     if (values.length) med[k] = median(values);
   }
   const problemRun = invalid[0] ?? errors[0];
   return {
-    target: first.target, workload: first.workload, workers: first.workers, median: med,
-    validRuns: valid.length, invalidRuns: invalid.length, errorRuns: errors.length,
+    target: first.target,
+    workload: first.workload,
+    workers: first.workers,
+    median: med,
+    validRuns: valid.length,
+    invalidRuns: invalid.length,
+    errorRuns: errors.length,
     ...(problemRun ? { problem: problemRun.error ?? describeCorrectness(problemRun.correctness) } : {}),
     runs,
   };

@@ -62,7 +62,12 @@ const HANDLERS = `export const handlers = {
   'Bench::ShipHandler': async () => ({ ok: true }),
 };
 `;
-const BODY = JSON.stringify({ namespace: 'bench', name: 'order', context: { order_id: 1, items: [{ sku: 'A-1', quantity: 2 }] }, tags: ['bench'] });
+const BODY = JSON.stringify({
+  namespace: 'bench',
+  name: 'order',
+  context: { order_id: 1, items: [{ sku: 'A-1', quantity: 2 }] },
+  tags: ['bench'],
+});
 
 interface Opts {
   duration: number;
@@ -80,7 +85,22 @@ interface Row {
 function serve(db: string, dir: string, workers: number): Promise<{ child: ChildProcess; base: string }> {
   const child = spawn(
     process.execPath,
-    ['--import', TSX, join(REPO, 'src/cli/main.ts'), 'serve', '--port', '0', '--db', db, '--templates', join(dir, 'order.yaml'), '--handlers', join(dir, 'handlers.mjs'), '--workers', String(workers)],
+    [
+      '--import',
+      TSX,
+      join(REPO, 'src/cli/main.ts'),
+      'serve',
+      '--port',
+      '0',
+      '--db',
+      db,
+      '--templates',
+      join(dir, 'order.yaml'),
+      '--handlers',
+      join(dir, 'handlers.mjs'),
+      '--workers',
+      String(workers),
+    ],
     { env: { ...process.env, TASKER_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -99,7 +119,9 @@ async function seed(base: string, count: number): Promise<number[]> {
   for (let i = 0; i < count; i += 50) {
     const batch = await Promise.all(
       Array.from({ length: Math.min(50, count - i) }, () =>
-        fetch(`${base}/tasks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY }).then((r) => r.json() as Promise<{ task_id: number }>),
+        fetch(`${base}/tasks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY }).then(
+          (r) => r.json() as Promise<{ task_id: number }>,
+        ),
       ),
     );
     ids.push(...batch.map((t) => t.task_id));
@@ -118,9 +140,17 @@ async function measureStore(store: 'sqlite' | 'postgres', opts: Opts): Promise<R
   try {
     const ids = await seed(base, 1000);
     const run = async (route: string, extra: Partial<AutocannonOptions>) => {
-      process.stderr.write(`  ${store}: ${route}: ${opts.warmup}s warm-up, then ${opts.duration}s with ${opts.connections} connections\n`);
-      if (opts.warmup > 0) await autocannon({ url: `${base}/tasks`, connections: opts.connections, duration: opts.warmup, ...extra });
-      const result = await autocannon({ url: `${base}/tasks`, connections: opts.connections, duration: opts.duration, ...extra });
+      process.stderr.write(
+        `  ${store}: ${route}: ${opts.warmup}s warm-up, then ${opts.duration}s with ${opts.connections} connections\n`,
+      );
+      if (opts.warmup > 0)
+        await autocannon({ url: `${base}/tasks`, connections: opts.connections, duration: opts.warmup, ...extra });
+      const result = await autocannon({
+        url: `${base}/tasks`,
+        connections: opts.connections,
+        duration: opts.duration,
+        ...extra,
+      });
       rows.push({ store, route, result });
     };
     const gets = ids.map((id) => ({ method: 'GET', path: `/tasker/tasks/${id}` }));
@@ -182,11 +212,17 @@ async function main(): Promise<void> {
       out: { type: 'string', default: join(REPO, 'docs/api-benchmarks.md') },
     },
   });
-  const opts: Opts = { duration: Number(values.duration), warmup: Number(values.warmup), connections: Number(values.connections), workers: Number(values.workers) };
+  const opts: Opts = {
+    duration: Number(values.duration),
+    warmup: Number(values.warmup),
+    connections: Number(values.connections),
+    workers: Number(values.workers),
+  };
   const started = new Date();
   const loadAtStart = os.loadavg()[0] ?? 0;
   const rows: Row[] = [];
-  for (const store of values.stores.split(',') as Array<'sqlite' | 'postgres'>) rows.push(...(await measureStore(store, opts)));
+  for (const store of values.stores.split(',') as Array<'sqlite' | 'postgres'>)
+    rows.push(...(await measureStore(store, opts)));
   const text = report(rows, opts, started, loadAtStart);
   writeFileSync(values.out, text);
   process.stdout.write(text);

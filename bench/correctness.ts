@@ -28,8 +28,14 @@ export function checkRun(shape: ShapeDef, taskCount: number, records: StepRecord
   const start = new Float64Array(slots);
   const end = new Float64Array(slots);
   const report: CorrectnessReport = {
-    valid: true, expectedSteps: slots, executions: records.length,
-    duplicates: 0, missing: 0, earlyStarts: 0, malformed: 0, examples: [],
+    valid: true,
+    expectedSteps: slots,
+    executions: records.length,
+    duplicates: 0,
+    missing: 0,
+    earlyStarts: 0,
+    malformed: 0,
+    examples: [],
   };
   const example = (text: string): void => {
     if (report.examples.length < MAX_EXAMPLES) report.examples.push(text);
@@ -74,7 +80,8 @@ export function checkRun(shape: ShapeDef, taskCount: number, records: StepRecord
         const p = base + parent;
         if (count[p] === 0 || end[p]! > start[slot]!) {
           report.earlyStarts++;
-          const why = count[p] === 0 ? 'which never ran' : `${(end[p]! - start[slot]!).toFixed(3)} ms before it completed`;
+          const why =
+            count[p] === 0 ? 'which never ran' : `${(end[p]! - start[slot]!).toFixed(3)} ms before it completed`;
           example(`${label(task, step)} started before its parent ${shape.stepNames[parent]} completed (${why})`);
           break;
         }

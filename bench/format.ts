@@ -3,9 +3,16 @@ import type { Cell, Metrics } from './results-model.js';
 import type { WorkloadId } from './workloads.js';
 
 export const METRIC_LABELS: Record<keyof Metrics, string> = {
-  stepsPerSec: 'steps/s', tasksPerSec: 'tasks/s', wallMs: 'wall ms', chainMeanMs: 'ms/step mean',
-  chainP99Ms: 'ms/step p99', startP50Ms: 'start p50 ms', startP99Ms: 'start p99 ms', rssPeakMb: 'RSS peak MB',
-  rssIdleMb: 'RSS idle MB', submitMs: 'submit ms',
+  stepsPerSec: 'steps/s',
+  tasksPerSec: 'tasks/s',
+  wallMs: 'wall ms',
+  chainMeanMs: 'ms/step mean',
+  chainP99Ms: 'ms/step p99',
+  startP50Ms: 'start p50 ms',
+  startP99Ms: 'start p99 ms',
+  rssPeakMb: 'RSS peak MB',
+  rssIdleMb: 'RSS idle MB',
+  submitMs: 'submit ms',
 };
 
 /** The figures shown for each workload, headline first. */

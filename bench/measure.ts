@@ -14,7 +14,10 @@ export interface RunTiming {
 }
 
 export function computeMetrics(
-  workload: WorkloadDef, shape: ShapeDef, records: StepRecords, timing: RunTiming,
+  workload: WorkloadDef,
+  shape: ShapeDef,
+  records: StepRecords,
+  timing: RunTiming,
   rss: { peakMb: number; idleMb: number },
 ): { wallMs: number; metrics: Metrics } {
   let lastEnd = -Infinity;

@@ -42,10 +42,18 @@ export class StepRecorder {
 
   private grow(): void {
     const size = this.task.length * 2;
-    const t = new Int32Array(size); t.set(this.task); this.task = t;
-    const s = new Int32Array(size); s.set(this.step); this.step = s;
-    const a = new Float64Array(size); a.set(this.start); this.start = a;
-    const b = new Float64Array(size); b.set(this.end); this.end = b;
+    const t = new Int32Array(size);
+    t.set(this.task);
+    this.task = t;
+    const s = new Int32Array(size);
+    s.set(this.step);
+    this.step = s;
+    const a = new Float64Array(size);
+    a.set(this.start);
+    this.start = a;
+    const b = new Float64Array(size);
+    b.set(this.end);
+    this.end = b;
   }
 }
 
@@ -53,8 +61,11 @@ export class StepRecorder {
 export function mergeRecords(parts: readonly StepRecords[]): StepRecords {
   const length = parts.reduce((sum, p) => sum + p.length, 0);
   const out: StepRecords = {
-    length, task: new Int32Array(length), step: new Int32Array(length),
-    start: new Float64Array(length), end: new Float64Array(length),
+    length,
+    task: new Int32Array(length),
+    step: new Int32Array(length),
+    start: new Float64Array(length),
+    end: new Float64Array(length),
   };
   let offset = 0;
   for (const p of parts) {
@@ -68,7 +79,9 @@ export function mergeRecords(parts: readonly StepRecords[]): StepRecords {
 }
 
 /** Build records from plain tuples (tests and small tools). */
-export function recordsFrom(rows: ReadonlyArray<readonly [task: number, step: number, start: number, end: number]>): StepRecords {
+export function recordsFrom(
+  rows: ReadonlyArray<readonly [task: number, step: number, start: number, end: number]>,
+): StepRecords {
   const r = new StepRecorder();
   for (const [t, s, a, b] of rows) r.record(t, s, a, b);
   return r.snapshot();

@@ -7,7 +7,12 @@ import { formatNumber, METRIC_LABELS, WORKLOAD_METRICS } from './format.js';
 import type { Cell, Metrics, ResultsFile } from './results-model.js';
 import { renderChart, type ChartPanel } from './svg-chart.js';
 
-interface Column { target: string; workers: number; label: string; ours: boolean }
+interface Column {
+  target: string;
+  workers: number;
+  label: string;
+  ours: boolean;
+}
 
 export function isOurs(target: string): boolean {
   return target.startsWith('tasker');
@@ -33,8 +38,16 @@ function value(cell: Cell | undefined, metric: keyof Metrics): number | undefine
 }
 
 const HIGHER_IS_BETTER: Record<keyof Metrics, boolean> = {
-  stepsPerSec: true, tasksPerSec: true, wallMs: false, chainMeanMs: false, chainP99Ms: false, startP50Ms: false,
-  startP99Ms: false, rssPeakMb: false, rssIdleMb: false, submitMs: false,
+  stepsPerSec: true,
+  tasksPerSec: true,
+  wallMs: false,
+  chainMeanMs: false,
+  chainP99Ms: false,
+  startP50Ms: false,
+  startP99Ms: false,
+  rssPeakMb: false,
+  rssIdleMb: false,
+  submitMs: false,
 };
 
 function best(values: Array<number | undefined>, higher: boolean): number | undefined {
@@ -57,24 +70,40 @@ export function renderMarkdown(results: ResultsFile, svgName: string | undefined
   const m = results.machine;
   const lines: string[] = [];
   lines.push(`# Benchmark results${results.quick ? ' (quick run)' : ''}`, '');
-  lines.push(`Run ${results.startedAt} → ${results.finishedAt}; each figure is the median of ${results.runsPerCell} measured ` +
-    'runs after one warm-up run. Every run is checked (each step ran exactly once, no step started before all of its ' +
-    'parents completed); a run that fails the check is INVALID and never counts.', '');
+  lines.push(
+    `Run ${results.startedAt} → ${results.finishedAt}; each figure is the median of ${results.runsPerCell} measured ` +
+      'runs after one warm-up run. Every run is checked (each step ran exactly once, no step started before all of its ' +
+      'parents completed); a run that fails the check is INVALID and never counts.',
+    '',
+  );
   lines.push('## Machine', '');
-  lines.push(`- CPU: ${m.cores} × ${m.cpuModel}`, `- Memory: ${m.memoryGiB} GiB`, `- OS: ${m.platform}`, `- Node.js: ${m.node}`);
+  lines.push(
+    `- CPU: ${m.cores} × ${m.cpuModel}`,
+    `- Memory: ${m.memoryGiB} GiB`,
+    `- OS: ${m.platform}`,
+    `- Node.js: ${m.node}`,
+  );
   if (m.postgres) lines.push(`- PostgreSQL: ${m.postgres}`);
   if (m.postgresCommitMs !== undefined) {
-    lines.push(`- PostgreSQL durable commit (one \`SELECT txid_current()\` transaction), median: ${m.postgresCommitMs.toFixed(2)} ms`);
+    lines.push(
+      `- PostgreSQL durable commit (one \`SELECT txid_current()\` transaction), median: ${m.postgresCommitMs.toFixed(2)} ms`,
+    );
   }
   if (m.redis) lines.push(`- Redis: ${m.redis}`);
   for (const [name, version] of Object.entries(m.packages)) lines.push(`- ${name}: ${version}`);
   const loads = results.cells.flatMap((c) => c.runs.map((r) => r.loadAvg1)).filter((v): v is number => v !== undefined);
   if (loads.length) {
-    lines.push(`- 1-minute load average at the end of runs: ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} ` +
-      `(above ${m.cores} means other processes competed for the CPU)`);
+    lines.push(
+      `- 1-minute load average at the end of runs: ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} ` +
+        `(above ${m.cores} means other processes competed for the CPU)`,
+    );
   }
-  lines.push('', `Reproduce: \`npm run bench -- ${results.command}\` (PostgreSQL and Redis running), then ` +
-    '`npx tsx bench/report.ts <results.json>`.', '');
+  lines.push(
+    '',
+    `Reproduce: \`npm run bench -- ${results.command}\` (PostgreSQL and Redis running), then ` +
+      '`npx tsx bench/report.ts <results.json>`.',
+    '',
+  );
   lines.push('## Results', '');
   if (!ours.length) lines.push('_No Tasker target in this run: peers only._', '');
   const header = ['Workload', 'Figure', ...cols.map((c) => c.label), ...ours.map((c) => `${c.label} ÷ best peer`)];
@@ -82,25 +111,35 @@ export function renderMarkdown(results: ResultsFile, svgName: string | undefined
   for (const w of results.workloads) {
     for (const metric of WORKLOAD_METRICS[w.id]) {
       const higher = HIGHER_IS_BETTER[metric];
-      const bestPeer = best(peers.map((c) => value(cellOf(results, c, w.id), metric)), higher);
+      const bestPeer = best(
+        peers.map((c) => value(cellOf(results, c, w.id), metric)),
+        higher,
+      );
       const ratios = ours.map((c) => {
         const v = value(cellOf(results, c, w.id), metric);
         return v !== undefined && bestPeer !== undefined && bestPeer !== 0 ? `${(v / bestPeer).toFixed(2)}` : '—';
       });
-      const row = [`${w.id} ${w.title}`, `${METRIC_LABELS[metric]} (${higher ? 'higher' : 'lower'} is better)`,
-        ...cols.map((c) => cellText(cellOf(results, c, w.id), metric)), ...ratios];
+      const row = [
+        `${w.id} ${w.title}`,
+        `${METRIC_LABELS[metric]} (${higher ? 'higher' : 'lower'} is better)`,
+        ...cols.map((c) => cellText(cellOf(results, c, w.id), metric)),
+        ...ratios,
+      ];
       lines.push(`| ${row.join(' | ')} |`);
     }
   }
   lines.push('');
   if (svgName) lines.push(`![Headline figures relative to the best of each workload](${svgName})`, '');
   lines.push('## Settings of each target', '');
-  for (const t of results.targets) lines.push(`- **${t.name}**: ${t.config || '(not loaded)'}${t.error ? ` — setup failed: ${t.error}` : ''}`);
+  for (const t of results.targets)
+    lines.push(`- **${t.name}**: ${t.config || '(not loaded)'}${t.error ? ` — setup failed: ${t.error}` : ''}`);
   const problems = results.cells.filter((c) => c.problem);
   if (problems.length) {
     lines.push('', '## Rejected runs', '');
     for (const c of problems) {
-      lines.push(`- ${c.target} ×${c.workers} ${c.workload}: ${c.invalidRuns} invalid, ${c.errorRuns} failed — ${c.problem}`);
+      lines.push(
+        `- ${c.target} ×${c.workers} ${c.workload}: ${c.invalidRuns} invalid, ${c.errorRuns} failed — ${c.problem}`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;
@@ -111,7 +150,9 @@ export function renderSvg(results: ResultsFile): string {
   const panels: ChartPanel[] = results.workloads.map((w) => {
     const metric = WORKLOAD_METRICS[w.id][0]!;
     return {
-      title: `${w.id} ${w.title}`, unit: METRIC_LABELS[metric], higherIsBetter: HIGHER_IS_BETTER[metric],
+      title: `${w.id} ${w.title}`,
+      unit: METRIC_LABELS[metric],
+      higherIsBetter: HIGHER_IS_BETTER[metric],
       bars: cols.map((c) => {
         const cell = cellOf(results, c, w.id);
         const v = value(cell, metric);
@@ -130,10 +171,17 @@ export function renderSvg(results: ResultsFile): string {
 export function mergeResults(files: ResultsFile[]): ResultsFile {
   const [first, ...rest] = files;
   if (!first) throw new Error('no results file given');
-  const merged: ResultsFile = { ...first, cells: [...first.cells], targets: [...first.targets], workloads: [...first.workloads] };
+  const merged: ResultsFile = {
+    ...first,
+    cells: [...first.cells],
+    targets: [...first.targets],
+    workloads: [...first.workloads],
+  };
   for (const r of rest) {
     for (const cell of r.cells) {
-      const i = merged.cells.findIndex((c) => c.target === cell.target && c.workers === cell.workers && c.workload === cell.workload);
+      const i = merged.cells.findIndex(
+        (c) => c.target === cell.target && c.workers === cell.workers && c.workload === cell.workload,
+      );
       if (i >= 0) merged.cells[i] = cell;
       else merged.cells.push(cell);
     }
@@ -151,9 +199,12 @@ function readResults(file: string): ResultsFile {
   try {
     results = JSON.parse(readFileSync(file, 'utf8')) as ResultsFile;
   } catch (err) {
-    throw new Error(`cannot read results file ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`cannot read results file ${file}: ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err,
+    });
   }
-  if (!Array.isArray(results.cells) || !results.machine) throw new Error(`${file} is not a bench results file (no cells/machine)`);
+  if (!Array.isArray(results.cells) || !results.machine)
+    throw new Error(`${file} is not a bench results file (no cells/machine)`);
   return results;
 }
 

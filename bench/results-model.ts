@@ -75,7 +75,11 @@ export interface ResultsFile {
   quick: boolean;
   runsPerCell: number;
   machine: MachineInfo;
-  workloads: Array<{ id: WorkloadId; title: string; headline: { metric: string; unit: string; higherIsBetter: boolean } }>;
+  workloads: Array<{
+    id: WorkloadId;
+    title: string;
+    headline: { metric: string; unit: string; higherIsBetter: boolean };
+  }>;
   targets: Array<{ name: string; config: string; workerLaunch?: 'compiled' | 'tsx'; error?: string }>;
   cells: Cell[];
 }

@@ -29,13 +29,24 @@ export async function runWorkload(spec: RunSpec): Promise<RunResult> {
   const { target, workload, workers } = spec;
   const shape = shapeFor(workload.shape, spec.shapes);
   const expected = workload.tasks * shape.steps;
-  const base = { target: target.name, workload: workload.id, workers, run: spec.run, tasks: workload.tasks, steps: expected };
+  const base = {
+    target: target.name,
+    workload: workload.id,
+    workers,
+    run: spec.run,
+    tasks: workload.tasks,
+    steps: expected,
+  };
   const load = (): number => os.loadavg()[0]!;
   let pool: WorkerPool | undefined;
   try {
     await target.reset();
-    pool = await WorkerPool.start(spec.launch, target.workerModule,
-      { config: target.workerConfig(), shapes: spec.shapes }, workers);
+    pool = await WorkerPool.start(
+      spec.launch,
+      target.workerModule,
+      { config: target.workerConfig(), shapes: spec.shapes },
+      workers,
+    );
     const timing = await submitAll(spec, shape);
     await pool.waitForSteps(expected, spec.stallMs);
     await new Promise((r) => setTimeout(r, SETTLE_MS));
@@ -43,12 +54,20 @@ export async function runWorkload(spec: RunSpec): Promise<RunResult> {
     await pool.stop();
     pool = undefined;
     const correctness = checkRun(shape, workload.tasks, harvest.records);
-    const { wallMs, metrics } = computeMetrics(workload, shape, harvest.records, timing,
-      { peakMb: harvest.rssPeakMb, idleMb: harvest.rssIdleMb });
+    const { wallMs, metrics } = computeMetrics(workload, shape, harvest.records, timing, {
+      peakMb: harvest.rssPeakMb,
+      idleMb: harvest.rssIdleMb,
+    });
     return { ...base, wallMs, metrics, correctness, loadAvg1: load() };
   } catch (err) {
-    return { ...base, wallMs: NaN, metrics: {}, correctness: failedCorrectness(expected, pool?.progress() ?? 0),
-      error: err instanceof Error ? err.message : String(err), loadAvg1: load() };
+    return {
+      ...base,
+      wallMs: NaN,
+      metrics: {},
+      correctness: failedCorrectness(expected, pool?.progress() ?? 0),
+      error: err instanceof Error ? err.message : String(err),
+      loadAvg1: load(),
+    };
   } finally {
     await pool?.stop();
   }
@@ -72,7 +91,11 @@ async function submitAll(spec: RunSpec, shape: ReturnType<typeof shapeFor>): Pro
     const wait = firstSubmit + i * interval - now();
     if (wait > 0.5) await new Promise((r) => setTimeout(r, wait));
     submitAt[i] = now();
-    pending.push(target.submit(shape, [i]).catch((err: unknown) => { failure ??= err; }));
+    pending.push(
+      target.submit(shape, [i]).catch((err: unknown) => {
+        failure ??= err;
+      }),
+    );
     if (failure) break;
   }
   await Promise.all(pending);
@@ -81,6 +104,14 @@ async function submitAll(spec: RunSpec, shape: ReturnType<typeof shapeFor>): Pro
 }
 
 function failedCorrectness(expected: number, executions: number): CorrectnessReport {
-  return { valid: false, expectedSteps: expected, executions, duplicates: 0, missing: 0, earlyStarts: 0, malformed: 0,
-    examples: ['run did not complete'] };
+  return {
+    valid: false,
+    expectedSteps: expected,
+    executions,
+    duplicates: 0,
+    missing: 0,
+    earlyStarts: 0,
+    malformed: 0,
+    examples: ['run did not complete'],
+  };
 }

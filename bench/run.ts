@@ -13,14 +13,13 @@ import { selectTargets } from './targets/registry.js';
 import type { BenchTarget, TargetOptions } from './targets/target.js';
 import { compiledLaunch, sourceLaunch, type WorkerLaunch } from './worker-build.js';
 import { killAllWorkers } from './worker-pool.js';
-import {
-  FULL_SIZES, parseWorkloadList, QUICK_SIZES, WORKLOAD_IDS, workloads, type WorkloadDef,
-} from './workloads.js';
+import { FULL_SIZES, parseWorkloadList, QUICK_SIZES, WORKLOAD_IDS, workloads, type WorkloadDef } from './workloads.js';
 
 function positiveInt(flag: string, min: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${flag} must be an integer ≥ ${min}, got "${value}"`);
+    if (!Number.isInteger(n) || n < min)
+      throw new InvalidArgumentError(`${flag} must be an integer ≥ ${min}, got "${value}"`);
     return n;
   };
 }
@@ -28,7 +27,8 @@ function positiveInt(flag: string, min: number) {
 function workerList(value: string): number[] {
   return value.split(',').map((s) => {
     const n = Number(s.trim());
-    if (!Number.isInteger(n) || n < 0 || n > 64) throw new InvalidArgumentError(`--workers: "${s}" is not a count in 0..64`);
+    if (!Number.isInteger(n) || n < 0 || n > 64)
+      throw new InvalidArgumentError(`--workers: "${s}" is not a count in 0..64`);
     return n;
   });
 }
@@ -39,16 +39,33 @@ const program = new Command('bench')
   .option('--only <targets>', 'comma-separated target names (default: every default target)')
   .option('--workloads <ids>', 'comma-separated workload ids', WORKLOAD_IDS.join(','))
   .option('--runs <n>', 'measured runs per cell after one warm-up', positiveInt('--runs', 1), 3)
-  .option('--workers <counts>', 'worker-process counts to run, e.g. 1,2,4 (0 = inside the harness process)', workerList, [1])
+  .option(
+    '--workers <counts>',
+    'worker-process counts to run, e.g. 1,2,4 (0 = inside the harness process)',
+    workerList,
+    [1],
+  )
   .option('--out <file>', 'results JSON path (default bench/results/<timestamp>.json)')
-  .option('--tsx-workers', 'run worker processes from the TypeScript sources through tsx instead of compiling them', false)
+  .option(
+    '--tsx-workers',
+    'run worker processes from the TypeScript sources through tsx instead of compiling them',
+    false,
+  )
   .option('--stall-ms <ms>', 'fail a run when no step completes for this long', positiveInt('--stall-ms', 100), 30_000)
   .showHelpAfterError();
 
 async function main(): Promise<void> {
   program.parse();
-  const opts = program.opts<{ quick: boolean; only?: string; workloads: string; runs: number; workers: number[];
-    out?: string; stallMs: number; tsxWorkers: boolean }>();
+  const opts = program.opts<{
+    quick: boolean;
+    only?: string;
+    workloads: string;
+    runs: number;
+    workers: number[];
+    out?: string;
+    stallMs: number;
+    tsxWorkers: boolean;
+  }>();
   const sizes = opts.quick ? QUICK_SIZES : FULL_SIZES;
   const defs = workloads(sizes);
   const selected = parseWorkloadList(opts.workloads).map((id) => defs[id]);
@@ -64,12 +81,19 @@ async function main(): Promise<void> {
   const out = resolve(opts.out ?? `bench/results/${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
   const machine = await describeMachine(targetOptions.postgresUrl);
   const results: ResultsFile = {
-    startedAt: startedAt.toISOString(), finishedAt: '', command: process.argv.slice(2).join(' '), quick: opts.quick,
-    runsPerCell: opts.runs, machine,
+    startedAt: startedAt.toISOString(),
+    finishedAt: '',
+    command: process.argv.slice(2).join(' '),
+    quick: opts.quick,
+    runsPerCell: opts.runs,
+    machine,
     workloads: selected.map((w) => ({ id: w.id, title: w.title, headline: w.headline })),
-    targets: [], cells: [],
+    targets: [],
+    cells: [],
   };
-  log(`machine: ${machine.cores} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, node ${machine.node}, postgres ${machine.postgres}`);
+  log(
+    `machine: ${machine.cores} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, node ${machine.node}, postgres ${machine.postgres}`,
+  );
 
   for (const entry of entries) {
     let target: BenchTarget | undefined;
@@ -85,21 +109,30 @@ async function main(): Promise<void> {
       setupError = err instanceof Error ? err.message : String(err);
       log(`\n== ${entry.name}: setup failed: ${setupError}`);
     }
-    results.targets.push({ name: entry.name, config: target?.config ?? '', workerLaunch: launch?.execArgv.length ? 'tsx' : 'compiled',
-      ...(setupError ? { error: setupError } : {}) });
+    results.targets.push({
+      name: entry.name,
+      config: target?.config ?? '',
+      workerLaunch: launch?.execArgv.length ? 'tsx' : 'compiled',
+      ...(setupError ? { error: setupError } : {}),
+    });
     const workerCounts = target?.inProcessOnly ? [0] : opts.workers;
     try {
       for (const workers of workerCounts) {
         for (const workload of selected) {
-          const cell = setupError || !target || !launch
-            ? aggregate([failed(entry.name, workload, workers, `setup failed: ${setupError}`)])
-            : await runCell({ target, launch, workload, workers, run: 0, shapes: targetOptions.shapes, stallMs: opts.stallMs }, opts.runs);
+          const cell =
+            setupError || !target || !launch
+              ? aggregate([failed(entry.name, workload, workers, `setup failed: ${setupError}`)])
+              : await runCell(
+                  { target, launch, workload, workers, run: 0, shapes: targetOptions.shapes, stallMs: opts.stallMs },
+                  opts.runs,
+                );
           results.cells.push(cell);
           log(`  ${workload.id} ×${workers}: ${describeCell(cell)}`);
         }
       }
     } finally {
-      if (target && !setupError) await target.teardown().catch((err: unknown) => log(`  teardown failed: ${String(err)}`));
+      if (target && !setupError)
+        await target.teardown().catch((err: unknown) => log(`  teardown failed: ${String(err)}`));
     }
   }
   results.finishedAt = new Date().toISOString();
@@ -116,7 +149,9 @@ async function runCell(spec: RunSpec, runs: number): Promise<Cell> {
     const r = await runWorkload({ ...spec, run });
     all.push(r);
     const what = r.error ? `error: ${r.error}` : describeCorrectness(r.correctness);
-    log(`    ${spec.workload.id} ${run === 0 ? 'warm-up' : `run ${run}`}: ${Number.isFinite(r.wallMs) ? `${r.wallMs.toFixed(1)} ms` : ''} ${what}`);
+    log(
+      `    ${spec.workload.id} ${run === 0 ? 'warm-up' : `run ${run}`}: ${Number.isFinite(r.wallMs) ? `${r.wallMs.toFixed(1)} ms` : ''} ${what}`,
+    );
   }
   return aggregate(all);
 }
@@ -134,8 +169,25 @@ async function workerLaunch(target: BenchTarget, tsx: boolean): Promise<WorkerLa
 
 function failed(target: string, workload: WorkloadDef, workers: number, error: string): RunResult {
   return {
-    target, workload: workload.id, workers, run: 1, tasks: workload.tasks, steps: 0, wallMs: NaN, metrics: {}, error,
-    correctness: { valid: false, expectedSteps: 0, executions: 0, duplicates: 0, missing: 0, earlyStarts: 0, malformed: 0, examples: [] },
+    target,
+    workload: workload.id,
+    workers,
+    run: 1,
+    tasks: workload.tasks,
+    steps: 0,
+    wallMs: NaN,
+    metrics: {},
+    error,
+    correctness: {
+      valid: false,
+      expectedSteps: 0,
+      executions: 0,
+      duplicates: 0,
+      missing: 0,
+      earlyStarts: 0,
+      malformed: 0,
+      examples: [],
+    },
   };
 }
 
@@ -162,7 +214,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 process.on('exit', killAllWorkers);
 // A peer's client that loses its connection (e.g. PostgreSQL restarted) must fail its run, not the whole bench.
 process.on('uncaughtException', (err) => log(`  uncaught error (the current run will fail or stall): ${err.message}`));
-process.on('unhandledRejection', (err) => log(`  unhandled rejection: ${err instanceof Error ? err.message : String(err)}`));
+process.on('unhandledRejection', (err) =>
+  log(`  unhandled rejection: ${err instanceof Error ? err.message : String(err)}`),
+);
 
 main().catch((err: unknown) => {
   killAllWorkers();

@@ -35,9 +35,13 @@ export function renderChart(title: string, panels: ChartPanel[]): string {
   const parts: string[] = [];
   let y = 40;
   for (const panel of panels) {
-    const values = panel.bars.map((b) => b.value).filter((v): v is number => v !== undefined && Number.isFinite(v) && v > 0);
+    const values = panel.bars
+      .map((b) => b.value)
+      .filter((v): v is number => v !== undefined && Number.isFinite(v) && v > 0);
     const best = values.length ? (panel.higherIsBetter ? Math.max(...values) : Math.min(...values)) : 1;
-    parts.push(`<text x="10" y="${y + 18}" font-weight="bold">${esc(panel.title)} (${esc(panel.unit)}, ${panel.higherIsBetter ? 'higher' : 'lower'} is better)</text>`);
+    parts.push(
+      `<text x="10" y="${y + 18}" font-weight="bold">${esc(panel.title)} (${esc(panel.unit)}, ${panel.higherIsBetter ? 'higher' : 'lower'} is better)</text>`,
+    );
     y += PANEL_HEAD;
     for (const bar of panel.bars) {
       const ok = bar.value !== undefined && Number.isFinite(bar.value) && bar.value > 0;
@@ -45,8 +49,12 @@ export function renderChart(title: string, panels: ChartPanel[]): string {
       const w = Math.max(1, Math.round(rel * BAR_MAX));
       parts.push(`<text x="${LABEL_W - 8}" y="${y + 13}" text-anchor="end">${esc(bar.label)}</text>`);
       if (ok) {
-        parts.push(`<rect x="${LABEL_W}" y="${y}" width="${w}" height="${BAR_H}" fill="${colorOf(bar.label, bar.ours)}"/>`);
-        parts.push(`<text x="${LABEL_W + w + 6}" y="${y + 13}">${esc(fmt(bar.value!))}${bar.note ? ` ${esc(bar.note)}` : ''}</text>`);
+        parts.push(
+          `<rect x="${LABEL_W}" y="${y}" width="${w}" height="${BAR_H}" fill="${colorOf(bar.label, bar.ours)}"/>`,
+        );
+        parts.push(
+          `<text x="${LABEL_W + w + 6}" y="${y + 13}">${esc(fmt(bar.value!))}${bar.note ? ` ${esc(bar.note)}` : ''}</text>`,
+        );
       } else {
         parts.push(`<text x="${LABEL_W + 6}" y="${y + 13}" fill="#b00">${esc(bar.note ?? 'no valid run')}</text>`);
       }

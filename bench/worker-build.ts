@@ -29,8 +29,18 @@ export async function compiledLaunch(targetName: string, workerModule: string): 
   mkdirSync(outDir, { recursive: true });
   await build({
     entry: { 'worker-host': HOST_TS, 'target-worker': workerModule },
-    outDir, format: ['esm'], platform: 'node', target: 'node20', bundle: true, splitting: false,
-    skipNodeModulesBundle: true, sourcemap: false, dts: false, clean: true, silent: true, config: false,
+    outDir,
+    format: ['esm'],
+    platform: 'node',
+    target: 'node20',
+    bundle: true,
+    splitting: false,
+    skipNodeModulesBundle: true,
+    sourcemap: false,
+    dts: false,
+    clean: true,
+    silent: true,
+    config: false,
     outExtension: () => ({ js: '.mjs' }),
   });
   return { host: join(outDir, 'worker-host.mjs'), execArgv: [], module: join(outDir, 'target-worker.mjs') };

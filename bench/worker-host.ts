@@ -1,12 +1,13 @@
 // Entry point of a benchmark worker process: receives a WorkerInit over IPC, runs the target's worker module and
 // reports progress (steps recorded) until asked to hand over its records and stop.
 import { WorkerRuntime, type WorkerInit } from './worker-runtime.js';
+import type { WorkerHarvest } from './worker-runtime.js';
 
 export type HostRequest = { type: 'start'; init: WorkerInit } | { type: 'collect' } | { type: 'stop' };
 export type HostReply =
   | { type: 'ready' }
   | { type: 'progress'; count: number }
-  | ({ type: 'harvest' } & import('./worker-runtime.js').WorkerHarvest)
+  | ({ type: 'harvest' } & WorkerHarvest)
   | { type: 'stopped' }
   | { type: 'error'; message: string };
 
@@ -18,7 +19,7 @@ function send(reply: HostReply): void {
 }
 
 function fail(err: unknown): void {
-  send({ type: 'error', message: err instanceof Error ? err.stack ?? err.message : String(err) });
+  send({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   setTimeout(() => process.exit(1), 50);
 }
 

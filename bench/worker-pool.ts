@@ -38,8 +38,12 @@ export class WorkerPool {
    * Start `count` worker processes (0 = one runtime inside this process, from `sourceModule`) and wait until all
    * are ready.
    */
-  static async start(launch: WorkerLaunch, sourceModule: string, init: Omit<WorkerInit, 'processIndex' | 'processCount' | 'module'>,
-    count: number): Promise<WorkerPool> {
+  static async start(
+    launch: WorkerLaunch,
+    sourceModule: string,
+    init: Omit<WorkerInit, 'processIndex' | 'processCount' | 'module'>,
+    count: number,
+  ): Promise<WorkerPool> {
     if (count === 0) {
       const rt = new WorkerRuntime({ ...init, module: sourceModule, processIndex: 0, processCount: 0 });
       await rt.start();
@@ -49,8 +53,16 @@ export class WorkerPool {
     const pool = new WorkerPool(children, undefined);
     try {
       for (let i = 0; i < count; i++) children.push(spawnChild(launch));
-      await Promise.all(children.map((c, i) => request(c,
-        { type: 'start', init: { ...init, module: launch.module, processIndex: i, processCount: count } }, 'ready', START_TIMEOUT_MS)));
+      await Promise.all(
+        children.map((c, i) =>
+          request(
+            c,
+            { type: 'start', init: { ...init, module: launch.module, processIndex: i, processCount: count } },
+            'ready',
+            START_TIMEOUT_MS,
+          ),
+        ),
+      );
     } catch (err) {
       await pool.stop();
       throw err;
@@ -92,8 +104,9 @@ export class WorkerPool {
 
   async harvest(): Promise<PoolHarvest> {
     if (this.local) return this.local.harvest();
-    const parts = (await Promise.all(this.children.map((c) => request(c, { type: 'collect' }, 'harvest', 30_000)))) as
-      Array<HostReply & WorkerHarvest>;
+    const parts = (await Promise.all(
+      this.children.map((c) => request(c, { type: 'collect' }, 'harvest', 30_000)),
+    )) as Array<HostReply & WorkerHarvest>;
     return {
       records: mergeRecords(parts.map((p) => p.records)),
       rssPeakMb: Math.max(...parts.map((p) => p.rssPeakMb)),
@@ -107,18 +120,22 @@ export class WorkerPool {
       await Promise.race([this.local.stop().catch(() => undefined), delay(STOP_TIMEOUT_MS)]);
       return;
     }
-    await Promise.all(this.children.map(async (c) => {
-      if (c.proc.exitCode !== null || c.proc.signalCode !== null) return;
-      const exited = new Promise<void>((r) => c.proc.once('exit', () => r()));
-      try {
-        if (c.proc.connected) c.proc.send({ type: 'stop' } satisfies HostRequest);
-      } catch { /* already gone */ }
-      await Promise.race([exited, delay(STOP_TIMEOUT_MS)]);
-      if (c.proc.exitCode === null && c.proc.signalCode === null) {
-        c.proc.kill('SIGKILL');
-        await Promise.race([exited, delay(2_000)]);
-      }
-    }));
+    await Promise.all(
+      this.children.map(async (c) => {
+        if (c.proc.exitCode !== null || c.proc.signalCode !== null) return;
+        const exited = new Promise<void>((r) => c.proc.once('exit', () => r()));
+        try {
+          if (c.proc.connected) c.proc.send({ type: 'stop' } satisfies HostRequest);
+        } catch {
+          /* already gone */
+        }
+        await Promise.race([exited, delay(STOP_TIMEOUT_MS)]);
+        if (c.proc.exitCode === null && c.proc.signalCode === null) {
+          c.proc.kill('SIGKILL');
+          await Promise.race([exited, delay(2_000)]);
+        }
+      }),
+    );
   }
 }
 
@@ -147,7 +164,8 @@ function spawnChild(launch: WorkerLaunch): Child {
   });
   proc.on('exit', (code, signal) => {
     liveChildren.delete(proc);
-    if (code !== 0) child.failure ??= `worker process exited (${signal ?? code}); output: ${child.tail.trim().slice(-1500)}`;
+    if (code !== 0)
+      child.failure ??= `worker process exited (${signal ?? code}); output: ${child.tail.trim().slice(-1500)}`;
   });
   return child;
 }
@@ -157,7 +175,10 @@ function request(child: Child, msg: HostRequest, expect: HostReply['type'], time
     const timer = setInterval(() => {
       if (child.failure) finish(new Error(child.failure));
     }, 20);
-    const deadline = setTimeout(() => finish(new Error(`worker did not answer "${msg.type}" within ${timeoutMs} ms`)), timeoutMs);
+    const deadline = setTimeout(
+      () => finish(new Error(`worker did not answer "${msg.type}" within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const finish = (err: Error | undefined, reply?: HostReply): void => {
       clearInterval(timer);
       clearTimeout(deadline);

@@ -33,7 +33,18 @@ export function flatShape(): ShapeDef {
 
 /** diamond: A → (B, C, D) → E, numbered A=0, B=1, C=2, D=3, E=4. */
 export function diamondShape(): ShapeDef {
-  return build('diamond', ['A', 'B', 'C', 'D', 'E'], [[0, 1], [0, 2], [0, 3], [1, 4], [2, 4], [3, 4]]);
+  return build(
+    'diamond',
+    ['A', 'B', 'C', 'D', 'E'],
+    [
+      [0, 1],
+      [0, 2],
+      [0, 3],
+      [1, 4],
+      [2, 4],
+      [3, 4],
+    ],
+  );
 }
 
 /** chain: step i → step i+1. */
@@ -54,10 +65,14 @@ export function fanoutShape(width: number): ShapeDef {
 
 export function shapeFor(id: ShapeId, params: ShapeParams): ShapeDef {
   switch (id) {
-    case 'flat': return flatShape();
-    case 'diamond': return diamondShape();
-    case 'chain': return chainShape(params.chainLength);
-    case 'fanout': return fanoutShape(params.fanoutWidth);
+    case 'flat':
+      return flatShape();
+    case 'diamond':
+      return diamondShape();
+    case 'chain':
+      return chainShape(params.chainLength);
+    case 'fanout':
+      return fanoutShape(params.fanoutWidth);
   }
 }
 
@@ -77,41 +92,90 @@ export interface WorkloadDef {
 }
 
 export interface WorkloadSizes {
-  flatTasks: number; diamondTasks: number; chainLength: number; fanoutWidth: number;
-  steadyRate: number; steadySeconds: number; memoryPending: number;
+  flatTasks: number;
+  diamondTasks: number;
+  chainLength: number;
+  fanoutWidth: number;
+  steadyRate: number;
+  steadySeconds: number;
+  memoryPending: number;
 }
 
 export const FULL_SIZES: WorkloadSizes = {
-  flatTasks: 10_000, diamondTasks: 1_000, chainLength: 100, fanoutWidth: 1_000,
-  steadyRate: 200, steadySeconds: 20, memoryPending: 100_000,
+  flatTasks: 10_000,
+  diamondTasks: 1_000,
+  chainLength: 100,
+  fanoutWidth: 1_000,
+  steadyRate: 200,
+  steadySeconds: 20,
+  memoryPending: 100_000,
 };
 
 export const QUICK_SIZES: WorkloadSizes = {
-  flatTasks: 2_000, diamondTasks: 200, chainLength: 100, fanoutWidth: 1_000,
-  steadyRate: 200, steadySeconds: 5, memoryPending: 10_000,
+  flatTasks: 2_000,
+  diamondTasks: 200,
+  chainLength: 100,
+  fanoutWidth: 1_000,
+  steadyRate: 200,
+  steadySeconds: 5,
+  memoryPending: 10_000,
 };
 
 export function workloads(sizes: WorkloadSizes): Record<WorkloadId, WorkloadDef> {
   return {
-    W1: { id: 'W1', title: `flat: ${sizes.flatTasks} one-step tasks`, shape: 'flat', tasks: sizes.flatTasks,
-      headline: { metric: 'stepsPerSec', unit: 'steps/s', higherIsBetter: true } },
-    W2: { id: 'W2', title: `diamond: ${sizes.diamondTasks} tasks A→(B,C,D)→E`, shape: 'diamond', tasks: sizes.diamondTasks,
-      headline: { metric: 'stepsPerSec', unit: 'steps/s', higherIsBetter: true } },
-    W3: { id: 'W3', title: `chain: 1 task of ${sizes.chainLength} steps`, shape: 'chain', tasks: 1,
-      headline: { metric: 'chainMeanMs', unit: 'ms/step', higherIsBetter: false } },
-    W4: { id: 'W4', title: `fan-out: 1 → ${sizes.fanoutWidth} → 1`, shape: 'fanout', tasks: 1,
-      headline: { metric: 'wallMs', unit: 'ms', higherIsBetter: false } },
-    W5: { id: 'W5', title: `latency: ${sizes.steadyRate} one-step tasks/s for ${sizes.steadySeconds} s`, shape: 'flat',
-      tasks: sizes.steadyRate * sizes.steadySeconds, ratePerSec: sizes.steadyRate, seconds: sizes.steadySeconds,
-      headline: { metric: 'startP50Ms', unit: 'ms p50', higherIsBetter: false } },
-    W6: { id: 'W6', title: `memory: ${sizes.memoryPending} pending one-step tasks`, shape: 'flat', tasks: sizes.memoryPending,
-      headline: { metric: 'rssPeakMb', unit: 'MB RSS', higherIsBetter: false } },
+    W1: {
+      id: 'W1',
+      title: `flat: ${sizes.flatTasks} one-step tasks`,
+      shape: 'flat',
+      tasks: sizes.flatTasks,
+      headline: { metric: 'stepsPerSec', unit: 'steps/s', higherIsBetter: true },
+    },
+    W2: {
+      id: 'W2',
+      title: `diamond: ${sizes.diamondTasks} tasks A→(B,C,D)→E`,
+      shape: 'diamond',
+      tasks: sizes.diamondTasks,
+      headline: { metric: 'stepsPerSec', unit: 'steps/s', higherIsBetter: true },
+    },
+    W3: {
+      id: 'W3',
+      title: `chain: 1 task of ${sizes.chainLength} steps`,
+      shape: 'chain',
+      tasks: 1,
+      headline: { metric: 'chainMeanMs', unit: 'ms/step', higherIsBetter: false },
+    },
+    W4: {
+      id: 'W4',
+      title: `fan-out: 1 → ${sizes.fanoutWidth} → 1`,
+      shape: 'fanout',
+      tasks: 1,
+      headline: { metric: 'wallMs', unit: 'ms', higherIsBetter: false },
+    },
+    W5: {
+      id: 'W5',
+      title: `latency: ${sizes.steadyRate} one-step tasks/s for ${sizes.steadySeconds} s`,
+      shape: 'flat',
+      tasks: sizes.steadyRate * sizes.steadySeconds,
+      ratePerSec: sizes.steadyRate,
+      seconds: sizes.steadySeconds,
+      headline: { metric: 'startP50Ms', unit: 'ms p50', higherIsBetter: false },
+    },
+    W6: {
+      id: 'W6',
+      title: `memory: ${sizes.memoryPending} pending one-step tasks`,
+      shape: 'flat',
+      tasks: sizes.memoryPending,
+      headline: { metric: 'rssPeakMb', unit: 'MB RSS', higherIsBetter: false },
+    },
   };
 }
 
 /** Parse `W1,W3` (case-insensitive); throws on unknown ids. */
 export function parseWorkloadList(text: string): WorkloadId[] {
-  const ids = text.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+  const ids = text
+    .split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
   for (const id of ids) {
     if (!(WORKLOAD_IDS as readonly string[]).includes(id)) {
       throw new Error(`--workloads: unknown workload "${id}"; expected some of ${WORKLOAD_IDS.join(',')}`);

@@ -20,7 +20,17 @@ for (const phase of phases) {
   const out = join(dir, `${phase.name}.json`);
   const res = spawnSync(
     process.execPath,
-    ['node_modules/vitest/vitest.mjs', 'run', '--config', phase.config, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, '--passWithNoTests', ...extra],
+    [
+      'node_modules/vitest/vitest.mjs',
+      'run',
+      '--config',
+      phase.config,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${out}`,
+      '--passWithNoTests',
+      ...extra,
+    ],
     { stdio: 'inherit' },
   );
   if (res.status !== 0) ok = false;
@@ -29,7 +39,8 @@ for (const phase of phases) {
     passed += report.numPassedTests ?? 0;
     failed += report.numFailedTests ?? 0;
     skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-    if ((report.numFailedTestSuites ?? 0) > 0 && (report.numFailedTests ?? 0) === 0) failed += report.numFailedTestSuites;
+    if ((report.numFailedTestSuites ?? 0) > 0 && (report.numFailedTests ?? 0) === 0)
+      failed += report.numFailedTestSuites;
   } else {
     ok = false;
   }

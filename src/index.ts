@@ -1,10 +1,10 @@
 // The public library surface of `tasker`: everything a program outside the repo imports to define and run
 // workflows. The HTTP API (Fastify, metrics) is the separate `tasker/api` entry (src/api/index.ts).
 export * from './definition/model.js';
-export * from './engine/states.js';
-export * from './engine/errors.js';
-export * from './engine/handler-api.js';
-export type * from './store/store.js';
+export * from './core/states.js';
+export * from './core/errors.js';
+export * from './core/handler-api.js';
+export type * from './core/store-contract.js';
 export * from './definition/validation-issue.js';
 export * from './definition/template-loader.js';
 export { validateTemplate, type ValidateOptions, type ValidationResult } from './definition/template-validator.js';

@@ -16,16 +16,24 @@ const { Tasker, silentLogger, defineTask } = lib;
 
 const H = 'Bench::H';
 const diamond = defineTask({
-  name: 'diamond', namespace_name: 'bench', version: '1.0.0',
+  name: 'diamond',
+  namespace_name: 'bench',
+  version: '1.0.0',
   step_templates: [
-    { name: 'a', handler_class: H }, { name: 'b', handler_class: H, depends_on_step: 'a' },
-    { name: 'c', handler_class: H, depends_on_step: 'a' }, { name: 'd', handler_class: H, depends_on_step: 'a' },
+    { name: 'a', handler_class: H },
+    { name: 'b', handler_class: H, depends_on_step: 'a' },
+    { name: 'c', handler_class: H, depends_on_step: 'a' },
+    { name: 'd', handler_class: H, depends_on_step: 'a' },
     { name: 'e', handler_class: H, depends_on_steps: ['b', 'c', 'd'] },
   ],
 });
 const chain = defineTask({
-  name: 'chain', namespace_name: 'bench', version: '1.0.0',
-  step_templates: Array.from({ length: 100 }, (_, i) => (i ? { name: `s${i}`, handler_class: H, depends_on_step: `s${i - 1}` } : { name: 's0', handler_class: H })),
+  name: 'chain',
+  namespace_name: 'bench',
+  version: '1.0.0',
+  step_templates: Array.from({ length: 100 }, (_, i) =>
+    i ? { name: `s${i}`, handler_class: H, depends_on_step: `s${i - 1}` } : { name: 's0', handler_class: H },
+  ),
 });
 
 function summary(values: number[], digits = 0): string {
@@ -43,8 +51,16 @@ for (let round = 0; round < rounds; round++) {
   let allDone!: () => void;
   const finished = new Promise<void>((r) => (allDone = r));
   const tasker = await Tasker.open({
-    db: `sqlite:${join(dir, 'bench.db')}`, logger: silentLogger(), templates: [diamond, chain], concurrency: 1000,
-    handlers: { [H]: (task: { name: string }) => { if (task.name === 'diamond' && ++done === 5000) allDone(); return null; } },
+    db: `sqlite:${join(dir, 'bench.db')}`,
+    logger: silentLogger(),
+    templates: [diamond, chain],
+    concurrency: 1000,
+    handlers: {
+      [H]: (task: { name: string }) => {
+        if (task.name === 'diamond' && ++done === 5000) allDone();
+        return null;
+      },
+    },
   });
   const requests = Array.from({ length: 1000 }, (_, i) => ({ namespace: 'bench', name: 'diamond', context: { t: i } }));
   const t0 = performance.now();

@@ -38,7 +38,10 @@ export async function dropDatabase(adminUrl: string, name: string): Promise<void
 
 /** `SHOW server_version` of the server behind `url`. */
 export async function serverVersion(url: string): Promise<string> {
-  return withAdmin(url, async (c) => (await c.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version);
+  return withAdmin(
+    url,
+    async (c) => (await c.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version,
+  );
 }
 
 /**

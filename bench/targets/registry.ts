@@ -11,27 +11,48 @@ export interface TargetEntry {
 
 export const TARGETS: readonly TargetEntry[] = [
   {
-    name: 'tasker-sqlite', byDefault: true,
-    load: async (o) => new (await import('./tasker/target.js')).TaskerTarget(o, { name: 'tasker-sqlite', store: 'sqlite', concurrency: 1000 }),
+    name: 'tasker-sqlite',
+    byDefault: true,
+    load: async (o) =>
+      new (await import('./tasker/target.js')).TaskerTarget(o, {
+        name: 'tasker-sqlite',
+        store: 'sqlite',
+        concurrency: 1000,
+      }),
   },
   {
-    name: 'tasker-postgres', byDefault: true,
-    load: async (o) => new (await import('./tasker/target.js')).TaskerTarget(o, { name: 'tasker-postgres', store: 'postgres', concurrency: 500 }),
+    name: 'tasker-postgres',
+    byDefault: true,
+    load: async (o) =>
+      new (await import('./tasker/target.js')).TaskerTarget(o, {
+        name: 'tasker-postgres',
+        store: 'postgres',
+        concurrency: 500,
+      }),
   },
   {
-    name: 'graphile-worker', byDefault: true,
-    load: async (o) => new (await import('./graphile/target.js')).GraphileTarget(o, { name: 'graphile-worker', batching: true }),
+    name: 'graphile-worker',
+    byDefault: true,
+    load: async (o) =>
+      new (await import('./graphile/target.js')).GraphileTarget(o, { name: 'graphile-worker', batching: true }),
   },
   {
-    name: 'graphile-worker-nobatch', byDefault: true,
-    load: async (o) => new (await import('./graphile/target.js')).GraphileTarget(o, { name: 'graphile-worker-nobatch', batching: false }),
+    name: 'graphile-worker-nobatch',
+    byDefault: true,
+    load: async (o) =>
+      new (await import('./graphile/target.js')).GraphileTarget(o, {
+        name: 'graphile-worker-nobatch',
+        batching: false,
+      }),
   },
   {
-    name: 'pg-boss', byDefault: true,
+    name: 'pg-boss',
+    byDefault: true,
     load: async (o) => new (await import('./pgboss/target.js')).PgBossTarget(o),
   },
   {
-    name: 'bullmq', byDefault: true,
+    name: 'bullmq',
+    byDefault: true,
     load: async (o) => new (await import('./bullmq/target.js')).BullMqTarget(o),
   },
 ];
@@ -39,7 +60,10 @@ export const TARGETS: readonly TargetEntry[] = [
 /** Resolve `--only a,b` (or the default set); throws naming the unknown ones and the known ones. */
 export function selectTargets(only: string | undefined): TargetEntry[] {
   if (!only) return TARGETS.filter((t) => t.byDefault);
-  const names = only.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = only
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !TARGETS.some((t) => t.name === n));
   if (unknown.length) {
     throw new Error(`--only: unknown target(s) ${unknown.join(', ')}; known: ${TARGETS.map((t) => t.name).join(', ')}`);

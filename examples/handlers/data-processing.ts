@@ -1,6 +1,14 @@
 // Handlers of data_processing/data_extraction (parallel) and data_processing/data_pipeline (pipeline): three
 // extractions that overlap in time and an aggregation; six stages that each transform the previous stage's rows.
-import { ConfiguredTask, StepHandler, type FinishedStep, type PlannedStep, type SequenceView, type StepView, type TaskView } from 'tasker';
+import {
+  ConfiguredTask,
+  StepHandler,
+  type FinishedStep,
+  type PlannedStep,
+  type SequenceView,
+  type StepView,
+  type TaskView,
+} from 'tasker';
 import { simulatedIo, stableNumber } from './simulated-io.js';
 
 function extractor(source: string) {
@@ -19,7 +27,9 @@ export const ExtractProductsHandler = extractor('products');
 
 export class AggregateDataHandler extends StepHandler {
   async process(_task: TaskView, sequence: SequenceView, step: StepView) {
-    const parts = ['extract_orders', 'extract_customers', 'extract_products'].map((n) => sequence.findStepByName(n)?.results);
+    const parts = ['extract_orders', 'extract_customers', 'extract_products'].map(
+      (n) => sequence.findStepByName(n)?.results,
+    );
     await simulatedIo(20, step.signal);
     return { sources: parts.map((p) => p.source), total_records: parts.reduce((sum, p) => sum + p.records, 0) };
   }
@@ -55,7 +65,12 @@ export class ExtractRawDataHandler extends StepHandler {
   }
 }
 
-function stage(previous: string, ms: number, transform: (rows: Row[]) => Row[], extra: (rows: Row[]) => Record<string, unknown> = () => ({})) {
+function stage(
+  previous: string,
+  ms: number,
+  transform: (rows: Row[]) => Row[],
+  extra: (rows: Row[]) => Record<string, unknown> = () => ({}),
+) {
   return class extends StepHandler {
     async process(_task: TaskView, sequence: SequenceView, step: StepView) {
       const input: Row[] = sequence.findStepByName(previous)?.results.rows ?? [];
@@ -67,9 +82,13 @@ function stage(previous: string, ms: number, transform: (rows: Row[]) => Row[], 
 }
 
 export const CleanDataHandler = stage('extract_raw_data', 20, (rows) => rows.filter((r) => r.amount !== null));
-export const TransformDataHandler = stage('clean_data', 20, (rows) => rows.map((r) => ({ ...r, amount_cents: Math.round((r.amount ?? 0) * 100) })));
+export const TransformDataHandler = stage('clean_data', 20, (rows) =>
+  rows.map((r) => ({ ...r, amount_cents: Math.round((r.amount ?? 0) * 100) })),
+);
 const REGIONS: Record<string, string> = { DE: 'EMEA', FR: 'EMEA', US: 'AMER', BR: 'AMER', JP: 'APAC' };
-export const EnrichDataHandler = stage('transform_data', 20, (rows) => rows.map((r) => ({ ...r, region: REGIONS[r.country] ?? 'OTHER' })));
+export const EnrichDataHandler = stage('transform_data', 20, (rows) =>
+  rows.map((r) => ({ ...r, region: REGIONS[r.country] ?? 'OTHER' })),
+);
 export const ValidateOutputHandler = stage(
   'enrich_data',
   10,

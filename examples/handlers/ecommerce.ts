@@ -27,7 +27,9 @@ function orderItems(context: Record<string, unknown>): Item[] {
   ];
   items.forEach((item, i) => {
     if (typeof item?.sku !== 'string' || !(Number(item.quantity) > 0) || !(Number(item.price) >= 0)) {
-      throw new PermanentError(`items[${i}] needs a sku, a quantity > 0 and a price >= 0`, { errorCode: 'invalid_item' });
+      throw new PermanentError(`items[${i}] needs a sku, a quantity > 0 and a price >= 0`, {
+        errorCode: 'invalid_item',
+      });
     }
   });
   return items;
@@ -50,10 +52,18 @@ export class CheckPaymentMethodHandler extends StepHandler {
     // `gateway_down_until` (ISO time) simulates an outage: retried with a short delay, then failed until it is over.
     const downUntil = Date.parse(String(task.context.gateway_down_until ?? ''));
     if (Number.isFinite(downUntil) && Date.now() < downUntil) {
-      throw new RetryableError('the payment gateway is unavailable', { retryAfter: 0.2, errorCode: 'gateway_unavailable' });
+      throw new RetryableError('the payment gateway is unavailable', {
+        retryAfter: 0.2,
+        errorCode: 'gateway_unavailable',
+      });
     }
     if (method === 'declined_card') throw new PermanentError('the card was declined', { errorCode: 'card_declined' });
-    return { method, authorized: true, amount: order.total, authorization_id: `auth_${stableNumber(`${order.order_id}`, 99_999)}` };
+    return {
+      method,
+      authorized: true,
+      amount: order.total,
+      authorization_id: `auth_${stableNumber(`${order.order_id}`, 99_999)}`,
+    };
   }
 }
 
@@ -62,7 +72,8 @@ export class VerifyShippingAddressHandler extends StepHandler {
     const country = String(task.context.country ?? 'DE');
     await simulatedIo(40, step.signal);
     const served = ['DE', 'FR', 'NL', 'US', 'GB', 'JP'];
-    if (!served.includes(country)) throw new PermanentError(`we do not ship to ${country}`, { errorCode: 'undeliverable' });
+    if (!served.includes(country))
+      throw new PermanentError(`we do not ship to ${country}`, { errorCode: 'undeliverable' });
     return { country, deliverable: true, carrier: country === 'US' ? 'UPS' : 'DHL' };
   }
 }
@@ -71,7 +82,9 @@ export class CheckInventoryAvailabilityHandler extends StepHandler {
   async process(task: TaskView, _sequence: SequenceView, step: StepView) {
     const items = orderItems(task.context);
     await simulatedIo(45, step.signal);
-    return { reserved: items.map((i) => ({ sku: i.sku, quantity: i.quantity, warehouse: `WH-${1 + stableNumber(i.sku, 3)}` })) };
+    return {
+      reserved: items.map((i) => ({ sku: i.sku, quantity: i.quantity, warehouse: `WH-${1 + stableNumber(i.sku, 3)}` })),
+    };
   }
 }
 
@@ -97,12 +110,15 @@ export class FinalizeOrderHandler extends StepHandler {
 export class OrderVerificationHandler extends ConfiguredTask {
   override establishStepDependenciesAndDefaults(task: TaskView, steps: PlannedStep[]) {
     if (task.context.priority === 'urgent') {
-      for (const s of steps.filter((s) => s.name.startsWith('check_') || s.name.startsWith('verify_'))) s.update({ retry_limit: 1 });
+      for (const s of steps.filter((s) => s.name.startsWith('check_') || s.name.startsWith('verify_')))
+        s.update({ retry_limit: 1 });
     }
   }
 
   override async updateAnnotations(task: TaskView, _sequence: SequenceView, steps: FinishedStep[]) {
-    const verifications = steps.filter((s) => s.name !== 'validate_order_data' && s.name !== 'finalize_order').map((s) => ({ [s.name]: s.current_state }));
+    const verifications = steps
+      .filter((s) => s.name !== 'validate_order_data' && s.name !== 'finalize_order')
+      .map((s) => ({ [s.name]: s.current_state }));
     await task.annotations.create({ annotation_type: 'verification_summary', content: { verifications } });
   }
 }
@@ -117,7 +133,12 @@ export class AnalyzeOrderHandler extends StepHandler {
     const total = Number(task.context.order_total ?? 250);
     const risk = Number(task.context.risk_score ?? (stableNumber(String(task.context.order_id ?? 1), 100) / 100) * 0.5);
     const path = total > 10_000 ? 'manual_review' : risk > 0.8 ? 'fraud_investigation' : 'standard_processing';
-    const results = { order_value: total, risk_score: risk, processing_path: path, requires_review: path !== 'standard_processing' };
+    const results = {
+      order_value: total,
+      risk_score: risk,
+      processing_path: path,
+      requires_review: path !== 'standard_processing',
+    };
     // When the task handler already chose the path from the context (the seed's way), just report the analysis;
     // otherwise route at run time: the other paths are skipped.
     return task.context.analysis_result ? results : routeTo(path, results);
@@ -142,7 +163,8 @@ export class ConditionalOrderHandler extends ConfiguredTask {
     const chosen = task.context.analysis_result?.processing_path as string | undefined;
     if (chosen === undefined) return; // no decision yet: analyze_order routes at run time
     const keep = (PATHS as readonly string[]).includes(chosen) ? chosen : 'standard_processing';
-    for (const s of steps) if ((PATHS as readonly string[]).includes(s.name) && s.name !== keep) s.update({ enabled: false });
+    for (const s of steps)
+      if ((PATHS as readonly string[]).includes(s.name) && s.name !== keep) s.update({ enabled: false });
   }
 }
 
@@ -151,7 +173,8 @@ export class ConditionalOrderHandler extends ConfiguredTask {
 export class ProcessPaymentHandler extends StepHandler {
   async process(task: TaskView, _sequence: SequenceView, step: StepView) {
     const amount = Number(task.context.amount ?? 49.9);
-    if (!(amount > 0)) throw new PermanentError(`amount must be positive, got ${task.context.amount}`, { errorCode: 'invalid_amount' });
+    if (!(amount > 0))
+      throw new PermanentError(`amount must be positive, got ${task.context.amount}`, { errorCode: 'invalid_amount' });
     await simulatedIo(40, step.signal);
     return { charged: amount, payment_id: `pay_${stableNumber(String(task.context.order_id ?? 123), 1_000_000)}` };
   }

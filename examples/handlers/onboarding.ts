@@ -1,12 +1,21 @@
 // Handlers of onboarding/user_onboarding (the seed's linear pattern): create an account, send a welcome email,
 // set preferences, activate a trial; the task handler annotates the task when the trial is active.
-import { ConfiguredTask, PermanentError, StepHandler, type FinishedStep, type SequenceView, type StepView, type TaskView } from 'tasker';
+import {
+  ConfiguredTask,
+  PermanentError,
+  StepHandler,
+  type FinishedStep,
+  type SequenceView,
+  type StepView,
+  type TaskView,
+} from 'tasker';
 import { simulatedIo, stableNumber } from './simulated-io.js';
 
 export class CreateAccountHandler extends StepHandler {
   async process(task: TaskView, _sequence: SequenceView, step: StepView) {
     const email = String(task.context.email ?? 'new.user@example.com');
-    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new PermanentError(`'${email}' is not an email address`, { errorCode: 'invalid_email' });
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+      throw new PermanentError(`'${email}' is not an email address`, { errorCode: 'invalid_email' });
     await simulatedIo(30, step.signal);
     return { user_id: `usr_${stableNumber(email, 1_000_000)}`, email, plan: task.context.plan ?? 'starter' };
   }
@@ -24,7 +33,10 @@ export class SetupPreferencesHandler extends StepHandler {
   async process(task: TaskView, sequence: SequenceView, step: StepView) {
     const account = sequence.findStepByName('create_account')?.results;
     await simulatedIo(20, step.signal);
-    return { user_id: account.user_id, preferences: { locale: task.context.locale ?? 'en', newsletter: task.context.newsletter ?? true } };
+    return {
+      user_id: account.user_id,
+      preferences: { locale: task.context.locale ?? 'en', newsletter: task.context.newsletter ?? true },
+    };
   }
 }
 
@@ -40,7 +52,10 @@ export class ActivateTrialHandler extends StepHandler {
 export class UserOnboardingHandler extends ConfiguredTask {
   override async updateAnnotations(task: TaskView, _sequence: SequenceView, steps: FinishedStep[]) {
     if (steps.find((s) => s.name === 'activate_trial')?.current_state === 'completed') {
-      await task.annotations.create({ annotation_type: 'onboarding_completed', content: { completed_at: new Date().toISOString() } });
+      await task.annotations.create({
+        annotation_type: 'onboarding_completed',
+        content: { completed_at: new Date().toISOString() },
+      });
     }
   }
 }

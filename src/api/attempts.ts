@@ -2,7 +2,7 @@
 // is the worker that claimed it) and the step's next row ends it (completed, retrying, failed, cancelled, or
 // pending when a draining worker released it), carrying the attempt's error.
 import { iso } from '../engine/task-json.js';
-import type { StepError, TransitionRecord } from '../store/store.js';
+import type { StepError, TransitionRecord } from '../core/store-contract.js';
 
 export interface AttemptJson {
   attempt: number | null;
@@ -38,7 +38,14 @@ export function attemptsFrom(rows: readonly TransitionRecord[]): AttemptJson[] {
       open = null;
     }
     if (row.to_state === 'running') {
-      open = { attempt: row.attempt, started_at: iso(row.at)!, ended_at: null, outcome: null, error: null, worker: row.actor };
+      open = {
+        attempt: row.attempt,
+        started_at: iso(row.at)!,
+        ended_at: null,
+        outcome: null,
+        error: null,
+        worker: row.actor,
+      };
       attempts.push(open);
     }
   }
@@ -46,5 +53,12 @@ export function attemptsFrom(rows: readonly TransitionRecord[]): AttemptJson[] {
 }
 
 export function transitionJson(row: TransitionRecord): TransitionJson {
-  return { from_state: row.from_state, to_state: row.to_state, at: iso(row.at)!, reason: row.reason, attempt: row.attempt, actor: row.actor };
+  return {
+    from_state: row.from_state,
+    to_state: row.to_state,
+    at: iso(row.at)!,
+    reason: row.reason,
+    attempt: row.attempt,
+    actor: row.actor,
+  };
 }

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyRequest } from 'fastify';
 import type { Tasker } from '../engine/tasker.js';
-import type { TaskerMetrics } from '../telemetry/metrics.js';
+import type { TaskerMetrics } from './metrics.js';
 import { ApiError } from './errors.js';
 import { ACTOR_MAX_CHARS, actorProblem, headerText } from './actor.js';
 

@@ -3,8 +3,7 @@
 // routes. A store that is briefly unreachable or busy answers 503 `unavailable` with Retry-After. Anything else is a
 // genuine server fault: logged, and answered 500 without internals.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { TaskerError } from '../engine/errors.js';
-import { isTransientStoreError } from '../engine/transient-errors.js';
+import { TaskerError } from '../core/errors.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; details: unknown };
@@ -55,26 +54,50 @@ interface AjvLikeError {
 function fieldOf(context: string, e: AjvLikeError): string {
   const part = context === 'querystring' ? 'query' : context;
   const path = (e.instancePath ?? '').split('/').filter(Boolean).join('.');
-  const extra = e.keyword === 'additionalProperties' ? String(e.params?.additionalProperty ?? '') : e.keyword === 'required' ? String(e.params?.missingProperty ?? '') : '';
+  const extra =
+    e.keyword === 'additionalProperties'
+      ? String(e.params?.additionalProperty ?? '')
+      : e.keyword === 'required'
+        ? String(e.params?.missingProperty ?? '')
+        : '';
   return [part, path, extra].filter(Boolean).join('.');
 }
 
-function validationDetails(context: string, errors: AjvLikeError[]): Array<{ field: string; message: string; keyword?: string }> {
+function validationDetails(
+  context: string,
+  errors: AjvLikeError[],
+): Array<{ field: string; message: string; keyword?: string }> {
   return errors.map((e) => {
     const field = fieldOf(context, e);
     let message = e.message ?? 'is invalid';
     if (e.keyword === 'additionalProperties') message = `unknown field '${String(e.params?.additionalProperty)}'`;
     else if (e.keyword === 'required') message = `'${String(e.params?.missingProperty)}' is required`;
-    else if (e.keyword === 'enum' && Array.isArray(e.params?.allowedValues)) message = `must be one of ${(e.params!.allowedValues as unknown[]).join(', ')}`;
+    else if (e.keyword === 'enum' && Array.isArray(e.params?.allowedValues))
+      message = `must be one of ${(e.params!.allowedValues as unknown[]).join(', ')}`;
     return { field, message, ...(e.keyword ? { keyword: e.keyword } : {}) };
   });
 }
 
 /** The status and body for any thrown error; `fault` is true when it is the server's fault (log it). */
-export function mapError(err: unknown): { status: number; body: ErrorBody; headers: Record<string, string>; fault: boolean } {
-  if (err instanceof ApiError) return { status: err.statusCode, body: errorBody(err.code, err.message, err.details), headers: err.headers, fault: false };
+/** `unavailable(err)`: the engine's verdict that a store error is transient (Tasker.isStoreUnavailable). */
+export function mapError(
+  err: unknown,
+  unavailable: (err: unknown) => boolean = () => false,
+): { status: number; body: ErrorBody; headers: Record<string, string>; fault: boolean } {
+  if (err instanceof ApiError)
+    return {
+      status: err.statusCode,
+      body: errorBody(err.code, err.message, err.details),
+      headers: err.headers,
+      fault: false,
+    };
   if (err instanceof TaskerError && TASKER_STATUS[err.code] !== undefined) {
-    return { status: TASKER_STATUS[err.code]!, body: errorBody(err.code, err.message, err.details ?? null), headers: {}, fault: false };
+    return {
+      status: TASKER_STATUS[err.code]!,
+      body: errorBody(err.code, err.message, err.details ?? null),
+      headers: {},
+      fault: false,
+    };
   }
   const fe = err as Partial<FastifyError> & { validation?: AjvLikeError[]; validationContext?: string };
   if (Array.isArray(fe.validation)) {
@@ -84,24 +107,42 @@ export function mapError(err: unknown): { status: number; body: ErrorBody; heade
     return { status: 400, body: errorBody('invalid_request', message, details), headers: {}, fault: false };
   }
   // Store errors carry no HTTP status; a request stream that breaks (ECONNRESET from the client) does, and stays 4xx.
-  if (typeof fe.statusCode !== 'number' && isTransientStoreError(err)) {
+  if (typeof fe.statusCode !== 'number' && unavailable(err)) {
     const message = `the store is temporarily unavailable; retry in ${UNAVAILABLE_RETRY_AFTER_S} s (a repeated POST /tasks with the same idempotency_key never creates a second task)`;
-    return { status: 503, body: errorBody('unavailable', message, null), headers: { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_S) }, fault: false };
+    return {
+      status: 503,
+      body: errorBody('unavailable', message, null),
+      headers: { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_S) },
+      fault: false,
+    };
   }
   const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
   if (status >= 400 && status < 500) {
     const code = (fe.code && FASTIFY_CODES[fe.code]) ?? 'bad_request';
     return { status, body: errorBody(code, fe.message ?? 'bad request', null), headers: {}, fault: false };
   }
-  return { status: 500, body: errorBody('internal', 'internal server error; the server log has the details', null), headers: {}, fault: true };
+  return {
+    status: 500,
+    body: errorBody('internal', 'internal server error; the server log has the details', null),
+    headers: {},
+    fault: true,
+  };
 }
 
 /** Install the error and not-found handlers on the (root) instance. */
-export function installErrorHandling(app: FastifyInstance, prefix: string): void {
+export function installErrorHandling(
+  app: FastifyInstance,
+  prefix: string,
+  unavailable: (err: unknown) => boolean,
+): void {
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const mapped = mapError(err);
+    const mapped = mapError(err, unavailable);
     if (mapped.fault) request.log.error({ err }, 'request failed with an unexpected error');
-    else if (mapped.status === 503) request.log.warn({ err: (err as Error).message, code: (err as { code?: unknown }).code }, 'store unavailable; answered 503');
+    else if (mapped.status === 503)
+      request.log.warn(
+        { err: (err as Error).message, code: (err as { code?: unknown }).code },
+        'store unavailable; answered 503',
+      );
     for (const [k, v] of Object.entries(mapped.headers)) reply.header(k, v);
     return reply.code(mapped.status).type('application/json; charset=utf-8').send(mapped.body);
   });
@@ -110,12 +151,20 @@ export function installErrorHandling(app: FastifyInstance, prefix: string): void
     return reply
       .code(404)
       .type('application/json; charset=utf-8')
-      .send(errorBody('not_found', `no route ${request.method} ${path}; see ${prefix}/openapi.json for the routes`, { method: request.method, path }));
+      .send(
+        errorBody('not_found', `no route ${request.method} ${path}; see ${prefix}/openapi.json for the routes`, {
+          method: request.method,
+          path,
+        }),
+      );
   });
 }
 
 /** Fastify's `frameworkErrors` option: URL decoding failures answer in the same envelope. */
 export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   const mapped = mapError(err);
-  void reply.code(mapped.status < 500 ? mapped.status : 400).type('application/json; charset=utf-8').send(mapped.body);
+  void reply
+    .code(mapped.status < 500 ? mapped.status : 400)
+    .type('application/json; charset=utf-8')
+    .send(mapped.body);
 }

@@ -28,12 +28,21 @@ function rawResponse(status: number, statusText: string, code: string, message: 
 }
 
 /** Fastify's `clientErrorHandler`: what Node's HTTP parser refused, in the envelope, then the socket is closed. */
-export function clientErrorHandler(this: FastifyInstance, err: Error & { code?: string; reason?: string }, socket: Socket): void {
+export function clientErrorHandler(
+  this: FastifyInstance,
+  err: Error & { code?: string; reason?: string },
+  socket: Socket,
+): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, code, message] = PARSE_STATUS[err.code ?? ''] ?? [400, 'bad_request', `malformed HTTP request: ${err.reason ?? err.code ?? err.message}`];
+  const [status, code, message] = PARSE_STATUS[err.code ?? ''] ?? [
+    400,
+    'bad_request',
+    `malformed HTTP request: ${err.reason ?? err.code ?? err.message}`,
+  ];
   this.log.debug({ err: err.message, code: err.code }, 'malformed HTTP request');
   if (socket.writable) {
-    const statusText = status === 408 ? 'Request Timeout' : status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
+    const statusText =
+      status === 408 ? 'Request Timeout' : status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
     socket.write(rawResponse(status, statusText, code, message));
   }
   socket.destroy();
@@ -43,9 +52,16 @@ export function clientErrorHandler(this: FastifyInstance, err: Error & { code?: 
 export function installHttpErrors(app: FastifyInstance, retryAfterSeconds: number): void {
   app.server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
     const body = JSON.stringify(
-      errorBody('expectation_failed', `unsupported Expect header '${String(request.headers.expect)}'; only 100-continue is understood`),
+      errorBody(
+        'expectation_failed',
+        `unsupported Expect header '${String(request.headers.expect)}'; only 100-continue is understood`,
+      ),
     );
-    response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
+    response.writeHead(417, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      connection: 'close',
+    });
     response.end(body);
   });
   let closing = false;
@@ -55,10 +71,16 @@ export function installHttpErrors(app: FastifyInstance, retryAfterSeconds: numbe
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (closing) {
       reply.header('connection', 'close').header('retry-after', String(retryAfterSeconds));
-      return reply.code(503).type('application/json; charset=utf-8').send(errorBody('unavailable', 'the server is shutting down; retry on another instance or in a moment'));
+      return reply
+        .code(503)
+        .type('application/json; charset=utf-8')
+        .send(errorBody('unavailable', 'the server is shutting down; retry on another instance or in a moment'));
     }
     if (request.raw.httpVersionMajor === 1 && request.raw.httpVersionMinor >= 1 && request.headers.host === undefined) {
-      return reply.code(400).type('application/json; charset=utf-8').send(errorBody('bad_request', 'an HTTP/1.1 request needs a Host header'));
+      return reply
+        .code(400)
+        .type('application/json; charset=utf-8')
+        .send(errorBody('bad_request', 'an HTTP/1.1 request needs a Host header'));
     }
     return undefined;
   });

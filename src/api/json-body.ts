@@ -8,7 +8,7 @@ import { isUtf8 } from 'node:buffer';
 import contentType from 'content-type';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parse as parseLossless } from 'lossless-json';
-import { jsonProblems, UNSAFE_INTEGER_MESSAGE } from '../store/shared/json-fidelity.js';
+import { jsonProblems, UNSAFE_INTEGER_MESSAGE } from '../core/json-fidelity.js';
 import { ApiError } from './errors.js';
 
 const UTF8 = new Set(['utf-8', 'utf8']);
@@ -22,7 +22,8 @@ function parseNumber(text: string): number | LostNumber {
   const value = Number(text);
   if (!Number.isFinite(value)) return new LostNumber(`${text} is beyond the range of a double (±1.8e308)`);
   if (Math.abs(value) > Number.MAX_SAFE_INTEGER) return new LostNumber(`${text} ${UNSAFE_INTEGER_MESSAGE}`);
-  if (value === 0 && /[1-9]/.test(text.replace(/[eE].*$/, ''))) return new LostNumber(`${text} is too small for a double (it would become 0)`);
+  if (value === 0 && /[1-9]/.test(text.replace(/[eE].*$/, '')))
+    return new LostNumber(`${text} is too small for a double (it would become 0)`);
   return value;
 }
 
@@ -44,9 +45,14 @@ function charsetOf(header: string | undefined): string | null {
 export function parseJsonBody(request: FastifyRequest, body: Buffer): unknown {
   const charset = charsetOf(request.headers['content-type']);
   if (charset !== null && !UTF8.has(charset)) {
-    throw new ApiError(415, 'unsupported_media_type', `charset '${charset}' is not supported; send JSON in UTF-8 (charset=utf-8, or no charset)`, {
-      charset,
-    });
+    throw new ApiError(
+      415,
+      'unsupported_media_type',
+      `charset '${charset}' is not supported; send JSON in UTF-8 (charset=utf-8, or no charset)`,
+      {
+        charset,
+      },
+    );
   }
   if (body.length === 0) throw malformed('the body is empty; send a JSON value');
   if (!isUtf8(body)) throw malformed('the body is not valid UTF-8; send JSON in UTF-8');
@@ -69,16 +75,27 @@ export function parseJsonBody(request: FastifyRequest, body: Buffer): unknown {
   });
   if (problems.length) {
     const details = problems.map((p) => ({ field: p.path, message: p.message }));
-    throw new ApiError(400, 'invalid_request', `invalid body: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`, details);
+    throw new ApiError(
+      400,
+      'invalid_request',
+      `invalid body: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`,
+      details,
+    );
   }
   return value;
 }
 
 /** The prototype-poisoning refusal Fastify's default parser applied (onProtoPoisoning/onConstructorPoisoning: error). */
 function checkPoisoning(object: Record<string, unknown>, path: () => string): void {
-  if (Object.hasOwn(object, '__proto__')) throw malformed(`the body has a '__proto__' key at ${path()}, which is refused`);
+  if (Object.hasOwn(object, '__proto__'))
+    throw malformed(`the body has a '__proto__' key at ${path()}, which is refused`);
   const ctor = object.constructor;
-  if (Object.hasOwn(object, 'constructor') && ctor !== null && typeof ctor === 'object' && Object.hasOwn(ctor, 'prototype')) {
+  if (
+    Object.hasOwn(object, 'constructor') &&
+    ctor !== null &&
+    typeof ctor === 'object' &&
+    Object.hasOwn(ctor, 'prototype')
+  ) {
     throw malformed(`the body has 'constructor.prototype' at ${path()}, which is refused`);
   }
 }
@@ -94,4 +111,3 @@ export function installJsonBodyParser(app: FastifyInstance): void {
     }
   });
 }
-

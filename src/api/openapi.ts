@@ -81,10 +81,17 @@ function parameters(route: CatalogRoute, doc: (s: unknown) => unknown): unknown[
   return out;
 }
 
-function operation(route: CatalogRoute, options: OpenApiOptions, doc: (s: unknown) => unknown): Record<string, unknown> {
+function operation(
+  route: CatalogRoute,
+  options: OpenApiOptions,
+  doc: (s: unknown) => unknown,
+): Record<string, unknown> {
   const responses: Record<string, unknown> = {};
   for (const [status, r] of Object.entries(route.responses)) {
-    responses[status] = { description: r.description, content: { [r.contentType ?? 'application/json']: { schema: doc(r.schema) } } };
+    responses[status] = {
+      description: r.description,
+      content: { [r.contentType ?? 'application/json']: { schema: doc(r.schema) } },
+    };
   }
   const scopes = options.scopesFor ? options.scopesFor(route) : route.auth;
   const errors = new Set([400, ...(route.errors ?? []), 500]);
@@ -94,8 +101,12 @@ function operation(route: CatalogRoute, options: OpenApiOptions, doc: (s: unknow
     errors.add(401);
     errors.add(403);
   }
-  for (const status of [...errors].sort()) responses[String(status)] = { $ref: `#/components/responses/Error${status}` };
-  const scopeText = scopes === 'public' ? 'No token needed.' : `Token scopes: ${scopes.length ? scopes.join(' + ') : 'any valid token'} (admin implies all).`;
+  for (const status of [...errors].sort())
+    responses[String(status)] = { $ref: `#/components/responses/Error${status}` };
+  const scopeText =
+    scopes === 'public'
+      ? 'No token needed.'
+      : `Token scopes: ${scopes.length ? scopes.join(' + ') : 'any valid token'} (admin implies all).`;
   return {
     operationId: route.operationId,
     summary: route.summary,
@@ -105,7 +116,12 @@ function operation(route: CatalogRoute, options: OpenApiOptions, doc: (s: unknow
     ...(options.scopesFor && scopes !== 'public' ? { security: [{ bearerAuth: [] }] } : { security: [] }),
     ...(route.params || route.querystring ? { parameters: parameters(route, doc) } : {}),
     ...(route.body
-      ? { requestBody: { required: route.bodyRequired !== false, content: { 'application/json': { schema: doc(route.body) } } } }
+      ? {
+          requestBody: {
+            required: route.bodyRequired !== false,
+            content: { 'application/json': { schema: doc(route.body) } },
+          },
+        }
       : {}),
     responses,
   };
@@ -147,9 +163,17 @@ export function buildOpenApi(catalog: RouteCatalog, options: OpenApiOptions): Re
     ],
     paths,
     components: {
-      schemas: Object.fromEntries(Object.entries(COMPONENTS).map(([name, schema]) => [name, refs(schema, schema, names)])),
+      schemas: Object.fromEntries(
+        Object.entries(COMPONENTS).map(([name, schema]) => [name, refs(schema, schema, names)]),
+      ),
       responses: errorResponses,
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'an API token from the tokens file, or an HS256 JWT when configured' } },
+      securitySchemes: {
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'an API token from the tokens file, or an HS256 JWT when configured',
+        },
+      },
     },
   };
 }

@@ -62,22 +62,30 @@ export function parseOriginPolicy(
     const name = entry === '*' ? '*' : hostNameOf(entry.trim());
     if (name === null) {
       problems.push(`${labels.hosts}[${i}]: '${entry}' is not a host name (e.g. tasker.internal or 10.0.0.5)`);
-    }
-    else if (name === '*') any = true;
+    } else if (name === '*') any = true;
     else names.add(name);
   }
   const origins = new Set<string>();
   for (const [i, entry] of allowedOrigins.entries()) {
-    let url: URL | null = null;
+    let url: URL | null;
     try {
       url = new URL(entry.trim());
     } catch {
       url = null;
     }
     const plain =
-      url && /^https?:$/.test(url.protocol) && !url.username && !url.password && url.pathname === '/' && !url.search && !url.hash;
+      url &&
+      /^https?:$/.test(url.protocol) &&
+      !url.username &&
+      !url.password &&
+      url.pathname === '/' &&
+      !url.search &&
+      !url.hash;
     if (url && plain) origins.add(url.origin);
-    else problems.push(`${labels.origins}[${i}]: '${entry}' is not an origin (scheme://host[:port], e.g. https://ops.example.com)`);
+    else
+      problems.push(
+        `${labels.origins}[${i}]: '${entry}' is not an origin (scheme://host[:port], e.g. https://ops.example.com)`,
+      );
   }
   if (problems.length) throw new ApiOptionError(problems.join('; '), problems);
   return { hosts: any ? 'any' : names, origins };

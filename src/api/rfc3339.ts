@@ -3,15 +3,24 @@
 // A leap second (hh:59:60) counts as the first instant of the next minute, as POSIX clocks do; fractions finer than
 // a millisecond are rounded down (`floor`) or up (`ceil`), so an exclusive bound stays exact on millisecond data.
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)$/;
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)$/;
 
 /** Epoch milliseconds of an RFC 3339 date-time, or null when `text` is not one (including impossible dates). */
 export function parseRfc3339(text: string, rounding: 'floor' | 'ceil' = 'floor'): number | null {
   const m = RFC3339.exec(text);
   if (!m) return null;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const fraction = m[7] ?? '';
-  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 60) return null;
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 60)
+    return null;
   const offsetMinutes = m[8] ? 0 : (m[9] === '-' ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11] ?? 0));
   if (m[10] !== undefined && (Number(m[10]) > 23 || Number(m[11] ?? 0) > 59)) return null;
   // A leap second is only ever inserted at 23:59:60 UTC.

@@ -63,7 +63,10 @@ export class RouteCatalog {
     const route: CatalogRoute = { ...spec, fullPath, key: routeKey(spec.method, fullPath) };
     this.routes.push(route);
     this.byKey.set(route.key, route);
-    const response: Record<string, JsonSchema> = { '4xx': structuredClone(ErrorSchema), '5xx': structuredClone(ErrorSchema) };
+    const response: Record<string, JsonSchema> = {
+      '4xx': structuredClone(ErrorSchema),
+      '5xx': structuredClone(ErrorSchema),
+    };
     for (const [status, r] of Object.entries(spec.responses)) {
       if (!r.contentType || r.contentType === 'application/json') response[status] = structuredClone(r.schema);
     }

@@ -1,7 +1,7 @@
 // The serving options of createApiServer that are not about routes — body limit, timeouts, connection cap — with
 // their defaults in this one place, their checks, and the error a bad value raises.
 import { createServer, type RequestListener, type Server, type ServerOptions } from 'node:http';
-import { TaskerError } from '../engine/errors.js';
+import { TaskerError } from '../core/errors.js';
 
 /** An option of createApiServer (or the `tasker serve` flag behind it) that cannot be used. Exit code 2. */
 export class ApiOptionError extends TaskerError {

@@ -4,7 +4,7 @@
 import fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Tasker } from '../engine/tasker.js';
 import type { Logger } from '../telemetry/logger.js';
-import { TaskerMetrics } from '../telemetry/metrics.js';
+import { TaskerMetrics } from './metrics.js';
 import { AUTH_TOKENS_ENV, loadAuthConfig, parseAuthConfig, type AuthConfig } from './auth/config.js';
 import { checkRouteOverrides, installAuth, scopeResolver } from './auth/guard.js';
 import { installOriginGuard, parseOriginPolicy } from './origin-guard.js';
@@ -70,7 +70,8 @@ function resolveAuth(auth: ApiServerOptions['auth']): AuthConfig | null {
   if (typeof auth === 'string') return loadAuthConfig(auth);
   // An already parsed AuthConfig (from loadAuthConfig/parseAuthConfig): a file never has `source` (unknown field).
   const parsed = auth as AuthConfig;
-  const hashed = Array.isArray(parsed.tokens) && parsed.tokens.every((t) => Buffer.isBuffer((t as { hash?: unknown }).hash));
+  const hashed =
+    Array.isArray(parsed.tokens) && parsed.tokens.every((t) => Buffer.isBuffer((t as { hash?: unknown }).hash));
   if (typeof parsed.source === 'string' && hashed) return parsed;
   return parseAuthConfig(auth, 'the auth option');
 }
@@ -86,7 +87,12 @@ export function createApiServer(tasker: Tasker, options: ApiServerOptions = {}):
   const metrics = options.metrics ?? new TaskerMetrics(tasker);
   const logger = (options.logger ?? tasker.logger).child(
     { component: 'api' },
-    { redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'authorization', 'token'], censor: '[redacted]' } },
+    {
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'authorization', 'token'],
+        censor: '[redacted]',
+      },
+    },
   );
   const app = fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -108,7 +114,7 @@ export function createApiServer(tasker: Tasker, options: ApiServerOptions = {}):
   app.removeContentTypeParser('text/plain');
   installJsonBodyParser(app);
   app.decorateRequest('principal', null);
-  installErrorHandling(app, prefix);
+  installErrorHandling(app, prefix, (err) => tasker.isStoreUnavailable(err));
   installHttpErrors(app, UNAVAILABLE_RETRY_AFTER_S);
   installOriginGuard(app, originPolicy);
 
@@ -125,7 +131,13 @@ export function createApiServer(tasker: Tasker, options: ApiServerOptions = {}):
   let openApi: Record<string, unknown> | null = null;
   const document = () =>
     (openApi ??= buildOpenApi(catalog, { version: ctx.version, scopesFor: auth ? scopeResolver(auth) : null }));
-  for (const spec of [...taskRoutes(ctx), ...stepRoutes(ctx), ...handlerRoutes(ctx), ...healthRoutes(ctx), ...metaRoutes(ctx, document)]) {
+  for (const spec of [
+    ...taskRoutes(ctx),
+    ...stepRoutes(ctx),
+    ...handlerRoutes(ctx),
+    ...healthRoutes(ctx),
+    ...metaRoutes(ctx, document),
+  ]) {
     catalog.register(app, spec);
   }
   if (auth) {

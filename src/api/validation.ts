@@ -6,7 +6,9 @@ import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 
 // ajv-formats ships CJS; under NodeNext its default import is the module object.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  ajv: Ajv,
+) => Ajv;
 
 function makeAjv(options: Options): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: false, removeAdditional: false, useDefaults: true, ...options });
@@ -30,7 +32,10 @@ interface AjvLikeError {
  * Ajv's coercion reads numbers the way JavaScript does (`0x10`, `1e3`, ` 7`); on the wire a number must be plain
  * decimal digits, so text that is not is rejected before coercion.
  */
-function strictNumbers(schema: Record<string, unknown>, validate: ValidateFunction): ReturnType<FastifySchemaCompiler<unknown>> {
+function strictNumbers(
+  schema: Record<string, unknown>,
+  validate: ValidateFunction,
+): ReturnType<FastifySchemaCompiler<unknown>> {
   const numeric = Object.entries((schema.properties ?? {}) as Record<string, { type?: string }>)
     .filter(([, s]) => s.type === 'integer' || s.type === 'number')
     .map(([name, s]) => [name, DECIMAL[s.type!]!] as const);
@@ -42,7 +47,13 @@ function strictNumbers(schema: Record<string, unknown>, validate: ValidateFuncti
         const raw = (data as Record<string, unknown>)[name];
         const values = Array.isArray(raw) ? raw : [raw];
         if (values.some((v) => typeof v === 'string' && !pattern.test(v))) {
-          errors.push({ instancePath: `/${name}`, schemaPath: `#/properties/${name}/type`, keyword: 'type', params: {}, message: 'must be a decimal number' });
+          errors.push({
+            instancePath: `/${name}`,
+            schemaPath: `#/properties/${name}/type`,
+            keyword: 'type',
+            params: {},
+            message: 'must be a decimal number',
+          });
         }
       }
     }

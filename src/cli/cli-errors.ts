@@ -1,6 +1,6 @@
 // How the CLI reports failures: one pointed line on stderr (plus listed details), the stack only with --verbose,
 // and the exit code that goes with it (2 for Tasker's own refusals, 1 otherwise).
-import { TaskerError } from '../engine/errors.js';
+import { TaskerError } from '../core/errors.js';
 
 /** A usage problem found after argument parsing (bad flag value, missing template). Exit code 2. */
 export class UsageError extends TaskerError {
@@ -30,7 +30,10 @@ export function redactUrl(url: string): string {
 
 /** An error's message on one line; an AggregateError without one (e.g. every address refused) lists its errors. */
 function messageOf(err: Error): string {
-  const inner = err instanceof AggregateError && !err.message ? err.errors.map((e: unknown) => (e instanceof Error ? e.message : String(e))) : [];
+  const inner =
+    err instanceof AggregateError && !err.message
+      ? err.errors.map((e: unknown) => (e instanceof Error ? e.message : String(e)))
+      : [];
   const text = inner.length ? [...new Set(inner)].join('; ') : err.message || String(err);
   return text.replace(/\s*\n\s*/g, ' ');
 }
@@ -40,7 +43,8 @@ function messageOf(err: Error): string {
  * SQLITE_CANTOPEN) — as a CliFailure naming the store; anything else unchanged.
  */
 export function storeFailure(err: unknown, url: string): unknown {
-  if (err instanceof TaskerError || !(err instanceof Error) || typeof (err as { code?: unknown }).code !== 'string') return err;
+  if (err instanceof TaskerError || !(err instanceof Error) || typeof (err as { code?: unknown }).code !== 'string')
+    return err;
   return new CliFailure(`cannot open the store ${redactUrl(url)}: ${messageOf(err)}`, err);
 }
 

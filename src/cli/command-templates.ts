@@ -4,7 +4,7 @@
 import { checkHandlers } from '../definition/handler-registry.js';
 import { loadTemplates, type LoadedTemplate } from '../definition/template-loader.js';
 import { formatIssue, TemplateValidationError, type ValidationIssue } from '../definition/validation-issue.js';
-import { TaskerError } from '../engine/errors.js';
+import { TaskerError } from '../core/errors.js';
 import type { Tasker, TaskerOptions } from '../engine/tasker.js';
 import { UsageError } from './cli-errors.js';
 import { openEngine, type EngineFlags, type TemplateRef } from './engine-options.js';
@@ -21,7 +21,13 @@ interface Sorted {
 }
 
 /** Handler problems count only for a process that runs steps; each template with a problem is left out. */
-function sortIssues(tasker: Tasker, target: TemplateRef, loaded: LoadedTemplate[], issues: ValidationIssue[], runsSteps: boolean): Sorted {
+function sortIssues(
+  tasker: Tasker,
+  target: TemplateRef,
+  loaded: LoadedTemplate[],
+  issues: ValidationIssue[],
+  runsSteps: boolean,
+): Sorted {
   const all = [...issues];
   const usable: LoadedTemplate[] = [];
   const refused = new Set(issues.map((i) => i.template).filter((t) => t !== undefined));
@@ -40,10 +46,16 @@ function sortIssues(tasker: Tasker, target: TemplateRef, loaded: LoadedTemplate[
   };
 }
 
-export async function openEngineFor(target: TemplateRef, flags: EngineFlags, extra: Partial<TaskerOptions> = {}): Promise<Tasker> {
+export async function openEngineFor(
+  target: TemplateRef,
+  flags: EngineFlags,
+  extra: Partial<TaskerOptions> = {},
+): Promise<Tasker> {
   const runsSteps = extra.start !== false;
   const paths = templatePathsFrom(flags);
-  const loaded = paths.length ? await loadTemplates(paths, flags.env !== undefined ? { env: flags.env } : {}) : { templates: [], issues: [] };
+  const loaded = paths.length
+    ? await loadTemplates(paths, flags.env !== undefined ? { env: flags.env } : {})
+    : { templates: [], issues: [] };
   const tasker = await openEngine(flags, { ...extra, templates: [], start: false });
   try {
     const sorted = sortIssues(tasker, target, loaded.templates, loaded.issues, runsSteps);
@@ -54,7 +66,11 @@ export async function openEngineFor(target: TemplateRef, flags: EngineFlags, ext
         tasker.registerTemplate(l.template, l.source);
       } catch (err) {
         if (!(err instanceof TaskerError)) throw err;
-        sorted.others.push({ code: err.code, message: err.message, ...(l.source.file !== undefined ? { file: l.source.file } : {}) });
+        sorted.others.push({
+          code: err.code,
+          message: err.message,
+          ...(l.source.file !== undefined ? { file: l.source.file } : {}),
+        });
       }
     }
     const found = tasker.templates.get(target.namespace, target.name, target.version) !== undefined;
@@ -65,7 +81,8 @@ export async function openEngineFor(target: TemplateRef, flags: EngineFlags, ext
         sorted.unattributed.map(formatIssue),
       );
     }
-    for (const issue of [...sorted.unattributed, ...sorted.others]) process.stderr.write(`tasker: warning: ${formatIssue(issue)}\n`);
+    for (const issue of [...sorted.unattributed, ...sorted.others])
+      process.stderr.write(`tasker: warning: ${formatIssue(issue)}\n`);
     if (runsSteps) await tasker.start();
     return tasker;
   } catch (err) {

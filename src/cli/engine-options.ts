@@ -28,14 +28,23 @@ export interface EngineFlags {
 export const STEP_TIMEOUT_ENV = 'TASKER_STEP_TIMEOUT_MS';
 
 export function addStoreOption(cmd: Command): Command {
-  return cmd.option('--db <url>', 'store URL: sqlite:path, sqlite::memory: or postgres://… (default: $TASKER_DATABASE_URL or sqlite:.tasker/tasker.db)');
+  return cmd.option(
+    '--db <url>',
+    'store URL: sqlite:path, sqlite::memory: or postgres://… (default: $TASKER_DATABASE_URL or sqlite:.tasker/tasker.db)',
+  );
 }
 
 export function addEngineOptions(cmd: Command, { running = true } = {}): Command {
   addTemplateOptions(addStoreOption(cmd))
     .option('--log-level <level>', 'log level: fatal, error, warn, info, debug, trace, silent')
-    .option('--handlers-timeout <ms>', `how long the handlers module may take to load (default ${DEFAULT_HANDLERS_TIMEOUT_MS})`)
-    .option('--step-timeout <ms>', `timeout of steps run here that set none (default: $${STEP_TIMEOUT_ENV}, else 900000 = 15 min)`);
+    .option(
+      '--handlers-timeout <ms>',
+      `how long the handlers module may take to load (default ${DEFAULT_HANDLERS_TIMEOUT_MS})`,
+    )
+    .option(
+      '--step-timeout <ms>',
+      `timeout of steps run here that set none (default: $${STEP_TIMEOUT_ENV}, else 900000 = 15 min)`,
+    );
   if (running) {
     cmd
       .option('--concurrency <n>', 'steps run at once in this process', '10')
@@ -45,7 +54,11 @@ export function addEngineOptions(cmd: Command, { running = true } = {}): Command
   return cmd;
 }
 
-export function parseCount(value: string | undefined, flag: string, { min = 0, max = 100_000 } = {}): number | undefined {
+export function parseCount(
+  value: string | undefined,
+  flag: string,
+  { min = 0, max = 100_000 } = {},
+): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a whole number, got '${value}'`);
   const n = Number(value);
@@ -55,7 +68,8 @@ export function parseCount(value: string | undefined, flag: string, { min = 0, m
 
 /** The task context from `--context '<json>'` or `--context-file f` (not both); `{}` when neither. */
 export function readContext(opts: { context?: string; contextFile?: string }): Record<string, unknown> {
-  if (opts.context !== undefined && opts.contextFile !== undefined) throw new UsageError('give either --context or --context-file, not both');
+  if (opts.context !== undefined && opts.contextFile !== undefined)
+    throw new UsageError('give either --context or --context-file, not both');
   let text: string | undefined = opts.context;
   let where = '--context';
   if (opts.contextFile !== undefined) {
@@ -73,7 +87,8 @@ export function readContext(opts: { context?: string; contextFile?: string }): R
   } catch (err) {
     throw new UsageError(`${where} is not valid JSON: ${(err as Error).message}`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`${where} must be a JSON object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new UsageError(`${where} must be a JSON object`);
   return value as Record<string, unknown>;
 }
 
@@ -101,7 +116,14 @@ export async function openEngine(flags: EngineFlags, extra: Partial<TaskerOption
     ...(leaseMs !== undefined ? { leaseMs } : {}),
     ...(handlersTimeoutMs !== undefined ? { handlersTimeoutMs } : {}),
     ...(stepTimeoutMs !== undefined ? { stepTimeoutMs } : {}),
-    ...(flags.namespaces ? { namespaces: flags.namespaces.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+    ...(flags.namespaces
+      ? {
+          namespaces: flags.namespaces
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        }
+      : {}),
     ...extra,
   };
   try {

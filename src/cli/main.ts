@@ -4,13 +4,14 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
-import { TaskerError } from '../engine/errors.js';
+import { TaskerError } from '../core/errors.js';
 import { exitCodeFor, reportError } from './cli-errors.js';
 
 /** The package version; `src/cli` and `dist/cli` both sit two levels below package.json. */
 function packageVersion(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+      .version;
   } catch {
     return 'unknown';
   }
@@ -32,7 +33,8 @@ async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       // help and version are "errors" to commander; they exit 0.
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+        return 0;
       return 2;
     }
     const verbose = program.opts<{ verbose?: boolean }>().verbose === true || argv.includes('--verbose');

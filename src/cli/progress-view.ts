@@ -63,7 +63,13 @@ export class ProgressView {
   finish(task: TaskJson): void {
     for (const s of task.workflow_steps) {
       const row = this.rows.get(s.name);
-      if (row) Object.assign(row, { state: s.current_state, attempts: s.attempts, duration: s.duration_ms, note: s.error ? s.error.message : row.note });
+      if (row)
+        Object.assign(row, {
+          state: s.current_state,
+          attempts: s.attempts,
+          duration: s.duration_ms,
+          note: s.error ? s.error.message : row.note,
+        });
     }
     if (this.live) this.render();
     this.out.write(`${this.title}: task ${task.task_id} ${task.current_state}\n`);
@@ -96,7 +102,9 @@ export class ProgressView {
     for (const [name, r] of this.rows) {
       const attempts = r.attempts ? `${r.attempts} attempt${r.attempts === 1 ? '' : 's'}` : '';
       const duration = r.duration !== null ? `${r.duration} ms` : '';
-      lines.push(`  ${SYMBOL[r.state] ?? '?'} ${name.padEnd(this.width)}  ${r.state.padEnd(17)} ${attempts.padEnd(11)} ${duration.padStart(8)}  ${r.note}`.trimEnd());
+      lines.push(
+        `  ${SYMBOL[r.state] ?? '?'} ${name.padEnd(this.width)}  ${r.state.padEnd(17)} ${attempts.padEnd(11)} ${duration.padStart(8)}  ${r.note}`.trimEnd(),
+      );
     }
     for (const l of lines) this.out.write(`\x1b[2K${l}\n`);
     this.drawn = lines.length;

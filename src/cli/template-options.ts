@@ -8,7 +8,7 @@ import { HandlerRegistry, checkHandlers } from '../definition/handler-registry.j
 import { DEFAULT_TEMPLATE_DIR, loadTemplates } from '../definition/template-loader.js';
 import { TemplateRegistry } from '../definition/template-registry.js';
 import type { ValidationIssue } from '../definition/validation-issue.js';
-import { TaskerError } from '../engine/errors.js';
+import { TaskerError } from '../core/errors.js';
 import { UsageError } from './cli-errors.js';
 
 export interface TemplateOptionFlags {
@@ -32,7 +32,8 @@ export interface LoadedTemplateOptions {
 
 export function addTemplateOptions(cmd: Command, { handlers = true }: { handlers?: boolean } = {}): Command {
   cmd.option('--templates <paths...>', `template files or directories (default: ${DEFAULT_TEMPLATE_DIR})`);
-  if (handlers) cmd.option('--handlers <module>', 'handlers module (.js/.mjs/.ts) exporting handler classes or functions');
+  if (handlers)
+    cmd.option('--handlers <module>', 'handlers module (.js/.mjs/.ts) exporting handler classes or functions');
   return cmd.option('--env <name>', 'environment whose overrides apply (default: $TASKER_ENV, then $NODE_ENV)');
 }
 
@@ -60,7 +61,11 @@ export async function loadTemplateOptions(flags: TemplateOptionFlags): Promise<L
         templates.register(l.template, l.source);
       } catch (err) {
         if (!(err instanceof TaskerError)) throw err;
-        issues.push({ code: err.code, message: err.message, ...(l.source.file !== undefined ? { file: l.source.file } : {}) });
+        issues.push({
+          code: err.code,
+          message: err.message,
+          ...(l.source.file !== undefined ? { file: l.source.file } : {}),
+        });
       }
     }
   }
@@ -68,7 +73,10 @@ export async function loadTemplateOptions(flags: TemplateOptionFlags): Promise<L
   if (flags.handlers !== undefined) {
     try {
       const file = flags.cwd === undefined ? flags.handlers : path.resolve(flags.cwd, flags.handlers); // as typed, in messages
-      handlerModule = await loadHandlerModule(file, flags.handlersTimeoutMs !== undefined ? { timeoutMs: flags.handlersTimeoutMs } : {});
+      handlerModule = await loadHandlerModule(
+        file,
+        flags.handlersTimeoutMs !== undefined ? { timeoutMs: flags.handlersTimeoutMs } : {},
+      );
       handlers.registerAll(handlerModule.handlers);
     } catch (err) {
       if (err instanceof TaskerError && err.code !== 'handlers_timeout') throw new UsageError(err.message);
@@ -89,7 +97,9 @@ export interface TemplateRef {
 export function parseTemplateRef(ref: string): TemplateRef {
   const m = /^([^/@\s]+)\/([^/@\s]+)(?:@([^/@\s]+))?$/.exec(ref);
   if (m === null) {
-    throw new UsageError(`template reference '${ref}' must look like <namespace>/<name>[@version], e.g. ecommerce/order_verification@1.0.0`);
+    throw new UsageError(
+      `template reference '${ref}' must look like <namespace>/<name>[@version], e.g. ecommerce/order_verification@1.0.0`,
+    );
   }
   const [, namespace, name, version] = m as unknown as [string, string, string, string | undefined];
   return version !== undefined ? { namespace, name, version } : { namespace, name };

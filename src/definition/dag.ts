@@ -1,6 +1,6 @@
 // The step graph of a template: nodes, edges (dependency -> dependent), topological levels, roots, leaves,
 // ancestry and cycle finding. Everything is linear in nodes + edges and ordered by step declaration.
-import { NotFoundError, TaskerError } from '../engine/errors.js';
+import { NotFoundError, TaskerError } from '../core/errors.js';
 
 export interface DagStepInput {
   name: string;

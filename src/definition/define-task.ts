@@ -28,7 +28,9 @@ export interface StepTemplateInput<S extends string = string> {
 }
 
 /** An environment override: names an existing step and replaces the keys it gives. */
-export type StepOverrideInput<S extends string = string> = Partial<Omit<StepTemplateInput<S>, 'name'>> & { name: NoInfer<S> };
+export type StepOverrideInput<S extends string = string> = Partial<Omit<StepTemplateInput<S>, 'name'>> & {
+  name: NoInfer<S>;
+};
 
 export interface TaskTemplateInput<S extends string = string> {
   name: string;
@@ -52,10 +54,16 @@ export interface DefineTaskOptions {
 }
 
 /** Validate and normalise a template written in code. Throws TemplateValidationError listing every problem. */
-export function defineTask<const S extends string>(input: TaskTemplateInput<S>, opts: DefineTaskOptions = {}): TaskTemplate {
+export function defineTask<const S extends string>(
+  input: TaskTemplateInput<S>,
+  opts: DefineTaskOptions = {},
+): TaskTemplate {
   const result = validateTemplate(input, opts.env !== undefined ? { env: opts.env } : {});
   if (result.template === undefined) {
-    const subject = typeof input?.name === 'string' ? `task template '${input.namespace_name ?? 'default'}/${input.name}'` : undefined;
+    const subject =
+      typeof input?.name === 'string'
+        ? `task template '${input.namespace_name ?? 'default'}/${input.name}'`
+        : undefined;
     throw new TemplateValidationError(result.issues, subject);
   }
   return result.template;

@@ -64,11 +64,15 @@ export function applyEnvironment(
       if (o.name === undefined) continue;
       const index = byName.get(o.name);
       if (index === undefined) {
-        c.add('unknown_step', `environment '${env}' overrides step '${o.name}', which is not in step_templates${didYouMean(o.name, byName.keys())}`, {
-          path: o.namePath,
-          step: o.name,
-          key: 'name',
-        });
+        c.add(
+          'unknown_step',
+          `environment '${env}' overrides step '${o.name}', which is not in step_templates${didYouMean(o.name, byName.keys())}`,
+          {
+            path: o.namePath,
+            step: o.name,
+            key: 'name',
+          },
+        );
         continue;
       }
       if (env === active) {

@@ -12,13 +12,27 @@ export function isGraphFormat(value: string): value is GraphFormat {
 const dotString = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 const mermaidLabel = (s: string): string => `"${s.replace(/"/g, '#quot;')}"`;
 
-const MERMAID_RESERVED = new Set(['end', 'graph', 'flowchart', 'subgraph', 'style', 'class', 'classdef', 'click', 'linkstyle', 'direction', 'default']);
+const MERMAID_RESERVED = new Set([
+  'end',
+  'graph',
+  'flowchart',
+  'subgraph',
+  'style',
+  'class',
+  'classdef',
+  'click',
+  'linkstyle',
+  'direction',
+  'default',
+]);
 
 /** A step's own name as its node id when mermaid accepts it; otherwise a positional id (labels always show names). */
 function mermaidIds(nodes: readonly string[]): Map<string, string> {
   const used = new Set<string>();
   const ids = new Map<string, string>();
-  const safe = new Set(nodes.filter((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n) && !MERMAID_RESERVED.has(n.toLowerCase())));
+  const safe = new Set(
+    nodes.filter((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n) && !MERMAID_RESERVED.has(n.toLowerCase())),
+  );
   for (const n of safe) used.add(n);
   nodes.forEach((n, i) => {
     if (safe.has(n)) return void ids.set(n, n);

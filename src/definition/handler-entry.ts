@@ -1,8 +1,16 @@
 // Turns whatever a user registered as a handler into something callable: a class with process() (instantiated once,
 // no arguments), an object with process(), or a plain (async) function. Task handlers default to ConfiguredTask.
-import { TaskerError } from '../engine/errors.js';
-import { ConfiguredTask, type StepHandlerFunction, type StepHandlerLike, type TaskHandlerLike } from '../engine/handler-api.js';
-import type { HandlerEntry } from './handler-registry.js';
+import { TaskerError } from '../core/errors.js';
+import {
+  ConfiguredTask,
+  type StepHandlerFunction,
+  type StepHandlerLike,
+  type TaskHandlerLike,
+} from '../core/handler-api.js';
+
+/** What may be registered as a handler: a class, an object with hook or process() methods, or a function. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export type HandlerEntry = Function | object;
 
 type Constructor = new () => unknown;
 
@@ -14,6 +22,7 @@ function describe(entry: unknown): string {
   return `${typeof entry} ${String(entry)}`;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- any registered class or function
 const isClass = (fn: Function): boolean => /^class[\s{]/.test(Function.prototype.toString.call(fn));
 const hasProcess = (value: unknown): boolean =>
   typeof value === 'object' && value !== null && typeof (value as { process?: unknown }).process === 'function';
@@ -29,11 +38,16 @@ export function stepHandlerProblem(entry: unknown): string | undefined {
   return `expected a class with process(), an object with process(), or a function; got ${describe(entry)}`;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- a registered class, called with no arguments
 function instantiate(entry: Function, name: string, role: string): unknown {
   try {
     return new (entry as Constructor)();
   } catch (err) {
-    throw new TaskerError(`cannot create ${role} '${name}': its constructor threw: ${(err as Error).message}`, 'handler_invalid', err);
+    throw new TaskerError(
+      `cannot create ${role} '${name}': its constructor threw: ${(err as Error).message}`,
+      'handler_invalid',
+      err,
+    );
   }
 }
 
@@ -52,12 +66,19 @@ export function toTaskHandler(entry: HandlerEntry | undefined, name = 'task hand
   if (entry === undefined) return new ConfiguredTask();
   if (typeof entry === 'function') {
     if (entry.prototype === undefined) {
-      throw new TaskerError(`task handler '${name}' must be a class or an object with hook methods; got an arrow function`, 'handler_invalid');
+      throw new TaskerError(
+        `task handler '${name}' must be a class or an object with hook methods; got an arrow function`,
+        'handler_invalid',
+      );
     }
     return withSeedHookNames(instantiate(entry, name, 'task handler') as TaskHandlerLike, name);
   }
-  if (typeof entry === 'object' && entry !== null && !Array.isArray(entry)) return withSeedHookNames(entry as TaskHandlerLike, name);
-  throw new TaskerError(`task handler '${name}' must be a class or an object with hook methods; got ${describe(entry)}`, 'handler_invalid');
+  if (typeof entry === 'object' && entry !== null && !Array.isArray(entry))
+    return withSeedHookNames(entry as TaskHandlerLike, name);
+  throw new TaskerError(
+    `task handler '${name}' must be a class or an object with hook methods; got ${describe(entry)}`,
+    'handler_invalid',
+  );
 }
 
 /** The task-handler hooks, with the seed's (Ruby) snake_case spelling of each. */
@@ -79,7 +100,8 @@ function withSeedHookNames(handler: TaskHandlerLike, name: string): TaskHandlerL
   if (!SEED_HOOK_NAMES.some(([, snake]) => typeof h[snake] === 'function')) return handler;
   const adapter: Record<string, Hook> = {};
   for (const [camel, snake] of SEED_HOOK_NAMES) {
-    const own = h[camel] !== ConfiguredTask.prototype[camel] && typeof h[camel] === 'function' ? (h[camel] as Hook) : undefined;
+    const own =
+      h[camel] !== ConfiguredTask.prototype[camel] && typeof h[camel] === 'function' ? (h[camel] as Hook) : undefined;
     const seed = typeof h[snake] === 'function' ? (h[snake] as Hook) : undefined;
     if (own !== undefined && seed !== undefined && own !== seed) {
       throw new TaskerError(`task handler '${name}' defines both ${camel} and ${snake}; keep one`, 'handler_invalid');

@@ -4,7 +4,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { TaskerError } from '../engine/errors.js';
+import { TaskerError } from '../core/errors.js';
 import type { HandlerEntry } from './handler-registry.js';
 import { describeLoadFailure } from './module-load-error.js';
 
@@ -29,8 +29,10 @@ async function importModule(abs: string, shown: string, timeoutMs: number): Prom
   const url = pathToFileURL(abs).href;
   let load: Promise<unknown>;
   if (JS_EXTENSIONS.includes(ext)) load = import(url);
-  else if (TS_EXTENSIONS.includes(ext)) load = import('tsx/esm/api').then(({ tsImport }) => tsImport(url, import.meta.url));
-  else throw moduleError(shown, `unsupported extension '${ext}' (use ${[...JS_EXTENSIONS, ...TS_EXTENSIONS].join(', ')})`);
+  else if (TS_EXTENSIONS.includes(ext))
+    load = import('tsx/esm/api').then(({ tsImport }) => tsImport(url, import.meta.url));
+  else
+    throw moduleError(shown, `unsupported extension '${ext}' (use ${[...JS_EXTENSIONS, ...TS_EXTENSIONS].join(', ')})`);
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -52,13 +54,24 @@ async function importModule(abs: string, shown: string, timeoutMs: number): Prom
 }
 
 const isMapping = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as { process?: unknown }).process !== 'function';
+  typeof v === 'object' &&
+  v !== null &&
+  !Array.isArray(v) &&
+  typeof (v as { process?: unknown }).process !== 'function';
 
 /** Add each entry, refusing non-handler values and two different entries under one name. */
-function addAll(into: Record<string, HandlerEntry>, from: Record<string, unknown>, origin: string, shown: string): void {
+function addAll(
+  into: Record<string, HandlerEntry>,
+  from: Record<string, unknown>,
+  origin: string,
+  shown: string,
+): void {
   for (const [name, entry] of Object.entries(from)) {
     if ((typeof entry !== 'function' && typeof entry !== 'object') || entry === null) {
-      throw moduleError(shown, `${origin} entry '${name}' is ${entry === null ? 'null' : typeof entry}; expected a class, an object with process() or a function`);
+      throw moduleError(
+        shown,
+        `${origin} entry '${name}' is ${entry === null ? 'null' : typeof entry}; expected a class, an object with process() or a function`,
+      );
     }
     const existing = into[name];
     if (existing !== undefined && existing !== entry) {
@@ -74,7 +87,8 @@ function addAll(into: Record<string, HandlerEntry>, from: Record<string, unknown
  */
 function unwrapTranspiled(ns: Record<string, unknown>): Record<string, unknown> {
   const def = ns['default'] as { __esModule?: unknown } | undefined;
-  if (typeof def === 'object' && def !== null && def.__esModule === true) return { ...(def as Record<string, unknown>) };
+  if (typeof def === 'object' && def !== null && def.__esModule === true)
+    return { ...(def as Record<string, unknown>) };
   return ns;
 }
 
@@ -102,27 +116,36 @@ export async function loadHandlerModule(file: string, options: LoadHandlerModule
   const named: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(ns)) {
     if (RESERVED_EXPORTS.has(name)) continue;
-    if (typeof value === 'function' || (typeof value === 'object' && value !== null && !isMapping(value))) named[name] = value;
+    if (typeof value === 'function' || (typeof value === 'object' && value !== null && !isMapping(value)))
+      named[name] = value;
   }
   addAll(handlers, named, 'named export', file);
 
   const def = ns['default'];
   if (def !== undefined && def !== null) {
     if (typeof def === 'function') {
-      if (def.name === '') throw moduleError(file, 'the default export is an anonymous function; export an object mapping handler names instead');
+      if (def.name === '')
+        throw moduleError(
+          file,
+          'the default export is an anonymous function; export an object mapping handler names instead',
+        );
       addAll(handlers, { [def.name]: def }, 'default export', file);
     } else if (isMapping(def)) {
       // A CommonJS module's default is its whole exports object, which may itself carry `handlers`/`subscribers`.
       const { handlers: _h, subscribers: _s, ...rest } = def;
       addAll(handlers, rest, 'default export', file);
     } else {
-      throw moduleError(file, `the default export must be an object mapping handler names to handlers; got ${Array.isArray(def) ? 'an array' : typeof def}`);
+      throw moduleError(
+        file,
+        `the default export must be an object mapping handler names to handlers; got ${Array.isArray(def) ? 'an array' : typeof def}`,
+      );
     }
   }
 
   const mapping = ns['handlers'] ?? (isMapping(def) ? def['handlers'] : undefined);
   if (mapping !== undefined) {
-    if (!isMapping(mapping)) throw moduleError(file, "the 'handlers' export must be an object mapping handler names to handlers");
+    if (!isMapping(mapping))
+      throw moduleError(file, "the 'handlers' export must be an object mapping handler names to handlers");
     addAll(handlers, mapping, "'handlers' export", file);
   }
 

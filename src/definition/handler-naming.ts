@@ -12,7 +12,9 @@ export function pascalCase(name: string): string {
 }
 
 /** The module a template's derived step handlers live in, or undefined for none. */
-export function handlerModuleOf(template: Pick<TaskTemplate, 'module_namespace' | 'task_handler_class'>): string | undefined {
+export function handlerModuleOf(
+  template: Pick<TaskTemplate, 'module_namespace' | 'task_handler_class'>,
+): string | undefined {
   if (template.module_namespace !== undefined) return template.module_namespace;
   const cls = template.task_handler_class;
   if (cls === undefined) return undefined;

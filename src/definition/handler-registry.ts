@@ -1,14 +1,13 @@
 // Step and task handlers keyed by class-name strings (Ruby-style `Ecommerce::CheckPaymentHandler` is fine), and the
 // validation check that every step of a template resolves to a registered handler.
-import { TaskerError } from '../engine/errors.js';
+import { TaskerError } from '../core/errors.js';
 import { didYouMean } from './did-you-mean.js';
-import { stepHandlerProblem } from './handler-entry.js';
+import { stepHandlerProblem, type HandlerEntry } from './handler-entry.js';
 import { handlerModuleOf, resolveStepHandlerClass } from './handler-naming.js';
 import type { TaskTemplate, TemplateSource } from './model.js';
 import type { ValidationIssue } from './validation-issue.js';
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export type HandlerEntry = Function | object;
+export type { HandlerEntry } from './handler-entry.js';
 
 export class HandlerRegistry {
   private readonly entries = new Map<string, HandlerEntry>();
@@ -17,9 +16,13 @@ export class HandlerRegistry {
 
   /** Registering the same entry twice is a no-op; a different entry under a taken name is an error. */
   register(name: string, entry: HandlerEntry): void {
-    if (typeof name !== 'string' || name.trim() === '') throw new TaskerError('handler name must be a non-empty string', 'handler_invalid');
+    if (typeof name !== 'string' || name.trim() === '')
+      throw new TaskerError('handler name must be a non-empty string', 'handler_invalid');
     if ((typeof entry !== 'function' && typeof entry !== 'object') || entry === null) {
-      throw new TaskerError(`handler '${name}' must be a class, an object or a function; got ${entry === null ? 'null' : typeof entry}`, 'handler_invalid');
+      throw new TaskerError(
+        `handler '${name}' must be a class, an object or a function; got ${entry === null ? 'null' : typeof entry}`,
+        'handler_invalid',
+      );
     }
     const existing = this.entries.get(name);
     if (existing !== undefined && existing !== entry) {
@@ -47,7 +50,11 @@ export class HandlerRegistry {
 }
 
 /** One issue per step whose handler class is not registered (or registered as something unusable). */
-export function checkHandlers(template: TaskTemplate, registry: HandlerRegistry, source: TemplateSource = {}): ValidationIssue[] {
+export function checkHandlers(
+  template: TaskTemplate,
+  registry: HandlerRegistry,
+  source: TemplateSource = {},
+): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   for (const step of template.step_templates) {
     const cls = resolveStepHandlerClass(template, step);
@@ -64,7 +71,13 @@ export function checkHandlers(template: TaskTemplate, registry: HandlerRegistry,
       if (problem === undefined) continue;
       message = `handler '${cls}' is unusable: ${problem}`;
     }
-    const issue: ValidationIssue = { code: 'missing_handler', message, template: `${template.namespace_name}/${template.name}`, step: step.name, key: 'handler_class' };
+    const issue: ValidationIssue = {
+      code: 'missing_handler',
+      message,
+      template: `${template.namespace_name}/${template.name}`,
+      step: step.name,
+      key: 'handler_class',
+    };
     if (source.file !== undefined) issue.file = source.file;
     const pos = source.stepPositions?.[step.name];
     if (pos !== undefined) {

@@ -22,7 +22,11 @@ function newAjv(schema: Record<string, unknown>, warnings: string[]): Ajv {
   const options = {
     allErrors: true,
     strict: false,
-    logger: { log: () => {}, warn: (...args: unknown[]) => void warnings.push(args.map(String).join(' ')), error: () => {} },
+    logger: {
+      log: () => {},
+      warn: (...args: unknown[]) => void warnings.push(args.map(String).join(' ')),
+      error: () => {},
+    },
   };
   const ajv: Ajv = dialect.includes('2020-12')
     ? new Ajv2020(options)
@@ -51,7 +55,10 @@ export function checkJsonSchema(schema: Record<string, unknown>): SchemaProblem[
       if (byPath.has(err.instancePath)) continue; // anyOf/oneOf repeat the same spot; the first reason is the clearest
       const allowed = (err.params as { allowedValues?: unknown[] }).allowedValues;
       const extra = Array.isArray(allowed) ? ` (${allowed.map((a) => JSON.stringify(a)).join(', ')})` : '';
-      byPath.set(err.instancePath, { path: pointerSegments(err.instancePath), message: `${err.message ?? 'is invalid'}${extra}` });
+      byPath.set(err.instancePath, {
+        path: pointerSegments(err.instancePath),
+        message: `${err.message ?? 'is invalid'}${extra}`,
+      });
     }
     return [...byPath.values()];
   }

@@ -19,11 +19,15 @@ export function checkDuplicateSteps(c: IssueCollector, steps: readonly StepField
       continue;
     }
     const line = c.lineOf(earlier.namePath);
-    c.add('duplicate_step', `duplicate step name '${s.name}'${line !== undefined ? ` (first defined at line ${line})` : ''}`, {
-      path: s.namePath,
-      step: s.name,
-      key: 'name',
-    });
+    c.add(
+      'duplicate_step',
+      `duplicate step name '${s.name}'${line !== undefined ? ` (first defined at line ${line})` : ''}`,
+      {
+        path: s.namePath,
+        step: s.name,
+        key: 'name',
+      },
+    );
   }
 }
 
@@ -33,11 +37,15 @@ export function checkDependencies(c: IssueCollector, steps: readonly StepFields[
     if (s.name === undefined) continue;
     for (const ref of dependencyRefs(s)) {
       if (names.has(ref.name)) continue;
-      c.add('unknown_dependency', `depends on '${ref.name}', which is not a step of this template${didYouMean(ref.name, names)}`, {
-        path: ref.path,
-        step: s.name,
-        key: ref.key,
-      });
+      c.add(
+        'unknown_dependency',
+        `depends on '${ref.name}', which is not a step of this template${didYouMean(ref.name, names)}`,
+        {
+          path: ref.path,
+          step: s.name,
+          key: ref.key,
+        },
+      );
     }
   }
 }
@@ -93,9 +101,13 @@ export function checkNamedSteps(
   }
   for (const n of named) {
     if (stepNames.has(n.value)) continue;
-    c.add('named_steps', `named_steps lists '${n.value}', but no step template has that name${didYouMean(n.value, stepNames)}`, {
-      path: n.path,
-      key: 'named_steps',
-    });
+    c.add(
+      'named_steps',
+      `named_steps lists '${n.value}', but no step template has that name${didYouMean(n.value, stepNames)}`,
+      {
+        path: n.path,
+        key: 'named_steps',
+      },
+    );
   }
 }

@@ -37,7 +37,11 @@ export function parseTemplateText(text: string, file?: string, opts: ParseTempla
   const parsed = parseYaml(text, file);
   const result: LoadResult = { templates: [], issues: [...parsed.issues] };
   if (parsed.documents.length === 0 && parsed.issues.length === 0) {
-    result.issues.push({ code: 'no_templates', message: 'file contains no template', ...(file !== undefined ? { file } : {}) });
+    result.issues.push({
+      code: 'no_templates',
+      message: 'file contains no template',
+      ...(file !== undefined ? { file } : {}),
+    });
   }
   for (const doc of parsed.documents) {
     const v = validateTemplate(doc.value, {
@@ -70,7 +74,11 @@ async function yamlFilesUnder(dir: string, shown: string): Promise<Array<{ abs: 
 }
 
 /** The files named by `paths` (files as given, directories searched), or an issue for each path that is missing. */
-async function collectFiles(paths: string[], cwd: string, issues: ValidationIssue[]): Promise<Array<{ abs: string; shown: string }>> {
+async function collectFiles(
+  paths: string[],
+  cwd: string,
+  issues: ValidationIssue[],
+): Promise<Array<{ abs: string; shown: string }>> {
   const files: Array<{ abs: string; shown: string }> = [];
   for (const given of paths) {
     const abs = path.resolve(cwd, given);
@@ -83,7 +91,8 @@ async function collectFiles(paths: string[], cwd: string, issues: ValidationIssu
     }
     if (info.isDirectory()) {
       const found = await yamlFilesUnder(abs, given);
-      if (found.length === 0) issues.push({ code: 'no_templates', message: `no *.yaml or *.yml files under ${given}`, file: given });
+      if (found.length === 0)
+        issues.push({ code: 'no_templates', message: `no *.yaml or *.yml files under ${given}`, file: given });
       files.push(...found);
     } else {
       files.push({ abs, shown: given });
@@ -100,7 +109,11 @@ async function collectFiles(paths: string[], cwd: string, issues: ValidationIssu
 export async function loadTemplates(paths?: string[], opts: LoadTemplatesOptions = {}): Promise<LoadResult> {
   const cwd = opts.cwd ?? process.cwd();
   const issues: ValidationIssue[] = [];
-  const files = await collectFiles(paths !== undefined && paths.length > 0 ? paths : [DEFAULT_TEMPLATE_DIR], cwd, issues);
+  const files = await collectFiles(
+    paths !== undefined && paths.length > 0 ? paths : [DEFAULT_TEMPLATE_DIR],
+    cwd,
+    issues,
+  );
   const templates: LoadedTemplate[] = [];
   const byKey = new Map<string, LoadedTemplate>();
   for (const f of files) {

@@ -2,7 +2,7 @@
 // re-registering an identical template is a no-op and a conflicting one is an error.
 import semver from 'semver';
 import { isDeepStrictEqual } from 'node:util';
-import { NotFoundError, TaskerError } from '../engine/errors.js';
+import { NotFoundError, TaskerError } from '../core/errors.js';
 import { templateKey, type TaskTemplate, type TemplateSource } from './model.js';
 import type { LoadedTemplate } from './template-loader.js';
 
@@ -55,7 +55,10 @@ export class TemplateRegistry {
     const asked = `${namespace}/${name}${version !== undefined ? `@${version}` : ''}`;
     const versions = this.versions(namespace, name);
     if (versions.length > 0) {
-      throw new NotFoundError(`no task template ${asked}; available versions: ${versions.join(', ')}`, { asked, versions });
+      throw new NotFoundError(`no task template ${asked}; available versions: ${versions.join(', ')}`, {
+        asked,
+        versions,
+      });
     }
     const known = this.list().map((l) => templateKey(l.template));
     const hint = known.length > 0 ? `known templates: ${known.join(', ')}` : 'no templates are registered';

@@ -42,7 +42,10 @@ function readVersion(c: IssueCollector, r: FieldReader, raw: unknown): string | 
   const v = r.string('version');
   if (v === undefined) return undefined;
   if (!isStrictSemver(v)) {
-    c.add('bad_semver', `'${v}' is not a semantic version (expected MAJOR.MINOR.PATCH, e.g. 1.0.0)`, { path: ['version'], key: 'version' });
+    c.add('bad_semver', `'${v}' is not a semantic version (expected MAJOR.MINOR.PATCH, e.g. 1.0.0)`, {
+      path: ['version'],
+      key: 'version',
+    });
     return undefined;
   }
   return v;
@@ -65,7 +68,10 @@ const ALL_DIGITS = /^[0-9]+$/;
 function readSteps(c: IssueCollector, raw: Record<string, unknown>): StepFields[] {
   const list = raw['step_templates'];
   if (list === undefined || list === null) {
-    c.add('missing_key', "template has no 'step_templates' (a list of at least one step)", { path: [], key: 'step_templates' });
+    c.add('missing_key', "template has no 'step_templates' (a list of at least one step)", {
+      path: [],
+      key: 'step_templates',
+    });
     return [];
   }
   if (!Array.isArray(list)) {
@@ -73,7 +79,10 @@ function readSteps(c: IssueCollector, raw: Record<string, unknown>): StepFields[
     return [];
   }
   if (list.length === 0) {
-    c.add('invalid_value', 'step_templates is empty; a template needs at least one step', { path: ['step_templates'], key: 'step_templates' });
+    c.add('invalid_value', 'step_templates is empty; a template needs at least one step', {
+      path: ['step_templates'],
+      key: 'step_templates',
+    });
   }
   const steps: StepFields[] = [];
   list.forEach((entry: unknown, i) => {
@@ -103,9 +112,16 @@ export function validateTemplate(raw: unknown, opts: ValidateOptions = {}): Vali
   const name = r.string('name');
   if (!r.has('name')) c.add('missing_key', "template has no 'name'", { path: [], key: 'name' });
   const namespace = r.has('namespace_name') ? r.string('namespace_name') : DEFAULT_NAMESPACE;
-  for (const [key, value] of [['name', name], ['namespace_name', namespace]] as const) {
+  for (const [key, value] of [
+    ['name', name],
+    ['namespace_name', namespace],
+  ] as const) {
     if (value !== undefined && /[/@\s]/.test(value)) {
-      c.add('invalid_value', `'${value}' may not contain '/', '@' or spaces (templates are named namespace/name@version)`, { path: [key], key });
+      c.add(
+        'invalid_value',
+        `'${value}' may not contain '/', '@' or spaces (templates are named namespace/name@version)`,
+        { path: [key], key },
+      );
     }
   }
   const version = readVersion(c, r, raw['version']);

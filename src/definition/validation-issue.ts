@@ -1,6 +1,6 @@
 // One problem found in a task template (where it is, which step and key, what is wrong), how it is printed,
 // and the error thrown when a template cannot be accepted because of such problems.
-import { TaskerError } from '../engine/errors.js';
+import { TaskerError } from '../core/errors.js';
 
 export interface ValidationIssue {
   /** Stable machine-readable kind, e.g. `unknown_key`, `cycle`, `yaml_syntax`. */
@@ -47,7 +47,8 @@ export class TemplateValidationError extends TaskerError {
   constructor(issues: ValidationIssue[], subject?: string) {
     const count = issues.length;
     const problems = `${count} problem${count === 1 ? '' : 's'}`;
-    const head = subject !== undefined ? `${subject} is invalid (${problems})` : `template validation failed (${problems})`;
+    const head =
+      subject !== undefined ? `${subject} is invalid (${problems})` : `template validation failed (${problems})`;
     super([`${head}:`, ...issues.map((i) => `  - ${formatIssue(i)}`)].join('\n'), 'template_invalid');
     this.issues = issues;
   }

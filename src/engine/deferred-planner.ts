@@ -2,7 +2,7 @@
 // without --handlers, an API-only server). The first worker that claims a step of such a task runs the task
 // handler's `establishStepDependenciesAndDefaults` here, then `Store.applyPlan` applies its skips and step settings
 // once and hands the claimed steps back uncounted, so they run afterwards under the plan like any other step.
-import type { ClaimedStep, PlanRequest, Store, StepOutcome } from '../store/store.js';
+import type { ClaimedStep, PlanRequest, Store, StepOutcome } from '../core/store-contract.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { LifecyclePublisher } from './lifecycle-publisher.js';
 import type { TaskFinalizer } from './task-finalizer.js';
@@ -11,7 +11,6 @@ import type { WorkflowCatalog } from './workflow-catalog.js';
 import type { Execution } from './step-execution.js';
 import { planTask } from './task-planner.js';
 import { toStepError } from './error-capture.js';
-import { isTransientStoreError } from './transient-errors.js';
 
 /** What the dispatch loop lends the planner: claimed steps are held (counted in flight) until let go. */
 export interface PlanningHost {
@@ -34,7 +33,9 @@ function failedBy(c: ClaimedStep, err: unknown): Execution {
   error.message = `establishStepDependenciesAndDefaults failed: ${error.message}`;
   const base = { step_id: c.step_id, task_id: c.task.task_id, attempt: c.attempt };
   const outcome: StepOutcome =
-    c.retryable && c.attempt < c.retry_limit ? { type: 'retry', ...base, error, delayMs: 1_000 } : { type: 'failed', ...base, error };
+    c.retryable && c.attempt < c.retry_limit
+      ? { type: 'retry', ...base, error, delayMs: 1_000 }
+      : { type: 'failed', ...base, error };
   return { kind: 'outcome', outcome, error, durationMs: 0 };
 }
 
@@ -77,9 +78,12 @@ export class DeferredPlanner {
       await this.plan(held);
       for (const c of held) host.handedBack(c);
     } catch (err) {
-      if (isTransientStoreError(err)) {
+      if (this.store.isTransient(err)) {
         // The plan could not be written: release the steps like any other (that write is kept and retried).
-        this.logger.warn({ err, task_id: taskId }, 'could not record the plan of the task; releasing its claimed steps');
+        this.logger.warn(
+          { err, task_id: taskId },
+          'could not record the plan of the task; releasing its claimed steps',
+        );
         for (const c of held) host.finished(c, released(c));
         return;
       }
@@ -96,7 +100,14 @@ export class DeferredPlanner {
     if (!fields) throw new Error(`task ${task.task_id} could not be read`);
     const plan = await planTask(
       compiled,
-      { namespace: task.namespace, name: task.name, version: task.version, ...fields, bypass_steps: [], idempotency_key: null },
+      {
+        namespace: task.namespace,
+        name: task.name,
+        version: task.version,
+        ...fields,
+        bypass_steps: [],
+        idempotency_key: null,
+      },
       { mode: 'deferred', taskId: task.task_id, correlationId: task.correlation_id },
     );
     const req: PlanRequest = {
@@ -115,10 +126,18 @@ export class DeferredPlanner {
     };
     const res = await this.store.applyPlan(req);
     if (res.planned) {
-      this.logger.info({ task_id: task.task_id, skipped: res.skipped.map((s) => s.name) }, 'planned a task submitted without its handlers');
+      this.logger.info(
+        { task_id: task.task_id, skipped: res.skipped.map((s) => s.name) },
+        'planned a task submitted without its handlers',
+      );
     }
     for (const s of res.skipped) {
-      this.publisher.step('step.skipped', task, { step_id: s.step_id, name: s.name, attempt: 0 }, { reason: 'disabled by task handler' });
+      this.publisher.step(
+        'step.skipped',
+        task,
+        { step_id: s.step_id, name: s.name, attempt: 0 },
+        { reason: 'disabled by task handler' },
+      );
     }
     if (res.finalized) this.finalizer.handle([res.finalized]);
   }

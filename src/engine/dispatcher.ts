@@ -9,7 +9,7 @@
 //   driving   -> backoff   when the store fails; the batch is kept and retried after a growing pause
 //   any       -> draining  on stop(): no more claims; in-flight steps finish or, past the drain timeout, are
 //                          aborted and released (their attempt is not counted); then the loop stops.
-import type { ClaimedStep, CompletionResult, Store, StepOutcome } from '../store/store.js';
+import type { ClaimedStep, CompletionResult, Store, StepOutcome } from '../core/store-contract.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { CompiledStep, CompiledTemplate, WorkflowCatalog } from './workflow-catalog.js';
 import type { LifecyclePublisher } from './lifecycle-publisher.js';
@@ -19,7 +19,6 @@ import { OutcomeEffects, type PendingOutcome } from './outcome-effects.js';
 import { executeStep, StepAbort, StepAbortHandle, type Execution } from './step-execution.js';
 import { makeTaskView, type AnnotationSink } from './handler-views.js';
 import { toStepError } from './error-capture.js';
-import { isTransientStoreError } from './transient-errors.js';
 import { recordOneByOne } from './rejected-outcomes.js';
 import { RetryWakeups } from './retry-wakeups.js';
 import { DeferredPlanner, released, type PlanningHost } from './deferred-planner.js';
@@ -192,8 +191,11 @@ export class Dispatcher {
     } catch (err) {
       this.failures++;
       const delay = Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(this.failures, 6));
-      const transient = isTransientStoreError(err);
-      this.logger[transient ? 'warn' : 'error']({ err, retryInMs: delay, failures: this.failures }, 'store operation failed; will retry');
+      const transient = this.store.isTransient(err);
+      this.logger[transient ? 'warn' : 'error'](
+        { err, retryInMs: delay, failures: this.failures },
+        'store operation failed; will retry',
+      );
       this.backoffTimer = setTimeout(() => {
         this.backoffTimer = null;
         this.wake();
@@ -218,17 +220,24 @@ export class Dispatcher {
         const free = this.free();
         const claim =
           free > 0
-            ? { limit: free, leaseMs: this.options.leaseMs, namespaces: this.options.namespaces, templates: this.options.templates() }
+            ? {
+                limit: free,
+                leaseMs: this.options.leaseMs,
+                namespaces: this.options.namespaces,
+                templates: this.options.templates(),
+              }
             : undefined;
         let res: CompletionResult;
         try {
           res = await this.store.completeSteps(
             batch.map((b) => b.exec.outcome),
             // Results were checked for JSON fidelity in executeStep: the store need not walk them again.
-            claim ? { workerId: this.options.workerId, resultsChecked: true, claim } : { workerId: this.options.workerId, resultsChecked: true },
+            claim
+              ? { workerId: this.options.workerId, resultsChecked: true, claim }
+              : { workerId: this.options.workerId, resultsChecked: true },
           );
         } catch (err) {
-          if (isTransientStoreError(err)) throw err; // keep the batch; drive() retries it after a pause
+          if (this.store.isTransient(err)) throw err; // keep the batch; drive() retries it after a pause
           await this.isolateRejected(batch, err);
           continue;
         }
@@ -301,7 +310,10 @@ export class Dispatcher {
     }
   }
 
-  private async runBatch(entries: InFlight[], ancestorsOf: (c: ClaimedStep) => readonly string[] | null): Promise<void> {
+  private async runBatch(
+    entries: InFlight[],
+    ancestorsOf: (c: ClaimedStep) => readonly string[] | null,
+  ): Promise<void> {
     const batch = entries.map((f) => f.claimed);
     let inputs;
     try {
@@ -322,7 +334,10 @@ export class Dispatcher {
         if (isMissingTemplate(f.resolved.error)) {
           // Claimed before this worker's capabilities reached the claim (or by an older release): hand it back
           // uncounted for a worker that has the template.
-          this.logger.warn({ step_id: c.step_id, task_id: c.task.task_id, err: f.resolved.error }, 'releasing a step this worker cannot run');
+          this.logger.warn(
+            { step_id: c.step_id, task_id: c.task.task_id, err: f.resolved.error },
+            'releasing a step this worker cannot run',
+          );
           this.finish(f, released(c));
           return;
         }
@@ -342,7 +357,12 @@ export class Dispatcher {
       });
     } catch (err) {
       const error = toStepError(err);
-      exec = { kind: 'outcome', outcome: { type: 'failed', step_id: c.step_id, task_id: c.task.task_id, attempt: c.attempt, error }, error, durationMs: 0 };
+      exec = {
+        kind: 'outcome',
+        outcome: { type: 'failed', step_id: c.step_id, task_id: c.task.task_id, attempt: c.attempt, error },
+        error,
+        durationMs: 0,
+      };
     }
     this.finish(f, exec);
   }
@@ -377,7 +397,12 @@ export class Dispatcher {
     this.leave(f);
     if (exec.kind === 'dropped') {
       if (exec.cause === 'cancelled') {
-        this.publisher.step('step.cancelled', f.claimed.task, { step_id: f.claimed.step_id, name: f.claimed.name, attempt: f.claimed.attempt }, { duration: Math.round(exec.durationMs) });
+        this.publisher.step(
+          'step.cancelled',
+          f.claimed.task,
+          { step_id: f.claimed.step_id, name: f.claimed.name, attempt: f.claimed.attempt },
+          { duration: Math.round(exec.durationMs) },
+        );
       } else {
         this.logger.warn({ step_id: f.claimed.step_id, cause: exec.cause }, 'step result discarded');
       }

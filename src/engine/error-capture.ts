@@ -1,5 +1,5 @@
 // Turns whatever a handler threw into the persisted StepError (message, class, code, stack excerpt).
-import type { StepError } from '../store/store.js';
+import type { StepError } from '../core/store-contract.js';
 
 const STACK_LINES = 6;
 

@@ -35,7 +35,9 @@ function methodFor(instance: object, eventName: string): Method | undefined {
   const a = typeof fns[camel] === 'function' ? (fns[camel] as Method) : undefined;
   const b = typeof fns[snake] === 'function' ? (fns[snake] as Method) : undefined;
   if (a !== undefined && b !== undefined && a !== b) {
-    throw new TypeError(`subscriber ${instance.constructor?.name ?? 'object'} defines both ${camel} and ${snake}; keep one`);
+    throw new TypeError(
+      `subscriber ${instance.constructor?.name ?? 'object'} defines both ${camel} and ${snake}; keep one`,
+    );
   }
   return a ?? b;
 }
@@ -48,7 +50,8 @@ export interface SubscriberBinding {
 type SubscriberClass = (new () => object) & { subscribeTo?: readonly string[]; subscribe_to?: readonly string[] };
 
 /** The events a subscriber class declares: `static subscribeTo`, or the seed's `subscribe_to`. */
-const declaredEvents = (cls: SubscriberClass | undefined): readonly string[] | undefined => cls?.subscribeTo ?? cls?.subscribe_to;
+const declaredEvents = (cls: SubscriberClass | undefined): readonly string[] | undefined =>
+  cls?.subscribeTo ?? cls?.subscribe_to;
 
 /**
  * Accepts a subscriber in any supported form and returns what to register:
@@ -65,25 +68,36 @@ export function bindSubscriber(subscriber: unknown, events?: readonly string[]):
     const ctor = (subscriber as { constructor?: SubscriberClass }).constructor;
     return bindInstance(subscriber, declaredEvents(ctor), events);
   }
-  throw new TypeError(`a subscriber must be an EventSubscriber class, an instance, or a function; got ${typeof subscriber}`);
+  throw new TypeError(
+    `a subscriber must be an EventSubscriber class, an instance, or a function; got ${typeof subscriber}`,
+  );
 }
 
-function bindInstance(instance: object, declared: readonly string[] | undefined, explicit?: readonly string[]): SubscriberBinding {
+function bindInstance(
+  instance: object,
+  declared: readonly string[] | undefined,
+  explicit?: readonly string[],
+): SubscriberBinding {
   const names = explicit ?? declared ?? [];
   if (names.length === 0) {
-    throw new TypeError(`subscriber ${instance.constructor?.name ?? 'object'} declares no events (static subscribeTo = [...])`);
+    throw new TypeError(
+      `subscriber ${instance.constructor?.name ?? 'object'} declares no events (static subscribeTo = [...])`,
+    );
   }
   for (const name of names) {
     if (name === '*') continue;
     if (methodFor(instance, name) === undefined) {
       const method = handlerMethodName(name);
-      throw new TypeError(`subscriber ${instance.constructor?.name ?? 'object'} subscribes to '${name}' but has no ${method}(event) method (or ${seedHandlerMethodName(name)})`);
+      throw new TypeError(
+        `subscriber ${instance.constructor?.name ?? 'object'} subscribes to '${name}' but has no ${method}(event) method (or ${seedHandlerMethodName(name)})`,
+      );
     }
   }
   const methods = new Map<string, Method | undefined>(); // per event name: looked up once, not per event
   const listener: EventListener = (event) => {
     let fn = methods.get(event.event);
-    if (fn === undefined && !methods.has(event.event)) methods.set(event.event, (fn = methodFor(instance, event.event)));
+    if (fn === undefined && !methods.has(event.event))
+      methods.set(event.event, (fn = methodFor(instance, event.event)));
     if (fn !== undefined) return fn.call(instance, event);
     const generic = (instance as { handle?: (e: AnyEventPayload) => unknown }).handle;
     return typeof generic === 'function' ? generic.call(instance, event) : undefined;

@@ -1,9 +1,9 @@
 // Builds the objects handlers receive — TaskView, SequenceView, StepView — from store records, so that user code
 // never touches the store directly.
-import type { StepRecord, TaskIdentity } from '../store/store.js';
+import type { StepRecord, TaskIdentity } from '../core/store-contract.js';
 import { didYouMean } from '../definition/did-you-mean.js';
-import type { AnnotationInput, FinishedStep, SequenceView, StepSnapshot, TaskView } from './handler-api.js';
-import { PermanentError } from './errors.js';
+import type { AnnotationInput, FinishedStep, SequenceView, StepSnapshot, TaskView } from '../core/handler-api.js';
+import { PermanentError } from '../core/errors.js';
 
 export interface TaskFields extends TaskIdentity {
   context: unknown;
@@ -32,7 +32,11 @@ function taskAnnotations(taskId: number, sink: AnnotationSink): TaskView['annota
 }
 
 /** The handler's view of a task: identity from `task`, request fields from `fields` when given, else from `task`. */
-export function makeTaskView(task: TaskFields | TaskIdentity, annotate: AnnotationSink, fields: Omit<TaskFields, keyof TaskIdentity> = task as TaskFields): TaskView {
+export function makeTaskView(
+  task: TaskFields | TaskIdentity,
+  annotate: AnnotationSink,
+  fields: Omit<TaskFields, keyof TaskIdentity> = task as TaskFields,
+): TaskView {
   return {
     task_id: task.task_id,
     namespace: task.namespace,
@@ -97,13 +101,18 @@ function notInSequence(name: string, steps: readonly StepSnapshot[], scope: Sequ
   const call = `sequence.findStepByName('${name}')`;
   if (scope === undefined) {
     const names = steps.map((s) => s.name);
-    return new PermanentError(`${call}: this task has no step '${name}' (steps: ${names.join(', ')})${didYouMean(name, names)}`, {
-      errorCode: 'unknown_step',
-    });
+    return new PermanentError(
+      `${call}: this task has no step '${name}' (steps: ${names.join(', ')})${didYouMean(name, names)}`,
+      {
+        errorCode: 'unknown_step',
+      },
+    );
   }
   const all = [...scope.allSteps.keys()];
   if (!all.includes(name)) {
-    return new PermanentError(`${call}: ${scope.template} has no step '${name}'${didYouMean(name, all)}`, { errorCode: 'unknown_step' });
+    return new PermanentError(`${call}: ${scope.template} has no step '${name}'${didYouMean(name, all)}`, {
+      errorCode: 'unknown_step',
+    });
   }
   return new PermanentError(
     `${call}: '${name}' is not upstream of step '${scope.step}' in ${scope.template}, so its results are not loaded; ` +

@@ -2,8 +2,8 @@
 // in-flight steps (aborting those this worker no longer holds), and a sweep reclaims expired leases so their steps
 // run again. On the embedded store, steps held by dead processes on this host are reclaimed at once on start.
 import { hostname } from 'node:os';
-import type { ReclaimResult, Store } from '../store/store.js';
-import { processAlive } from '../store/shared/local-process.js';
+import type { ReclaimResult, Store } from '../core/store-contract.js';
+import { processAlive } from '../core/local-process.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { TaskFinalizer } from './task-finalizer.js';
@@ -96,7 +96,9 @@ export class LeaseKeeper {
     this.sweeping = true;
     try {
       // Never our own: we still hold those (an outcome waiting for the store to accept writes again).
-      await this.apply(await this.store.reclaimSteps({ kind: 'expired', limit: 1000, exceptWorker: this.options.workerId }));
+      await this.apply(
+        await this.store.reclaimSteps({ kind: 'expired', limit: 1000, exceptWorker: this.options.workerId }),
+      );
     } catch (err) {
       this.logger.warn({ err }, 'lease sweep failed');
     } finally {
@@ -111,7 +113,10 @@ export class LeaseKeeper {
       (w) => w.worker_id !== this.options.workerId && w.hostname === here && !processAlive(w.pid),
     );
     if (!dead.length) return;
-    this.logger.info({ workers: dead.map((w) => w.worker_id) }, 'reclaiming steps of workers that are no longer running');
+    this.logger.info(
+      { workers: dead.map((w) => w.worker_id) },
+      'reclaiming steps of workers that are no longer running',
+    );
     await this.apply(await this.store.reclaimSteps({ kind: 'workers', workerIds: dead.map((w) => w.worker_id) }));
     for (const w of dead) await this.store.removeWorker(w.worker_id);
   }
@@ -120,8 +125,10 @@ export class LeaseKeeper {
     if (!res.reclaimed.length && !res.finalized.length) return;
     for (const r of res.reclaimed) {
       const fields = { step_id: r.step_id, task_id: r.task_id, step: r.name, attempt: r.attempt, worker: r.locked_by };
-      if (!r.counted) this.logger.warn(fields, 'lease lapsed while its worker was alive; step handed back, attempt not counted');
-      else if (r.to === 'failed') this.logger.error(fields, 'step failed for good: its worker was lost during its last attempt');
+      if (!r.counted)
+        this.logger.warn(fields, 'lease lapsed while its worker was alive; step handed back, attempt not counted');
+      else if (r.to === 'failed')
+        this.logger.error(fields, 'step failed for good: its worker was lost during its last attempt');
       else this.logger.warn(fields, 'step reclaimed from a lost worker; it will be retried');
     }
     const tasks = new Map<number, Awaited<ReturnType<Store['getTask']>>>();
@@ -130,7 +137,11 @@ export class LeaseKeeper {
       if (!tasks.has(r.task_id)) tasks.set(r.task_id, await this.store.getTask(r.task_id)); // one read per task
       const record = tasks.get(r.task_id);
       if (!record) continue;
-      const error = { message: `worker ${r.locked_by ?? 'unknown'} lost its lease`, class: 'LeaseExpiredError', code: 'lease_expired' };
+      const error = {
+        message: `worker ${r.locked_by ?? 'unknown'} lost its lease`,
+        class: 'LeaseExpiredError',
+        code: 'lease_expired',
+      };
       const ref = { step_id: r.step_id, name: r.name, attempt: r.attempt };
       if (r.to === 'failed') this.publisher.step('step.failed', record, ref, {}, error);
       else this.publisher.step('step.attempt_failed', record, ref, { delay_ms: 0 }, error);

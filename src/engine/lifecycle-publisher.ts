@@ -1,6 +1,6 @@
 // Builds and publishes lifecycle event payloads. Every method checks for listeners first, so a process with no
 // subscribers builds no payloads on the hot path.
-import type { ClaimedStep, FinalizedTask, StepError, TaskIdentity } from '../store/store.js';
+import type { ClaimedStep, FinalizedTask, StepError, TaskIdentity } from '../core/store-contract.js';
 import type { EventBus } from './event-bus.js';
 import type { StepEventName, StepEventPayload, TaskEventName, TaskEventPayload } from './events.js';
 import { assertCustomEventName } from './events.js';
@@ -71,7 +71,12 @@ export class LifecyclePublisher {
     return (eventName, payload) => this.custom(c.task, { step_id: c.step_id, name: c.name }, eventName, payload);
   }
 
-  custom(task: TaskIdentity, step: { step_id: number; name: string } | null, eventName: string, payload: Record<string, unknown> = {}): void {
+  custom(
+    task: TaskIdentity,
+    step: { step_id: number; name: string } | null,
+    eventName: string,
+    payload: Record<string, unknown> = {},
+  ): void {
     assertCustomEventName(eventName);
     if (!this.bus.has(eventName)) return;
     this.bus.publish({

@@ -1,7 +1,7 @@
 // What follows a recorded batch of outcomes, in the process that recorded it: lifecycle events for each applied
 // outcome, a warn/error log line for each failed attempt (whatever the log level, failures are never silent), results
 // kept for descendants running here, a wake-up for each retry, and finalised tasks handed on.
-import type { ClaimedStep, CompletionResult, StepError } from '../store/store.js';
+import type { ClaimedStep, CompletionResult, StepError } from '../core/store-contract.js';
 import type { Execution } from './step-execution.js';
 import type { LifecyclePublisher } from './lifecycle-publisher.js';
 import type { TaskFinalizer } from './task-finalizer.js';
@@ -43,22 +43,36 @@ export class OutcomeEffects {
           duration,
         });
         this.publisher.step('step.completed', claimed.task, ref, { duration });
-      }
-      else if (o.type === 'failed') {
+      } else if (o.type === 'failed') {
         this.logger.error(logFields(claimed, o.error), 'step failed for good');
         this.publisher.step('step.failed', claimed.task, ref, { duration }, o.error);
       } else if (o.type === 'retry') {
         const at = Date.now() + o.delayMs;
         this.wakeAt(at);
-        this.logger.warn({ ...logFields(claimed, o.error), retry_in_ms: o.delayMs }, 'step attempt failed; it will be retried');
-        this.publisher.step('step.attempt_failed', claimed.task, ref, { duration, delay_ms: o.delayMs, next_attempt_at: new Date(at).toISOString() }, o.error);
+        this.logger.warn(
+          { ...logFields(claimed, o.error), retry_in_ms: o.delayMs },
+          'step attempt failed; it will be retried',
+        );
+        this.publisher.step(
+          'step.attempt_failed',
+          claimed.task,
+          ref,
+          { duration, delay_ms: o.delayMs, next_attempt_at: new Date(at).toISOString() },
+          o.error,
+        );
       }
     }
     if (res.skipped.length) {
       const identities = new Map(batch.map((b) => [b.claimed.task.task_id, b.claimed.task]));
       for (const s of res.skipped) {
         const task = identities.get(s.task_id);
-        if (task) this.publisher.step('step.skipped', task, { step_id: s.step_id, name: s.name, attempt: 0 }, { reason: 'routed away' });
+        if (task)
+          this.publisher.step(
+            'step.skipped',
+            task,
+            { step_id: s.step_id, name: s.name, attempt: 0 },
+            { reason: 'routed away' },
+          );
       }
     }
     if (res.finalized.length) this.finalizer.handle(res.finalized);

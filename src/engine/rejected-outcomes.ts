@@ -1,11 +1,10 @@
 // When the store refuses a batch of outcomes for a reason that will not go away (e.g. results PostgreSQL cannot
 // store): record them one by one, so one bad outcome cannot hold up the others.
 import { DEFAULT_RETRY_POLICY } from '../definition/model.js';
-import type { StepError, StepOutcome, Store } from '../store/store.js';
+import type { StepError, StepOutcome, Store } from '../core/store-contract.js';
 import type { Logger } from '../telemetry/logger.js';
 import { backoffDelay } from './backoff.js';
 import type { OutcomeEffects, PendingOutcome } from './outcome-effects.js';
-import { isTransientStoreError } from './transient-errors.js';
 
 /**
  * An outcome refused on its own fails its attempt, naming the store's reason: retried (with the default backoff)
@@ -22,7 +21,10 @@ export async function recordOneByOne(
   logger: Logger,
   settled: (item: PendingOutcome) => void,
 ): Promise<void> {
-  logger.error({ err: batchError, outcomes: batch.length }, 'the store refused a batch of outcomes; recording them one by one');
+  logger.error(
+    { err: batchError, outcomes: batch.length },
+    'the store refused a batch of outcomes; recording them one by one',
+  );
   for (const item of batch) {
     let attempt: PendingOutcome = item;
     for (let tries = 0; tries < 2; tries++) {
@@ -31,9 +33,12 @@ export async function recordOneByOne(
         effects.apply([attempt], res);
         break;
       } catch (err) {
-        if (isTransientStoreError(err)) throw err;
+        if (store.isTransient(err)) throw err;
         if (tries === 1 || attempt.exec.outcome.type === 'failed') {
-          logger.error({ err, step_id: item.claimed.step_id }, 'the store refused this outcome; the step will be retried when its lease expires');
+          logger.error(
+            { err, step_id: item.claimed.step_id },
+            'the store refused this outcome; the step will be retried when its lease expires',
+          );
           break;
         }
         const error: StepError = {

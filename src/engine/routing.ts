@@ -2,7 +2,7 @@
 // dependents are skipped, together with every step reachable only through skipped steps. Joins after the branch
 // still run, because skipped steps satisfy their dependents.
 import type { CompiledTemplate } from './workflow-catalog.js';
-import { PermanentError } from './errors.js';
+import { PermanentError } from '../core/errors.js';
 
 /** Names of the steps to prune when `stepName` routes to `chosen`; throws when `chosen` is not a set of dependents. */
 export function pruneForRoute(compiled: CompiledTemplate, stepName: string, chosen: readonly string[]): string[] {

@@ -1,11 +1,11 @@
 // Runs one attempt of one claimed step: builds the handler's views, enforces its timeout (step-timeout.ts) through
 // `step.signal`, and turns the result or the thrown error into a StepOutcome (completed, retry with backoff, or
 // failed).
-import type { ClaimedStep, StepError, StepOutcome } from '../store/store.js';
-import type { StepSnapshot, StepView, TaskView } from './handler-api.js';
-import { isRoutingDecision } from './handler-api.js';
+import type { ClaimedStep, StepError, StepOutcome } from '../core/store-contract.js';
+import type { StepSnapshot, StepView, TaskView } from '../core/handler-api.js';
+import { isRoutingDecision } from '../core/handler-api.js';
 import type { CompiledStep, CompiledTemplate, WorkflowCatalog } from './workflow-catalog.js';
-import { PermanentError, RetryableError, StepTimeoutError } from './errors.js';
+import { PermanentError, RetryableError, StepTimeoutError } from '../core/errors.js';
 import { toStepError } from './error-capture.js';
 import { backoffDelay, retryAfterDelay } from './backoff.js';
 import { pruneForRoute } from './routing.js';
@@ -35,7 +35,11 @@ export async function executeStep(catalog: WorkflowCatalog, r: RunnableStep): Pr
   const { claimed } = r;
   const started = performance.now();
   const abort = r.abort;
-  const timeout = effectiveStepTimeout(claimed.timeout_ms, r.compiled.template.default_step_timeout, catalog.stepTimeoutMs);
+  const timeout = effectiveStepTimeout(
+    claimed.timeout_ms,
+    r.compiled.template.default_step_timeout,
+    catalog.stepTimeoutMs,
+  );
   // Armed only for a handler that returns a promise: a synchronous one has finished when process() returns (and
   // could not have been interrupted anyway), so most cheap steps pay for no timer.
   let timer: NodeJS.Timeout | undefined;
@@ -53,7 +57,11 @@ export async function executeStep(catalog: WorkflowCatalog, r: RunnableStep): Pr
       },
       publish: r.publish,
     };
-    const sequence = makeSequenceView(r.ancestors, { step: claimed.name, template: r.compiled.key, allSteps: r.compiled.steps });
+    const sequence = makeSequenceView(r.ancestors, {
+      step: claimed.name,
+      template: r.compiled.key,
+      allSteps: r.compiled.steps,
+    });
     // A synchronous handler's value is used as is (nothing to race); a promise races the abort.
     const returned: unknown = handler.process(r.task, sequence, stepView);
     let value: unknown = returned;
@@ -70,7 +78,13 @@ export async function executeStep(catalog: WorkflowCatalog, r: RunnableStep): Pr
       results = value.results === undefined ? null : value.results;
     }
     assertStorable(results, claimed.name);
-    const outcome: StepOutcome = { type: 'completed', step_id: claimed.step_id, task_id: claimed.task.task_id, attempt: claimed.attempt, results };
+    const outcome: StepOutcome = {
+      type: 'completed',
+      step_id: claimed.step_id,
+      task_id: claimed.task.task_id,
+      attempt: claimed.attempt,
+      results,
+    };
     if (prune && prune.length) outcome.prune = prune;
     return { kind: 'outcome', outcome, error: null, durationMs: performance.now() - started };
   } catch (thrown) {
@@ -80,7 +94,12 @@ export async function executeStep(catalog: WorkflowCatalog, r: RunnableStep): Pr
       if (why.abortCause === 'shutdown') {
         return {
           kind: 'outcome',
-          outcome: { type: 'released', step_id: claimed.step_id, task_id: claimed.task.task_id, attempt: claimed.attempt },
+          outcome: {
+            type: 'released',
+            step_id: claimed.step_id,
+            task_id: claimed.task.task_id,
+            attempt: claimed.attempt,
+          },
           error: null,
           durationMs,
         };
@@ -112,7 +131,8 @@ function failureOutcome(r: RunnableStep, err: unknown): { outcome: StepOutcome; 
     return { outcome: { type: 'failed', ...base, error }, error };
   }
   const retryAfter = isNamed(err, RetryableError) ? (err as RetryableError).retryAfter : undefined;
-  const delayMs = typeof retryAfter === 'number' ? retryAfterDelay(retryAfter) : backoffDelay(r.step.retryPolicy, claimed.attempt);
+  const delayMs =
+    typeof retryAfter === 'number' ? retryAfterDelay(retryAfter) : backoffDelay(r.step.retryPolicy, claimed.attempt);
   return { outcome: { type: 'retry', ...base, error, delayMs }, error };
 }
 
@@ -122,7 +142,11 @@ function isNamed(err: unknown, cls: { name: string; prototype: object }): boolea
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
+  return (
+    v !== null &&
+    (typeof v === 'object' || typeof v === 'function') &&
+    typeof (v as { then?: unknown }).then === 'function'
+  );
 }
 
 /**

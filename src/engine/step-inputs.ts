@@ -1,8 +1,8 @@
 // Loads what a batch of claimed steps needs before their handlers run — each task's context and each step's
 // upstream results — with one store call per kind per batch. Contexts (immutable) are cached per task, and so are
 // results of steps this process completed itself, so a chain or a join running here reads nothing back.
-import type { ClaimedStep, Store, StepSnapshotRequest, TaskContextRecord } from '../store/store.js';
-import type { StepSnapshot } from './handler-api.js';
+import type { ClaimedStep, Store, StepSnapshotRequest, TaskContextRecord } from '../core/store-contract.js';
+import type { StepSnapshot } from '../core/handler-api.js';
 import { toSnapshot } from './handler-views.js';
 
 const CONTEXT_CACHE_LIMIT = 10_000;
@@ -20,7 +20,10 @@ export class StepInputLoader {
   constructor(private readonly store: Store) {}
 
   /** The inputs of every step of the batch when all are cached (no store read needed), else null. */
-  cached(batch: readonly ClaimedStep[], ancestorsOf: (c: ClaimedStep) => readonly string[] | null): Map<number, StepInputs> | null {
+  cached(
+    batch: readonly ClaimedStep[],
+    ancestorsOf: (c: ClaimedStep) => readonly string[] | null,
+  ): Map<number, StepInputs> | null {
     const out = new Map<number, StepInputs>();
     for (const c of batch) {
       const task = this.contexts.get(c.task.task_id);
@@ -42,7 +45,10 @@ export class StepInputLoader {
   }
 
   /** `ancestorsOf(step)` gives the names of the step's upstream steps (from the compiled template). */
-  async load(batch: readonly ClaimedStep[], ancestorsOf: (c: ClaimedStep) => readonly string[] | null): Promise<Map<number, StepInputs>> {
+  async load(
+    batch: readonly ClaimedStep[],
+    ancestorsOf: (c: ClaimedStep) => readonly string[] | null,
+  ): Promise<Map<number, StepInputs>> {
     const missing: number[] = [];
     const requests: StepSnapshotRequest[] = [];
     const seenTask = new Set<number>();

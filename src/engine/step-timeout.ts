@@ -3,7 +3,7 @@
 // else its template's `default_step_timeout`, else the worker's `stepTimeoutMs`, else 15 minutes. There is no way
 // to turn it off; a step that needs longer sets a longer `timeout` (up to MAX_TIMEOUT_MS, about 24.8 days).
 import { MAX_TIMEOUT_MS } from '../definition/model.js';
-import { TaskerError } from './errors.js';
+import { TaskerError } from '../core/errors.js';
 
 export const DEFAULT_STEP_TIMEOUT_MS = 15 * 60_000;
 
@@ -15,7 +15,11 @@ export interface StepTimeout {
 }
 
 /** The timeout of one attempt: `stepMs` is the step row's own (null when it has none). */
-export function effectiveStepTimeout(stepMs: number | null, templateDefault: number | undefined, workerDefault: number | undefined): StepTimeout {
+export function effectiveStepTimeout(
+  stepMs: number | null,
+  templateDefault: number | undefined,
+  workerDefault: number | undefined,
+): StepTimeout {
   // A row may hold more than a timer can wait (a hook's value, an older row): wait as long as a timer can.
   if (stepMs !== null && stepMs > 0) return { ms: Math.min(stepMs, MAX_TIMEOUT_MS), source: 'step' };
   if (templateDefault !== undefined) return { ms: templateDefault, source: 'template' };
@@ -24,7 +28,11 @@ export function effectiveStepTimeout(stepMs: number | null, templateDefault: num
 }
 
 /** Which limit applied and where to change it, for the StepTimeoutError message. */
-export function describeTimeout(t: StepTimeout, step: { name: string; templateTimeout: number | undefined }, templateKey: string): string {
+export function describeTimeout(
+  t: StepTimeout,
+  step: { name: string; templateTimeout: number | undefined },
+  templateKey: string,
+): string {
   switch (t.source) {
     case 'step':
       return t.ms === step.templateTimeout
@@ -43,7 +51,10 @@ export function describeTimeout(t: StepTimeout, step: { name: string; templateTi
 export function checkTimeoutOption(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_TIMEOUT_MS) {
-    throw new TaskerError(`${name} must be a positive integer of milliseconds, at most ${MAX_TIMEOUT_MS}; got ${String(value)}`, 'invalid_option');
+    throw new TaskerError(
+      `${name} must be a positive integer of milliseconds, at most ${MAX_TIMEOUT_MS}; got ${String(value)}`,
+      'invalid_option',
+    );
   }
   return value;
 }

@@ -40,7 +40,12 @@ export function provesNothingCommitted(err: unknown, depth = 0): boolean {
   if (code !== undefined && (NOT_CONNECTED_CODES.has(code) || NOTHING_COMMITTED_SQLSTATES.has(code))) return true;
   if (typeof e.message === 'string' && CONNECT_TIMEOUT.test(e.message)) return true;
   // Node reports a failed multi-address connect as an AggregateError of per-address errors.
-  if (Array.isArray(e.errors) && e.errors.length > 0 && e.errors.every((inner) => provesNothingCommitted(inner, depth + 1))) return true;
+  if (
+    Array.isArray(e.errors) &&
+    e.errors.length > 0 &&
+    e.errors.every((inner) => provesNothingCommitted(inner, depth + 1))
+  )
+    return true;
   return provesNothingCommitted(e.cause, depth + 1);
 }
 
@@ -52,7 +57,10 @@ export async function retryUncommitted<T>(work: () => Promise<T>, logger: Logger
     } catch (err) {
       const delay = SUBMIT_RETRY_DELAYS_MS[attempt];
       if (delay === undefined || !provesNothingCommitted(err)) throw err;
-      logger.warn({ err: (err as Error).message, code: (err as ErrorLike).code, attempt: attempt + 1, delay_ms: delay }, `${what} failed before anything was committed; retrying`);
+      logger.warn(
+        { err: (err as Error).message, code: (err as ErrorLike).code, attempt: attempt + 1, delay_ms: delay },
+        `${what} failed before anything was committed; retrying`,
+      );
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }

@@ -1,8 +1,8 @@
 // What happens once, in the process whose transaction ended a task: the task handler's `updateAnnotations` hook
 // (annotations persisted before anyone hears of the end), then `task.completed` / `task.failed`, then local waiters.
-import type { FinalizedTask, Store } from '../store/store.js';
+import type { FinalizedTask, Store } from '../core/store-contract.js';
 import type { Logger } from '../telemetry/logger.js';
-import { ConfiguredTask } from './handler-api.js';
+import { ConfiguredTask } from '../core/handler-api.js';
 import type { LifecyclePublisher } from './lifecycle-publisher.js';
 import type { WorkflowCatalog } from './workflow-catalog.js';
 import { makeSequenceView, makeTaskView, toFinishedStep } from './handler-views.js';
@@ -41,7 +41,10 @@ export class TaskFinalizer {
     }
     if (f.state === 'failed') {
       const task = `${f.namespace}/${f.name}@${f.version}`;
-      this.logger.error({ task_id: f.task_id, task, step_count: f.step_count }, 'task failed: a step failed and nothing else can run');
+      this.logger.error(
+        { task_id: f.task_id, task, step_count: f.step_count },
+        'task failed: a step failed and nothing else can run',
+      );
     }
     this.onFinalized(f.task_id);
     this.publisher.finalized(f);

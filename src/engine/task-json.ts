@@ -1,6 +1,6 @@
 // The task's JSON shape, shared by `tasker run --json`, `tasker tasks show --json` and the REST API.
-import type { AnnotationRecord, StepRecord, TaskRecord, TaskSummary } from '../store/store.js';
-import type { StepState, TaskState } from './states.js';
+import type { AnnotationRecord, StepRecord, TaskRecord, TaskSummary } from '../core/store-contract.js';
+import type { StepState, TaskState } from '../core/states.js';
 
 export interface StepJson {
   workflow_step_id: number;

@@ -2,11 +2,11 @@
 // the template's JSON Schema, applies bypass_steps, runs the task handler's `establishStepDependenciesAndDefaults`
 // hook on the planned steps, and marks disabled steps (and steps reachable only through them) skipped.
 import { randomUUID } from 'node:crypto';
-import type { NewStep, NewTask } from '../store/store.js';
-import type { AnnotationInput, PlannedStep, StepDefaultsPatch } from './handler-api.js';
+import type { NewStep, NewTask } from '../core/store-contract.js';
+import type { AnnotationInput, PlannedStep, StepDefaultsPatch } from '../core/handler-api.js';
 import type { CompiledTemplate } from './workflow-catalog.js';
 import { MAX_TIMEOUT_MS } from '../definition/model.js';
-import { InvalidRequestError } from './errors.js';
+import { InvalidRequestError } from '../core/errors.js';
 import { makeTaskView } from './handler-views.js';
 import type { normaliseTaskRequest } from './task-request.js';
 
@@ -40,15 +40,21 @@ class PlannedStepImpl implements PlannedStep {
     return this.enabled && !this.bypassed ? 'pending' : 'skipped';
   }
   update(patch: StepDefaultsPatch): void {
-    if (typeof patch !== 'object' || patch === null) throw new TypeError(`step.update(${String(patch)}): expected an object`);
+    if (typeof patch !== 'object' || patch === null)
+      throw new TypeError(`step.update(${String(patch)}): expected an object`);
     for (const key of Object.keys(patch)) {
       if (!['enabled', 'timeout', 'retry_limit', 'retryable'].includes(key)) {
-        throw new TypeError(`step '${this.name}': update() does not accept '${key}' (allowed: enabled, timeout, retry_limit, retryable)`);
+        throw new TypeError(
+          `step '${this.name}': update() does not accept '${key}' (allowed: enabled, timeout, retry_limit, retryable)`,
+        );
       }
     }
     if (patch.enabled !== undefined) this.enabled = Boolean(patch.enabled);
     if (patch.timeout !== undefined) {
-      if (patch.timeout !== null && !(Number.isInteger(patch.timeout) && patch.timeout > 0 && patch.timeout <= MAX_TIMEOUT_MS)) {
+      if (
+        patch.timeout !== null &&
+        !(Number.isInteger(patch.timeout) && patch.timeout > 0 && patch.timeout <= MAX_TIMEOUT_MS)
+      ) {
         throw new TypeError(
           `step '${this.name}': timeout must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS} (about 24.8 days), or null for the default`,
         );
@@ -78,7 +84,11 @@ export interface PlanOptions {
 }
 
 /** Validates the request against the template and builds the task and steps to create. */
-export async function planTask(compiled: CompiledTemplate, req: NormalisedRequest, options: PlanOptions = {}): Promise<TaskPlan> {
+export async function planTask(
+  compiled: CompiledTemplate,
+  req: NormalisedRequest,
+  options: PlanOptions = {},
+): Promise<TaskPlan> {
   const { template } = compiled;
   const mode = options.mode ?? 'submit';
   if (mode !== 'deferred' && compiled.validateContext && !compiled.validateContext(req.context)) {
@@ -177,7 +187,8 @@ function disabledClosure(compiled: CompiledTemplate, planned: PlannedStepImpl[])
     for (const name of level) {
       if (out.has(name)) continue;
       const parents = compiled.dag.parents.get(name) ?? [];
-      if (parents.length > 0 && parents.every((p) => out.has(p))) out.set(name, 'reachable only through disabled steps');
+      if (parents.length > 0 && parents.every((p) => out.has(p)))
+        out.set(name, 'reachable only through disabled steps');
     }
   }
   return out;

@@ -2,8 +2,8 @@
 // values that could not be stored as given: unpaired surrogates in any text, and in the context whatever JSON would
 // change (NaN, Infinity, functions, undefined in arrays, integers beyond ±(2^53−1), ...; see json-fidelity.ts).
 import { DEFAULT_NAMESPACE } from '../definition/model.js';
-import { isWellFormedText, jsonProblems } from '../store/shared/json-fidelity.js';
-import { InvalidRequestError } from './errors.js';
+import { isWellFormedText, jsonProblems } from '../core/json-fidelity.js';
+import { InvalidRequestError } from '../core/errors.js';
 
 export interface TaskRequest {
   name: string;
@@ -43,10 +43,13 @@ const KNOWN = new Set([
 // PostgreSQL text columns cannot hold NUL; reject it up front on every store so behaviour does not depend on the store.
 const NUL_MESSAGE = (field: string) => `'${field}' must not contain the NUL character (\\u0000)`;
 // Text columns would store U+FFFD instead, so two different keys or tags could become equal.
-const SURROGATE_MESSAGE = (field: string) => `'${field}' contains an unpaired UTF-16 surrogate, which is not valid Unicode`;
+const SURROGATE_MESSAGE = (field: string) =>
+  `'${field}' contains an unpaired UTF-16 surrogate, which is not valid Unicode`;
 
 /** Checks shapes (not template-dependent rules) and returns a normalised copy; throws InvalidRequestError. */
-export function normaliseTaskRequest(input: unknown): Required<Omit<TaskRequest, 'version'>> & { version: string | null } {
+export function normaliseTaskRequest(
+  input: unknown,
+): Required<Omit<TaskRequest, 'version'>> & { version: string | null } {
   const errors: FieldError[] = [];
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new InvalidRequestError('a task request must be an object', [{ field: '', message: 'expected an object' }]);
@@ -89,7 +92,8 @@ export function normaliseTaskRequest(input: unknown): Required<Omit<TaskRequest,
   if (typeof context !== 'object' || Array.isArray(context)) {
     errors.push({ field: 'context', message: "'context' must be a JSON object" });
   } else {
-    for (const p of jsonProblems(context, 'context', { safeIntegers: true })) errors.push({ field: p.path, message: `'${p.path}' ${p.message}` });
+    for (const p of jsonProblems(context, 'context', { safeIntegers: true }))
+      errors.push({ field: p.path, message: `'${p.path}' ${p.message}` });
   }
   const out = {
     name,

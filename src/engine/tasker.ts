@@ -9,7 +9,17 @@ import { loadTemplates } from '../definition/template-loader.js';
 import { loadHandlerModule, type HandlerModule } from '../definition/handler-module.js';
 import { TemplateValidationError, type ValidationIssue } from '../definition/validation-issue.js';
 import { openStore } from '../store/open-store.js';
-import type { CreateTaskResult, OperatorAction, OperatorResult, Store, TaskListFilter, TaskPage } from '../store/store.js';
+import type {
+  CreateTaskResult,
+  OperatorAction,
+  OperatorResult,
+  Store,
+  StoreStats,
+  TaskListFilter,
+  TaskPage,
+  TransitionRecord,
+} from '../core/store-contract.js';
+import { checkStore, type StoreHealth } from './store-health.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { EventBus } from './event-bus.js';
 import { LifecyclePublisher } from './lifecycle-publisher.js';
@@ -22,8 +32,8 @@ import { normaliseTaskRequest, type TaskRequest } from './task-request.js';
 import { retryUncommitted } from './submit-retry.js';
 import { planTask, type TaskPlan } from './task-planner.js';
 import { taskJson, type TaskJson } from './task-json.js';
-import { TERMINAL_TASK_STATES } from './states.js';
-import { NotFoundError, TaskerError } from './errors.js';
+import { TERMINAL_TASK_STATES } from '../core/states.js';
+import { NotFoundError, TaskerError } from '../core/errors.js';
 import { checkTimeoutOption } from './step-timeout.js';
 import type { AnnotationSink } from './handler-views.js';
 
@@ -106,7 +116,12 @@ export class Tasker {
     this.bus = new EventBus(logger);
     this.publisher = new LifecyclePublisher(this.bus);
     const retry = { ...DEFAULT_RETRY_POLICY, ...(options.retry ?? {}) };
-    this.catalog = new WorkflowCatalog(this.templates, this.handlers, retry, checkTimeoutOption(options.stepTimeoutMs, 'stepTimeoutMs'));
+    this.catalog = new WorkflowCatalog(
+      this.templates,
+      this.handlers,
+      retry,
+      checkTimeoutOption(options.stepTimeoutMs, 'stepTimeoutMs'),
+    );
     const inputsForget = (id: number) => this.onTaskFinished(id);
     this.finalizer = new TaskFinalizer(store, this.catalog, this.publisher, this.waiters, logger, inputsForget);
     const annotate: AnnotationSink = (id, a) => store.addAnnotation(id, a.annotation_type, a.content);
@@ -130,9 +145,12 @@ export class Tasker {
 
   /** Open an engine: connect the store (migrating it), load templates and handlers, and start running steps. */
   static async open(options: TaskerOptions = {}): Promise<Tasker> {
-    const logger = options.logger ?? createLogger({ level: (process.env.TASKER_LOG_LEVEL as 'info' | undefined) ?? 'warn' });
+    const logger =
+      options.logger ?? createLogger({ level: (process.env.TASKER_LOG_LEVEL as 'info' | undefined) ?? 'warn' });
     const store =
-      typeof options.db === 'object' && options.db !== null ? options.db : await openStore(options.db, { logger, ...(options.schema ? { schema: options.schema } : {}) });
+      typeof options.db === 'object' && options.db !== null
+        ? options.db
+        : await openStore(options.db, { logger, ...(options.schema ? { schema: options.schema } : {}) });
     const tasker = new Tasker(store, typeof options.db !== 'object', options, logger);
     try {
       if (typeof options.handlers === 'string') await tasker.loadHandlers(options.handlers);
@@ -210,7 +228,11 @@ export class Tasker {
     const compiled = this.catalog.forRequest(req.namespace, req.name, req.version);
     if (req.idempotency_key) {
       const key = req.idempotency_key;
-      const existing = await retryUncommitted(() => this.store.findTaskByIdempotencyKey(key), this.logger, 'idempotency_key lookup');
+      const existing = await retryUncommitted(
+        () => this.store.findTaskByIdempotencyKey(key),
+        this.logger,
+        'idempotency_key lookup',
+      );
       if (existing !== null) return { task_id: existing, created: false };
     }
     const plan = await planTask(compiled, req, { mode: this.catalog.canPlan(compiled) ? 'submit' : 'defer' });
@@ -234,7 +256,8 @@ export class Tasker {
         const compiled = this.catalog.forRequest(req.namespace, req.name, req.version);
         plans.push(await planTask(compiled, req, { mode: this.catalog.canPlan(compiled) ? 'submit' : 'defer' }));
       } catch (err) {
-        if (err instanceof Error && requests.length > 1) err.message = `request #${i + 1} of ${requests.length}: ${err.message}`;
+        if (err instanceof Error && requests.length > 1)
+          err.message = `request #${i + 1} of ${requests.length}: ${err.message}`;
         throw err;
       }
     }
@@ -254,7 +277,13 @@ export class Tasker {
     if (plan.task.steps.some((s) => s.initial_state === 'skipped') && this.bus.has('step.skipped')) {
       const record = await this.store.getTask(res.task_id);
       for (const s of record?.workflow_steps ?? []) {
-        if (s.current_state === 'skipped') this.publisher.step('step.skipped', record!, { step_id: s.workflow_step_id, name: s.name, attempt: 0 }, { reason: 'skipped at creation' });
+        if (s.current_state === 'skipped')
+          this.publisher.step(
+            'step.skipped',
+            record!,
+            { step_id: s.workflow_step_id, name: s.name, attempt: 0 },
+            { reason: 'skipped at creation' },
+          );
       }
     }
     if (res.finalized) this.finalizer.handle([res.finalized]);
@@ -279,9 +308,30 @@ export class Tasker {
         return taskJson((await this.store.getTask(taskId)) ?? task);
       }
       const left = deadline - Date.now();
-      if (left <= 0) throw new TaskerError(`task ${taskId} is still ${task.current_state} after ${options.timeoutMs} ms`, 'timeout');
+      if (left <= 0)
+        throw new TaskerError(`task ${taskId} is still ${task.current_state} after ${options.timeoutMs} ms`, 'timeout');
       await this.waiters.wait(taskId, Math.min(pollMs, left));
     }
+  }
+
+  /** The store's health within `timeoutMs` (never throws): kind, credential-free URL, latency or error. */
+  checkStore(timeoutMs: number): Promise<StoreHealth> {
+    return checkStore(this.store, timeoutMs);
+  }
+
+  /** Tasks and steps by state, ready depth, waiting steps and workers (cluster-wide on PostgreSQL). */
+  storeStats(): Promise<StoreStats> {
+    return this.store.stats();
+  }
+
+  /** A task's transition history, or one step's. */
+  getHistory(taskId: number, stepId?: number): Promise<TransitionRecord[]> {
+    return this.store.getHistory(taskId, stepId);
+  }
+
+  /** Whether an error from the store means "unavailable for now" (retry later), e.g. for an HTTP 503. */
+  isStoreUnavailable(err: unknown): boolean {
+    return this.store.isTransient(err);
   }
 
   async getTask(taskId: number): Promise<TaskJson | null> {
@@ -299,7 +349,12 @@ export class Tasker {
     if (!res.cancelled) return false;
     this.dispatcher.abortSteps(res.running_step_ids, 'cancelled');
     const record = await this.store.getTask(taskId);
-    if (record) this.publisher.task('task.cancelled', record, { current_state: 'cancelled', step_count: record.step_count, total_duration: Date.now() - record.created_at });
+    if (record)
+      this.publisher.task('task.cancelled', record, {
+        current_state: 'cancelled',
+        step_count: record.step_count,
+        total_duration: Date.now() - record.created_at,
+      });
     this.onTaskFinished(taskId);
     this.waiters.notify(taskId);
     return true;

@@ -3,17 +3,25 @@
 // template/handler, so the hot path never repeats this work.
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { DEFAULT_RETRY_POLICY, templateKey, type RetryPolicy, type StepTemplate, type TaskTemplate } from '../definition/model.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  templateKey,
+  type RetryPolicy,
+  type StepTemplate,
+  type TaskTemplate,
+} from '../definition/model.js';
 import { buildDag, type Dag } from '../definition/dag.js';
 import { resolveStepHandlerClass } from '../definition/handler-naming.js';
 import type { TemplateRegistry } from '../definition/template-registry.js';
 import { checkHandlers, type HandlerRegistry } from '../definition/handler-registry.js';
 import { toStepHandler, toTaskHandler } from '../definition/handler-entry.js';
-import type { StepHandlerLike, TaskHandlerLike } from './handler-api.js';
-import { InvalidRequestError, NotFoundError, PermanentError } from './errors.js';
+import type { StepHandlerLike, TaskHandlerLike } from '../core/handler-api.js';
+import { InvalidRequestError, NotFoundError, PermanentError } from '../core/errors.js';
 
 // ajv-formats ships CJS; under NodeNext its default import is the module object.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  ajv: Ajv,
+) => Ajv;
 
 export interface CompiledStep {
   template: StepTemplate;
@@ -110,7 +118,9 @@ export class WorkflowCatalog {
     if (cached) return cached;
     const entry = this.handlers.get(handlerClass);
     if (entry === undefined) {
-      throw new PermanentError(`no step handler registered as '${handlerClass}' in this worker`, { errorCode: 'handler_missing' });
+      throw new PermanentError(`no step handler registered as '${handlerClass}' in this worker`, {
+        errorCode: 'handler_missing',
+      });
     }
     const handler = toStepHandler(entry, handlerClass);
     this.stepHandlers.set(handlerClass, handler);

@@ -1,9 +1,9 @@
 // The store factory: turns a store URL (argument, else TASKER_DATABASE_URL, else the embedded default) into an
 // open, migrated Store — SQLite for `sqlite:` URLs, PostgreSQL for `postgres://` / `postgresql://`.
 import { resolve } from 'node:path';
-import { StoreUrlError } from '../engine/errors.js';
+import { StoreUrlError } from '../core/errors.js';
 import type { Logger } from '../telemetry/logger.js';
-import type { Store } from './store.js';
+import type { Store } from '../core/store-contract.js';
 import { redactStoreUrl } from './store-url.js';
 
 export const DEFAULT_STORE_URL = 'sqlite:.tasker/tasker.db';
@@ -47,7 +47,10 @@ export async function openStore(url?: string, opts: OpenStoreOptions = {}): Prom
   // PostgreSQL worker, nor pg by an embedded run); literal specifiers let the bundler emit each as its own chunk.
   if (sqlitePath !== null) {
     const { openSqliteStore } = await import('./sqlite/sqlite-store.js');
-    return openSqliteStore(sqlitePath, { url: redactStoreUrl(target), ...(opts.logger ? { logger: opts.logger } : {}) });
+    return openSqliteStore(sqlitePath, {
+      url: redactStoreUrl(target),
+      ...(opts.logger ? { logger: opts.logger } : {}),
+    });
   }
   if (/^postgres(ql)?:\/\//i.test(target)) {
     const { openPostgresStore } = await import('./postgres/postgres-store.js');

@@ -14,7 +14,12 @@ const exp = () => Math.floor(Date.now() / 1000) + 300;
 const utf8Header = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
 
 async function failedStep(api: ApiHarness): Promise<[number, number]> {
-  const task = await api.tasker.submit({ namespace: 'api', name: 'checkout', version: '1.0.0', context: { order_id: 5, fail_steps: ['charge'] } });
+  const task = await api.tasker.submit({
+    namespace: 'api',
+    name: 'checkout',
+    version: '1.0.0',
+    context: { order_id: 5, fail_steps: ['charge'] },
+  });
   const done = await api.tasker.waitForTask(task.task_id, { timeoutMs: 20_000 });
   return [task.task_id, done.workflow_steps.find((s) => s.name === 'charge')!.workflow_step_id];
 }
@@ -22,7 +27,10 @@ async function failedStep(api: ApiHarness): Promise<[number, number]> {
 /** Resolve a fresh failed step with these request options; the answer and the actor recorded (if it acted). */
 async function resolveAs(api: ApiHarness, options: { token?: string; headers?: Record<string, string> }) {
   const [taskId, stepId] = await failedStep(api);
-  const res = await call(api.base, 'POST', `/tasks/${taskId}/workflow_steps/${stepId}/resolve`, { body: {}, ...options });
+  const res = await call(api.base, 'POST', `/tasks/${taskId}/workflow_steps/${stepId}/resolve`, {
+    body: {},
+    ...options,
+  });
   const history = await api.tasker.store.getHistory(taskId, stepId);
   return { res, actor: history.find((h) => h.to_state === 'resolved_manually')?.actor ?? null };
 }
@@ -33,7 +41,10 @@ describe.each(STORE_KINDS)('actors with auth on $kind', ({ make }) => {
 
   beforeAll(async () => {
     db = make();
-    const auth = { tokens: [{ name: 'operator', token: OPERATOR, scopes: ['steps:operate'] }], jwt: { secret: SECRET } };
+    const auth = {
+      tokens: [{ name: 'operator', token: OPERATOR, scopes: ['steps:operate'] }],
+      jwt: { secret: SECRET },
+    };
     api = await startApi(db, { templates: API_TEMPLATES, handlers: apiHandlers(new Controls()) }, { auth });
   });
   afterAll(async () => {
@@ -42,8 +53,12 @@ describe.each(STORE_KINDS)('actors with auth on $kind', ({ make }) => {
   });
 
   it('records token:<name> and jwt:<sub>, so a JWT sub cannot pass for a token name', async () => {
-    expect((await resolveAs(api, { token: OPERATOR, headers: { 'x-tasker-actor': 'someone-else' } })).actor).toBe('token:operator');
-    const admin = await resolveAs(api, { token: signJwt({ sub: 'operator', scope: 'steps:operate', exp: exp() }, SECRET) });
+    expect((await resolveAs(api, { token: OPERATOR, headers: { 'x-tasker-actor': 'someone-else' } })).actor).toBe(
+      'token:operator',
+    );
+    const admin = await resolveAs(api, {
+      token: signJwt({ sub: 'operator', scope: 'steps:operate', exp: exp() }, SECRET),
+    });
     expect(admin.res.status, admin.res.text).toBe(200);
     expect(admin.actor).toBe('jwt:operator');
     const unicode = 'Zoë ✓ '.repeat(16).slice(0, 95) + 'żółw';
@@ -53,8 +68,19 @@ describe.each(STORE_KINDS)('actors with auth on $kind', ({ make }) => {
   });
 
   it('refuses with 401 a JWT whose sub is not 1-100 printable characters, and changes nothing', async () => {
-    for (const sub of ['evil\u0000', 'x\n{"actor":"admin","reason":"forged"}', 'tab\there', 'a\u202Eb', 'x'.repeat(101), ' padded', '', 42]) {
-      const { res, actor } = await resolveAs(api, { token: signJwt({ sub, scope: 'steps:operate', exp: exp() }, SECRET) });
+    for (const sub of [
+      'evil\u0000',
+      'x\n{"actor":"admin","reason":"forged"}',
+      'tab\there',
+      'a\u202Eb',
+      'x'.repeat(101),
+      ' padded',
+      '',
+      42,
+    ]) {
+      const { res, actor } = await resolveAs(api, {
+        token: signJwt({ sub, scope: 'steps:operate', exp: exp() }, SECRET),
+      });
       expectError(res, 401, 'unauthorized');
       expect(res.json.error.message).toContain('sub');
       expect(actor).toBeNull();
@@ -68,7 +94,10 @@ describe.each(STORE_KINDS)('actors with auth on $kind', ({ make }) => {
     expect(refused.res.json.error.message).toContain('exp');
     const lenient = await startApi(db, { concurrency: 0 }, { auth: { jwt: { secret: SECRET, require_exp: false } } });
     try {
-      expect((await call(lenient.base, 'GET', '/tasks', { token: signJwt({ sub: 'ci', scope: 'tasks:read' }, SECRET) })).status).toBe(200);
+      expect(
+        (await call(lenient.base, 'GET', '/tasks', { token: signJwt({ sub: 'ci', scope: 'tasks:read' }, SECRET) }))
+          .status,
+      ).toBe(200);
     } finally {
       await lenient.close();
     }
@@ -99,7 +128,13 @@ describe.each(STORE_KINDS)('X-Tasker-Actor with auth off on $kind', ({ make }) =
 
   it('answers 400 for control characters, bad UTF-8, surrounding spaces or over 100 characters, and changes nothing', async () => {
     // (Surrounding spaces cannot be tested here: HTTP strips them from header values.)
-    const bad = ['tab\there', utf8Header('c1\u0085control'), utf8Header('bidi\u202Eoverride'), 'caf\u00e9', 'ж'.repeat(101)];
+    const bad = [
+      'tab\there',
+      utf8Header('c1\u0085control'),
+      utf8Header('bidi\u202Eoverride'),
+      'caf\u00e9',
+      'ж'.repeat(101),
+    ];
     for (const value of bad.map((v) => (v.startsWith('ж') ? utf8Header(v) : v))) {
       const { res, actor } = await resolveAs(api, { headers: { 'x-tasker-actor': value } });
       expectError(res, 400, 'invalid_request');

@@ -44,13 +44,41 @@ describe('auth configuration files', () => {
   it('reports every mistake with the file and the field', () => {
     const cases: Array<[unknown, RegExp]> = [
       [{ tokens: [{ name: 'a', scopes: ['tasks:read'] }] }, /exactly one of token_sha256 or token/],
-      [{ tokens: [{ name: 'a', token: PLAIN, token_sha256: HASH, scopes: [] }] }, /exactly one of token_sha256 or token/],
+      [
+        { tokens: [{ name: 'a', token: PLAIN, token_sha256: HASH, scopes: [] }] },
+        /exactly one of token_sha256 or token/,
+      ],
       [{ tokens: [{ name: 'a', token_sha256: 'abc', scopes: [] }] }, /tokens\[0\]\.token_sha256: must match pattern/],
-      [{ tokens: [{ name: 'a', token: 'short', scopes: [] }] }, /tokens\[0\]\.token: must NOT have fewer than 16 characters/],
-      [{ tokens: [{ name: 'a', token: PLAIN, scopes: ['root'] }] }, /tokens\[0\]\.scopes\[0\]: must be equal to one of the allowed values/],
-      [{ tokens: [{ name: 'a', token: PLAIN, scopes: [], colour: 'red' }] }, /tokens\[0\]: must NOT have additional properties 'colour'/],
-      [{ tokens: [{ name: 'a', token: PLAIN, scopes: [] }, { name: 'a', token_sha256: HASH, scopes: [] }] }, /'a' is used twice/],
-      [{ tokens: [{ name: 'a', token: PLAIN, scopes: [] }, { name: 'b', token: PLAIN, scopes: [] }] }, /same token is configured twice/],
+      [
+        { tokens: [{ name: 'a', token: 'short', scopes: [] }] },
+        /tokens\[0\]\.token: must NOT have fewer than 16 characters/,
+      ],
+      [
+        { tokens: [{ name: 'a', token: PLAIN, scopes: ['root'] }] },
+        /tokens\[0\]\.scopes\[0\]: must be equal to one of the allowed values/,
+      ],
+      [
+        { tokens: [{ name: 'a', token: PLAIN, scopes: [], colour: 'red' }] },
+        /tokens\[0\]: must NOT have additional properties 'colour'/,
+      ],
+      [
+        {
+          tokens: [
+            { name: 'a', token: PLAIN, scopes: [] },
+            { name: 'a', token_sha256: HASH, scopes: [] },
+          ],
+        },
+        /'a' is used twice/,
+      ],
+      [
+        {
+          tokens: [
+            { name: 'a', token: PLAIN, scopes: [] },
+            { name: 'b', token: PLAIN, scopes: [] },
+          ],
+        },
+        /same token is configured twice/,
+      ],
       [{ tokens: [] }, /at least one token/],
       [{ jwt: { secret: 'too short' } }, /jwt\.secret: must NOT have fewer than 32 characters/],
       [{ jwt: { secret_env: 'TASKER_TEST_UNSET_SECRET_VARIABLE' } }, /TASKER_TEST_UNSET_SECRET_VARIABLE is not set/],

@@ -17,7 +17,13 @@ const TOKENS = {
   nobody: 'nobody-token-0123456789abcdef',
 } as const;
 type Who = keyof typeof TOKENS;
-const SCOPES: Record<Who, string[]> = { reader: ['tasks:read'], writer: ['tasks:write'], operator: ['steps:operate', 'tasks:read'], admin: ['admin'], nobody: [] };
+const SCOPES: Record<Who, string[]> = {
+  reader: ['tasks:read'],
+  writer: ['tasks:write'],
+  operator: ['steps:operate', 'tasks:read'],
+  admin: ['admin'],
+  nobody: [],
+};
 const JWT_SECRET = 'a-shared-secret-of-at-least-32-characters!';
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -25,7 +31,9 @@ function authConfig(extra: Record<string, unknown> = {}) {
   return {
     tokens: (Object.keys(TOKENS) as Who[]).map((name, i) =>
       // Half given as hashes, half as plaintext (hashed at load).
-      i % 2 ? { name, token: TOKENS[name], scopes: SCOPES[name] } : { name, token_sha256: sha256(TOKENS[name]), scopes: SCOPES[name] },
+      i % 2
+        ? { name, token: TOKENS[name], scopes: SCOPES[name] }
+        : { name, token_sha256: sha256(TOKENS[name]), scopes: SCOPES[name] },
     ),
     jwt: { secret: JWT_SECRET, issuer: 'tests' },
     ...extra,
@@ -52,11 +60,21 @@ describe.each(STORE_KINDS)('auth on $kind', ({ make }) => {
         done();
       },
     });
-    api = await startApi(db, { templates: API_TEMPLATES, handlers: apiHandlers(controls) }, { auth: authConfig(), logger: pino({ level: 'trace' }, sink) });
-    const created = await call(api.base, 'POST', '/tasks', { body: { namespace: 'api', name: 'checkout', version: '1.0.0', context: { order_id: 1 } }, token: TOKENS.admin });
+    api = await startApi(
+      db,
+      { templates: API_TEMPLATES, handlers: apiHandlers(controls) },
+      { auth: authConfig(), logger: pino({ level: 'trace' }, sink) },
+    );
+    const created = await call(api.base, 'POST', '/tasks', {
+      body: { namespace: 'api', name: 'checkout', version: '1.0.0', context: { order_id: 1 } },
+      token: TOKENS.admin,
+    });
     taskId = created.json.task_id;
     stepId = (await api.tasker.waitForTask(taskId, { timeoutMs: 20_000 })).workflow_steps[0]!.workflow_step_id;
-    const failing = await call(api.base, 'POST', '/tasks', { body: { namespace: 'api', name: 'checkout', version: '1.0.0', context: { order_id: 2, fail_steps: ['charge'] } }, token: TOKENS.admin });
+    const failing = await call(api.base, 'POST', '/tasks', {
+      body: { namespace: 'api', name: 'checkout', version: '1.0.0', context: { order_id: 2, fail_steps: ['charge'] } },
+      token: TOKENS.admin,
+    });
     failedTask = failing.json.task_id;
     const done = await api.tasker.waitForTask(failedTask, { timeoutMs: 20_000 });
     failedStep = done.workflow_steps.find((s) => s.name === 'charge')!.workflow_step_id;
@@ -90,7 +108,8 @@ describe.each(STORE_KINDS)('auth on $kind', ({ make }) => {
   ];
 
   it.each(ROUTES)('%s %s: tokens get in exactly with the scopes the route needs', async (method, path, rule, body) => {
-    const send = (extra: { token?: string; headers?: Record<string, string> }) => call(api.base, method, path(), { ...(body !== undefined ? { body } : {}), ...extra });
+    const send = (extra: { token?: string; headers?: Record<string, string> }) =>
+      call(api.base, method, path(), { ...(body !== undefined ? { body } : {}), ...extra });
     const anonymous = await send({});
     const bogus = await send({ token: 'not-a-configured-token-at-all' });
     if (rule === 'public') {
@@ -101,7 +120,11 @@ describe.each(STORE_KINDS)('auth on $kind', ({ make }) => {
       expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="tasker"');
       expectError(bogus, 401, 'unauthorized');
       expect(bogus.headers.get('www-authenticate')).toBe('Bearer realm="tasker", error="invalid_token"');
-      expectError(await send({ headers: { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` } }), 401, 'unauthorized');
+      expectError(
+        await send({ headers: { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` } }),
+        401,
+        'unauthorized',
+      );
       expectError(await send({ headers: { authorization: 'Bearer' } }), 401, 'unauthorized');
     }
     for (const who of Object.keys(TOKENS) as Who[]) {
@@ -144,14 +167,23 @@ describe.each(STORE_KINDS)('auth on $kind', ({ make }) => {
     const now = Math.floor(Date.now() / 1000);
     const good = signJwt({ sub: 'ci-pipeline', scope: 'tasks:read', iss: 'tests', exp: now + 300 }, JWT_SECRET);
     expect((await call(api.base, 'GET', '/tasks', { token: good })).status).toBe(200);
-    expectError(await call(api.base, 'POST', '/tasks', { body: { namespace: 'api', name: 'fanout' }, token: good }), 403, 'forbidden');
+    expectError(
+      await call(api.base, 'POST', '/tasks', { body: { namespace: 'api', name: 'fanout' }, token: good }),
+      403,
+      'forbidden',
+    );
     const writer = signJwt({ sub: 'ci-pipeline', scopes: ['tasks:write'], iss: 'tests', exp: now + 300 }, JWT_SECRET);
-    expect((await call(api.base, 'POST', '/tasks', { body: { namespace: 'api', name: 'fanout' }, token: writer })).status).toBe(201);
+    expect(
+      (await call(api.base, 'POST', '/tasks', { body: { namespace: 'api', name: 'fanout' }, token: writer })).status,
+    ).toBe(201);
 
     const expired = signJwt({ sub: 'ci', scope: 'admin', iss: 'tests', exp: now - 3600 }, JWT_SECRET);
     const early = signJwt({ sub: 'ci', scope: 'admin', iss: 'tests', nbf: now + 3600, exp: now + 7200 }, JWT_SECRET);
     const foreign = signJwt({ sub: 'ci', scope: 'admin', iss: 'elsewhere', exp: now + 300 }, JWT_SECRET);
-    const wrongKey = signJwt({ sub: 'ci', scope: 'admin', iss: 'tests', exp: now + 300 }, 'another-secret-of-at-least-32-characters');
+    const wrongKey = signJwt(
+      { sub: 'ci', scope: 'admin', iss: 'tests', exp: now + 300 },
+      'another-secret-of-at-least-32-characters',
+    );
     const [h, , s] = good.split('.');
     const tampered = `${h}.${Buffer.from(JSON.stringify({ sub: 'ci', scope: 'admin', iss: 'tests', exp: now + 300 })).toString('base64url')}.${s}`;
     const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'ci', scope: 'admin', iss: 'tests', exp: now + 300 })).toString('base64url')}.`;
@@ -163,24 +195,40 @@ describe.each(STORE_KINDS)('auth on $kind', ({ make }) => {
   });
 
   it('never logs tokens', async () => {
-    for (const who of Object.keys(TOKENS) as Who[]) await call(api.base, 'GET', '/tasks?limit=1', { token: TOKENS[who] });
+    for (const who of Object.keys(TOKENS) as Who[])
+      await call(api.base, 'GET', '/tasks?limit=1', { token: TOKENS[who] });
     await call(api.base, 'GET', '/tasks', { token: 'a-wrong-token-that-must-not-appear' });
     expect(logs).toContain('incoming request');
-    for (const secret of [...Object.values(TOKENS), 'a-wrong-token-that-must-not-appear', JWT_SECRET, 'Bearer']) expect(logs).not.toContain(secret);
+    for (const secret of [...Object.values(TOKENS), 'a-wrong-token-that-must-not-appear', JWT_SECRET, 'Bearer'])
+      expect(logs).not.toContain(secret);
   });
 });
 
 describe.each(STORE_KINDS)('per-route scope overrides on $kind', ({ make }) => {
   it('applies scope rules from the file and rejects rules for routes that do not exist', async () => {
     const db = make();
-    const config = authConfig({ routes: { 'GET /tasker/metrics': [], 'GET /tasker/health/live': ['admin'], 'POST /tasker/tasks': ['tasks:write', 'steps:operate'] } });
-    const api = await startApi(db, { templates: API_TEMPLATES, handlers: apiHandlers(new Controls()), concurrency: 0 }, { auth: config });
+    const config = authConfig({
+      routes: {
+        'GET /tasker/metrics': [],
+        'GET /tasker/health/live': ['admin'],
+        'POST /tasker/tasks': ['tasks:write', 'steps:operate'],
+      },
+    });
+    const api = await startApi(
+      db,
+      { templates: API_TEMPLATES, handlers: apiHandlers(new Controls()), concurrency: 0 },
+      { auth: config },
+    );
     try {
       expect((await call(api.base, 'GET', '/metrics', { token: TOKENS.nobody })).status).toBe(200);
       expectError(await call(api.base, 'GET', '/health/live'), 401, 'unauthorized');
       expectError(await call(api.base, 'GET', '/health/live', { token: TOKENS.reader }), 403, 'forbidden');
       expect((await call(api.base, 'GET', '/health/live', { token: TOKENS.admin })).status).toBe(200);
-      expectError(await call(api.base, 'POST', '/tasks', { body: { namespace: 'api', name: 'fanout' }, token: TOKENS.writer }), 403, 'forbidden');
+      expectError(
+        await call(api.base, 'POST', '/tasks', { body: { namespace: 'api', name: 'fanout' }, token: TOKENS.writer }),
+        403,
+        'forbidden',
+      );
       const doc = (await call(api.base, 'GET', '/openapi.json', { token: TOKENS.nobody })).json;
       expect(doc.paths['/tasker/tasks'].post['x-required-scopes']).toEqual(['tasks:write', 'steps:operate']);
       expect(doc.paths['/tasker/tasks'].post.security).toEqual([{ bearerAuth: [] }]);
@@ -191,7 +239,9 @@ describe.each(STORE_KINDS)('per-route scope overrides on $kind', ({ make }) => {
     }
     const db2 = make();
     try {
-      await expect(startApi(db2, { concurrency: 0 }, { auth: authConfig({ routes: { 'GET /tasker/taskz': ['admin'] } }) })).rejects.toThrow(/unknown route\(s\): GET \/tasker\/taskz/);
+      await expect(
+        startApi(db2, { concurrency: 0 }, { auth: authConfig({ routes: { 'GET /tasker/taskz': ['admin'] } }) }),
+      ).rejects.toThrow(/unknown route\(s\): GET \/tasker\/taskz/);
     } finally {
       await db2.cleanup();
     }

@@ -15,7 +15,11 @@ describe.each(STORE_KINDS)('bad input on $kind', ({ make }) => {
 
   beforeAll(async () => {
     db = make();
-    api = await startApi(db, { templates: API_TEMPLATES, handlers: apiHandlers(new Controls()) }, { bodyLimit: BODY_LIMIT });
+    api = await startApi(
+      db,
+      { templates: API_TEMPLATES, handlers: apiHandlers(new Controls()) },
+      { bodyLimit: BODY_LIMIT },
+    );
     before = await taskCount(api.tasker);
   });
   afterAll(async () => {
@@ -28,24 +32,56 @@ describe.each(STORE_KINDS)('bad input on $kind', ({ make }) => {
   const valid = { namespace: 'api', name: 'checkout', context: { order_id: 1 } };
 
   it('answers 400 malformed_json for broken, empty and prototype-poisoning JSON', async () => {
-    for (const raw of ['{"name":', '{name: "checkout"}', "{'a':1}", '[1,2', 'nul', '{"a":1}}', '\u0000', '{"name":"checkout","__proto__":{"admin":true}}', '{"constructor":{"prototype":{"x":1}}}']) {
-      expectError(await call(api.base, 'POST', '/tasks', { raw, contentType: 'application/json' }), 400, 'malformed_json');
+    for (const raw of [
+      '{"name":',
+      '{name: "checkout"}',
+      "{'a':1}",
+      '[1,2',
+      'nul',
+      '{"a":1}}',
+      '\u0000',
+      '{"name":"checkout","__proto__":{"admin":true}}',
+      '{"constructor":{"prototype":{"x":1}}}',
+    ]) {
+      expectError(
+        await call(api.base, 'POST', '/tasks', { raw, contentType: 'application/json' }),
+        400,
+        'malformed_json',
+      );
     }
-    expectError(await call(api.base, 'POST', '/tasks', { raw: '', contentType: 'application/json' }), 400, 'malformed_json');
+    expectError(
+      await call(api.base, 'POST', '/tasks', { raw: '', contentType: 'application/json' }),
+      400,
+      'malformed_json',
+    );
   });
 
   it('answers 415 for bodies that are not application/json', async () => {
-    for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'image/png']) {
+    for (const contentType of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/xml',
+      'image/png',
+    ]) {
       const res = await call(api.base, 'POST', '/tasks', { raw: JSON.stringify(valid), contentType });
       expectError(res, 415, 'unsupported_media_type');
     }
-    expectError(await call(api.base, 'POST', '/tasks', { raw: new Uint8Array([1, 2, 3]) }), 415, 'unsupported_media_type');
+    expectError(
+      await call(api.base, 'POST', '/tasks', { raw: new Uint8Array([1, 2, 3]) }),
+      415,
+      'unsupported_media_type',
+    );
   });
 
   it('answers 413 for bodies over the limit, on creation and on operator actions', async () => {
     const big = { ...valid, context: { order_id: 1, blob: 'x'.repeat(BODY_LIMIT) } };
     expectError(await call(api.base, 'POST', '/tasks', { body: big }), 413, 'payload_too_large');
-    expectError(await call(api.base, 'POST', '/tasks/1/workflow_steps/1/resolve', { body: { results: 'x'.repeat(BODY_LIMIT) } }), 413, 'payload_too_large');
+    expectError(
+      await call(api.base, 'POST', '/tasks/1/workflow_steps/1/resolve', { body: { results: 'x'.repeat(BODY_LIMIT) } }),
+      413,
+      'payload_too_large',
+    );
     const justUnder = { ...valid, namespace: 'nope', context: { blob: 'x'.repeat(BODY_LIMIT - 200) } };
     expectError(await call(api.base, 'POST', '/tasks', { body: justUnder }), 400, 'invalid_request');
   });
@@ -68,7 +104,10 @@ describe.each(STORE_KINDS)('bad input on $kind', ({ make }) => {
     for (const [body, field] of cases) {
       const res = await call(api.base, 'POST', '/tasks', { body });
       expectError(res, 400, 'invalid_request');
-      expect(res.json.error.details.map((d: { field: string }) => d.field), JSON.stringify(body).slice(0, 80)).toContain(field);
+      expect(
+        res.json.error.details.map((d: { field: string }) => d.field),
+        JSON.stringify(body).slice(0, 80),
+      ).toContain(field);
     }
     for (const body of [null, [], 'checkout', 42, true]) {
       expectError(await call(api.base, 'POST', '/tasks', { body }), 400, 'invalid_request');
@@ -88,7 +127,9 @@ describe.each(STORE_KINDS)('bad input on $kind', ({ make }) => {
     ];
     for (const [method, path] of routes) {
       // A step segment that is not all digits is a step name (404 when the task has none such), so only bad ids count.
-      const bads = path.startsWith('/tasks/1/') ? ['0', '00', '9007199254740993'] : ['abc', '-5', '0', '2.5', '1e999', '9007199254740993', '0x10', 'true'];
+      const bads = path.startsWith('/tasks/1/')
+        ? ['0', '00', '9007199254740993']
+        : ['abc', '-5', '0', '2.5', '1e999', '9007199254740993', '0x10', 'true'];
       for (const bad of bads) {
         const res = await call(api.base, method, path.replace(':id', bad), method === 'POST' ? { body: {} } : {});
         expectError(res, 400, 'invalid_request');
@@ -102,7 +143,20 @@ describe.each(STORE_KINDS)('bad input on $kind', ({ make }) => {
   });
 
   it('answers 400 for huge, negative and non-numeric pagination', async () => {
-    for (const q of ['limit=1000000', 'limit=-100', 'limit=1.5', 'limit=', 'limit=NaN', 'limit=Infinity', 'cursor=', `cursor=${'A'.repeat(600)}`, 'limit=10&limit=20', 'namespace=%00', 'name=a%00', 'version=%00']) {
+    for (const q of [
+      'limit=1000000',
+      'limit=-100',
+      'limit=1.5',
+      'limit=',
+      'limit=NaN',
+      'limit=Infinity',
+      'cursor=',
+      `cursor=${'A'.repeat(600)}`,
+      'limit=10&limit=20',
+      'namespace=%00',
+      'name=a%00',
+      'version=%00',
+    ]) {
       expectError(await call(api.base, 'GET', `/tasks?${q}`), 400, 'invalid_request');
     }
   });

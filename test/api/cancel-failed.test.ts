@@ -20,7 +20,8 @@ describe.each(STORE_KINDS)('DELETE /tasks/:id on $kind', ({ make }) => {
 
   it('cancels a failed task with 200, and refuses a completed or cancelled one with 409', async () => {
     const create = async (context: Record<string, unknown>) =>
-      (await call(api.base, 'POST', '/tasks', { body: { namespace: 'api', name: 'checkout', context } })).json.task_id as number;
+      (await call(api.base, 'POST', '/tasks', { body: { namespace: 'api', name: 'checkout', context } })).json
+        .task_id as number;
     const failedId = await create({ order_id: 1, fail_steps: ['charge'] });
     expect((await waitForTaskOverHttp(api.base, failedId)).json.current_state).toBe('failed');
     const cancelled = await call(api.base, 'DELETE', `/tasks/${failedId}?reason=abandoned`);

@@ -7,7 +7,9 @@ import { STORE_KINDS, type TestDb } from '../support/stores.js';
 import { API_TEMPLATES, Controls, apiHandlers } from './support/workflows.js';
 import { call, expectError, startApi, waitForTaskOverHttp, type ApiHarness } from './support/api.js';
 
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  ajv: Ajv,
+) => Ajv;
 
 /** `name{labels} value` lines of a Prometheus text page, keyed by everything before the value. */
 function samples(text: string): Map<string, number> {
@@ -35,12 +37,22 @@ describe.each(STORE_KINDS)('catalogue, health, metrics and OpenAPI on $kind', ({
 
   it('lists namespaces, templates with versions, and one template with its dependency graph', async () => {
     const namespaces = await call(api.base, 'GET', '/handlers');
-    expect(namespaces.json).toEqual({ namespaces: [{ name: 'api', template_count: 3 }, { name: 'ops', template_count: 1 }] });
+    expect(namespaces.json).toEqual({
+      namespaces: [
+        { name: 'api', template_count: 3 },
+        { name: 'ops', template_count: 1 },
+      ],
+    });
     const ns = await call(api.base, 'GET', '/handlers/api');
     expect(ns.json).toEqual({
       namespace: 'api',
       templates: [
-        { name: 'checkout', versions: ['1.0.0', '2.0.0'], latest_version: '2.0.0', description: 'reserve, charge, ship, notify' },
+        {
+          name: 'checkout',
+          versions: ['1.0.0', '2.0.0'],
+          latest_version: '2.0.0',
+          description: 'reserve, charge, ship, notify',
+        },
         { name: 'fanout', versions: ['1.0.0'], latest_version: '1.0.0', description: null },
       ],
     });
@@ -56,9 +68,18 @@ describe.each(STORE_KINDS)('catalogue, health, metrics and OpenAPI on $kind', ({
       ],
       levels: [['start'], ['left', 'right'], ['join']],
     });
-    expect(fan.json.step_templates[1]).toMatchObject({ name: 'left', handler_class: 'Fanout::LeftHandler', depends_on: ['start'], default_retry_limit: 1 });
+    expect(fan.json.step_templates[1]).toMatchObject({
+      name: 'left',
+      handler_class: 'Fanout::LeftHandler',
+      depends_on: ['start'],
+      default_retry_limit: 1,
+    });
     const v1 = await call(api.base, 'GET', '/handlers/api/checkout?version=1.0.0');
-    expect(v1.json).toMatchObject({ version: '1.0.0', versions: ['1.0.0', '2.0.0'], context_schema: { required: ['order_id'] } });
+    expect(v1.json).toMatchObject({
+      version: '1.0.0',
+      versions: ['1.0.0', '2.0.0'],
+      context_schema: { required: ['order_id'] },
+    });
     expect(v1.json.step_templates.map((s: { name: string }) => s.name)).toEqual(['reserve', 'charge', 'ship']);
     const latest = await call(api.base, 'GET', '/handlers/api/checkout');
     expect(latest.json.version).toBe('2.0.0');
@@ -99,8 +120,13 @@ describe.each(STORE_KINDS)('catalogue, health, metrics and OpenAPI on $kind', ({
   });
 
   it('exposes Prometheus metrics from engine events and store stats, in its own registry', async () => {
-    const flakyId = (await call(api.base, 'POST', '/tasks', { body: { namespace: 'ops', name: 'flaky' } })).json.task_id;
-    const failId = (await call(api.base, 'POST', '/tasks', { body: { namespace: 'api', name: 'fanout', context: { fail_steps: ['left'] } } })).json.task_id;
+    const flakyId = (await call(api.base, 'POST', '/tasks', { body: { namespace: 'ops', name: 'flaky' } })).json
+      .task_id;
+    const failId = (
+      await call(api.base, 'POST', '/tasks', {
+        body: { namespace: 'api', name: 'fanout', context: { fail_steps: ['left'] } },
+      })
+    ).json.task_id;
     await api.tasker.waitForTask(flakyId, { timeoutMs: 20_000 });
     await api.tasker.waitForTask(failId, { timeoutMs: 20_000 });
     const res = await fetch(`${api.base}/metrics`);
@@ -110,8 +136,12 @@ describe.each(STORE_KINDS)('catalogue, health, metrics and OpenAPI on $kind', ({
     const flaky = 'namespace="ops",name="flaky"';
     expect(m.get(`tasker_tasks_finished_total{${flaky},outcome="completed"}`)).toBeGreaterThanOrEqual(1);
     expect(m.get('tasker_tasks_finished_total{namespace="api",name="fanout",outcome="failed"}')).toBe(1);
-    expect(m.get(`tasker_step_attempt_failures_total{${flaky},step="wobble"}`)).toBe(2 * m.get(`tasker_steps_total{${flaky},step="wobble",outcome="completed"}`)!);
-    expect(m.get(`tasker_step_duration_seconds_count{${flaky},step="wobble"}`)).toBe(3 * m.get(`tasker_steps_total{${flaky},step="wobble",outcome="completed"}`)!);
+    expect(m.get(`tasker_step_attempt_failures_total{${flaky},step="wobble"}`)).toBe(
+      2 * m.get(`tasker_steps_total{${flaky},step="wobble",outcome="completed"}`)!,
+    );
+    expect(m.get(`tasker_step_duration_seconds_count{${flaky},step="wobble"}`)).toBe(
+      3 * m.get(`tasker_steps_total{${flaky},step="wobble",outcome="completed"}`)!,
+    );
     expect(m.get('tasker_steps_total{namespace="api",name="fanout",step="left",outcome="failed"}')).toBe(1);
     const stats = await api.tasker.store.stats();
     expect(m.get('tasker_tasks{state="completed"}')).toBe(stats.tasks_by_state.completed);
@@ -119,7 +149,9 @@ describe.each(STORE_KINDS)('catalogue, health, metrics and OpenAPI on $kind', ({
     expect(m.get('tasker_steps{state="failed"}')).toBe(stats.steps_by_state.failed);
     expect(m.get('tasker_workers')).toBe(stats.workers.length);
     expect(m.has('tasker_ready_steps')).toBe(true);
-    expect(m.get('tasker_http_requests_total{method="POST",route="/tasker/tasks",status="201"}')).toBeGreaterThanOrEqual(2);
+    expect(
+      m.get('tasker_http_requests_total{method="POST",route="/tasker/tasks",status="201"}'),
+    ).toBeGreaterThanOrEqual(2);
     expect([...m.keys()].some((k) => k.startsWith('tasker_process_'))).toBe(true);
     expect((await globalRegistry.getMetricsAsJSON()).filter((x) => x.name.startsWith('tasker_'))).toEqual([]);
   });
@@ -129,14 +161,20 @@ describe.each(STORE_KINDS)('catalogue, health, metrics and OpenAPI on $kind', ({
     expect(res.status).toBe(200);
     const doc = res.json;
     expect(doc.openapi).toBe('3.0.3');
-    const operations = Object.entries(doc.paths as Record<string, Record<string, { parameters?: Array<{ name: string; in: string }> }>>).flatMap(([path, ops]) =>
-      Object.entries(ops).map(([method, op]) => ({ path, method, op })),
-    );
+    const operations = Object.entries(
+      doc.paths as Record<string, Record<string, { parameters?: Array<{ name: string; in: string }> }>>,
+    ).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })));
     expect(operations).toHaveLength(19);
     for (const { path, method, op } of operations) {
-      expect(api.app.hasRoute({ method: method.toUpperCase() as 'GET', url: path.replace(/\{(\w+)\}/g, ':$1') }), `${method} ${path}`).toBe(true);
+      expect(
+        api.app.hasRoute({ method: method.toUpperCase() as 'GET', url: path.replace(/\{(\w+)\}/g, ':$1') }),
+        `${method} ${path}`,
+      ).toBe(true);
       for (const name of [...path.matchAll(/\{(\w+)\}/g)].map((x) => x[1])) {
-        expect(op.parameters?.some((p) => p.in === 'path' && p.name === name), `${method} ${path} declares ${name}`).toBe(true);
+        expect(
+          op.parameters?.some((p) => p.in === 'path' && p.name === name),
+          `${method} ${path} declares ${name}`,
+        ).toBe(true);
       }
     }
     // Every $ref points at a component that exists.
@@ -149,7 +187,9 @@ describe.each(STORE_KINDS)('catalogue, health, metrics and OpenAPI on $kind', ({
     // Real answers validate against the documented schemas.
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(ajv);
-    const fixed = JSON.parse(JSON.stringify(doc.components.schemas).replace(/#\/components\/schemas\//g, 'openapi#/components/schemas/'));
+    const fixed = JSON.parse(
+      JSON.stringify(doc.components.schemas).replace(/#\/components\/schemas\//g, 'openapi#/components/schemas/'),
+    );
     ajv.addSchema({ $id: 'openapi', components: { schemas: fixed } });
     const id = (await call(api.base, 'POST', '/tasks', { body: { namespace: 'ops', name: 'flaky' } })).json.task_id;
     await api.tasker.waitForTask(id, { timeoutMs: 20_000 });
@@ -182,7 +222,9 @@ describe.each(STORE_KINDS)('readiness when the store stops answering on $kind', 
     const flaky = new Proxy(store, {
       get(target, prop) {
         if (prop === 'ping' && mode !== 'ok') {
-          return mode === 'hang' ? () => new Promise(() => undefined) : async () => Promise.reject(new Error('connection refused'));
+          return mode === 'hang'
+            ? () => new Promise(() => undefined)
+            : async () => Promise.reject(new Error('connection refused'));
         }
         const value = Reflect.get(target, prop, target);
         return typeof value === 'function' ? value.bind(target) : value;
@@ -195,7 +237,10 @@ describe.each(STORE_KINDS)('readiness when the store stops answering on $kind', 
       const failed = await call(api.base, 'GET', '/health/ready');
       expect(failed.status).toBe(503);
       expect(failed.json).toEqual({ status: 'not_ready' });
-      expect((await call(api.base, 'GET', '/health')).json).toMatchObject({ status: 'degraded', store: { ok: false, error: 'connection refused' } });
+      expect((await call(api.base, 'GET', '/health')).json).toMatchObject({
+        status: 'degraded',
+        store: { ok: false, error: 'connection refused' },
+      });
       mode = 'hang';
       const hung = await call(api.base, 'GET', '/health/ready');
       expect(hung.status).toBe(503);

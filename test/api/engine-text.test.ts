@@ -3,7 +3,7 @@
 // failing inside the database driver (a 500 over HTTP).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tasker } from '../../src/engine/tasker.js';
-import { InvalidRequestError } from '../../src/engine/errors.js';
+import { InvalidRequestError } from '../../src/core/errors.js';
 import { STORE_KINDS, type TestDb } from '../support/stores.js';
 import { openTestEngine } from '../support/engine.js';
 import { API_TEMPLATES, Controls, apiHandlers } from './support/workflows.js';
@@ -13,7 +13,11 @@ describe.each(STORE_KINDS)('NUL characters in task requests on $kind', ({ make }
   let tasker: Tasker;
   beforeAll(async () => {
     db = make();
-    tasker = await openTestEngine(db, { templates: API_TEMPLATES, handlers: apiHandlers(new Controls()), concurrency: 0 });
+    tasker = await openTestEngine(db, {
+      templates: API_TEMPLATES,
+      handlers: apiHandlers(new Controls()),
+      concurrency: 0,
+    });
   });
   afterAll(async () => {
     await tasker?.close();

@@ -25,8 +25,37 @@ function prng(seed: number) {
 }
 type Rng = ReturnType<typeof prng>;
 
-const FIELDS = ['name', 'namespace', 'version', 'context', 'initiator', 'source_system', 'reason', 'tags', 'idempotency_key', 'bypass_steps'];
-const STRINGS = ['', ' ', 'checkout', 'api', '1.0.0', '2.0.0', 'ü', '\u0000', '\ud800', '💥', '../../etc/passwd', "'; DROP TABLE tasks; --", 'x'.repeat(300), '__proto__', 'constructor', '{}', 'null'];
+const FIELDS = [
+  'name',
+  'namespace',
+  'version',
+  'context',
+  'initiator',
+  'source_system',
+  'reason',
+  'tags',
+  'idempotency_key',
+  'bypass_steps',
+];
+const STRINGS = [
+  '',
+  ' ',
+  'checkout',
+  'api',
+  '1.0.0',
+  '2.0.0',
+  'ü',
+  '\u0000',
+  '\ud800',
+  '💥',
+  '../../etc/passwd',
+  "'; DROP TABLE tasks; --",
+  'x'.repeat(300),
+  '__proto__',
+  'constructor',
+  '{}',
+  'null',
+];
 
 function randomString(r: Rng): string {
   if (r.next() < 0.6) return r.pick(STRINGS);
@@ -39,14 +68,26 @@ function randomString(r: Rng): string {
 function randomValue(r: Rng, depth = 0): unknown {
   const kind = r.int(depth > 3 ? 6 : 8);
   switch (kind) {
-    case 0: return null;
-    case 1: return r.next() < 0.5;
-    case 2: return r.pick([0, -1, 1, 1.5, 2 ** 53, -(2 ** 63), 1e308, Number.MAX_SAFE_INTEGER, r.int(1000)]);
+    case 0:
+      return null;
+    case 1:
+      return r.next() < 0.5;
+    case 2:
+      return r.pick([0, -1, 1, 1.5, 2 ** 53, -(2 ** 63), 1e308, Number.MAX_SAFE_INTEGER, r.int(1000)]);
     case 3:
-    case 4: return randomString(r);
-    case 5: return r.next() < 0.5 ? {} : [];
-    case 6: return Array.from({ length: r.int(5) }, () => randomValue(r, depth + 1));
-    default: return Object.fromEntries(Array.from({ length: r.int(5) }, () => [r.next() < 0.5 ? r.pick(FIELDS) : randomString(r), randomValue(r, depth + 1)]));
+    case 4:
+      return randomString(r);
+    case 5:
+      return r.next() < 0.5 ? {} : [];
+    case 6:
+      return Array.from({ length: r.int(5) }, () => randomValue(r, depth + 1));
+    default:
+      return Object.fromEntries(
+        Array.from({ length: r.int(5) }, () => [
+          r.next() < 0.5 ? r.pick(FIELDS) : randomString(r),
+          randomValue(r, depth + 1),
+        ]),
+      );
   }
 }
 
@@ -67,14 +108,18 @@ function mutate(r: Rng, body: Record<string, unknown>): unknown {
     if (op === 0) delete out[key];
     else if (op === 1) out[key] = randomValue(r);
     else if (op === 2) out[randomString(r)] = randomValue(r);
-    else if (op === 3 && typeof out.context === 'object' && out.context) (out.context as Record<string, unknown>)[randomString(r)] = randomValue(r);
+    else if (op === 3 && typeof out.context === 'object' && out.context)
+      (out.context as Record<string, unknown>)[randomString(r)] = randomValue(r);
     else out[key] = randomString(r);
   }
   return out;
 }
 
 /** A request body as sent: JSON of a random or mutated value, broken JSON, or junk, with a content type. */
-function randomPayload(r: Rng, base: () => Record<string, unknown>): { raw?: string; body?: unknown; contentType?: string } {
+function randomPayload(
+  r: Rng,
+  base: () => Record<string, unknown>,
+): { raw?: string; body?: unknown; contentType?: string } {
   const roll = r.next();
   if (roll < 0.35) return { body: mutate(r, base()) };
   if (roll < 0.55) return { body: randomValue(r) };
@@ -82,18 +127,35 @@ function randomPayload(r: Rng, base: () => Record<string, unknown>): { raw?: str
   const text = JSON.stringify(mutate(r, base()));
   if (roll < 0.8) {
     const at = r.int(text.length + 1);
-    const broken = r.next() < 0.5 ? text.slice(0, at) : `${text.slice(0, at)}${r.pick(['"', '{', ']', ',', '\\', '\u0000'])}${text.slice(at)}`;
+    const broken =
+      r.next() < 0.5
+        ? text.slice(0, at)
+        : `${text.slice(0, at)}${r.pick(['"', '{', ']', ',', '\\', '\u0000'])}${text.slice(at)}`;
     return { raw: broken, contentType: 'application/json' };
   }
-  if (roll < 0.9) return { raw: text, contentType: r.pick(['text/plain', 'application/xml', 'application/json; charset=latin1', 'application/jsonx', '*/*', 'application/x-www-form-urlencoded']) };
+  if (roll < 0.9)
+    return {
+      raw: text,
+      contentType: r.pick([
+        'text/plain',
+        'application/xml',
+        'application/json; charset=latin1',
+        'application/jsonx',
+        '*/*',
+        'application/x-www-form-urlencoded',
+      ]),
+    };
   return { raw: randomString(r), contentType: 'application/json' };
 }
 
 /** encodeURIComponent, with lone surrogates (which it refuses) replaced. */
-const enc = (s: string): string => encodeURIComponent(s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'));
+const enc = (s: string): string =>
+  encodeURIComponent(s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'));
 
 function randomId(r: Rng, real: number[]): string {
-  return r.next() < 0.5 ? String(r.pick(real)) : r.pick(['0', '-1', 'abc', '1.0', '9'.repeat(30), '%00', '%2e%2e', String(r.int(1_000_000)), '1%20', 'null', '']);
+  return r.next() < 0.5
+    ? String(r.pick(real))
+    : r.pick(['0', '-1', 'abc', '1.0', '9'.repeat(30), '%00', '%2e%2e', String(r.int(1_000_000)), '1%20', 'null', '']);
 }
 
 describe.each(STORE_KINDS)(`fuzzing the API on $kind (seed ${SEED})`, ({ make }) => {
@@ -137,23 +199,37 @@ describe.each(STORE_KINDS)(`fuzzing the API on $kind (seed ${SEED})`, ({ make })
         payload = randomPayload(r, () => validBody(r));
       } else if (target < 8) {
         const action = r.pick(['retry', 'resolve', 'skip']);
-        path = r.next() < 0.2 ? `/tasks/${randomId(r, taskIds)}/retry` : `/tasks/${randomId(r, taskIds)}/workflow_steps/${randomId(r, stepIds)}/${action}`;
-        payload = r.next() < 0.2 ? {} : randomPayload(r, () => (action === 'resolve' ? { results: randomValue(r), reason: 'fuzz' } : { reason: 'fuzz' }));
+        path =
+          r.next() < 0.2
+            ? `/tasks/${randomId(r, taskIds)}/retry`
+            : `/tasks/${randomId(r, taskIds)}/workflow_steps/${randomId(r, stepIds)}/${action}`;
+        payload =
+          r.next() < 0.2
+            ? {}
+            : randomPayload(r, () =>
+                action === 'resolve' ? { results: randomValue(r), reason: 'fuzz' } : { reason: 'fuzz' },
+              );
       } else if (target < 9) {
         method = 'DELETE';
         path = `/tasks/${randomId(r, taskIds)}${r.next() < 0.3 ? `?reason=${enc(randomString(r))}` : ''}`;
       } else {
         method = 'GET';
         const keys = ['limit', 'cursor', 'sort', 'order', 'state', 'namespace', 'created_after', randomString(r)];
-        const query = Array.from({ length: r.int(4) }, () => `${enc(r.pick(keys))}=${enc(String(randomValue(r)))}`).join('&');
+        const query = Array.from(
+          { length: r.int(4) },
+          () => `${enc(r.pick(keys))}=${enc(String(randomValue(r)))}`,
+        ).join('&');
         path = `/tasks?${query}`;
       }
-      const headers: Record<string, string> = r.next() < 0.1 ? { 'x-tasker-actor': r.pick(['ops', 'a b', 'x'.repeat(120), '']) } : {};
+      const headers: Record<string, string> =
+        r.next() < 0.1 ? { 'x-tasker-actor': r.pick(['ops', 'a b', 'x'.repeat(120), '']) } : {};
       let res: Answer;
       try {
         res = await call(api.base, method, path, { ...payload, headers });
       } catch (err) {
-        throw new Error(`seed ${SEED} round ${round}: ${method} ${path} could not be sent: ${(err as Error).message}`);
+        throw new Error(`seed ${SEED} round ${round}: ${method} ${path} could not be sent: ${(err as Error).message}`, {
+          cause: err,
+        });
       }
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       const what = `seed ${SEED} round ${round}: ${method} ${path} ${JSON.stringify(payload).slice(0, 300)} -> ${res.status} ${res.text.slice(0, 300)}`;
@@ -170,6 +246,8 @@ describe.each(STORE_KINDS)(`fuzzing the API on $kind (seed ${SEED})`, ({ make })
     expect(await taskCount(api.tasker)).toBe(before + created);
     // The run exercised both acceptance and rejection.
     expect([...statuses.keys()].some((s) => s < 300)).toBe(true);
-    expect([...statuses.entries()].filter(([s]) => s >= 400).reduce((a, [, n]) => a + n, 0)).toBeGreaterThan(ROUNDS / 2);
+    expect([...statuses.entries()].filter(([s]) => s >= 400).reduce((a, [, n]) => a + n, 0)).toBeGreaterThan(
+      ROUNDS / 2,
+    );
   });
 });

@@ -43,10 +43,16 @@ async function rawExchange(port: number, chunks: string[], between?: () => Promi
   while (rest.startsWith('HTTP/1.1 ')) {
     const headEnd = rest.indexOf('\r\n\r\n');
     const lines = rest.slice(0, headEnd).split('\r\n');
-    const headers = Object.fromEntries(lines.slice(1).map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+    const headers = Object.fromEntries(
+      lines.slice(1).map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+    );
     const length = Number(headers['content-length'] ?? 0);
     const bodyBytes = Buffer.from(rest.slice(headEnd + 4), 'utf8');
-    answers.push({ status: Number(lines[0]!.split(' ')[1]), headers, body: bodyBytes.subarray(0, length).toString('utf8') });
+    answers.push({
+      status: Number(lines[0]!.split(' ')[1]),
+      headers,
+      body: bodyBytes.subarray(0, length).toString('utf8'),
+    });
     rest = bodyBytes.subarray(length).toString('utf8');
   }
   return answers;
@@ -95,12 +101,16 @@ describe('HTTP-level errors', () => {
   });
 
   it('answers oversized headers with 431 headers_too_large', async () => {
-    const [answer] = await rawExchange(port, [`GET /tasker/tasks HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`]);
+    const [answer] = await rawExchange(port, [
+      `GET /tasker/tasks HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+    ]);
     expectEnvelope(answer, 431, 'headers_too_large');
   });
 
   it('answers an unknown Expect with 417 and a missing Host with 400, in the envelope', async () => {
-    const [expectation] = await rawExchange(port, ['POST /tasker/tasks HTTP/1.1\r\nHost: x\r\nExpect: 200-ok\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}']);
+    const [expectation] = await rawExchange(port, [
+      'POST /tasker/tasks HTTP/1.1\r\nHost: x\r\nExpect: 200-ok\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}',
+    ]);
     expectEnvelope(expectation, 417, 'expectation_failed');
     const [noHost] = await rawExchange(port, ['GET /tasker/tasks HTTP/1.1\r\nConnection: close\r\n\r\n']);
     expectEnvelope(noHost, 400, 'bad_request');
@@ -110,7 +120,11 @@ describe('HTTP-level errors', () => {
 
   it('answers a request that arrives while the server closes with 503 unavailable', async () => {
     const extraDb = sqliteDb();
-    const tasker = await openTestEngine(extraDb, { templates: API_TEMPLATES, handlers: apiHandlers(new Controls()), concurrency: 0 });
+    const tasker = await openTestEngine(extraDb, {
+      templates: API_TEMPLATES,
+      handlers: apiHandlers(new Controls()),
+      concurrency: 0,
+    });
     const app = createApiServer(tasker, { auth: false });
     // Resolved when the first request's head has been read, i.e. it is in flight.
     let seen!: () => void;
@@ -126,11 +140,15 @@ describe('HTTP-level errors', () => {
     // The first request is in flight (its body incomplete) when close() starts; the second is pipelined behind it.
     const host = `127.0.0.1:${extraPort}`; // a name of the server (others are refused, see origin-host.test.ts)
     const first = `POST /tasker/tasks HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`;
-    const answers = await rawExchange(extraPort, [first, `${body}GET /tasker/tasks HTTP/1.1\r\nHost: ${host}\r\n\r\n`], async () => {
-      await firstSeen;
-      closed = app.close();
-      await closeStarted;
-    });
+    const answers = await rawExchange(
+      extraPort,
+      [first, `${body}GET /tasker/tasks HTTP/1.1\r\nHost: ${host}\r\n\r\n`],
+      async () => {
+        await firstSeen;
+        closed = app.close();
+        await closeStarted;
+      },
+    );
     await closed;
     await tasker.close();
     await extraDb.cleanup();

@@ -16,7 +16,9 @@ describe.each(STORE_KINDS)('created_after / created_before on $kind', ({ make })
     db = make();
     api = await startApi(db, { templates: API_TEMPLATES, handlers: apiHandlers(new Controls()), concurrency: 0 });
     for (let i = 0; i < 2; i++) {
-      const res = await call(api.base, 'POST', '/tasks', { body: { namespace: 'api', name: 'checkout', context: { order_id: i + 1 } } });
+      const res = await call(api.base, 'POST', '/tasks', {
+        body: { namespace: 'api', name: 'checkout', context: { order_id: i + 1 } },
+      });
       expect(res.status, res.text).toBe(201);
       ids.push(res.json.task_id);
     }
@@ -42,27 +44,47 @@ describe.each(STORE_KINDS)('created_after / created_before on $kind', ({ make })
 
   it('takes leap seconds as the next second', async () => {
     expect(await listed('created_after=2016-12-31T23:59:60Z')).toEqual(ids);
-    expect(await listed(`created_after=${encodeURIComponent('1990-12-31T23:59:60+00:00')}&created_before=9998-12-31T23:59:60Z`)).toEqual(ids);
+    expect(
+      await listed(
+        `created_after=${encodeURIComponent('1990-12-31T23:59:60+00:00')}&created_before=9998-12-31T23:59:60Z`,
+      ),
+    ).toEqual(ids);
     expect(await listed('created_before=2016-12-31T23:59:60Z')).toEqual([]);
   });
 
   it('takes lower-case t and z, a space separator, offsets and long fractions', async () => {
-    for (const t of ['2001-02-03t04:05:06z', '2001-02-03 04:05:06Z', '2001-02-03T04:05:06.123456789+05:30', '2001-02-03T04:05:06+0530', '2001-02-03T04:05:06-01']) {
+    for (const t of [
+      '2001-02-03t04:05:06z',
+      '2001-02-03 04:05:06Z',
+      '2001-02-03T04:05:06.123456789+05:30',
+      '2001-02-03T04:05:06+0530',
+      '2001-02-03T04:05:06-01',
+    ]) {
       expect(await listed(`created_after=${encodeURIComponent(t)}`), t).toEqual(ids);
       expect(await listed(`created_before=${encodeURIComponent(t)}`), t).toEqual([]);
     }
   });
 
   it('refuses times that are not RFC 3339 with 400 naming the parameter', async () => {
-    for (const t of ['2001-02-30T00:00:00Z', '2001-02-03T24:00:00Z', '2001-02-03T04:05:06', 'yesterday', '2016-12-31T23:58:60Z']) {
+    for (const t of [
+      '2001-02-30T00:00:00Z',
+      '2001-02-03T24:00:00Z',
+      '2001-02-03T04:05:06',
+      'yesterday',
+      '2016-12-31T23:58:60Z',
+    ]) {
       const res = await call(api.base, 'GET', `/tasks?created_after=${encodeURIComponent(t)}`);
       expectError(res, 400, 'invalid_request');
-      expect(res.json.error.details.map((d: { field: string }) => d.field), t).toContain('query.created_after');
+      expect(
+        res.json.error.details.map((d: { field: string }) => d.field),
+        t,
+      ).toContain('query.created_after');
     }
   });
 
   it('lists through the library with bounds far outside any stored time', async () => {
-    const all = (f: Record<string, number>) => api.tasker.listTasks({ sort: 'task_id', ...f }).then((p) => p.tasks.map((t) => t.task_id));
+    const all = (f: Record<string, number>) =>
+      api.tasker.listTasks({ sort: 'task_id', ...f }).then((p) => p.tasks.map((t) => t.task_id));
     expect(await all({ created_after: -8.64e15 })).toEqual(ids);
     expect(await all({ created_after: -1e300, created_before: 1e300 })).toEqual(ids);
     expect(await all({ created_before: -1e300 })).toEqual([]);

@@ -7,7 +7,14 @@ import { API_TEMPLATES, Controls, apiHandlers } from './support/workflows.js';
 import { call, startApi, waitForTaskOverHttp, type ApiHarness } from './support/api.js';
 
 function metricNames(text: string): string[] {
-  return [...new Set(text.split('\n').filter((l) => l.startsWith('# TYPE ')).map((l) => l.split(' ')[2]!))];
+  return [
+    ...new Set(
+      text
+        .split('\n')
+        .filter((l) => l.startsWith('# TYPE '))
+        .map((l) => l.split(' ')[2]!),
+    ),
+  ];
 }
 
 function sample(text: string, key: string): number | undefined {
@@ -39,8 +46,11 @@ describe('metric names', () => {
   });
 
   it('counts a task in tasker_tasks_finished_total each time it ends, also after an operator retry', async () => {
-    const id = (await call(api.base, 'POST', '/tasks', { body: { namespace: 'api', name: 'checkout', context: { order_id: 3, fail_steps: ['charge'] } } })).json
-      .task_id as number;
+    const id = (
+      await call(api.base, 'POST', '/tasks', {
+        body: { namespace: 'api', name: 'checkout', context: { order_id: 3, fail_steps: ['charge'] } },
+      })
+    ).json.task_id as number;
     const failed = (await waitForTaskOverHttp(api.base, id)).json;
     expect(failed.current_state).toBe('failed');
     controls.healed.add(id);

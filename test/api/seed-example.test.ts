@@ -22,14 +22,22 @@ describe.each(STORE_KINDS)("the seed's REST monitoring example on $kind", ({ mak
 
   it('creates an order verification, watches it run, and lists its steps with their states', async () => {
     const created = await call(api.base, 'POST', '/tasks', {
-      body: { namespace: 'ecommerce', name: 'order_verification', context: { order_id: 4242, payment_method: 'card', country: 'DE' }, initiator: 'seed-example' },
+      body: {
+        namespace: 'ecommerce',
+        name: 'order_verification',
+        context: { order_id: 4242, payment_method: 'card', country: 'DE' },
+        initiator: 'seed-example',
+      },
     });
     expect(created.status, created.text).toBe(201);
     const taskId: number = created.json.task_id;
 
     // response = HTTParty.get("#{tasker_base_url}/tasker/tasks/#{task_id}")
     const response = await fetch(`${api.base}/tasks/${taskId}`);
-    const taskData = (await response.json()) as { current_state: string; workflow_steps: Array<{ name: string; current_state: string }> };
+    const taskData = (await response.json()) as {
+      current_state: string;
+      workflow_steps: Array<{ name: string; current_state: string }>;
+    };
     expect(taskData.current_state).toBe('running');
     expect(taskData.workflow_steps.map((s) => `${s.name}: ${s.current_state}`)).toEqual([
       'validate_order_data: pending',
@@ -45,7 +53,9 @@ describe.each(STORE_KINDS)("the seed's REST monitoring example on $kind", ({ mak
     expect(seen.slice(0, -1).every((s) => s === 'running')).toBe(true);
     expect(finished.json.current_state).toBe('completed');
     // puts "Steps: #{task_data['workflow_steps'].map { |s| "#{s['name']}: #{s['current_state']}" }}"
-    expect(finished.json.workflow_steps.map((s: { name: string; current_state: string }) => `${s.name}: ${s.current_state}`)).toEqual([
+    expect(
+      finished.json.workflow_steps.map((s: { name: string; current_state: string }) => `${s.name}: ${s.current_state}`),
+    ).toEqual([
       'validate_order_data: completed',
       'check_payment_method: completed',
       'verify_shipping_address: completed',

@@ -40,11 +40,15 @@ interface Served {
 }
 
 function serve(args: string[], cwd: string): Promise<Served> {
-  const child = spawn(process.execPath, ['--import', TSX, join(REPO, 'src/cli/main.ts'), 'serve', '--port', '0', ...args], {
-    cwd,
-    env: { ...process.env, NODE_ENV: 'test', TASKER_ENV: '', TASKER_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', TSX, join(REPO, 'src/cli/main.ts'), 'serve', '--port', '0', ...args],
+    {
+      cwd,
+      env: { ...process.env, NODE_ENV: 'test', TASKER_ENV: '', TASKER_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   const exit = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
   return new Promise((ok, fail) => {
@@ -81,7 +85,14 @@ describe.each(STORE_KINDS)('tasker serve on $kind', ({ make }) => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const engineArgs = () => ['--db', db.url, '--templates', join(dir, 'greet.yaml'), '--handlers', join(dir, 'handlers.mjs')];
+  const engineArgs = () => [
+    '--db',
+    db.url,
+    '--templates',
+    join(dir, 'greet.yaml'),
+    '--handlers',
+    join(dir, 'handlers.mjs'),
+  ];
 
   it('serves the API with auth, runs the task in-process, and stops cleanly on SIGTERM', async () => {
     const served = await serve([...engineArgs(), '--workers', '2', '--auth-tokens', join(dir, 'tokens.yaml')], dir);
@@ -89,7 +100,10 @@ describe.each(STORE_KINDS)('tasker serve on $kind', ({ make }) => {
       expect(served.stderr()).toContain('2 step workers, auth on');
       expect((await call(served.base, 'GET', '/health/live')).status).toBe(200);
       expectError(await call(served.base, 'GET', '/tasks'), 401, 'unauthorized');
-      const created = await call(served.base, 'POST', '/tasks', { body: { namespace: 'serve', name: 'greet', context: { who: 'newcomer' } }, token: TOKEN });
+      const created = await call(served.base, 'POST', '/tasks', {
+        body: { namespace: 'serve', name: 'greet', context: { who: 'newcomer' } },
+        token: TOKEN,
+      });
       expect(created.status, created.text).toBe(201);
       const id = created.json.task_id;
       const deadline = Date.now() + 30_000;
@@ -118,7 +132,10 @@ describe.each(STORE_KINDS)('tasker serve on $kind', ({ make }) => {
       expect(created.status, created.text).toBe(201);
       const again = await call(served.base, 'GET', `/tasks/${created.json.task_id}`);
       expect(again.json.current_state).toBe('running');
-      expect(again.json.workflow_steps.map((s: { current_state: string }) => s.current_state)).toEqual(['pending', 'pending']);
+      expect(again.json.workflow_steps.map((s: { current_state: string }) => s.current_state)).toEqual([
+        'pending',
+        'pending',
+      ]);
       const health = await call(served.base, 'GET', '/health');
       expect(health.json.worker.concurrency).toBe(0);
       const cancelled = await call(served.base, 'DELETE', `/tasks/${created.json.task_id}`);
@@ -152,16 +169,41 @@ describe.each(STORE_KINDS)('tasker serve on $kind', ({ make }) => {
   });
 
   it('refuses a foreign Host or a cross-site POST; --allowed-hosts and --allowed-origins add names', async () => {
-    const served = await serve([...engineArgs(), '--workers', '0', '--allowed-hosts', 'tasker.internal, ops.internal', '--allowed-origins', 'https://ops.example'], dir);
+    const served = await serve(
+      [
+        ...engineArgs(),
+        '--workers',
+        '0',
+        '--allowed-hosts',
+        'tasker.internal, ops.internal',
+        '--allowed-origins',
+        'https://ops.example',
+      ],
+      dir,
+    );
     try {
       const port = Number(new URL(served.base).port);
       const body = JSON.stringify({ namespace: 'serve', name: 'greet' });
       expect((await rawRequest(port, 'GET', '/health/live', { host: `evil.example:${port}` })).status).toBe(403);
       expect((await rawRequest(port, 'GET', '/health/live', { host: `ops.internal:${port}` })).status).toBe(200);
-      const cross = await rawRequest(port, 'POST', '/tasks', { host: `tasker.internal:${port}`, origin: 'https://evil.example' }, '127.0.0.1', body);
+      const cross = await rawRequest(
+        port,
+        'POST',
+        '/tasks',
+        { host: `tasker.internal:${port}`, origin: 'https://evil.example' },
+        '127.0.0.1',
+        body,
+      );
       expect(cross.status).toBe(403);
       expect(cross.json.error.message).toContain('--allowed-origins');
-      const allowed = await rawRequest(port, 'POST', '/tasks', { host: `tasker.internal:${port}`, origin: 'https://ops.example' }, '127.0.0.1', body);
+      const allowed = await rawRequest(
+        port,
+        'POST',
+        '/tasks',
+        { host: `tasker.internal:${port}`, origin: 'https://ops.example' },
+        '127.0.0.1',
+        body,
+      );
       expect(allowed.status, JSON.stringify(allowed.json)).toBe(201);
     } finally {
       served.child.kill('SIGTERM');
@@ -170,11 +212,15 @@ describe.each(STORE_KINDS)('tasker serve on $kind', ({ make }) => {
   });
 
   it('refuses a non-loopback host without auth unless --insecure-no-auth is given', async () => {
-    const refused = spawn(process.execPath, ['--import', TSX, join(REPO, 'src/cli/main.ts'), 'serve', '--port', '0', '--host', '0.0.0.0', ...engineArgs()], {
-      cwd: dir,
-      env: { ...process.env, TASKER_LOG_LEVEL: 'silent', [AUTH_TOKENS_ENV]: '' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const refused = spawn(
+      process.execPath,
+      ['--import', TSX, join(REPO, 'src/cli/main.ts'), 'serve', '--port', '0', '--host', '0.0.0.0', ...engineArgs()],
+      {
+        cwd: dir,
+        env: { ...process.env, TASKER_LOG_LEVEL: 'silent', [AUTH_TOKENS_ENV]: '' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
     refused.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise<number | null>((done) => {
@@ -201,7 +247,10 @@ describe.each(STORE_KINDS)('tasker serve on $kind', ({ make }) => {
     }
     expect(await served.exit).toBe(0);
 
-    const withAuth = await serve([...engineArgs(), '--workers', '0', '--host', '0.0.0.0', '--auth-tokens', join(dir, 'tokens.yaml')], dir);
+    const withAuth = await serve(
+      [...engineArgs(), '--workers', '0', '--host', '0.0.0.0', '--auth-tokens', join(dir, 'tokens.yaml')],
+      dir,
+    );
     try {
       expect(withAuth.stderr()).toContain('auth on');
       expect(withAuth.stderr()).not.toContain('warning');
@@ -214,18 +263,25 @@ describe.each(STORE_KINDS)('tasker serve on $kind', ({ make }) => {
   it('exits 2 with a clear message for a bad tokens file or bad flags', async () => {
     writeFileSync(join(dir, 'bad-tokens.yaml'), 'tokens:\n  - name: x\n    token: short\n    scopes: [everything]\n');
     for (const [args, message] of [
-      [['--auth-tokens', join(dir, 'bad-tokens.yaml')], /bad-tokens\.yaml is not a valid auth configuration[\s\S]*tokens\[0\]\.token[\s\S]*tokens\[0\]\.scopes\[0\]/],
+      [
+        ['--auth-tokens', join(dir, 'bad-tokens.yaml')],
+        /bad-tokens\.yaml is not a valid auth configuration[\s\S]*tokens\[0\]\.token[\s\S]*tokens\[0\]\.scopes\[0\]/,
+      ],
       [['--auth-tokens', join(dir, 'missing.yaml')], /cannot read the auth tokens file/],
       [['--workers', 'many'], /--workers must be a whole number/],
       [['--body-limit', '10'], /--body-limit must be between/],
       [['--allowed-origins', 'ops.example'], /--allowed-origins\[0\]: 'ops\.example' is not an origin/],
       [['--allowed-hosts', 'a b,'], /--allowed-hosts\[0\]: 'a b' is not a host name/],
     ] as Array<[string[], RegExp]>) {
-      const child = spawn(process.execPath, ['--import', TSX, join(REPO, 'src/cli/main.ts'), 'serve', '--port', '0', ...engineArgs(), ...args], {
-        cwd: dir,
-        env: { ...process.env, TASKER_LOG_LEVEL: 'silent' },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--import', TSX, join(REPO, 'src/cli/main.ts'), 'serve', '--port', '0', ...engineArgs(), ...args],
+        {
+          cwd: dir,
+          env: { ...process.env, TASKER_LOG_LEVEL: 'silent' },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
       let stderr = '';
       child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
       const code = await new Promise<number | null>((done) => child.on('close', done));

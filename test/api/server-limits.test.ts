@@ -21,7 +21,10 @@ function closed(socket: Socket, what: string): Promise<string> {
     let received = '';
     socket.on('data', (d: Buffer) => (received += d.toString('latin1')));
     socket.on('error', () => undefined);
-    const guard = setTimeout(() => reject(new Error(`${what}: the server kept the connection open for ${GUARD_MS} ms`)), GUARD_MS);
+    const guard = setTimeout(
+      () => reject(new Error(`${what}: the server kept the connection open for ${GUARD_MS} ms`)),
+      GUARD_MS,
+    );
     socket.on('close', () => {
       clearTimeout(guard);
       resolve(received);
@@ -59,7 +62,10 @@ describe('server timeouts and connection cap', () => {
   beforeAll(async () => {
     db = sqliteDb();
     tasker = await openTestEngine(db, { concurrency: 0 });
-    app = createApiServer(tasker, { auth: false, timeouts: { headersMs: 400, requestMs: 800, keepAliveMs: 300, idleMs: 5000 } });
+    app = createApiServer(tasker, {
+      auth: false,
+      timeouts: { headersMs: 400, requestMs: 800, keepAliveMs: 300, idleMs: 5000 },
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
     port = (app.server.address() as AddressInfo).port;
   });
@@ -93,7 +99,8 @@ describe('server timeouts and connection cap', () => {
     const capped = createApiServer(tasker, { auth: false, maxConnections: 3 });
     try {
       await capped.listen({ port: 0, host: 'localhost' });
-      const connections = () => new Promise<number>((ok, fail) => capped.server.getConnections((err, n) => (err ? fail(err) : ok(n))));
+      const connections = () =>
+        new Promise<number>((ok, fail) => capped.server.getConnections((err, n) => (err ? fail(err) : ok(n))));
       for (const { address, port: cappedPort } of capped.addresses() as AddressInfo[]) {
         const held = await Promise.all(Array.from({ length: 3 }, () => open(cappedPort, address)));
         for (const s of held) s.write('GET /tasker/health/live HTTP/1.1\r\n');
@@ -104,7 +111,9 @@ describe('server timeouts and connection cap', () => {
         }
         const extra = await open(cappedPort, address);
         expect(await closed(extra, `connection over the cap on ${address}`), address).toBe('');
-        await Promise.all(held.map((s) => new Promise<void>((ok) => (s.destroyed ? ok() : s.once('close', () => ok()).destroy()))));
+        await Promise.all(
+          held.map((s) => new Promise<void>((ok) => (s.destroyed ? ok() : s.once('close', () => ok()).destroy()))),
+        );
       }
       while ((await connections()) > 0) await new Promise((r) => setTimeout(r, 10));
       const { port: mainPort } = capped.server.address() as AddressInfo;
@@ -130,9 +139,15 @@ describe('server limit options', () => {
       expect(app.server.timeout).toBe(60_000);
       expect(app.server.maxConnections).toBe(1000);
       await app.close();
-      expect(() => createApiServer(tasker, { auth: false, timeouts: { headersMs: 40_000 } })).toThrow(/timeouts\.headersMs \(40000\) must not exceed timeouts\.requestMs \(30000\)/);
-      expect(() => createApiServer(tasker, { auth: false, timeouts: { keepAliveMs: 0 } })).toThrow(/timeouts\.keepAliveMs must be a whole number of milliseconds/);
-      expect(() => createApiServer(tasker, { auth: false, maxConnections: 0 })).toThrow(/maxConnections must be a whole number/);
+      expect(() => createApiServer(tasker, { auth: false, timeouts: { headersMs: 40_000 } })).toThrow(
+        /timeouts\.headersMs \(40000\) must not exceed timeouts\.requestMs \(30000\)/,
+      );
+      expect(() => createApiServer(tasker, { auth: false, timeouts: { keepAliveMs: 0 } })).toThrow(
+        /timeouts\.keepAliveMs must be a whole number of milliseconds/,
+      );
+      expect(() => createApiServer(tasker, { auth: false, maxConnections: 0 })).toThrow(
+        /maxConnections must be a whole number/,
+      );
     } finally {
       await tasker.close();
       await db.cleanup();

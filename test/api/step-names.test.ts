@@ -50,7 +50,10 @@ describe.each(STORE_KINDS)('steps by name on $kind', ({ make }) => {
   const as = (token: string) => ({ token });
 
   it('reads, retries, resolves and skips steps by name; the retry route keeps its tokens-file rule', async () => {
-    const created = await call(api.base, 'POST', '/tasks', { body: { namespace: 'api', name: 'checkout', version: '1.0.0', context: { order_id: 1, fail_steps: ['charge'] } }, ...as(ADMIN) });
+    const created = await call(api.base, 'POST', '/tasks', {
+      body: { namespace: 'api', name: 'checkout', version: '1.0.0', context: { order_id: 1, fail_steps: ['charge'] } },
+      ...as(ADMIN),
+    });
     const id = created.json.task_id as number;
     const failed = await api.tasker.waitForTask(id, { timeoutMs: 20_000 });
     expect(failed.current_state).toBe('failed');
@@ -58,29 +61,55 @@ describe.each(STORE_KINDS)('steps by name on $kind', ({ make }) => {
     const charge = await call(api.base, 'GET', `/tasks/${id}/workflow_steps/charge`, as(OPERATOR));
     expect(charge.status, charge.text).toBe(200);
     expect(charge.json).toMatchObject({ task_id: id, name: 'charge', current_state: 'failed' });
-    const byId = await call(api.base, 'GET', `/tasks/${id}/workflow_steps/${charge.json.workflow_step_id}`, as(OPERATOR));
+    const byId = await call(
+      api.base,
+      'GET',
+      `/tasks/${id}/workflow_steps/${charge.json.workflow_step_id}`,
+      as(OPERATOR),
+    );
     expect(byId.json).toEqual(charge.json);
 
-    expectError(await call(api.base, 'POST', `/tasks/${id}/workflow_steps/charge/retry`, { body: {}, ...as(OPERATOR) }), 403, 'forbidden');
+    expectError(
+      await call(api.base, 'POST', `/tasks/${id}/workflow_steps/charge/retry`, { body: {}, ...as(OPERATOR) }),
+      403,
+      'forbidden',
+    );
     controls.healed.add(id);
-    const retried = await call(api.base, 'POST', `/tasks/${id}/workflow_steps/charge/retry`, { body: { reason: 'by name' }, ...as(ADMIN) });
+    const retried = await call(api.base, 'POST', `/tasks/${id}/workflow_steps/charge/retry`, {
+      body: { reason: 'by name' },
+      ...as(ADMIN),
+    });
     expect(retried.status, retried.text).toBe(200);
     expect(retried.json.changed_step_ids).toContain(charge.json.workflow_step_id);
     expect((await api.tasker.waitForTask(id, { timeoutMs: 20_000 })).current_state).toBe('completed');
 
-    const held = await call(api.base, 'POST', '/tasks', { body: { namespace: 'api', name: 'checkout', version: '1.0.0', context: { order_id: 2, hold: true } }, ...as(ADMIN) });
+    const held = await call(api.base, 'POST', '/tasks', {
+      body: { namespace: 'api', name: 'checkout', version: '1.0.0', context: { order_id: 2, hold: true } },
+      ...as(ADMIN),
+    });
     const heldId = held.json.task_id as number;
-    const resolved = await call(api.base, 'POST', `/tasks/${heldId}/workflow_steps/ship/resolve`, { body: { results: { by: 'hand' } }, ...as(OPERATOR) });
+    const resolved = await call(api.base, 'POST', `/tasks/${heldId}/workflow_steps/ship/resolve`, {
+      body: { results: { by: 'hand' } },
+      ...as(OPERATOR),
+    });
     expect(resolved.status, resolved.text).toBe(200);
-    const skipped = await call(api.base, 'POST', `/tasks/${heldId}/workflow_steps/charge/skip`, { body: {}, ...as(OPERATOR) });
+    const skipped = await call(api.base, 'POST', `/tasks/${heldId}/workflow_steps/charge/skip`, {
+      body: {},
+      ...as(OPERATOR),
+    });
     expect(skipped.status, skipped.text).toBe(200);
-    const states = Object.fromEntries(skipped.json.task.workflow_steps.map((s: { name: string; current_state: string }) => [s.name, s.current_state]));
+    const states = Object.fromEntries(
+      skipped.json.task.workflow_steps.map((s: { name: string; current_state: string }) => [s.name, s.current_state]),
+    );
     expect(states).toMatchObject({ charge: 'skipped', ship: 'resolved_manually' });
     controls.release(heldId);
   });
 
   it('finds names that need URL encoding', async () => {
-    const created = await call(api.base, 'POST', '/tasks', { body: { namespace: 'api', name: 'odd_names' }, ...as(ADMIN) });
+    const created = await call(api.base, 'POST', '/tasks', {
+      body: { namespace: 'api', name: 'odd_names' },
+      ...as(ADMIN),
+    });
     const id = created.json.task_id as number;
     for (const name of ['send email', 'a/b', 'naïve ✓']) {
       const res = await call(api.base, 'GET', `/tasks/${id}/workflow_steps/${encodeURIComponent(name)}`, as(OPERATOR));
@@ -97,7 +126,11 @@ describe.each(STORE_KINDS)('steps by name on $kind', ({ make }) => {
     expect(missing.json.error.message).toContain(`task ${id} has no step named 'charge'`);
     expect(missing.json.error.message).toContain('wobble');
     expect(missing.json.error.details).toEqual({ task_id: id, step: 'charge' });
-    expectError(await call(api.base, 'POST', `/tasks/${id}/workflow_steps/charge/skip`, { body: {}, ...as(OPERATOR) }), 404, 'not_found');
+    expectError(
+      await call(api.base, 'POST', `/tasks/${id}/workflow_steps/charge/skip`, { body: {}, ...as(OPERATOR) }),
+      404,
+      'not_found',
+    );
     for (const bad of ['0', '00', '9007199254740993']) {
       const res = await call(api.base, 'GET', `/tasks/${id}/workflow_steps/${bad}`, as(OPERATOR));
       expectError(res, 400, 'invalid_request');

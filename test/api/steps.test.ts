@@ -29,7 +29,8 @@ describe.each(STORE_KINDS)('step routes and operator actions on $kind', ({ make 
   async function finished(id: number) {
     return (await waitForTaskOverHttp(api.base, id)).json;
   }
-  const stepOf = (task: { workflow_steps: StepJson[] }, name: string) => task.workflow_steps.find((s) => s.name === name)!;
+  const stepOf = (task: { workflow_steps: StepJson[] }, name: string) =>
+    task.workflow_steps.find((s) => s.name === name)!;
 
   it("lists a task's steps and shows one step with its attempt history", async () => {
     const id = await create({ namespace: 'ops', name: 'flaky', context: {} });
@@ -42,16 +43,28 @@ describe.each(STORE_KINDS)('step routes and operator actions on $kind', ({ make 
     const wobble = stepOf(task, 'wobble');
     const detail = await call(api.base, 'GET', `/tasks/${id}/workflow_steps/${wobble.workflow_step_id}`);
     expect(detail.status, detail.text).toBe(200);
-    expect(detail.json).toMatchObject({ task_id: id, name: 'wobble', current_state: 'completed', attempts: 3, results: { attempts: 3 } });
+    expect(detail.json).toMatchObject({
+      task_id: id,
+      name: 'wobble',
+      current_state: 'completed',
+      attempts: 3,
+      results: { attempts: 3 },
+    });
     const attempts = detail.json.attempt_history;
     expect(attempts.map((a: { attempt: number }) => a.attempt)).toEqual([1, 2, 3]);
     expect(attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['retrying', 'retrying', 'completed']);
-    expect(attempts.map((a: { error: { message: string } | null }) => a.error?.message ?? null)).toEqual(['wobble attempt 1 failed', 'wobble attempt 2 failed', null]);
+    expect(attempts.map((a: { error: { message: string } | null }) => a.error?.message ?? null)).toEqual([
+      'wobble attempt 1 failed',
+      'wobble attempt 2 failed',
+      null,
+    ]);
     for (const a of attempts) {
       expect(a.worker).toBe(api.tasker.workerId);
       expect(Date.parse(a.ended_at)).toBeGreaterThanOrEqual(Date.parse(a.started_at));
     }
-    const states = detail.json.history.map((h: { to_state: string }) => h.to_state).filter((s: string) => s !== 'pending');
+    const states = detail.json.history
+      .map((h: { to_state: string }) => h.to_state)
+      .filter((s: string) => s !== 'pending');
     expect(states).toEqual(['running', 'retrying', 'running', 'retrying', 'running', 'completed']);
   });
 
@@ -62,7 +75,11 @@ describe.each(STORE_KINDS)('step routes and operator actions on $kind', ({ make 
     const res = await call(api.base, 'GET', `/tasks/${b}/workflow_steps/${foreign}`);
     expectError(res, 404, 'not_found');
     expect(res.json.error.details).toEqual({ task_id: b, step_id: foreign });
-    expectError(await call(api.base, 'POST', `/tasks/${b}/workflow_steps/${foreign}/skip`, { body: {} }), 404, 'not_found');
+    expectError(
+      await call(api.base, 'POST', `/tasks/${b}/workflow_steps/${foreign}/skip`, { body: {} }),
+      404,
+      'not_found',
+    );
     expectError(await call(api.base, 'GET', `/tasks/${b}/workflow_steps/first`), 404, 'not_found');
     expectError(await call(api.base, 'GET', `/tasks/${b}/workflow_steps/0`), 400, 'invalid_request');
     expectError(await call(api.base, 'GET', '/tasks/987654/workflow_steps'), 404, 'not_found');
@@ -83,14 +100,25 @@ describe.each(STORE_KINDS)('step routes and operator actions on $kind', ({ make 
       headers: { 'x-tasker-actor': 'ops:carol' },
     });
     expect(res.status, res.text).toBe(200);
-    expect(res.json).toMatchObject({ action: 'retry_step', task_state: 'running', changed_step_ids: [charge.workflow_step_id] });
+    expect(res.json).toMatchObject({
+      action: 'retry_step',
+      task_state: 'running',
+      changed_step_ids: [charge.workflow_step_id],
+    });
     expect(res.json.task.task_id).toBe(id);
 
     const done = await finished(id);
     expect(done.current_state).toBe('completed');
-    expect(done.workflow_steps.map((s: StepJson) => s.current_state)).toEqual(['completed', 'completed', 'completed', 'completed']);
+    expect(done.workflow_steps.map((s: StepJson) => s.current_state)).toEqual([
+      'completed',
+      'completed',
+      'completed',
+      'completed',
+    ]);
     const detail = await call(api.base, 'GET', `/tasks/${id}/workflow_steps/${charge.workflow_step_id}`);
-    expect(detail.json.history).toContainEqual(expect.objectContaining({ from_state: 'failed', to_state: 'pending', actor: 'ops:carol', reason: 'card fixed' }));
+    expect(detail.json.history).toContainEqual(
+      expect.objectContaining({ from_state: 'failed', to_state: 'pending', actor: 'ops:carol', reason: 'card fixed' }),
+    );
     expect(detail.json.attempt_history.map((a: { outcome: string }) => a.outcome)).toEqual(['failed', 'completed']);
     expect(detail.json.attempt_history[0].error).toMatchObject({ class: 'PermanentError', code: 'asked_to_fail' });
   });
@@ -105,8 +133,18 @@ describe.each(STORE_KINDS)('step routes and operator actions on $kind', ({ make 
     const retryTask = await call(api.base, 'POST', `/tasks/${id}/retry`, { body: {} });
     expectError(retryTask, 409, 'illegal_action');
     expect(retryTask.json.error.details).toMatchObject({ task_id: id, action: 'retry_task' });
-    expectError(await call(api.base, 'POST', `/tasks/${id}/workflow_steps/${reserve.workflow_step_id}/skip`), 409, 'illegal_action');
-    expectError(await call(api.base, 'POST', `/tasks/${id}/workflow_steps/${reserve.workflow_step_id}/resolve`, { body: { results: 1 } }), 409, 'illegal_action');
+    expectError(
+      await call(api.base, 'POST', `/tasks/${id}/workflow_steps/${reserve.workflow_step_id}/skip`),
+      409,
+      'illegal_action',
+    );
+    expectError(
+      await call(api.base, 'POST', `/tasks/${id}/workflow_steps/${reserve.workflow_step_id}/resolve`, {
+        body: { results: 1 },
+      }),
+      409,
+      'illegal_action',
+    );
     expect((await call(api.base, 'GET', `/tasks/${id}`)).json).toEqual(done);
 
     // A running step of a running task cannot be retried either.
@@ -121,7 +159,12 @@ describe.each(STORE_KINDS)('step routes and operator actions on $kind', ({ make 
   });
 
   it('resolves a failed step with results so its dependents run', async () => {
-    const id = await create({ namespace: 'api', name: 'checkout', version: '1.0.0', context: { order_id: 14, fail_steps: ['charge'] } });
+    const id = await create({
+      namespace: 'api',
+      name: 'checkout',
+      version: '1.0.0',
+      context: { order_id: 14, fail_steps: ['charge'] },
+    });
     const failed = await finished(id);
     const charge = stepOf(failed, 'charge');
     const res = await call(api.base, 'POST', `/tasks/${id}/workflow_steps/${charge.workflow_step_id}/resolve`, {
@@ -131,16 +174,31 @@ describe.each(STORE_KINDS)('step routes and operator actions on $kind', ({ make 
     expect(res.json.action).toBe('resolve_step');
     const done = await finished(id);
     expect(done.current_state).toBe('completed');
-    expect(stepOf(done, 'charge')).toMatchObject({ current_state: 'resolved_manually', results: { paid_offline: true } });
+    expect(stepOf(done, 'charge')).toMatchObject({
+      current_state: 'resolved_manually',
+      results: { paid_offline: true },
+    });
     expect(stepOf(done, 'ship').current_state).toBe('completed');
-    const history = (await call(api.base, 'GET', `/tasks/${id}/workflow_steps/${charge.workflow_step_id}`)).json.history;
-    expect(history.at(-1)).toMatchObject({ to_state: 'resolved_manually', actor: 'api', reason: 'paid by bank transfer' });
+    const history = (await call(api.base, 'GET', `/tasks/${id}/workflow_steps/${charge.workflow_step_id}`)).json
+      .history;
+    expect(history.at(-1)).toMatchObject({
+      to_state: 'resolved_manually',
+      actor: 'api',
+      reason: 'paid by bank transfer',
+    });
   });
 
   it('skips a failed step so its dependents run', async () => {
-    const id = await create({ namespace: 'api', name: 'checkout', version: '1.0.0', context: { order_id: 15, fail_steps: ['charge'] } });
+    const id = await create({
+      namespace: 'api',
+      name: 'checkout',
+      version: '1.0.0',
+      context: { order_id: 15, fail_steps: ['charge'] },
+    });
     const charge = stepOf(await finished(id), 'charge');
-    const res = await call(api.base, 'POST', `/tasks/${id}/workflow_steps/${charge.workflow_step_id}/skip`, { body: { reason: 'free order' } });
+    const res = await call(api.base, 'POST', `/tasks/${id}/workflow_steps/${charge.workflow_step_id}/skip`, {
+      body: { reason: 'free order' },
+    });
     expect(res.status, res.text).toBe(200);
     const done = await finished(id);
     expect(done.current_state).toBe('completed');
@@ -150,28 +208,57 @@ describe.each(STORE_KINDS)('step routes and operator actions on $kind', ({ make 
   it('retries every failed step of a task with POST /tasks/:id/retry', async () => {
     const id = await create({ namespace: 'api', name: 'fanout', context: { fail_steps: ['left', 'right'] } });
     const failed = await finished(id);
-    expect(failed.workflow_steps.map((s: StepJson) => s.current_state)).toEqual(['completed', 'failed', 'failed', 'pending']);
+    expect(failed.workflow_steps.map((s: StepJson) => s.current_state)).toEqual([
+      'completed',
+      'failed',
+      'failed',
+      'pending',
+    ]);
     controls.healed.add(id);
     const res = await call(api.base, 'POST', `/tasks/${id}/retry`);
     expect(res.status, res.text).toBe(200);
-    expect(res.json.changed_step_ids.sort()).toEqual([stepOf(failed, 'left').workflow_step_id, stepOf(failed, 'right').workflow_step_id].sort());
+    expect(res.json.changed_step_ids.sort()).toEqual(
+      [stepOf(failed, 'left').workflow_step_id, stepOf(failed, 'right').workflow_step_id].sort(),
+    );
     const done = await finished(id);
     expect(done.current_state).toBe('completed');
-    expect(done.workflow_steps.map((s: StepJson) => s.current_state)).toEqual(['completed', 'completed', 'completed', 'completed']);
+    expect(done.workflow_steps.map((s: StepJson) => s.current_state)).toEqual([
+      'completed',
+      'completed',
+      'completed',
+      'completed',
+    ]);
   });
 
   it('rejects bad operator bodies and actor headers with 400 before acting', async () => {
-    const id = await create({ namespace: 'api', name: 'checkout', version: '1.0.0', context: { order_id: 16, fail_steps: ['charge'] } });
+    const id = await create({
+      namespace: 'api',
+      name: 'checkout',
+      version: '1.0.0',
+      context: { order_id: 16, fail_steps: ['charge'] },
+    });
     const failed = await finished(id);
     const charge = stepOf(failed, 'charge');
     const path = `/tasks/${id}/workflow_steps/${charge.workflow_step_id}`;
     expectError(await call(api.base, 'POST', `${path}/resolve`, { body: { result: 1 } }), 400, 'invalid_request');
     expectError(await call(api.base, 'POST', `${path}/retry`, { body: { reason: 5 } }), 400, 'invalid_request');
     expectError(await call(api.base, 'POST', `${path}/retry`, { body: [] }), 400, 'invalid_request');
-    expectError(await call(api.base, 'POST', `${path}/retry`, { body: { reason: 'nul \u0000 inside' } }), 400, 'invalid_request');
+    expectError(
+      await call(api.base, 'POST', `${path}/retry`, { body: { reason: 'nul \u0000 inside' } }),
+      400,
+      'invalid_request',
+    );
     expectError(await call(api.base, 'DELETE', `/tasks/${id}?reason=a%00b`), 400, 'invalid_request');
-    expectError(await call(api.base, 'POST', `${path}/skip`, { body: {}, headers: { 'x-tasker-actor': 'b\u00f6b' } }), 400, 'invalid_request');
-    expectError(await call(api.base, 'POST', `${path}/skip`, { body: {}, headers: { 'x-tasker-actor': 'x'.repeat(101) } }), 400, 'invalid_request');
+    expectError(
+      await call(api.base, 'POST', `${path}/skip`, { body: {}, headers: { 'x-tasker-actor': 'b\u00f6b' } }),
+      400,
+      'invalid_request',
+    );
+    expectError(
+      await call(api.base, 'POST', `${path}/skip`, { body: {}, headers: { 'x-tasker-actor': 'x'.repeat(101) } }),
+      400,
+      'invalid_request',
+    );
     expect((await call(api.base, 'GET', `/tasks/${id}`)).json).toEqual(failed);
   });
 });

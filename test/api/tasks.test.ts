@@ -19,7 +19,8 @@ describe.each(STORE_KINDS)('task routes on $kind', ({ make }) => {
     await db?.cleanup();
   });
 
-  const post = (body: unknown, headers?: Record<string, string>) => call(api.base, 'POST', '/tasks', { body, ...(headers ? { headers } : {}) });
+  const post = (body: unknown, headers?: Record<string, string>) =>
+    call(api.base, 'POST', '/tasks', { body, ...(headers ? { headers } : {}) });
 
   it('creates a task: 201, a Location header, and exactly the engine task JSON', async () => {
     const res = await post({
@@ -51,7 +52,12 @@ describe.each(STORE_KINDS)('task routes on $kind', ({ make }) => {
     // The response schema serialises without losing or changing anything.
     expect(got.json).toEqual(JSON.parse(JSON.stringify(await api.tasker.getTask(id))));
     expect(got.json.current_state).toBe('completed');
-    expect(got.json.workflow_steps[0]).toMatchObject({ name: 'reserve', current_state: 'completed', results: { step: 'reserve', order_id: 7 }, attempts: 1 });
+    expect(got.json.workflow_steps[0]).toMatchObject({
+      name: 'reserve',
+      current_state: 'completed',
+      results: { step: 'reserve', order_id: 7 },
+      attempts: 1,
+    });
   });
 
   it('picks the latest version unless one is named', async () => {
@@ -76,7 +82,10 @@ describe.each(STORE_KINDS)('task routes on $kind', ({ make }) => {
 
     const context = await post({ namespace: 'api', name: 'checkout', context: { order_id: 'seven', hold: 3 } });
     expectError(context, 400, 'invalid_request');
-    expect(context.json.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['context.hold', 'context.order_id']);
+    expect(context.json.error.details.map((d: { field: string }) => d.field).sort()).toEqual([
+      'context.hold',
+      'context.order_id',
+    ]);
 
     const missing = await post({ namespace: 'api', name: 'checkout', context: {} });
     expectError(missing, 400, 'invalid_request');
@@ -89,10 +98,20 @@ describe.each(STORE_KINDS)('task routes on $kind', ({ make }) => {
   });
 
   it('answers 409 with the existing task_id on a repeated idempotency_key', async () => {
-    const first = await post({ namespace: 'api', name: 'checkout', context: { order_id: 3 }, idempotency_key: 'order-3' });
+    const first = await post({
+      namespace: 'api',
+      name: 'checkout',
+      context: { order_id: 3 },
+      idempotency_key: 'order-3',
+    });
     expect(first.status).toBe(201);
     const before = await taskCount(api.tasker);
-    const again = await post({ namespace: 'api', name: 'checkout', context: { order_id: 3 }, idempotency_key: 'order-3' });
+    const again = await post({
+      namespace: 'api',
+      name: 'checkout',
+      context: { order_id: 3 },
+      idempotency_key: 'order-3',
+    });
     expectError(again, 409, 'duplicate');
     expect(again.json.error.details).toEqual({ task_id: first.json.task_id });
     expect(await taskCount(api.tasker)).toBe(before);
@@ -109,13 +128,30 @@ describe.each(STORE_KINDS)('task routes on $kind', ({ make }) => {
 
   it('lists tasks with filters', async () => {
     const created = [];
-    for (let i = 0; i < 3; i++) created.push((await post({ namespace: 'api', name: 'fanout', context: { i } })).json.task_id);
+    for (let i = 0; i < 3; i++)
+      created.push((await post({ namespace: 'api', name: 'fanout', context: { i } })).json.task_id);
     for (const id of created) await api.tasker.waitForTask(id, { timeoutMs: 20_000 });
     const byName = await call(api.base, 'GET', '/tasks?namespace=api&name=fanout&state=completed');
     expect(byName.status, byName.text).toBe(200);
-    expect(byName.json.tasks.map((t: { task_id: number }) => t.task_id).sort((a: number, b: number) => a - b)).toEqual(created);
+    expect(byName.json.tasks.map((t: { task_id: number }) => t.task_id).sort((a: number, b: number) => a - b)).toEqual(
+      created,
+    );
     expect(Object.keys(byName.json.tasks[0]).sort()).toEqual(
-      ['task_id', 'namespace', 'name', 'version', 'current_state', 'initiator', 'source_system', 'reason', 'tags', 'idempotency_key', 'correlation_id', 'created_at', 'completed_at'].sort(),
+      [
+        'task_id',
+        'namespace',
+        'name',
+        'version',
+        'current_state',
+        'initiator',
+        'source_system',
+        'reason',
+        'tags',
+        'idempotency_key',
+        'correlation_id',
+        'created_at',
+        'completed_at',
+      ].sort(),
     );
     const none = await call(api.base, 'GET', '/tasks?namespace=api&name=fanout&state=failed&state=cancelled');
     expect(none.json.tasks).toEqual([]);
@@ -127,13 +163,19 @@ describe.each(STORE_KINDS)('task routes on $kind', ({ make }) => {
     const pivot = all[Math.floor(all.length / 2)];
     const after = await call(api.base, 'GET', `/tasks?limit=100&created_after=${encodeURIComponent(pivot.created_at)}`);
     expect(after.json.tasks.every((t: { created_at: string }) => t.created_at > pivot.created_at)).toBe(true);
-    const beforeIt = await call(api.base, 'GET', `/tasks?limit=100&created_before=${encodeURIComponent(pivot.created_at)}`);
+    const beforeIt = await call(
+      api.base,
+      'GET',
+      `/tasks?limit=100&created_before=${encodeURIComponent(pivot.created_at)}`,
+    );
     expect(beforeIt.json.tasks.every((t: { created_at: string }) => t.created_at < pivot.created_at)).toBe(true);
   });
 
   it('pages through every task exactly once with keyset cursors', async () => {
     for (let i = 0; i < 5; i++) await post({ namespace: 'ops', name: 'flaky', context: { i } });
-    const everything = (await call(api.base, 'GET', '/tasks?limit=100&sort=task_id&order=desc')).json.tasks.map((t: { task_id: number }) => t.task_id);
+    const everything = (await call(api.base, 'GET', '/tasks?limit=100&sort=task_id&order=desc')).json.tasks.map(
+      (t: { task_id: number }) => t.task_id,
+    );
     const seen: number[] = [];
     let cursor: string | null = null;
     let pages = 0;
@@ -157,7 +199,20 @@ describe.each(STORE_KINDS)('task routes on $kind', ({ make }) => {
   });
 
   it('rejects bad list queries with 400', async () => {
-    for (const q of ['limit=0', 'limit=101', 'limit=-1', 'limit=abc', 'limit=1e400', 'limit=99999999999999999999', 'sort=name', 'order=up', 'state=done', 'created_after=yesterday', 'cursor=%24%24', 'colour=red']) {
+    for (const q of [
+      'limit=0',
+      'limit=101',
+      'limit=-1',
+      'limit=abc',
+      'limit=1e400',
+      'limit=99999999999999999999',
+      'sort=name',
+      'order=up',
+      'state=done',
+      'created_after=yesterday',
+      'cursor=%24%24',
+      'colour=red',
+    ]) {
       const res = await call(api.base, 'GET', `/tasks?${q}`);
       expectError(res, 400, 'invalid_request');
     }
@@ -166,12 +221,22 @@ describe.each(STORE_KINDS)('task routes on $kind', ({ make }) => {
   it('cancels an unfinished task, records who did it, and answers 409 once it has ended', async () => {
     const created = await post({ namespace: 'api', name: 'checkout', context: { order_id: 9, hold: true } });
     const id = created.json.task_id;
-    const cancelled = await call(api.base, 'DELETE', `/tasks/${id}?reason=customer%20changed%20mind`, { headers: { 'x-tasker-actor': 'support:bob' } });
+    const cancelled = await call(api.base, 'DELETE', `/tasks/${id}?reason=customer%20changed%20mind`, {
+      headers: { 'x-tasker-actor': 'support:bob' },
+    });
     expect(cancelled.status, cancelled.text).toBe(200);
     expect(cancelled.json.current_state).toBe('cancelled');
-    expect(cancelled.json.workflow_steps.map((s: { current_state: string }) => s.current_state)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
+    expect(cancelled.json.workflow_steps.map((s: { current_state: string }) => s.current_state)).toEqual([
+      'cancelled',
+      'cancelled',
+      'cancelled',
+      'cancelled',
+    ]);
     const history = await api.tasker.store.getHistory(id);
-    expect(history.find((h) => h.step_id === null && h.to_state === 'cancelled')).toMatchObject({ actor: 'support:bob', reason: 'customer changed mind' });
+    expect(history.find((h) => h.step_id === null && h.to_state === 'cancelled')).toMatchObject({
+      actor: 'support:bob',
+      reason: 'customer changed mind',
+    });
 
     const again = await call(api.base, 'DELETE', `/tasks/${id}`);
     expectError(again, 409, 'illegal_action');

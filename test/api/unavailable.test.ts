@@ -27,7 +27,10 @@ describe('a PostgreSQL store that is unavailable', () => {
   beforeAll(async () => {
     db = postgresDb();
     proxy = await PgProxy.start();
-    api = await startApi({ ...db, url: proxy.via(db.url) }, { templates: API_TEMPLATES, handlers: apiHandlers(new Controls()), concurrency: 0 });
+    api = await startApi(
+      { ...db, url: proxy.via(db.url) },
+      { templates: API_TEMPLATES, handlers: apiHandlers(new Controls()), concurrency: 0 },
+    );
   });
   afterAll(async () => {
     await api?.close();
@@ -68,7 +71,12 @@ describe('a SQLite store locked by another writer', () => {
   beforeAll(async () => {
     db = sqliteDb();
     const store = await openSqliteStore(db.url.slice('sqlite:'.length), { busyTimeoutMs: 20, logger: silentLogger() });
-    api = await startApi(db, { db: store, templates: API_TEMPLATES, handlers: apiHandlers(new Controls()), concurrency: 0 });
+    api = await startApi(db, {
+      db: store,
+      templates: API_TEMPLATES,
+      handlers: apiHandlers(new Controls()),
+      concurrency: 0,
+    });
   });
   afterAll(async () => {
     await api?.close();

@@ -48,7 +48,16 @@ describe('checkRun', () => {
 
   it('rejects records outside the run and a duplicate hidden behind a missing step', () => {
     const shape = chainShape(3);
-    const report = checkRun(shape, 1, recordsFrom([[0, 0, 0, 1], [0, 1, 2, 3], [0, 1, 4, 5], [1, 0, 0, 1]]));
+    const report = checkRun(
+      shape,
+      1,
+      recordsFrom([
+        [0, 0, 0, 1],
+        [0, 1, 2, 3],
+        [0, 1, 4, 5],
+        [1, 0, 0, 1],
+      ]),
+    );
     expect(report.valid).toBe(false);
     expect(report.duplicates).toBe(1);
     expect(report.missing).toBe(1);
@@ -57,9 +66,21 @@ describe('checkRun', () => {
 
   it('checks the join of a fan-out against every parallel step', () => {
     const shape = fanoutShape(3);
-    const ok = recordsFrom([[0, 0, 0, 1], [0, 1, 1, 2], [0, 2, 1, 3], [0, 3, 1, 9], [0, 4, 9, 10]]);
+    const ok = recordsFrom([
+      [0, 0, 0, 1],
+      [0, 1, 1, 2],
+      [0, 2, 1, 3],
+      [0, 3, 1, 9],
+      [0, 4, 9, 10],
+    ]);
     expect(checkRun(shape, 1, ok).valid).toBe(true);
-    const early = recordsFrom([[0, 0, 0, 1], [0, 1, 1, 2], [0, 2, 1, 3], [0, 3, 1, 9], [0, 4, 8, 10]]);
+    const early = recordsFrom([
+      [0, 0, 0, 1],
+      [0, 1, 1, 2],
+      [0, 2, 1, 3],
+      [0, 3, 1, 9],
+      [0, 4, 8, 10],
+    ]);
     expect(checkRun(shape, 1, early).earlyStarts).toBe(1);
   });
 });

@@ -18,7 +18,10 @@ export interface CliResult {
  * Runs the CLI to its end. A child still running after `timeoutMs` (default 50 s, under the test timeout) is killed
  * and reported with code null, so a hanging CLI fails its test instead of outliving it.
  */
-export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', TSX_LOADER, path.join(REPO, 'src/cli/main.ts'), ...args], {
       cwd: opts.cwd ?? REPO,

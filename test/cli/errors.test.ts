@@ -17,14 +17,20 @@ describe('CLI error reports', () => {
     const r = await runCli(['submit', 'a/b', '--db', DEAD_PG, '--templates', tmp], { cwd: tmp });
     expect(r.code).toBe(1);
     const lines = r.stderr.trim().split('\n');
-    expect(lines).toEqual([expect.stringMatching(/^tasker: cannot open the store postgres:\/\/root:\*\*\*@127\.0\.0\.1:1\/test: .*ECONNREFUSED/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^tasker: cannot open the store postgres:\/\/root:\*\*\*@127\.0\.0\.1:1\/test: .*ECONNREFUSED/,
+      ),
+    ]);
     expect(r.stderr).not.toContain('secret');
   });
 
   it('reports a store failure of tasks commands in one line too', async () => {
     const r = await runCli(['tasks', 'list', '--db', DEAD_PG], { cwd: tmp });
     expect(r.code).toBe(1);
-    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^tasker: cannot open the store .*ECONNREFUSED/)]);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^tasker: cannot open the store .*ECONNREFUSED/),
+    ]);
   });
 
   it('prints the stack with --verbose', async () => {

@@ -37,11 +37,15 @@ describe('tasker graph', () => {
 
     const badRef = await runCli(['graph', 'order_verification', ...TEMPLATES]);
     expect(badRef.code).toBe(2);
-    expect(badRef.stderr).toContain("template reference 'order_verification' must look like <namespace>/<name>[@version]");
+    expect(badRef.stderr).toContain(
+      "template reference 'order_verification' must look like <namespace>/<name>[@version]",
+    );
 
     const unknown = await runCli(['graph', 'ecommerce/refunds', ...TEMPLATES]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain("unknown template 'ecommerce/refunds'; templates found: data_processing/data_extraction@1.0.0");
+    expect(unknown.stderr).toContain(
+      "unknown template 'ecommerce/refunds'; templates found: data_processing/data_extraction@1.0.0",
+    );
 
     const wrongVersion = await runCli(['graph', 'ecommerce/complex_order_processing@1.0.0', ...TEMPLATES]);
     expect(wrongVersion.code).toBe(2);

@@ -25,11 +25,28 @@ function moduleFile(name: string, text: string): string {
 }
 
 const run = (handlers: string, extra: string[] = []) =>
-  runCli(['run', 't/hello', '--templates', 'hello.yaml', '--handlers', handlers, '--db', 'sqlite:tasker.db', '--json', ...extra], { cwd: tmp });
+  runCli(
+    [
+      'run',
+      't/hello',
+      '--templates',
+      'hello.yaml',
+      '--handlers',
+      handlers,
+      '--db',
+      'sqlite:tasker.db',
+      '--json',
+      ...extra,
+    ],
+    { cwd: tmp },
+  );
 
 describe('tasker run with a handlers module that never finishes loading', () => {
   it('gives up after --handlers-timeout with exit 2, naming the file and the timeout', async () => {
-    const file = moduleFile('stuck.mjs', `await new Promise(() => {});\nexport const handlers = { 'T::GreetHandler': () => ({ hi: 1 }) };\n`);
+    const file = moduleFile(
+      'stuck.mjs',
+      `await new Promise(() => {});\nexport const handlers = { 'T::GreetHandler': () => ({ hi: 1 }) };\n`,
+    );
     const r = await run(file, ['--handlers-timeout', '300']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
@@ -38,7 +55,10 @@ describe('tasker run with a handlers module that never finishes loading', () => 
   });
 
   it('exits even when the stuck module keeps a timer running', async () => {
-    const file = moduleFile('busy.mjs', `setInterval(() => {}, 1000);\nawait new Promise(() => {});\nexport default {};\n`);
+    const file = moduleFile(
+      'busy.mjs',
+      `setInterval(() => {}, 1000);\nawait new Promise(() => {});\nexport default {};\n`,
+    );
     const r = await run(file, ['--handlers-timeout', '300']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('did not finish loading within 300 ms');
@@ -52,13 +72,19 @@ describe('tasker run with a handlers module that never finishes loading', () => 
   });
 
   it('rejects a bad --handlers-timeout', async () => {
-    const r = await run(moduleFile('fine.mjs', `export const handlers = { 'T::GreetHandler': () => ({ hi: 1 }) };\n`), ['--handlers-timeout', 'soon']);
+    const r = await run(moduleFile('fine.mjs', `export const handlers = { 'T::GreetHandler': () => ({ hi: 1 }) };\n`), [
+      '--handlers-timeout',
+      'soon',
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--handlers-timeout must be a whole number');
   });
 
   it('runs normally with a module that loads in time (the timer does not keep the process alive)', async () => {
-    const r = await run(moduleFile('quick.mjs', `export const handlers = { 'T::GreetHandler': () => ({ hi: 1 }) };\n`), ['--handlers-timeout', '600000']);
+    const r = await run(
+      moduleFile('quick.mjs', `export const handlers = { 'T::GreetHandler': () => ({ hi: 1 }) };\n`),
+      ['--handlers-timeout', '600000'],
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).current_state).toBe('completed');
@@ -73,7 +99,9 @@ describe('tasker run with a handlers module that does not compile', () => {
     expect(r.code).toBe(2);
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^tasker: handlers module ${name.replace('.', '\\.')}:3:\\d+: syntax error: .+`));
+    expect(lines[0]).toMatch(
+      new RegExp(`^tasker: handlers module ${name.replace('.', '\\.')}:3:\\d+: syntax error: .+`),
+    );
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 

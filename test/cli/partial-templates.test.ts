@@ -11,10 +11,19 @@ const tmp = mkdtempSync(path.join(tmpdir(), 'tasker-cli-partial-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 mkdirSync(path.join(tmp, 'tasks'));
 const template = (file: string, text: string) => writeFileSync(path.join(tmp, 'tasks', file), text);
-template('good.yaml', 'name: hello\nnamespace_name: t\nversion: 1.0.0\nmodule_namespace: T\nstep_templates:\n  - name: greet\n');
-template('typo.yaml', 'name: broken\nnamespace_name: t\nmodule_namespace: T\nstep_templates:\n  - name: greet\n    depend_on_step: x\n');
+template(
+  'good.yaml',
+  'name: hello\nnamespace_name: t\nversion: 1.0.0\nmodule_namespace: T\nstep_templates:\n  - name: greet\n',
+);
+template(
+  'typo.yaml',
+  'name: broken\nnamespace_name: t\nmodule_namespace: T\nstep_templates:\n  - name: greet\n    depend_on_step: x\n',
+);
 template('syntax.yaml', 'name: yaml_error\nstep_templates:\n  - name: [a\n');
-template('unhandled.yaml', 'name: unhandled\nnamespace_name: t\nmodule_namespace: T\nstep_templates:\n  - name: missing_one\n');
+template(
+  'unhandled.yaml',
+  'name: unhandled\nnamespace_name: t\nmodule_namespace: T\nstep_templates:\n  - name: missing_one\n',
+);
 writeFileSync(path.join(tmp, 'handlers.mjs'), `export const handlers = { 'T::GreetHandler': () => ({ hi: 1 }) };\n`);
 
 const ARGS = ['--templates', 'tasks', '--handlers', 'handlers.mjs', '--db', 'sqlite:tasker.db'];
@@ -29,12 +38,21 @@ describe('run and submit with an unrelated invalid template', () => {
     const w = warnings(r.stderr);
     expect(w).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^tasker: warning: tasks\/typo\.yaml:6:5: t\/broken: step 'greet': key 'depend_on_step': unknown key/),
+        expect.stringMatching(
+          /^tasker: warning: tasks\/typo\.yaml:6:5: t\/broken: step 'greet': key 'depend_on_step': unknown key/,
+        ),
         expect.stringMatching(/^tasker: warning: tasks\/syntax\.yaml:\d+:\d+: YAML syntax error/),
-        expect.stringMatching(/^tasker: warning: tasks\/unhandled\.yaml:5:\d+: t\/unhandled: step 'missing_one': .*no handler registered as 'T::MissingOneHandler'/),
+        expect.stringMatching(
+          /^tasker: warning: tasks\/unhandled\.yaml:5:\d+: t\/unhandled: step 'missing_one': .*no handler registered as 'T::MissingOneHandler'/,
+        ),
       ]),
     );
-    expect(r.stderr.split('\n').filter(Boolean).every((l) => l.startsWith('tasker: warning: '))).toBe(true);
+    expect(
+      r.stderr
+        .split('\n')
+        .filter(Boolean)
+        .every((l) => l.startsWith('tasker: warning: ')),
+    ).toBe(true);
   });
 
   it('submit creates the task and warns likewise', async () => {

@@ -15,10 +15,15 @@ const env = { TASKER_EXAMPLE_IO_SCALE: '0' };
 
 describe('README: skip a failed verification, then the task completes', () => {
   it('tasks skip … verify_shipping_address, then resume: finalize_order runs without shipping results', async () => {
-    const failed = await runCli(['run', 'ecommerce/order_verification', ...H, ...DB, '--json', '--context', '{"order_id":7,"country":"XX"}'], { env });
+    const failed = await runCli(
+      ['run', 'ecommerce/order_verification', ...H, ...DB, '--json', '--context', '{"order_id":7,"country":"XX"}'],
+      { env },
+    );
     expect(failed.code).toBe(1);
     const task = JSON.parse(failed.stdout);
-    expect(task.workflow_steps.find((s: { name: string }) => s.name === 'verify_shipping_address').error.message).toContain('we do not ship to XX');
+    expect(
+      task.workflow_steps.find((s: { name: string }) => s.name === 'verify_shipping_address').error.message,
+    ).toContain('we do not ship to XX');
 
     const skip = await runCli(['tasks', 'skip', String(task.task_id), 'verify_shipping_address', ...DB], { env });
     expect(skip.code).toBe(0);
@@ -29,7 +34,11 @@ describe('README: skip a failed verification, then the task completes', () => {
     const done = JSON.parse(resumed.stdout);
     expect(done.current_state).toBe('completed');
     const finalize = done.workflow_steps.find((s: { name: string }) => s.name === 'finalize_order');
-    expect(finalize.results).toMatchObject({ status: 'verified_with_skips', skipped: ['verify_shipping_address'], carrier: null });
+    expect(finalize.results).toMatchObject({
+      status: 'verified_with_skips',
+      skipped: ['verify_shipping_address'],
+      carrier: null,
+    });
     expect(finalize.results.authorization_id).toMatch(/^auth_/);
   });
 });

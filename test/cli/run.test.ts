@@ -45,7 +45,15 @@ describe('tasker run', () => {
   });
 
   it('prints progress lines without a TTY and exits 1 when the task fails', () => {
-    const out = tasker(['run', 'ecommerce/order_verification', ...EX, '--db', db, '--context', '{"payment_method":"declined_card"}']);
+    const out = tasker([
+      'run',
+      'ecommerce/order_verification',
+      ...EX,
+      '--db',
+      db,
+      '--context',
+      '{"payment_method":"declined_card"}',
+    ]);
     expect(out.code).toBe(1);
     expect(out.stdout).toContain('check_payment_method: failed (attempt 1)');
     expect(out.stdout).toContain('the card was declined');
@@ -92,13 +100,31 @@ describe('tasker run', () => {
   });
 
   it('resolves a failed step from the CLI so the task completes on resume', () => {
-    const failed = tasker(['run', 'ecommerce/order_verification', ...EX, '--db', db, '--context', '{"payment_method":"declined_card"}', '--json']);
+    const failed = tasker([
+      'run',
+      'ecommerce/order_verification',
+      ...EX,
+      '--db',
+      db,
+      '--context',
+      '{"payment_method":"declined_card"}',
+      '--json',
+    ]);
     const task = JSON.parse(failed.stdout);
     expect(task.current_state).toBe('failed');
     const illegal = tasker(['tasks', 'skip', String(task.task_id), 'validate_order_data', '--db', db]);
     expect(illegal.code).toBe(2);
     expect(illegal.stderr).toMatch(/completed/);
-    const resolved = tasker(['tasks', 'resolve', String(task.task_id), 'check_payment_method', '--results', '{"authorized":true,"authorization_id":"manual"}', '--db', db]);
+    const resolved = tasker([
+      'tasks',
+      'resolve',
+      String(task.task_id),
+      'check_payment_method',
+      '--results',
+      '{"authorized":true,"authorization_id":"manual"}',
+      '--db',
+      db,
+    ]);
     expect(resolved.code).toBe(0);
     const resumed = tasker(['resume', String(task.task_id), ...EX, '--db', db, '--json']);
     expect(resumed.code).toBe(0);

@@ -12,10 +12,27 @@ writeFileSync(
   path.join(tmp, 'hang.yaml'),
   'name: hang\nnamespace_name: t\nversion: 1.0.0\nmodule_namespace: T\nstep_templates:\n  - name: wait\n    default_retry_limit: 1\n',
 );
-writeFileSync(path.join(tmp, 'handlers.mjs'), `export const handlers = { 'T::WaitHandler': () => new Promise(() => {}) };\n`);
+writeFileSync(
+  path.join(tmp, 'handlers.mjs'),
+  `export const handlers = { 'T::WaitHandler': () => new Promise(() => {}) };\n`,
+);
 
 const run = (extra: string[], env: Record<string, string> = {}) =>
-  runCli(['run', 't/hang', '--templates', 'hang.yaml', '--handlers', 'handlers.mjs', '--db', 'sqlite:tasker.db', '--json', ...extra], { cwd: tmp, env });
+  runCli(
+    [
+      'run',
+      't/hang',
+      '--templates',
+      'hang.yaml',
+      '--handlers',
+      'handlers.mjs',
+      '--db',
+      'sqlite:tasker.db',
+      '--json',
+      ...extra,
+    ],
+    { cwd: tmp, env },
+  );
 
 describe('tasker run --step-timeout', () => {
   it('fails a step that never settles after --step-timeout, exit 1', async () => {
@@ -42,7 +59,10 @@ describe('tasker run --step-timeout', () => {
   });
 
   it('is refused by submit, which runs no steps', async () => {
-    const r = await runCli(['submit', 't/hang', '--templates', 'hang.yaml', '--db', 'sqlite:tasker.db', '--step-timeout', '300'], { cwd: tmp });
+    const r = await runCli(
+      ['submit', 't/hang', '--templates', 'hang.yaml', '--db', 'sqlite:tasker.db', '--step-timeout', '300'],
+      { cwd: tmp },
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--step-timeout applies to processes that run steps');
   });

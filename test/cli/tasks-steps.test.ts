@@ -14,7 +14,11 @@ const chain = defineTask({
   namespace_name: 'cli',
   version: '1.0.0',
   module_namespace: 'Cli',
-  step_templates: [{ name: 'first' }, { name: 'second', depends_on_step: 'first' }, { name: 'third', depends_on_step: 'second' }],
+  step_templates: [
+    { name: 'first' },
+    { name: 'second', depends_on_step: 'first' },
+    { name: 'third', depends_on_step: 'second' },
+  ],
 });
 
 describe('tasker tasks operator commands', () => {
@@ -31,7 +35,9 @@ describe('tasker tasks operator commands', () => {
     const tasker = await open();
     try {
       taskId = (await tasker.submit({ namespace: 'cli', name: 'chain' })).task_id;
-      steps = Object.fromEntries((await tasker.getTask(taskId))!.workflow_steps.map((s) => [s.name, s.workflow_step_id]));
+      steps = Object.fromEntries(
+        (await tasker.getTask(taskId))!.workflow_steps.map((s) => [s.name, s.workflow_step_id]),
+      );
     } finally {
       await tasker.close();
     }

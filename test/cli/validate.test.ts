@@ -30,11 +30,23 @@ describe('tasker validate', () => {
     const dir = path.join(tmp, 'broken');
     cpSync(path.join(REPO, EXAMPLES), dir, { recursive: true });
     // a typo key
-    edit(path.join(dir, 'ecommerce/order_verification_handler.yaml'), '  - name: check_payment_method\n    depends_on_step:', '  - name: check_payment_method\n    depend_on_step:');
+    edit(
+      path.join(dir, 'ecommerce/order_verification_handler.yaml'),
+      '  - name: check_payment_method\n    depends_on_step:',
+      '  - name: check_payment_method\n    depend_on_step:',
+    );
     // a cycle: the first pipeline step now waits for the last
-    edit(path.join(dir, 'data_processing/pipeline_handler.yaml'), '  - name: extract_raw_data\n', '  - name: extract_raw_data\n    depends_on_step: load_to_warehouse\n');
+    edit(
+      path.join(dir, 'data_processing/pipeline_handler.yaml'),
+      '  - name: extract_raw_data\n',
+      '  - name: extract_raw_data\n    depends_on_step: load_to_warehouse\n',
+    );
     // an unknown dependency
-    edit(path.join(dir, 'onboarding/user_onboarding_handler.yaml'), 'depends_on_step: create_account', 'depends_on_step: create_acount');
+    edit(
+      path.join(dir, 'onboarding/user_onboarding_handler.yaml'),
+      'depends_on_step: create_account',
+      'depends_on_step: create_acount',
+    );
 
     const r = await runCli(['validate', dir]);
     expect(r.code).toBe(1);
@@ -57,7 +69,9 @@ describe('tasker validate', () => {
     writeFileSync(file, 'name: t\nstep_templates:\n  - name: [a\n');
     const r = await runCli(['validate', file, path.join(tmp, 'missing-dir')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: YAML syntax error: `));
+    expect(r.stderr).toMatch(
+      new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: YAML syntax error: `),
+    );
     expect(r.stderr).toContain(`${path.join(tmp, 'missing-dir')}: no such file or directory`);
   });
 
@@ -73,7 +87,10 @@ describe('tasker validate', () => {
 
     const full = path.join(tmp, 'full.ts');
     const names = ['CreateAccount', 'SendWelcomeEmail', 'SetupPreferences', 'ActivateTrial'];
-    writeFileSync(full, `export const handlers: Record<string, () => Promise<object>> = {\n${names.map((n) => `  'Onboarding::${n}Handler': async () => ({}),`).join('\n')}\n};\n`);
+    writeFileSync(
+      full,
+      `export const handlers: Record<string, () => Promise<object>> = {\n${names.map((n) => `  'Onboarding::${n}Handler': async () => ({}),`).join('\n')}\n};\n`,
+    );
     const good = await runCli(['validate', `${EXAMPLES}/onboarding`, '--handlers', full]);
     expect(good.stderr).toBe('');
     expect(good.code).toBe(0);

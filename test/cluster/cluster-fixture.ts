@@ -76,20 +76,36 @@ export class ClusterFixture {
     writeFileSync(this.handlers, HANDLERS);
   }
 
-  startWorker(db: string, opts: { concurrency?: number; leaseMs?: number; stepMs?: number } = {}): ChildProcess & { output: () => string } {
+  startWorker(
+    db: string,
+    opts: { concurrency?: number; leaseMs?: number; stepMs?: number } = {},
+  ): ChildProcess & { output: () => string } {
     const child = spawn(
       process.execPath,
       [
-        '--import', 'tsx', 'src/cli/main.ts', 'worker',
-        '--db', db,
-        '--templates', this.templates,
-        '--handlers', this.handlers,
-        '--concurrency', String(opts.concurrency ?? 20),
-        '--lease-ms', String(opts.leaseMs ?? 30_000),
-        '--log-level', 'info',
-        '--drain-timeout-ms', '5000',
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'worker',
+        '--db',
+        db,
+        '--templates',
+        this.templates,
+        '--handlers',
+        this.handlers,
+        '--concurrency',
+        String(opts.concurrency ?? 20),
+        '--lease-ms',
+        String(opts.leaseMs ?? 30_000),
+        '--log-level',
+        'info',
+        '--drain-timeout-ms',
+        '5000',
       ],
-      { env: { ...process.env, CLUSTER_LOG_DIR: this.logDir, CLUSTER_STEP_MS: String(opts.stepMs ?? 0) }, stdio: ['ignore', 'pipe', 'pipe'] },
+      {
+        env: { ...process.env, CLUSTER_LOG_DIR: this.logDir, CLUSTER_STEP_MS: String(opts.stepMs ?? 0) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
@@ -113,7 +129,8 @@ export class ClusterFixture {
     for (const f of existsSync(this.logDir) ? readdirSync(this.logDir) : []) {
       for (const line of readFileSync(join(this.logDir, f), 'utf8').split('\n')) {
         const [kind, task, step, attempt, pid] = line.split(' ');
-        if (kind === 'start' || kind === 'end') out.push({ kind, task_id: Number(task), step: step!, attempt: Number(attempt), pid: Number(pid) });
+        if (kind === 'start' || kind === 'end')
+          out.push({ kind, task_id: Number(task), step: step!, attempt: Number(attempt), pid: Number(pid) });
       }
     }
     return out;

@@ -46,12 +46,23 @@ describe('PostgreSQL restart during a run', () => {
   });
 
   it('workers reconnect and finish; every task completes and every step ran', async () => {
-    tasker = await Tasker.open({ db: db.url, logger: silentLogger(), templates: [fixture.templates], concurrency: 0, start: false });
-    const workers = [fixture.startWorker(db.url, { stepMs: 20, leaseMs: 3000 }), fixture.startWorker(db.url, { stepMs: 20, leaseMs: 3000 })];
+    tasker = await Tasker.open({
+      db: db.url,
+      logger: silentLogger(),
+      templates: [fixture.templates],
+      concurrency: 0,
+      start: false,
+    });
+    const workers = [
+      fixture.startWorker(db.url, { stepMs: 20, leaseMs: 3000 }),
+      fixture.startWorker(db.url, { stepMs: 20, leaseMs: 3000 }),
+    ];
     await Promise.all(workers.map((w) => fixture.ready(w)));
     const ids: number[] = [];
-    for (let i = 0; i < 150; i++) ids.push((await tasker.submit({ namespace: 'cluster', name: 'diamond', context: { i } })).task_id);
-    for (let i = 0; i < 400 && fixture.lines().filter((l) => l.kind === 'end').length < 100; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 150; i++)
+      ids.push((await tasker.submit({ namespace: 'cluster', name: 'diamond', context: { i } })).task_id);
+    for (let i = 0; i < 400 && fixture.lines().filter((l) => l.kind === 'end').length < 100; i++)
+      await new Promise((r) => setTimeout(r, 25));
     const before = fixture.lines().filter((l) => l.kind === 'end').length;
     expect(before).toBeLessThan(150 * 5); // the restart lands mid-run
 

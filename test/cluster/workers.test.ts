@@ -7,7 +7,13 @@ import { postgresDb, type TestDb } from '../support/stores.js';
 import { ClusterFixture } from './cluster-fixture.js';
 
 async function submitter(db: TestDb, fixture: ClusterFixture): Promise<Tasker> {
-  return Tasker.open({ db: db.url, logger: silentLogger(), templates: [fixture.templates], concurrency: 0, start: false });
+  return Tasker.open({
+    db: db.url,
+    logger: silentLogger(),
+    templates: [fixture.templates],
+    concurrency: 0,
+    start: false,
+  });
 }
 
 async function waitAll(tasker: Tasker, ids: number[]): Promise<string[]> {
@@ -37,8 +43,10 @@ describe('worker processes on PostgreSQL', () => {
     const workers = [fixture.startWorker(db.url), fixture.startWorker(db.url), fixture.startWorker(db.url)];
     await Promise.all(workers.map((w) => fixture.ready(w)));
     const ids: number[] = [];
-    for (let i = 0; i < 300; i++) ids.push((await tasker.submit({ namespace: 'cluster', name: 'diamond', context: { i } })).task_id);
-    for (let i = 0; i < 30; i++) ids.push((await tasker.submit({ namespace: 'cluster', name: 'fanout', context: { i } })).task_id);
+    for (let i = 0; i < 300; i++)
+      ids.push((await tasker.submit({ namespace: 'cluster', name: 'diamond', context: { i } })).task_id);
+    for (let i = 0; i < 30; i++)
+      ids.push((await tasker.submit({ namespace: 'cluster', name: 'fanout', context: { i } })).task_id);
     const states = await waitAll(tasker, ids);
     expect(states.every((s) => s === 'completed')).toBe(true);
 
@@ -62,7 +70,8 @@ describe('worker processes on PostgreSQL', () => {
     const survivor = fixture.startWorker(db.url, { leaseMs: 1500, stepMs: 200, concurrency: 10 });
     await Promise.all([fixture.ready(victim), fixture.ready(survivor)]);
     const ids: number[] = [];
-    for (let i = 0; i < 40; i++) ids.push((await tasker.submit({ namespace: 'cluster', name: 'diamond', context: { i } })).task_id);
+    for (let i = 0; i < 40; i++)
+      ids.push((await tasker.submit({ namespace: 'cluster', name: 'diamond', context: { i } })).task_id);
     for (let i = 0; i < 400; i++) {
       if (fixture.lines().some((l) => l.pid === victim.pid && l.kind === 'end')) break;
       await new Promise((r) => setTimeout(r, 25));
@@ -74,7 +83,9 @@ describe('worker processes on PostgreSQL', () => {
     const lines = fixture.lines();
     const starts = lines.filter((l) => l.kind === 'start');
     const endedBy = new Set(lines.filter((l) => l.kind === 'end').map((l) => `${l.task_id}:${l.step}:${l.attempt}`));
-    const interrupted = starts.filter((l) => l.pid === victim.pid && !endedBy.has(`${l.task_id}:${l.step}:${l.attempt}`));
+    const interrupted = starts.filter(
+      (l) => l.pid === victim.pid && !endedBy.has(`${l.task_id}:${l.step}:${l.attempt}`),
+    );
     expect(interrupted.length).toBeGreaterThan(0); // the kill hit steps in flight
     for (const l of interrupted) {
       const rerun = starts.filter((s) => s.task_id === l.task_id && s.step === l.step && s.pid === survivor.pid);
@@ -96,7 +107,10 @@ describe('worker processes on PostgreSQL', () => {
           const seen = ran.some((l) => l.attempt === claim.attempt && l.pid === pid);
           if (pid === survivor.pid) expect(seen).toBe(true);
         }
-        for (const l of ran) expect(claims.some((c) => c.attempt === l.attempt && Number(String(c.actor).split(':')[1]) === l.pid)).toBe(true);
+        for (const l of ran)
+          expect(claims.some((c) => c.attempt === l.attempt && Number(String(c.actor).split(':')[1]) === l.pid)).toBe(
+            true,
+          );
         expect(ran.every((l) => l.attempt <= s.attempts)).toBe(true);
       }
     }
@@ -109,8 +123,10 @@ describe('worker processes on PostgreSQL', () => {
     const worker = fixture.startWorker(db.url, { stepMs: 300, concurrency: 5 });
     await fixture.ready(worker);
     const ids: number[] = [];
-    for (let i = 0; i < 10; i++) ids.push((await tasker.submit({ namespace: 'cluster', name: 'diamond', context: { i } })).task_id);
-    for (let i = 0; i < 400 && !fixture.lines().some((l) => l.kind === 'start'); i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 10; i++)
+      ids.push((await tasker.submit({ namespace: 'cluster', name: 'diamond', context: { i } })).task_id);
+    for (let i = 0; i < 400 && !fixture.lines().some((l) => l.kind === 'start'); i++)
+      await new Promise((r) => setTimeout(r, 25));
     const [code] = await fixture.stopAll();
     expect(code).toBe(0);
     const lines = fixture.lines();
@@ -128,7 +144,14 @@ describe('worker processes on PostgreSQL', () => {
     const engines = await Promise.all(Array.from({ length: 4 }, () => submitter(db, fixture)));
     try {
       const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => engines[i % 4]!.submit({ namespace: 'cluster', name: 'diamond', context: {}, idempotency_key: 'checkout-42' })),
+        Array.from({ length: 20 }, (_, i) =>
+          engines[i % 4]!.submit({
+            namespace: 'cluster',
+            name: 'diamond',
+            context: {},
+            idempotency_key: 'checkout-42',
+          }),
+        ),
       );
       expect(new Set(results.map((r) => r.task_id)).size).toBe(1);
       expect(results.filter((r) => r.created)).toHaveLength(1);

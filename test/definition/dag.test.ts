@@ -1,7 +1,7 @@
 // Graph algorithms: topological levels, roots, leaves, ancestry, cycle naming, and linear cost on wide/deep graphs.
 import { describe, expect, it } from 'vitest';
 import { ancestorsOf, buildDag, descendantsOf, findCycle } from '../../src/definition/dag.js';
-import { TaskerError } from '../../src/engine/errors.js';
+import { TaskerError } from '../../src/core/errors.js';
 
 const step = (name: string, ...depends_on: string[]) => ({ name, depends_on });
 
@@ -26,11 +26,15 @@ describe('buildDag', () => {
     expect(dag.leaves).toEqual(['finalize_order']);
     expect(dag.edges).toHaveLength(6);
     expect(dag.edges[0]).toEqual({ from: 'validate_order_data', to: 'check_payment_method' });
-    expect(dag.parents.get('finalize_order')).toEqual(['check_payment_method', 'verify_shipping_address', 'check_inventory_availability']);
+    expect(dag.parents.get('finalize_order')).toEqual([
+      'check_payment_method',
+      'verify_shipping_address',
+      'check_inventory_availability',
+    ]);
     expect(dag.children.get('validate_order_data')).toHaveLength(3);
   });
 
-  it("places a node one level below its deepest parent, not its shallowest", () => {
+  it('places a node one level below its deepest parent, not its shallowest', () => {
     const dag = buildDag([step('a'), step('b', 'a'), step('c', 'b'), step('d', 'a', 'c'), step('e')]);
     expect(dag.levels).toEqual([['a', 'e'], ['b'], ['c'], ['d']]);
     expect(dag.roots).toEqual(['a', 'e']);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { defineTask } from '../../src/definition/define-task.js';
 import { TemplateValidationError } from '../../src/definition/validation-issue.js';
-import { TaskerError } from '../../src/engine/errors.js';
+import { TaskerError } from '../../src/core/errors.js';
 import { parse } from './yaml-fixture.js';
 
 describe('defineTask', () => {
@@ -53,7 +53,12 @@ describe('defineTask', () => {
         schema: { type: 'object', required: ['order_id'], properties: { order_id: { type: 'integer' } } },
         step_templates: [
           { name: 'validate_order_data', handler_config: { strict: true } },
-          { name: 'check_payment_method', depends_on_step: 'validate_order_data', retry: { base: 250, jitter: 0 }, timeout: 5000 },
+          {
+            name: 'check_payment_method',
+            depends_on_step: 'validate_order_data',
+            retry: { base: 250, jitter: 0 },
+            timeout: 5000,
+          },
           {
             name: 'finalize_order',
             depends_on_step: ['check_payment_method'],
@@ -76,7 +81,16 @@ describe('defineTask', () => {
       name: 'tiny',
       namespace_name: 'default',
       version: '0.1.0',
-      step_templates: [{ name: 'only', handler_config: {}, depends_on: [], default_retryable: true, default_retry_limit: 3, skippable: false }],
+      step_templates: [
+        {
+          name: 'only',
+          handler_config: {},
+          depends_on: [],
+          default_retryable: true,
+          default_retry_limit: 3,
+          skippable: false,
+        },
+      ],
     });
     expect(Object.keys(t)).not.toContain('description');
   });

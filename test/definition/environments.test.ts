@@ -61,7 +61,11 @@ describe('environment overrides', () => {
   it('leaves the base alone in an environment without overrides', () => {
     const r = parse(TEMPLATE, 'staging');
     const [extract, load] = r.templates[0]!.template.step_templates;
-    expect(extract).toMatchObject({ timeout: 1000, handler_config: { source: 'orders', batch: 10 }, retry: { base: 500, max: DEFAULT_RETRY_POLICY.max } });
+    expect(extract).toMatchObject({
+      timeout: 1000,
+      handler_config: { source: 'orders', batch: 10 },
+      retry: { base: 500, max: DEFAULT_RETRY_POLICY.max },
+    });
     expect(load).toMatchObject({ default_retry_limit: 3, skippable: false });
     expect(r.templates[0]!.source.environment).toBeUndefined();
   });
@@ -89,7 +93,9 @@ describe('environment overrides', () => {
     `,
       'development',
     );
-    expect(r.issues).toMatchObject([{ code: 'unknown_key', line: 7, step: 'a', key: 'timout', message: expect.stringContaining("'timeout'") }]);
+    expect(r.issues).toMatchObject([
+      { code: 'unknown_key', line: 7, step: 'a', key: 'timout', message: expect.stringContaining("'timeout'") },
+    ]);
   });
 
   it('an override can introduce a cycle, which is then reported', () => {

@@ -12,7 +12,9 @@ describe('seed examples', () => {
   it('all seven load without a single issue', async () => {
     const result = await loadTemplates([EXAMPLES]);
     expect(result.issues).toEqual([]);
-    const keys = result.templates.map((l) => `${l.template.namespace_name}/${l.template.name}@${l.template.version}`).sort();
+    const keys = result.templates
+      .map((l) => `${l.template.namespace_name}/${l.template.name}@${l.template.version}`)
+      .sort();
     expect(keys).toEqual([
       'data_processing/data_extraction@1.0.0',
       'data_processing/data_pipeline@1.0.0',
@@ -47,7 +49,10 @@ describe('seed examples', () => {
       default_retry_limit: 3,
       skippable: false,
     });
-    expect(byName.get('complex_order_processing')?.step_templates.at(-1)?.depends_on).toEqual(['check_payment', 'check_inventory']);
+    expect(byName.get('complex_order_processing')?.step_templates.at(-1)?.depends_on).toEqual([
+      'check_payment',
+      'check_inventory',
+    ]);
   });
 
   it.skipIf(!existsSync(SEED))('are the seed YAML blocks byte for byte', async () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toStepHandler } from '../../src/definition/handler-entry.js';
 import { loadHandlerModule } from '../../src/definition/handler-module.js';
-import { TaskerError } from '../../src/engine/errors.js';
+import { TaskerError } from '../../src/core/errors.js';
 import { Tasker } from '../../src/engine/tasker.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { sqliteDb } from '../support/stores.js';
@@ -19,7 +19,8 @@ function fixture(name: string, text: string): string {
   return file;
 }
 
-const run = async (entry: object, name: string) => toStepHandler(entry, name).process({} as never, {} as never, {} as never);
+const run = async (entry: object, name: string) =>
+  toStepHandler(entry, name).process({} as never, {} as never, {} as never);
 
 describe('loadHandlerModule', () => {
   it('.mjs with named exports and a subscribers array', async () => {
@@ -46,7 +47,10 @@ describe('loadHandlerModule', () => {
        export default { 'Onboarding::CreateAccountHandler': CreateAccountHandler, 'Onboarding::SendWelcomeEmailHandler': welcome };`,
     );
     const mod = await loadHandlerModule(file);
-    expect(Object.keys(mod.handlers).sort()).toEqual(['Onboarding::CreateAccountHandler', 'Onboarding::SendWelcomeEmailHandler']);
+    expect(Object.keys(mod.handlers).sort()).toEqual([
+      'Onboarding::CreateAccountHandler',
+      'Onboarding::SendWelcomeEmailHandler',
+    ]);
     expect(await run(mod.handlers['Onboarding::CreateAccountHandler']!, 'x')).toBe('ts-created');
     expect(await run(mod.handlers['Onboarding::SendWelcomeEmailHandler']!, 'y')).toBe('ts-welcome');
     expect(mod.subscribers).toEqual([]);
@@ -68,13 +72,17 @@ describe('loadHandlerModule', () => {
   it('refuses a missing file, a bad export shape and an unsupported extension with a clear error', async () => {
     await expect(loadHandlerModule(path.join(dir, 'absent.mjs'))).rejects.toThrow(/absent\.mjs: file not found/);
     const badHandlers = fixture('bad-handlers.mjs', `export const handlers = [1, 2];`);
-    await expect(loadHandlerModule(badHandlers)).rejects.toThrow("the 'handlers' export must be an object mapping handler names to handlers");
+    await expect(loadHandlerModule(badHandlers)).rejects.toThrow(
+      "the 'handlers' export must be an object mapping handler names to handlers",
+    );
     const badEntry = fixture('bad-entry.mjs', `export default { 'A::B': 42 };`);
     await expect(loadHandlerModule(badEntry)).rejects.toThrow("default export entry 'A::B' is number");
     const badSubs = fixture('bad-subs.mjs', `export const subscribers = 'all';`);
     await expect(loadHandlerModule(badSubs)).rejects.toThrow("the 'subscribers' export must be an array");
     const syntax = fixture('syntax.ts', `export const = ;`);
-    await expect(loadHandlerModule(syntax)).rejects.toThrow(/syntax\.ts:1:14: syntax error: Expected identifier but found "="/);
+    await expect(loadHandlerModule(syntax)).rejects.toThrow(
+      /syntax\.ts:1:14: syntax error: Expected identifier but found "="/,
+    );
     const json = fixture('handlers.json', `{}`);
     const err = await loadHandlerModule(json).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TaskerError);
@@ -93,7 +101,12 @@ describe('loadHandlerModule', () => {
     const stuck = fixture('stuck-open.mjs', `await new Promise(() => {});\nexport default {};`);
     const db = sqliteDb();
     try {
-      const err = await Tasker.open({ db: db.url, handlers: stuck, handlersTimeoutMs: 200, logger: silentLogger() }).catch((e: unknown) => e);
+      const err = await Tasker.open({
+        db: db.url,
+        handlers: stuck,
+        handlersTimeoutMs: 200,
+        logger: silentLogger(),
+      }).catch((e: unknown) => e);
       expect((err as TaskerError).code).toBe('handlers_timeout');
       expect((err as Error).message).toContain('did not finish loading within 200 ms');
     } finally {
@@ -105,7 +118,9 @@ describe('loadHandlerModule', () => {
     const mjs = fixture('bad.mjs', `export const a = 1;\nexport function b( {\n  return 2;\n}\n`);
     await expect(loadHandlerModule(mjs)).rejects.toThrow(`${mjs}:3:10: syntax error: Expected "}" but found "2"`);
     const cjs = fixture('bad.cjs', `module.exports = {\n  a: 1,,\n};\n`);
-    await expect(loadHandlerModule(cjs)).rejects.toThrow(new RegExp(`${cjs.replace(/[.\\]/g, '\\$&')}:2:\\d+: syntax error: `));
+    await expect(loadHandlerModule(cjs)).rejects.toThrow(
+      new RegExp(`${cjs.replace(/[.\\]/g, '\\$&')}:2:\\d+: syntax error: `),
+    );
     const throws = fixture('throws.mjs', `const n = 1;\nthrow new RangeError('bad ' + n);\n`);
     await expect(loadHandlerModule(throws)).rejects.toThrow(`${throws}:2:7: failed to load: RangeError: bad 1`);
   });

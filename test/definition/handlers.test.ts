@@ -5,14 +5,23 @@ import { toStepHandler, toTaskHandler } from '../../src/definition/handler-entry
 import { pascalCase, resolveStepHandlerClass } from '../../src/definition/handler-naming.js';
 import { HandlerRegistry, checkHandlers } from '../../src/definition/handler-registry.js';
 import { parseTemplateText } from '../../src/definition/template-loader.js';
-import { TaskerError } from '../../src/engine/errors.js';
-import { ConfiguredTask, StepHandler, type SequenceView, type StepView, type TaskView } from '../../src/engine/handler-api.js';
+import { TaskerError } from '../../src/core/errors.js';
+import {
+  ConfiguredTask,
+  StepHandler,
+  type SequenceView,
+  type StepView,
+  type TaskView,
+} from '../../src/core/handler-api.js';
 
 const onboarding = defineTask({
   name: 'user_onboarding',
   namespace_name: 'onboarding',
   task_handler_class: 'Onboarding::UserOnboardingHandler',
-  step_templates: [{ name: 'create_account' }, { name: 'send_welcome_email', depends_on_step: 'create_account', handler_class: 'Mail::Welcome' }],
+  step_templates: [
+    { name: 'create_account' },
+    { name: 'send_welcome_email', depends_on_step: 'create_account', handler_class: 'Mail::Welcome' },
+  ],
 });
 
 const call = (h: { process: (...a: never[]) => unknown }) => h.process(...([{}, {}, {}] as unknown as never[]));
@@ -20,13 +29,22 @@ const call = (h: { process: (...a: never[]) => unknown }) => h.process(...([{}, 
 describe('handler naming', () => {
   it('derives <module of task_handler_class>::<PascalCase(step)>Handler', () => {
     expect(resolveStepHandlerClass(onboarding, onboarding.step_templates[0]!)).toBe('Onboarding::CreateAccountHandler');
-    expect(resolveStepHandlerClass({ task_handler_class: 'A::B::TaskHandler' }, { name: 'extract_orders' })).toBe('A::B::ExtractOrdersHandler');
+    expect(resolveStepHandlerClass({ task_handler_class: 'A::B::TaskHandler' }, { name: 'extract_orders' })).toBe(
+      'A::B::ExtractOrdersHandler',
+    );
   });
 
   it('uses handler_class when given, module_namespace over the task class, and no module when there is none', () => {
     expect(resolveStepHandlerClass(onboarding, onboarding.step_templates[1]!)).toBe('Mail::Welcome');
-    expect(resolveStepHandlerClass({ module_namespace: 'Billing', task_handler_class: 'Onboarding::X' }, { name: 'charge_card' })).toBe('Billing::ChargeCardHandler');
-    expect(resolveStepHandlerClass({ task_handler_class: 'PlainHandler' }, { name: 'create_account' })).toBe('CreateAccountHandler');
+    expect(
+      resolveStepHandlerClass(
+        { module_namespace: 'Billing', task_handler_class: 'Onboarding::X' },
+        { name: 'charge_card' },
+      ),
+    ).toBe('Billing::ChargeCardHandler');
+    expect(resolveStepHandlerClass({ task_handler_class: 'PlainHandler' }, { name: 'create_account' })).toBe(
+      'CreateAccountHandler',
+    );
     expect(resolveStepHandlerClass({}, { name: 'send-email.now' })).toBe('SendEmailNowHandler');
     expect(pascalCase('step_2fa')).toBe('Step2fa');
   });
@@ -52,24 +70,37 @@ describe('HandlerRegistry and checkHandlers', () => {
     expect(issues).toEqual([
       {
         code: 'missing_handler',
-        message: "no handler registered as 'Onboarding::CreateAccountHandler' (derived from task_handler_class) (did you mean 'Onboarding::CreateAcountHandler'?)",
+        message:
+          "no handler registered as 'Onboarding::CreateAccountHandler' (derived from task_handler_class) (did you mean 'Onboarding::CreateAcountHandler'?)",
         file: 'onboarding.yaml',
         template: 'onboarding/user_onboarding',
         step: 'create_account',
         key: 'handler_class',
       },
-      expect.objectContaining({ step: 'send_welcome_email', message: "no handler registered as 'Mail::Welcome' (from handler_class)" }),
+      expect.objectContaining({
+        step: 'send_welcome_email',
+        message: "no handler registered as 'Mail::Welcome' (from handler_class)",
+      }),
     ]);
   });
 
   it('points at the step line for YAML templates, and flags unusable entries', () => {
-    const loaded = parseTemplateText('name: t\ntask_handler_class: M::T\nstep_templates:\n  - name: a\n  - name: b\n', 't.yaml');
+    const loaded = parseTemplateText(
+      'name: t\ntask_handler_class: M::T\nstep_templates:\n  - name: a\n  - name: b\n',
+      't.yaml',
+    );
     const { template, source } = loaded.templates[0]!;
     const r = new HandlerRegistry();
     r.register('M::AHandler', class NoProcess {});
     r.register('M::BHandler', { process: async () => 'ok' });
     expect(checkHandlers(template, r, source)).toEqual([
-      expect.objectContaining({ file: 't.yaml', line: 4, column: 11, step: 'a', message: "handler 'M::AHandler' is unusable: class NoProcess has no process() method" }),
+      expect.objectContaining({
+        file: 't.yaml',
+        line: 4,
+        column: 11,
+        step: 'a',
+        message: "handler 'M::AHandler' is unusable: class NoProcess has no process() method",
+      }),
     ]);
   });
 

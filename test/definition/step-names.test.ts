@@ -34,9 +34,11 @@ describe('step names', () => {
   it('refuses it from defineTask too, and accepts names with digits and a letter', () => {
     expect(() => defineTask({ name: 't', step_templates: [{ name: '007' }] })).toThrow(TemplateValidationError);
     expect(() => defineTask({ name: 't', step_templates: [{ name: '007' }] })).toThrow(/step name '007' is all digits/);
-    expect(defineTask({ name: 't', step_templates: [{ name: 'step1' }, { name: '2b', depends_on_step: 'step1' }] }).step_templates.map((s) => s.name)).toEqual([
-      'step1',
-      '2b',
-    ]);
+    expect(
+      defineTask({
+        name: 't',
+        step_templates: [{ name: 'step1' }, { name: '2b', depends_on_step: 'step1' }],
+      }).step_templates.map((s) => s.name),
+    ).toEqual(['step1', '2b']);
   });
 });

@@ -15,7 +15,8 @@ function write(rel: string, text: string): void {
   writeFileSync(file, text);
 }
 
-const tpl = (name: string, steps = 'step_templates: [{ name: a }]', version = '1.0.0') => `name: ${name}\nnamespace_name: ns\nversion: ${version}\n${steps}\n`;
+const tpl = (name: string, steps = 'step_templates: [{ name: a }]', version = '1.0.0') =>
+  `name: ${name}\nnamespace_name: ns\nversion: ${version}\n${steps}\n`;
 
 describe('loadTemplates', () => {
   it('searches directories recursively for .yaml and .yml, ignoring other files', async () => {
@@ -61,18 +62,29 @@ describe('loadTemplates', () => {
     const r = await loadTemplates(['dupes'], { cwd: root });
     expect(r.templates).toHaveLength(1);
     expect(r.issues).toEqual([
-      expect.objectContaining({ code: 'template_conflict', file: path.join('dupes', 'c.yaml'), message: expect.stringContaining('ns/same@1.0.0 is already defined differently in') }),
+      expect.objectContaining({
+        code: 'template_conflict',
+        file: path.join('dupes', 'c.yaml'),
+        message: expect.stringContaining('ns/same@1.0.0 is already defined differently in'),
+      }),
     ]);
   });
 
   it('reads every document of a multi-document file, with correct lines', () => {
-    const r = parseTemplateText(`${tpl('first')}---\n${tpl('second', 'step_templates: [{ name: a, bogus: 1 }]')}`, 'multi.yaml');
+    const r = parseTemplateText(
+      `${tpl('first')}---\n${tpl('second', 'step_templates: [{ name: a, bogus: 1 }]')}`,
+      'multi.yaml',
+    );
     expect(r.templates.map((l) => l.template.name)).toEqual(['first']);
     expect(r.issues).toMatchObject([{ code: 'unknown_key', line: 9, key: 'bogus', template: 'ns/second' }]);
   });
 
   it('reports a file without any template', () => {
-    expect(parseTemplateText('# nothing here\n', 'empty.yaml').issues).toEqual([{ code: 'no_templates', message: 'file contains no template', file: 'empty.yaml' }]);
-    expect(parseTemplateText('- just\n- a list\n', 'list.yaml').issues).toMatchObject([{ code: 'wrong_type', line: 1 }]);
+    expect(parseTemplateText('# nothing here\n', 'empty.yaml').issues).toEqual([
+      { code: 'no_templates', message: 'file contains no template', file: 'empty.yaml' },
+    ]);
+    expect(parseTemplateText('- just\n- a list\n', 'list.yaml').issues).toMatchObject([
+      { code: 'wrong_type', line: 1 },
+    ]);
   });
 });

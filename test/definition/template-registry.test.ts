@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { defineTask } from '../../src/definition/define-task.js';
 import { TemplateRegistry } from '../../src/definition/template-registry.js';
-import { NotFoundError, TaskerError } from '../../src/engine/errors.js';
+import { NotFoundError, TaskerError } from '../../src/core/errors.js';
 
 const version = (v: string, steps = ['a']) =>
   defineTask({ name: 'checkout', namespace_name: 'shop', version: v, step_templates: steps.map((name) => ({ name })) });
@@ -44,7 +44,9 @@ describe('TemplateRegistry', () => {
     r.register(version('1.0.0'));
     r.register(version('1.1.0'));
     expect(() => r.require('shop', 'checkout', '9.9.9')).toThrow(NotFoundError);
-    expect(() => r.require('shop', 'checkout', '9.9.9')).toThrow('no task template shop/checkout@9.9.9; available versions: 1.0.0, 1.1.0');
+    expect(() => r.require('shop', 'checkout', '9.9.9')).toThrow(
+      'no task template shop/checkout@9.9.9; available versions: 1.0.0, 1.1.0',
+    );
     expect(() => r.require('shop', 'refund')).toThrow('known templates: shop/checkout@1.0.0, shop/checkout@1.1.0');
     expect(() => new TemplateRegistry().require('a', 'b')).toThrow('no templates are registered');
   });

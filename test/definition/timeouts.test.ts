@@ -18,7 +18,11 @@ describe('step timeouts in templates', () => {
     expect(r.issues).toEqual([]);
     const yamlTemplate = r.templates[0]!.template;
     expect(yamlTemplate.default_step_timeout).toBe(60_000);
-    const code = defineTask({ name: 't', default_step_timeout: 60_000, step_templates: [{ name: 'a' }, { name: 'b', timeout: 5000 }] });
+    const code = defineTask({
+      name: 't',
+      default_step_timeout: 60_000,
+      step_templates: [{ name: 'a' }, { name: 'b', timeout: 5000 }],
+    });
     expect(code).toEqual(yamlTemplate);
   });
 
@@ -38,7 +42,9 @@ describe('step timeouts in templates', () => {
       [5, 'timeout', 'a', 'wrong_type'],
       [7, 'timeout', 'b', 'wrong_type'],
     ]);
-    expect(r.issues[0]!.message).toBe('must be a positive integer of milliseconds, at most 2147483647 (about 24.8 days), got number 0');
+    expect(r.issues[0]!.message).toBe(
+      'must be a positive integer of milliseconds, at most 2147483647 (about 24.8 days), got number 0',
+    );
     expect(r.issues[1]!.message).toContain('got number 3000000000');
   });
 
@@ -50,7 +56,9 @@ describe('step timeouts in templates', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(TemplateValidationError);
-    expect((err as TemplateValidationError).issues).toMatchObject([{ key: 'default_step_timeout', code: 'wrong_type' }]);
+    expect((err as TemplateValidationError).issues).toMatchObject([
+      { key: 'default_step_timeout', code: 'wrong_type' },
+    ]);
   });
 
   it('suggests default_step_timeout for a misspelt task-level key', () => {
@@ -59,6 +67,12 @@ describe('step timeouts in templates', () => {
       default_step_timout: 1000
       step_templates: [{ name: a }]
     `);
-    expect(r.issues).toMatchObject([{ code: 'unknown_key', key: 'default_step_timout', message: expect.stringContaining("did you mean 'default_step_timeout'") }]);
+    expect(r.issues).toMatchObject([
+      {
+        code: 'unknown_key',
+        key: 'default_step_timout',
+        message: expect.stringContaining("did you mean 'default_step_timeout'"),
+      },
+    ]);
   });
 });

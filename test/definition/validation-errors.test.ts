@@ -37,7 +37,15 @@ describe('template validation errors', () => {
       versoin: 1.0.0
       step_templates: [{ name: a }]
     `);
-    expect(r.issues).toMatchObject([{ code: 'unknown_key', line: 2, column: 1, key: 'versoin', message: expect.stringContaining("did you mean 'version'") }]);
+    expect(r.issues).toMatchObject([
+      {
+        code: 'unknown_key',
+        line: 2,
+        column: 1,
+        key: 'versoin',
+        message: expect.stringContaining("did you mean 'version'"),
+      },
+    ]);
   });
 
   it('missing required keys: the template name and a step name', () => {
@@ -49,7 +57,14 @@ describe('template validation errors', () => {
     `);
     expect(r.issues).toMatchObject([
       { code: 'missing_key', file: FILE, line: 1, key: 'name', message: "template has no 'name'" },
-      { code: 'missing_key', file: FILE, line: 4, column: 5, key: 'name', message: expect.stringContaining("step_templates[1] has no 'name'") },
+      {
+        code: 'missing_key',
+        file: FILE,
+        line: 4,
+        column: 5,
+        key: 'name',
+        message: expect.stringContaining("step_templates[1] has no 'name'"),
+      },
     ]);
   });
 
@@ -84,7 +99,15 @@ describe('template validation errors', () => {
         - name: a
     `);
     expect(r.issues).toMatchObject([
-      { code: 'duplicate_step', file: FILE, line: 5, column: 11, step: 'a', key: 'name', message: "duplicate step name 'a' (first defined at line 3)" },
+      {
+        code: 'duplicate_step',
+        file: FILE,
+        line: 5,
+        column: 11,
+        step: 'a',
+        key: 'name',
+        message: "duplicate step name 'a' (first defined at line 3)",
+      },
     ]);
   });
 
@@ -102,7 +125,14 @@ describe('template validation errors', () => {
           depends_on_step: d
     `);
     expect(r.issues).toMatchObject([
-      { code: 'cycle', file: FILE, line: 4, step: 'a', key: 'depends_on_step', message: 'dependency cycle: a -> b -> c -> a' },
+      {
+        code: 'cycle',
+        file: FILE,
+        line: 4,
+        step: 'a',
+        key: 'depends_on_step',
+        message: 'dependency cycle: a -> b -> c -> a',
+      },
       { code: 'cycle', file: FILE, line: 10, step: 'd', key: 'depends_on_step', message: 'dependency cycle: d -> d' },
     ]);
   });
@@ -113,13 +143,24 @@ describe('template validation errors', () => {
       version: 1.0.x
       step_templates: [{ name: a }]
     `);
-    expect(r.issues).toMatchObject([{ code: 'bad_semver', file: FILE, line: 2, column: 10, key: 'version', message: expect.stringContaining("'1.0.x' is not a semantic version") }]);
+    expect(r.issues).toMatchObject([
+      {
+        code: 'bad_semver',
+        file: FILE,
+        line: 2,
+        column: 10,
+        key: 'version',
+        message: expect.stringContaining("'1.0.x' is not a semantic version"),
+      },
+    ]);
     const unquoted = parse(`
       name: t
       version: 1.0
       step_templates: [{ name: a }]
     `);
-    expect(unquoted.issues).toMatchObject([{ code: 'wrong_type', line: 2, key: 'version', message: expect.stringContaining('quote it') }]);
+    expect(unquoted.issues).toMatchObject([
+      { code: 'wrong_type', line: 2, key: 'version', message: expect.stringContaining('quote it') },
+    ]);
   });
 
   it('an invalid JSON Schema, pointing into the schema', () => {
@@ -133,14 +174,23 @@ describe('template validation errors', () => {
       step_templates: [{ name: a }]
     `);
     expect(r.issues).toMatchObject([
-      { code: 'invalid_schema', file: FILE, line: 6, column: 13, key: 'schema', message: expect.stringContaining('at properties.order_id.type') },
+      {
+        code: 'invalid_schema',
+        file: FILE,
+        line: 6,
+        column: 13,
+        key: 'schema',
+        message: expect.stringContaining('at properties.order_id.type'),
+      },
     ]);
     const badRef = parse(`
       name: t
       schema: { $ref: '#/definitions/missing' }
       step_templates: [{ name: a }]
     `);
-    expect(badRef.issues).toMatchObject([{ code: 'invalid_schema', line: 2, message: expect.stringContaining("can't resolve reference") }]);
+    expect(badRef.issues).toMatchObject([
+      { code: 'invalid_schema', line: 2, message: expect.stringContaining("can't resolve reference") },
+    ]);
   });
 
   it('a named_steps violation, both ways', () => {
@@ -153,8 +203,21 @@ describe('template validation errors', () => {
           depends_on_step: a
     `);
     expect(r.issues).toMatchObject([
-      { code: 'named_steps', file: FILE, line: 2, key: 'named_steps', message: "named_steps lists 'ghost', but no step template has that name" },
-      { code: 'named_steps', file: FILE, line: 5, step: 'b', key: 'name', message: "step 'b' is not listed in named_steps" },
+      {
+        code: 'named_steps',
+        file: FILE,
+        line: 2,
+        key: 'named_steps',
+        message: "named_steps lists 'ghost', but no step template has that name",
+      },
+      {
+        code: 'named_steps',
+        file: FILE,
+        line: 5,
+        step: 'b',
+        key: 'name',
+        message: "step 'b' is not listed in named_steps",
+      },
     ]);
   });
 
@@ -168,7 +231,12 @@ describe('template validation errors', () => {
     `);
     expect(r.templates).toEqual([]);
     expect(r.issues.length).toBeGreaterThan(0);
-    expect(r.issues[0]).toMatchObject({ code: 'yaml_syntax', file: FILE, line: expect.any(Number), column: expect.any(Number) });
+    expect(r.issues[0]).toMatchObject({
+      code: 'yaml_syntax',
+      file: FILE,
+      line: expect.any(Number),
+      column: expect.any(Number),
+    });
     expect(r.issues[0]!.line).toBeGreaterThanOrEqual(4);
     expect(r.issues[0]!.message).toMatch(/^YAML syntax error: /);
   });
@@ -206,7 +274,13 @@ describe('template validation errors', () => {
               timeout: 1000
     `);
     expect(r.issues).toMatchObject([
-      { code: 'unknown_step', line: 6, step: 'extrct', key: 'name', message: expect.stringContaining("environment 'production' overrides step 'extrct'") },
+      {
+        code: 'unknown_step',
+        line: 6,
+        step: 'extrct',
+        key: 'name',
+        message: expect.stringContaining("environment 'production' overrides step 'extrct'"),
+      },
     ]);
   });
 

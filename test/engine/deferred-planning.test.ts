@@ -20,7 +20,11 @@ describe.each(STORE_KINDS)('planning a task submitted without handlers ($kind)',
     db = make();
     const submitter = await openTestEngine(db, { templates: [EXAMPLES_TEMPLATES], concurrency: 0 });
     engines.push(submitter);
-    const { task_id } = await submitter.submit({ namespace: 'ecommerce', name: 'conditional_order_processing', context: FRAUD });
+    const { task_id } = await submitter.submit({
+      namespace: 'ecommerce',
+      name: 'conditional_order_processing',
+      context: FRAUD,
+    });
     const before = (await submitter.getTask(task_id))!;
     expect(before.planned).toBe(false);
     expect(before.workflow_steps.every((s) => s.current_state === 'pending')).toBe(true);
@@ -51,14 +55,24 @@ describe.each(STORE_KINDS)('planning a task submitted without handlers ($kind)',
 
   it('plans at submission when the submitter has the handlers, as before', async () => {
     db = make();
-    const tasker = await openTestEngine(db, { templates: [EXAMPLES_TEMPLATES], handlers: EXAMPLES_HANDLERS, concurrency: 0 });
+    const tasker = await openTestEngine(db, {
+      templates: [EXAMPLES_TEMPLATES],
+      handlers: EXAMPLES_HANDLERS,
+      concurrency: 0,
+    });
     engines.push(tasker);
-    const { task_id } = await tasker.submit({ namespace: 'ecommerce', name: 'conditional_order_processing', context: FRAUD });
+    const { task_id } = await tasker.submit({
+      namespace: 'ecommerce',
+      name: 'conditional_order_processing',
+      context: FRAUD,
+    });
     const task = (await tasker.getTask(task_id))!;
     expect(task.planned).toBe(true);
-    expect(task.workflow_steps.filter((s) => s.current_state === 'skipped').map((s) => s.name).sort()).toEqual([
-      'manual_review',
-      'standard_processing',
-    ]);
+    expect(
+      task.workflow_steps
+        .filter((s) => s.current_state === 'skipped')
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['manual_review', 'standard_processing']);
   });
 });

@@ -27,10 +27,17 @@ describe.each(STORE_KINDS)('error text ($kind)', ({ make }) => {
     db = make();
     tasker = await openTestEngine(db, {
       templates: [template],
-      handlers: { 'Errors::ThrowsHandler': () => { throw new Error('bad byte \ud800 here'); } },
+      handlers: {
+        'Errors::ThrowsHandler': () => {
+          throw new Error('bad byte \ud800 here');
+        },
+      },
     });
     const task = await tasker.run({ namespace: 'errors', name: 'odd_error', context: {} }, { timeoutMs: 20_000 });
     expect(task.current_state).toBe('failed');
-    expect(task.workflow_steps[0]!.error).toMatchObject({ class: 'Error', message: expect.stringContaining('bad byte \ufffd here') });
+    expect(task.workflow_steps[0]!.error).toMatchObject({
+      class: 'Error',
+      message: expect.stringContaining('bad byte \ufffd here'),
+    });
   });
 });

@@ -47,7 +47,11 @@ describe.each(STORE_KINDS)('events on $kind', ({ make }) => {
       templates: [diamond],
       handlers: {
         'Ev::AHandler': () => ({ a: 1 }),
-        'Ev::BHandler': (_t: unknown, _s: unknown, step: { attempts: number; publish: (n: string, p: object) => void }) => {
+        'Ev::BHandler': (
+          _t: unknown,
+          _s: unknown,
+          step: { attempts: number; publish: (n: string, p: object) => void },
+        ) => {
           if (step.attempts === 1) throw new Error('first try fails');
           step.publish('payment.authorised', { amount: 42 });
           return { b: 2 };
@@ -74,7 +78,9 @@ describe.each(STORE_KINDS)('events on $kind', ({ make }) => {
     const task = await tasker.run({ namespace: 'ev', name: 'evented', context: {} }, { timeoutMs: 20_000 });
     expect(task.current_state).toBe('completed'); // the throwing subscribers broke nothing
     const mine = all.filter((e) => e.task_id === task.task_id);
-    const count = (event: string, step?: string) => mine.filter((e) => e.event === event && (step === undefined || (e as StepEventPayload).step_name === step)).length;
+    const count = (event: string, step?: string) =>
+      mine.filter((e) => e.event === event && (step === undefined || (e as StepEventPayload).step_name === step))
+        .length;
     expect(count('task.started')).toBe(1);
     expect(count('task.completed')).toBe(1);
     expect(count('task.failed')).toBe(0);
@@ -85,8 +91,17 @@ describe.each(STORE_KINDS)('events on $kind', ({ make }) => {
     expect(count('step.started', 'a')).toBe(1);
     expect(count('payment.authorised')).toBe(1);
 
-    const completed = mine.find((e) => e.event === 'step.completed' && (e as StepEventPayload).step_name === 'b') as StepEventPayload;
-    expect(completed).toMatchObject({ task_id: task.task_id, task_name: 'evented', namespace: 'ev', version: '1.2.0', step_name: 'b', attempt_number: 2 });
+    const completed = mine.find(
+      (e) => e.event === 'step.completed' && (e as StepEventPayload).step_name === 'b',
+    ) as StepEventPayload;
+    expect(completed).toMatchObject({
+      task_id: task.task_id,
+      task_name: 'evented',
+      namespace: 'ev',
+      version: '1.2.0',
+      step_name: 'b',
+      attempt_number: 2,
+    });
     expect(completed.step_id).toBe(task.workflow_steps.find((s) => s.name === 'b')!.workflow_step_id);
     expect(typeof completed.duration).toBe('number');
     expect(completed.correlation_id).toBe(task.correlation_id);

@@ -29,7 +29,11 @@ describe.each(STORE_KINDS)('failure logs ($kind)', ({ make }) => {
     tasker = await openTestEngine(db, {
       logger: log.logger,
       templates: [template],
-      handlers: { 'Logs::DoomedHandler': () => { throw new Error('the gateway said no'); } },
+      handlers: {
+        'Logs::DoomedHandler': () => {
+          throw new Error('the gateway said no');
+        },
+      },
     });
     const task = await tasker.run({ namespace: 'logs', name: 'always_fails', context: {} }, { timeoutMs: 20_000 });
     expect(task.current_state).toBe('failed');

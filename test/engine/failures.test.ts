@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tasker } from '../../src/engine/tasker.js';
 import { defineTask } from '../../src/definition/define-task.js';
-import { PermanentError, RetryableError } from '../../src/engine/errors.js';
+import { PermanentError, RetryableError } from '../../src/core/errors.js';
 import { STORE_KINDS, type TestDb } from '../support/stores.js';
 import { openTestEngine, Recorder, recorded } from '../support/engine.js';
 
@@ -14,7 +14,10 @@ const linear = defineTask({
   namespace_name: 'failures',
   version: '1.0.0',
   task_handler_class: 'Failures::FlakyTask',
-  step_templates: [{ name: 'work', retry: fast, default_retry_limit: 3 }, { name: 'after', depends_on_step: 'work' }],
+  step_templates: [
+    { name: 'work', retry: fast, default_retry_limit: 3 },
+    { name: 'after', depends_on_step: 'work' },
+  ],
 });
 
 const diamond = defineTask({
@@ -52,7 +55,9 @@ const patient = defineTask({
   namespace_name: 'failures',
   version: '1.0.0',
   module_namespace: 'Patient',
-  step_templates: [{ name: 'polite', retry: { base: 60_000, multiplier: 1, max: 60_000, jitter: 0 }, default_retry_limit: 3 }],
+  step_templates: [
+    { name: 'polite', retry: { base: 60_000, multiplier: 1, max: 60_000, jitter: 0 }, default_retry_limit: 3 },
+  ],
 });
 
 describe.each(STORE_KINDS)('failure semantics on $kind', ({ make }) => {
@@ -106,7 +111,10 @@ describe.each(STORE_KINDS)('failure semantics on $kind', ({ make }) => {
   });
 
   it('retries a failing step and succeeds, counting attempts and keeping each error', async () => {
-    const task = await tasker.run({ namespace: 'failures', name: 'flaky', context: { failTimes: 2 } }, { timeoutMs: 20_000 });
+    const task = await tasker.run(
+      { namespace: 'failures', name: 'flaky', context: { failTimes: 2 } },
+      { timeoutMs: 20_000 },
+    );
     expect(task.current_state).toBe('completed');
     const work = task.workflow_steps.find((s) => s.name === 'work')!;
     expect(work.attempts).toBe(3);
@@ -121,7 +129,10 @@ describe.each(STORE_KINDS)('failure semantics on $kind', ({ make }) => {
   });
 
   it('gives up after retry_limit attempts and fails the task', async () => {
-    const task = await tasker.run({ namespace: 'failures', name: 'flaky', context: { failTimes: 99 } }, { timeoutMs: 20_000 });
+    const task = await tasker.run(
+      { namespace: 'failures', name: 'flaky', context: { failTimes: 99 } },
+      { timeoutMs: 20_000 },
+    );
     expect(task.current_state).toBe('failed');
     const [work, after] = task.workflow_steps;
     expect(work!.current_state).toBe('failed');
@@ -164,7 +175,10 @@ describe.each(STORE_KINDS)('failure semantics on $kind', ({ make }) => {
 
   it('honours RetryableError retryAfter (seconds, fractions) over the backoff policy', async () => {
     // The policy would wait 60 s; retryAfter 0.3 s must win.
-    const task = await tasker.run({ namespace: 'failures', name: 'patient', context: { retryAfter: 0.3 } }, { timeoutMs: 20_000 });
+    const task = await tasker.run(
+      { namespace: 'failures', name: 'patient', context: { retryAfter: 0.3 } },
+      { timeoutMs: 20_000 },
+    );
     expect(task.current_state).toBe('completed');
     const step = task.workflow_steps[0]!;
     expect(step.attempts).toBe(2);
@@ -172,7 +186,10 @@ describe.each(STORE_KINDS)('failure semantics on $kind', ({ make }) => {
     const failedAt = history.find((h) => h.to_state === 'retrying')!.at;
     const retriedAt = history.filter((h) => h.to_state === 'running')[1]!.at;
     expect(retriedAt - failedAt).toBeGreaterThanOrEqual(290); // not before it was due
-    const now = await tasker.run({ namespace: 'failures', name: 'patient', context: { retryAfter: 0 } }, { timeoutMs: 20_000 });
+    const now = await tasker.run(
+      { namespace: 'failures', name: 'patient', context: { retryAfter: 0 } },
+      { timeoutMs: 20_000 },
+    );
     expect(now.current_state).toBe('completed');
     expect(now.workflow_steps[0]!.attempts).toBe(2);
   });

@@ -3,12 +3,18 @@
 // and the text fields, operator results and annotations are checked by the store — each refusal names the field.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tasker } from '../../src/engine/tasker.js';
-import { InvalidRequestError } from '../../src/engine/errors.js';
+import { InvalidRequestError } from '../../src/core/errors.js';
 import { defineTask } from '../../src/definition/define-task.js';
 import { STORE_KINDS, type TestDb } from '../support/stores.js';
 import { openTestEngine } from '../support/engine.js';
 
-const plain = defineTask({ name: 'plain', namespace_name: 'fid', version: '1.0.0', module_namespace: 'Fid', step_templates: [{ name: 'one' }] });
+const plain = defineTask({
+  name: 'plain',
+  namespace_name: 'fid',
+  version: '1.0.0',
+  module_namespace: 'Fid',
+  step_templates: [{ name: 'one' }],
+});
 
 async function refusal(work: () => Promise<unknown>): Promise<InvalidRequestError> {
   try {
@@ -28,7 +34,11 @@ describe.each(STORE_KINDS)('faithful values through the library on $kind', ({ ma
 
   beforeAll(async () => {
     db = make();
-    tasker = await openTestEngine(db, { templates: [plain], handlers: { 'Fid::OneHandler': () => ({}) }, concurrency: 0 });
+    tasker = await openTestEngine(db, {
+      templates: [plain],
+      handlers: { 'Fid::OneHandler': () => ({}) },
+      concurrency: 0,
+    });
   });
   afterAll(async () => {
     await tasker?.close();
@@ -75,7 +85,10 @@ describe.each(STORE_KINDS)('faithful values through the library on $kind', ({ ma
 
   it('accepts what JSON holds: safe integers, Dates (as ISO text), undefined properties, surrogate pairs', async () => {
     const when = new Date('2024-05-01T12:00:00Z');
-    const res = await submit({ context: { id: Number.MAX_SAFE_INTEGER, when, gone: undefined, smile: '😀' }, idempotency_key: 'k-😀' });
+    const res = await submit({
+      context: { id: Number.MAX_SAFE_INTEGER, when, gone: undefined, smile: '😀' },
+      idempotency_key: 'k-😀',
+    });
     const task = await tasker.getTask(res.task_id);
     expect(task?.context).toEqual({ id: Number.MAX_SAFE_INTEGER, when: '2024-05-01T12:00:00.000Z', smile: '😀' });
     expect(task?.idempotency_key).toBe('k-😀');
@@ -84,7 +97,16 @@ describe.each(STORE_KINDS)('faithful values through the library on $kind', ({ ma
   it('refuses operator results and annotations the store could not keep as given', async () => {
     const { task_id } = await submit({ context: {} });
     const step = (await tasker.getTask(task_id))!.workflow_steps[0]!.workflow_step_id;
-    const err = await refusal(() => tasker.operate({ type: 'resolve_step', task_id, step_id: step, actor: 'test', reason: null, results: { total: NaN } }));
+    const err = await refusal(() =>
+      tasker.operate({
+        type: 'resolve_step',
+        task_id,
+        step_id: step,
+        actor: 'test',
+        reason: null,
+        results: { total: NaN },
+      }),
+    );
     expect(fields(err)).toEqual(['results.total']);
     expect((await tasker.getTask(task_id))!.workflow_steps[0]!.current_state).toBe('pending');
     const annotation = await refusal(() => tasker.store.addAnnotation(task_id, 'note', { list: [() => 1] }));

@@ -19,10 +19,18 @@ describe.each(STORE_KINDS)('seed patterns on $kind', ({ make }) => {
   });
 
   it('linear: user_onboarding runs its steps strictly in order and annotates completion', async () => {
-    const task = await tasker.run({ namespace: 'onboarding', name: 'user_onboarding', context: { email: 'ada@example.com' } }, { timeoutMs: 30_000 });
+    const task = await tasker.run(
+      { namespace: 'onboarding', name: 'user_onboarding', context: { email: 'ada@example.com' } },
+      { timeoutMs: 30_000 },
+    );
     expect(task.current_state).toBe('completed');
     const steps = task.workflow_steps;
-    expect(steps.map((s) => s.name)).toEqual(['create_account', 'send_welcome_email', 'setup_preferences', 'activate_trial']);
+    expect(steps.map((s) => s.name)).toEqual([
+      'create_account',
+      'send_welcome_email',
+      'setup_preferences',
+      'activate_trial',
+    ]);
     for (let i = 1; i < steps.length; i++) {
       expect(ms(steps[i]!.started_at)).toBeGreaterThanOrEqual(ms(steps[i - 1]!.completed_at));
     }
@@ -31,7 +39,10 @@ describe.each(STORE_KINDS)('seed patterns on $kind', ({ make }) => {
   });
 
   it('parallel: the three extractions overlap in time and aggregate_data waits for all', async () => {
-    const task = await tasker.run({ namespace: 'data_processing', name: 'data_extraction', context: {} }, { timeoutMs: 30_000 });
+    const task = await tasker.run(
+      { namespace: 'data_processing', name: 'data_extraction', context: {} },
+      { timeoutMs: 30_000 },
+    );
     expect(task.current_state).toBe('completed');
     const extracts = task.workflow_steps.filter((s) => s.name.startsWith('extract_'));
     expect(extracts).toHaveLength(3);
@@ -44,37 +55,71 @@ describe.each(STORE_KINDS)('seed patterns on $kind', ({ make }) => {
   });
 
   it('diamond: finalize_order starts after all three checks', async () => {
-    const task = await tasker.run({ namespace: 'ecommerce', name: 'order_verification', context: { order_id: 7 } }, { timeoutMs: 30_000 });
+    const task = await tasker.run(
+      { namespace: 'ecommerce', name: 'order_verification', context: { order_id: 7 } },
+      { timeoutMs: 30_000 },
+    );
     expect(task.current_state).toBe('completed');
     const byName = Object.fromEntries(task.workflow_steps.map((s) => [s.name, s]));
-    const checks = ['check_payment_method', 'verify_shipping_address', 'check_inventory_availability'].map((n) => byName[n]!);
-    for (const c of checks) expect(ms(c.started_at)).toBeGreaterThanOrEqual(ms(byName.validate_order_data!.completed_at));
-    expect(ms(byName.finalize_order!.started_at)).toBeGreaterThanOrEqual(Math.max(...checks.map((c) => ms(c.completed_at))));
+    const checks = ['check_payment_method', 'verify_shipping_address', 'check_inventory_availability'].map(
+      (n) => byName[n]!,
+    );
+    for (const c of checks)
+      expect(ms(c.started_at)).toBeGreaterThanOrEqual(ms(byName.validate_order_data!.completed_at));
+    expect(ms(byName.finalize_order!.started_at)).toBeGreaterThanOrEqual(
+      Math.max(...checks.map((c) => ms(c.completed_at))),
+    );
     expect(byName.finalize_order!.results.status).toBe('verified');
     expect(task.annotations[0]!.annotation_type).toBe('verification_summary');
   });
 
   it('conditional by hook: the context chooses manual_review, the other paths are skipped', async () => {
     const task = await tasker.run(
-      { namespace: 'ecommerce', name: 'conditional_order_processing', context: { analysis_result: { processing_path: 'manual_review' } } },
+      {
+        namespace: 'ecommerce',
+        name: 'conditional_order_processing',
+        context: { analysis_result: { processing_path: 'manual_review' } },
+      },
       { timeoutMs: 30_000 },
     );
     const states = Object.fromEntries(task.workflow_steps.map((s) => [s.name, s.current_state]));
-    expect(states).toEqual({ analyze_order: 'completed', standard_processing: 'skipped', manual_review: 'completed', fraud_investigation: 'skipped' });
+    expect(states).toEqual({
+      analyze_order: 'completed',
+      standard_processing: 'skipped',
+      manual_review: 'completed',
+      fraud_investigation: 'skipped',
+    });
     expect(task.current_state).toBe('completed');
   });
 
   it('conditional at run time: analyze_order routes a high-value order to manual_review only', async () => {
-    const task = await tasker.run({ namespace: 'ecommerce', name: 'conditional_order_processing', context: { order_total: 25_000 } }, { timeoutMs: 30_000 });
+    const task = await tasker.run(
+      { namespace: 'ecommerce', name: 'conditional_order_processing', context: { order_total: 25_000 } },
+      { timeoutMs: 30_000 },
+    );
     const states = Object.fromEntries(task.workflow_steps.map((s) => [s.name, s.current_state]));
-    expect(states).toEqual({ analyze_order: 'completed', standard_processing: 'skipped', manual_review: 'completed', fraud_investigation: 'skipped' });
+    expect(states).toEqual({
+      analyze_order: 'completed',
+      standard_processing: 'skipped',
+      manual_review: 'completed',
+      fraud_investigation: 'skipped',
+    });
     expect(task.workflow_steps[0]!.results.processing_path).toBe('manual_review');
-    const standard = await tasker.run({ namespace: 'ecommerce', name: 'conditional_order_processing', context: { order_total: 90, risk_score: 0.1 } }, { timeoutMs: 30_000 });
-    expect(standard.workflow_steps.filter((s) => s.current_state === 'completed').map((s) => s.name)).toEqual(['analyze_order', 'standard_processing']);
+    const standard = await tasker.run(
+      { namespace: 'ecommerce', name: 'conditional_order_processing', context: { order_total: 90, risk_score: 0.1 } },
+      { timeoutMs: 30_000 },
+    );
+    expect(standard.workflow_steps.filter((s) => s.current_state === 'completed').map((s) => s.name)).toEqual([
+      'analyze_order',
+      'standard_processing',
+    ]);
   });
 
   it('pipeline: each stage transforms the previous stage results', async () => {
-    const task = await tasker.run({ namespace: 'data_processing', name: 'data_pipeline', context: { estimated_rows: 40 } }, { timeoutMs: 30_000 });
+    const task = await tasker.run(
+      { namespace: 'data_processing', name: 'data_pipeline', context: { estimated_rows: 40 } },
+      { timeoutMs: 30_000 },
+    );
     expect(task.current_state).toBe('completed');
     const r = Object.fromEntries(task.workflow_steps.map((s) => [s.name, s.results]));
     expect(r.extract_raw_data.row_count).toBe(40);
@@ -87,9 +132,15 @@ describe.each(STORE_KINDS)('seed patterns on $kind', ({ make }) => {
   });
 
   it('best practices: simple and complex order templates complete, complex honours requires_review', async () => {
-    const simple = await tasker.run({ namespace: 'ecommerce', name: 'simple_order_processing', context: { order_id: 123 } }, { timeoutMs: 30_000 });
+    const simple = await tasker.run(
+      { namespace: 'ecommerce', name: 'simple_order_processing', context: { order_id: 123 } },
+      { timeoutMs: 30_000 },
+    );
     expect(simple.current_state).toBe('completed');
-    const complex = await tasker.run({ namespace: 'ecommerce', name: 'complex_order_processing', context: { requires_review: true } }, { timeoutMs: 30_000 });
+    const complex = await tasker.run(
+      { namespace: 'ecommerce', name: 'complex_order_processing', context: { requires_review: true } },
+      { timeoutMs: 30_000 },
+    );
     expect(complex.version).toBe('2.0.0');
     const states = Object.fromEntries(complex.workflow_steps.map((s) => [s.name, s.current_state]));
     expect(states.manual_review).toBe('completed');

@@ -23,7 +23,8 @@ describe('an outcome the store refuses (PostgreSQL)', () => {
     tasker = await openTestEngine(db, {
       templates: [template],
       handlers: {
-        'Reject::ProduceHandler': (task: { context: { bad?: boolean } }) => (task.context.bad ? { text: 'nul \u0000 inside' } : { text: 'fine' }),
+        'Reject::ProduceHandler': (task: { context: { bad?: boolean } }) =>
+          task.context.bad ? { text: 'nul \u0000 inside' } : { text: 'fine' },
         'Reject::AfterHandler': () => ({ ok: true }),
       },
       concurrency: 20,
@@ -36,7 +37,9 @@ describe('an outcome the store refuses (PostgreSQL)', () => {
 
   it('fails only the attempts whose results cannot be stored, retrying them, and the rest of the batch completes', async () => {
     const ids = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => tasker.submit({ namespace: 'reject', name: 'results', context: { bad: i === 3 } }).then((r) => r.task_id)),
+      Array.from({ length: 10 }, (_, i) =>
+        tasker.submit({ namespace: 'reject', name: 'results', context: { bad: i === 3 } }).then((r) => r.task_id),
+      ),
     );
     const tasks = await Promise.all(ids.map((id) => tasker.waitForTask(id, { timeoutMs: 30_000 })));
     const bad = tasks[3]!;

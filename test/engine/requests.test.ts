@@ -3,9 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tasker } from '../../src/engine/tasker.js';
 import { defineTask } from '../../src/definition/define-task.js';
-import { InvalidRequestError } from '../../src/engine/errors.js';
+import { InvalidRequestError } from '../../src/core/errors.js';
 import { TemplateValidationError } from '../../src/definition/validation-issue.js';
-import { ConfiguredTask, type PlannedStep, type TaskView } from '../../src/engine/handler-api.js';
+import { ConfiguredTask, type PlannedStep, type TaskView } from '../../src/core/handler-api.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { STORE_KINDS, type TestDb } from '../support/stores.js';
 import { openTestEngine, Recorder, recorded, sleep } from '../support/engine.js';
@@ -83,7 +83,9 @@ describe.each(STORE_KINDS)('task requests on $kind', ({ make }) => {
 
   it('rejects a context that breaks the template schema, listing the errors and creating nothing', async () => {
     const before = (await tasker.listTasks({ limit: 1000 })).tasks.length;
-    const err = await tasker.submit({ namespace: 'req', name: 'order', context: { order_id: 'seven', email: 'nope' } }).catch((e) => e);
+    const err = await tasker
+      .submit({ namespace: 'req', name: 'order', context: { order_id: 'seven', email: 'nope' } })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(InvalidRequestError);
     expect(err.message).toContain('/order_id must be integer');
     expect(err.message).toContain('/email must match format "email"');
@@ -92,19 +94,39 @@ describe.each(STORE_KINDS)('task requests on $kind', ({ make }) => {
   });
 
   it('rejects unknown templates, versions and bypass steps with clear messages', async () => {
-    await expect(tasker.submit({ namespace: 'req', name: 'nope', context: {} })).rejects.toThrow(/unknown template req\/nope/);
-    await expect(tasker.submit({ namespace: 'req', name: 'order', version: '9.9.9', context: { order_id: 1 } })).rejects.toThrow(/known versions: 1.0.0/);
-    await expect(tasker.submit({ namespace: 'req', name: 'order', context: { order_id: 1 }, bypass_steps: ['chrage'] })).rejects.toThrow(/unknown step\(s\) chrage/);
-    await expect(tasker.submit({ namespace: 'req', name: 'order', context: { order_id: 1 }, colour: 'red' } as never)).rejects.toThrow(/unknown field 'colour'/);
+    await expect(tasker.submit({ namespace: 'req', name: 'nope', context: {} })).rejects.toThrow(
+      /unknown template req\/nope/,
+    );
+    await expect(
+      tasker.submit({ namespace: 'req', name: 'order', version: '9.9.9', context: { order_id: 1 } }),
+    ).rejects.toThrow(/known versions: 1.0.0/);
+    await expect(
+      tasker.submit({ namespace: 'req', name: 'order', context: { order_id: 1 }, bypass_steps: ['chrage'] }),
+    ).rejects.toThrow(/unknown step\(s\) chrage/);
+    await expect(
+      tasker.submit({ namespace: 'req', name: 'order', context: { order_id: 1 }, colour: 'red' } as never),
+    ).rejects.toThrow(/unknown field 'colour'/);
   });
 
   it('returns the existing task for a repeated idempotency_key, also under concurrent submits', async () => {
-    const first = await tasker.submit({ namespace: 'req', name: 'order', context: { order_id: 5 }, idempotency_key: 'order-5' });
-    const again = await tasker.submit({ namespace: 'req', name: 'order', context: { order_id: 5 }, idempotency_key: 'order-5' });
+    const first = await tasker.submit({
+      namespace: 'req',
+      name: 'order',
+      context: { order_id: 5 },
+      idempotency_key: 'order-5',
+    });
+    const again = await tasker.submit({
+      namespace: 'req',
+      name: 'order',
+      context: { order_id: 5 },
+      idempotency_key: 'order-5',
+    });
     expect(first.created).toBe(true);
     expect(again).toEqual({ task_id: first.task_id, created: false });
     const burst = await Promise.all(
-      Array.from({ length: 10 }, () => tasker.submit({ namespace: 'req', name: 'order', context: { order_id: 6 }, idempotency_key: 'order-6' })),
+      Array.from({ length: 10 }, () =>
+        tasker.submit({ namespace: 'req', name: 'order', context: { order_id: 6 }, idempotency_key: 'order-6' }),
+      ),
     );
     expect(new Set(burst.map((b) => b.task_id)).size).toBe(1);
     expect(burst.filter((b) => b.created)).toHaveLength(1);
@@ -115,7 +137,10 @@ describe.each(STORE_KINDS)('task requests on $kind', ({ make }) => {
 
   it('runs establishStepDependenciesAndDefaults once before any step, applying update()', async () => {
     const calls = hookCalls;
-    const task = await tasker.run({ namespace: 'req', name: 'order', context: { order_id: 8, skip_audit: true } }, { timeoutMs: 20_000 });
+    const task = await tasker.run(
+      { namespace: 'req', name: 'order', context: { order_id: 8, skip_audit: true } },
+      { timeoutMs: 20_000 },
+    );
     expect(hookCalls).toBe(calls + 1);
     const s = Object.fromEntries(task.workflow_steps.map((x) => [x.name, x]));
     expect(s.charge!.retry_limit).toBe(1);
@@ -125,10 +150,16 @@ describe.each(STORE_KINDS)('task requests on $kind', ({ make }) => {
   });
 
   it('skips steps reachable only through a disabled step, and bypass_steps lets dependents run', async () => {
-    const disabled = await tasker.run({ namespace: 'req', name: 'order', context: { order_id: 9, no_notify: true } }, { timeoutMs: 20_000 });
+    const disabled = await tasker.run(
+      { namespace: 'req', name: 'order', context: { order_id: 9, no_notify: true } },
+      { timeoutMs: 20_000 },
+    );
     const d = Object.fromEntries(disabled.workflow_steps.map((x) => [x.name, x.current_state]));
     expect(d).toEqual({ charge: 'completed', ship: 'skipped', notify: 'skipped', audit: 'completed' });
-    const bypassed = await tasker.run({ namespace: 'req', name: 'order', context: { order_id: 10 }, bypass_steps: ['ship'] }, { timeoutMs: 20_000 });
+    const bypassed = await tasker.run(
+      { namespace: 'req', name: 'order', context: { order_id: 10 }, bypass_steps: ['ship'] },
+      { timeoutMs: 20_000 },
+    );
     const b = Object.fromEntries(bypassed.workflow_steps.map((x) => [x.name, x.current_state]));
     expect(b).toEqual({ charge: 'completed', ship: 'skipped', notify: 'completed', audit: 'completed' });
     expect(rec.count('ship', bypassed.task_id)).toBe(0);
@@ -155,7 +186,12 @@ describe.each(STORE_KINDS)('handler resolution on $kind', ({ make }) => {
   it('refuses to start when a step handler is missing, naming the step and the class looked for', async () => {
     const db = make();
     try {
-      const err = await Tasker.open({ db: db.url, logger: silentLogger(), templates: [orders], handlers: { 'Req::ChargeHandler': () => null } }).catch((e) => e);
+      const err = await Tasker.open({
+        db: db.url,
+        logger: silentLogger(),
+        templates: [orders],
+        handlers: { 'Req::ChargeHandler': () => null },
+      }).catch((e) => e);
       expect(err).toBeInstanceOf(TemplateValidationError);
       expect(err.message).toContain("step 'ship'");
       expect(err.message).toContain('Req::ShipHandler');

@@ -70,8 +70,14 @@ describe.each(STORE_KINDS)('step results that JSON cannot store on $kind', ({ ma
   });
 
   it('stores objects with toJSON (Dates) as their JSON', async () => {
-    const task = await tasker.run({ namespace: 'storable', name: 'results', context: { kind: 'date' } }, { timeoutMs: 20_000 });
+    const task = await tasker.run(
+      { namespace: 'storable', name: 'results', context: { kind: 'date' } },
+      { timeoutMs: 20_000 },
+    );
     expect(task.current_state).toBe('completed');
-    expect(task.workflow_steps[0]!.results).toEqual({ at: '1970-01-01T00:00:00.000Z', nested: [{ when: '1970-01-01T00:00:01.000Z' }] });
+    expect(task.workflow_steps[0]!.results).toEqual({
+      at: '1970-01-01T00:00:00.000Z',
+      nested: [{ when: '1970-01-01T00:00:01.000Z' }],
+    });
   });
 });

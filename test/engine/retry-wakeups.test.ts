@@ -37,7 +37,11 @@ describe.each(STORE_KINDS)('retry wake-ups ($kind)', ({ make }) => {
     db = make();
     tasker = await openTestEngine(db, {
       templates: [template],
-      handlers: { 'Timers::QuickHandler': failOnce, 'Timers::SlowHandler': failOnce, 'Timers::SlowerHandler': failOnce },
+      handlers: {
+        'Timers::QuickHandler': failOnce,
+        'Timers::SlowHandler': failOnce,
+        'Timers::SlowerHandler': failOnce,
+      },
       pollIntervalMs: 600_000,
     });
     const task = await tasker.run({ namespace: 'timers', name: 'two_retries', context: {} }, { timeoutMs: 20_000 });

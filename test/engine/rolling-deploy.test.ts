@@ -6,16 +6,25 @@ import { defineTask } from '../../src/definition/define-task.js';
 import type { Tasker } from '../../src/engine/tasker.js';
 import { STORE_KINDS, type TestDb } from '../support/stores.js';
 import { openTestEngine } from '../support/engine.js';
-import { TaskerMetrics } from '../../src/telemetry/metrics.js';
+import { TaskerMetrics } from '../../src/api/metrics.js';
 import { waitFor } from '../store/conformance/fixtures.js';
 
-const v1 = defineTask({ name: 'signup', namespace_name: 'deploy', version: '1.0.0', module_namespace: 'Deploy', step_templates: [{ name: 'welcome' }] });
+const v1 = defineTask({
+  name: 'signup',
+  namespace_name: 'deploy',
+  version: '1.0.0',
+  module_namespace: 'Deploy',
+  step_templates: [{ name: 'welcome' }],
+});
 const v2 = defineTask({
   name: 'signup',
   namespace_name: 'deploy',
   version: '2.0.0',
   module_namespace: 'Deploy',
-  step_templates: [{ name: 'welcome' }, { name: 'verify', depends_on_step: 'welcome', handler_class: 'Deploy::VerifyV2Handler' }],
+  step_templates: [
+    { name: 'welcome' },
+    { name: 'verify', depends_on_step: 'welcome', handler_class: 'Deploy::VerifyV2Handler' },
+  ],
 });
 
 describe.each(STORE_KINDS)('a rolling deploy ($kind)', ({ make }) => {
@@ -84,7 +93,13 @@ describe.each(STORE_KINDS)('a rolling deploy ($kind)', ({ make }) => {
       return t?.workflow_steps[0]?.waiting_for === 'worker' && t;
     }, 'the step to wait');
     for (const s of task.workflow_steps) {
-      await submitter.operate({ type: 'resolve_step', task_id, step_id: s.workflow_step_id, results: { by: 'ops' }, actor: 'ops:alice' });
+      await submitter.operate({
+        type: 'resolve_step',
+        task_id,
+        step_id: s.workflow_step_id,
+        results: { by: 'ops' },
+        actor: 'ops:alice',
+      });
     }
     const done = (await submitter.getTask(task_id))!;
     expect(done.current_state).toBe('completed');

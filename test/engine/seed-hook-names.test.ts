@@ -4,20 +4,34 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tasker } from '../../src/engine/tasker.js';
 import { defineTask } from '../../src/definition/define-task.js';
-import { ConfiguredTask, type PlannedStep, type TaskView } from '../../src/engine/handler-api.js';
+import { ConfiguredTask, type PlannedStep, type TaskView } from '../../src/core/handler-api.js';
 import { sqliteDb, type TestDb } from '../support/stores.js';
 import { openTestEngine } from '../support/engine.js';
 
 const steps = [{ name: 'a' }, { name: 'b', depends_on_step: 'a' }];
 const template = (name: string, taskHandler: string) =>
-  defineTask({ name, namespace_name: 'seed', version: '1.0.0', module_namespace: 'Seed', task_handler_class: taskHandler, step_templates: steps });
+  defineTask({
+    name,
+    namespace_name: 'seed',
+    version: '1.0.0',
+    module_namespace: 'Seed',
+    task_handler_class: taskHandler,
+    step_templates: steps,
+  });
 
 class PlainSnakeTask {
   establish_step_dependencies_and_defaults(task: TaskView, planned: PlannedStep[]) {
     if (task.context.skip_b) planned.find((s) => s.name === 'b')!.update({ enabled: false });
   }
-  async update_annotations(task: TaskView, _sequence: unknown, finished: Array<{ name: string; current_state: string }>) {
-    await task.annotations.create({ annotation_type: 'snake', content: finished.map((s) => `${s.name}:${s.current_state}`) });
+  async update_annotations(
+    task: TaskView,
+    _sequence: unknown,
+    finished: Array<{ name: string; current_state: string }>,
+  ) {
+    await task.annotations.create({
+      annotation_type: 'snake',
+      content: finished.map((s) => `${s.name}:${s.current_state}`),
+    });
   }
 }
 
@@ -58,7 +72,11 @@ describe('seed snake_case hook and subscriber names', () => {
   beforeAll(async () => {
     db = sqliteDb();
     tasker = await openTestEngine(db, {
-      templates: [template('plain', 'Seed::PlainSnakeTask'), template('configured', 'Seed::ConfiguredSnakeTask'), template('both', 'Seed::BothSpellingsTask')],
+      templates: [
+        template('plain', 'Seed::PlainSnakeTask'),
+        template('configured', 'Seed::ConfiguredSnakeTask'),
+        template('both', 'Seed::BothSpellingsTask'),
+      ],
       handlers: {
         'Seed::PlainSnakeTask': PlainSnakeTask,
         'Seed::ConfiguredSnakeTask': ConfiguredSnakeTask,
@@ -75,10 +93,15 @@ describe('seed snake_case hook and subscriber names', () => {
   });
 
   it('calls establish_step_dependencies_and_defaults and update_annotations', async () => {
-    const task = await tasker.run({ namespace: 'seed', name: 'plain', context: { skip_b: true } }, { timeoutMs: 20_000 });
+    const task = await tasker.run(
+      { namespace: 'seed', name: 'plain', context: { skip_b: true } },
+      { timeoutMs: 20_000 },
+    );
     expect(task.current_state).toBe('completed');
     expect(task.workflow_steps.find((s) => s.name === 'b')!.current_state).toBe('skipped');
-    expect(task.annotations.map((a) => [a.annotation_type, a.content])).toEqual([['snake', ['a:completed', 'b:skipped']]]);
+    expect(task.annotations.map((a) => [a.annotation_type, a.content])).toEqual([
+      ['snake', ['a:completed', 'b:skipped']],
+    ]);
   });
 
   it('prefers a ConfiguredTask subclass snake_case hook over the inherited no-op', async () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tasker } from '../../src/engine/tasker.js';
 import { defineTask } from '../../src/definition/define-task.js';
 import { makeSequenceView } from '../../src/engine/handler-views.js';
-import type { StepSnapshot } from '../../src/engine/handler-api.js';
+import type { StepSnapshot } from '../../src/core/handler-api.js';
 import { STORE_KINDS, type TestDb } from '../support/stores.js';
 import { openTestEngine } from '../support/engine.js';
 
@@ -48,7 +48,10 @@ describe.each(STORE_KINDS)('sequence.findStepByName on $kind', ({ make }) => {
   });
 
   it('fails the step permanently when it asks for a step that is not upstream, naming the fix', async () => {
-    const task = await tasker.run({ namespace: 'sequence', name: 'lookups', context: { ask: 'price' } }, { timeoutMs: 20_000 });
+    const task = await tasker.run(
+      { namespace: 'sequence', name: 'lookups', context: { ask: 'price' } },
+      { timeoutMs: 20_000 },
+    );
     expect(seen['fetch']).toEqual({ order: 7 });
     expect(task.current_state).toBe('failed');
     const ship = task.workflow_steps.find((s) => s.name === 'ship')!;
@@ -60,7 +63,10 @@ describe.each(STORE_KINDS)('sequence.findStepByName on $kind', ({ make }) => {
   });
 
   it('names an unknown step with a did-you-mean', async () => {
-    const task = await tasker.run({ namespace: 'sequence', name: 'lookups', context: { ask: 'fetchh' } }, { timeoutMs: 20_000 });
+    const task = await tasker.run(
+      { namespace: 'sequence', name: 'lookups', context: { ask: 'fetchh' } },
+      { timeoutMs: 20_000 },
+    );
     const ship = task.workflow_steps.find((s) => s.name === 'ship')!;
     expect(ship.current_state).toBe('failed');
     expect(ship.error?.code).toBe('unknown_step');
@@ -70,7 +76,13 @@ describe.each(STORE_KINDS)('sequence.findStepByName on $kind', ({ make }) => {
 });
 
 describe('makeSequenceView without a step (the updateAnnotations hook sees every step)', () => {
-  const snap = { workflow_step_id: 1, name: 'a', current_state: 'completed', results: { x: 1 }, attempts: 1 } as unknown as StepSnapshot;
+  const snap = {
+    workflow_step_id: 1,
+    name: 'a',
+    current_state: 'completed',
+    results: { x: 1 },
+    attempts: 1,
+  } as unknown as StepSnapshot;
   it('finds a step and throws for a name the task does not have', () => {
     const view = makeSequenceView([snap]);
     expect(view.findStepByName('a').results).toEqual({ x: 1 });

@@ -1,8 +1,15 @@
 // Unit tests of the state machines and the backoff policy.
 import { describe, expect, it } from 'vitest';
-import { assertStepTransition, assertTaskTransition, canTransitionStep, IllegalTransitionError, STEP_STATES, STEP_TRANSITIONS } from '../../src/engine/states.js';
+import {
+  assertStepTransition,
+  assertTaskTransition,
+  canTransitionStep,
+  IllegalTransitionError,
+  STEP_STATES,
+  STEP_TRANSITIONS,
+} from '../../src/core/states.js';
 import { backoffDelay, retryAfterDelay } from '../../src/engine/backoff.js';
-import { RetryableError } from '../../src/engine/errors.js';
+import { RetryableError } from '../../src/core/errors.js';
 
 describe('state machines', () => {
   it('allows the documented step transitions and rejects the rest', () => {
@@ -12,7 +19,8 @@ describe('state machines', () => {
     expect(() => assertStepTransition('completed', 'running')).toThrow(IllegalTransitionError);
     expect(() => assertStepTransition('pending', 'completed')).toThrow('illegal step transition pending -> completed');
     expect(() => assertTaskTransition('completed', 'running')).toThrow('illegal task transition completed -> running');
-    for (const s of ['completed', 'skipped', 'cancelled', 'resolved_manually'] as const) expect(STEP_TRANSITIONS[s]).toEqual([]);
+    for (const s of ['completed', 'skipped', 'cancelled', 'resolved_manually'] as const)
+      expect(STEP_TRANSITIONS[s]).toEqual([]);
     for (const from of STEP_STATES) for (const to of STEP_TRANSITIONS[from]) expect(STEP_STATES).toContain(to);
   });
 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tasker } from '../../src/engine/tasker.js';
 import { defineTask } from '../../src/definition/define-task.js';
 import { DEFAULT_STEP_TIMEOUT_MS, effectiveStepTimeout } from '../../src/engine/step-timeout.js';
-import { TaskerError } from '../../src/engine/errors.js';
+import { TaskerError } from '../../src/core/errors.js';
 import { STORE_KINDS, sqliteDb, type TestDb } from '../support/stores.js';
 import { openTestEngine } from '../support/engine.js';
 
@@ -44,7 +44,11 @@ describe.each(STORE_KINDS)('default step timeout on $kind', ({ make }) => {
 
   beforeAll(async () => {
     db = make();
-    tasker = await openTestEngine(db, { templates: [plain, templated, own], handlers: { 'Hang::StuckHandler': never }, stepTimeoutMs: 200 });
+    tasker = await openTestEngine(db, {
+      templates: [plain, templated, own],
+      handlers: { 'Hang::StuckHandler': never },
+      stepTimeoutMs: 200,
+    });
   });
   afterAll(async () => {
     await tasker?.close();
@@ -58,7 +62,9 @@ describe.each(STORE_KINDS)('default step timeout on $kind', ({ make }) => {
     expect(step.attempts).toBe(2);
     expect(step.error).toMatchObject({ class: 'StepTimeoutError', code: 'timeout' });
     expect(step.error?.message).toContain('step timed out after 200 ms');
-    expect(step.error?.message).toContain("this worker's step timeout (--step-timeout, $TASKER_STEP_TIMEOUT_MS or stepTimeoutMs)");
+    expect(step.error?.message).toContain(
+      "this worker's step timeout (--step-timeout, $TASKER_STEP_TIMEOUT_MS or stepTimeoutMs)",
+    );
     expect(step.error?.message).toContain('default_step_timeout on the template');
   });
 
@@ -81,7 +87,10 @@ describe.each(STORE_KINDS)('default step timeout on $kind', ({ make }) => {
 describe('which step timeout applies', () => {
   it('is 15 minutes when nothing is set, and follows step > template > worker', () => {
     expect(DEFAULT_STEP_TIMEOUT_MS).toBe(15 * 60_000);
-    expect(effectiveStepTimeout(null, undefined, undefined)).toEqual({ ms: DEFAULT_STEP_TIMEOUT_MS, source: 'default' });
+    expect(effectiveStepTimeout(null, undefined, undefined)).toEqual({
+      ms: DEFAULT_STEP_TIMEOUT_MS,
+      source: 'default',
+    });
     expect(effectiveStepTimeout(null, undefined, 5000)).toEqual({ ms: 5000, source: 'worker' });
     expect(effectiveStepTimeout(null, 7000, 5000)).toEqual({ ms: 7000, source: 'template' });
     expect(effectiveStepTimeout(300, 7000, 5000)).toEqual({ ms: 300, source: 'step' });
@@ -102,20 +111,31 @@ describe('which step timeout applies', () => {
 
   it('refuses a timeout beyond the timer range set by the planning hook, naming the step and the limit', async () => {
     const db = sqliteDb();
-    const template = defineTask({ name: 'hooked', namespace_name: 'timeouts', version: '1.0.0', task_handler_class: 'Hang::Hooked', step_templates: [{ name: 'stuck' }] });
+    const template = defineTask({
+      name: 'hooked',
+      namespace_name: 'timeouts',
+      version: '1.0.0',
+      task_handler_class: 'Hang::Hooked',
+      step_templates: [{ name: 'stuck' }],
+    });
     class Hooked {
       establishStepDependenciesAndDefaults(_task: unknown, steps: Array<{ update(p: object): void }>) {
         steps[0]!.update({ timeout: 2 ** 31 });
       }
     }
-    const tasker = await openTestEngine(db, { templates: [template], handlers: { 'Hang::Hooked': Hooked, 'Hang::StuckHandler': never }, concurrency: 0 });
+    const tasker = await openTestEngine(db, {
+      templates: [template],
+      handlers: { 'Hang::Hooked': Hooked, 'Hang::StuckHandler': never },
+      concurrency: 0,
+    });
     try {
       const err = await tasker.submit({ namespace: 'timeouts', name: 'hooked', context: {} }).catch((e: unknown) => e);
-      expect((err as Error).message).toContain("step 'stuck': timeout must be a whole number of milliseconds from 1 to 2147483647");
+      expect((err as Error).message).toContain(
+        "step 'stuck': timeout must be a whole number of milliseconds from 1 to 2147483647",
+      );
     } finally {
       await tasker.close();
       await db.cleanup();
     }
   });
 });
-

@@ -33,7 +33,9 @@ async function installOutage(client: pg.Client, schema: string): Promise<void> {
       END IF;
       RETURN NEW;
     END $$`);
-  await client.query(`CREATE TRIGGER outage BEFORE UPDATE ON "${schema}".steps FOR EACH ROW EXECUTE FUNCTION "${schema}".outage()`);
+  await client.query(
+    `CREATE TRIGGER outage BEFORE UPDATE ON "${schema}".steps FOR EACH ROW EXECUTE FUNCTION "${schema}".outage()`,
+  );
 }
 
 describe('a full disk while a step completes (PostgreSQL)', () => {
@@ -76,11 +78,20 @@ describe('a full disk while a step completes (PostgreSQL)', () => {
 
     // A second worker, whose writes succeed, finds the lapsed lease of a worker that is still alive.
     const rescuerLog = memoryLogger('warn');
-    const rescuer = await openTestEngine(db, { templates: [template], handlers, logger: rescuerLog.logger, leaseMs: 600 });
+    const rescuer = await openTestEngine(db, {
+      templates: [template],
+      handlers,
+      logger: rescuerLog.logger,
+      leaseMs: 600,
+    });
     engines.push(rescuer);
     const task = await rescuer.waitForTask(task_id, { timeoutMs: 30_000 });
     expect(task.current_state).toBe('completed');
-    expect(task.workflow_steps[0]).toMatchObject({ current_state: 'completed', attempts: 1, results: { charged: true, run: 2 } });
+    expect(task.workflow_steps[0]).toMatchObject({
+      current_state: 'completed',
+      attempts: 1,
+      results: { charged: true, run: 2 },
+    });
     const history = await rescuer.store.getHistory(task_id);
     expect(history.some((h) => h.reason?.includes('attempt not counted'))).toBe(true);
     expect(rescuerLog.find('lease lapsed while its worker was alive')).toHaveLength(1);

@@ -15,7 +15,10 @@ const template = defineTask({
   version: '1.0.0',
   module_namespace: 'Outage',
   // One attempt only: a success turned into a failure could not hide behind a retry.
-  step_templates: [{ name: 'write', default_retry_limit: 1 }, { name: 'after', depends_on_step: 'write' }],
+  step_templates: [
+    { name: 'write', default_retry_limit: 1 },
+    { name: 'after', depends_on_step: 'write' },
+  ],
 });
 
 /** From now on, writes on this connection that need a new page fail with SQLITE_FULL. */

@@ -12,7 +12,13 @@ import { PgProxy } from '../support/pg-proxy.js';
 import { PG_URL, postgresDb, type TestDb } from '../support/stores.js';
 import { openTestEngine } from '../support/engine.js';
 
-const simple = defineTask({ name: 'simple', namespace_name: 'retry', version: '1.0.0', module_namespace: 'Retry', step_templates: [{ name: 'one' }] });
+const simple = defineTask({
+  name: 'simple',
+  namespace_name: 'retry',
+  version: '1.0.0',
+  module_namespace: 'Retry',
+  step_templates: [{ name: 'one' }],
+});
 const request = { namespace: 'retry', name: 'simple', context: {} };
 
 async function caught(work: () => Promise<unknown>): Promise<unknown> {
@@ -54,7 +60,10 @@ describe('submit() retries on PostgreSQL', () => {
   beforeEach(async () => {
     db = postgresDb();
     proxy = await PgProxy.start();
-    tasker = await openTestEngine({ ...db, url: proxy.via(db.url) }, { templates: [simple], handlers: { 'Retry::OneHandler': () => ({}) }, concurrency: 0 });
+    tasker = await openTestEngine(
+      { ...db, url: proxy.via(db.url) },
+      { templates: [simple], handlers: { 'Retry::OneHandler': () => ({}) }, concurrency: 0 },
+    );
   });
   afterEach(async () => {
     proxy.forward();
@@ -101,7 +110,11 @@ describe('submit() retries on PostgreSQL', () => {
     await proxy.close();
     const err = await caught(() => tasker.submit(request));
     expect(provesNothingCommitted(err)).toBe(true);
-    expect(JSON.stringify((err as AggregateError).errors?.map((e: { code?: string }) => e.code) ?? (err as { code?: string }).code)).toContain('ECONNREFUSED');
+    expect(
+      JSON.stringify(
+        (err as AggregateError).errors?.map((e: { code?: string }) => e.code) ?? (err as { code?: string }).code,
+      ),
+    ).toContain('ECONNREFUSED');
   });
 });
 
@@ -120,7 +133,8 @@ describe('provesNothingCommitted on real errors', () => {
     try {
       // Wait until the statement is running, so the kill lands while it may be committing.
       for (let i = 0; i < 500; i++) {
-        const rows = (await killer.query(`SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state = 'active'`, [pid])).rows;
+        const rows = (await killer.query(`SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state = 'active'`, [pid]))
+          .rows;
         if (rows.length) break;
         await new Promise((r) => setTimeout(r, 10));
       }
@@ -134,7 +148,9 @@ describe('provesNothingCommitted on real errors', () => {
 
   it('is true for a deadlock or serialization failure and false for other errors', () => {
     expect(provesNothingCommitted(Object.assign(new Error('deadlock detected'), { code: '40P01' }))).toBe(true);
-    expect(provesNothingCommitted(new Error('wrapped', { cause: Object.assign(new Error('x'), { code: '40001' }) }))).toBe(true);
+    expect(
+      provesNothingCommitted(new Error('wrapped', { cause: Object.assign(new Error('x'), { code: '40001' }) })),
+    ).toBe(true);
     expect(provesNothingCommitted(Object.assign(new Error('Connection terminated unexpectedly'), {}))).toBe(false);
     expect(provesNothingCommitted(Object.assign(new Error('reset'), { code: 'ECONNRESET' }))).toBe(false);
     expect(provesNothingCommitted(Object.assign(new Error('busy'), { code: 'SQLITE_BUSY' }))).toBe(false);

@@ -60,7 +60,9 @@ console.log(JSON.stringify({ status: res.statusCode, inCore: 'createApiServer' i
     // Declarations shared by the two entries live in a chunk both import; read each entry with what it imports.
     const withChunks = (entry: string): string => {
       const text = readFileSync(join(ROOT, 'dist', entry), 'utf8');
-      const chunks = [...text.matchAll(/from '\.\/([^']+)\.js'/g)].map((m) => readFileSync(join(ROOT, 'dist', `${m[1]}.d.ts`), 'utf8'));
+      const chunks = [...text.matchAll(/from '\.\/([^']+)\.js'/g)].map((m) =>
+        readFileSync(join(ROOT, 'dist', `${m[1]}.d.ts`), 'utf8'),
+      );
       return [text, ...chunks].join('\n');
     };
     expect(withChunks('index.d.ts')).toContain('declare class Tasker');
@@ -71,8 +73,11 @@ console.log(JSON.stringify({ status: res.statusCode, inCore: 'createApiServer' i
 
   it('installs a working `tasker` binary', () => {
     const help = execFileSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), '--help'], { encoding: 'utf8' });
-    for (const cmd of ['run', 'validate', 'graph', 'worker', 'submit', 'resume', 'tasks', 'serve', 'migrate']) expect(help).toContain(cmd);
-    const version = execFileSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), '--version'], { encoding: 'utf8' }).trim();
+    for (const cmd of ['run', 'validate', 'graph', 'worker', 'submit', 'resume', 'tasks', 'serve', 'migrate'])
+      expect(help).toContain(cmd);
+    const version = execFileSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), '--version'], {
+      encoding: 'utf8',
+    }).trim();
     expect(version).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
   });
 });

@@ -20,11 +20,15 @@ describe('claim capabilities on SQLite', () => {
   it('writes the capability rows again after a claim that rolled back', async () => {
     dir = mkdtempSync(join(tmpdir(), 'tasker-cap-'));
     store = await openSqliteStore(join(dir, 'x.db'));
-    await store.createTasks(Array.from({ length: 200 }, () => newTask([step('a')], { context: { pad: 'x'.repeat(2000) } })));
+    await store.createTasks(
+      Array.from({ length: 200 }, () => newTask([step('a')], { context: { pad: 'x'.repeat(2000) } })),
+    );
     const templates = ['conformance/sample@1.0.0'];
     const pages = store.db.pragma('page_count', { simple: true }) as number;
     store.db.pragma(`max_page_count = ${pages}`);
-    const full = await store.claimSteps({ workerId: 'w', limit: 200, leaseMs: 60_000, templates }).catch((e: { code?: string }) => e);
+    const full = await store
+      .claimSteps({ workerId: 'w', limit: 200, leaseMs: 60_000, templates })
+      .catch((e: { code?: string }) => e);
     expect((full as { code?: string }).code).toBe('SQLITE_FULL');
     store.db.pragma('max_page_count = 1073741823');
     const claimed = await store.claimSteps({ workerId: 'w', limit: 200, leaseMs: 60_000, templates });

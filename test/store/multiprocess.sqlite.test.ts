@@ -12,7 +12,9 @@ const CLAIMER = join(import.meta.dirname, 'sqlite-fixtures', 'claimer.ts');
 
 function runClaimer(path: string, workerId: string): Promise<number[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLAIMER, path, workerId], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CLAIMER, path, workerId], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -20,7 +22,12 @@ function runClaimer(path: string, workerId: string): Promise<number[]> {
     child.on('error', reject);
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`claimer ${workerId} exited ${code}: ${err}`));
-      resolve(out.split('\n').filter(Boolean).flatMap((line) => JSON.parse(line) as number[]));
+      resolve(
+        out
+          .split('\n')
+          .filter(Boolean)
+          .flatMap((line) => JSON.parse(line) as number[]),
+      );
     });
   });
 }
@@ -44,7 +51,9 @@ describe('sqlite shared by processes', () => {
     expect(new Set(all).size).toBe(all.length);
     expect(all).toHaveLength(240);
     expect((await store.stats()).tasks_by_state).toEqual({ completed: 60 });
-    const histories = await Promise.all((await store.listTasks({ limit: 100 })).tasks.map((t) => store.getHistory(t.task_id)));
+    const histories = await Promise.all(
+      (await store.listTasks({ limit: 100 })).tasks.map((t) => store.getHistory(t.task_id)),
+    );
     for (const h of histories) expect(h.filter((r) => r.to_state === 'running' && r.step_id !== null)).toHaveLength(4);
   }, 120_000);
 

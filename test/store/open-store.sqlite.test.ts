@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StoreUrlError } from '../../src/engine/errors.js';
+import { StoreUrlError } from '../../src/core/errors.js';
 import { DEFAULT_STORE_URL, defaultStoreUrl, openStore, sqlitePathOf } from '../../src/store/open-store.js';
 
 describe('openStore', () => {

@@ -4,7 +4,7 @@
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/postgres-store.js';
-import type { ClaimedStep, FinalizedTask } from '../../src/store/store.js';
+import type { ClaimedStep, FinalizedTask } from '../../src/core/store-contract.js';
 import { diamond, newTask, ok, step } from './conformance/fixtures.js';
 
 const PG_URL = process.env.TASKER_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test';
@@ -49,7 +49,10 @@ describe('PostgreSQL store under concurrency', () => {
           if (seen.has(c.step_id)) duplicates.push(c.step_id);
           seen.set(c.step_id, workerId);
         }
-        const result = await store.completeSteps(claimed.map((c) => ok(c)), { workerId });
+        const result = await store.completeSteps(
+          claimed.map((c) => ok(c)),
+          { workerId },
+        );
         expect(result.stale).toEqual([]);
         finalized.push(...result.finalized);
       }
@@ -65,7 +68,9 @@ describe('PostgreSQL store under concurrency', () => {
   it('reports a task finalised exactly once when its last steps finish on different workers at the same moment', async () => {
     const taskIds: number[] = [];
     for (let i = 0; i < 30; i++) {
-      taskIds.push((await stores[0]!.createTask(newTask(Array.from({ length: WORKERS }, (_, k) => step(`s${k}`))))).task_id);
+      taskIds.push(
+        (await stores[0]!.createTask(newTask(Array.from({ length: WORKERS }, (_, k) => step(`s${k}`))))).task_id,
+      );
     }
     // Every worker holds one step of every task, then all complete at once.
     const held: ClaimedStep[][] = stores.map(() => []);
@@ -77,7 +82,12 @@ describe('PostgreSQL store under concurrency', () => {
       }
     }
     const results = await Promise.all(
-      stores.map((s, k) => s.completeSteps(held[k]!.map((c) => ok(c)), { workerId: `w${k}` })),
+      stores.map((s, k) =>
+        s.completeSteps(
+          held[k]!.map((c) => ok(c)),
+          { workerId: `w${k}` },
+        ),
+      ),
     );
     const finalized = results.flatMap((r) => r.finalized.map((f) => f.task_id));
     expect(finalized.sort((a, b) => a - b)).toEqual(taskIds);
@@ -90,12 +100,18 @@ describe('PostgreSQL store under concurrency', () => {
   it('reports task_started once per task when workers start tasks with several roots at the same moment', async () => {
     const taskIds: number[] = [];
     for (let i = 0; i < 40; i++) {
-      taskIds.push((await stores[0]!.createTask(newTask(Array.from({ length: WORKERS }, (_, k) => step(`root${k}`))))).task_id);
+      taskIds.push(
+        (await stores[0]!.createTask(newTask(Array.from({ length: WORKERS }, (_, k) => step(`root${k}`))))).task_id,
+      );
     }
     const claims = await Promise.all(
       stores.map(async (s, k) => {
         const mine: ClaimedStep[] = [];
-        for (let got = await s.claimSteps({ workerId: `w${k}`, limit: 8, leaseMs: LEASE }); got.length > 0; got = await s.claimSteps({ workerId: `w${k}`, limit: 8, leaseMs: LEASE })) {
+        for (
+          let got = await s.claimSteps({ workerId: `w${k}`, limit: 8, leaseMs: LEASE });
+          got.length > 0;
+          got = await s.claimSteps({ workerId: `w${k}`, limit: 8, leaseMs: LEASE })
+        ) {
           mine.push(...got);
         }
         return mine;
@@ -109,7 +125,9 @@ describe('PostgreSQL store under concurrency', () => {
 
   it('creates one task from 20 concurrent creates with the same idempotency key across pools', async () => {
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => stores[i % WORKERS]!.createTask(newTask(diamond(), { idempotency_key: 'same-key' }))),
+      Array.from({ length: 20 }, (_, i) =>
+        stores[i % WORKERS]!.createTask(newTask(diamond(), { idempotency_key: 'same-key' })),
+      ),
     );
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.task_id)).size).toBe(1);
@@ -130,15 +148,29 @@ describe('PostgreSQL store under concurrency', () => {
       };
     });
     const costOf = async (width: number): Promise<number> => {
-      await store.createTask(newTask([...Array.from({ length: width }, (_, i) => step(`p${i}`)), step('join', Array.from({ length: width }, (_, i) => `p${i}`))]));
+      await store.createTask(
+        newTask([
+          ...Array.from({ length: width }, (_, i) => step(`p${i}`)),
+          step(
+            'join',
+            Array.from({ length: width }, (_, i) => `p${i}`),
+          ),
+        ]),
+      );
       const claimed = await store.claimSteps({ workerId: 'w', limit: width, leaseMs: LEASE });
       expect(claimed).toHaveLength(width);
       statements = 0;
-      const result = await store.completeSteps(claimed.map((c) => ok(c)), { workerId: 'w', claim: { limit: 1, leaseMs: LEASE } });
+      const result = await store.completeSteps(
+        claimed.map((c) => ok(c)),
+        { workerId: 'w', claim: { limit: 1, leaseMs: LEASE } },
+      );
       expect(result.applied).toHaveLength(width);
       const cost = statements;
       expect(result.claimed.map((c) => c.name)).toEqual(['join']);
-      await store.completeSteps(result.claimed.map((c) => ok(c)), { workerId: 'w' });
+      await store.completeSteps(
+        result.claimed.map((c) => ok(c)),
+        { workerId: 'w' },
+      );
       return cost;
     };
     const one = await costOf(1);

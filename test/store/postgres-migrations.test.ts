@@ -2,7 +2,7 @@
 // re-opens, many processes opening a fresh schema at once (advisory lock), and refusal of a newer schema.
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { StoreSchemaError, StoreUrlError } from '../../src/engine/errors.js';
+import { StoreSchemaError, StoreUrlError } from '../../src/core/errors.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/store/postgres/migrations.js';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { parsePostgresUrl } from '../../src/store/postgres/url.js';
@@ -58,7 +58,9 @@ describe('PostgreSQL store URL handling', () => {
     expect(() => parsePostgresUrl('postgres://u@h/db?schema=bad-name')).toThrow(StoreUrlError);
     expect(() => parsePostgresUrl('postgres://u@h/db?schema=bad-name')).toThrow(/schema name "bad-name"/);
     expect(() => parsePostgresUrl(`postgres://u@h/db?schema=${'x'.repeat(64)}`)).toThrow(/at most 63/);
-    expect(() => parsePostgresUrl('postgres://u@h/db?schema=a', 'b')).toThrow(/names schema "a" but the schema option says "b"/);
+    expect(() => parsePostgresUrl('postgres://u@h/db?schema=a', 'b')).toThrow(
+      /names schema "a" but the schema option says "b"/,
+    );
     expect(() => parsePostgresUrl('mysql://u@h/db')).toThrow(/not a PostgreSQL URL/);
   });
 
@@ -83,7 +85,15 @@ describe('PostgreSQL migrations', () => {
         );
         return res.rows.map((r) => r.table_name);
       });
-      expect(tables).toEqual(['annotations', 'schema_migrations', 'step_edges', 'steps', 'tasks', 'transitions', 'workers']);
+      expect(tables).toEqual([
+        'annotations',
+        'schema_migrations',
+        'step_edges',
+        'steps',
+        'tasks',
+        'transitions',
+        'workers',
+      ]);
       expect(await migrationRows(schema)).toEqual(MIGRATIONS.map((m) => m.version));
     } finally {
       await store.close();
@@ -126,7 +136,10 @@ describe('PostgreSQL migrations', () => {
     await store.close();
     const future = LATEST_SCHEMA_VERSION + 7;
     await admin((c) =>
-      c.query(`INSERT INTO ${pg.escapeIdentifier(schema)}.schema_migrations (version, name) VALUES ($1, 'from the future')`, [future]),
+      c.query(
+        `INSERT INTO ${pg.escapeIdentifier(schema)}.schema_migrations (version, name) VALUES ($1, 'from the future')`,
+        [future],
+      ),
     );
     const attempt = openPostgresStore(PG_URL, { schema });
     await expect(attempt).rejects.toBeInstanceOf(StoreSchemaError);
@@ -141,7 +154,9 @@ describe('PostgreSQL migrations', () => {
     const names = schemaNames(schema);
     await admin(async (c) => {
       await c.query(`CREATE SCHEMA ${names.q}`);
-      await c.query(`CREATE TABLE ${names.migrations} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+      await c.query(
+        `CREATE TABLE ${names.migrations} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+      );
       for (const m of MIGRATIONS.filter((x) => x.version <= 2)) {
         for (const statement of m.statements(names)) await c.query(statement);
         await c.query(`INSERT INTO ${names.migrations} (version, name) VALUES ($1, $2)`, [m.version, m.name]);
@@ -151,15 +166,49 @@ describe('PostgreSQL migrations', () => {
     try {
       expect(await migrationRows(schema)).toEqual(MIGRATIONS.map((m) => m.version));
       const created = await store.createTask({
-        namespace: 'up', name: 'grade', version: '1.0.0', context: {}, initiator: null, source_system: null, reason: null,
-        tags: [], idempotency_key: null, correlation_id: 'c1',
-        steps: ['a', 'b'].map((n, i) => ({ name: n, handler_class: `H::${n}`, depends_on: i ? ['a'] : [], retry_limit: 3, retryable: true, timeout_ms: null, skippable: false, initial_state: 'pending' as const })),
+        namespace: 'up',
+        name: 'grade',
+        version: '1.0.0',
+        context: {},
+        initiator: null,
+        source_system: null,
+        reason: null,
+        tags: [],
+        idempotency_key: null,
+        correlation_id: 'c1',
+        steps: ['a', 'b'].map((n, i) => ({
+          name: n,
+          handler_class: `H::${n}`,
+          depends_on: i ? ['a'] : [],
+          retry_limit: 3,
+          retryable: true,
+          timeout_ms: null,
+          skippable: false,
+          initial_state: 'pending' as const,
+        })),
       });
       const [a] = await store.claimSteps({ workerId: 'old-release', limit: 5, leaseMs: 60_000 });
       // What a worker of the previous release sends: the v1 function, which migration 3 left in place.
       const reply = await admin(async (c) => {
-        const args = [[a!.step_id], [created.task_id], [1], ['completed'], ['{"ok":true}'], [null], [null], [0], 'old-release',
-          [], [], [], [], [], 5, 60_000, null];
+        const args = [
+          [a!.step_id],
+          [created.task_id],
+          [1],
+          ['completed'],
+          ['{"ok":true}'],
+          [null],
+          [null],
+          [0],
+          'old-release',
+          [],
+          [],
+          [],
+          [],
+          [],
+          5,
+          60_000,
+          null,
+        ];
         const sql = `SELECT ${names.q}.complete_steps_v1(${args.map((_, i) => `$${i + 1}`).join(', ')}) AS r`;
         return (await c.query(sql, args)).rows[0].r as { applied: number[]; claimed: Array<{ name: string }> };
       });

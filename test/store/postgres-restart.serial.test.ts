@@ -20,7 +20,9 @@ const schema = `restart_${Math.random().toString(36).slice(2, 10)}`;
 const opened: PostgresStore[] = [];
 
 async function pgctl(action: 'restart' | 'start'): Promise<void> {
-  await run('sh', ['-c', `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main ${action}`], { timeout: 120_000 });
+  await run('sh', ['-c', `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main ${action}`], {
+    timeout: 120_000,
+  });
 }
 
 async function serverUp(): Promise<boolean> {
@@ -102,7 +104,10 @@ describe('PostgreSQL store across a server restart', () => {
     const done = await store.completeSteps([ok(a!)], { workerId: 'w', claim: { limit: 5, leaseMs: LEASE } });
     expect(done.applied).toEqual([a!.step_id]);
     expect(done.claimed.map((c) => c.name)).toEqual(['b']);
-    const finished = await store.completeSteps(done.claimed.map((c) => ok(c)), { workerId: 'w' });
+    const finished = await store.completeSteps(
+      done.claimed.map((c) => ok(c)),
+      { workerId: 'w' },
+    );
     expect(finished.finalized.map((f) => f.task_id)).toEqual([first.task_id]);
 
     // LISTEN came back: one wake on reconnecting, then real notifications from another store.

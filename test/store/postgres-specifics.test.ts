@@ -2,7 +2,7 @@
 // the NOTIFY channel stay valid), NUL characters that jsonb cannot hold, and times from the database clock.
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InvalidRequestError } from '../../src/engine/errors.js';
+import { InvalidRequestError } from '../../src/core/errors.js';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { wakeChannel } from '../../src/store/postgres/sql.js';
 import { err, newTask, ok, step, waitFor } from './conformance/fixtures.js';
@@ -38,17 +38,29 @@ describe('PostgreSQL store specifics', () => {
     const { task_id } = await store.createTask(newTask([step('a'), step('b', ['a'])]));
     await waitFor(async () => wakes > 0, 'a wake-up on the hashed channel');
     const claimed = await store.claimSteps({ workerId: 'w', limit: 5, leaseMs: LEASE, namespaces: ['conformance'] });
-    const done = await store.completeSteps(claimed.map((c) => ok(c)), { workerId: 'w', claim: { limit: 5, leaseMs: LEASE } });
-    await store.completeSteps(done.claimed.map((c) => ok(c)), { workerId: 'w' });
+    const done = await store.completeSteps(
+      claimed.map((c) => ok(c)),
+      { workerId: 'w', claim: { limit: 5, leaseMs: LEASE } },
+    );
+    await store.completeSteps(
+      done.claimed.map((c) => ok(c)),
+      { workerId: 'w' },
+    );
     expect((await store.getTask(task_id))!.current_state).toBe('completed');
     expect((await store.listTasks({ sort: 'completed_at' })).tasks.map((t) => t.task_id)).toEqual([task_id]);
   });
 
   it('refuses data holding NUL characters by name, and stores error messages with NUL replaced', async () => {
     const store = await open();
-    await expect(store.createTask(newTask([step('a')], { context: { note: 'a\u0000b' } }))).rejects.toThrow(InvalidRequestError);
-    await expect(store.createTask(newTask([step('a')], { context: { note: 'a\u0000b' } }))).rejects.toThrow(/task context contains the NUL character/);
-    const { task_id } = await store.createTask(newTask([step('a'), step('b')], { context: { path: 'C:\\u0000 is not NUL' } }));
+    await expect(store.createTask(newTask([step('a')], { context: { note: 'a\u0000b' } }))).rejects.toThrow(
+      InvalidRequestError,
+    );
+    await expect(store.createTask(newTask([step('a')], { context: { note: 'a\u0000b' } }))).rejects.toThrow(
+      /task context contains the NUL character/,
+    );
+    const { task_id } = await store.createTask(
+      newTask([step('a'), step('b')], { context: { path: 'C:\\u0000 is not NUL' } }),
+    );
     expect((await store.getTask(task_id))!.context).toEqual({ path: 'C:\\u0000 is not NUL' });
     const [a, b] = await store.claimSteps({ workerId: 'w', limit: 2, leaseMs: LEASE });
     await expect(store.completeSteps([ok(a!, { raw: '\u0000' })], { workerId: 'w' })).rejects.toThrow(

@@ -80,13 +80,18 @@ describe('PostgreSQL store when the server kills its connections', () => {
     try {
       // Check out all three connections at once to learn their server pids, then return them to the pool idle.
       const clients = await Promise.all([store.pool.connect(), store.pool.connect(), store.pool.connect()]);
-      const pids = await Promise.all(clients.map(async (c) => (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid));
+      const pids = await Promise.all(
+        clients.map(async (c) => (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid),
+      );
       clients.forEach((c) => c.release());
       expect(store.pool.idleCount).toBe(3);
       await withClient((c) => c.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [pids]));
       // Each of the three dead connections reports its own error; once all are logged the pool has dropped them all
       // (waiting for the first only let the next call, now and then, check out one not yet noticed as dead).
-      await waitFor(async () => logged.filter((l) => /idle connection lost/.test(l.msg)).length === 3, 'the three idle errors to be logged');
+      await waitFor(
+        async () => logged.filter((l) => /idle connection lost/.test(l.msg)).length === 3,
+        'the three idle errors to be logged',
+      );
       const created = await store.createTask(newTask([step('a')]));
       expect(created.created).toBe(true);
       expect((await store.getTask(created.task_id))!.current_state).toBe('running');

@@ -63,7 +63,10 @@ describe('PostgreSQL wake-ups', () => {
     expect(await settle()).toEqual(['']);
     const claimed = await writer.claimSteps({ workerId: 'w', limit: 50, leaseMs: LEASE });
     expect(await settle()).toEqual([]); // claiming readies nothing
-    await writer.completeSteps(claimed.slice(0, 10).map((c) => ok(c)), { workerId: 'w' });
+    await writer.completeSteps(
+      claimed.slice(0, 10).map((c) => ok(c)),
+      { workerId: 'w' },
+    );
     expect(await settle()).toEqual([]); // no children: nothing became claimable
   });
 
@@ -74,7 +77,10 @@ describe('PostgreSQL wake-ups', () => {
     await writer.completeSteps([ok(a!)], { workerId: 'w' });
     expect(await settle()).toEqual(['']);
     const [b] = await writer.claimSteps({ workerId: 'w', limit: 1, leaseMs: LEASE });
-    await writer.completeSteps([{ type: 'released', step_id: b!.step_id, task_id: b!.task.task_id, attempt: b!.attempt }], { workerId: 'w' });
+    await writer.completeSteps(
+      [{ type: 'released', step_id: b!.step_id, task_id: b!.task.task_id, attempt: b!.attempt }],
+      { workerId: 'w' },
+    );
     expect(await settle()).toEqual(['']);
     await writer.claimSteps({ workerId: 'doomed', limit: 5, leaseMs: LEASE });
     await settle();

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StoreSchemaError } from '../../src/engine/errors.js';
+import { StoreSchemaError } from '../../src/core/errors.js';
 import { migrate } from '../../src/store/sqlite/migrate.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -22,12 +22,18 @@ describe('sqlite schema and connection', () => {
 
   it('creates the file and its directory, and records applied migrations', async () => {
     const store = await openSqliteStore(path);
-    const rows = store.db.prepare('SELECT version, name, applied_at FROM tasker_schema_migrations ORDER BY version').all() as Array<{ version: number; name: string; applied_at: number }>;
+    const rows = store.db
+      .prepare('SELECT version, name, applied_at FROM tasker_schema_migrations ORDER BY version')
+      .all() as Array<{ version: number; name: string; applied_at: number }>;
     expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(rows[0]!.name).toBe('initial schema');
     expect(rows.at(-1)!.version).toBe(LATEST_SCHEMA_VERSION);
-    const tables = (store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]).sort();
-    expect(tables).toEqual(expect.arrayContaining(['annotations', 'step_edges', 'steps', 'tasks', 'transitions', 'workers']));
+    const tables = (
+      store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]
+    ).sort();
+    expect(tables).toEqual(
+      expect.arrayContaining(['annotations', 'step_edges', 'steps', 'tasks', 'transitions', 'workers']),
+    );
     await store.close();
     const again = await openSqliteStore(path);
     expect(again.db.prepare('SELECT COUNT(*) FROM tasker_schema_migrations').pluck().get()).toBe(MIGRATIONS.length);
@@ -45,7 +51,9 @@ describe('sqlite schema and connection', () => {
 
   it('refuses a database whose schema is newer than this code, naming both versions', async () => {
     const store = await openSqliteStore(path);
-    store.db.prepare('INSERT INTO tasker_schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(LATEST_SCHEMA_VERSION + 5, 'from the future', Date.now());
+    store.db
+      .prepare('INSERT INTO tasker_schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+      .run(LATEST_SCHEMA_VERSION + 5, 'from the future', Date.now());
     await store.close();
     const attempt = openSqliteStore(path);
     await expect(attempt).rejects.toBeInstanceOf(StoreSchemaError);
@@ -70,7 +78,10 @@ describe('sqlite schema and connection', () => {
   it('reports a failing migration as StoreSchemaError and leaves nothing half-applied', () => {
     const db = new Database(':memory:');
     migrate(db, 'test');
-    const broken = [...MIGRATIONS, { version: LATEST_SCHEMA_VERSION + 1, name: 'broken', sql: 'CREATE TABLE ok_table (x); NOT SQL' }];
+    const broken = [
+      ...MIGRATIONS,
+      { version: LATEST_SCHEMA_VERSION + 1, name: 'broken', sql: 'CREATE TABLE ok_table (x); NOT SQL' },
+    ];
     expect(() => migrate(db, 'test', undefined, broken)).toThrow(/migration .* \(broken\) failed/);
     expect(db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ok_table'").pluck().get()).toBe(0);
     expect(db.prepare('SELECT MAX(version) FROM tasker_schema_migrations').pluck().get()).toBe(LATEST_SCHEMA_VERSION);

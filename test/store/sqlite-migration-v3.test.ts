@@ -22,7 +22,14 @@ describe('sqlite migration 3 (table rebuild)', () => {
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
-    expect(migrate(db, 'test', undefined, MIGRATIONS.filter((m) => m.version <= 2))).toEqual([1, 2]);
+    expect(
+      migrate(
+        db,
+        'test',
+        undefined,
+        MIGRATIONS.filter((m) => m.version <= 2),
+      ),
+    ).toEqual([1, 2]);
     const task = db.prepare(`INSERT INTO tasks (namespace, name, version, state, context, correlation_id, created_at,
       step_count, open_steps, satisfied_steps) VALUES ('ns', 't', '1.0.0', 'running', '{"a":1}', 'c', 5, 2, 1, 0)`);
     const step = db.prepare(`INSERT INTO steps (task_id, name, handler_class, state, unmet, retry_limit, retryable,
@@ -33,7 +40,9 @@ describe('sqlite migration 3 (table rebuild)', () => {
     step.run(1, 'b', 1, null);
     step.run(2, 'a', 0, 10);
     db.prepare('INSERT INTO step_edges (parent_step_id, child_step_id) VALUES (1, 2)').run();
-    db.prepare("INSERT INTO transitions (task_id, step_id, from_state, to_state, at) VALUES (1, 1, NULL, 'pending', 5)").run();
+    db.prepare(
+      "INSERT INTO transitions (task_id, step_id, from_state, to_state, at) VALUES (1, 1, NULL, 'pending', 5)",
+    ).run();
     // the highest ids are deleted: the rebuilt tables must not hand them out again
     db.prepare('DELETE FROM steps WHERE step_id = 3').run();
     db.close();
@@ -54,15 +63,31 @@ describe('sqlite migration 3 (table rebuild)', () => {
       { task_id: 2, context: '{"a":1}', state: 'running' },
     ]);
     expect(db.prepare('SELECT * FROM step_edges').all()).toEqual([{ parent_step_id: 1, child_step_id: 2 }]);
-    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('tasks', 'steps')").pluck().all();
-    expect(indexes).toEqual(expect.arrayContaining(['tasks_state_idx', 'tasks_created_idx', 'tasks_namespace_idx', 'steps_ready_idx', 'steps_running_idx']));
-    const insertStep = db.prepare(`INSERT INTO steps (task_id, name, handler_class, state, unmet, retry_limit, retryable,
+    const indexes = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('tasks', 'steps')")
+      .pluck()
+      .all();
+    expect(indexes).toEqual(
+      expect.arrayContaining([
+        'tasks_state_idx',
+        'tasks_created_idx',
+        'tasks_namespace_idx',
+        'steps_ready_idx',
+        'steps_running_idx',
+      ]),
+    );
+    const insertStep =
+      db.prepare(`INSERT INTO steps (task_id, name, handler_class, state, unmet, retry_limit, retryable,
       skippable) VALUES (?, ?, 'H', ?, 0, 3, 1, 0)`);
     expect(Number(insertStep.run(2, 'z', 'pending').lastInsertRowid)).toBe(4);
     expect(() => insertStep.run(2, 'y', 'bogus')).toThrow(/CHECK constraint failed/);
     expect(() => insertStep.run(99, 'y', 'pending')).toThrow(/FOREIGN KEY constraint failed/);
-    expect(() => db.prepare("UPDATE tasks SET state = 'retrying' WHERE task_id = 1").run()).toThrow(/CHECK constraint failed/);
-    expect(() => db.prepare('INSERT INTO step_edges (parent_step_id, child_step_id) VALUES (1, 99)').run()).toThrow(/FOREIGN KEY/);
+    expect(() => db.prepare("UPDATE tasks SET state = 'retrying' WHERE task_id = 1").run()).toThrow(
+      /CHECK constraint failed/,
+    );
+    expect(() => db.prepare('INSERT INTO step_edges (parent_step_id, child_step_id) VALUES (1, 99)').run()).toThrow(
+      /FOREIGN KEY/,
+    );
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     await store.close();
   });

@@ -22,7 +22,10 @@ describe('redactStoreUrl', () => {
       ],
       [`postgres://u@h/db?PassWord=${SECRET}#frag`, 'postgres://u@h/db?PassWord=***#frag'],
       [`postgres://u@h/db?pass%77ord=${SECRET}`, 'postgres://u@h/db?pass%77ord=***'],
-      [`postgres://u:${SECRET}:more@h/db?api_token=${SECRET}&application_name=x`, 'postgres://u:***@h/db?api_token=***&application_name=x'],
+      [
+        `postgres://u:${SECRET}:more@h/db?api_token=${SECRET}&application_name=x`,
+        'postgres://u:***@h/db?api_token=***&application_name=x',
+      ],
       [`postgres://u:p%40${SECRET}@h/db`, 'postgres://u:***@h/db'],
       [`sqlite:/tmp/a.db?password=${SECRET}`, 'sqlite:/tmp/a.db?password=***'],
       ['sqlite:.tasker/tasker.db', 'sqlite:.tasker/tasker.db'],
@@ -36,12 +39,17 @@ describe('redactStoreUrl', () => {
   });
 
   it('leaves no credential in the PostgreSQL display URL or its error messages', () => {
-    const parsed = parsePostgresUrl(`postgres://root:${SECRET}@127.0.0.1:5432/x?password=${SECRET}&sslkey=${SECRET}&schema=jobs`);
+    const parsed = parsePostgresUrl(
+      `postgres://root:${SECRET}@127.0.0.1:5432/x?password=${SECRET}&sslkey=${SECRET}&schema=jobs`,
+    );
     expect(parsed.displayUrl).not.toContain(SECRET);
     expect(parsed.displayUrl).toContain('schema=jobs');
     expect(parsed.connectionString).toContain(SECRET); // pg still gets it
     expect(() => parsePostgresUrl(`mysql://root:${SECRET}@h/db?password=${SECRET}`)).toThrow(/not a PostgreSQL URL/);
-    for (const bad of [`mysql://root:${SECRET}@h/db?password=${SECRET}`, `postgres://root:${SECRET}@h:port/db?password=${SECRET}`]) {
+    for (const bad of [
+      `mysql://root:${SECRET}@h/db?password=${SECRET}`,
+      `postgres://root:${SECRET}@h:port/db?password=${SECRET}`,
+    ]) {
       expect(() => parsePostgresUrl(bad)).toThrow();
       try {
         parsePostgresUrl(bad);

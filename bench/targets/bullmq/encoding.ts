@@ -6,7 +6,11 @@ import type { ShapeDef, ShapeId } from '../target.js';
 export const BULLMQ_QUEUE = 'bench_step';
 export const BULLMQ_JOB = 'step';
 
-export interface StepData { s: ShapeId; t: number; i: number }
+export interface StepData {
+  s: ShapeId;
+  t: number;
+  i: number;
+}
 
 function leaf(s: ShapeId, t: number, i: number): FlowJob {
   return { name: BULLMQ_JOB, queueName: BULLMQ_QUEUE, data: { s, t, i } satisfies StepData };

@@ -28,8 +28,11 @@ function loadIORedis(): IORedisCtor {
     ctor = mod.default ?? mod;
     return ctor;
   } catch (err) {
-    throw new Error("BullMQ 6 needs its optional peer package 'ioredis', which cannot be loaded " +
-      `(${err instanceof Error ? err.message.split('\n')[0] : String(err)}); add ioredis to devDependencies`);
+    throw new Error(
+      "BullMQ 6 needs its optional peer package 'ioredis', which cannot be loaded " +
+        `(${err instanceof Error ? err.message.split('\n')[0] : String(err)}); add ioredis to devDependencies`,
+      { cause: err },
+    );
   }
 }
 

@@ -22,10 +22,14 @@ export class BullMqTarget implements BenchTarget {
   constructor(options: TargetOptions) {
     this.settings = {
       redis: { host: options.redisHost, port: options.redisPort, db: options.redisDb },
-      prefix: 'tbench', concurrency: 50, removeOnCompleteCount: 1_000, removeOnFailCount: 5_000,
+      prefix: 'tbench',
+      concurrency: 50,
+      removeOnCompleteCount: 1_000,
+      removeOnFailCount: 5_000,
     };
     const s = this.settings;
-    this.config = `Worker concurrency ${s.concurrency}, removeOnComplete {count: ${s.removeOnCompleteCount}}, ` +
+    this.config =
+      `Worker concurrency ${s.concurrency}, removeOnComplete {count: ${s.removeOnCompleteCount}}, ` +
       `removeOnFail {count: ${s.removeOnFailCount}}, ioredis, Redis db ${s.redis.db}; addBulk for flat tasks; ` +
       'FlowProducer: chain = nested flow, diamond/fan-out root adds the flow join{parallel steps}';
   }

@@ -17,18 +17,22 @@ export async function startWorker(ctx: WorkerContext): Promise<RunningWorker> {
   const cfg = ctx.config as BullMqWorkerConfig;
   const connection = connectRedis(cfg.redis);
   const flows = new FlowProducer({ connection: connection as never, prefix: cfg.prefix });
-  const worker = new Worker<StepData>(BULLMQ_QUEUE, async (job: Job<StepData>) => {
-    const { s, t, i } = job.data;
-    ctx.runStep(s, t, i);
-    const next = followUp(ctx.shape(s), t, i);
-    if (next) await flows.add(next);
-  }, {
-    connection: connection as never,
-    prefix: cfg.prefix,
-    concurrency: cfg.concurrency,
-    removeOnComplete: { count: cfg.removeOnCompleteCount },
-    removeOnFail: { count: cfg.removeOnFailCount },
-  });
+  const worker = new Worker<StepData>(
+    BULLMQ_QUEUE,
+    async (job: Job<StepData>) => {
+      const { s, t, i } = job.data;
+      ctx.runStep(s, t, i);
+      const next = followUp(ctx.shape(s), t, i);
+      if (next) await flows.add(next);
+    },
+    {
+      connection: connection as never,
+      prefix: cfg.prefix,
+      concurrency: cfg.concurrency,
+      removeOnComplete: { count: cfg.removeOnCompleteCount },
+      removeOnFail: { count: cfg.removeOnFailCount },
+    },
+  );
   worker.on('error', (err) => process.stderr.write(`bullmq worker: ${err.message}\n`));
   await worker.waitUntilReady();
   return {

@@ -25,20 +25,27 @@ export class GraphileTarget implements BenchTarget {
   private utils: WorkerUtils | undefined;
   private pool: pg.Pool | undefined;
 
-  constructor(private readonly options: TargetOptions, variant: GraphileVariant) {
+  constructor(
+    private readonly options: TargetOptions,
+    variant: GraphileVariant,
+  ) {
     this.name = variant.name;
     this.dbName = `bench_${variant.name.replace(/[^a-z0-9]+/g, '_')}`;
     this.url = databaseUrl(options.postgresUrl, this.dbName);
     // Settings of the graphile-worker performance page: concurrentJobs 24, maxPoolSize 25, and for batching a
     // local queue of 500 with batched completion/failure (delay 0).
     this.settings = {
-      connectionString: this.url, concurrency: 24, maxPoolSize: 25, pollInterval: 2_000,
+      connectionString: this.url,
+      concurrency: 24,
+      maxPoolSize: 25,
+      pollInterval: 2_000,
       localQueueSize: variant.batching ? 500 : -1,
       completeJobBatchDelay: variant.batching ? 0 : -1,
       failJobBatchDelay: variant.batching ? 0 : -1,
     };
     const s = this.settings;
-    this.config = `concurrency ${s.concurrency}, maxPoolSize ${s.maxPoolSize}, ` +
+    this.config =
+      `concurrency ${s.concurrency}, maxPoolSize ${s.maxPoolSize}, ` +
       (variant.batching
         ? `localQueue.size ${s.localQueueSize}, completeJobBatchDelay ${s.completeJobBatchDelay}, failJobBatchDelay ${s.failJobBatchDelay}`
         : 'no local queue, unbatched completion') +
@@ -68,7 +75,8 @@ export class GraphileTarget implements BenchTarget {
     const utils = this.utils;
     if (!utils) throw new Error(`${this.name}: submit before setup`);
     for (let i = 0; i < tasks.length; i += SUBMIT_CHUNK) {
-      const specs = tasks.slice(i, i + SUBMIT_CHUNK)
+      const specs = tasks
+        .slice(i, i + SUBMIT_CHUNK)
         .map((t) => ({ identifier: GRAPHILE_TASK, payload: { s: shape.id, t, i: 0 } }));
       await utils.addJobs(specs);
     }
@@ -79,7 +87,11 @@ export class GraphileTarget implements BenchTarget {
   }
 
   async teardown(): Promise<void> {
-    try { await this.utils?.release(); } catch { /* closing anyway */ }
+    try {
+      await this.utils?.release();
+    } catch {
+      /* closing anyway */
+    }
     await this.pool?.end().catch(() => undefined);
     this.utils = undefined;
     this.pool = undefined;

@@ -16,7 +16,11 @@ export interface GraphileWorkerConfig {
   failJobBatchDelay: number;
 }
 
-interface StepPayload { s: ShapeId; t: number; i: number }
+interface StepPayload {
+  s: ShapeId;
+  t: number;
+  i: number;
+}
 
 /** Decrement the join counter and, in the same statement, add the join job when the counter reaches 0. */
 const RELEASE_JOIN_SQL = `WITH d AS (${JOIN_DECREMENT_SQL})

@@ -25,9 +25,16 @@ export class PgBossTarget implements BenchTarget {
 
   constructor(private readonly options: TargetOptions) {
     this.url = databaseUrl(options.postgresUrl, DB_NAME);
-    this.settings = { connectionString: this.url, workersPerProcess: 4, batchSize: 100, pollingIntervalSeconds: 0.5, poolSize: 10 };
+    this.settings = {
+      connectionString: this.url,
+      workersPerProcess: 4,
+      batchSize: 100,
+      pollingIntervalSeconds: 0.5,
+      poolSize: 10,
+    };
     const s = this.settings;
-    this.config = `${s.workersPerProcess} work() workers per process, batchSize ${s.batchSize}, ` +
+    this.config =
+      `${s.workersPerProcess} work() workers per process, batchSize ${s.batchSize}, ` +
       `pollingIntervalSeconds ${s.pollingIntervalSeconds} (the minimum), pool max ${s.poolSize}; ` +
       'v10 has no LISTEN/NOTIFY: in-process notifyWorker() of idle loops (one per batchSize jobs sent) and of itself after a full batch; ' +
       'successors sent with insert() by the finishing batch, joins released by a counter row';
@@ -60,7 +67,9 @@ export class PgBossTarget implements BenchTarget {
       return;
     }
     for (let i = 0; i < tasks.length; i += SUBMIT_CHUNK) {
-      await boss.insert(tasks.slice(i, i + SUBMIT_CHUNK).map((t) => ({ name: PGBOSS_QUEUE, data: { s: shape.id, t, i: 0 } })));
+      await boss.insert(
+        tasks.slice(i, i + SUBMIT_CHUNK).map((t) => ({ name: PGBOSS_QUEUE, data: { s: shape.id, t, i: 0 } })),
+      );
     }
   }
 

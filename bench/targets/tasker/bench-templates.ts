@@ -13,7 +13,9 @@ export function benchTemplate(shape: ShapeDef): TaskTemplate {
     version: '1.0.0',
     step_templates: shape.stepNames.map((name, i) => {
       const parents = shape.parents[i]!.map((p) => shape.stepNames[p]!);
-      return parents.length ? { name, handler_class: BENCH_HANDLER, depends_on_steps: parents } : { name, handler_class: BENCH_HANDLER };
+      return parents.length
+        ? { name, handler_class: BENCH_HANDLER, depends_on_steps: parents }
+        : { name, handler_class: BENCH_HANDLER };
     }),
   });
 }

@@ -76,12 +76,19 @@ export class TaskerTarget implements BenchTarget {
     if (!engine) throw new Error(`${this.name}: submit before setup`);
     // One store transaction per chunk (Tasker.submitMany).
     for (let i = 0; i < tasks.length; i += SUBMIT_CHUNK) {
-      await engine.submitMany(tasks.slice(i, i + SUBMIT_CHUNK).map((t) => ({ namespace: BENCH_NAMESPACE, name: shape.id, context: { t } })));
+      await engine.submitMany(
+        tasks.slice(i, i + SUBMIT_CHUNK).map((t) => ({ namespace: BENCH_NAMESPACE, name: shape.id, context: { t } })),
+      );
     }
   }
 
   async versions(): Promise<Record<string, string>> {
-    return { tasker: packageVersion('tasker'), ...(this.variant.store === 'sqlite' ? { 'better-sqlite3': packageVersion('better-sqlite3') } : { pg: packageVersion('pg') }) };
+    return {
+      tasker: packageVersion('tasker'),
+      ...(this.variant.store === 'sqlite'
+        ? { 'better-sqlite3': packageVersion('better-sqlite3') }
+        : { pg: packageVersion('pg') }),
+    };
   }
 
   async teardown(): Promise<void> {

@@ -5,8 +5,7 @@ import type { RunningWorker, ShapeId, WorkerContext } from '../target.js';
 import { BENCH_HANDLER, benchTemplate } from './bench-templates.js';
 
 export type TaskerWorkerConfig =
-  | { mode: 'shared'; key: string }
-  | { mode: 'process'; url: string; concurrency: number; leaseMs: number };
+  { mode: 'shared'; key: string } | { mode: 'process'; url: string; concurrency: number; leaseMs: number };
 
 const SHAPES: readonly ShapeId[] = ['flat', 'diamond', 'chain', 'fanout'];
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
-import { TaskerError } from '../../engine/errors.js';
+import { TaskerError } from '../../core/errors.js';
 import { SCOPES, type Scope } from '../route-catalog.js';
 import { JWT_SCHEMA, jwtConfig, type JwtConfig, type JwtInput } from './jwt-config.js';
 
@@ -84,7 +84,11 @@ interface FileInput {
 export function parseAuthConfig(input: unknown, source = 'auth config', baseDir = process.cwd()): AuthConfig {
   if (!validateFile(input)) {
     const details = (validateFile.errors ?? []).map((e) => {
-      const at = e.instancePath.replace(/^\//, '').replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.') || '(root)';
+      const at =
+        e.instancePath
+          .replace(/^\//, '')
+          .replace(/\/(\d+)/g, '[$1]')
+          .replace(/\//g, '.') || '(root)';
       const extra = e.keyword === 'additionalProperties' ? ` '${String(e.params.additionalProperty)}'` : '';
       return `${at}: ${e.message ?? 'is invalid'}${extra}`;
     });
@@ -97,7 +101,8 @@ export function parseAuthConfig(input: unknown, source = 'auth config', baseDir 
   const tokens: TokenEntry[] = (file.tokens ?? []).map((t, i) => {
     if (names.has(t.name)) problems.push(`tokens[${i}].name: '${t.name}' is used twice`);
     names.add(t.name);
-    if ((t.token === undefined) === (t.token_sha256 === undefined)) problems.push(`tokens[${i}] (${t.name}): give exactly one of token_sha256 or token`);
+    if ((t.token === undefined) === (t.token_sha256 === undefined))
+      problems.push(`tokens[${i}] (${t.name}): give exactly one of token_sha256 or token`);
     const hash = t.token !== undefined ? hashToken(t.token) : Buffer.from(t.token_sha256 ?? '0'.repeat(64), 'hex');
     const hex = hash.toString('hex');
     if (hashes.has(hex)) problems.push(`tokens[${i}] (${t.name}): the same token is configured twice`);

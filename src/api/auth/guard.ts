@@ -31,7 +31,9 @@ export function checkRouteOverrides(config: AuthConfig, catalog: RouteCatalog): 
 }
 
 function unauthorized(message: string, invalid: boolean): ApiError {
-  return new ApiError(401, 'unauthorized', message, null, { 'www-authenticate': invalid ? `${REALM}, error="invalid_token"` : REALM });
+  return new ApiError(401, 'unauthorized', message, null, {
+    'www-authenticate': invalid ? `${REALM}, error="invalid_token"` : REALM,
+  });
 }
 
 /** The principal a request's Authorization header proves, or ApiError 401 (503 when a JWKS is unreachable). */
@@ -40,7 +42,8 @@ export async function authenticate(
   config: AuthConfig,
   jwt: JwtVerifier | null,
 ): Promise<Principal> {
-  if (header === undefined || header === '') throw unauthorized('this route needs a bearer token: Authorization: Bearer <token>', false);
+  if (header === undefined || header === '')
+    throw unauthorized('this route needs a bearer token: Authorization: Bearer <token>', false);
   const m = BEARER.exec(header);
   if (!m) throw unauthorized('the Authorization header must be "Bearer <token>"', true);
   const token = m[1]!;

@@ -31,7 +31,10 @@ export const JWT_SCHEMA = {
     jwks_file: { type: 'string', minLength: 1 },
     issuer: { type: 'string', minLength: 1 },
     audience: {
-      anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }],
+      anyOf: [
+        { type: 'string', minLength: 1 },
+        { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+      ],
     },
     require_exp: { type: 'boolean' },
     clock_tolerance_s: { type: 'integer', minimum: 0, maximum: 300 },

@@ -116,7 +116,9 @@ export class JwtVerifier {
     if (err instanceof JwksUnavailable) return { unavailable: err.message };
     if (err instanceof errors.JWTExpired) return { invalid: 'token expired' };
     if (err instanceof errors.JWTClaimValidationFailed && err.claim === 'exp' && err.reason === 'missing') {
-      return { invalid: 'the token has no exp (expiry); tokens must expire unless the jwt section says require_exp: false' };
+      return {
+        invalid: 'the token has no exp (expiry); tokens must expire unless the jwt section says require_exp: false',
+      };
     }
     if (err instanceof errors.JWTClaimValidationFailed) return { invalid: err.message };
     if (err instanceof errors.JOSEAlgNotAllowed) {
@@ -129,7 +131,8 @@ export class JwtVerifier {
       return { invalid: `alg ${alg} is not accepted here (accepted: ${this.algorithms.join(', ')})` };
     }
     if (err instanceof errors.JWSSignatureVerificationFailed) return { invalid: 'bad signature' };
-    if (err instanceof errors.JWKSNoMatchingKey) return { invalid: 'no key of the JWKS matches the token (its alg and kid)' };
+    if (err instanceof errors.JWKSNoMatchingKey)
+      return { invalid: 'no key of the JWKS matches the token (its alg and kid)' };
     if (err instanceof errors.JOSEError) return { invalid: `malformed token: ${err.message}` };
     throw err;
   }

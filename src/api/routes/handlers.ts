@@ -3,11 +3,18 @@
 import { buildDag } from '../../definition/dag.js';
 import { resolveStepHandlerClass } from '../../definition/handler-naming.js';
 import type { TaskTemplate } from '../../definition/model.js';
-import { NotFoundError } from '../../engine/errors.js';
+import { NotFoundError } from '../../core/errors.js';
 import type { ApiContext } from '../context.js';
 import type { RouteSpec } from '../route-catalog.js';
 import { EMPTY_QUERY } from '../schemas/common.js';
-import { NamespaceListSchema, NamespaceParams, NamespaceSchema, TemplateParams, TemplateQuery, TemplateSchema } from '../schemas/system.js';
+import {
+  NamespaceListSchema,
+  NamespaceParams,
+  NamespaceSchema,
+  TemplateParams,
+  TemplateQuery,
+  TemplateSchema,
+} from '../schemas/system.js';
 
 function templateJson(template: TaskTemplate, versions: string[]) {
   const { nodes, edges, levels } = buildDag(template.step_templates);
@@ -51,7 +58,9 @@ export function handlerRoutes(ctx: ApiContext): RouteSpec[] {
       handler: async () => {
         const all = registry.list();
         return {
-          namespaces: registry.namespaces().map((name) => ({ name, template_count: all.filter((l) => l.template.namespace_name === name).length })),
+          namespaces: registry
+            .namespaces()
+            .map((name) => ({ name, template_count: all.filter((l) => l.template.namespace_name === name).length })),
         };
       },
     },
@@ -68,15 +77,30 @@ export function handlerRoutes(ctx: ApiContext): RouteSpec[] {
       errors: [404],
       handler: async (request) => {
         const { namespace } = request.params as { namespace: string };
-        const names = [...new Set(registry.list().filter((l) => l.template.namespace_name === namespace).map((l) => l.template.name))];
+        const names = [
+          ...new Set(
+            registry
+              .list()
+              .filter((l) => l.template.namespace_name === namespace)
+              .map((l) => l.template.name),
+          ),
+        ];
         if (!names.length) {
-          throw new NotFoundError(`no templates in namespace '${namespace}'; namespaces: ${registry.namespaces().join(', ') || '(none)'}`, { namespace });
+          throw new NotFoundError(
+            `no templates in namespace '${namespace}'; namespaces: ${registry.namespaces().join(', ') || '(none)'}`,
+            { namespace },
+          );
         }
         return {
           namespace,
           templates: names.map((name) => {
             const latest = registry.get(namespace, name)!;
-            return { name, versions: registry.versions(namespace, name), latest_version: latest.version, description: latest.description ?? null };
+            return {
+              name,
+              versions: registry.versions(namespace, name),
+              latest_version: latest.version,
+              description: latest.description ?? null,
+            };
           }),
         };
       },
@@ -87,7 +111,8 @@ export function handlerRoutes(ctx: ApiContext): RouteSpec[] {
       operationId: 'getTemplate',
       tag: 'handlers',
       summary: 'A template with its step templates and dependency graph',
-      description: 'The latest version by semver unless ?version= names one. dependency_graph levels list the steps that can run together.',
+      description:
+        'The latest version by semver unless ?version= names one. dependency_graph levels list the steps that can run together.',
       auth: ['tasks:read'],
       params: TemplateParams,
       querystring: TemplateQuery,

@@ -2,42 +2,14 @@
 // store within a timeout (503 when it does not answer), and the store's status (counts by state, ready depth,
 // workers seen). The probes need no token even with auth on, so they say up or down and nothing more (why the
 // store is down goes to the log); the store URL shown by the summary always has its credentials masked.
-import type { Store } from '../../store/store.js';
-import { redactStoreUrl } from '../../store/store-url.js';
 import { iso } from '../../engine/task-json.js';
 import type { ApiContext } from '../context.js';
 import type { RouteSpec } from '../route-catalog.js';
 import { EMPTY_QUERY } from '../schemas/common.js';
 import { HealthSummarySchema, LiveSchema, ReadySchema, StatusSchema } from '../schemas/system.js';
 
-interface StoreHealth {
-  kind: Store['kind'];
-  url: string;
-  ok: boolean;
-  latency_ms: number | null;
-  error: string | null;
-}
-
-/** Ping the store, giving up after `timeoutMs`. Never throws. */
-export async function checkStore(store: Store, timeoutMs: number): Promise<StoreHealth> {
-  const started = performance.now();
-  const url = redactStoreUrl(store.url);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the store did not answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    await Promise.race([store.ping(), timeout]);
-    return { kind: store.kind, url, ok: true, latency_ms: Math.round((performance.now() - started) * 100) / 100, error: null };
-  } catch (err) {
-    return { kind: store.kind, url, ok: false, latency_ms: null, error: (err as Error)?.message ?? String(err) };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 export function healthRoutes(ctx: ApiContext): RouteSpec[] {
-  const store = ctx.tasker.store;
+  const tasker = ctx.tasker;
   return [
     {
       method: 'GET',
@@ -45,12 +17,18 @@ export function healthRoutes(ctx: ApiContext): RouteSpec[] {
       operationId: 'health',
       tag: 'health',
       summary: 'Health summary',
-      description: 'Version, uptime, this process (worker id, step concurrency), registered templates, and whether the store answers.',
+      description:
+        'Version, uptime, this process (worker id, step concurrency), registered templates, and whether the store answers.',
       auth: ['tasks:read'],
       querystring: EMPTY_QUERY,
-      responses: { 200: { description: 'the summary (status degraded when the store does not answer)', schema: HealthSummarySchema } },
+      responses: {
+        200: {
+          description: 'the summary (status degraded when the store does not answer)',
+          schema: HealthSummarySchema,
+        },
+      },
       handler: async () => {
-        const storeHealth = await checkStore(store, ctx.readyTimeoutMs);
+        const storeHealth = await tasker.checkStore(ctx.readyTimeoutMs);
         return {
           status: storeHealth.ok ? 'ok' : 'degraded',
           version: ctx.version,
@@ -84,7 +62,7 @@ export function healthRoutes(ctx: ApiContext): RouteSpec[] {
         503: { description: 'the store did not answer in time or failed', schema: ReadySchema },
       },
       handler: async (request, reply) => {
-        const storeHealth = await checkStore(store, ctx.readyTimeoutMs);
+        const storeHealth = await tasker.checkStore(ctx.readyTimeoutMs);
         if (!storeHealth.ok) {
           request.log.warn({ store: storeHealth.url, error: storeHealth.error }, 'not ready: the store did not answer');
         }
@@ -101,12 +79,16 @@ export function healthRoutes(ctx: ApiContext): RouteSpec[] {
       querystring: EMPTY_QUERY,
       responses: { 200: { description: 'the store status', schema: StatusSchema } },
       handler: async () => {
-        const stats = await store.stats();
+        const stats = await tasker.storeStats();
         return {
           tasks_by_state: stats.tasks_by_state,
           steps_by_state: stats.steps_by_state,
           ready_depth: stats.ready_depth,
-          workers: stats.workers.map((w) => ({ ...w, started_at: iso(w.started_at)!, last_seen_at: iso(w.last_seen_at)! })),
+          workers: stats.workers.map((w) => ({
+            ...w,
+            started_at: iso(w.started_at)!,
+            last_seen_at: iso(w.last_seen_at)!,
+          })),
         };
       },
     },

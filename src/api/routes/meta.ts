@@ -19,7 +19,9 @@ export function metaRoutes(ctx: ApiContext, openApi: () => Record<string, unknow
         'tasker_ready_steps and tasker_workers describe the whole store at scrape time.',
       auth: ['tasks:read'],
       querystring: EMPTY_QUERY,
-      responses: { 200: { description: 'Prometheus text exposition format', schema: MetricsText, contentType: 'text/plain' } },
+      responses: {
+        200: { description: 'Prometheus text exposition format', schema: MetricsText, contentType: 'text/plain' },
+      },
       handler: async (_request, reply) => {
         const text = await ctx.metrics.scrape();
         return reply.type(ctx.metrics.contentType).send(text);
@@ -33,7 +35,9 @@ export function metaRoutes(ctx: ApiContext, openApi: () => Record<string, unknow
       summary: 'This OpenAPI 3.0 document',
       auth: [],
       querystring: EMPTY_QUERY,
-      responses: { 200: { description: 'the OpenAPI document', schema: OpenApiDocument, contentType: 'application/json' } },
+      responses: {
+        200: { description: 'the OpenAPI document', schema: OpenApiDocument, contentType: 'application/json' },
+      },
       handler: async (_request, reply) => reply.type('application/json; charset=utf-8').send(JSON.stringify(openApi())),
     },
   ];

@@ -2,9 +2,9 @@
 // retry / resolve / skip a step and retry a whole task — each recorded with who did it; illegal ones answer 409.
 // A step is named in the path by its workflow step id (all digits) or by its name within the task.
 import type { FastifyRequest } from 'fastify';
-import { NotFoundError } from '../../engine/errors.js';
+import { NotFoundError } from '../../core/errors.js';
 import type { StepJson, TaskJson } from '../../engine/task-json.js';
-import type { OperatorAction } from '../../store/store.js';
+import type { OperatorAction } from '../../core/store-contract.js';
 import { attemptsFrom, transitionJson } from '../attempts.js';
 import { ApiError } from '../errors.js';
 import { actorOf, type ApiContext } from '../context.js';
@@ -18,7 +18,10 @@ type StepAction = 'retry_step' | 'resolve_step' | 'skip_step';
 type StepRef = { id: number } | { name: string };
 
 function requireStep(task: TaskJson, ref: StepRef): StepJson {
-  const step = 'id' in ref ? task.workflow_steps.find((s) => s.workflow_step_id === ref.id) : task.workflow_steps.find((s) => s.name === ref.name);
+  const step =
+    'id' in ref
+      ? task.workflow_steps.find((s) => s.workflow_step_id === ref.id)
+      : task.workflow_steps.find((s) => s.name === ref.name);
   if (!step) {
     const steps = task.workflow_steps.map((s) => `${s.workflow_step_id} ${s.name}`).join(', ');
     const what = 'id' in ref ? `step ${ref.id}` : `step named '${ref.name}'`;
@@ -37,7 +40,9 @@ function stepRef(request: FastifyRequest): StepRef {
   const id = Number(text);
   if (!Number.isSafeInteger(id) || id < 1) {
     const message = `an all-digit step must be a workflow step id from 1 to ${Number.MAX_SAFE_INTEGER}, got '${text}'`;
-    throw new ApiError(400, 'invalid_request', `invalid params: params.step_id ${message}`, [{ field: 'params.step_id', message, keyword: 'minimum' }]);
+    throw new ApiError(400, 'invalid_request', `invalid params: params.step_id ${message}`, [
+      { field: 'params.step_id', message, keyword: 'minimum' },
+    ]);
   }
   return { id };
 }
@@ -52,12 +57,14 @@ const ACTIONS: Record<StepAction, { verb: string; summary: string; description: 
   retry_step: {
     verb: 'retry',
     summary: 'Retry a failed step',
-    description: 'Re-runs a failed step (its attempts start over); a failed task returns to running. 409 unless the step is failed.',
+    description:
+      'Re-runs a failed step (its attempts start over); a failed task returns to running. 409 unless the step is failed.',
   },
   resolve_step: {
     verb: 'resolve',
     summary: 'Resolve a step manually',
-    description: 'Marks a pending, retrying or failed step resolved_manually with the given results; its dependents then run.',
+    description:
+      'Marks a pending, retrying or failed step resolved_manually with the given results; its dependents then run.',
   },
   skip_step: {
     verb: 'skip',
@@ -87,7 +94,8 @@ function stepActionRoute(ctx: ApiContext, type: StepAction): RouteSpec {
       const sid = requireStep(await requireTask(ctx, id), ref).workflow_step_id;
       const body = request.body as { reason?: string | null; results?: unknown };
       const base = { task_id: id, step_id: sid, actor: actorOf(request), reason: body.reason ?? null };
-      const action: OperatorAction = type === 'resolve_step' ? { type, ...base, results: body.results ?? null } : { type, ...base };
+      const action: OperatorAction =
+        type === 'resolve_step' ? { type, ...base, results: body.results ?? null } : { type, ...base };
       return perform(ctx, action);
     },
   };
@@ -127,7 +135,7 @@ export function stepRoutes(ctx: ApiContext): RouteSpec[] {
         const id = taskId(request);
         const ref = stepRef(request);
         const step = requireStep(await requireTask(ctx, id), ref);
-        const rows = await ctx.tasker.store.getHistory(id, step.workflow_step_id);
+        const rows = await ctx.tasker.getHistory(id, step.workflow_step_id);
         return { task_id: id, ...step, attempt_history: attemptsFrom(rows), history: rows.map(transitionJson) };
       },
     },
@@ -140,7 +148,8 @@ export function stepRoutes(ctx: ApiContext): RouteSpec[] {
       operationId: 'retryTask',
       tag: 'operator actions',
       summary: 'Retry every failed step of a task',
-      description: 'The task resumes (a failed task returns to running). 409 when the task has no failed steps or has ended otherwise.',
+      description:
+        'The task resumes (a failed task returns to running). 409 when the task has no failed steps or has ended otherwise.',
       auth: ['steps:operate'],
       params: TaskIdParams,
       body: ReasonBody,

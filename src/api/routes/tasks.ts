@@ -1,11 +1,11 @@
 // Task routes: create (201, 400 with field errors, 409 on a repeated idempotency key), list with filters and
 // keyset pagination, read one task in the engine's JSON shape, and cancel.
 import type { FastifyRequest } from 'fastify';
-import { NotFoundError } from '../../engine/errors.js';
+import { NotFoundError } from '../../core/errors.js';
 import { taskSummaryJson, type TaskJson } from '../../engine/task-json.js';
 import type { TaskRequest } from '../../engine/task-request.js';
-import type { TaskState } from '../../engine/states.js';
-import type { TaskListFilter, TaskSortKey } from '../../store/store.js';
+import type { TaskState } from '../../core/states.js';
+import type { TaskListFilter, TaskSortKey } from '../../core/store-contract.js';
 import { ApiError } from '../errors.js';
 import { parseRfc3339 } from '../rfc3339.js';
 import { actorOf, type ApiContext } from '../context.js';
@@ -42,7 +42,9 @@ function timeBound(q: ListQuery, key: 'created_after' | 'created_before'): { [k 
   const ms = parseRfc3339(text, key === 'created_after' ? 'floor' : 'ceil');
   if (ms === null) {
     const message = `must be an RFC 3339 date-time such as 2024-05-01T12:00:00Z, got '${text}'`;
-    throw new ApiError(400, 'invalid_request', `invalid query: query.${key} ${message}`, [{ field: `query.${key}`, message, keyword: 'format' }]);
+    throw new ApiError(400, 'invalid_request', `invalid query: query.${key} ${message}`, [
+      { field: `query.${key}`, message, keyword: 'format' },
+    ]);
   }
   return { [key]: ms };
 }
@@ -81,9 +83,14 @@ export function taskRoutes(ctx: ApiContext): RouteSpec[] {
         const body = request.body as TaskRequest;
         const res = await ctx.tasker.submit(body);
         if (!res.created) {
-          throw new ApiError(409, 'duplicate', `a task with idempotency_key '${body.idempotency_key}' already exists (task ${res.task_id}); nothing was created`, {
-            task_id: res.task_id,
-          });
+          throw new ApiError(
+            409,
+            'duplicate',
+            `a task with idempotency_key '${body.idempotency_key}' already exists (task ${res.task_id}); nothing was created`,
+            {
+              task_id: res.task_id,
+            },
+          );
         }
         const task = await requireTask(ctx, res.task_id);
         return reply.code(201).header('location', `${ctx.prefix}/tasks/${res.task_id}`).send(task);
@@ -112,7 +119,8 @@ export function taskRoutes(ctx: ApiContext): RouteSpec[] {
       operationId: 'getTask',
       tag: 'tasks',
       summary: 'Read a task with its steps',
-      description: 'The task JSON: current_state, context, annotations and workflow_steps (each with name, current_state, attempts, results, error).',
+      description:
+        'The task JSON: current_state, context, annotations and workflow_steps (each with name, current_state, attempts, results, error).',
       auth: ['tasks:read'],
       params: TaskIdParams,
       responses: { 200: { description: 'the task', schema: TaskSchema } },
@@ -141,11 +149,16 @@ export function taskRoutes(ctx: ApiContext): RouteSpec[] {
         const cancelled = await ctx.tasker.cancelTask(id, { actor, ...(reason !== undefined ? { reason } : {}) });
         if (!cancelled) {
           const now = (await ctx.tasker.getTask(id)) ?? before;
-          throw new ApiError(409, 'illegal_action', `task ${id} is already ${now.current_state}; only running or failed tasks can be cancelled`, {
-            task_id: id,
-            task_state: now.current_state,
-            action: 'cancel',
-          });
+          throw new ApiError(
+            409,
+            'illegal_action',
+            `task ${id} is already ${now.current_state}; only running or failed tasks can be cancelled`,
+            {
+              task_id: id,
+              task_state: now.current_state,
+              action: 'cancel',
+            },
+          );
         }
         return requireTask(ctx, id);
       },

@@ -13,7 +13,8 @@ export const ANY_JSON: JsonSchema = {};
 
 export const ErrorSchema: JsonSchema = {
   type: 'object',
-  description: 'Every 4xx/5xx answer: a stable machine-readable code, a message for people, and details (field errors, ids).',
+  description:
+    'Every 4xx/5xx answer: a stable machine-readable code, a message for people, and details (field errors, ids).',
   required: ['error'],
   properties: {
     error: {

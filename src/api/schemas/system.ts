@@ -21,7 +21,14 @@ export const TemplateParams: JsonSchema = {
 export const TemplateQuery: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  properties: { version: { type: 'string', minLength: 1, maxLength: 64, description: 'exact version; the latest by semver when absent' } },
+  properties: {
+    version: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 64,
+      description: 'exact version; the latest by semver when absent',
+    },
+  },
 };
 
 export const NamespaceListSchema: JsonSchema = {
@@ -30,7 +37,11 @@ export const NamespaceListSchema: JsonSchema = {
   properties: {
     namespaces: {
       type: 'array',
-      items: { type: 'object', required: ['name', 'template_count'], properties: { name: { type: 'string' }, template_count: { type: 'integer' } } },
+      items: {
+        type: 'object',
+        required: ['name', 'template_count'],
+        properties: { name: { type: 'string' }, template_count: { type: 'integer' } },
+      },
     },
   },
 };
@@ -72,7 +83,12 @@ export const StepTemplateSchema: JsonSchema = {
     timeout_ms: nullable({ type: 'integer' }),
     retry: nullable({
       type: 'object',
-      properties: { base: { type: 'number' }, multiplier: { type: 'number' }, max: { type: 'number' }, jitter: { type: 'number' } },
+      properties: {
+        base: { type: 'number' },
+        multiplier: { type: 'number' },
+        max: { type: 'number' },
+        jitter: { type: 'number' },
+      },
     }),
   },
 };
@@ -84,7 +100,11 @@ export const GraphSchema: JsonSchema = {
     nodes: { type: 'array', items: { type: 'string' } },
     edges: {
       type: 'array',
-      items: { type: 'object', required: ['from', 'to'], properties: { from: { type: 'string' }, to: { type: 'string' } } },
+      items: {
+        type: 'object',
+        required: ['from', 'to'],
+        properties: { from: { type: 'string' }, to: { type: 'string' } },
+      },
     },
     levels: { type: 'array', items: { type: 'array', items: { type: 'string' } } },
   },
@@ -106,7 +126,11 @@ export const TemplateSchema: JsonSchema = {
   },
 };
 
-export const LiveSchema: JsonSchema = { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } };
+export const LiveSchema: JsonSchema = {
+  type: 'object',
+  required: ['status'],
+  properties: { status: { type: 'string', enum: ['ok'] } },
+};
 
 const storeHealth: JsonSchema = {
   type: 'object',
@@ -138,7 +162,13 @@ export const HealthSummarySchema: JsonSchema = {
     worker: {
       type: 'object',
       required: ['worker_id', 'concurrency'],
-      properties: { worker_id: { type: 'string' }, concurrency: nullable({ type: 'integer', description: 'steps run at once in this process; 0 = API only; null when not told' }) },
+      properties: {
+        worker_id: { type: 'string' },
+        concurrency: nullable({
+          type: 'integer',
+          description: 'steps run at once in this process; 0 = API only; null when not told',
+        }),
+      },
     },
     templates: { type: 'integer', description: 'registered template versions' },
   },

@@ -1,7 +1,7 @@
 // JSON Schemas of tasks and steps: the task JSON the engine produces (engine/task-json.ts), the create body, the
 // list query and page, a step with its attempt history, and the operator action bodies and result.
-import { STEP_STATES, TASK_STATES } from '../../engine/states.js';
-import { TASK_SORT_KEYS } from '../../store/shared/list-query.js';
+import { STEP_STATES, TASK_STATES } from '../../core/states.js';
+import { TASK_SORT_KEYS } from '../../core/store-contract.js';
 import { ANY_JSON, ID_SCHEMA, NO_NUL, REASON_SCHEMA, nullable, type JsonSchema } from './common.js';
 
 const TIME: JsonSchema = { type: 'string', format: 'date-time' };
@@ -52,11 +52,16 @@ const stepProperties = {
   duration_ms: nullable({ type: 'number' }),
   waiting_for: {
     ...nullable({ type: 'string', enum: ['worker', null] }),
-    description: "'worker' when the step could run now but no live worker has its template version with all its handlers",
+    description:
+      "'worker' when the step could run now but no live worker has its template version with all its handlers",
   },
 };
 
-export const StepSchema: JsonSchema = { type: 'object', required: Object.keys(stepProperties), properties: stepProperties };
+export const StepSchema: JsonSchema = {
+  type: 'object',
+  required: Object.keys(stepProperties),
+  properties: stepProperties,
+};
 
 export const TaskSchema: JsonSchema = {
   type: 'object',
@@ -87,13 +92,26 @@ export const TaskCreateBody: JsonSchema = {
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 255, description: 'template name' },
     namespace: { type: 'string', minLength: 1, maxLength: 255, description: "template namespace (default 'default')" },
-    version: nullable({ type: 'string', minLength: 1, maxLength: 64, description: 'exact template version; latest when absent' }),
-    context: { type: 'object', additionalProperties: true, description: "the task's input, validated by the template's schema" },
+    version: nullable({
+      type: 'string',
+      minLength: 1,
+      maxLength: 64,
+      description: 'exact template version; latest when absent',
+    }),
+    context: {
+      type: 'object',
+      additionalProperties: true,
+      description: "the task's input, validated by the template's schema",
+    },
     initiator: nullable(SHORT_TEXT),
     source_system: nullable(SHORT_TEXT),
     reason: nullable({ type: 'string', maxLength: 1000 }),
     tags: { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 255 } },
-    idempotency_key: nullable({ ...SHORT_TEXT, minLength: 1, description: 'a repeated key answers 409 with the existing task_id' }),
+    idempotency_key: nullable({
+      ...SHORT_TEXT,
+      minLength: 1,
+      description: 'a repeated key answers 409 with the existing task_id',
+    }),
     bypass_steps: { type: 'array', maxItems: 1000, items: { type: 'string', maxLength: 255 } },
   },
 };
@@ -105,11 +123,22 @@ export const TaskListQuery: JsonSchema = {
     namespace: { type: 'string', maxLength: 255, pattern: NO_NUL },
     name: { type: 'string', maxLength: 255, pattern: NO_NUL },
     version: { type: 'string', maxLength: 64, pattern: NO_NUL },
-    state: { type: 'array', maxItems: TASK_STATES.length, items: { type: 'string', enum: [...TASK_STATES] }, description: 'repeat for several states' },
+    state: {
+      type: 'array',
+      maxItems: TASK_STATES.length,
+      items: { type: 'string', enum: [...TASK_STATES] },
+      description: 'repeat for several states',
+    },
     created_after: { ...TIME, description: 'exclusive lower bound on created_at (ISO 8601)' },
     created_before: { ...TIME, description: 'exclusive upper bound on created_at (ISO 8601)' },
     limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT },
-    cursor: { type: 'string', minLength: 1, maxLength: 512, pattern: '^[A-Za-z0-9_-]+$', description: 'next_cursor of the previous page' },
+    cursor: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 512,
+      pattern: '^[A-Za-z0-9_-]+$',
+      description: 'next_cursor of the previous page',
+    },
     sort: { type: 'string', enum: [...TASK_SORT_KEYS], default: 'created_at' },
     order: { type: 'string', enum: ['asc', 'desc'], default: 'desc' },
   },
@@ -140,7 +169,10 @@ export const AttemptSchema: JsonSchema = {
     attempt: nullable({ type: 'integer' }),
     started_at: TIME,
     ended_at: nullable(TIME),
-    outcome: nullable({ type: 'string', description: 'the state the attempt ended in (completed, retrying, failed, cancelled, pending when released)' }),
+    outcome: nullable({
+      type: 'string',
+      description: 'the state the attempt ended in (completed, retrying, failed, cancelled, pending when released)',
+    }),
     error: StepErrorSchema,
     worker: nullable({ type: 'string', description: 'the worker that ran the attempt' }),
   },
@@ -179,7 +211,10 @@ export const ReasonBody: JsonSchema = {
 export const ResolveBody: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  properties: { results: { ...ANY_JSON, description: 'results recorded for the step (its dependents read them)' }, reason: REASON_SCHEMA },
+  properties: {
+    results: { ...ANY_JSON, description: 'results recorded for the step (its dependents read them)' },
+    reason: REASON_SCHEMA,
+  },
 };
 
 export const OperatorResultSchema: JsonSchema = {

@@ -21,12 +21,19 @@ export function registerGraph(program: Command): void {
     .option('--templates <paths...>', 'template files or directories (default: config/tasker/tasks)')
     .option('--env <name>', 'environment whose overrides apply (default: $TASKER_ENV, then $NODE_ENV)')
     .addOption(new Option('--format <format>', 'output format').choices(GRAPH_FORMATS).default('mermaid'))
-    .addHelpText('after', '\nJSON output is {nodes, edges, levels, roots, leaves}.\nExit codes: 0 printed, 2 usage error or unknown template.')
+    .addHelpText(
+      'after',
+      '\nJSON output is {nodes, edges, levels, roots, leaves}.\nExit codes: 0 printed, 2 usage error or unknown template.',
+    )
     .action(async (ref: string, flags: GraphFlags) => {
       const target = parseTemplateRef(ref);
       const paths = templatePathsFrom(flags);
-      if (paths.length === 0) throw new UsageError('no templates: pass --templates <dir> (config/tasker/tasks does not exist here)');
-      const { templates, issues } = await loadTemplateOptions({ templates: paths, ...(flags.env !== undefined ? { env: flags.env } : {}) });
+      if (paths.length === 0)
+        throw new UsageError('no templates: pass --templates <dir> (config/tasker/tasks does not exist here)');
+      const { templates, issues } = await loadTemplateOptions({
+        templates: paths,
+        ...(flags.env !== undefined ? { env: flags.env } : {}),
+      });
       const template = templates.get(target.namespace, target.name, target.version);
       if (template === undefined) {
         const versions = templates.versions(target.namespace, target.name);

@@ -6,11 +6,13 @@ import { createLogger } from '../../telemetry/logger.js';
 import { addStoreOption } from '../engine-options.js';
 
 export function registerMigrate(program: Command): void {
-  addStoreOption(program.command('migrate').description('create or upgrade the store schema, then exit')).action(async (flags: { db?: string }) => {
-    const store = await openStore(flags.db, { logger: createLogger({ level: 'warn' }) }).catch((err: unknown) => {
-      throw storeFailure(err, flags.db ?? defaultStoreUrl());
-    });
-    await store.close();
-    process.stdout.write(`store ${store.url} is migrated\n`);
-  });
+  addStoreOption(program.command('migrate').description('create or upgrade the store schema, then exit')).action(
+    async (flags: { db?: string }) => {
+      const store = await openStore(flags.db, { logger: createLogger({ level: 'warn' }) }).catch((err: unknown) => {
+        throw storeFailure(err, flags.db ?? defaultStoreUrl());
+      });
+      await store.close();
+      process.stdout.write(`store ${store.url} is migrated\n`);
+    },
+  );
 }

@@ -16,13 +16,20 @@ export function registerResume(program: Command): void {
     const tasker = await openEngine(flags);
     try {
       const ids = only !== undefined ? [only] : await tasker.store.listUnfinishedTaskIds();
-      if (only !== undefined && !(await tasker.store.getTask(only))) throw new UsageError(`task ${only} does not exist in ${tasker.store.url}`);
+      if (only !== undefined && !(await tasker.store.getTask(only)))
+        throw new UsageError(`task ${only} does not exist in ${tasker.store.url}`);
       const results: TaskJson[] = [];
       for (const taskId of ids) results.push(await tasker.waitForTask(taskId));
       if (flags.json) process.stdout.write(`${JSON.stringify(only !== undefined ? results[0] : results, null, 2)}\n`);
       else if (!results.length) process.stdout.write('no unfinished tasks\n');
-      else for (const t of results) process.stdout.write(`task ${t.task_id} ${t.namespace}/${t.name}@${t.version}: ${t.current_state}\n`);
-      process.exitCode = results.every((t) => t.current_state === 'completed' || t.current_state === 'resolved_manually') ? 0 : 1;
+      else
+        for (const t of results)
+          process.stdout.write(`task ${t.task_id} ${t.namespace}/${t.name}@${t.version}: ${t.current_state}\n`);
+      process.exitCode = results.every(
+        (t) => t.current_state === 'completed' || t.current_state === 'resolved_manually',
+      )
+        ? 0
+        : 1;
     } finally {
       await tasker.close();
     }

@@ -29,7 +29,13 @@ export function registerRun(program: Command): void {
     try {
       const template = tasker.templates.get(target.namespace, target.name, target.version);
       const progress =
-        !flags.json && template ? new ProgressView(process.stdout, template.step_templates.map((s) => s.name), `${target.namespace}/${target.name}@${template.version}`) : null;
+        !flags.json && template
+          ? new ProgressView(
+              process.stdout,
+              template.step_templates.map((s) => s.name),
+              `${target.namespace}/${target.name}@${template.version}`,
+            )
+          : null;
       if (progress) tasker.subscribe(progress.onEvent, ['*']);
       const { task_id } = await tasker.submit({
         namespace: target.namespace,

@@ -24,24 +24,38 @@ interface ServeFlags extends EngineFlags {
 
 /** A comma-separated flag value as a list (empty entries dropped). */
 function listOf(value: string | undefined): string[] {
-  return value === undefined ? [] : value.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  return value === undefined
+    ? []
+    : value
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x !== '');
 }
 
 export function registerServe(program: Command): void {
   const cmd = program
     .command('serve')
-    .description('serve the HTTP API under /tasker (tasks, steps, operator actions, handlers, health, metrics, OpenAPI)')
+    .description(
+      'serve the HTTP API under /tasker (tasks, steps, operator actions, handlers, health, metrics, OpenAPI)',
+    )
     .option('--port <n>', 'TCP port; 0 picks a free one', '3000')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--workers <n>', 'steps run at once in this process; 0 serves the API only', '10')
     .option('--auth-tokens <file>', `JSON/YAML tokens file; turns on bearer auth (default: $${AUTH_TOKENS_ENV})`)
     .option('--body-limit <bytes>', 'largest accepted request body', String(DEFAULT_BODY_LIMIT))
-    .option('--allowed-hosts <list>', 'Host names requests may use besides the bound address (comma-separated, * = any)')
+    .option(
+      '--allowed-hosts <list>',
+      'Host names requests may use besides the bound address (comma-separated, * = any)',
+    )
     .option('--allowed-origins <list>', "origins besides the server's own that may POST/DELETE (comma-separated)")
     .option('--insecure-no-auth', 'serve a non-loopback --host without auth (anyone who reaches it can act)')
     .option('--namespaces <list>', 'only run steps of tasks in these namespaces (comma-separated)')
     .option('--lease-ms <ms>', 'lease held on a claimed step without a heartbeat (default 30000)')
-    .option('--drain-timeout-ms <ms>', 'on shutdown, how long to wait for in-flight steps before releasing them', '30000');
+    .option(
+      '--drain-timeout-ms <ms>',
+      'on shutdown, how long to wait for in-flight steps before releasing them',
+      '30000',
+    );
   addEngineOptions(cmd, { running: false }).action(async (flags: ServeFlags) => {
     const port = parseCount(flags.port, '--port', { min: 0, max: 65_535 })!;
     const workers = parseCount(flags.workers, '--workers', { min: 0, max: 10_000 })!;

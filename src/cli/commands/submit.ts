@@ -15,9 +15,15 @@ export function registerSubmit(program: Command): void {
     .option('--idempotency-key <key>', 'return the existing task when this key was used before')
     .option('--json', 'print {task_id, created} as JSON');
   addEngineOptions(cmd, { running: false }).action(
-    async (ref: string, flags: EngineFlags & { context?: string; contextFile?: string; idempotencyKey?: string; json?: boolean }) => {
+    async (
+      ref: string,
+      flags: EngineFlags & { context?: string; contextFile?: string; idempotencyKey?: string; json?: boolean },
+    ) => {
       const target = parseTemplateRef(ref);
-      if (flags.stepTimeout !== undefined) throw new UsageError('--step-timeout applies to processes that run steps (run, worker, serve); submit runs none');
+      if (flags.stepTimeout !== undefined)
+        throw new UsageError(
+          '--step-timeout applies to processes that run steps (run, worker, serve); submit runs none',
+        );
       const context = readContext(flags);
       const tasker = await openEngineFor(target, flags, { concurrency: 0, start: false });
       try {

@@ -1,10 +1,10 @@
 // `tasker tasks list|show|cancel|retry|resolve|skip`: read tasks from the store and apply operator actions.
 import type { Command } from 'commander';
 import { defaultStoreUrl, openStore } from '../../store/open-store.js';
-import type { OperatorAction, Store, TaskRecord } from '../../store/store.js';
+import type { OperatorAction, Store, TaskRecord } from '../../core/store-contract.js';
 import { taskJson, taskSummaryJson } from '../../engine/task-json.js';
-import { TASK_STATES, type TaskState } from '../../engine/states.js';
-import { NotFoundError } from '../../engine/errors.js';
+import { TASK_STATES, type TaskState } from '../../core/states.js';
+import { NotFoundError } from '../../core/errors.js';
 import { silentLogger } from '../../telemetry/logger.js';
 import { storeFailure, UsageError } from '../cli-errors.js';
 import { addStoreOption, parseCount } from '../engine-options.js';
@@ -21,7 +21,8 @@ async function withStore<T>(db: string | undefined, fn: (store: Store) => Promis
 }
 
 function parseId(value: string, what: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) throw new UsageError(`${what} must be a positive integer, got '${value}'`);
+  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value)))
+    throw new UsageError(`${what} must be a positive integer, got '${value}'`);
   return Number(value);
 }
 
@@ -32,8 +33,13 @@ async function requireTask(store: Store, id: number): Promise<TaskRecord> {
 }
 
 function findStep(task: TaskRecord, ref: string): number {
-  const step = /^\d+$/.test(ref) ? task.workflow_steps.find((s) => s.workflow_step_id === Number(ref)) : task.workflow_steps.find((s) => s.name === ref);
-  if (!step) throw new NotFoundError(`task ${task.task_id} has no step '${ref}' (steps: ${task.workflow_steps.map((s) => s.name).join(', ')})`);
+  const step = /^\d+$/.test(ref)
+    ? task.workflow_steps.find((s) => s.workflow_step_id === Number(ref))
+    : task.workflow_steps.find((s) => s.name === ref);
+  if (!step)
+    throw new NotFoundError(
+      `task ${task.task_id} has no step '${ref}' (steps: ${task.workflow_steps.map((s) => s.name).join(', ')})`,
+    );
   return step.workflow_step_id;
 }
 
@@ -43,9 +49,12 @@ function printTask(task: TaskRecord): void {
   process.stdout.write(`  created ${t.created_at}${t.completed_at ? `, finished ${t.completed_at}` : ''}\n`);
   for (const s of t.workflow_steps) {
     const err = s.error ? `  (${s.error.class}: ${s.error.message})` : '';
-    process.stdout.write(`  ${String(s.workflow_step_id).padStart(6)} ${s.name.padEnd(30)} ${s.current_state.padEnd(17)} attempts ${s.attempts}/${s.retry_limit}${s.duration_ms !== null ? `  ${s.duration_ms} ms` : ''}${err}\n`);
+    process.stdout.write(
+      `  ${String(s.workflow_step_id).padStart(6)} ${s.name.padEnd(30)} ${s.current_state.padEnd(17)} attempts ${s.attempts}/${s.retry_limit}${s.duration_ms !== null ? `  ${s.duration_ms} ms` : ''}${err}\n`,
+    );
   }
-  for (const a of t.annotations) process.stdout.write(`  annotation ${a.annotation_type}: ${JSON.stringify(a.content)}\n`);
+  for (const a of t.annotations)
+    process.stdout.write(`  annotation ${a.annotation_type}: ${JSON.stringify(a.content)}\n`);
 }
 
 export function registerTasks(program: Command): void {
@@ -60,80 +69,103 @@ export function registerTasks(program: Command): void {
       .option('--name <name>', 'only tasks of this template name')
       .option('--limit <n>', 'at most this many (1-1000)', '50')
       .option('--json', 'print JSON'),
-  ).action(async (flags: { db?: string; state?: string; namespace?: string; name?: string; limit: string; json?: boolean }) => {
-    if (flags.state && !(TASK_STATES as readonly string[]).includes(flags.state)) throw new UsageError(`--state must be one of ${TASK_STATES.join(', ')}, got '${flags.state}'`);
-    const limit = parseCount(flags.limit, '--limit', { min: 1, max: 1000 })!;
-    await withStore(flags.db, async (store) => {
-      const page = await store.listTasks({
-        limit,
-        sort: 'task_id',
-        order: 'desc',
-        ...(flags.state ? { state: flags.state as TaskState } : {}),
-        ...(flags.namespace ? { namespace: flags.namespace } : {}),
-        ...(flags.name ? { name: flags.name } : {}),
+  ).action(
+    async (flags: {
+      db?: string;
+      state?: string;
+      namespace?: string;
+      name?: string;
+      limit: string;
+      json?: boolean;
+    }) => {
+      if (flags.state && !(TASK_STATES as readonly string[]).includes(flags.state))
+        throw new UsageError(`--state must be one of ${TASK_STATES.join(', ')}, got '${flags.state}'`);
+      const limit = parseCount(flags.limit, '--limit', { min: 1, max: 1000 })!;
+      await withStore(flags.db, async (store) => {
+        const page = await store.listTasks({
+          limit,
+          sort: 'task_id',
+          order: 'desc',
+          ...(flags.state ? { state: flags.state as TaskState } : {}),
+          ...(flags.namespace ? { namespace: flags.namespace } : {}),
+          ...(flags.name ? { name: flags.name } : {}),
+        });
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify(page.tasks.map(taskSummaryJson), null, 2)}\n`);
+          return;
+        }
+        if (!page.tasks.length) process.stdout.write('no tasks\n');
+        for (const t of page.tasks) {
+          process.stdout.write(
+            `${String(t.task_id).padStart(6)}  ${`${t.namespace}/${t.name}@${t.version}`.padEnd(50)} ${t.current_state.padEnd(17)} ${new Date(t.created_at).toISOString()}\n`,
+          );
+        }
       });
-      if (flags.json) {
-        process.stdout.write(`${JSON.stringify(page.tasks.map(taskSummaryJson), null, 2)}\n`);
-        return;
-      }
-      if (!page.tasks.length) process.stdout.write('no tasks\n');
-      for (const t of page.tasks) {
-        process.stdout.write(`${String(t.task_id).padStart(6)}  ${`${t.namespace}/${t.name}@${t.version}`.padEnd(50)} ${t.current_state.padEnd(17)} ${new Date(t.created_at).toISOString()}\n`);
-      }
+    },
+  );
+
+  addStoreOption(
+    tasks
+      .command('show')
+      .description('show one task with its steps')
+      .argument('<task_id>')
+      .option('--json', 'print JSON'),
+  ).action(async (id: string, flags: { db?: string; json?: boolean }) => {
+    const taskId = parseId(id, 'task_id');
+    await withStore(flags.db, async (store) => {
+      const task = await requireTask(store, taskId);
+      if (flags.json) process.stdout.write(`${JSON.stringify(taskJson(task), null, 2)}\n`);
+      else printTask(task);
     });
   });
 
-  addStoreOption(tasks.command('show').description('show one task with its steps').argument('<task_id>').option('--json', 'print JSON')).action(
-    async (id: string, flags: { db?: string; json?: boolean }) => {
-      const taskId = parseId(id, 'task_id');
-      await withStore(flags.db, async (store) => {
-        const task = await requireTask(store, taskId);
-        if (flags.json) process.stdout.write(`${JSON.stringify(taskJson(task), null, 2)}\n`);
-        else printTask(task);
-      });
-    },
-  );
-
-  addStoreOption(tasks.command('cancel').description('cancel a task').argument('<task_id>').option('--reason <text>')).action(
-    async (id: string, flags: { db?: string; reason?: string }) => {
-      const taskId = parseId(id, 'task_id');
-      await withStore(flags.db, async (store) => {
-        await requireTask(store, taskId);
-        const res = await store.cancelTask(taskId, actor(), flags.reason ?? null);
-        if (!res.cancelled) throw new UsageError(`task ${taskId} is already ${res.state}; nothing to cancel`);
-        process.stdout.write(`task ${taskId} cancelled (${res.cancelled_step_ids.length} step(s) cancelled)\n`);
-      });
-    },
-  );
+  addStoreOption(
+    tasks.command('cancel').description('cancel a task').argument('<task_id>').option('--reason <text>'),
+  ).action(async (id: string, flags: { db?: string; reason?: string }) => {
+    const taskId = parseId(id, 'task_id');
+    await withStore(flags.db, async (store) => {
+      await requireTask(store, taskId);
+      const res = await store.cancelTask(taskId, actor(), flags.reason ?? null);
+      if (!res.cancelled) throw new UsageError(`task ${taskId} is already ${res.state}; nothing to cancel`);
+      process.stdout.write(`task ${taskId} cancelled (${res.cancelled_step_ids.length} step(s) cancelled)\n`);
+    });
+  });
 
   const operate = (name: 'retry' | 'resolve' | 'skip', description: string) => {
-    const cmd = tasks.command(name).description(description).argument('<task_id>').argument(name === 'retry' ? '[step]' : '<step>', 'step id or name').option('--reason <text>');
+    const cmd = tasks
+      .command(name)
+      .description(description)
+      .argument('<task_id>')
+      .argument(name === 'retry' ? '[step]' : '<step>', 'step id or name')
+      .option('--reason <text>');
     if (name === 'resolve') cmd.option('--results <json>', 'results to record for the step', 'null');
-    addStoreOption(cmd).action(async (id: string, stepRef: string | undefined, flags: { db?: string; reason?: string; results?: string }) => {
-      const taskId = parseId(id, 'task_id');
-      await withStore(flags.db, async (store) => {
-        const task = await requireTask(store, taskId);
-        const base = { task_id: taskId, actor: actor(), reason: flags.reason ?? null };
-        let action: OperatorAction;
-        if (name === 'retry' && stepRef === undefined) action = { type: 'retry_task', ...base };
-        else {
-          const step_id = findStep(task, stepRef!);
-          if (name === 'retry') action = { type: 'retry_step', step_id, ...base };
-          else if (name === 'skip') action = { type: 'skip_step', step_id, ...base };
+    addStoreOption(cmd).action(
+      async (id: string, stepRef: string | undefined, flags: { db?: string; reason?: string; results?: string }) => {
+        const taskId = parseId(id, 'task_id');
+        await withStore(flags.db, async (store) => {
+          const task = await requireTask(store, taskId);
+          const base = { task_id: taskId, actor: actor(), reason: flags.reason ?? null };
+          let action: OperatorAction;
+          if (name === 'retry' && stepRef === undefined) action = { type: 'retry_task', ...base };
           else {
-            let results: unknown;
-            try {
-              results = JSON.parse(flags.results ?? 'null');
-            } catch (err) {
-              throw new UsageError(`--results is not valid JSON: ${(err as Error).message}`);
+            const step_id = findStep(task, stepRef!);
+            if (name === 'retry') action = { type: 'retry_step', step_id, ...base };
+            else if (name === 'skip') action = { type: 'skip_step', step_id, ...base };
+            else {
+              let results: unknown;
+              try {
+                results = JSON.parse(flags.results ?? 'null');
+              } catch (err) {
+                throw new UsageError(`--results is not valid JSON: ${(err as Error).message}`);
+              }
+              action = { type: 'resolve_step', step_id, results, ...base };
             }
-            action = { type: 'resolve_step', step_id, results, ...base };
           }
-        }
-        const res = await store.operate(action);
-        process.stdout.write(`task ${taskId}: ${action.type} done; task is ${res.task_state}\n`);
-      });
-    });
+          const res = await store.operate(action);
+          process.stdout.write(`task ${taskId}: ${action.type} done; task is ${res.task_state}\n`);
+        });
+      },
+    );
   };
   operate('retry', 'retry a failed step (or every failed step of the task); the task resumes');
   operate('resolve', 'mark a step resolved_manually so its dependents run');

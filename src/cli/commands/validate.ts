@@ -25,17 +25,31 @@ export function registerValidate(program: Command): void {
   program
     .command('validate')
     .description('check task templates (YAML) and, with --handlers, that every step handler resolves')
-    .argument('[paths...]', `template files or directories, searched for *.yaml/*.yml (default: ${DEFAULT_TEMPLATE_DIR})`)
+    .argument(
+      '[paths...]',
+      `template files or directories, searched for *.yaml/*.yml (default: ${DEFAULT_TEMPLATE_DIR})`,
+    )
     .option('--handlers <module>', 'handlers module (.js/.mjs/.ts); every step must resolve to one of its handlers')
-    .option('--handlers-timeout <ms>', `how long the handlers module may take to load (default ${DEFAULT_HANDLERS_TIMEOUT_MS})`)
+    .option(
+      '--handlers-timeout <ms>',
+      `how long the handlers module may take to load (default ${DEFAULT_HANDLERS_TIMEOUT_MS})`,
+    )
     .option('--env <name>', 'environment whose overrides apply (default: $TASKER_ENV, then $NODE_ENV)')
     .option('--json', 'print {ok, templates, issues} as JSON on stdout')
-    .addHelpText('after', '\nExit codes:\n  0  every template is valid\n  1  problems were found (each is listed)\n  2  usage error (bad flag, unreadable handlers module)')
+    .addHelpText(
+      'after',
+      '\nExit codes:\n  0  every template is valid\n  1  problems were found (each is listed)\n  2  usage error (bad flag, unreadable handlers module)',
+    )
     .action(async (paths: string[], flags: ValidateFlags) => {
       if (paths.length === 0 && !existsSync(DEFAULT_TEMPLATE_DIR)) {
-        throw new UsageError(`no paths given and ${DEFAULT_TEMPLATE_DIR} does not exist; pass template files or directories`);
+        throw new UsageError(
+          `no paths given and ${DEFAULT_TEMPLATE_DIR} does not exist; pass template files or directories`,
+        );
       }
-      const handlersTimeoutMs = parseCount(flags.handlersTimeout, '--handlers-timeout', { min: 1, max: MAX_TIMEOUT_MS });
+      const handlersTimeoutMs = parseCount(flags.handlersTimeout, '--handlers-timeout', {
+        min: 1,
+        max: MAX_TIMEOUT_MS,
+      });
       const loaded = await loadTemplateOptions({
         ...(handlersTimeoutMs !== undefined ? { handlersTimeoutMs } : {}),
         templates: paths.length > 0 ? paths : [DEFAULT_TEMPLATE_DIR],
@@ -49,7 +63,11 @@ export function registerValidate(program: Command): void {
         .filter((l) => !flagged.has(`${l.source.file ?? ''}\u0000${l.template.namespace_name}/${l.template.name}`));
 
       if (flags.json === true) {
-        const templates = valid.map((l) => ({ key: templateKey(l.template), file: l.source.file ?? null, steps: l.template.step_templates.length }));
+        const templates = valid.map((l) => ({
+          key: templateKey(l.template),
+          file: l.source.file ?? null,
+          steps: l.template.step_templates.length,
+        }));
         process.stdout.write(`${JSON.stringify({ ok: issues.length === 0, templates, issues }, null, 2)}\n`);
       } else {
         for (const l of valid) {

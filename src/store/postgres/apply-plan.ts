@@ -1,14 +1,13 @@
 // applyPlan on PostgreSQL: the planning hook's result for a task created with `needs_plan`, applied once (the
 // first worker to plan wins, under the task lock), plus the hand-back of the caller's claimed steps of the task.
 // A rare path (only tasks submitted without their handlers), so it runs statement by statement in one transaction.
-import { NotFoundError } from '../../engine/errors.js';
-import type { StepState, TaskState } from '../../engine/states.js';
-import type { PlanRequest, PlanResult, SkippedStep } from '../store.js';
+import { NotFoundError } from '../../core/errors.js';
+import type { StepState, TaskState } from '../../core/states.js';
+import type { PlanRequest, PlanResult, SkippedStep } from '../../core/store-contract.js';
 import { countsAsOpen, REASONS } from '../shared/lifecycle-rules.js';
 import { run } from './pool.js';
 import type { PgTx } from './tx.js';
 import type { StepRow } from './operate.js';
-
 
 export async function applyPlanInTx(
   tx: PgTx,
@@ -62,7 +61,17 @@ export async function applyPlanInTx(
       const [step] = await run<StepRow>(tx.client, w.stepForUpdate, [id]);
       if (!step || step.state !== 'pending') continue;
       const reason = p.skip_reason ?? REASONS.disabled;
-      await tx.history([{ task_id: taskId, step_id: id, from: 'pending', to: 'skipped', reason, attempt: step.attempts, actor: req.workerId }]);
+      await tx.history([
+        {
+          task_id: taskId,
+          step_id: id,
+          from: 'pending',
+          to: 'skipped',
+          reason,
+          attempt: step.attempts,
+          actor: req.workerId,
+        },
+      ]);
       await run(tx.client, w.settleStep, [id, 'skipped', null]);
       tx.adjust(taskId, countsAsOpen(step.state, step.unmet) ? -1 : 0, 1);
       await tx.satisfyChildren([id]);
@@ -73,5 +82,11 @@ export async function applyPlanInTx(
   tx.touch(taskId);
   const [finalized] = await tx.finalizeTouched();
   await tx.notifyIfReady();
-  return { planned, released: released.map((r) => r.step_id), skipped, finalized: finalized ?? null, readyCount: tx.readyCount };
+  return {
+    planned,
+    released: released.map((r) => r.step_id),
+    skipped,
+    finalized: finalized ?? null,
+    readyCount: tx.readyCount,
+  };
 }

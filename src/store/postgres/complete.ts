@@ -1,7 +1,13 @@
 // completeSteps on PostgreSQL: encode the outcomes, then one call of the completion function (complete-function.ts)
 // whatever the batch size — it locks the tasks, prunes, applies the outcomes the caller still holds (the rest are
 // stale), releases children, finalises, optionally claims more and NOTIFYs, in one implicit transaction.
-import type { CompleteOptions, CompletionResult, FinalizedTask, SkippedStep, StepOutcome } from '../store.js';
+import type {
+  CompleteOptions,
+  CompletionResult,
+  FinalizedTask,
+  SkippedStep,
+  StepOutcome,
+} from '../../core/store-contract.js';
 import { mapFinalizedTask } from '../shared/row-mappers.js';
 import { excerptStepError } from '../shared/step-error.js';
 import { mapClaimRow, type ClaimRow } from './claim.js';
@@ -18,7 +24,9 @@ export interface EncodedOutcome {
 
 export function encodeOutcome(outcome: StepOutcome, checked = false): EncodedOutcome {
   const results =
-    outcome.type === 'completed' ? jsonbValue(outcome.results ?? null, `results of step ${outcome.step_id}`, 'results', checked) : null;
+    outcome.type === 'completed'
+      ? jsonbValue(outcome.results ?? null, `results of step ${outcome.step_id}`, 'results', checked)
+      : null;
   const error =
     outcome.type === 'retry' || outcome.type === 'failed'
       ? jsonbDiagnostic(excerptStepError(outcome.error), 'step error')
@@ -52,7 +60,13 @@ export async function completeSteps(
 
   // Prune lists of completing outcomes, one row per (task, name); the first outcome naming a step wins.
   const seen = new Set<string>();
-  const prune = { task: [] as number[], name: [] as string[], by: [] as number[], attempt: [] as number[], ord: [] as number[] };
+  const prune = {
+    task: [] as number[],
+    name: [] as string[],
+    by: [] as number[],
+    attempt: [] as number[],
+    ord: [] as number[],
+  };
   for (const { outcome: o } of batch) {
     if (o.type !== 'completed' || !o.prune) continue;
     for (const name of o.prune) {
@@ -101,7 +115,9 @@ export async function completeSteps(
     applied,
     stale,
     skipped: reply.skipped,
-    finalized: reply.finalized.map((r) => mapFinalizedTask(r, r.state as FinalizedTask['state'], Number(r.completed_at))),
+    finalized: reply.finalized.map((r) =>
+      mapFinalizedTask(r, r.state as FinalizedTask['state'], Number(r.completed_at)),
+    ),
     readyCount: reply.ready,
     claimed: reply.claimed.map(mapClaimRow),
   };

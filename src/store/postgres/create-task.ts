@@ -2,7 +2,7 @@
 // processes, whether this call creates the task; the steps, edges and history follow. A task with steps to run is
 // created by one statement (one round trip, its own implicit transaction); a task whose steps were all skipped
 // finalises `completed` in the same transaction, through the statement-by-statement path.
-import type { CreateTaskResult, NewTask } from '../store.js';
+import type { CreateTaskResult, NewTask } from '../../core/store-contract.js';
 import { jsonbValue } from './jsonb.js';
 import { REASONS } from '../shared/lifecycle-rules.js';
 import type { TaskPlan } from '../shared/task-plan.js';

@@ -1,6 +1,6 @@
 // createTasks on PostgreSQL for a batch without idempotency keys: ids come from the identity sequences up front,
 // so the tasks, steps, edges and history rows of the whole batch go in one set-based statement per table.
-import type { CreateTaskResult, NewTask } from '../store.js';
+import type { CreateTaskResult, NewTask } from '../../core/store-contract.js';
 import { REASONS } from '../shared/lifecycle-rules.js';
 import type { TaskPlan } from '../shared/task-plan.js';
 import type { EncodedTask } from './create-task.js';
@@ -65,14 +65,47 @@ export function batchCreateStatements(n: SchemaNames) {
 export type BatchCreateStatements = ReturnType<typeof batchCreateStatements>;
 
 /** Create every task of a `batchable` batch; results in input order. */
-export async function createTasksInTx(tx: PgTx, st: BatchCreateStatements, batch: readonly PreparedTask[]): Promise<CreateTaskResult[]> {
+export async function createTasksInTx(
+  tx: PgTx,
+  st: BatchCreateStatements,
+  batch: readonly PreparedTask[],
+): Promise<CreateTaskResult[]> {
   const { client, ctx } = tx;
   const stepTotal = batch.reduce((k, p) => k + p.plan.steps.length, 0);
-  const [ids] = await run<{ task_ids: string[]; step_ids: string[] }>(client, st.allocateIds, [batch.length, stepTotal]);
+  const [ids] = await run<{ task_ids: string[]; step_ids: string[] }>(client, st.allocateIds, [
+    batch.length,
+    stepTotal,
+  ]);
   const taskIds = ids!.task_ids.map(Number);
   const stepIds = ids!.step_ids.map(Number);
-  const t = { namespace: [] as string[], name: [] as string[], version: [] as string[], context: [] as string[], initiator: [] as (string | null)[], source: [] as (string | null)[], reason: [] as (string | null)[], tags: [] as string[], corr: [] as string[], count: [] as number[], open: [] as number[], satisfied: [] as number[] };
-  const s = { id: [] as number[], task: [] as number[], name: [] as string[], handler: [] as string[], deps: [] as string[], state: [] as string[], unmet: [] as number[], retryLimit: [] as number[], retryable: [] as boolean[], timeout: [] as (number | null)[], skippable: [] as boolean[], ready: [] as boolean[] };
+  const t = {
+    namespace: [] as string[],
+    name: [] as string[],
+    version: [] as string[],
+    context: [] as string[],
+    initiator: [] as (string | null)[],
+    source: [] as (string | null)[],
+    reason: [] as (string | null)[],
+    tags: [] as string[],
+    corr: [] as string[],
+    count: [] as number[],
+    open: [] as number[],
+    satisfied: [] as number[],
+  };
+  const s = {
+    id: [] as number[],
+    task: [] as number[],
+    name: [] as string[],
+    handler: [] as string[],
+    deps: [] as string[],
+    state: [] as string[],
+    unmet: [] as number[],
+    retryLimit: [] as number[],
+    retryable: [] as boolean[],
+    timeout: [] as (number | null)[],
+    skippable: [] as boolean[],
+    ready: [] as boolean[],
+  };
   const edgeParent: number[] = [];
   const edgeChild: number[] = [];
   const history: Parameters<PgTx['history']>[0] = [];
@@ -92,7 +125,14 @@ export async function createTasksInTx(tx: PgTx, st: BatchCreateStatements, batch
     t.count.push(plan.steps.length);
     t.open.push(plan.openSteps);
     t.satisfied.push(plan.satisfiedSteps);
-    history.push({ task_id: taskId, step_id: null, from: 'pending', to: 'running', reason: REASONS.submitted, actor: task.initiator });
+    history.push({
+      task_id: taskId,
+      step_id: null,
+      from: 'pending',
+      to: 'running',
+      reason: REASONS.submitted,
+      actor: task.initiator,
+    });
     const first = next;
     for (const r of plan.steps) {
       const stepId = stepIds[next++]!;
@@ -109,7 +149,15 @@ export async function createTasksInTx(tx: PgTx, st: BatchCreateStatements, batch
       s.skippable.push(r.step.skippable);
       s.ready.push(r.ready);
       if (r.state === 'skipped') {
-        history.push({ task_id: taskId, step_id: stepId, from: 'pending', to: 'skipped', reason: r.step.skip_reason ?? REASONS.disabled, attempt: 0, actor: task.initiator });
+        history.push({
+          task_id: taskId,
+          step_id: stepId,
+          from: 'pending',
+          to: 'skipped',
+          reason: r.step.skip_reason ?? REASONS.disabled,
+          attempt: 0,
+          actor: task.initiator,
+        });
       }
     }
     for (const [parent, child] of plan.edges) {
@@ -118,8 +166,35 @@ export async function createTasksInTx(tx: PgTx, st: BatchCreateStatements, batch
     }
     tx.readyCount += plan.openSteps;
   });
-  await run(client, st.insertTasks, [taskIds, t.namespace, t.name, t.version, t.context, t.initiator, t.source, t.reason, t.tags, t.corr, t.count, t.open, t.satisfied]);
-  await run(client, st.insertStepsOf, [s.id, s.task, s.name, s.handler, s.deps, s.state, s.unmet, s.retryLimit, s.retryable, s.timeout, s.skippable, s.ready]);
+  await run(client, st.insertTasks, [
+    taskIds,
+    t.namespace,
+    t.name,
+    t.version,
+    t.context,
+    t.initiator,
+    t.source,
+    t.reason,
+    t.tags,
+    t.corr,
+    t.count,
+    t.open,
+    t.satisfied,
+  ]);
+  await run(client, st.insertStepsOf, [
+    s.id,
+    s.task,
+    s.name,
+    s.handler,
+    s.deps,
+    s.state,
+    s.unmet,
+    s.retryLimit,
+    s.retryable,
+    s.timeout,
+    s.skippable,
+    s.ready,
+  ]);
   if (edgeParent.length > 0) await run(client, ctx.write.insertEdges, [edgeParent, edgeChild]);
   await tx.history(history);
   await tx.notifyIfReady();

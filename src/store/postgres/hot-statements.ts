@@ -203,18 +203,32 @@ export function hotStatements(n: SchemaNames) {
   return {
     claim: named(
       'claim',
-      text(claimStatement(n, { worker: '$1', limit: '$2', leaseMs: '$3', namespaces: '$4::text[]', templates: '$5::text[]' })),
+      text(
+        claimStatement(n, {
+          worker: '$1',
+          limit: '$2',
+          leaseMs: '$3',
+          namespaces: '$4::text[]',
+          templates: '$5::text[]',
+        }),
+      ),
     ),
     satisfyChildren: named('satisfy_children', satisfyChildrenText(n)),
     finalize: named(
       'finalize',
-      text(finalizeStatement(n, {
-        given: 'unnest($1::bigint[], $2::integer[], $3::integer[], $5::integer[]) AS g(task_id, open_delta, satisfied_delta, ord)',
-        satisfied: '$6::bigint[]',
-        actor: '$4',
-      })),
+      text(
+        finalizeStatement(n, {
+          given:
+            'unnest($1::bigint[], $2::integer[], $3::integer[], $5::integer[]) AS g(task_id, open_delta, satisfied_delta, ord)',
+          satisfied: '$6::bigint[]',
+          actor: '$4',
+        }),
+      ),
     ),
-    lockTasks: named('lock_tasks', `SELECT task_id, state FROM ${n.tasks} WHERE task_id = ANY($1::bigint[]) ORDER BY task_id FOR NO KEY UPDATE`),
+    lockTasks: named(
+      'lock_tasks',
+      `SELECT task_id, state FROM ${n.tasks} WHERE task_id = ANY($1::bigint[]) ORDER BY task_id FOR NO KEY UPDATE`,
+    ),
     notify: named('notify', `SELECT pg_notify($1, '')`),
   };
 }

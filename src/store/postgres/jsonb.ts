@@ -1,7 +1,7 @@
 // JSON values for jsonb columns. PostgreSQL's jsonb cannot hold the NUL character (\u0000) that SQLite's text
 // columns accept: data values containing it are refused up front with a message naming the value; error reports,
 // which are diagnostics, have it replaced by U+FFFD instead.
-import { InvalidRequestError } from '../../engine/errors.js';
+import { InvalidRequestError } from '../../core/errors.js';
 import { encodeFaithfulJson, encodeJson } from '../shared/json.js';
 
 /** An escaped NUL in JSON text: `\u0000` preceded by an even number of backslashes (they escape each other). */
@@ -18,10 +18,14 @@ const ESCAPED_LONE_SURROGATE = /(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/i;
 export function jsonbValue(value: unknown, what: string, root = 'value', checked = false): string | null {
   const json = encodeFaithfulJson(value, what, root, checked);
   if (json !== null && json.includes('\\u0000') && ESCAPED_NUL.test(json)) {
-    throw new InvalidRequestError(`${what} contains the NUL character (\\u0000), which PostgreSQL cannot store in jsonb`);
+    throw new InvalidRequestError(
+      `${what} contains the NUL character (\\u0000), which PostgreSQL cannot store in jsonb`,
+    );
   }
   if (json !== null && json.includes('\\ud') && ESCAPED_LONE_SURROGATE.test(json)) {
-    throw new InvalidRequestError(`${what} contains an unpaired UTF-16 surrogate (not valid Unicode), which PostgreSQL cannot store in jsonb`);
+    throw new InvalidRequestError(
+      `${what} contains an unpaired UTF-16 surrogate (not valid Unicode), which PostgreSQL cannot store in jsonb`,
+    );
   }
   return json;
 }

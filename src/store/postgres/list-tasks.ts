@@ -1,7 +1,7 @@
 // listTasks on PostgreSQL: keyset pagination over (sort value, task_id) using the shared filter and cursor rules.
 // The SQL text depends only on which filters are set, so each shape becomes one named (prepared) statement.
 import { createHash } from 'node:crypto';
-import type { TaskListFilter, TaskPage } from '../store.js';
+import type { TaskListFilter, TaskPage } from '../../core/store-contract.js';
 import { finishPage, normalizeListFilter, NULL_SORT_VALUE, type NormalizedListFilter } from '../shared/list-query.js';
 import { mapTaskSummary } from '../shared/row-mappers.js';
 import type { PgContext } from './context.js';
@@ -35,7 +35,10 @@ function boundParam(param: (value: unknown, cast: string) => string, ms: number)
   return `to_timestamp(${param(Math.min(Math.max(ms, PG_MIN_MS), PG_MAX_MS) / 1000, 'float8')})`;
 }
 
-export function buildListQuery(ctx: PgContext, f: NormalizedListFilter): { statement: NamedStatement; params: unknown[] } {
+export function buildListQuery(
+  ctx: PgContext,
+  f: NormalizedListFilter,
+): { statement: NamedStatement; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   const param = (value: unknown, cast: string): string => {
@@ -55,7 +58,9 @@ export function buildListQuery(ctx: PgContext, f: NormalizedListFilter): { state
     if (f.sort === 'task_id') {
       where.push(`t.task_id ${cmp} ${param(f.cursor.task_id, 'bigint')}`);
     } else {
-      where.push(`(${key}, t.task_id) ${cmp} (${param(timeParam(f.cursor.value), 'timestamptz')}, ${param(f.cursor.task_id, 'bigint')})`);
+      where.push(
+        `(${key}, t.task_id) ${cmp} (${param(timeParam(f.cursor.value), 'timestamptz')}, ${param(f.cursor.task_id, 'bigint')})`,
+      );
     }
   }
   const order = f.sort === 'task_id' ? `t.task_id ${dir}` : `${key} ${dir}, t.task_id ${dir}`;

@@ -1,7 +1,7 @@
 // Versioned migrations of the PostgreSQL store, applied on open inside one transaction that holds an advisory
 // lock keyed by the schema, so any number of processes may open (and migrate) the same database at once.
 import type pg from 'pg';
-import { StoreSchemaError } from '../../engine/errors.js';
+import { StoreSchemaError } from '../../core/errors.js';
 import type { Logger } from '../../telemetry/logger.js';
 import { runText, withTransaction } from './pool.js';
 import { migration0001 } from './migrations/0001-initial-tables.js';
@@ -52,7 +52,10 @@ export async function migrate(pool: pg.Pool, names: SchemaNames, logger: Logger)
          applied_at timestamptz NOT NULL DEFAULT now()
        )`,
     );
-    const [row] = await runText<{ version: number | null }>(client, `SELECT max(version) AS version FROM ${names.migrations}`);
+    const [row] = await runText<{ version: number | null }>(
+      client,
+      `SELECT max(version) AS version FROM ${names.migrations}`,
+    );
     const current = row?.version ?? 0;
     if (current > LATEST_SCHEMA_VERSION) {
       throw new StoreSchemaError(

@@ -1,10 +1,15 @@
 // Operator actions on PostgreSQL: retry / resolve / skip a step and retry a task, with the shared legality rules,
 // history rows naming the operator, reopening a failed task, and finalising a task the action finished.
-import { NotFoundError } from '../../engine/errors.js';
-import type { StepState, TaskState } from '../../engine/states.js';
-import type { OperatorAction, OperatorResult } from '../store.js';
+import { NotFoundError } from '../../core/errors.js';
+import type { StepState, TaskState } from '../../core/states.js';
+import type { OperatorAction, OperatorResult } from '../../core/store-contract.js';
 import { countsAsOpen, REASONS } from '../shared/lifecycle-rules.js';
-import { assertStepActionable, assertTaskActionable, noFailedStepsError, operatorReason } from '../shared/operator-rules.js';
+import {
+  assertStepActionable,
+  assertTaskActionable,
+  noFailedStepsError,
+  operatorReason,
+} from '../shared/operator-rules.js';
 import { run } from './pool.js';
 import type { PgTx } from './tx.js';
 
@@ -29,7 +34,14 @@ interface TaskRow {
 /** failed -> pending with attempts reset; claimable at once when its parents are satisfied. */
 async function reopenSteps(tx: PgTx, steps: StepRow[], reason: string): Promise<void> {
   await tx.history(
-    steps.map((s) => ({ task_id: s.task_id, step_id: s.step_id, from: s.state, to: 'pending', reason, attempt: s.attempts })),
+    steps.map((s) => ({
+      task_id: s.task_id,
+      step_id: s.step_id,
+      from: s.state,
+      to: 'pending',
+      reason,
+      attempt: s.attempts,
+    })),
   );
   await run(tx.client, tx.ctx.write.reopenSteps, [steps.map((s) => s.step_id)]);
   for (const s of steps) {
@@ -50,13 +62,19 @@ async function settleStep(
   resultsJson: string | null,
   reason: string,
 ): Promise<void> {
-  await tx.history([{ task_id: step.task_id, step_id: step.step_id, from: step.state, to, reason, attempt: step.attempts }]);
+  await tx.history([
+    { task_id: step.task_id, step_id: step.step_id, from: step.state, to, reason, attempt: step.attempts },
+  ]);
   await run(tx.client, tx.ctx.write.settleStep, [step.step_id, to, resultsJson]);
   tx.adjust(step.task_id, countsAsOpen(step.state, step.unmet) ? -1 : 0, 1);
   await tx.satisfyChildren([step.step_id]);
 }
 
-export async function operateInTx(tx: PgTx, action: OperatorAction, resultsJson: string | null): Promise<OperatorResult> {
+export async function operateInTx(
+  tx: PgTx,
+  action: OperatorAction,
+  resultsJson: string | null,
+): Promise<OperatorResult> {
   const w = tx.ctx.write;
   const taskId = action.task_id;
   const [task] = await run<TaskRow>(tx.client, w.taskForUpdate, [taskId]);

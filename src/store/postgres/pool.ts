@@ -50,7 +50,10 @@ export function createPool(settings: PoolSettings): pg.Pool {
   });
   // An idle connection that dies (server restart, network) must not crash the process: log it; the pool drops it.
   pool.on('error', (err) => {
-    settings.logger.warn({ err: err.message, code: (err as { code?: string }).code }, 'PostgreSQL idle connection lost');
+    settings.logger.warn(
+      { err: err.message, code: (err as { code?: string }).code },
+      'PostgreSQL idle connection lost',
+    );
   });
   return pool;
 }
@@ -85,7 +88,11 @@ export async function runRetrying<R extends pg.QueryResultRow>(
 }
 
 /** Runs an ad-hoc statement (DDL, rarely used reads). */
-export async function runText<R extends pg.QueryResultRow>(db: Queryable, text: string, values: unknown[] = []): Promise<R[]> {
+export async function runText<R extends pg.QueryResultRow>(
+  db: Queryable,
+  text: string,
+  values: unknown[] = [],
+): Promise<R[]> {
   const result = await db.query<R>(text, values);
   return result.rows;
 }
@@ -129,7 +136,8 @@ export async function withTransaction<T>(
       throw err;
     } finally {
       client.off('error', onError);
-      const destroy = broken ?? (failure !== undefined && isConnectionLevelError(failure) ? (failure as Error) : undefined);
+      const destroy =
+        broken ?? (failure !== undefined && isConnectionLevelError(failure) ? (failure as Error) : undefined);
       client.release(destroy ?? false);
     }
   }

@@ -2,12 +2,20 @@
 // versioned migrations under an advisory lock, SKIP LOCKED claims, set-based completions, LISTEN/NOTIFY wake-ups,
 // and connection errors that are logged and reported as transient (see transient-errors.ts) instead of crashing.
 import type pg from 'pg';
-import { NotFoundError, StoreUrlError } from '../../engine/errors.js';
+import { NotFoundError, StoreUrlError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../telemetry/logger.js';
-import type * as S from '../store.js';
+import type * as S from '../../core/store-contract.js';
 import { SYSTEM_ACTOR } from '../shared/lifecycle-rules.js';
 import { mapWorkerRow } from '../shared/row-mappers.js';
-import { assertClaimRequest, assertLeaseMs, assertOutcome, assertWorkerId, assertActor, assertAnnotationType, assertReason } from '../shared/request-checks.js';
+import {
+  assertClaimRequest,
+  assertLeaseMs,
+  assertOutcome,
+  assertWorkerId,
+  assertActor,
+  assertAnnotationType,
+  assertReason,
+} from '../shared/request-checks.js';
 import { planNewTask } from '../shared/task-plan.js';
 import { claimSteps } from './claim.js';
 import { completeSteps, encodeOutcome } from './complete.js';
@@ -29,6 +37,7 @@ import { parsePostgresUrl } from './url.js';
 import { WakeListener } from './wake-listener.js';
 import { presenceLabel } from './presence.js';
 import { applyPlanInTx } from './apply-plan.js';
+import { isTransientDbError } from './transient-errors.js';
 import { writeStatements } from './write-statements.js';
 
 export interface PostgresStoreOptions {
@@ -57,7 +66,15 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     await pool.end().catch(() => undefined);
     throw err;
   }
-  const ctx: PgContext = { pool, names, hot: hotStatements(names), complete: { name: 'tasker_complete_steps', text: completeStepsCall(names) }, createTask: createTaskStatement(names), write: writeStatements(names), logger };
+  const ctx: PgContext = {
+    pool,
+    names,
+    hot: hotStatements(names),
+    complete: { name: 'tasker_complete_steps', text: completeStepsCall(names) },
+    createTask: createTaskStatement(names),
+    write: writeStatements(names),
+    logger,
+  };
   const session = new WakeListener(parsed.connectionString, names.channel, logger, presenceLabel(names));
   return new PostgresStore(ctx, parsed.displayUrl, session);
 }
@@ -101,6 +118,10 @@ export class PostgresStore implements S.Store {
     return withTransaction(this.ctx.pool, this.ctx.logger, (client) => fn(new PgTx(client, this.ctx, actor)));
   }
 
+  isTransient(err: unknown): boolean {
+    return isTransientDbError(err);
+  }
+
   async ping(): Promise<void> {
     this.open();
     await this.reads.ping();
@@ -122,7 +143,10 @@ export class PostgresStore implements S.Store {
     const plan = planNewTask(task);
     const encoded = encodeTask(task);
     this.open();
-    return (await createTaskAtOnce(this.ctx, task, plan, encoded)) ?? this.write(task.initiator, (tx) => createTaskInTx(tx, task, plan, encoded));
+    return (
+      (await createTaskAtOnce(this.ctx, task, plan, encoded)) ??
+      this.write(task.initiator, (tx) => createTaskInTx(tx, task, plan, encoded))
+    );
   }
 
   async createTasks(tasks: S.NewTask[]): Promise<S.CreateTaskResult[]> {
@@ -135,7 +159,9 @@ export class PostgresStore implements S.Store {
       if (atOnce) return [atOnce];
     }
     if (prepared.length > 1 && batchable(prepared)) {
-      return withTransaction(this.ctx.pool, this.ctx.logger, (client) => createTasksInTx(new PgTx(client, this.ctx, null), this.batchCreate, prepared));
+      return withTransaction(this.ctx.pool, this.ctx.logger, (client) =>
+        createTasksInTx(new PgTx(client, this.ctx, null), this.batchCreate, prepared),
+      );
     }
     return withTransaction(this.ctx.pool, this.ctx.logger, async (client) => {
       const out: S.CreateTaskResult[] = [];
@@ -177,7 +203,10 @@ export class PostgresStore implements S.Store {
     assertWorkerId(req.workerId, 'applyPlan');
     const annotations = req.annotations.map((a) => {
       assertAnnotationType(a.annotation_type);
-      return { annotation_type: a.annotation_type, content: jsonbValue(a.content ?? null, `annotation "${a.annotation_type}" content`, 'content') };
+      return {
+        annotation_type: a.annotation_type,
+        content: jsonbValue(a.content ?? null, `annotation "${a.annotation_type}" content`, 'content'),
+      };
     });
     return this.write(req.workerId, (tx) => applyPlanInTx(tx, req, annotations));
   }
@@ -265,7 +294,8 @@ export class PostgresStore implements S.Store {
   async operate(action: S.OperatorAction): Promise<S.OperatorResult> {
     assertActor(action.actor, `operate ${action.type}`);
     assertReason(action.reason, `operate ${action.type}`);
-    const results = action.type === 'resolve_step' ? jsonbValue(action.results ?? null, 'resolved results', 'results') : null;
+    const results =
+      action.type === 'resolve_step' ? jsonbValue(action.results ?? null, 'resolved results', 'results') : null;
     return this.write(action.actor, (tx) => operateInTx(tx, action, results));
   }
 

@@ -1,6 +1,6 @@
 // Read side of the PostgreSQL store: a task with its steps and annotations (one statement, one snapshot), task
 // contexts, step snapshots, history, unfinished tasks, the next retry time and stats.
-import type { StepState, TaskState } from '../../engine/states.js';
+import type { StepState, TaskState } from '../../core/states.js';
 import type {
   StepId,
   StepRecord,
@@ -10,7 +10,7 @@ import type {
   TaskId,
   TaskRecord,
   TransitionRecord,
-} from '../store.js';
+} from '../../core/store-contract.js';
 import { mapStepRow, mapTaskSummary, mapTransitionRow, mapWorkerRow, num } from '../shared/row-mappers.js';
 import type { PgContext } from './context.js';
 import { stepColumns, taskColumns } from './hot-statements.js';

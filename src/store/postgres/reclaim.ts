@@ -1,9 +1,9 @@
 // reclaimSteps and cancelTask on PostgreSQL: taking running attempts back from workers that went away (re-checked
 // under the task locks, so concurrent reclaimers and late completions never both win), and cancelling a task with
 // every step that could still run.
-import { NotFoundError } from '../../engine/errors.js';
-import { canTransitionTask, type StepState } from '../../engine/states.js';
-import type { CancelResult, ReclaimedStep, ReclaimRequest, ReclaimResult, TaskId } from '../store.js';
+import { NotFoundError } from '../../core/errors.js';
+import { canTransitionTask, type StepState } from '../../core/states.js';
+import type { CancelResult, ReclaimedStep, ReclaimRequest, ReclaimResult, TaskId } from '../../core/store-contract.js';
 import { jsonbDiagnostic } from './jsonb.js';
 import { leaseLostError, reclaimTarget, REASONS, SYSTEM_ACTOR } from '../shared/lifecycle-rules.js';
 import type { PgContext } from './context.js';
@@ -39,7 +39,11 @@ export async function reclaimCandidates(ctx: PgContext, req: ReclaimRequest): Pr
     : run<ReclaimCandidate>(ctx.pool, ctx.write.heldByCandidates, [[...new Set(req.workerIds)]]);
 }
 
-export async function reclaimInTx(tx: PgTx, req: ReclaimRequest, candidates: ReclaimCandidate[]): Promise<ReclaimResult> {
+export async function reclaimInTx(
+  tx: PgTx,
+  req: ReclaimRequest,
+  candidates: ReclaimCandidate[],
+): Promise<ReclaimResult> {
   const w = tx.ctx.write;
   if (candidates.length === 0) return { reclaimed: [], finalized: [] };
   await tx.lockTasks(candidates.map((c) => c.task_id));
@@ -59,7 +63,9 @@ export async function reclaimInTx(tx: PgTx, req: ReclaimRequest, candidates: Rec
     candidates.map((c) => c.attempts),
     candidates.map((c) => (release(c) ? 'release' : reclaimTarget(c.attempts, c.retry_limit, c.retryable))),
     candidates.map((c) => jsonbDiagnostic(leaseLostError(req.kind, c.locked_by, c.attempts), 'step error')),
-    candidates.map((c) => (release(c) ? REASONS.leaseLapsed : req.kind === 'expired' ? REASONS.leaseExpired : REASONS.workerGone)),
+    candidates.map((c) =>
+      release(c) ? REASONS.leaseLapsed : req.kind === 'expired' ? REASONS.leaseExpired : REASONS.workerGone,
+    ),
     req.kind === 'expired',
     SYSTEM_ACTOR,
   ]);
@@ -92,7 +98,14 @@ export async function cancelInTx(tx: PgTx, taskId: TaskId, reason: string | null
   ]);
   const why = reason ?? REASONS.cancelled;
   await tx.history([
-    ...steps.map((s) => ({ task_id: taskId, step_id: s.step_id, from: s.state, to: 'cancelled', reason: why, attempt: s.attempts })),
+    ...steps.map((s) => ({
+      task_id: taskId,
+      step_id: s.step_id,
+      from: s.state,
+      to: 'cancelled',
+      reason: why,
+      attempt: s.attempts,
+    })),
     { task_id: taskId, step_id: null, from: task.state, to: 'cancelled', reason: why },
   ]);
   const ids = steps.map((s) => s.step_id);

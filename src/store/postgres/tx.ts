@@ -3,8 +3,8 @@
 // set-based release of children, and one NOTIFY per transaction that made steps claimable.
 import { CounterDeltas } from '../shared/counter-deltas.js';
 import type pg from 'pg';
-import { assertStepTransition, assertTaskTransition, type StepState, type TaskState } from '../../engine/states.js';
-import type { FinalizedTask, StepError, TaskId } from '../store.js';
+import { assertStepTransition, assertTaskTransition, type StepState, type TaskState } from '../../core/states.js';
+import type { FinalizedTask, StepError, TaskId } from '../../core/store-contract.js';
 import { jsonbDiagnostic } from './jsonb.js';
 import { mapFinalizedTask } from '../shared/row-mappers.js';
 import type { PgContext } from './context.js';

@@ -1,6 +1,6 @@
 // Parsing of `postgres://` / `postgresql://` store URLs: the schema to use (`?schema=` or an option, default
 // `tasker`), the connection string handed to `pg` (without the schema parameter) and a credential-free display URL.
-import { StoreUrlError } from '../../engine/errors.js';
+import { StoreUrlError } from '../../core/errors.js';
 import { redactStoreUrl } from '../store-url.js';
 
 export const DEFAULT_SCHEMA = 'tasker';
@@ -32,7 +32,9 @@ export function validateSchemaName(schema: string, where: string): string {
 
 export function parsePostgresUrl(url: string, schemaOption?: string): ParsedPostgresUrl {
   if (!isPostgresUrl(url)) {
-    throw new StoreUrlError(`not a PostgreSQL URL: ${JSON.stringify(redactStoreUrl(url))} (expected postgres:// or postgresql://)`);
+    throw new StoreUrlError(
+      `not a PostgreSQL URL: ${JSON.stringify(redactStoreUrl(url))} (expected postgres:// or postgresql://)`,
+    );
   }
   let parsed: URL;
   try {

@@ -57,7 +57,8 @@ export class WakeListener {
     this.held.add(workerId);
     try {
       const res = await client.query<{ ok: boolean }>(TAKE_PRESENCE, [this.presenceLabel, workerId]);
-      if (res.rows[0]?.ok !== true) this.logger.warn({ worker_id: workerId }, 'presence lock already held by another session');
+      if (res.rows[0]?.ok !== true)
+        this.logger.warn({ worker_id: workerId }, 'presence lock already held by another session');
     } catch (err) {
       this.held.delete(workerId);
       this.logger.warn({ err: (err as Error).message, worker_id: workerId }, 'could not take the presence lock');

@@ -1,6 +1,6 @@
 // Per-task counter changes gathered during one store transaction (open and satisfied steps), applied at its end by
 // the statement that also checks each touched task for finalisation.
-import type { TaskId } from '../store.js';
+import type { TaskId } from '../../core/store-contract.js';
 
 export interface CounterDelta {
   open: number;

@@ -1,7 +1,7 @@
 // JSON columns: encoding values for storage with a clear error when a value cannot be stored (or not as it is), and
 // decoding them back.
-import { InvalidRequestError } from '../../engine/errors.js';
-import { jsonProblems } from './json-fidelity.js';
+import { InvalidRequestError } from '../../core/errors.js';
+import { jsonProblems } from '../../core/json-fidelity.js';
 
 /**
  * Serialise a value for a JSON column. `undefined` becomes SQL NULL. Throws InvalidRequestError naming `what`
@@ -29,7 +29,10 @@ export function encodeFaithfulJson(value: unknown, what: string, root = 'value',
   const problems = jsonProblems(value, root);
   if (problems.length) {
     const list = problems.map((p) => `${p.path} ${p.message}`).join('; ');
-    throw new InvalidRequestError(`${what} cannot be stored as JSON without changing it: ${list}`, problems.map((p) => ({ field: p.path, message: p.message })));
+    throw new InvalidRequestError(
+      `${what} cannot be stored as JSON without changing it: ${list}`,
+      problems.map((p) => ({ field: p.path, message: p.message })),
+    );
   }
   return encodeJson(value, what);
 }

@@ -1,7 +1,7 @@
 // Backend-neutral rules of the step lifecycle: history reasons and actors, which steps count as open, the target
 // of a release or a reclaim, the error a lost lease records, and a finished task's final state.
-import type { StepState, TaskState } from '../../engine/states.js';
-import type { StepError } from '../store.js';
+import type { StepState, TaskState } from '../../core/states.js';
+import type { StepError } from '../../core/store-contract.js';
 
 /** Actor of changes the store makes on its own (lease reclaims); workers and operators name themselves. */
 export const SYSTEM_ACTOR = 'system';

@@ -1,10 +1,9 @@
 // listTasks input handling shared by both stores: filter validation, the sort whitelist, and the opaque keyset
 // cursor (base64url JSON of the last row's sort value and task_id, bound to the sort it was made for).
-import { InvalidRequestError } from '../../engine/errors.js';
-import { TASK_STATES, type TaskState } from '../../engine/states.js';
-import type { TaskListFilter, TaskSortKey, TaskSummary } from '../store.js';
+import { InvalidRequestError } from '../../core/errors.js';
+import { TASK_STATES, type TaskState } from '../../core/states.js';
+import { TASK_SORT_KEYS, type TaskListFilter, type TaskSortKey, type TaskSummary } from '../../core/store-contract.js';
 
-export const TASK_SORT_KEYS: readonly TaskSortKey[] = ['created_at', 'task_id', 'completed_at'];
 export const DEFAULT_LIST_LIMIT = 50;
 export const MAX_LIST_LIMIT = 1000;
 export const DEFAULT_SORT: TaskSortKey = 'created_at';
@@ -125,12 +124,20 @@ export function normalizeListFilter(filter: TaskListFilter = {}): NormalizedList
 }
 
 /** Cut a page fetched with limit + 1 rows and compute its next cursor. */
-export function finishPage(rows: TaskSummary[], filter: NormalizedListFilter): { tasks: TaskSummary[]; next_cursor: string | null } {
+export function finishPage(
+  rows: TaskSummary[],
+  filter: NormalizedListFilter,
+): { tasks: TaskSummary[]; next_cursor: string | null } {
   if (rows.length <= filter.limit) return { tasks: rows, next_cursor: null };
   const tasks = rows.slice(0, filter.limit);
   const last = tasks[tasks.length - 1]!;
   return {
     tasks,
-    next_cursor: encodeCursor({ sort: filter.sort, order: filter.order, value: sortValue(last, filter.sort), task_id: last.task_id }),
+    next_cursor: encodeCursor({
+      sort: filter.sort,
+      order: filter.order,
+      value: sortValue(last, filter.sort),
+      task_id: last.task_id,
+    }),
   };
 }

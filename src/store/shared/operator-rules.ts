@@ -1,8 +1,8 @@
 // Legality of operator actions (retry / resolve / skip a step, retry a task), decided from current states only,
 // with messages that name the state that makes an action illegal.
-import { OperatorActionError } from '../../engine/errors.js';
-import type { StepState, TaskState } from '../../engine/states.js';
-import type { OperatorAction } from '../store.js';
+import { OperatorActionError } from '../../core/errors.js';
+import type { StepState, TaskState } from '../../core/states.js';
+import type { OperatorAction } from '../../core/store-contract.js';
 
 /** Tasks operators may act on: a running task (some branch failed) or a failed one (which reopens). */
 const ACTIONABLE_TASK_STATES: ReadonlySet<TaskState> = new Set(['running', 'failed']);

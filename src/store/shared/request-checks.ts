@@ -1,6 +1,6 @@
 // Argument checks for hot-path calls, so a caller bug fails with a message naming the bad field.
-import { InvalidRequestError } from '../../engine/errors.js';
-import type { ClaimRequest, StepOutcome } from '../store.js';
+import { InvalidRequestError } from '../../core/errors.js';
+import type { ClaimRequest, StepOutcome } from '../../core/store-contract.js';
 
 const OUTCOME_TYPES = new Set(['completed', 'retry', 'failed', 'released']);
 
@@ -40,7 +40,10 @@ export function assertOutcome(outcome: StepOutcome, index: number): void {
   if (outcome.type === 'retry' && !(Number.isFinite(outcome.delayMs) && outcome.delayMs >= 0)) {
     throw new InvalidRequestError(`${at}: delayMs must be a number >= 0, got ${outcome.delayMs}`);
   }
-  if ((outcome.type === 'retry' || outcome.type === 'failed') && (!outcome.error || typeof outcome.error.message !== 'string')) {
+  if (
+    (outcome.type === 'retry' || outcome.type === 'failed') &&
+    (!outcome.error || typeof outcome.error.message !== 'string')
+  ) {
     throw new InvalidRequestError(`${at}: a ${outcome.type} outcome needs an error with a message`);
   }
   if (outcome.type === 'completed' && outcome.prune !== undefined && !Array.isArray(outcome.prune)) {
@@ -67,9 +70,10 @@ export function assertReason(reason: unknown, where: string): void {
 
 function assertWellFormed(text: string, where: string, field: string): void {
   if (LONE_SURROGATE.test(text)) {
-    throw new InvalidRequestError(`${where}: ${field} contains an unpaired UTF-16 surrogate (not valid Unicode); it would not be stored as written`, [
-      { field, message: 'contains an unpaired UTF-16 surrogate' },
-    ]);
+    throw new InvalidRequestError(
+      `${where}: ${field} contains an unpaired UTF-16 surrogate (not valid Unicode); it would not be stored as written`,
+      [{ field, message: 'contains an unpaired UTF-16 surrogate' }],
+    );
   }
 }
 

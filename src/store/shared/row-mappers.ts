@@ -1,6 +1,6 @@
 // Maps database rows (column names as in the schema) to the contract's records. Numbers may arrive as strings
 // (PostgreSQL BIGINT), booleans as 0/1 (SQLite); JSON columns go through the store's decoder.
-import type { StepState, TaskState } from '../../engine/states.js';
+import type { StepState, TaskState } from '../../core/states.js';
 import type {
   FinalizedTask,
   StepError,
@@ -10,7 +10,7 @@ import type {
   TaskSummary,
   TransitionRecord,
   WorkerInfo,
-} from '../store.js';
+} from '../../core/store-contract.js';
 import { decodeJson } from './json.js';
 
 /** Turns a JSON column value into a JS value (text columns are parsed; already-parsed values pass through). */

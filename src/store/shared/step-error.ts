@@ -1,7 +1,7 @@
 // Persisted step errors are excerpts: a bounded message and a few stack lines, never a whole stack. They are
 // diagnostics, so text that could not be stored as is (an unpaired UTF-16 surrogate, which PostgreSQL's jsonb refuses
 // and which a clip could also create by cutting a pair) becomes U+FFFD rather than losing the error.
-import type { StepError } from '../store.js';
+import type { StepError } from '../../core/store-contract.js';
 
 export const MAX_ERROR_MESSAGE_CHARS = 2000;
 export const MAX_STACK_LINES = 8;

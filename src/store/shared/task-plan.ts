@@ -1,7 +1,7 @@
 // Validates a NewTask and computes what creation must write: each step's unmet-parent count and readiness, the
 // parent -> child edges, and the task's open/satisfied counters. Pure, so every store creates tasks identically.
-import { InvalidRequestError } from '../../engine/errors.js';
-import type { NewStep, NewTask } from '../store.js';
+import { InvalidRequestError } from '../../core/errors.js';
+import type { NewStep, NewTask } from '../../core/store-contract.js';
 
 export interface PlannedStepRow {
   /** Position in `NewTask.steps` (insertion order, so step ids follow it). */
@@ -106,7 +106,10 @@ export function planNewTask(task: NewTask): TaskPlan {
       edges.push([parent, child]);
     }
   });
-  assertAcyclic(task.steps.map((s) => s.name), edges);
+  assertAcyclic(
+    task.steps.map((s) => s.name),
+    edges,
+  );
 
   const unmet = task.steps.map(() => 0);
   for (const [parent, child] of edges) {

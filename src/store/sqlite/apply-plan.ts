@@ -1,7 +1,7 @@
 // applyPlan on SQLite: the planning hook's result for a task created with `needs_plan`, applied once (the first
 // worker to plan wins), plus the hand-back of the caller's claimed steps of the task, in one transaction.
-import { NotFoundError } from '../../engine/errors.js';
-import type { PlanRequest, PlanResult, SkippedStep } from '../store.js';
+import { NotFoundError } from '../../core/errors.js';
+import type { PlanRequest, PlanResult, SkippedStep } from '../../core/store-contract.js';
 import { REASONS, releaseTarget } from '../shared/lifecycle-rules.js';
 import type { SqliteTx, StepRow } from './tx.js';
 
@@ -19,7 +19,14 @@ export function applyPlanInTx(tx: SqliteTx, req: PlanRequest, annotations: Encod
   const released: number[] = [];
   for (const r of req.release) {
     const row = st.step.get(r.step_id) as StepRow | undefined;
-    if (!row || row.task_id !== taskId || row.state !== 'running' || row.locked_by !== req.workerId || row.attempts !== r.attempt) continue;
+    if (
+      !row ||
+      row.task_id !== taskId ||
+      row.state !== 'running' ||
+      row.locked_by !== req.workerId ||
+      row.attempts !== r.attempt
+    )
+      continue;
     const to = releaseTarget(row.attempts);
     tx.stepHistory(row, to, { reason: REASONS.releasedForPlanning, attempt: row.attempts, actor: req.workerId });
     st.releaseStep.run(to, now, to === 'retrying' ? now : null, row.step_id);
@@ -38,7 +45,11 @@ export function applyPlanInTx(tx: SqliteTx, req: PlanRequest, annotations: Encod
       if (!p.skip) continue;
       const row = st.stepByName.get(taskId, p.name) as StepRow | undefined;
       if (!row || row.state !== 'pending') continue;
-      tx.stepHistory(row, 'skipped', { reason: p.skip_reason ?? REASONS.disabled, attempt: row.attempts, actor: req.workerId });
+      tx.stepHistory(row, 'skipped', {
+        reason: p.skip_reason ?? REASONS.disabled,
+        attempt: row.attempts,
+        actor: req.workerId,
+      });
       st.closeStep.run('skipped', null, now, row.step_id);
       if (row.unmet === 0) tx.adjust(taskId, -1);
       tx.satisfied(row.step_id, taskId, 'skipped');

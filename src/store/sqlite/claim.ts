@@ -1,10 +1,10 @@
 // claimSteps on SQLite: pick claimable steps (ready_at <= now, task running, namespace filter) in ready order and
 // hand them to one worker under a lease, counting the attempt and reporting each task's first start once.
-import type { ClaimedStep, ClaimRequest } from '../store.js';
+import type { ClaimedStep, ClaimRequest } from '../../core/store-contract.js';
 import { REASONS } from '../shared/lifecycle-rules.js';
 import type { SqliteTx } from './tx.js';
-import type { StepState } from '../../engine/states.js';
-import { InvalidRequestError } from '../../engine/errors.js';
+import type { StepState } from '../../core/states.js';
+import { InvalidRequestError } from '../../core/errors.js';
 
 /** A claimable row as the claim statement returns it (an array, in CLAIM_SELECT's column order). */
 type ClaimableRow = [
@@ -64,26 +64,52 @@ export function claimInTx(tx: SqliteTx, req: ClaimRequest): ClaimedStep[] {
     syncCanRun(tx, req.workerId, req.templates);
     params.push(req.workerId);
   }
-  const rows = st.claimLimited(req.limit, Boolean(req.namespaces), Boolean(req.templates)).all(...params) as ClaimableRow[];
+  const rows = st
+    .claimLimited(req.limit, Boolean(req.namespaces), Boolean(req.templates))
+    .all(...params) as ClaimableRow[];
   const leaseExpiresAt = now + Math.ceil(req.leaseMs);
   if (rows.length === 0) return [];
   // Few rows: per-row statements; many: one UPDATE per table for the whole claim.
   let started: Set<number>;
   if (rows.length === 1) {
     const [stepId, taskId, , , state, attempts] = rows[0]!;
-    tx.stepHistory({ step_id: stepId, task_id: taskId, state }, 'running', { reason: REASONS.claimed, attempt: attempts + 1, actor: req.workerId });
+    tx.stepHistory({ step_id: stepId, task_id: taskId, state }, 'running', {
+      reason: REASONS.claimed,
+      attempt: attempts + 1,
+      actor: req.workerId,
+    });
     st.claimStep.run(req.workerId, leaseExpiresAt, now, stepId);
     started = st.markTaskStarted.run(now, taskId).changes === 1 ? new Set([taskId]) : new Set();
   } else {
     const ids = JSON.stringify(rows.map((r) => r[0]));
-    tx.claimHistory(ids, rows.map((r) => r[4]), req.workerId); // reads the rows before the claim changes them
+    tx.claimHistory(
+      ids,
+      rows.map((r) => r[4]),
+      req.workerId,
+    ); // reads the rows before the claim changes them
     st.claimSteps.run(req.workerId, leaseExpiresAt, now, ids);
     const taskIds = [...new Set(rows.map((r) => r[1]))];
-    started = new Set((st.markTasksStarted.all(now, JSON.stringify(taskIds)) as Array<{ task_id: number }>).map((r) => r.task_id));
+    started = new Set(
+      (st.markTasksStarted.all(now, JSON.stringify(taskIds)) as Array<{ task_id: number }>).map((r) => r.task_id),
+    );
   }
   return rows.map((row): ClaimedStep => {
-    const [stepId, taskId, name, handlerClass, , attempts, retryLimit, retryable, timeoutMs, namespace, taskName, version, correlationId, needsPlan] =
-      row;
+    const [
+      stepId,
+      taskId,
+      name,
+      handlerClass,
+      ,
+      attempts,
+      retryLimit,
+      retryable,
+      timeoutMs,
+      namespace,
+      taskName,
+      version,
+      correlationId,
+      needsPlan,
+    ] = row;
     return {
       step_id: stepId,
       task: { task_id: taskId, namespace, name: taskName, version, correlation_id: correlationId },

@@ -1,6 +1,12 @@
 // completeSteps on SQLite: apply a batch of attempt outcomes the caller still holds (else report them stale),
 // release children, prune routed-away steps, finalise finished tasks, and optionally claim more — one transaction.
-import type { CompleteOptions, CompletionResult, SkippedStep, StepError, StepOutcome } from '../store.js';
+import type {
+  CompleteOptions,
+  CompletionResult,
+  SkippedStep,
+  StepError,
+  StepOutcome,
+} from '../../core/store-contract.js';
 import { encodeFaithfulJson, encodeJson } from '../shared/json.js';
 import { releaseTarget, REASONS } from '../shared/lifecycle-rules.js';
 import { excerptStepError } from '../shared/step-error.js';
@@ -17,7 +23,8 @@ export interface EncodedOutcome {
 
 export function encodeOutcome(outcome: StepOutcome, checked = false): EncodedOutcome {
   const where = `results of step ${outcome.step_id}`;
-  const results = outcome.type === 'completed' ? encodeFaithfulJson(outcome.results ?? null, where, 'results', checked) : null;
+  const results =
+    outcome.type === 'completed' ? encodeFaithfulJson(outcome.results ?? null, where, 'results', checked) : null;
   const error = outcome.type === 'retry' || outcome.type === 'failed' ? excerptStepError(outcome.error) : null;
   return { outcome, results, error, errorJson: error ? encodeJson(error, 'step error') : null };
 }

@@ -1,6 +1,6 @@
 // createTask on SQLite: idempotency check, task + steps + edges + history in one transaction; a task whose steps
 // were all skipped finalises `completed` right there.
-import type { CreateTaskResult, NewTask } from '../store.js';
+import type { CreateTaskResult, NewTask } from '../../core/store-contract.js';
 import { encodeFaithfulJson } from '../shared/json.js';
 import { REASONS } from '../shared/lifecycle-rules.js';
 import type { TaskPlan } from '../shared/task-plan.js';

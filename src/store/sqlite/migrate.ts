@@ -1,7 +1,7 @@
 // Applies pending SQLite migrations on open, each in its own IMMEDIATE transaction (so two processes opening the
 // same file at once migrate it once), and refuses a database whose schema is newer than this code.
 import type { Database } from 'better-sqlite3';
-import { StoreSchemaError } from '../../engine/errors.js';
+import { StoreSchemaError } from '../../core/errors.js';
 import type { Logger } from '../../telemetry/logger.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 
@@ -27,7 +27,12 @@ function refuseNewer(found: number, known: number, where: string): never {
 }
 
 /** Bring the schema up to date. Returns the versions applied by this call. */
-export function migrate(db: Database, where: string, logger?: Logger, migrations: readonly Migration[] = MIGRATIONS): number[] {
+export function migrate(
+  db: Database,
+  where: string,
+  logger?: Logger,
+  migrations: readonly Migration[] = MIGRATIONS,
+): number[] {
   db.exec(CREATE_TABLE);
   const latest = migrations[migrations.length - 1]?.version ?? 0;
   const applied: number[] = [];

@@ -14,7 +14,16 @@ export interface Migration {
 }
 
 const TASK_STATES = ['pending', 'running', 'completed', 'failed', 'cancelled', 'resolved_manually'];
-const STEP_STATES = ['pending', 'running', 'retrying', 'completed', 'failed', 'skipped', 'cancelled', 'resolved_manually'];
+const STEP_STATES = [
+  'pending',
+  'running',
+  'retrying',
+  'completed',
+  'failed',
+  'skipped',
+  'cancelled',
+  'resolved_manually',
+];
 /** `state = 'a' OR state = 'b' …`: same rule as `state IN (…)`, which SQLite evaluates with a temporary index each time. */
 const oneOf = (states: string[]): string => states.map((s) => `state = '${s}'`).join(' OR ');
 const TASK_COLUMNS = `task_id, namespace, name, version, state, context, initiator, source_system, reason, tags, idempotency_key,

@@ -1,7 +1,7 @@
 // Operator actions on SQLite: retry / resolve / skip a step and retry a task, with legality checks, history rows
 // naming the operator, reopening a failed task, and finalising a task the action finished.
-import { NotFoundError } from '../../engine/errors.js';
-import type { OperatorAction, OperatorResult } from '../store.js';
+import { NotFoundError } from '../../core/errors.js';
+import type { OperatorAction, OperatorResult } from '../../core/store-contract.js';
 import { countsAsOpen, REASONS } from '../shared/lifecycle-rules.js';
 import {
   assertStepActionable,

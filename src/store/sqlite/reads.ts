@@ -1,7 +1,7 @@
 // Read side of the SQLite store: a task with its steps and annotations, step snapshots, history, paged task
 // lists (keyset pagination; statements for each filter shape are prepared once and cached), and stats.
 import type { Database, Statement } from 'better-sqlite3';
-import type { StepState, TaskState } from '../../engine/states.js';
+import type { StepState, TaskState } from '../../core/states.js';
 import type {
   StepId,
   StepRecord,
@@ -13,7 +13,7 @@ import type {
   TaskPage,
   TaskRecord,
   TransitionRecord,
-} from '../store.js';
+} from '../../core/store-contract.js';
 import { decodeJson } from '../shared/json.js';
 import { finishPage, normalizeListFilter, NULL_SORT_VALUE, type NormalizedListFilter } from '../shared/list-query.js';
 import {
@@ -49,7 +49,8 @@ export class SqliteReads {
     }));
     const summary = mapTaskSummary(row);
     const now = Date.now();
-    const runnable = summary.current_state !== 'running' || (this.st.taskRunnable.get(now, taskId) as { ok: number }).ok === 1;
+    const runnable =
+      summary.current_state !== 'running' || (this.st.taskRunnable.get(now, taskId) as { ok: number }).ok === 1;
     const steps = (this.st.stepsOfTask.all(taskId) as Row[]).map((r) => {
       const step = mapStepRow(r);
       if (!runnable && isClaimableNow(step.current_state, numOrNull(r.ready_at), now)) step.waiting_for = 'worker';
@@ -109,7 +110,6 @@ export class SqliteReads {
   }
 }
 
-
 const SORT_EXPR = {
   task_id: 'task_id',
   created_at: 'created_at',
@@ -120,12 +120,16 @@ const SORT_EXPR = {
 export function buildListQuery(f: NormalizedListFilter): { sql: string; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
-  if (f.namespace !== null) (where.push('namespace = ?'), params.push(f.namespace));
-  if (f.name !== null) (where.push('name = ?'), params.push(f.name));
-  if (f.version !== null) (where.push('version = ?'), params.push(f.version));
-  if (f.states !== null) (where.push('state IN (SELECT value FROM json_each(?))'), params.push(JSON.stringify(f.states)));
-  if (f.created_after !== null) (where.push('created_at > ?'), params.push(f.created_after));
-  if (f.created_before !== null) (where.push('created_at < ?'), params.push(f.created_before));
+  const add = (condition: string, param: unknown): void => {
+    where.push(condition);
+    params.push(param);
+  };
+  if (f.namespace !== null) add('namespace = ?', f.namespace);
+  if (f.name !== null) add('name = ?', f.name);
+  if (f.version !== null) add('version = ?', f.version);
+  if (f.states !== null) add('state IN (SELECT value FROM json_each(?))', JSON.stringify(f.states));
+  if (f.created_after !== null) add('created_at > ?', f.created_after);
+  if (f.created_before !== null) add('created_at < ?', f.created_before);
   const key = SORT_EXPR[f.sort];
   const dir = f.order === 'asc' ? 'ASC' : 'DESC';
   if (f.cursor) {

@@ -1,8 +1,8 @@
 // reclaimSteps and cancelTask on SQLite: taking running attempts back from workers that went away, and cancelling
 // a task with every step that could still run.
-import { NotFoundError } from '../../engine/errors.js';
-import { canTransitionTask } from '../../engine/states.js';
-import type { CancelResult, ReclaimedStep, ReclaimRequest, ReclaimResult, TaskId } from '../store.js';
+import { NotFoundError } from '../../core/errors.js';
+import { canTransitionTask } from '../../core/states.js';
+import type { CancelResult, ReclaimedStep, ReclaimRequest, ReclaimResult, TaskId } from '../../core/store-contract.js';
 import { encodeJson } from '../shared/json.js';
 import { leaseLostError, reclaimTarget, releaseTarget, REASONS } from '../shared/lifecycle-rules.js';
 import type { SqliteTx, StepRow } from './tx.js';
@@ -14,7 +14,11 @@ export const DEFAULT_RECLAIM_LIMIT = 1000;
  * lease whose holder is still alive (`holderAlive`) lapsed because it could not write (a full disk, an I/O error):
  * the attempt is handed back without being spent. Otherwise the attempt counts (retrying, or failed at the limit).
  */
-export function reclaimInTx(tx: SqliteTx, req: ReclaimRequest, holderAlive: (workerId: string) => boolean): ReclaimResult {
+export function reclaimInTx(
+  tx: SqliteTx,
+  req: ReclaimRequest,
+  holderAlive: (workerId: string) => boolean,
+): ReclaimResult {
   const { st, now } = tx;
   const rows: StepRow[] =
     req.kind === 'expired'
@@ -22,7 +26,13 @@ export function reclaimInTx(tx: SqliteTx, req: ReclaimRequest, holderAlive: (wor
       : [...new Set(req.workerIds)].flatMap((w) => st.stepsHeldBy.all(w) as StepRow[]);
   const reclaimed: ReclaimedStep[] = [];
   for (const row of rows) {
-    const base = { step_id: row.step_id, task_id: row.task_id, name: row.name, attempt: row.attempts, locked_by: row.locked_by };
+    const base = {
+      step_id: row.step_id,
+      task_id: row.task_id,
+      name: row.name,
+      attempt: row.attempts,
+      locked_by: row.locked_by,
+    };
     if (req.kind === 'expired' && row.locked_by !== null && holderAlive(row.locked_by)) {
       const to = releaseTarget(row.attempts);
       tx.stepHistory(row, to, { reason: REASONS.leaseLapsed, attempt: row.attempts });

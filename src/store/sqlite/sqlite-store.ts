@@ -3,16 +3,25 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { NotFoundError } from '../../engine/errors.js';
+import { NotFoundError } from '../../core/errors.js';
 import type { Logger } from '../../telemetry/logger.js';
-import type * as S from '../store.js';
+import type * as S from '../../core/store-contract.js';
 import { encodeFaithfulJson, encodeJson } from '../shared/json.js';
 import { SYSTEM_ACTOR } from '../shared/lifecycle-rules.js';
 import { mapWorkerRow } from '../shared/row-mappers.js';
-import { assertClaimRequest, assertLeaseMs, assertOutcome, assertWorkerId, assertActor, assertAnnotationType, assertReason } from '../shared/request-checks.js';
+import {
+  assertClaimRequest,
+  assertLeaseMs,
+  assertOutcome,
+  assertWorkerId,
+  assertActor,
+  assertAnnotationType,
+  assertReason,
+} from '../shared/request-checks.js';
 import { planNewTask } from '../shared/task-plan.js';
-import { isLocalProcessAlive } from '../shared/local-process.js';
+import { isLocalProcessAlive } from '../../core/local-process.js';
 import { applyPlanInTx } from './apply-plan.js';
+import { isTransientSqliteError } from './transient-errors.js';
 import { claimInTx, forgetCanRun } from './claim.js';
 import { completeInTx, encodeOutcome } from './complete.js';
 import { createTaskInTx, encodeTask } from './create-task.js';
@@ -63,7 +72,10 @@ export class SqliteStore implements S.Store {
   private readonly st: Statements;
   private readonly reads: SqliteReads;
   private readonly watcher: DataVersionWatcher;
-  private readonly runInTransaction: { immediate: (fn: () => unknown) => unknown; deferred: (fn: () => unknown) => unknown };
+  private readonly runInTransaction: {
+    immediate: (fn: () => unknown) => unknown;
+    deferred: (fn: () => unknown) => unknown;
+  };
   private closed = false;
 
   constructor(
@@ -98,6 +110,10 @@ export class SqliteStore implements S.Store {
   /** Run several reads on one consistent snapshot (a deferred, read-only transaction). */
   private snapshot<T>(fn: () => T): T {
     return this.runInTransaction.deferred(fn) as T;
+  }
+
+  isTransient(err: unknown): boolean {
+    return isTransientSqliteError(err);
   }
 
   async ping(): Promise<void> {
@@ -195,12 +211,26 @@ export class SqliteStore implements S.Store {
     const now = Date.now();
     const namespaces = info.namespaces === null ? null : encodeJson(info.namespaces, 'worker namespaces');
     const capabilities = info.capabilities == null ? null : encodeJson(info.capabilities, 'worker capabilities');
-    this.st.upsertWorker.run(info.worker_id, info.hostname, info.pid, namespaces, capabilities, info.lease_ms ?? null, now, now);
+    this.st.upsertWorker.run(
+      info.worker_id,
+      info.hostname,
+      info.pid,
+      namespaces,
+      capabilities,
+      info.lease_ms ?? null,
+      now,
+      now,
+    );
   }
 
   async touchWorker(workerId: string, capabilities?: string[] | null): Promise<void> {
     if (capabilities === undefined) this.st.touchWorker.run(Date.now(), workerId);
-    else this.st.touchWorkerCapabilities.run(Date.now(), capabilities === null ? null : encodeJson(capabilities, 'worker capabilities'), workerId);
+    else
+      this.st.touchWorkerCapabilities.run(
+        Date.now(),
+        capabilities === null ? null : encodeJson(capabilities, 'worker capabilities'),
+        workerId,
+      );
   }
 
   async removeWorker(workerId: string): Promise<void> {
@@ -228,7 +258,8 @@ export class SqliteStore implements S.Store {
   async operate(action: S.OperatorAction): Promise<S.OperatorResult> {
     assertActor(action.actor, `operate ${action.type}`);
     assertReason(action.reason, `operate ${action.type}`);
-    const results = action.type === 'resolve_step' ? encodeFaithfulJson(action.results ?? null, 'resolved results', 'results') : null;
+    const results =
+      action.type === 'resolve_step' ? encodeFaithfulJson(action.results ?? null, 'resolved results', 'results') : null;
     return this.write(action.actor, (tx) => operateInTx(tx, action, results));
   }
 

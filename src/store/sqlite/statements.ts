@@ -46,7 +46,8 @@ const SQL = {
   planStep: `UPDATE steps SET retry_limit = ?, retryable = ?, timeout_ms = ? WHERE task_id = ? AND name = ?
                AND (state = 'pending' OR state = 'running')`,
   taskContext: 'SELECT context, initiator, source_system, reason, tags FROM tasks WHERE task_id = ?',
-  adjustCounters: 'UPDATE tasks SET open_steps = open_steps + ?, satisfied_steps = satisfied_steps + ? WHERE task_id = ?',
+  adjustCounters:
+    'UPDATE tasks SET open_steps = open_steps + ?, satisfied_steps = satisfied_steps + ? WHERE task_id = ?',
   adjustCountersReturning: `UPDATE tasks SET open_steps = open_steps + ?, satisfied_steps = satisfied_steps + ?
                              WHERE task_id = ? RETURNING state, open_steps`,
   /**
@@ -122,7 +123,8 @@ const SQL = {
   clearCanRun: 'DELETE FROM temp.tasker_can_run WHERE worker_id = ?',
   insertCanRun: 'INSERT OR IGNORE INTO temp.tasker_can_run (worker_id, namespace, name, version) VALUES (?, ?, ?, ?)',
   /** A dead worker's steps (rare): a walk of the running-steps index, reading rows only for its entries. */
-  stepsHeldBy: "SELECT * FROM steps INDEXED BY steps_running_idx WHERE state = 'running' AND locked_by = ? ORDER BY step_id",
+  stepsHeldBy:
+    "SELECT * FROM steps INDEXED BY steps_running_idx WHERE state = 'running' AND locked_by = ? ORDER BY step_id",
   nextRetryAt: 'SELECT MIN(ready_at) AS at FROM steps WHERE ready_at IS NOT NULL AND ready_at > ?',
   readyDepth: 'SELECT COUNT(*) AS n FROM steps WHERE ready_at IS NOT NULL AND ready_at <= ?',
   /** Claimable steps no live worker can run ($1 now for readiness, $2 now for liveness). */
@@ -202,8 +204,13 @@ export function prepareStatements(db: Database): Statements {
   // Hot statements returning many rows give arrays (better-sqlite3 raw mode: about half the cost of row objects).
   for (const key of RAW_ROWS) (out[key] as Statement).raw(true);
   const cache = new Map<string, Statement<unknown[], unknown>>();
-  out.claimLimited = (limit: number, withNamespaces: boolean, withTemplates: boolean): Statement<unknown[], unknown> => {
-    if (!Number.isSafeInteger(limit) || limit < 0) throw new Error(`internal: claim limit must be an integer >= 0, got ${limit}`);
+  out.claimLimited = (
+    limit: number,
+    withNamespaces: boolean,
+    withTemplates: boolean,
+  ): Statement<unknown[], unknown> => {
+    if (!Number.isSafeInteger(limit) || limit < 0)
+      throw new Error(`internal: claim limit must be an integer >= 0, got ${limit}`);
     const key = `${withNamespaces ? 'n' : 'a'}${withTemplates ? 't' : 'a'}${limit}`;
     let st = cache.get(key);
     if (!st) {

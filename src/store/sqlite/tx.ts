@@ -7,8 +7,8 @@ import {
   SATISFYING_STEP_STATES,
   type StepState,
   type TaskState,
-} from '../../engine/states.js';
-import type { FinalizedTask, StepError, TaskId } from '../store.js';
+} from '../../core/states.js';
+import type { FinalizedTask, StepError, TaskId } from '../../core/store-contract.js';
 import { encodeJson } from '../shared/json.js';
 import { finalReason, finalTaskState, REASONS } from '../shared/lifecycle-rules.js';
 import { mapFinalizedTask } from '../shared/row-mappers.js';
@@ -112,11 +112,19 @@ export class SqliteTx {
     if (steps.length === 0) return;
     if (steps.length === 1) {
       const s = steps[0]!;
-      this.stepHistory({ step_id: s.step_id, task_id: s.task_id, state: 'running' }, 'completed', { reason: REASONS.completed, attempt: s.attempt });
+      this.stepHistory({ step_id: s.step_id, task_id: s.task_id, state: 'running' }, 'completed', {
+        reason: REASONS.completed,
+        attempt: s.attempt,
+      });
       return;
     }
     assertStepTransition('running', 'completed');
-    this.st.insertCompletedHistory.run(this.now, REASONS.completed, this.actor, JSON.stringify(steps.map((s) => s.step_id)));
+    this.st.insertCompletedHistory.run(
+      this.now,
+      REASONS.completed,
+      this.actor,
+      JSON.stringify(steps.map((s) => s.step_id)),
+    );
   }
 
   /**
@@ -131,7 +139,17 @@ export class SqliteTx {
   /** Check a task transition is legal and write its history row. */
   taskHistory(taskId: TaskId, from: TaskState, to: TaskState, reason: string | null, actor?: string | null): void {
     assertTaskTransition(from, to);
-    this.st.insertTransition.run(taskId, null, from, to, this.now, reason, null, actor === undefined ? this.actor : actor, null);
+    this.st.insertTransition.run(
+      taskId,
+      null,
+      from,
+      to,
+      this.now,
+      reason,
+      null,
+      actor === undefined ? this.actor : actor,
+      null,
+    );
   }
 
   /** Record counter changes of a task; flushed before finalisation checks. */
@@ -205,8 +223,32 @@ export class SqliteTx {
       for (const taskId of this.deltas.keys()) {
         const r = rows.get(taskId);
         if (!r || r[1] !== 'running' || r[2] !== 0) continue;
-        const [task_id, state, open_steps, satisfied_steps, step_count, namespace, name, version, correlation_id, created_at, started_at] = r;
-        const row = { task_id, state, open_steps, satisfied_steps, step_count, namespace, name, version, correlation_id, created_at, started_at };
+        const [
+          task_id,
+          state,
+          open_steps,
+          satisfied_steps,
+          step_count,
+          namespace,
+          name,
+          version,
+          correlation_id,
+          created_at,
+          started_at,
+        ] = r;
+        const row = {
+          task_id,
+          state,
+          open_steps,
+          satisfied_steps,
+          step_count,
+          namespace,
+          name,
+          version,
+          correlation_id,
+          created_at,
+          started_at,
+        };
         finalized.push(this.finish(taskId, row));
       }
       this.deltas.clear();

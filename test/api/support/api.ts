@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
 import type { Tasker, TaskerOptions } from '../../../src/engine/tasker.js';
 import { createApiServer, type ApiServerOptions } from '../../../src/api/server.js';
-import { TERMINAL_TASK_STATES } from '../../../src/engine/states.js';
+import { TERMINAL_TASK_STATES } from '../../../src/core/states.js';
 import type { TestDb } from '../../support/stores.js';
 import { openTestEngine } from '../../support/engine.js';
 
@@ -17,7 +17,11 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function startApi(db: TestDb, engine: TaskerOptions = {}, api: ApiServerOptions = {}): Promise<ApiHarness> {
+export async function startApi(
+  db: TestDb,
+  engine: TaskerOptions = {},
+  api: ApiServerOptions = {},
+): Promise<ApiHarness> {
   const tasker = await openTestEngine(db, engine);
   let app: FastifyInstance | null = null;
   try {
@@ -45,7 +49,7 @@ export interface Answer {
   status: number;
   headers: Headers;
   text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+
   json: any;
 }
 
@@ -72,7 +76,7 @@ export async function call(base: string, method: string, path: string, options: 
   }
   const res = await fetch(`${base}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
   const text = await res.text();
-  let json: unknown = undefined;
+  let json: unknown;
   try {
     json = text ? JSON.parse(text) : undefined;
   } catch {
@@ -91,7 +95,12 @@ export function expectError(answer: Answer, status: number, code?: string): void
 }
 
 /** Poll GET /tasks/:id until the task is terminal (a hang guard, never a timing assertion). */
-export async function waitForTaskOverHttp(base: string, id: number, seen: string[] = [], guardMs = 30_000): Promise<Answer> {
+export async function waitForTaskOverHttp(
+  base: string,
+  id: number,
+  seen: string[] = [],
+  guardMs = 30_000,
+): Promise<Answer> {
   const deadline = Date.now() + guardMs;
   for (;;) {
     const res = await call(base, 'GET', `/tasks/${id}`);

@@ -3,12 +3,19 @@ import { request } from 'node:http';
 
 export interface RawAnswer {
   status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+
   json: any;
 }
 
 /** `method` `/tasker<path>` on `address`:`port` with these headers (and a JSON body when given). */
-export function rawRequest(port: number, method: string, path: string, headers: Record<string, string>, address = '127.0.0.1', body?: string): Promise<RawAnswer> {
+export function rawRequest(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  address = '127.0.0.1',
+  body?: string,
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const all = { ...(body ? { 'content-type': 'application/json' } : {}), ...headers };
     const req = request({ host: address, port, method, path: `/tasker${path}`, headers: all }, (res) => {

@@ -2,7 +2,7 @@
 // whose branches can be told to fail, and a flaky step that succeeds on its third attempt. Handlers fail or hold
 // on request (context flags) until the test heals or releases them, so tests never depend on timing.
 import { defineTask } from '../../../src/definition/define-task.js';
-import { PermanentError } from '../../../src/engine/errors.js';
+import { PermanentError } from '../../../src/core/errors.js';
 
 const fast = { base: 5, multiplier: 1, max: 5, jitter: 0 };
 
@@ -60,7 +60,10 @@ export const flaky = defineTask({
   namespace_name: 'ops',
   version: '0.3.0',
   module_namespace: 'Flaky',
-  step_templates: [{ name: 'wobble', default_retry_limit: 3, retry: fast }, { name: 'settle', depends_on_step: 'wobble' }],
+  step_templates: [
+    { name: 'wobble', default_retry_limit: 3, retry: fast },
+    { name: 'settle', depends_on_step: 'wobble' },
+  ],
 });
 
 export const API_TEMPLATES = [checkoutV1, checkoutV2, fanout, flaky];
@@ -84,7 +87,6 @@ export class Controls {
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Ctx = any;
 
 export function apiHandlers(controls: Controls) {

@@ -1,8 +1,20 @@
 // Conformance: claimSteps limits, namespace filter, leases and attempts, task_started once per task, extendLeases,
 // and that parallel claimers never get the same step.
 import { describe, expect, it } from 'vitest';
-import type { ClaimedStep } from '../../../src/store/store.js';
-import { claim, complete, create, diamond, LEASE, type MakeStore, names, ok, step, stepStates, useStore } from './fixtures.js';
+import type { ClaimedStep } from '../../../src/core/store-contract.js';
+import {
+  claim,
+  complete,
+  create,
+  diamond,
+  LEASE,
+  type MakeStore,
+  names,
+  ok,
+  step,
+  stepStates,
+  useStore,
+} from './fixtures.js';
 
 export function claimingTests(makeStore: MakeStore): void {
   describe('claimSteps', () => {
@@ -36,11 +48,22 @@ export function claimingTests(makeStore: MakeStore): void {
       const task = (await store().getTask(id))!;
       expect(task.started_at).toBe(c!.started_at);
       const s = task.workflow_steps[0]!;
-      expect(s).toMatchObject({ current_state: 'running', attempts: 1, locked_by: 'worker-7', started_at: c!.started_at });
+      expect(s).toMatchObject({
+        current_state: 'running',
+        attempts: 1,
+        locked_by: 'worker-7',
+        started_at: c!.started_at,
+      });
       expect(s.lease_expires_at).toBe(c!.started_at + 45_000);
       const history = await store().getHistory(id, c!.step_id);
       expect(history).toHaveLength(1);
-      expect(history[0]).toMatchObject({ step_name: 'a', from_state: 'pending', to_state: 'running', attempt: 1, actor: 'worker-7' });
+      expect(history[0]).toMatchObject({
+        step_name: 'a',
+        from_state: 'pending',
+        to_state: 'running',
+        attempt: 1,
+        actor: 'worker-7',
+      });
     });
 
     it('filters by namespace', async () => {
@@ -59,10 +82,18 @@ export function claimingTests(makeStore: MakeStore): void {
       const seen: ClaimedStep[] = [];
       const batch = await store().claimSteps({ workerId: 'w1', limit: 2, leaseMs: LEASE, namespaces: null });
       seen.push(...batch);
-      await complete(store(), batch.map((c) => ok(c)), 'w1');
+      await complete(
+        store(),
+        batch.map((c) => ok(c)),
+        'w1',
+      );
       for (let one = await claim(store(), 'w2', 1); one.length > 0; one = await claim(store(), 'w2', 1)) {
         seen.push(...one);
-        await complete(store(), one.map((c) => ok(c)), 'w2');
+        await complete(
+          store(),
+          one.map((c) => ok(c)),
+          'w2',
+        );
       }
       expect(seen).toHaveLength(4);
       const starts = seen.filter((c) => c.task_started).map((c) => c.task.task_id);
@@ -73,7 +104,11 @@ export function claimingTests(makeStore: MakeStore): void {
       for (let i = 0; i < 40; i++) await create(store(), diamond());
       const roots = await claim(store(), 'root', 100);
       expect(roots).toHaveLength(40);
-      await complete(store(), roots.map((c) => ok(c)), 'root');
+      await complete(
+        store(),
+        roots.map((c) => ok(c)),
+        'root',
+      );
       const batches = await Promise.all(Array.from({ length: 10 }, (_, i) => claim(store(), `p${i}`, 7)));
       const ids = batches.flat().map((c) => c.step_id);
       expect(new Set(ids).size).toBe(ids.length);
@@ -87,10 +122,18 @@ export function claimingTests(makeStore: MakeStore): void {
       const id = await create(store(), [step('a'), step('b'), step('c')]);
       const claimed = await claim(store(), 'w1', 2, 10_000);
       const other = await claim(store(), 'w2', 1);
-      const before = (await store().getTask(id))!.workflow_steps.find((s) => s.workflow_step_id === claimed[0]!.step_id)!;
-      const r = await store().extendLeases('w1', [...claimed.map((c) => c.step_id), other[0]!.step_id, 987_654], 120_000);
+      const before = (await store().getTask(id))!.workflow_steps.find(
+        (s) => s.workflow_step_id === claimed[0]!.step_id,
+      )!;
+      const r = await store().extendLeases(
+        'w1',
+        [...claimed.map((c) => c.step_id), other[0]!.step_id, 987_654],
+        120_000,
+      );
       expect(r.lost.sort()).toEqual([other[0]!.step_id, 987_654].sort());
-      const after = (await store().getTask(id))!.workflow_steps.find((s) => s.workflow_step_id === claimed[0]!.step_id)!;
+      const after = (await store().getTask(id))!.workflow_steps.find(
+        (s) => s.workflow_step_id === claimed[0]!.step_id,
+      )!;
       expect(after.lease_expires_at!).toBeGreaterThan(before.lease_expires_at!);
       await complete(store(), [ok(claimed[0]!)]);
       expect((await store().extendLeases('w1', [claimed[0]!.step_id], 1000)).lost).toEqual([claimed[0]!.step_id]);

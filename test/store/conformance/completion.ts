@@ -29,9 +29,22 @@ export function completionTests(makeStore: MakeStore): void {
       const id = await create(store(), diamond());
       const [a] = await claim(store());
       const r = await complete(store(), [ok(a!, { total: 42, items: ['x'] })]);
-      expect(r).toMatchObject({ applied: [a!.step_id], stale: [], skipped: [], finalized: [], readyCount: 2, claimed: [] });
+      expect(r).toMatchObject({
+        applied: [a!.step_id],
+        stale: [],
+        skipped: [],
+        finalized: [],
+        readyCount: 2,
+        claimed: [],
+      });
       const s = (await store().getTask(id))!.workflow_steps.find((x) => x.name === 'a')!;
-      expect(s).toMatchObject({ current_state: 'completed', results: { total: 42, items: ['x'] }, locked_by: null, attempts: 1, error: null });
+      expect(s).toMatchObject({
+        current_state: 'completed',
+        results: { total: 42, items: ['x'] },
+        locked_by: null,
+        attempts: 1,
+        error: null,
+      });
       expect(s.completed_at).toBeGreaterThanOrEqual(s.started_at!);
       expect(s.duration_ms).toBe(s.completed_at! - s.started_at!);
       expect(names(await claim(store()))).toEqual(['b', 'c']);
@@ -40,10 +53,19 @@ export function completionTests(makeStore: MakeStore): void {
     it('applies a batch of outcomes in one call and finalises the task it finishes', async () => {
       const id = await create(store(), [step('a'), step('b'), step('c')]);
       const claimed = await claim(store());
-      const r = await complete(store(), claimed.map((c) => ok(c, c.name)));
+      const r = await complete(
+        store(),
+        claimed.map((c) => ok(c, c.name)),
+      );
       expect(r.applied.sort()).toEqual(claimed.map((c) => c.step_id).sort());
       expect(r.finalized).toHaveLength(1);
-      expect(r.finalized[0]).toMatchObject({ task_id: id, state: 'completed', step_count: 3, namespace: 'conformance', name: 'sample' });
+      expect(r.finalized[0]).toMatchObject({
+        task_id: id,
+        state: 'completed',
+        step_count: 3,
+        namespace: 'conformance',
+        name: 'sample',
+      });
       const task = (await store().getTask(id))!;
       expect(task.current_state).toBe('completed');
       expect(task.completed_at).toBe(r.finalized[0]!.completed_at);
@@ -69,11 +91,18 @@ export function completionTests(makeStore: MakeStore): void {
       for (const next of ['b', 'd', 'f']) {
         const claimed = await claim(store());
         expect(names(claimed)).toEqual([next]);
-        await complete(store(), claimed.map((c) => ok(c)));
+        await complete(
+          store(),
+          claimed.map((c) => ok(c)),
+        );
       }
       expect(await taskState(store(), id)).toBe('completed');
       const history = await store().getHistory(id);
-      expect(history.find((h) => h.step_name === 'c')).toMatchObject({ from_state: 'pending', to_state: 'skipped', actor: 'w1' });
+      expect(history.find((h) => h.step_name === 'c')).toMatchObject({
+        from_state: 'pending',
+        to_state: 'skipped',
+        actor: 'w1',
+      });
     });
 
     it('schedules a retry: not claimable before its delay, claimable after, error kept', async () => {
@@ -132,7 +161,11 @@ export function completionTests(makeStore: MakeStore): void {
       const [c1] = await claim(store());
       const r = await complete(store(), [release(c1!)]);
       expect(r.applied).toEqual([c1!.step_id]);
-      expect((await store().getTask(id))!.workflow_steps[0]).toMatchObject({ current_state: 'pending', attempts: 0, locked_by: null });
+      expect((await store().getTask(id))!.workflow_steps[0]).toMatchObject({
+        current_state: 'pending',
+        attempts: 0,
+        locked_by: null,
+      });
       const [c2] = await claim(store(), 'w2');
       expect(c2!.attempt).toBe(1);
       await complete(store(), [retry(c2!, 0)], 'w2');
@@ -142,8 +175,13 @@ export function completionTests(makeStore: MakeStore): void {
       expect((await store().getTask(id))!.workflow_steps[0]).toMatchObject({ current_state: 'retrying', attempts: 1 });
       expect((await claim(store(), 'w4'))[0]!.attempt).toBe(2);
       expect(moves(await store().getHistory(id), 'a')).toEqual([
-        'pending>running', 'running>pending', 'pending>running', 'running>retrying', 'retrying>running',
-        'running>retrying', 'retrying>running',
+        'pending>running',
+        'running>pending',
+        'pending>running',
+        'running>retrying',
+        'retrying>running',
+        'running>retrying',
+        'retrying>running',
       ]);
     });
 
@@ -198,15 +236,26 @@ export function completionTests(makeStore: MakeStore): void {
 
     it('reports finalisation exactly once under concurrent completers', async () => {
       const ids: number[] = [];
-      for (let t = 0; t < 5; t++) ids.push(await create(store(), Array.from({ length: 8 }, (_, i) => step(`s${i}`))));
+      for (let t = 0; t < 5; t++)
+        ids.push(
+          await create(
+            store(),
+            Array.from({ length: 8 }, (_, i) => step(`s${i}`)),
+          ),
+        );
       const claimed = await Promise.all(
-        Array.from({ length: 40 }, (_, i) => claim(store(), `w${i}`, 1).then((cs) => cs.map((c) => ({ c, w: `w${i}` })))),
+        Array.from({ length: 40 }, (_, i) =>
+          claim(store(), `w${i}`, 1).then((cs) => cs.map((c) => ({ c, w: `w${i}` }))),
+        ),
       );
       const flat = claimed.flat();
       expect(flat).toHaveLength(40);
       // Every step is completed twice at once by its holder: one applies, the other is stale.
       const results = await Promise.all(
-        flat.flatMap(({ c, w }) => [store().completeSteps([ok(c)], { workerId: w }), store().completeSteps([ok(c)], { workerId: w })]),
+        flat.flatMap(({ c, w }) => [
+          store().completeSteps([ok(c)], { workerId: w }),
+          store().completeSteps([ok(c)], { workerId: w }),
+        ]),
       );
       expect(results.flatMap((r) => r.applied)).toHaveLength(40);
       expect(results.flatMap((r) => r.stale)).toHaveLength(40);

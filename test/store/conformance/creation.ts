@@ -1,7 +1,7 @@
 // Conformance: task creation, readiness by unmet counters (linear, diamond, fan-out 1,000 -> join), skipped steps,
 // request validation and idempotency.
 import { describe, expect, it } from 'vitest';
-import { InvalidRequestError } from '../../../src/engine/errors.js';
+import { InvalidRequestError } from '../../../src/core/errors.js';
 import {
   claim,
   complete,
@@ -70,11 +70,18 @@ export function creationTests(makeStore: MakeStore): void {
       });
       const history = await store().getHistory(r.task_id);
       expect(history).toHaveLength(1);
-      expect(history[0]).toMatchObject({ step_id: null, from_state: 'pending', to_state: 'running', reason: 'submitted' });
+      expect(history[0]).toMatchObject({
+        step_id: null,
+        from_state: 'pending',
+        to_state: 'running',
+        reason: 'submitted',
+      });
     });
 
     it('keeps step options: timeout, retry limit, retryable, skippable', async () => {
-      const id = await create(store(), [step('x', [], { timeout_ms: 1500, retry_limit: 1, retryable: false, skippable: true })]);
+      const id = await create(store(), [
+        step('x', [], { timeout_ms: 1500, retry_limit: 1, retryable: false, skippable: true }),
+      ]);
       const s = (await store().getTask(id))!.workflow_steps[0]!;
       expect(s).toMatchObject({ timeout_ms: 1500, retry_limit: 1, retryable: false, skippable: true });
       const [c] = await claim(store());
@@ -87,7 +94,10 @@ export function creationTests(makeStore: MakeStore): void {
         const claimed = await claim(store());
         expect(names(claimed)).toEqual([expected]);
         expect(await claim(store(), 'w2')).toEqual([]);
-        await complete(store(), claimed.map((c) => ok(c)));
+        await complete(
+          store(),
+          claimed.map((c) => ok(c)),
+        );
       }
       expect(await taskState(store(), id)).toBe('completed');
     });
@@ -108,14 +118,24 @@ export function creationTests(makeStore: MakeStore): void {
 
     it('fans out to 1,000 steps and joins them with counters', async () => {
       const fan = Array.from({ length: 1000 }, (_, i) => step(`f${i}`, ['root']));
-      const id = await create(store(), [step('root'), ...fan, step('join', fan.map((f) => f.name))]);
+      const id = await create(store(), [
+        step('root'),
+        ...fan,
+        step(
+          'join',
+          fan.map((f) => f.name),
+        ),
+      ]);
       const [root] = await claim(store());
       const r = await complete(store(), [ok(root!)]);
       expect(r.readyCount).toBe(1000);
       const all = await claim(store(), 'w1', 1000);
       expect(all).toHaveLength(1000);
       expect(new Set(all.map((c) => c.step_id)).size).toBe(1000);
-      await complete(store(), all.slice(0, 999).map((c) => ok(c)));
+      await complete(
+        store(),
+        all.slice(0, 999).map((c) => ok(c)),
+      );
       expect(await claim(store())).toEqual([]);
       const last = await complete(store(), [ok(all[999]!)]);
       expect(last.readyCount).toBe(1);
@@ -135,7 +155,10 @@ export function creationTests(makeStore: MakeStore): void {
       expect((await stepStates(store(), id)).b).toBe('skipped');
       const first = await claim(store());
       expect(names(first)).toEqual(['a']);
-      await complete(store(), first.map((c) => ok(c)));
+      await complete(
+        store(),
+        first.map((c) => ok(c)),
+      );
       await drain(store());
       expect(await stepStates(store(), id)).toEqual({ a: 'completed', b: 'skipped', c: 'completed' });
       expect(await taskState(store(), id)).toBe('completed');
@@ -188,11 +211,28 @@ export function creationTests(makeStore: MakeStore): void {
 
     it('returns contexts and request fields for getTaskContexts', async () => {
       const a = await create(store(), linear(), { context: { x: 1 }, tags: ['p'], initiator: 'me', reason: 'why' });
-      const b = await create(store(), linear(), { context: ['list'], initiator: null, source_system: null, reason: null });
+      const b = await create(store(), linear(), {
+        context: ['list'],
+        initiator: null,
+        source_system: null,
+        reason: null,
+      });
       const map = await store().getTaskContexts([a, b, 999_999]);
       expect(map.size).toBe(2);
-      expect(map.get(a)).toEqual({ context: { x: 1 }, initiator: 'me', source_system: 'vitest', reason: 'why', tags: ['p'] });
-      expect(map.get(b)).toEqual({ context: ['list'], initiator: null, source_system: null, reason: null, tags: ['t1'] });
+      expect(map.get(a)).toEqual({
+        context: { x: 1 },
+        initiator: 'me',
+        source_system: 'vitest',
+        reason: 'why',
+        tags: ['p'],
+      });
+      expect(map.get(b)).toEqual({
+        context: ['list'],
+        initiator: null,
+        source_system: null,
+        reason: null,
+        tags: ['t1'],
+      });
     });
 
     it('createTasks creates a batch in order, each as createTask would, with idempotency inside the batch', async () => {
@@ -210,7 +250,12 @@ export function creationTests(makeStore: MakeStore): void {
       expect(results[3]!.task_id).toBe(results[2]!.task_id);
       expect(results[0]!.task_id).toBeLessThan(results[2]!.task_id);
       expect(results[4]!.finalized).toMatchObject({ task_id: results[4]!.task_id, state: 'completed' });
-      expect(await stepStates(store(), results[0]!.task_id)).toEqual({ a: 'pending', b: 'pending', c: 'pending', d: 'pending' });
+      expect(await stepStates(store(), results[0]!.task_id)).toEqual({
+        a: 'pending',
+        b: 'pending',
+        c: 'pending',
+        d: 'pending',
+      });
       const history = await store().getHistory(results[0]!.task_id);
       expect(history.filter((h) => h.step_id === null)).toHaveLength(1);
       expect(history[0]).toMatchObject({ to_state: 'running', actor: 'alice' });
@@ -219,13 +264,19 @@ export function creationTests(makeStore: MakeStore): void {
     });
 
     it('createTasks writes nothing when one task of the batch is invalid', async () => {
-      await expect(store().createTasks([newTask(linear()), newTask([step('a', ['zz'])])])).rejects.toBeInstanceOf(InvalidRequestError);
+      await expect(store().createTasks([newTask(linear()), newTask([step('a', ['zz'])])])).rejects.toBeInstanceOf(
+        InvalidRequestError,
+      );
       expect((await store().listTasks({})).tasks).toHaveLength(0);
       expect(await store().createTasks([])).toEqual([]);
     });
 
     it('createTasks without keys: fields, ordered steps, edges, skipped steps and history as createTask writes them', async () => {
-      const withSkip = [step('a'), step('b', ['a'], { initial_state: 'skipped', skip_reason: 'off' }), step('c', ['b'])];
+      const withSkip = [
+        step('a'),
+        step('b', ['a'], { initial_state: 'skipped', skip_reason: 'off' }),
+        step('c', ['b']),
+      ];
       const results = await store().createTasks([
         newTask(diamond(), { tags: ['x', 'y'], context: { k: [1, 2] }, initiator: 'bob' }),
         newTask(withSkip, { tags: [] }),
@@ -235,14 +286,29 @@ export function creationTests(makeStore: MakeStore): void {
       const ids = results.map((r) => r.task_id);
       expect([...ids].sort((x, y) => x - y)).toEqual(ids);
       const first = (await store().getTask(ids[0]!))!;
-      expect(first).toMatchObject({ current_state: 'running', tags: ['x', 'y'], context: { k: [1, 2] }, initiator: 'bob', step_count: 4 });
-      expect(first.workflow_steps.map((s) => [s.name, s.depends_on])).toEqual([['a', []], ['b', ['a']], ['c', ['a']], ['d', ['b', 'c']]]);
+      expect(first).toMatchObject({
+        current_state: 'running',
+        tags: ['x', 'y'],
+        context: { k: [1, 2] },
+        initiator: 'bob',
+        step_count: 4,
+      });
+      expect(first.workflow_steps.map((s) => [s.name, s.depends_on])).toEqual([
+        ['a', []],
+        ['b', ['a']],
+        ['c', ['a']],
+        ['d', ['b', 'c']],
+      ]);
       const stepIds = first.workflow_steps.map((s) => s.workflow_step_id);
       expect([...stepIds].sort((x, y) => x - y)).toEqual(stepIds);
       expect((await store().getTask(ids[1]!))!.tags).toEqual([]);
       expect(await stepStates(store(), ids[1]!)).toEqual({ a: 'pending', b: 'skipped', c: 'pending' });
       expect(moves(await store().getHistory(ids[1]!), 'b')).toEqual(['pending>skipped']);
-      expect((await store().getHistory(ids[0]!))[0]).toMatchObject({ step_id: null, to_state: 'running', actor: 'bob' });
+      expect((await store().getHistory(ids[0]!))[0]).toMatchObject({
+        step_id: null,
+        to_state: 'running',
+        actor: 'bob',
+      });
       // readiness follows the edges: finish every task and check each ran to completion
       await drain(store());
       for (const id of ids) expect(await taskState(store(), id)).toBe('completed');

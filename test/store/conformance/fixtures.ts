@@ -1,7 +1,7 @@
 // Shared helpers of the store conformance suite: building task requests, claiming and completing steps, polling
 // (never timing), and checking that histories hold only legal transitions.
 import { afterEach, beforeEach, expect } from 'vitest';
-import { canTransitionStep, canTransitionTask, type StepState, type TaskState } from '../../../src/engine/states.js';
+import { canTransitionStep, canTransitionTask, type StepState, type TaskState } from '../../../src/core/states.js';
 import type {
   ClaimedStep,
   CompletionResult,
@@ -11,7 +11,7 @@ import type {
   Store,
   TaskId,
   TransitionRecord,
-} from '../../../src/store/store.js';
+} from '../../../src/core/store-contract.js';
 
 export type MakeStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
 
@@ -92,7 +92,14 @@ export function names(claimed: ClaimedStep[]): string[] {
 }
 
 export function ok(c: ClaimedStep, results: unknown = { ok: c.name }, prune?: string[]): StepOutcome {
-  return { type: 'completed', step_id: c.step_id, task_id: c.task.task_id, attempt: c.attempt, results, ...(prune ? { prune } : {}) };
+  return {
+    type: 'completed',
+    step_id: c.step_id,
+    task_id: c.task.task_id,
+    attempt: c.attempt,
+    results,
+    ...(prune ? { prune } : {}),
+  };
 }
 
 export function err(message: string, cls = 'Error', code: string | null = null) {
@@ -100,11 +107,24 @@ export function err(message: string, cls = 'Error', code: string | null = null) 
 }
 
 export function retry(c: ClaimedStep, delayMs: number, message = 'try again'): StepOutcome {
-  return { type: 'retry', step_id: c.step_id, task_id: c.task.task_id, attempt: c.attempt, delayMs, error: err(message, 'RetryableError', 'E_RETRY') };
+  return {
+    type: 'retry',
+    step_id: c.step_id,
+    task_id: c.task.task_id,
+    attempt: c.attempt,
+    delayMs,
+    error: err(message, 'RetryableError', 'E_RETRY'),
+  };
 }
 
 export function fail(c: ClaimedStep, message = 'broken'): StepOutcome {
-  return { type: 'failed', step_id: c.step_id, task_id: c.task.task_id, attempt: c.attempt, error: err(message, 'PermanentError', 'E_PERM') };
+  return {
+    type: 'failed',
+    step_id: c.step_id,
+    task_id: c.task.task_id,
+    attempt: c.attempt,
+    error: err(message, 'PermanentError', 'E_PERM'),
+  };
 }
 
 export function release(c: ClaimedStep): StepOutcome {
@@ -119,7 +139,13 @@ export async function complete(store: Store, outcomes: StepOutcome[], workerId =
 export async function drain(store: Store, workerId = 'w1'): Promise<CompletionResult[]> {
   const results: CompletionResult[] = [];
   for (let claimed = await claim(store, workerId); claimed.length > 0; claimed = await claim(store, workerId)) {
-    results.push(await complete(store, claimed.map((c) => ok(c)), workerId));
+    results.push(
+      await complete(
+        store,
+        claimed.map((c) => ok(c)),
+        workerId,
+      ),
+    );
   }
   return results;
 }
@@ -144,7 +170,11 @@ export async function stepId(store: Store, taskId: TaskId, name: string): Promis
 }
 
 /** Poll until `probe` returns a value that is not undefined/null/false (no timing assertion: only a generous cap). */
-export async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, what: string, capMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | null | undefined | false>,
+  what: string,
+  capMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + capMs;
   for (;;) {
     const value = await probe();
@@ -161,13 +191,18 @@ export function expectLegal(history: TransitionRecord[]): void {
       row.step_id === null
         ? canTransitionTask(row.from_state as TaskState, row.to_state as TaskState)
         : canTransitionStep(row.from_state as StepState, row.to_state as StepState);
-    expect(legal, `illegal ${row.step_id === null ? 'task' : `step ${row.step_name}`} ${row.from_state} -> ${row.to_state}`).toBe(true);
+    expect(
+      legal,
+      `illegal ${row.step_id === null ? 'task' : `step ${row.step_name}`} ${row.from_state} -> ${row.to_state}`,
+    ).toBe(true);
   }
 }
 
 /** The (from -> to) pairs of one step's rows, in order. */
 export function moves(history: TransitionRecord[], stepName: string | null): string[] {
-  return history.filter((h) => h.step_name === stepName && (stepName !== null || h.step_id === null)).map((h) => `${h.from_state}>${h.to_state}`);
+  return history
+    .filter((h) => h.step_name === stepName && (stepName !== null || h.step_id === null))
+    .map((h) => `${h.from_state}>${h.to_state}`);
 }
 
 /**
@@ -191,7 +226,9 @@ export async function expectConsistentHistories(store: Store): Promise<void> {
       }
       expect(chains.get(null), `task ${task.task_id} history ends in its state`).toBe(task.current_state);
       for (const s of task.workflow_steps) {
-        expect(chains.get(s.workflow_step_id) ?? 'pending', `step ${s.name} history ends in its state`).toBe(s.current_state);
+        expect(chains.get(s.workflow_step_id) ?? 'pending', `step ${s.name} history ends in its state`).toBe(
+          s.current_state,
+        );
       }
     }
     cursor = page.next_cursor;

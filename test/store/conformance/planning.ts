@@ -2,7 +2,7 @@
 // applyPlan applies skips and step settings once (the first caller wins), hands the caller's claimed steps back
 // uncounted, writes the hook's annotations, and finalises a task the plan finished.
 import { describe, expect, it } from 'vitest';
-import type { PlanRequest } from '../../../src/store/store.js';
+import type { PlanRequest } from '../../../src/core/store-contract.js';
 import { claim, create, LEASE, type MakeStore, moves, step, stepStates, taskState, useStore } from './fixtures.js';
 
 /** The settings of a branching template: a -> (b, c) -> d, planned with `skip` steps disabled. */
@@ -41,7 +41,9 @@ export function planningTests(makeStore: MakeStore): void {
       const task = (await store().getTask(id))!;
       expect(task.planned).toBe(true);
       expect(task.annotations).toMatchObject([{ annotation_type: 'planned', content: { by: 'w1' } }]);
-      expect(task.workflow_steps.map((s) => [s.name, s.current_state, s.attempts, s.retry_limit, s.timeout_ms])).toEqual([
+      expect(
+        task.workflow_steps.map((s) => [s.name, s.current_state, s.attempts, s.retry_limit, s.timeout_ms]),
+      ).toEqual([
         ['a', 'pending', 0, 3, null],
         ['b', 'pending', 0, 7, 5_000],
         ['c', 'skipped', 0, 3, null],
@@ -58,7 +60,9 @@ export function planningTests(makeStore: MakeStore): void {
       expect((await store().getTask(id))!.annotations).toHaveLength(1);
       // Not held by the caller (or not at that attempt): nothing is released.
       const [mine] = await claim(store(), 'w3');
-      expect((await store().applyPlan(planOf(id, 'w4', [], [{ step_id: mine!.step_id, attempt: 1 }]))).released).toEqual([]);
+      expect(
+        (await store().applyPlan(planOf(id, 'w4', [], [{ step_id: mine!.step_id, attempt: 1 }]))).released,
+      ).toEqual([]);
       expect((await stepStates(store(), id)).a).toBe('running');
     });
 
@@ -68,7 +72,16 @@ export function planningTests(makeStore: MakeStore): void {
       const res = await store().applyPlan({
         task_id: id,
         workerId: 'w1',
-        steps: [{ name: 'only', skip: true, skip_reason: 'disabled by task handler', retry_limit: 3, retryable: true, timeout_ms: null }],
+        steps: [
+          {
+            name: 'only',
+            skip: true,
+            skip_reason: 'disabled by task handler',
+            retry_limit: 3,
+            retryable: true,
+            timeout_ms: null,
+          },
+        ],
         release: [{ step_id: c!.step_id, attempt: c!.attempt }],
         annotations: [],
       });

@@ -1,9 +1,22 @@
 // Conformance: history rows, listTasks (filters, sorts, keyset cursor, validation), stats, annotations, workers,
 // nextRetryAt, getStepSnapshots, listUnfinishedTaskIds and ping.
 import { describe, expect, it } from 'vitest';
-import { InvalidRequestError, NotFoundError } from '../../../src/engine/errors.js';
-import type { TaskListFilter, TaskSummary } from '../../../src/store/store.js';
-import { claim, complete, create, drain, expectLegal, fail, linear, type MakeStore, ok, retry, step, useStore } from './fixtures.js';
+import { InvalidRequestError, NotFoundError } from '../../../src/core/errors.js';
+import type { TaskListFilter, TaskSummary } from '../../../src/core/store-contract.js';
+import {
+  claim,
+  complete,
+  create,
+  drain,
+  expectLegal,
+  fail,
+  linear,
+  type MakeStore,
+  ok,
+  retry,
+  step,
+  useStore,
+} from './fixtures.js';
 
 export function readTests(makeStore: MakeStore): void {
   describe('history', () => {
@@ -19,7 +32,14 @@ export function readTests(makeStore: MakeStore): void {
       await complete(store(), [fail(b!, 'bad input')], 'w3');
       const history = await store().getHistory(id);
       expectLegal(history);
-      const simple = history.map((h) => [h.step_name, h.from_state, h.to_state, h.attempt, h.actor, h.error?.message ?? null]);
+      const simple = history.map((h) => [
+        h.step_name,
+        h.from_state,
+        h.to_state,
+        h.attempt,
+        h.actor,
+        h.error?.message ?? null,
+      ]);
       expect(simple).toEqual([
         [null, 'pending', 'running', null, 'tester', null],
         ['x', 'pending', 'skipped', 0, 'tester', null],
@@ -31,7 +51,9 @@ export function readTests(makeStore: MakeStore): void {
         ['b', 'running', 'failed', 1, 'w3', 'bad input'],
         [null, 'running', 'failed', null, 'w3', null],
       ]);
-      expect(history.every((h) => h.task_id === id && typeof h.at === 'number' && typeof h.reason === 'string')).toBe(true);
+      expect(history.every((h) => h.task_id === id && typeof h.at === 'number' && typeof h.reason === 'string')).toBe(
+        true,
+      );
       for (let i = 1; i < history.length; i++) expect(history[i]!.at).toBeGreaterThanOrEqual(history[i - 1]!.at);
       const onlyA = await store().getHistory(id, a1!.step_id);
       expect(onlyA.map((h) => h.to_state)).toEqual(['running', 'retrying', 'running', 'completed']);
@@ -45,7 +67,13 @@ export function readTests(makeStore: MakeStore): void {
     async function seed(): Promise<number[]> {
       const ids: number[] = [];
       for (let i = 0; i < 7; i++) {
-        ids.push(await create(store(), [step('a')], { namespace: i % 2 ? 'odd' : 'even', name: i < 4 ? 'low' : 'high', version: `1.${i % 3}.0` }));
+        ids.push(
+          await create(store(), [step('a')], {
+            namespace: i % 2 ? 'odd' : 'even',
+            name: i < 4 ? 'low' : 'high',
+            version: `1.${i % 3}.0`,
+          }),
+        );
       }
       // finish tasks 1, 3 and 5 (completed) and 6 (failed)
       for (const c of await claim(store(), 'w', 100)) {
@@ -99,7 +127,10 @@ export function readTests(makeStore: MakeStore): void {
           const key = (t: TaskSummary) => (sort === 'completed_at' ? (t.completed_at ?? Infinity) : t[sort]);
           for (let i = 1; i < got.length; i++) {
             const [p, q] = [got[i - 1]!, got[i]!];
-            const inOrder = order === 'asc' ? key(p) < key(q) || (key(p) === key(q) && p.task_id < q.task_id) : key(p) > key(q) || (key(p) === key(q) && p.task_id > q.task_id);
+            const inOrder =
+              order === 'asc'
+                ? key(p) < key(q) || (key(p) === key(q) && p.task_id < q.task_id)
+                : key(p) > key(q) || (key(p) === key(q) && p.task_id > q.task_id);
             expect(inOrder, `${sort} ${order} at ${i}`).toBe(true);
           }
         }
@@ -122,7 +153,9 @@ export function readTests(makeStore: MakeStore): void {
       await expect(store().listTasks({ cursor: 'not a cursor!' })).rejects.toBeInstanceOf(InvalidRequestError);
       await expect(store().listTasks({ cursor: 'eyJ4IjoxfQ' })).rejects.toBeInstanceOf(InvalidRequestError);
       const { next_cursor } = await store().listTasks({ limit: 2, sort: 'task_id' });
-      await expect(store().listTasks({ cursor: next_cursor, sort: 'created_at' })).rejects.toThrow(/cursor was made for/);
+      await expect(store().listTasks({ cursor: next_cursor, sort: 'created_at' })).rejects.toThrow(
+        /cursor was made for/,
+      );
     });
   });
 
@@ -140,7 +173,11 @@ export function readTests(makeStore: MakeStore): void {
       await complete(store(), [ok(first!)], 'w');
       await drain(store());
       const done = await store().stats();
-      expect(done).toMatchObject({ tasks_by_state: { completed: 2 }, steps_by_state: { completed: 5 }, ready_depth: 0 });
+      expect(done).toMatchObject({
+        tasks_by_state: { completed: 2 },
+        steps_by_state: { completed: 5 },
+        ready_depth: 0,
+      });
     });
 
     it('stores annotations in order and refuses unknown tasks', async () => {
@@ -148,7 +185,10 @@ export function readTests(makeStore: MakeStore): void {
       await store().addAnnotation(id, 'audit', { checked: true });
       await store().addAnnotation(id, 'note', 'plain text');
       const task = (await store().getTask(id))!;
-      expect(task.annotations.map((a) => [a.annotation_type, a.content])).toEqual([['audit', { checked: true }], ['note', 'plain text']]);
+      expect(task.annotations.map((a) => [a.annotation_type, a.content])).toEqual([
+        ['audit', { checked: true }],
+        ['note', 'plain text'],
+      ]);
       expect(typeof task.annotations[0]!.created_at).toBe('number');
       await expect(store().addAnnotation(987_654, 'x', {})).rejects.toBeInstanceOf(NotFoundError);
     });
@@ -177,7 +217,10 @@ export function readTests(makeStore: MakeStore): void {
       const t2 = await create(store(), [step('solo')]);
       const [a] = await claim(store(), 'w', 1);
       await complete(store(), [ok(a!, { value: 1 })], 'w');
-      const snaps = await store().getStepSnapshots([{ task_id: t1, names: ['a', 'b', 'nope'] }, { task_id: t2, names: ['solo'] }]);
+      const snaps = await store().getStepSnapshots([
+        { task_id: t1, names: ['a', 'b', 'nope'] },
+        { task_id: t2, names: ['solo'] },
+      ]);
       expect(snaps.map((s) => [s.task_id, s.name, s.current_state, s.results])).toEqual([
         [t1, 'a', 'completed', { value: 1 }],
         [t1, 'b', 'pending', null],

@@ -1,7 +1,7 @@
 // Conformance: reclaiming expired leases and dead workers' steps (retry or fail, finalising tasks), stale
 // completions after a reclaim, and cancelTask.
 import { describe, expect, it } from 'vitest';
-import { NotFoundError } from '../../../src/engine/errors.js';
+import { NotFoundError } from '../../../src/core/errors.js';
 import {
   claim,
   complete,
@@ -31,7 +31,17 @@ export function recoveryTests(makeStore: MakeStore): void {
         const res = await store().reclaimSteps({ kind: 'expired' });
         return res.reclaimed.length > 0 && res;
       }, 'the lease to expire');
-      expect(r.reclaimed).toEqual([{ step_id: short!.step_id, task_id: id, name: short!.name, attempt: 1, to: 'retrying', counted: true, locked_by: 'dying' }]);
+      expect(r.reclaimed).toEqual([
+        {
+          step_id: short!.step_id,
+          task_id: id,
+          name: short!.name,
+          attempt: 1,
+          to: 'retrying',
+          counted: true,
+          locked_by: 'dying',
+        },
+      ]);
       expect(r.finalized).toEqual([]);
       const s = (await store().getTask(id))!.workflow_steps.find((x) => x.workflow_step_id === short!.step_id)!;
       expect(s).toMatchObject({ current_state: 'retrying', attempts: 1, locked_by: null });
@@ -81,14 +91,29 @@ export function recoveryTests(makeStore: MakeStore): void {
     const store = useStore(makeStore);
 
     it('cancels a running task and every step that could still run', async () => {
-      const id = await create(store(), [step('done'), step('running'), step('waiting', ['done', 'running']), step('retry')]);
+      const id = await create(store(), [
+        step('done'),
+        step('running'),
+        step('waiting', ['done', 'running']),
+        step('retry'),
+      ]);
       const claimed = await claim(store());
       const byName = Object.fromEntries(claimed.map((c) => [c.name, c]));
-      await complete(store(), [ok(byName.done!), { ...ok(byName.retry!), type: 'retry', delayMs: 60_000, error: { message: 'later', class: 'Error' } }]);
+      await complete(store(), [
+        ok(byName.done!),
+        { ...ok(byName.retry!), type: 'retry', delayMs: 60_000, error: { message: 'later', class: 'Error' } },
+      ]);
       const r = await store().cancelTask(id, 'operator-ann', 'customer asked');
       expect(r).toMatchObject({ cancelled: true, state: 'cancelled', running_step_ids: [byName.running!.step_id] });
-      expect(r.cancelled_step_ids.sort()).toEqual([byName.running!.step_id, byName.retry!.step_id, await idOf(id, 'waiting')].sort());
-      expect(await stepStates(store(), id)).toEqual({ done: 'completed', running: 'cancelled', waiting: 'cancelled', retry: 'cancelled' });
+      expect(r.cancelled_step_ids.sort()).toEqual(
+        [byName.running!.step_id, byName.retry!.step_id, await idOf(id, 'waiting')].sort(),
+      );
+      expect(await stepStates(store(), id)).toEqual({
+        done: 'completed',
+        running: 'cancelled',
+        waiting: 'cancelled',
+        retry: 'cancelled',
+      });
       const task = (await store().getTask(id))!;
       expect(task.current_state).toBe('cancelled');
       expect(task.completed_at).not.toBeNull();
@@ -107,7 +132,12 @@ export function recoveryTests(makeStore: MakeStore): void {
       const id = await create(store(), [step('a')]);
       const [a] = await claim(store());
       await complete(store(), [ok(a!)]);
-      expect(await store().cancelTask(id, 'op')).toEqual({ cancelled: false, state: 'completed', running_step_ids: [], cancelled_step_ids: [] });
+      expect(await store().cancelTask(id, 'op')).toEqual({
+        cancelled: false,
+        state: 'completed',
+        running_step_ids: [],
+        cancelled_step_ids: [],
+      });
       expect(moves(await store().getHistory(id), null)).toEqual(['pending>running', 'running>completed']);
       const twice = await create(store(), linear());
       expect((await store().cancelTask(twice, 'op')).cancelled).toBe(true);

@@ -33,9 +33,14 @@ export function workerTests(makeStore: MakeStore): void {
       const self = { hostname: hostname(), pid: process.pid, namespaces: null };
       await store().registerWorker({ worker_id: 'old', ...self, capabilities: [V1], lease_ms: 60_000 });
       const waiting = (await store().getTask(v2))!.workflow_steps.map((s) => [s.name, s.waiting_for]);
-      expect(waiting).toEqual([['a', 'worker'], ['b', null]]); // b cannot run yet anyway
+      expect(waiting).toEqual([
+        ['a', 'worker'],
+        ['b', null],
+      ]); // b cannot run yet anyway
       expect((await store().stats()).waiting_for_worker).toBe(1);
-      expect((await store().listWorkers()).map((w) => [w.worker_id, w.capabilities, w.lease_ms])).toEqual([['old', [V1], 60_000]]);
+      expect((await store().listWorkers()).map((w) => [w.worker_id, w.capabilities, w.lease_ms])).toEqual([
+        ['old', [V1], 60_000],
+      ]);
 
       await store().touchWorker('old', [V1, V2]);
       expect((await store().getTask(v2))!.workflow_steps[0]!.waiting_for).toBeNull();
@@ -67,7 +72,9 @@ export function workerTests(makeStore: MakeStore): void {
         const res = await store().reclaimSteps({ kind: 'expired' });
         return res.reclaimed.length > 0 && res;
       }, 'the lease to expire');
-      expect(r.reclaimed).toEqual([{ step_id: c!.step_id, task_id: id, name: 'a', attempt: 1, to: 'pending', counted: false, locked_by: 'alive' }]);
+      expect(r.reclaimed).toEqual([
+        { step_id: c!.step_id, task_id: id, name: 'a', attempt: 1, to: 'pending', counted: false, locked_by: 'alive' },
+      ]);
       const s = (await store().getTask(id))!.workflow_steps[0]!;
       expect(s).toMatchObject({ current_state: 'pending', attempts: 0, locked_by: null, error: null });
       expect((await store().getHistory(id, c!.step_id)).at(-1)).toMatchObject({

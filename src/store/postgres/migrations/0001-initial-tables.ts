@@ -96,4 +96,5 @@ export const migration0001 = (n: SchemaNames): string[] => [
       namespaces text[],
       started_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
       last_seen_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now())
-    )`,];
+    )`,
+];

@@ -314,4 +314,5 @@ BEGIN
   RETURN json_build_object('applied', to_json(v_applied), 'skipped', v_skipped, 'finalized', v_finalized,
                             'claimed', v_claimed, 'ready', v_ready);
 END
-$tasker$`,];
+$tasker$`,
+];

@@ -30,8 +30,7 @@ export interface JsonProblemOptions {
   inspect?: (value: unknown, path: () => string) => string | null;
 }
 
-export const UNSAFE_INTEGER_MESSAGE =
-  `is beyond ±(2^53−1) (${Number.MAX_SAFE_INTEGER}), where numbers lose digits; send it as a string`;
+export const UNSAFE_INTEGER_MESSAGE = `is beyond ±(2^53−1) (${Number.MAX_SAFE_INTEGER}), where numbers lose digits; send it as a string`;
 const SURROGATE_MESSAGE = 'contains a lone surrogate (an unpaired half of a UTF-16 pair), which is not valid Unicode';
 
 type WellFormed = string & { isWellFormed(): boolean };
@@ -118,7 +117,8 @@ function visit(w: Walk, v: unknown, key: string, inArray: boolean): void {
   const toJSON = (v as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === 'function') return visit(w, toJSON.call(v, key), key, inArray);
   for (const [label, test] of LOSSY) {
-    if (test(v)) return add(w, `is ${label}, which JSON cannot hold (it would not read back the same); convert it to plain data`);
+    if (test(v))
+      return add(w, `is ${label}, which JSON cannot hold (it would not read back the same); convert it to plain data`);
   }
   const ancestors = (w.ancestors ??= new Set());
   if (ancestors.has(v)) return add(w, 'is a circular reference (it contains itself), which JSON cannot hold');

@@ -1,7 +1,7 @@
 // What user code sees: the views passed to step handlers and task-handler hooks, the optional base classes
 // (`StepHandler`, `ConfiguredTask`), and the runtime routing decision. Handlers may equally be plain functions or
 // any class with `process()`; nothing here requires inheritance.
-import type { StepError, StepRecord } from '../store/store.js';
+import type { StepError, StepRecord } from './store-contract.js';
 import type { StepState } from './states.js';
 
 /** Annotation written by `task.annotations.create(...)`. */

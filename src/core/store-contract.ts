@@ -17,7 +17,7 @@
 //   same transaction. Illegal transitions (see engine/states.ts) are never written.
 // - A completion is applied only while the caller still holds the step (state running, locked_by = workerId,
 //   same attempt). Anything else is reported as `stale` and changes nothing: no lost or duplicated work.
-import type { StepState, TaskState } from '../engine/states.js';
+import type { StepState, TaskState } from './states.js';
 
 export type StepId = number;
 export type TaskId = number;
@@ -318,6 +318,7 @@ export interface TaskRecord extends TaskSummary {
 }
 
 export type TaskSortKey = 'created_at' | 'task_id' | 'completed_at';
+export const TASK_SORT_KEYS: readonly TaskSortKey[] = ['created_at', 'task_id', 'completed_at'];
 
 export interface TaskListFilter {
   namespace?: string;
@@ -399,6 +400,12 @@ export interface Store {
   // --- lifecycle -------------------------------------------------------------------------------------------------
   /** Cheap liveness check of the underlying database. */
   ping(): Promise<void>;
+  /**
+   * Whether an error this store raised means "unavailable or busy for now; the same call later is expected to
+   * succeed" (connection lost, server restarting, disk full, lock contention) rather than a bug or a refusal. Each
+   * store knows its own driver's errors; callers keep their work and retry.
+   */
+  isTransient(err: unknown): boolean;
   /** Subscribe to "steps may be ready" wake-ups from other processes (LISTEN/NOTIFY on PostgreSQL). */
   onWake(listener: () => void): () => void;
   close(): Promise<void>;

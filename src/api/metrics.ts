@@ -3,7 +3,7 @@
 // of the whole store (tasks/steps by state, ready depth, workers) refreshed from `store.stats()` on each scrape.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Tasker } from '../engine/tasker.js';
-import { STEP_STATES, TASK_STATES } from '../engine/states.js';
+import { STEP_STATES, TASK_STATES } from '../core/states.js';
 import type { AnyEventPayload, StepEventPayload, TaskEventPayload } from '../engine/events.js';
 
 export interface TaskerMetricsOptions {
@@ -46,11 +46,16 @@ export class TaskerMetrics {
   private unsubscribe: (() => void) | null = null;
 
   constructor(
-    private readonly tasker: Pick<Tasker, 'subscribe' | 'store'>,
+    private readonly tasker: Pick<Tasker, 'subscribe' | 'storeStats'>,
     options: TaskerMetricsOptions = {},
   ) {
     const registers = [this.registry];
-    this.tasksStarted = new Counter({ name: 'tasker_tasks_started_total', help: 'Tasks started by this process', labelNames: ['namespace', 'name'], registers });
+    this.tasksStarted = new Counter({
+      name: 'tasker_tasks_started_total',
+      help: 'Tasks started by this process',
+      labelNames: ['namespace', 'name'],
+      registers,
+    });
     this.tasksFinished = new Counter({
       name: 'tasker_tasks_finished_total',
       help: 'Task endings by outcome (completed, failed, cancelled) seen by this process; a task revived by an operator retry counts again when it ends again',
@@ -76,9 +81,23 @@ export class TaskerMetrics {
       buckets: options.durationBuckets ?? DEFAULT_BUCKETS,
       registers,
     });
-    this.tasksByState = new Gauge({ name: 'tasker_tasks', help: 'Tasks in the store by state', labelNames: ['state'], registers });
-    this.stepsByState = new Gauge({ name: 'tasker_steps', help: 'Steps in the store by state', labelNames: ['state'], registers });
-    this.readyDepth = new Gauge({ name: 'tasker_ready_steps', help: 'Steps claimable now (the ready queue depth)', registers });
+    this.tasksByState = new Gauge({
+      name: 'tasker_tasks',
+      help: 'Tasks in the store by state',
+      labelNames: ['state'],
+      registers,
+    });
+    this.stepsByState = new Gauge({
+      name: 'tasker_steps',
+      help: 'Steps in the store by state',
+      labelNames: ['state'],
+      registers,
+    });
+    this.readyDepth = new Gauge({
+      name: 'tasker_ready_steps',
+      help: 'Steps claimable now (the ready queue depth)',
+      registers,
+    });
     this.workers = new Gauge({ name: 'tasker_workers', help: 'Workers registered in the store', registers });
     this.waitingForWorker = new Gauge({
       name: 'tasker_steps_waiting_for_worker',
@@ -137,7 +156,7 @@ export class TaskerMetrics {
 
   /** Refresh the store gauges and render every metric in the Prometheus text format. */
   async scrape(): Promise<string> {
-    const stats = await this.tasker.store.stats();
+    const stats = await this.tasker.storeStats();
     for (const s of TASK_STATES) this.tasksByState.set({ state: s }, stats.tasks_by_state[s] ?? 0);
     for (const s of STEP_STATES) this.stepsByState.set({ state: s }, stats.steps_by_state[s] ?? 0);
     this.readyDepth.set(stats.ready_depth);
