@@ -14,7 +14,7 @@
 //   skipped / resolved_manually, otherwise `failed` (a step failed, and whatever depends on it can never run).
 //   Independent branches therefore finish before a task is marked failed.
 // - Every state change of a task or step writes one history row (from, to, at, reason, attempt, actor) in the
-//   same transaction. Illegal transitions (see engine/states.ts) are never written.
+//   same transaction. Illegal transitions (see core/states.ts) are never written.
 // - A completion is applied only while the caller still holds the step (state running, locked_by = workerId,
 //   same attempt). Anything else is reported as `stale` and changes nothing: no lost or duplicated work.
 import type { StepState, TaskState } from './states.js';
@@ -445,7 +445,7 @@ export interface Store {
 
   // --- control ---------------------------------------------------------------------------------------------------
   cancelTask(taskId: TaskId, actor: string, reason?: string | null): Promise<CancelResult>;
-  /** Throws OperatorActionError (engine/errors.ts) with the reason when the action is illegal now. */
+  /** Throws OperatorActionError (core/errors.ts) with the reason when the action is illegal now. */
   operate(action: OperatorAction): Promise<OperatorResult>;
   addAnnotation(taskId: TaskId, annotationType: string, content: unknown): Promise<void>;
 
