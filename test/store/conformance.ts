@@ -1,4 +1,4 @@
-// The one store conformance suite: every rule of the Store contract (src/store/store.ts), registered as vitest
+// The one store conformance suite: every rule of the Store contract (src/core/store-contract.ts), registered as vitest
 // blocks against any implementation. test/store/sqlite.test.ts and the PostgreSQL tests both run it.
 import { describe } from 'vitest';
 import { claimingTests } from './conformance/claiming.js';
