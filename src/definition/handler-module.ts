@@ -4,7 +4,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { TaskerError } from '../core/errors.js';
+import { isTaskerError, TaskerError } from '../core/errors.js';
 import type { HandlerEntry } from './handler-registry.js';
 import { describeLoadFailure } from './module-load-error.js';
 
@@ -45,7 +45,7 @@ async function importModule(abs: string, shown: string, timeoutMs: number): Prom
   try {
     return (await Promise.race([load, timedOut])) as Record<string, unknown>;
   } catch (err) {
-    if (err instanceof TaskerError && err.code === 'handlers_timeout') throw err;
+    if (isTaskerError(err) && err.code === 'handlers_timeout') throw err;
     const failure = await describeLoadFailure(err, abs);
     throw moduleError(failure.at === null ? shown : `${shown}:${failure.at}`, failure.message, err);
   } finally {
