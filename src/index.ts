@@ -22,5 +22,5 @@ export type { TaskRequest } from './engine/task-request.js';
 export type { TaskJson, StepJson, TaskSummaryJson } from './engine/task-json.js';
 export * from './engine/events.js';
 export { EventSubscriber, handlerMethodName } from './engine/event-subscriber.js';
-export { openStore, DEFAULT_STORE_URL } from './store/open-store.js';
+export { openStore } from './store/open-store.js';
 export { createLogger, silentLogger, type Logger } from './telemetry/logger.js';

@@ -43,8 +43,7 @@ function messageOf(err: Error): string {
  * SQLITE_CANTOPEN) — as a CliFailure naming the store; anything else unchanged.
  */
 export function storeFailure(err: unknown, url: string): unknown {
-  if (isTaskerError(err) || !(err instanceof Error) || typeof (err as { code?: unknown }).code !== 'string')
-    return err;
+  if (isTaskerError(err) || !(err instanceof Error) || typeof (err as { code?: unknown }).code !== 'string') return err;
   return new CliFailure(`cannot open the store ${redactUrl(url)}: ${messageOf(err)}`, err);
 }
 
