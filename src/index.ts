@@ -1,26 +1,79 @@
-// The public library surface of `tasker`: everything a program outside the repo imports to define and run
-// workflows. The HTTP API (Fastify, metrics) is the separate `tasker/api` entry (src/api/index.ts).
-export * from './definition/model.js';
-export * from './core/states.js';
-export * from './core/errors.js';
-export * from './core/handler-api.js';
-export type * from './core/store-contract.js';
-export * from './definition/validation-issue.js';
-export * from './definition/template-loader.js';
-export { validateTemplate, type ValidateOptions, type ValidationResult } from './definition/template-validator.js';
-export * from './definition/define-task.js';
-export * from './definition/dag.js';
-export * from './definition/graph-format.js';
-export * from './definition/template-registry.js';
-export * from './definition/handler-naming.js';
-export * from './definition/handler-registry.js';
-export { toStepHandler, toTaskHandler } from './definition/handler-entry.js';
-export * from './definition/handler-module.js';
-export { compileJsonSchema } from './definition/json-schema.js';
-export { Tasker, type TaskerOptions, type SubmitResult, type WaitOptions } from './engine/tasker.js';
+// The public library surface of `tasker`: what a program outside the repo imports to define and run workflows, and
+// nothing else. Each name is listed here on purpose (test/package/exports.test.ts holds the list, so a new export is
+// a reviewed change); internals are imported by path inside the repo. The HTTP API (Fastify, metrics) is the
+// separate `tasker/api` entry (src/api/index.ts).
+
+// The engine facade, its options and what its methods take and return.
+export { Tasker, type SubmitResult, type WaitOptions } from './engine/tasker.js';
+export type { TaskerOptions } from './engine/options.js';
+export type { LogLevel } from './core/defaults.js';
+export type { Logger } from './telemetry/logger.js';
 export type { TaskRequest } from './engine/task-request.js';
 export type { TaskJson, StepJson, TaskSummaryJson } from './engine/task-json.js';
-export * from './engine/events.js';
-export { EventSubscriber, handlerMethodName } from './engine/event-subscriber.js';
-export { openStore, DEFAULT_STORE_URL } from './store/open-store.js';
-export { createLogger, silentLogger, type Logger } from './telemetry/logger.js';
+export type { StoreHealth } from './engine/store-health.js';
+export type { HandlerModule } from './definition/handler-module.js';
+export type {
+  OperatorAction,
+  OperatorResult,
+  StoreStats,
+  TaskListFilter,
+  TaskPage,
+  TaskSummary,
+  TransitionRecord,
+} from './core/store-contract.js';
+export type { StepState, TaskState } from './core/states.js';
+
+// Templates, written in code or loaded from YAML.
+export {
+  defineTask,
+  type DefineTaskOptions,
+  type RetryPolicyInput,
+  type StepOverrideInput,
+  type StepTemplateInput,
+  type TaskTemplateInput,
+} from './definition/define-task.js';
+export type { RetryPolicy, StepTemplate, TaskTemplate, TemplateSource } from './definition/model.js';
+export type { ValidationIssue } from './definition/validation-issue.js';
+
+// The handler API: what step handlers, task handlers and subscribers see and use.
+export {
+  ConfiguredTask,
+  StepHandler,
+  routeTo,
+  type AnnotationInput,
+  type FinishedStep,
+  type PlannedStep,
+  type RoutingDecision,
+  type SequenceView,
+  type StepDefaultsPatch,
+  type StepHandlerFunction,
+  type StepHandlerLike,
+  type StepSnapshot,
+  type StepView,
+  type TaskHandlerLike,
+  type TaskView,
+} from './core/handler-api.js';
+export type { HandlerEntry } from './definition/handler-registry.js';
+export { EventSubscriber } from './engine/event-subscriber.js';
+export type {
+  AnyEventPayload,
+  CustomEventPayload,
+  LifecycleEventMap,
+  LifecycleEventName,
+  StepEventName,
+  StepEventPayload,
+  TaskEventName,
+  TaskEventPayload,
+} from './engine/events.js';
+
+// Errors a handler throws, and those a caller catches (check them with isTaskerError and `code`).
+export {
+  PermanentError,
+  RetryableError,
+  TaskerError,
+  isTaskerError,
+  type PermanentErrorOptions,
+  type RetryableErrorOptions,
+  type TaskerErrorCode,
+} from './core/errors.js';
+export { TemplateValidationError } from './definition/validation-issue.js';

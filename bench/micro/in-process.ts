@@ -12,7 +12,9 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(process.argv[2] ?? join(fileURLToPath(new URL('.', import.meta.url)), '..', '..'));
 const rounds = Number(process.argv[3] ?? 12);
 const lib = await import(join(root, 'src/index.ts'));
-const { Tasker, silentLogger, defineTask } = lib;
+const { Tasker, defineTask } = lib;
+// Internals by path (the public entry exports no logger helpers); present in older checkouts too.
+const { silentLogger } = await import(join(root, 'src/telemetry/logger.ts'));
 
 const H = 'Bench::H';
 const diamond = defineTask({

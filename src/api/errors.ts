@@ -1,9 +1,9 @@
 // How the API answers failures: one envelope `{ error: { code, message, details } }` for every 4xx/5xx, mapping
-// Fastify's own errors (validation, content type, body size, JSON syntax), TaskerErrors (400/404/409) and unknown
+// Fastify's own errors (validation, content type, body size, JSON syntax), TaskerErrors (TASKER_STATUS) and unknown
 // routes. A store that is briefly unreachable or busy answers 503 `unavailable` with Retry-After. Anything else is a
 // genuine server fault: logged, and answered 500 without internals.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { TaskerError } from '../core/errors.js';
+import { isTaskerError, type TaskerErrorCode } from '../core/errors.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; details: unknown };
@@ -30,7 +30,31 @@ export function errorBody(code: string, message: string, details: unknown = null
 /** Seconds a client is asked to wait (Retry-After) when the store is unavailable. */
 export const UNAVAILABLE_RETRY_AFTER_S = 1;
 
-const TASKER_STATUS: Record<string, number> = { invalid_request: 400, not_found: 404, illegal_action: 409 };
+/**
+ * The answer to each TaskerError code: a client-error status, or `fault` — the server's problem (a bad template or
+ * handler, a store refusal), logged and answered 500 without its message. Typed over the whole union, so a new code
+ * does not compile until it is given an answer here.
+ */
+export const TASKER_STATUS: Readonly<Record<TaskerErrorCode, 400 | 404 | 409 | 'fault'>> = {
+  invalid_request: 400,
+  not_found: 404,
+  illegal_action: 409,
+  timeout: 'fault',
+  invalid_option: 'fault',
+  template_invalid: 'fault',
+  template_conflict: 'fault',
+  handler_invalid: 'fault',
+  handler_conflict: 'fault',
+  handler_module: 'fault',
+  handlers_timeout: 'fault',
+  dag_duplicate: 'fault',
+  dag_cycle: 'fault',
+  store_schema: 'fault',
+  store_url: 'fault',
+  auth_config: 'fault',
+  api_option: 'fault',
+  usage: 'fault',
+};
 
 /** Fastify's own error codes that come from bad client input, with the code we answer. */
 const FASTIFY_CODES: Record<string, string> = {
@@ -91,9 +115,11 @@ export function mapError(
       headers: err.headers,
       fault: false,
     };
-  if (err instanceof TaskerError && TASKER_STATUS[err.code] !== undefined) {
+  // A code this table lacks (another, newer copy of the package) is a fault like any unexpected error.
+  const answer = isTaskerError(err) ? TASKER_STATUS[err.code] : undefined;
+  if (isTaskerError(err) && typeof answer === 'number') {
     return {
-      status: TASKER_STATUS[err.code]!,
+      status: answer,
       body: errorBody(err.code, err.message, err.details ?? null),
       headers: {},
       fault: false,

@@ -5,7 +5,8 @@ import fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Tasker } from '../engine/tasker.js';
 import type { Logger } from '../telemetry/logger.js';
 import { TaskerMetrics } from './metrics.js';
-import { AUTH_TOKENS_ENV, loadAuthConfig, parseAuthConfig, type AuthConfig } from './auth/config.js';
+import { readEnvironment } from '../core/environment.js';
+import { loadAuthConfig, parseAuthConfig, type AuthConfig } from './auth/config.js';
 import { checkRouteOverrides, installAuth, scopeResolver } from './auth/guard.js';
 import { installOriginGuard, parseOriginPolicy } from './origin-guard.js';
 import {
@@ -64,7 +65,7 @@ export interface ApiServerOptions {
 function resolveAuth(auth: ApiServerOptions['auth']): AuthConfig | null {
   if (auth === false) return null;
   if (auth === undefined) {
-    const file = process.env[AUTH_TOKENS_ENV];
+    const file = readEnvironment().TASKER_AUTH_TOKENS_FILE;
     return file ? loadAuthConfig(file) : null;
   }
   if (typeof auth === 'string') return loadAuthConfig(auth);

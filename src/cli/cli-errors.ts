@@ -1,6 +1,6 @@
 // How the CLI reports failures: one pointed line on stderr (plus listed details), the stack only with --verbose,
 // and the exit code that goes with it (2 for Tasker's own refusals, 1 otherwise).
-import { TaskerError } from '../core/errors.js';
+import { isTaskerError, TaskerError } from '../core/errors.js';
 
 /** A usage problem found after argument parsing (bad flag value, missing template). Exit code 2. */
 export class UsageError extends TaskerError {
@@ -19,7 +19,7 @@ export class CliFailure extends Error {
 }
 
 export function exitCodeFor(err: unknown): number {
-  if (err instanceof TaskerError) return 2;
+  if (isTaskerError(err)) return 2;
   return 1;
 }
 
@@ -43,13 +43,12 @@ function messageOf(err: Error): string {
  * SQLITE_CANTOPEN) — as a CliFailure naming the store; anything else unchanged.
  */
 export function storeFailure(err: unknown, url: string): unknown {
-  if (err instanceof TaskerError || !(err instanceof Error) || typeof (err as { code?: unknown }).code !== 'string')
-    return err;
+  if (isTaskerError(err) || !(err instanceof Error) || typeof (err as { code?: unknown }).code !== 'string') return err;
   return new CliFailure(`cannot open the store ${redactUrl(url)}: ${messageOf(err)}`, err);
 }
 
 export function reportError(err: unknown, { verbose = false }: { verbose?: boolean } = {}): void {
-  if (err instanceof TaskerError) {
+  if (isTaskerError(err)) {
     process.stderr.write(`tasker: ${err.message}\n`);
     const details = err.details;
     if (Array.isArray(details)) {

@@ -4,7 +4,7 @@
 import { checkHandlers } from '../definition/handler-registry.js';
 import { loadTemplates, type LoadedTemplate } from '../definition/template-loader.js';
 import { formatIssue, TemplateValidationError, type ValidationIssue } from '../definition/validation-issue.js';
-import { TaskerError } from '../core/errors.js';
+import { isTaskerError } from '../core/errors.js';
 import type { Tasker, TaskerOptions } from '../engine/tasker.js';
 import { UsageError } from './cli-errors.js';
 import { openEngine, type EngineFlags, type TemplateRef } from './engine-options.js';
@@ -65,7 +65,7 @@ export async function openEngineFor(
       try {
         tasker.registerTemplate(l.template, l.source);
       } catch (err) {
-        if (!(err instanceof TaskerError)) throw err;
+        if (!isTaskerError(err)) throw err;
         sorted.others.push({
           code: err.code,
           message: err.message,

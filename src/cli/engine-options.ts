@@ -1,13 +1,13 @@
-// Options shared by the commands that open an engine (run, resume, submit, worker, serve): flag definitions,
-// parsing of numbers, template references and contexts, and `Tasker.open` from them.
+// Options shared by the commands that open an engine (run, resume, submit, worker, serve): flag definitions (their
+// defaults shown from src/core/defaults.ts, their ranges those of src/engine/options.ts), parsing of numbers,
+// template references and contexts, and `Tasker.open` from them.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { Tasker, type TaskerOptions } from '../engine/tasker.js';
-import { createLogger } from '../telemetry/logger.js';
+import { LOG_LEVELS, TASKER_DEFAULTS, type LogLevel } from '../core/defaults.js';
+import { isTaskerError } from '../core/errors.js';
+import { Tasker } from '../engine/tasker.js';
+import { OPTION_RANGES, resolveTaskerOptions, type TaskerOptions } from '../engine/options.js';
 import { storeFailure, UsageError } from './cli-errors.js';
-import { DEFAULT_HANDLERS_TIMEOUT_MS } from '../definition/handler-module.js';
-import { MAX_TIMEOUT_MS } from '../definition/model.js';
-import { defaultStoreUrl } from '../store/open-store.js';
 import { addTemplateOptions, templatePathsFrom } from './template-options.js';
 
 export { parseTemplateRef, type TemplateRef } from './template-options.js';
@@ -25,31 +25,36 @@ export interface EngineFlags {
   stepTimeout?: string;
 }
 
-export const STEP_TIMEOUT_ENV = 'TASKER_STEP_TIMEOUT_MS';
-
 export function addStoreOption(cmd: Command): Command {
   return cmd.option(
     '--db <url>',
-    'store URL: sqlite:path, sqlite::memory: or postgres://… (default: $TASKER_DATABASE_URL or sqlite:.tasker/tasker.db)',
+    `store URL: sqlite:path, sqlite::memory: or postgres://… (default: $TASKER_DATABASE_URL, else ${TASKER_DEFAULTS.db})`,
   );
 }
 
+/** `--handlers-timeout`: shared by the engine commands and validate. */
+export const HANDLERS_TIMEOUT_HELP = `how long the handlers module may take to load (default ${TASKER_DEFAULTS.handlersTimeoutMs})`;
+
+/** `--lease-ms`: shared by the commands that run steps and serve. */
+export const LEASE_MS_HELP = `lease held on a claimed step without a heartbeat (default ${TASKER_DEFAULTS.leaseMs})`;
+
 export function addEngineOptions(cmd: Command, { running = true } = {}): Command {
+  const stepTimeout = TASKER_DEFAULTS.stepTimeoutMs;
   addTemplateOptions(addStoreOption(cmd))
-    .option('--log-level <level>', 'log level: fatal, error, warn, info, debug, trace, silent')
     .option(
-      '--handlers-timeout <ms>',
-      `how long the handlers module may take to load (default ${DEFAULT_HANDLERS_TIMEOUT_MS})`,
+      '--log-level <level>',
+      `log level: ${LOG_LEVELS.join(', ')} (default: $TASKER_LOG_LEVEL, else ${TASKER_DEFAULTS.logLevel})`,
     )
+    .option('--handlers-timeout <ms>', HANDLERS_TIMEOUT_HELP)
     .option(
       '--step-timeout <ms>',
-      `timeout of steps run here that set none (default: $${STEP_TIMEOUT_ENV}, else 900000 = 15 min)`,
+      `timeout of steps run here that set none (default: $TASKER_STEP_TIMEOUT_MS, else ${stepTimeout} = ${stepTimeout / 60_000} min)`,
     );
   if (running) {
     cmd
-      .option('--concurrency <n>', 'steps run at once in this process', '10')
+      .option('--concurrency <n>', 'steps run at once in this process', String(TASKER_DEFAULTS.concurrency))
       .option('--namespaces <list>', 'only run steps of tasks in these namespaces (comma-separated)')
-      .option('--lease-ms <ms>', 'lease held on a claimed step without a heartbeat (default 30000)');
+      .option('--lease-ms <ms>', LEASE_MS_HELP);
   }
   return cmd;
 }
@@ -92,26 +97,29 @@ export function readContext(opts: { context?: string; contextFile?: string }): R
   return value as Record<string, unknown>;
 }
 
-/** `--step-timeout`, else $TASKER_STEP_TIMEOUT_MS, as milliseconds; undefined when neither is set. */
-export function stepTimeoutFrom(flags: EngineFlags): number | undefined {
-  const range = { min: 1, max: MAX_TIMEOUT_MS };
-  if (flags.stepTimeout !== undefined) return parseCount(flags.stepTimeout, '--step-timeout', range);
-  const env = process.env[STEP_TIMEOUT_ENV];
-  return env === undefined || env.trim() === '' ? undefined : parseCount(env.trim(), `$${STEP_TIMEOUT_ENV}`, range);
+function parseLogLevel(value: string | undefined): LogLevel | undefined {
+  if (value === undefined) return undefined;
+  if (!(LOG_LEVELS as readonly string[]).includes(value))
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${value}'`);
+  return value as LogLevel;
 }
 
-export async function openEngine(flags: EngineFlags, extra: Partial<TaskerOptions> = {}): Promise<Tasker> {
-  const concurrency = parseCount(flags.concurrency, '--concurrency', { min: 0, max: 10_000 });
-  const leaseMs = parseCount(flags.leaseMs, '--lease-ms', { min: 100, max: 3_600_000 });
-  const handlersTimeoutMs = parseCount(flags.handlersTimeout, '--handlers-timeout', { min: 1, max: MAX_TIMEOUT_MS });
-  const stepTimeoutMs = stepTimeoutFrom(flags);
-  const level = (flags.logLevel ?? process.env.TASKER_LOG_LEVEL ?? 'warn') as 'warn';
-  const options: TaskerOptions = {
+/**
+ * The options of `Tasker.open` the flags give (numbers checked against the ranges of resolveTaskerOptions, with
+ * messages naming the flag); what they leave out comes from the environment and the defaults when the engine opens.
+ */
+export function engineOptionsFrom(flags: EngineFlags, extra: Partial<TaskerOptions> = {}): TaskerOptions {
+  const concurrency = parseCount(flags.concurrency, '--concurrency', OPTION_RANGES.concurrency);
+  const leaseMs = parseCount(flags.leaseMs, '--lease-ms', OPTION_RANGES.leaseMs);
+  const handlersTimeoutMs = parseCount(flags.handlersTimeout, '--handlers-timeout', OPTION_RANGES.handlersTimeoutMs);
+  const stepTimeoutMs = parseCount(flags.stepTimeout, '--step-timeout', OPTION_RANGES.stepTimeoutMs);
+  const logLevel = parseLogLevel(flags.logLevel);
+  return {
     templates: templatePathsFrom(flags),
-    logger: createLogger({ level }),
     ...(flags.db ? { db: flags.db } : {}),
     ...(flags.handlers ? { handlers: flags.handlers } : {}),
     ...(flags.env ? { env: flags.env } : {}),
+    ...(logLevel !== undefined ? { logLevel } : {}),
     ...(concurrency !== undefined ? { concurrency } : {}),
     ...(leaseMs !== undefined ? { leaseMs } : {}),
     ...(handlersTimeoutMs !== undefined ? { handlersTimeoutMs } : {}),
@@ -126,9 +134,21 @@ export async function openEngine(flags: EngineFlags, extra: Partial<TaskerOption
       : {}),
     ...extra,
   };
+}
+
+/** The store a command without an engine (migrate, tasks) opens: --db, else $TASKER_DATABASE_URL, else the default. */
+export function storeOptionsFrom(db: string | undefined): { url: string; logLevel: LogLevel } {
+  const resolved = resolveTaskerOptions(db ? { db } : {});
+  return { url: String(resolved.db), logLevel: resolved.logLevel };
+}
+
+export async function openEngine(flags: EngineFlags, extra: Partial<TaskerOptions> = {}): Promise<Tasker> {
+  const options = engineOptionsFrom(flags, extra);
   try {
     return await Tasker.open(options);
   } catch (err) {
-    throw storeFailure(err, typeof options.db === 'string' ? options.db : defaultStoreUrl());
+    // Bad options, templates or handlers are reported as they are; anything else is the store's failure to open.
+    if (isTaskerError(err)) throw err;
+    throw storeFailure(err, storeOptionsFrom(typeof options.db === 'string' ? options.db : undefined).url);
   }
 }

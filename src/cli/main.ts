@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
-import { TaskerError } from '../core/errors.js';
+import { isTaskerError } from '../core/errors.js';
 import { exitCodeFor, reportError } from './cli-errors.js';
 
 /** The package version; `src/cli` and `dist/cli` both sit two levels below package.json. */
@@ -41,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
     reportError(err, { verbose });
     const code = exitCodeFor(err);
     // A handlers module that never finished loading cannot be stopped and may keep the event loop busy: leave now.
-    if (err instanceof TaskerError && err.code === 'handlers_timeout') process.exit(code);
+    if (isTaskerError(err) && err.code === 'handlers_timeout') process.exit(code);
     return code;
   }
 }

@@ -8,7 +8,7 @@ import { HandlerRegistry, checkHandlers } from '../definition/handler-registry.j
 import { DEFAULT_TEMPLATE_DIR, loadTemplates } from '../definition/template-loader.js';
 import { TemplateRegistry } from '../definition/template-registry.js';
 import type { ValidationIssue } from '../definition/validation-issue.js';
-import { TaskerError } from '../core/errors.js';
+import { isTaskerError } from '../core/errors.js';
 import { UsageError } from './cli-errors.js';
 
 export interface TemplateOptionFlags {
@@ -60,7 +60,7 @@ export async function loadTemplateOptions(flags: TemplateOptionFlags): Promise<L
       try {
         templates.register(l.template, l.source);
       } catch (err) {
-        if (!(err instanceof TaskerError)) throw err;
+        if (!isTaskerError(err)) throw err;
         issues.push({
           code: err.code,
           message: err.message,
@@ -79,7 +79,7 @@ export async function loadTemplateOptions(flags: TemplateOptionFlags): Promise<L
       );
       handlers.registerAll(handlerModule.handlers);
     } catch (err) {
-      if (err instanceof TaskerError && err.code !== 'handlers_timeout') throw new UsageError(err.message);
+      if (isTaskerError(err) && err.code !== 'handlers_timeout') throw new UsageError(err.message);
       throw err;
     }
     for (const l of templates.list()) issues.push(...checkHandlers(l.template, handlers, l.source));

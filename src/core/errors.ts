@@ -1,16 +1,65 @@
 // Named error classes that steer control flow: how a handler says "retry" or "give up", and how the engine and
-// store report refusals (bad request, illegal operator action, unknown schema) to the CLI and the API.
+// store report refusals (bad request, illegal operator action, unknown schema) to the CLI and the API. Each class
+// carries a brand, `Symbol.for('tasker.error')`, which is how Tasker recognises its errors: never by class name (a
+// user's own class may share it), and not by instanceof alone (a handlers module may import another copy of the
+// package, e.g. the built `dist` while the engine runs from `src`; `Symbol.for` is the same symbol in both).
+
+/** Every `code` a TaskerError can carry, with what it means. Stable and machine-readable. */
+export const TASKER_ERROR_CODES = {
+  invalid_request: 'a task request was rejected before anything was written (unknown template, bad context or field)',
+  not_found: 'the named task or step does not exist',
+  illegal_action: 'an operator action that is not legal in the current state',
+  timeout: 'waitForTask gave up before the task finished',
+  invalid_option: 'an option of Tasker.open, or the environment variable behind it, is out of range or malformed',
+  template_invalid: 'a task template has problems (all of them are listed)',
+  template_conflict: 'a different template is already registered under the same namespace/name@version',
+  handler_invalid: 'a handler is not a function, class or object Tasker can call',
+  handler_conflict: 'a different handler is already registered under the same name',
+  handler_module: 'a handlers module cannot be loaded or exports something unusable',
+  handlers_timeout: 'a handlers module took too long to load',
+  dag_duplicate: 'a step graph names the same step twice',
+  dag_cycle: 'a step graph has a cycle',
+  store_schema: "the database's schema is newer than this code, or a migration failed",
+  store_url: 'a store URL that no store accepts',
+  auth_config: 'an auth tokens file or configuration of tasker/api that cannot be used',
+  api_option: 'an option of createApiServer (tasker/api) that cannot be used',
+  usage: 'a command-line usage problem (the CLI)',
+} as const;
+
+export type TaskerErrorCode = keyof typeof TASKER_ERROR_CODES;
+
+/** What a branded error is: a TaskerError (refusal with a code), or a handler's PermanentError / RetryableError. */
+export type TaskerErrorKind = 'error' | 'permanent' | 'retryable';
+
+const BRAND = Symbol.for('tasker.error');
+
+function brand(cls: { prototype: object }, kind: TaskerErrorKind): void {
+  Object.defineProperty(cls.prototype, BRAND, { value: kind });
+}
+
+/** The kind of a Tasker error from any copy of the package (or anything carrying the brand); undefined otherwise. */
+export function taskerErrorKind(value: unknown): TaskerErrorKind | undefined {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return undefined;
+  const kind = (value as Record<symbol, unknown>)[BRAND];
+  return kind === 'error' || kind === 'permanent' || kind === 'retryable' ? kind : undefined;
+}
 
 /** Base of every error Tasker raises on purpose. `code` is stable and machine-readable. */
 export class TaskerError extends Error {
   override name = 'TaskerError';
   constructor(
     message: string,
-    readonly code: string,
+    readonly code: TaskerErrorCode,
     readonly details?: unknown,
   ) {
     super(message);
   }
+}
+brand(TaskerError, 'error');
+
+/** Whether `value` is a TaskerError (any subclass, from any copy of the package): check `code` next. */
+export function isTaskerError(value: unknown): value is TaskerError {
+  return taskerErrorKind(value) === 'error';
 }
 
 export interface RetryableErrorOptions {
@@ -34,6 +83,7 @@ export class RetryableError extends Error {
     this.errorCode = options.errorCode;
   }
 }
+brand(RetryableError, 'retryable');
 
 export interface PermanentErrorOptions {
   errorCode?: string;
@@ -49,6 +99,7 @@ export class PermanentError extends Error {
     this.errorCode = options.errorCode;
   }
 }
+brand(PermanentError, 'permanent');
 
 /** A step's timeout elapsed; counts as a retryable failure. `limit` says which timeout applied. */
 export class StepTimeoutError extends Error {

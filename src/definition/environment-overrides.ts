@@ -1,5 +1,6 @@
 // `environments.<env>.step_templates[]`: reading every environment's overrides (so typos are caught in all of them)
 // and merging the active environment's overrides into the base steps by step name.
+import { templateEnvironment } from '../core/environment.js';
 import { didYouMean } from './did-you-mean.js';
 import { isPlainObject, type IssueCollector, type RawObject } from './issue-collector.js';
 import type { Path } from './source-locator.js';
@@ -8,10 +9,7 @@ import { ENVIRONMENT_KEYS } from './template-keys.js';
 
 /** The environment whose overrides apply: explicit, else TASKER_ENV, else NODE_ENV. */
 export function resolveEnvironment(explicit?: string): string | undefined {
-  for (const candidate of [explicit, process.env['TASKER_ENV'], process.env['NODE_ENV']]) {
-    if (candidate !== undefined && candidate.trim() !== '') return candidate;
-  }
-  return undefined;
+  return explicit !== undefined && explicit.trim() !== '' ? explicit : templateEnvironment();
 }
 
 /** Read `environments`; returns the override entries per environment name. */

@@ -4,7 +4,8 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { TaskerError } from '../core/errors.js';
+import { TASKER_DEFAULTS } from '../core/defaults.js';
+import { isTaskerError, TaskerError } from '../core/errors.js';
 import type { HandlerEntry } from './handler-registry.js';
 import { describeLoadFailure } from './module-load-error.js';
 
@@ -45,7 +46,7 @@ async function importModule(abs: string, shown: string, timeoutMs: number): Prom
   try {
     return (await Promise.race([load, timedOut])) as Record<string, unknown>;
   } catch (err) {
-    if (err instanceof TaskerError && err.code === 'handlers_timeout') throw err;
+    if (isTaskerError(err) && err.code === 'handlers_timeout') throw err;
     const failure = await describeLoadFailure(err, abs);
     throw moduleError(failure.at === null ? shown : `${shown}:${failure.at}`, failure.message, err);
   } finally {
@@ -92,8 +93,6 @@ function unwrapTranspiled(ns: Record<string, unknown>): Record<string, unknown> 
   return ns;
 }
 
-export const DEFAULT_HANDLERS_TIMEOUT_MS = 30_000;
-
 export interface LoadHandlerModuleOptions {
   /**
    * How long the module's top-level code may run before loading fails (code `handlers_timeout`). Default 30 s.
@@ -109,7 +108,7 @@ export async function loadHandlerModule(file: string, options: LoadHandlerModule
   } catch {
     throw moduleError(file, 'file not found');
   }
-  const ns = unwrapTranspiled(await importModule(abs, file, options.timeoutMs ?? DEFAULT_HANDLERS_TIMEOUT_MS));
+  const ns = unwrapTranspiled(await importModule(abs, file, options.timeoutMs ?? TASKER_DEFAULTS.handlersTimeoutMs));
   const handlers: Record<string, HandlerEntry> = {};
 
   // Named exports: functions/classes, or objects with process(). Data exports (config objects) are not handlers.

@@ -1,5 +1,6 @@
 // The validated task-template model: what a workflow *is*, after YAML or code-first input is normalised.
 // Both the YAML loader and `defineTask` produce exactly these shapes, so they can be compared for equality.
+import { TASKER_DEFAULTS } from '../core/defaults.js';
 
 /** Exponential backoff policy for retries. All durations are milliseconds. */
 export interface RetryPolicy {
@@ -13,7 +14,17 @@ export interface RetryPolicy {
   jitter: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({ base: 1000, multiplier: 2, max: 60_000, jitter: 0.2 });
+/** The default of every retry policy field (TASKER_DEFAULTS.retry): what a step's partial `retry` is merged over. */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = TASKER_DEFAULTS.retry;
+
+/** What each retry field must be: a template's `retry` and Tasker.open's `retry` are held to the same rules. */
+export const RETRY_POLICY_RULES: Readonly<Record<keyof RetryPolicy, { ok: (n: number) => boolean; expected: string }>> =
+  {
+    base: { ok: (n) => n >= 0, expected: 'a number of milliseconds >= 0' },
+    multiplier: { ok: (n) => n >= 1, expected: 'a number >= 1' },
+    max: { ok: (n) => n >= 0, expected: 'a number of milliseconds >= 0' },
+    jitter: { ok: (n) => n >= 0 && n <= 1, expected: 'a number between 0 and 1' },
+  };
 
 /** One step of a template after normalisation. */
 export interface StepTemplate {

@@ -1,6 +1,12 @@
 // Reads one `step_templates[]` entry (a base step or an environment override) into typed fields, merges an
 // override into its base step, and turns the merged fields into the normalised StepTemplate with defaults.
-import { DEFAULT_RETRY_LIMIT, DEFAULT_RETRY_POLICY, type RetryPolicy, type StepTemplate } from './model.js';
+import {
+  DEFAULT_RETRY_LIMIT,
+  DEFAULT_RETRY_POLICY,
+  RETRY_POLICY_RULES,
+  type RetryPolicy,
+  type StepTemplate,
+} from './model.js';
 import { FieldReader, isPlainObject, type IssueCollector, type RawObject } from './issue-collector.js';
 import type { Path } from './source-locator.js';
 import { RETRY_KEYS, STEP_KEYS } from './template-keys.js';
@@ -42,10 +48,7 @@ function readRetry(c: IssueCollector, raw: RawObject, path: Path, step: string |
     }
     out[key] = v;
   };
-  num('base', (n) => n >= 0, 'a number of milliseconds >= 0');
-  num('multiplier', (n) => n >= 1, 'a number >= 1');
-  num('max', (n) => n >= 0, 'a number of milliseconds >= 0');
-  num('jitter', (n) => n >= 0 && n <= 1, 'a number between 0 and 1');
+  for (const [key, rule] of Object.entries(RETRY_POLICY_RULES)) num(key as keyof RetryPolicy, rule.ok, rule.expected);
   return out;
 }
 

@@ -5,7 +5,7 @@ import type { ClaimedStep, StepError, StepOutcome } from '../core/store-contract
 import type { StepSnapshot, StepView, TaskView } from '../core/handler-api.js';
 import { isRoutingDecision } from '../core/handler-api.js';
 import type { CompiledStep, CompiledTemplate, WorkflowCatalog } from './workflow-catalog.js';
-import { PermanentError, RetryableError, StepTimeoutError } from '../core/errors.js';
+import { RetryableError, StepTimeoutError, taskerErrorKind, type RetryableErrorOptions } from '../core/errors.js';
 import { toStepError } from './error-capture.js';
 import { backoffDelay, retryAfterDelay } from './backoff.js';
 import { pruneForRoute } from './routing.js';
@@ -123,22 +123,19 @@ function failureOutcome(r: RunnableStep, err: unknown): { outcome: StepOutcome; 
   const { claimed } = r;
   const error = toStepError(err);
   const base = { step_id: claimed.step_id, task_id: claimed.task.task_id, attempt: claimed.attempt };
-  const permanent = isNamed(err, PermanentError);
+  // By brand, never by class name: a user's own `PermanentError` is an ordinary error; another copy's counts.
+  const kind = taskerErrorKind(err);
+  const permanent = kind === 'permanent';
   if (permanent || !claimed.retryable || claimed.attempt >= claimed.retry_limit) {
     if (!permanent && claimed.retryable && claimed.attempt >= claimed.retry_limit) {
       error.message = `${error.message} (gave up after ${claimed.attempt} attempt${claimed.attempt === 1 ? '' : 's'})`;
     }
     return { outcome: { type: 'failed', ...base, error }, error };
   }
-  const retryAfter = isNamed(err, RetryableError) ? (err as RetryableError).retryAfter : undefined;
+  const retryAfter = kind === 'retryable' ? (err as RetryableErrorOptions).retryAfter : undefined;
   const delayMs =
     typeof retryAfter === 'number' ? retryAfterDelay(retryAfter) : backoffDelay(r.step.retryPolicy, claimed.attempt);
   return { outcome: { type: 'retry', ...base, error, delayMs }, error };
-}
-
-/** instanceof, or the same class name: handlers may import the errors from another copy of the package (dist vs src). */
-function isNamed(err: unknown, cls: { name: string; prototype: object }): boolean {
-  return err instanceof (cls as unknown as new () => object) || (err instanceof Error && err.name === cls.name);
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {

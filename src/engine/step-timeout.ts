@@ -3,9 +3,9 @@
 // else its template's `default_step_timeout`, else the worker's `stepTimeoutMs`, else 15 minutes. There is no way
 // to turn it off; a step that needs longer sets a longer `timeout` (up to MAX_TIMEOUT_MS, about 24.8 days).
 import { MAX_TIMEOUT_MS } from '../definition/model.js';
-import { TaskerError } from '../core/errors.js';
+import { TASKER_DEFAULTS } from '../core/defaults.js';
 
-export const DEFAULT_STEP_TIMEOUT_MS = 15 * 60_000;
+export const DEFAULT_STEP_TIMEOUT_MS = TASKER_DEFAULTS.stepTimeoutMs;
 
 export type TimeoutSource = 'step' | 'template' | 'worker' | 'default';
 
@@ -45,16 +45,4 @@ export function describeTimeout(
     case 'default':
       return 'the default step timeout of 15 minutes; set timeout on the step, default_step_timeout on the template, or --step-timeout / stepTimeoutMs for the worker';
   }
-}
-
-/** A `*TimeoutMs` option: undefined, or a positive integer of milliseconds a timer can wait. */
-export function checkTimeoutOption(value: unknown, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_TIMEOUT_MS) {
-    throw new TaskerError(
-      `${name} must be a positive integer of milliseconds, at most ${MAX_TIMEOUT_MS}; got ${String(value)}`,
-      'invalid_option',
-    );
-  }
-  return value;
 }

@@ -2,7 +2,7 @@
 // requests, run steps (the dispatcher), wait for and read tasks, cancel, apply operator actions, close cleanly.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, type TaskTemplate, type TemplateSource } from '../definition/model.js';
+import type { TaskTemplate, TemplateSource } from '../definition/model.js';
 import { TemplateRegistry } from '../definition/template-registry.js';
 import { HandlerRegistry, checkHandlers, type HandlerEntry } from '../definition/handler-registry.js';
 import { loadTemplates } from '../definition/template-loader.js';
@@ -34,47 +34,10 @@ import { planTask, type TaskPlan } from './task-planner.js';
 import { taskJson, type TaskJson } from './task-json.js';
 import { TERMINAL_TASK_STATES } from '../core/states.js';
 import { NotFoundError, TaskerError } from '../core/errors.js';
-import { checkTimeoutOption } from './step-timeout.js';
+import { resolveTaskerOptions, type ResolvedTaskerOptions, type TaskerOptions } from './options.js';
 import type { AnnotationSink } from './handler-views.js';
 
-export interface TaskerOptions {
-  /** Store URL (`sqlite:path`, `sqlite::memory:`, `postgres://…`) or an opened store. Default: TASKER_DATABASE_URL or `sqlite:.tasker/tasker.db`. */
-  db?: string | Store;
-  /** PostgreSQL schema (default `tasker`). */
-  schema?: string;
-  /** Template files/directories to load, or templates built with `defineTask`. */
-  templates?: Array<string | TaskTemplate>;
-  /** A handlers module path, or a map of handler class names to classes/functions. */
-  handlers?: string | Record<string, HandlerEntry>;
-  subscribers?: unknown[];
-  /** Steps run at once in this process; 0 runs none here (submit/API only). Default 10. */
-  concurrency?: number;
-  /** How long a claim is held without a heartbeat before other workers may take it back. Default 30 s. */
-  leaseMs?: number;
-  /** Fallback poll for work when no wake-up arrives. Default 1 s (an idle worker costs ~1 query/s). */
-  pollIntervalMs?: number;
-  /** Only run steps of tasks in these namespaces. */
-  namespaces?: string[] | null;
-  /**
-   * Timeout of a step with no `timeout` of its own and no `default_step_timeout` in its template. Default 15 min.
-   */
-  stepTimeoutMs?: number;
-  /**
-   * How long loading a handlers module (path) may take before `open` rejects (code `handlers_timeout`). Default 30 s.
-   * The module's own code cannot be stopped: whatever it started keeps running in this process.
-   */
-  handlersTimeoutMs?: number;
-  /** Global retry backoff; a step's `retry` overrides it. */
-  retry?: Partial<RetryPolicy>;
-  /** Environment for template overrides (default TASKER_ENV / NODE_ENV). */
-  env?: string;
-  logger?: Logger;
-  workerId?: string;
-  /** How long stop/close waits for in-flight steps before releasing them. Default 30 s. */
-  drainTimeoutMs?: number;
-  /** Start running steps on open (default true when concurrency > 0). */
-  start?: boolean;
-}
+export type { TaskerOptions } from './options.js';
 
 export interface SubmitResult {
   task_id: number;
@@ -108,30 +71,25 @@ export class Tasker {
   private constructor(
     readonly store: Store,
     private readonly ownsStore: boolean,
-    private readonly options: TaskerOptions,
+    private readonly options: ResolvedTaskerOptions,
     logger: Logger,
   ) {
     this.logger = logger;
     this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.bus = new EventBus(logger);
     this.publisher = new LifecyclePublisher(this.bus);
-    const retry = { ...DEFAULT_RETRY_POLICY, ...(options.retry ?? {}) };
-    this.catalog = new WorkflowCatalog(
-      this.templates,
-      this.handlers,
-      retry,
-      checkTimeoutOption(options.stepTimeoutMs, 'stepTimeoutMs'),
-    );
+    // A step cut off by the built-in default says so (and where to change it), not "this worker's step timeout".
+    const workerStepTimeout = options.stepTimeoutFrom === 'default' ? undefined : options.stepTimeoutMs;
+    this.catalog = new WorkflowCatalog(this.templates, this.handlers, options.retry, workerStepTimeout);
     const inputsForget = (id: number) => this.onTaskFinished(id);
     this.finalizer = new TaskFinalizer(store, this.catalog, this.publisher, this.waiters, logger, inputsForget);
     const annotate: AnnotationSink = (id, a) => store.addAnnotation(id, a.annotation_type, a.content);
-    const namespaces = options.namespaces && options.namespaces.length ? options.namespaces : null;
-    const leaseMs = options.leaseMs ?? 30_000;
+    const { namespaces, leaseMs } = options;
     this.dispatcher = new Dispatcher(store, this.catalog, this.publisher, this.finalizer, annotate, logger, {
       workerId: this.workerId,
-      concurrency: Math.max(0, options.concurrency ?? 10),
+      concurrency: options.concurrency,
       leaseMs,
-      pollIntervalMs: options.pollIntervalMs ?? 1_000,
+      pollIntervalMs: options.pollIntervalMs,
       namespaces,
       templates: () => this.catalog.capabilities(namespaces),
     });
@@ -143,23 +101,24 @@ export class Tasker {
     });
   }
 
-  /** Open an engine: connect the store (migrating it), load templates and handlers, and start running steps. */
+  /**
+   * Open an engine: check every option (resolveTaskerOptions: a bad one is refused before anything is opened),
+   * connect the store (migrating it), load templates and handlers, and start running steps.
+   */
   static async open(options: TaskerOptions = {}): Promise<Tasker> {
-    const logger =
-      options.logger ?? createLogger({ level: (process.env.TASKER_LOG_LEVEL as 'info' | undefined) ?? 'warn' });
+    const o = resolveTaskerOptions(options);
+    const logger = o.logger ?? createLogger({ level: o.logLevel });
     const store =
-      typeof options.db === 'object' && options.db !== null
-        ? options.db
-        : await openStore(options.db, { logger, ...(options.schema ? { schema: options.schema } : {}) });
-    const tasker = new Tasker(store, typeof options.db !== 'object', options, logger);
+      typeof o.db === 'object' ? o.db : await openStore(o.db, { logger, ...(o.schema ? { schema: o.schema } : {}) });
+    const tasker = new Tasker(store, typeof o.db !== 'object', o, logger);
     try {
-      if (typeof options.handlers === 'string') await tasker.loadHandlers(options.handlers);
-      else if (options.handlers) tasker.registerHandlers(options.handlers);
-      const paths = (options.templates ?? []).filter((t): t is string => typeof t === 'string');
+      if (typeof o.handlers === 'string') await tasker.loadHandlers(o.handlers);
+      else if (o.handlers) tasker.registerHandlers(o.handlers);
+      const paths = o.templates.filter((t): t is string => typeof t === 'string');
       if (paths.length) await tasker.loadTemplates(paths);
-      for (const t of options.templates ?? []) if (typeof t !== 'string') tasker.registerTemplate(t);
-      for (const s of options.subscribers ?? []) tasker.subscribe(s);
-      if (options.start ?? (options.concurrency ?? 10) > 0) await tasker.start();
+      for (const t of o.templates) if (typeof t !== 'string') tasker.registerTemplate(t);
+      for (const s of o.subscribers) tasker.subscribe(s);
+      if (o.start) await tasker.start();
     } catch (err) {
       await tasker.close().catch(() => undefined);
       throw err;
@@ -188,8 +147,7 @@ export class Tasker {
 
   /** Load a handlers module (.js/.mjs/.ts): its handlers, and its `subscribers` export. */
   async loadHandlers(file: string): Promise<HandlerModule> {
-    const timeoutMs = checkTimeoutOption(this.options.handlersTimeoutMs, 'handlersTimeoutMs');
-    const mod = await loadHandlerModule(file, timeoutMs !== undefined ? { timeoutMs } : {});
+    const mod = await loadHandlerModule(file, { timeoutMs: this.options.handlersTimeoutMs });
     this.registerHandlers(mod.handlers);
     for (const s of mod.subscribers) this.subscribe(s);
     return mod;
@@ -379,7 +337,7 @@ export class Tasker {
     this.started = false;
     this.unsubscribeWake?.();
     this.unsubscribeWake = null;
-    await this.dispatcher.stop(this.options.drainTimeoutMs ?? 30_000);
+    await this.dispatcher.stop(this.options.drainTimeoutMs);
     await this.finalizer.drain();
     await this.leases.stop();
   }

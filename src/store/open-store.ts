@@ -1,12 +1,11 @@
-// The store factory: turns a store URL (argument, else TASKER_DATABASE_URL, else the embedded default) into an
-// open, migrated Store — SQLite for `sqlite:` URLs, PostgreSQL for `postgres://` / `postgresql://`.
+// The store factory: turns a store URL (resolved by the caller: src/engine/options.ts; the embedded default when
+// none is given) into an open, migrated Store — SQLite for `sqlite:` URLs, PostgreSQL for `postgres://` / `postgresql://`.
 import { resolve } from 'node:path';
+import { TASKER_DEFAULTS } from '../core/defaults.js';
 import { StoreUrlError } from '../core/errors.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Store } from '../core/store-contract.js';
 import { redactStoreUrl } from './store-url.js';
-
-export const DEFAULT_STORE_URL = 'sqlite:.tasker/tasker.db';
 
 export interface OpenStoreOptions {
   logger?: Logger;
@@ -33,15 +32,9 @@ export function sqlitePathOf(url: string): string | null {
   return resolve(rest);
 }
 
-/** The URL a store is opened with when none is given. */
-export function defaultStoreUrl(): string {
-  const fromEnv = process.env.TASKER_DATABASE_URL;
-  return fromEnv && fromEnv.trim() !== '' ? fromEnv.trim() : DEFAULT_STORE_URL;
-}
-
-/** Open (and migrate) the store a URL names. */
+/** Open (and migrate) the store a URL names; no URL opens the embedded default (TASKER_DEFAULTS.db). */
 export async function openStore(url?: string, opts: OpenStoreOptions = {}): Promise<Store> {
-  const target = url === undefined || url === null || url.trim() === '' ? defaultStoreUrl() : url.trim();
+  const target = url === undefined || url === null || url.trim() === '' ? TASKER_DEFAULTS.db : url.trim();
   const sqlitePath = sqlitePathOf(target);
   // Lazy imports keep each driver out of the other store's processes (the native SQLite module is not loaded by a
   // PostgreSQL worker, nor pg by an embedded run); literal specifiers let the bundler emit each as its own chunk.

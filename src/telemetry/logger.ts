@@ -1,16 +1,17 @@
 // Structured logging with pino. Logs go to stderr so that stdout stays clean for `--json` output.
-import { pino, type Logger as PinoLogger, type LevelWithSilent } from 'pino';
+import { pino, type Logger as PinoLogger } from 'pino';
+import { TASKER_DEFAULTS, type LogLevel } from '../core/defaults.js';
 
 export type Logger = PinoLogger;
 
 export interface LoggerOptions {
-  level?: LevelWithSilent;
+  level?: LogLevel;
   name?: string;
 }
 
-/** A pino logger writing JSON lines to stderr; level from options, then TASKER_LOG_LEVEL, then `info`. */
+/** A pino logger writing JSON lines to stderr, at `level` (default TASKER_DEFAULTS.logLevel, `warn`). */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const level = options.level ?? (process.env.TASKER_LOG_LEVEL as LevelWithSilent | undefined) ?? 'info';
+  const level = options.level ?? TASKER_DEFAULTS.logLevel;
   return pino({ name: options.name ?? 'tasker', level }, pino.destination({ fd: 2, sync: false }));
 }
 

@@ -55,7 +55,9 @@ describe('tasker run --step-timeout', () => {
     expect(flag.stderr).toContain('--step-timeout must be between 1 and 2147483647, got 0');
     const env = await run([], { TASKER_STEP_TIMEOUT_MS: 'ten' });
     expect(env.code).toBe(2);
-    expect(env.stderr).toContain("$TASKER_STEP_TIMEOUT_MS must be a whole number, got 'ten'");
+    expect(env.stderr).toContain(
+      "environment variable TASKER_STEP_TIMEOUT_MS must be a positive integer of milliseconds, at most 2147483647; got 'ten'",
+    );
   });
 
   it('is refused by submit, which runs no steps', async () => {

@@ -1,10 +1,12 @@
 // The package as a user gets it: a program outside the repo imports `tasker` (built JS + types via the exports
-// map) and runs a task on the embedded store, serves the API from `tasker/api`; the `tasker` binary answers --help.
+// map) and runs a task on the embedded store, serves the API from `tasker/api`, sees exactly the reviewed exports;
+// the `tasker` binary answers --help.
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { API_TYPES, API_VALUES, exportedNames, sorted, TASKER_TYPES, TASKER_VALUES } from './public-api.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -51,6 +53,28 @@ console.log(JSON.stringify({ status: res.statusCode, inCore: 'createApiServer' i
     );
     const out = JSON.parse(execFileSync(process.execPath, ['api.mjs'], { cwd: dir, encoding: 'utf8' }));
     expect(out).toEqual({ status: 200, inCore: false, types: ['function', 'function'] });
+  });
+
+  it('exports exactly the reviewed names from the built entries, and its errors carry the brand', () => {
+    writeFileSync(
+      join(dir, 'exports.mjs'),
+      `import * as core from 'tasker';
+import * as api from 'tasker/api';
+const brand = Symbol.for('tasker.error');
+console.log(JSON.stringify({ core: Object.keys(core), api: Object.keys(api),
+  brands: [new core.TaskerError('x', 'not_found')[brand], new core.PermanentError('x')[brand], new core.RetryableError('x')[brand]] }));
+`,
+    );
+    const out = JSON.parse(execFileSync(process.execPath, ['exports.mjs'], { cwd: dir, encoding: 'utf8' }));
+    const stale = 'dist differs from the reviewed list; if src/index.ts changed, rebuild with `npm run build`';
+    expect(sorted(out.core), stale).toEqual(sorted(TASKER_VALUES));
+    expect(sorted(out.api), stale).toEqual(sorted(API_VALUES));
+    expect(out.brands).toEqual(['error', 'permanent', 'retryable']);
+    const index = join(ROOT, 'dist/index.d.ts');
+    const apiIndex = join(ROOT, 'dist/api.d.ts');
+    const names = exportedNames([index, apiIndex]);
+    expect(names.get(index), stale).toEqual(sorted([...TASKER_VALUES, ...TASKER_TYPES]));
+    expect(names.get(apiIndex), stale).toEqual(sorted([...API_VALUES, ...API_TYPES]));
   });
 
   it('ships type declarations through the exports map', async () => {

@@ -1,26 +1,22 @@
-// The store factory: URL forms it accepts for SQLite, the default URL and TASKER_DATABASE_URL, and clear errors
-// for anything else.
+// The store factory: URL forms it accepts for SQLite, the default URL, and clear errors for anything else.
+// (TASKER_DATABASE_URL is read by the option resolver: test/engine/tasker-options.test.ts.)
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreUrlError } from '../../src/core/errors.js';
-import { DEFAULT_STORE_URL, defaultStoreUrl, openStore, sqlitePathOf } from '../../src/store/open-store.js';
+import { TASKER_DEFAULTS } from '../../src/core/defaults.js';
+import { openStore, sqlitePathOf } from '../../src/store/open-store.js';
 
 describe('openStore', () => {
   let dir: string;
   let cwd: string;
-  let savedEnv: string | undefined;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'tasker-open-'));
     cwd = process.cwd();
-    savedEnv = process.env.TASKER_DATABASE_URL;
-    delete process.env.TASKER_DATABASE_URL;
   });
   afterEach(() => {
     process.chdir(cwd);
-    if (savedEnv === undefined) delete process.env.TASKER_DATABASE_URL;
-    else process.env.TASKER_DATABASE_URL = savedEnv;
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -37,21 +33,11 @@ describe('openStore', () => {
 
   it('opens the default embedded store under .tasker/, creating the directory', async () => {
     process.chdir(dir);
-    expect(defaultStoreUrl()).toBe(DEFAULT_STORE_URL);
     const store = await openStore();
     expect(store.kind).toBe('sqlite');
-    expect(store.url).toBe('sqlite:.tasker/tasker.db');
+    expect(store.url).toBe(TASKER_DEFAULTS.db);
     expect(existsSync(join(dir, '.tasker', 'tasker.db'))).toBe(true);
     await store.close();
-  });
-
-  it('takes the URL from TASKER_DATABASE_URL when none is given', async () => {
-    const file = join(dir, 'from-env.db');
-    process.env.TASKER_DATABASE_URL = `sqlite://${file}`;
-    const store = await openStore(undefined);
-    expect(store.url).toBe(`sqlite://${file}`);
-    await store.close();
-    expect(existsSync(file)).toBe(true);
   });
 
   it('opens in-memory and absolute-path stores', async () => {

@@ -1,6 +1,7 @@
 // Tasker worker for the benchmark: an engine (its own process on PostgreSQL, or the harness's shared embedded
 // engine on SQLite) whose single handler reports each step execution to the harness and returns nothing.
-import { Tasker, silentLogger, type SequenceView, type StepView, type TaskView } from '../../../src/index.js';
+import { Tasker, type SequenceView, type StepView, type TaskView } from '../../../src/index.js';
+import { silentLogger } from '../../../src/telemetry/logger.js';
 import type { RunningWorker, ShapeId, WorkerContext } from '../target.js';
 import { BENCH_HANDLER, benchTemplate } from './bench-templates.js';
 

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { JSONWebKeySet } from 'jose';
+import { environmentVariable } from '../../core/environment.js';
 import { isLoopbackHost } from '../origin-guard.js';
 
 export interface JwtConfig {
@@ -58,7 +59,7 @@ function secretOf(input: JwtInput, problems: string[]): Buffer | null {
   }
   let secret = input.secret;
   if (input.secret_env !== undefined) {
-    secret = process.env[input.secret_env];
+    secret = environmentVariable(input.secret_env);
     if (!secret) problems.push(`jwt.secret_env: environment variable ${input.secret_env} is not set`);
     else if (secret.length < 32) problems.push(`jwt.secret_env: ${input.secret_env} must hold at least 32 characters`);
   }

@@ -1,15 +1,16 @@
 // `tasker migrate`: create or upgrade the store's schema (the engine also migrates on open) and exit.
 import type { Command } from 'commander';
-import { defaultStoreUrl, openStore } from '../../store/open-store.js';
+import { openStore } from '../../store/open-store.js';
 import { storeFailure } from '../cli-errors.js';
 import { createLogger } from '../../telemetry/logger.js';
-import { addStoreOption } from '../engine-options.js';
+import { addStoreOption, storeOptionsFrom } from '../engine-options.js';
 
 export function registerMigrate(program: Command): void {
   addStoreOption(program.command('migrate').description('create or upgrade the store schema, then exit')).action(
     async (flags: { db?: string }) => {
-      const store = await openStore(flags.db, { logger: createLogger({ level: 'warn' }) }).catch((err: unknown) => {
-        throw storeFailure(err, flags.db ?? defaultStoreUrl());
+      const { url, logLevel } = storeOptionsFrom(flags.db);
+      const store = await openStore(url, { logger: createLogger({ level: logLevel }) }).catch((err: unknown) => {
+        throw storeFailure(err, url);
       });
       await store.close();
       process.stdout.write(`store ${store.url} is migrated\n`);

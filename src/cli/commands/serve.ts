@@ -5,10 +5,13 @@ import type { Command } from 'commander';
 import type { AddressInfo } from 'node:net';
 import { createApiServer, DEFAULT_BODY_LIMIT } from '../../api/server.js';
 import { AUTH_TOKENS_ENV, loadAuthConfig } from '../../api/auth/config.js';
+import { TASKER_DEFAULTS } from '../../core/defaults.js';
+import { readEnvironment } from '../../core/environment.js';
+import { OPTION_RANGES } from '../../engine/options.js';
 import { isLoopbackHost, parseOriginPolicy } from '../../api/origin-guard.js';
 import { redactStoreUrl } from '../../store/store-url.js';
 import { UsageError } from '../cli-errors.js';
-import { addEngineOptions, openEngine, parseCount, type EngineFlags } from '../engine-options.js';
+import { addEngineOptions, LEASE_MS_HELP, openEngine, parseCount, type EngineFlags } from '../engine-options.js';
 
 interface ServeFlags extends EngineFlags {
   port: string;
@@ -40,7 +43,11 @@ export function registerServe(program: Command): void {
     )
     .option('--port <n>', 'TCP port; 0 picks a free one', '3000')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--workers <n>', 'steps run at once in this process; 0 serves the API only', '10')
+    .option(
+      '--workers <n>',
+      'steps run at once in this process; 0 serves the API only',
+      String(TASKER_DEFAULTS.concurrency),
+    )
     .option('--auth-tokens <file>', `JSON/YAML tokens file; turns on bearer auth (default: $${AUTH_TOKENS_ENV})`)
     .option('--body-limit <bytes>', 'largest accepted request body', String(DEFAULT_BODY_LIMIT))
     .option(
@@ -50,17 +57,17 @@ export function registerServe(program: Command): void {
     .option('--allowed-origins <list>', "origins besides the server's own that may POST/DELETE (comma-separated)")
     .option('--insecure-no-auth', 'serve a non-loopback --host without auth (anyone who reaches it can act)')
     .option('--namespaces <list>', 'only run steps of tasks in these namespaces (comma-separated)')
-    .option('--lease-ms <ms>', 'lease held on a claimed step without a heartbeat (default 30000)')
+    .option('--lease-ms <ms>', LEASE_MS_HELP)
     .option(
       '--drain-timeout-ms <ms>',
       'on shutdown, how long to wait for in-flight steps before releasing them',
-      '30000',
+      String(TASKER_DEFAULTS.drainTimeoutMs),
     );
   addEngineOptions(cmd, { running: false }).action(async (flags: ServeFlags) => {
     const port = parseCount(flags.port, '--port', { min: 0, max: 65_535 })!;
-    const workers = parseCount(flags.workers, '--workers', { min: 0, max: 10_000 })!;
+    const workers = parseCount(flags.workers, '--workers', OPTION_RANGES.concurrency)!;
     const bodyLimit = parseCount(flags.bodyLimit, '--body-limit', { min: 1024, max: 1024 * 1024 * 1024 })!;
-    const drainTimeoutMs = parseCount(flags.drainTimeoutMs, '--drain-timeout-ms', { min: 0, max: 3_600_000 })!;
+    const drainTimeoutMs = parseCount(flags.drainTimeoutMs, '--drain-timeout-ms', OPTION_RANGES.drainTimeoutMs)!;
     const allowedHosts = listOf(flags.allowedHosts);
     const allowedOrigins = listOf(flags.allowedOrigins);
     try {
@@ -68,7 +75,7 @@ export function registerServe(program: Command): void {
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
-    const authOn = Boolean(flags.authTokens ?? process.env[AUTH_TOKENS_ENV]);
+    const authOn = Boolean(flags.authTokens ?? readEnvironment().TASKER_AUTH_TOKENS_FILE);
     if (!authOn && !isLoopbackHost(flags.host) && !flags.insecureNoAuth) {
       throw new UsageError(
         `--host ${flags.host} is not a loopback address and auth is off: anyone who reaches it could create, ` +

@@ -1,17 +1,18 @@
 // `tasker tasks list|show|cancel|retry|resolve|skip`: read tasks from the store and apply operator actions.
 import type { Command } from 'commander';
-import { defaultStoreUrl, openStore } from '../../store/open-store.js';
+import { openStore } from '../../store/open-store.js';
 import type { OperatorAction, Store, TaskRecord } from '../../core/store-contract.js';
 import { taskJson, taskSummaryJson } from '../../engine/task-json.js';
 import { TASK_STATES, type TaskState } from '../../core/states.js';
 import { NotFoundError } from '../../core/errors.js';
 import { silentLogger } from '../../telemetry/logger.js';
 import { storeFailure, UsageError } from '../cli-errors.js';
-import { addStoreOption, parseCount } from '../engine-options.js';
+import { addStoreOption, parseCount, storeOptionsFrom } from '../engine-options.js';
 
 async function withStore<T>(db: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(db, { logger: silentLogger() }).catch((err: unknown) => {
-    throw storeFailure(err, db ?? defaultStoreUrl());
+  const { url } = storeOptionsFrom(db);
+  const store = await openStore(url, { logger: silentLogger() }).catch((err: unknown) => {
+    throw storeFailure(err, url);
   });
   try {
     return await fn(store);

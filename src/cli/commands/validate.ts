@@ -8,9 +8,8 @@ import { templateKey } from '../../definition/model.js';
 import { formatIssue } from '../../definition/validation-issue.js';
 import { UsageError } from '../cli-errors.js';
 import { loadTemplateOptions } from '../template-options.js';
-import { parseCount } from '../engine-options.js';
-import { DEFAULT_HANDLERS_TIMEOUT_MS } from '../../definition/handler-module.js';
-import { MAX_TIMEOUT_MS } from '../../definition/model.js';
+import { HANDLERS_TIMEOUT_HELP, parseCount } from '../engine-options.js';
+import { OPTION_RANGES } from '../../engine/options.js';
 
 interface ValidateFlags {
   handlers?: string;
@@ -30,10 +29,7 @@ export function registerValidate(program: Command): void {
       `template files or directories, searched for *.yaml/*.yml (default: ${DEFAULT_TEMPLATE_DIR})`,
     )
     .option('--handlers <module>', 'handlers module (.js/.mjs/.ts); every step must resolve to one of its handlers')
-    .option(
-      '--handlers-timeout <ms>',
-      `how long the handlers module may take to load (default ${DEFAULT_HANDLERS_TIMEOUT_MS})`,
-    )
+    .option('--handlers-timeout <ms>', HANDLERS_TIMEOUT_HELP)
     .option('--env <name>', 'environment whose overrides apply (default: $TASKER_ENV, then $NODE_ENV)')
     .option('--json', 'print {ok, templates, issues} as JSON on stdout')
     .addHelpText(
@@ -46,10 +42,11 @@ export function registerValidate(program: Command): void {
           `no paths given and ${DEFAULT_TEMPLATE_DIR} does not exist; pass template files or directories`,
         );
       }
-      const handlersTimeoutMs = parseCount(flags.handlersTimeout, '--handlers-timeout', {
-        min: 1,
-        max: MAX_TIMEOUT_MS,
-      });
+      const handlersTimeoutMs = parseCount(
+        flags.handlersTimeout,
+        '--handlers-timeout',
+        OPTION_RANGES.handlersTimeoutMs,
+      );
       const loaded = await loadTemplateOptions({
         ...(handlersTimeoutMs !== undefined ? { handlersTimeoutMs } : {}),
         templates: paths.length > 0 ? paths : [DEFAULT_TEMPLATE_DIR],

@@ -1,15 +1,21 @@
 // `tasker worker`: run ready steps of any task in the store until SIGTERM/SIGINT, then drain (stop claiming,
 // finish or release in-flight steps) and exit 0.
 import type { Command } from 'commander';
+import { TASKER_DEFAULTS } from '../../core/defaults.js';
+import { OPTION_RANGES } from '../../engine/options.js';
 import { addEngineOptions, openEngine, parseCount, type EngineFlags } from '../engine-options.js';
 
 export function registerWorker(program: Command): void {
   const cmd = program
     .command('worker')
     .description('run ready steps from the store until stopped (SIGTERM/SIGINT drain and exit 0)')
-    .option('--drain-timeout-ms <ms>', 'how long to wait for in-flight steps on stop before releasing them', '30000');
+    .option(
+      '--drain-timeout-ms <ms>',
+      'how long to wait for in-flight steps on stop before releasing them',
+      String(TASKER_DEFAULTS.drainTimeoutMs),
+    );
   addEngineOptions(cmd).action(async (flags: EngineFlags & { drainTimeoutMs: string }) => {
-    const drainTimeoutMs = parseCount(flags.drainTimeoutMs, '--drain-timeout-ms', { min: 0, max: 3_600_000 })!;
+    const drainTimeoutMs = parseCount(flags.drainTimeoutMs, '--drain-timeout-ms', OPTION_RANGES.drainTimeoutMs)!;
     const tasker = await openEngine(flags, { drainTimeoutMs });
     tasker.logger.info({ worker_id: tasker.workerId, store: tasker.store.url }, 'worker started');
     process.stderr.write(`tasker worker ${tasker.workerId} running on ${tasker.store.url}\n`);

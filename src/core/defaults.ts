@@ -1,0 +1,29 @@
+// The default of every option of `Tasker.open` and of the CLI flags behind them, in one table. Nothing else states
+// these values: the engine, the store factory, the logger, the template validator and the CLI's help text read them
+// here. The environment variables that override some of them are in environment.ts; the checks of every option and
+// the order "option, else environment, else default" are in src/engine/options.ts (resolveTaskerOptions).
+
+/** The levels of `logLevel` (pino's, from most to least severe; `silent` logs nothing). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const TASKER_DEFAULTS = Object.freeze({
+  /** The store when neither `db` nor TASKER_DATABASE_URL names one: an embedded SQLite file. */
+  db: 'sqlite:.tasker/tasker.db',
+  /** Steps run at once in a process (0 runs none: submit and API only). */
+  concurrency: 10,
+  /** How long a claim is held without a heartbeat before other workers may take it back. */
+  leaseMs: 30_000,
+  /** Fallback poll for work when no wake-up arrives (an idle worker costs about one query per second). */
+  pollIntervalMs: 1_000,
+  /** How long stop/close waits for in-flight steps before releasing them. */
+  drainTimeoutMs: 30_000,
+  /** Timeout of a step with no `timeout` of its own and no `default_step_timeout` in its template: 15 minutes. */
+  stepTimeoutMs: 15 * 60_000,
+  /** How long a handlers module may take to load. */
+  handlersTimeoutMs: 30_000,
+  /** Failed attempts (warn) and failed steps and tasks (error) are logged; progress (info) is not. */
+  logLevel: 'warn' as LogLevel,
+  /** Retry backoff: `base · multiplier^(attempt-1)` ms, capped at `max`, with up to `jitter` of it taken off. */
+  retry: Object.freeze({ base: 1_000, multiplier: 2, max: 60_000, jitter: 0.2 }),
+});

@@ -1,0 +1,103 @@
+// The public API of the package, as reviewed: every name each entry exports. Changing these lists is the review of
+// an export added or removed (test/package/exports.test.ts checks src, import-outside.test.ts the built dist).
+import ts from 'typescript';
+
+/** `tasker`: names that exist at run time. */
+export const TASKER_VALUES = [
+  'ConfiguredTask',
+  'EventSubscriber',
+  'PermanentError',
+  'RetryableError',
+  'StepHandler',
+  'Tasker',
+  'TaskerError',
+  'TemplateValidationError',
+  'defineTask',
+  'isTaskerError',
+  'routeTo',
+];
+
+/** `tasker`: names that are types only. */
+export const TASKER_TYPES = [
+  'AnnotationInput',
+  'AnyEventPayload',
+  'CustomEventPayload',
+  'DefineTaskOptions',
+  'FinishedStep',
+  'HandlerEntry',
+  'HandlerModule',
+  'LifecycleEventMap',
+  'LifecycleEventName',
+  'LogLevel',
+  'Logger',
+  'OperatorAction',
+  'OperatorResult',
+  'PermanentErrorOptions',
+  'PlannedStep',
+  'RetryPolicy',
+  'RetryPolicyInput',
+  'RetryableErrorOptions',
+  'RoutingDecision',
+  'SequenceView',
+  'StepDefaultsPatch',
+  'StepEventName',
+  'StepEventPayload',
+  'StepHandlerFunction',
+  'StepHandlerLike',
+  'StepJson',
+  'StepOverrideInput',
+  'StepSnapshot',
+  'StepState',
+  'StepTemplate',
+  'StepTemplateInput',
+  'StepView',
+  'StoreHealth',
+  'StoreStats',
+  'SubmitResult',
+  'TaskEventName',
+  'TaskEventPayload',
+  'TaskHandlerLike',
+  'TaskJson',
+  'TaskListFilter',
+  'TaskPage',
+  'TaskRequest',
+  'TaskState',
+  'TaskSummary',
+  'TaskSummaryJson',
+  'TaskTemplate',
+  'TaskTemplateInput',
+  'TaskView',
+  'TaskerErrorCode',
+  'TaskerOptions',
+  'TemplateSource',
+  'TransitionRecord',
+  'ValidationIssue',
+  'WaitOptions',
+];
+
+/** `tasker/api`: names that exist at run time. */
+export const API_VALUES = ['TaskerMetrics', 'createApiServer', 'signJwt'];
+
+/** `tasker/api`: names that are types only. */
+export const API_TYPES = ['ApiServerOptions', 'AuthConfig', 'TaskerMetricsOptions'];
+
+export const sorted = (names: Iterable<string>): string[] => [...names].sort();
+
+/** Every name a module exports, values and types, as the type checker sees them. */
+export function exportedNames(files: string[]): Map<string, string[]> {
+  const program = ts.createProgram(files, {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    strict: true,
+    skipLibCheck: true,
+    noEmit: true,
+  });
+  const checker = program.getTypeChecker();
+  return new Map(
+    files.map((file) => {
+      const symbol = checker.getSymbolAtLocation(program.getSourceFile(file)!)!;
+      return [file, sorted(checker.getExportsOfModule(symbol).map((s) => s.name))];
+    }),
+  );
+}
