@@ -5,7 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Tasker, defineTask, silentLogger } from '../../src/index.js';
+import { Tasker, defineTask } from '../../src/index.js';
+import { silentLogger } from '../../src/telemetry/logger.js';
 
 const H = 'Bench::H';
 const diamond = defineTask({
