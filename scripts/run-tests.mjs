@@ -1,21 +1,48 @@
 #!/usr/bin/env node
 // The test command: runs the parallel vitest phase, then the serial phase (tests that restart PostgreSQL),
-// and ends with one plain "N passed, N failed" line summing both. Exits non-zero if anything failed.
+// and ends with one plain "N passed, N failed" line summing both, with the stores that ran. Exits non-zero if
+// anything failed. Failed counts every failed test, every file or hook error outside a test
+// (scripts/vitest-counts-reporter.mjs) and every error vitest reported outside the tests; under CI=true a skipped
+// test counts as failed too: in CI every test runs.
+//   --no-serial          the parallel phase only
+//   --totals-file <f>    write the totals as JSON to <f> for scripts/test-summary.mjs to add up (.ci/run), and
+//                        print a labelled line instead of the "N passed, N failed" one
+// Any other argument goes to vitest (file filters, -t).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { selectedStores } from './test-stores.mjs';
+import { addTotals, emptyTotals, summaryLine } from './test-summary.mjs';
 
-const extra = process.argv.slice(2);
+const args = process.argv.slice(2);
+let serial = true;
+let totalsFile = null;
+const extra = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--no-serial') serial = false;
+  else if (args[i] === '--totals-file') totalsFile = args[++i];
+  else if (args[i].startsWith('--totals-file=')) totalsFile = args[i].slice('--totals-file='.length);
+  else extra.push(args[i]);
+}
+if (totalsFile === undefined || totalsFile === '') {
+  console.error('run-tests: --totals-file needs a file name');
+  process.exit(2);
+}
+
+let stores;
+try {
+  stores = selectedStores();
+} catch (err) {
+  console.error(`run-tests: ${err.message}`);
+  process.exit(2);
+}
+const ci = /^(1|true|yes)$/i.test(process.env.CI ?? '');
+
+const phases = [{ name: 'parallel', config: 'vitest.config.ts' }];
+if (serial) phases.push({ name: 'serial', config: 'vitest.serial.config.ts' });
 const dir = mkdtempSync(join(tmpdir(), 'tasker-vitest-'));
-const phases = [
-  { name: 'parallel', config: 'vitest.config.ts' },
-  { name: 'serial', config: 'vitest.serial.config.ts' },
-];
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-let ok = true;
+const totals = addTotals(emptyTotals(), { stores, node: process.version });
 for (const phase of phases) {
   const out = join(dir, `${phase.name}.json`);
   const res = spawnSync(
@@ -26,25 +53,43 @@ for (const phase of phases) {
       '--config',
       phase.config,
       '--reporter=default',
-      '--reporter=json',
-      `--outputFile.json=${out}`,
+      '--reporter=./scripts/vitest-counts-reporter.mjs',
       '--passWithNoTests',
       ...extra,
     ],
-    { stdio: 'inherit' },
+    { stdio: 'inherit', env: { ...process.env, TASKER_TEST_COUNTS_FILE: out } },
   );
-  if (res.status !== 0) ok = false;
-  if (existsSync(out)) {
-    const report = JSON.parse(readFileSync(out, 'utf8'));
-    passed += report.numPassedTests ?? 0;
-    failed += report.numFailedTests ?? 0;
-    skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-    if ((report.numFailedTestSuites ?? 0) > 0 && (report.numFailedTests ?? 0) === 0)
-      failed += report.numFailedTestSuites;
-  } else {
-    ok = false;
+  if (!existsSync(out)) {
+    addTotals(totals, { failed: 1, problems: [`${phase.name} phase: vitest exited (${res.status}) without results`] });
+    continue;
   }
+  const counts = JSON.parse(readFileSync(out, 'utf8'));
+  const problems = [
+    ...counts.fileErrors.map((e) => `${phase.name} phase: ${e}`),
+    ...(counts.unhandledErrors ? [`${phase.name} phase: ${counts.unhandledErrors} errors outside any test`] : []),
+  ];
+  let failed = counts.failed + counts.fileErrors.length + counts.unhandledErrors;
+  if (ci && counts.skipped) {
+    failed += counts.skipped;
+    problems.push(...counts.skippedTests.map((t) => `${phase.name} phase: skipped under CI=true: ${t}`));
+  }
+  if (res.status !== 0 && failed === 0) {
+    failed = 1;
+    problems.push(`${phase.name} phase: vitest exited with ${res.status ?? res.signal}`);
+  }
+  addTotals(totals, { passed: counts.passed, failed, skipped: counts.skipped, problems });
 }
 rmSync(dir, { recursive: true, force: true });
-console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
-process.exit(ok && failed === 0 ? 0 : 1);
+
+for (const p of totals.problems) console.log(`problem: ${p}`);
+if (totalsFile) {
+  writeFileSync(totalsFile, JSON.stringify(totals));
+  const { passed, failed, skipped } = totals;
+  console.log(
+    `\n[node ${process.version}, ${phases.map((p) => p.name).join(' + ')}] passed ${passed}, failed ` +
+      `${failed}, skipped ${skipped}; stores: ${stores.join(', ')}`,
+  );
+} else {
+  console.log(`\n${summaryLine(totals)}`);
+}
+process.exit(totals.failed === 0 ? 0 : 1);

@@ -1,5 +1,6 @@
 // Test support for multi-process runs: writes a template set and a handlers module (plain JS) into a temp dir,
-// starts real `tasker worker` processes, and reads back what every process executed and published.
+// starts real `tasker worker` processes, and reads back what every process executed and published. With a gate
+// file named, every step a worker starts waits until that file exists (steps the test knows are in flight).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,14 +35,18 @@ ${Array.from({ length: 12 }, (_, i) => `  - name: leaf_${i}\n    depends_on_step
 `;
 
 const HANDLERS = `
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 const dir = process.env.CLUSTER_LOG_DIR;
 const file = dir + '/' + process.pid + '.log';
 const delay = Number(process.env.CLUSTER_STEP_MS ?? '0');
+const gate = process.env.CLUSTER_GATE;
+async function passGate() {
+  while (gate && !existsSync(gate)) await sleep(20);
+}
 function handler(task, sequence, step) {
   appendFileSync(file, ['start', task.task_id, step.name, step.attempts, process.pid].join(' ') + '\\n');
-  return (delay ? sleep(delay) : Promise.resolve()).then(() => {
+  return passGate().then(() => (delay ? sleep(delay) : undefined)).then(() => {
     appendFileSync(file, ['end', task.task_id, step.name, step.attempts, process.pid].join(' ') + '\\n');
     return { by: process.pid };
   });
@@ -78,7 +83,7 @@ export class ClusterFixture {
 
   startWorker(
     db: string,
-    opts: { concurrency?: number; leaseMs?: number; stepMs?: number } = {},
+    opts: { concurrency?: number; leaseMs?: number; stepMs?: number; gate?: string; drainTimeoutMs?: number } = {},
   ): ChildProcess & { output: () => string } {
     const child = spawn(
       process.execPath,
@@ -100,10 +105,15 @@ export class ClusterFixture {
         '--log-level',
         'info',
         '--drain-timeout-ms',
-        '5000',
+        String(opts.drainTimeoutMs ?? 5000),
       ],
       {
-        env: { ...process.env, CLUSTER_LOG_DIR: this.logDir, CLUSTER_STEP_MS: String(opts.stepMs ?? 0) },
+        env: {
+          ...process.env,
+          CLUSTER_LOG_DIR: this.logDir,
+          CLUSTER_STEP_MS: String(opts.stepMs ?? 0),
+          ...(opts.gate ? { CLUSTER_GATE: opts.gate } : {}),
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

@@ -1,5 +1,7 @@
 // Many worker processes on the real PostgreSQL: shared work with every step run exactly once, exactly one
 // task-end event per task under concurrent finalisation, a worker SIGKILLed mid-run, and graceful SIGTERM.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Tasker } from '../../src/engine/tasker.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
@@ -20,6 +22,15 @@ async function waitAll(tasker: Tasker, ids: number[]): Promise<string[]> {
   const states: string[] = [];
   for (const id of ids) states.push((await tasker.waitForTask(id, { timeoutMs: 90_000, pollMs: 200 })).current_state);
   return states;
+}
+
+/** Polls `probe` until it holds; fails after a generous cap (never a timing assertion). */
+async function until(probe: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 1200; i++) {
+    if (probe()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`gave up waiting for ${what}`);
 }
 
 describe('worker processes on PostgreSQL', () => {
@@ -118,25 +129,57 @@ describe('worker processes on PostgreSQL', () => {
     expect(multi.every((l) => l.pid === survivor.pid)).toBe(true);
   });
 
-  it('SIGTERM drains a busy worker: it stops claiming, finishes in-flight steps and exits 0', async () => {
+  it('SIGTERM drains a busy worker: in-flight steps finish, nothing more is claimed, it exits 0', async () => {
     tasker = await submitter(db, fixture);
-    const worker = fixture.startWorker(db.url, { stepMs: 300, concurrency: 5 });
+    const gate = join(fixture.dir, 'gate');
+    // 4 slots, 3 ready roots: every claim is held at the gate, one slot stays free.
+    const worker = fixture.startWorker(db.url, { concurrency: 4, gate, drainTimeoutMs: 60_000 });
     await fixture.ready(worker);
     const ids: number[] = [];
-    for (let i = 0; i < 10; i++)
+    for (let i = 0; i < 3; i++)
       ids.push((await tasker.submit({ namespace: 'cluster', name: 'diamond', context: { i } })).task_id);
-    for (let i = 0; i < 400 && !fixture.lines().some((l) => l.kind === 'start'); i++)
-      await new Promise((r) => setTimeout(r, 25));
-    const [code] = await fixture.stopAll();
-    expect(code).toBe(0);
-    const lines = fixture.lines();
-    const started = lines.filter((l) => l.kind === 'start').map((l) => `${l.task_id}:${l.step}`);
-    const ended = new Set(lines.filter((l) => l.kind === 'end').map((l) => `${l.task_id}:${l.step}`));
-    expect(started.every((k) => ended.has(k))).toBe(true); // nothing abandoned mid-step
+    await until(() => fixture.lines().filter((l) => l.kind === 'start').length === 3, 'the three roots to start');
+    const keys = (kind: 'start' | 'end') =>
+      fixture
+        .lines()
+        .filter((l) => l.kind === kind)
+        .map((l) => `${l.task_id}:${l.step}`)
+        .sort();
+    const inFlight = keys('start');
+    expect(inFlight).toEqual(ids.map((id) => `${id}:a`).sort());
+
+    const exit = new Promise<number | null>((resolve) => worker.once('close', (code) => resolve(code)));
+    worker.kill('SIGTERM');
+    await until(() => worker.output().includes('SIGTERM received, draining'), 'the worker to start draining');
+    // Work that arrives while it drains, then the gate opens: the roots finish and make b, c and d ready.
+    const late: number[] = [];
+    for (let i = 0; i < 3; i++)
+      late.push((await tasker.submit({ namespace: 'cluster', name: 'diamond', context: { late: i } })).task_id);
+    writeFileSync(gate, '');
+    expect(await exit).toBe(0);
+
+    expect(keys('start')).toEqual(inFlight); // nothing started after SIGTERM
+    expect(keys('end')).toEqual(inFlight); // and nothing in flight was abandoned
+    // The store agrees: the only claims ever made were the three in-flight roots, all completed.
+    for (const id of [...ids, ...late]) {
+      const claims = (await tasker.getHistory(id)).filter((h) => h.to_state === 'running' && h.step_id !== null);
+      expect(claims.map((h) => h.step_name)).toEqual(ids.includes(id) ? ['a'] : []);
+      const states = Object.fromEntries(
+        (await tasker.getTask(id))!.workflow_steps.map((s) => [s.name, s.current_state]),
+      );
+      expect(states).toEqual({
+        a: ids.includes(id) ? 'completed' : 'pending',
+        b: 'pending',
+        c: 'pending',
+        d: 'pending',
+        e: 'pending',
+      });
+    }
+    expect((await tasker.storeStats()).ready_depth).toBe(3 * 3 + 3); // b, c, d of each drained task, a of each late one
     // Work left behind is still there for the next worker.
     const next = fixture.startWorker(db.url, { concurrency: 20 });
     await fixture.ready(next);
-    expect((await waitAll(tasker, ids)).every((s) => s === 'completed')).toBe(true);
+    expect((await waitAll(tasker, [...ids, ...late])).every((s) => s === 'completed')).toBe(true);
   });
 
   it('20 concurrent submits with one idempotency_key from separate engines create exactly one task', async () => {

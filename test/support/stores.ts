@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { selectedStores, type StoreKind } from '../../scripts/test-stores.mjs';
 
 export const PG_URL = process.env.TASKER_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test';
 
@@ -39,12 +40,13 @@ export function postgresDb(): TestDb {
   };
 }
 
-const ALL_KINDS: Array<{ kind: 'sqlite' | 'postgres'; make: () => TestDb }> = [
-  { kind: 'sqlite', make: sqliteDb },
-  { kind: 'postgres', make: postgresDb },
-];
+const MAKE: Record<StoreKind, () => TestDb> = { sqlite: sqliteDb, postgres: postgresDb };
 
-/** Both stores, or those named in TASKER_TEST_STORES (comma-separated) for a quicker local loop. */
-export const STORE_KINDS = ALL_KINDS.filter(
-  (k) => !process.env.TASKER_TEST_STORES || process.env.TASKER_TEST_STORES.split(',').includes(k.kind),
-);
+/**
+ * Both stores, or those named in TASKER_TEST_STORES (comma-separated) for a quicker local loop; a name that is no
+ * store throws here, so every file using it fails instead of quietly running on fewer stores.
+ */
+export const STORE_KINDS: Array<{ kind: StoreKind; make: () => TestDb }> = selectedStores().map((kind) => ({
+  kind,
+  make: MAKE[kind],
+}));

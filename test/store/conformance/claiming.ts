@@ -138,7 +138,11 @@ export function claimingTests(makeStore: MakeStore): void {
       await complete(store(), [ok(claimed[0]!)]);
       expect((await store().extendLeases('w1', [claimed[0]!.step_id], 1000)).lost).toEqual([claimed[0]!.step_id]);
       expect(await store().extendLeases('w1', [], 1000)).toEqual({ lost: [] });
-      expect((await stepStates(store(), id)).a).toBeDefined();
+      expect(await stepStates(store(), id)).toEqual({
+        [claimed[0]!.name]: 'completed',
+        [claimed[1]!.name]: 'running',
+        [other[0]!.name]: 'running',
+      });
     });
   });
 }
