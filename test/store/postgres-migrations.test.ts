@@ -155,11 +155,11 @@ describe('PostgreSQL migrations', () => {
     await admin(async (c) => {
       await c.query(`CREATE SCHEMA ${names.q}`);
       await c.query(
-        `CREATE TABLE ${names.migrations} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+        `CREATE TABLE ${names.q}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
       );
       for (const m of MIGRATIONS.filter((x) => x.version <= 2)) {
         for (const statement of m.statements(names)) await c.query(statement);
-        await c.query(`INSERT INTO ${names.migrations} (version, name) VALUES ($1, $2)`, [m.version, m.name]);
+        await c.query(`INSERT INTO ${names.q}.schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
       }
     });
     const store = await openPostgresStore(PG_URL, { schema });

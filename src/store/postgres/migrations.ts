@@ -8,6 +8,15 @@ import { migration0001 } from './migrations/0001-initial-tables.js';
 import { migration0002 } from './migrations/0002-completion-function.js';
 import { migration0003 } from './migrations/0003-planning-capabilities.js';
 import { advisoryKey, type SchemaNames } from './sql.js';
+import {
+  createMigrationsTable,
+  createSchema,
+  migrationLock,
+  recordMigration,
+  schemaExists,
+  schemaVersion,
+} from './sql/migrate.js';
+import type { PgStatement } from './sql/statement.js';
 import { isTransientDbError } from './transient-errors.js';
 
 export interface Migration {
@@ -40,22 +49,13 @@ export interface MigrationReport {
  */
 export async function migrate(pool: pg.Pool, names: SchemaNames, logger: Logger): Promise<MigrationReport> {
   return withTransaction(pool, logger, async (client) => {
-    await runText(client, 'SELECT pg_advisory_xact_lock($1::bigint)', [advisoryKey(`tasker:migrate:${names.schema}`)]);
+    const sql = (st: PgStatement): string => st.render(names);
+    await runText(client, sql(migrationLock), [advisoryKey(`tasker:migrate:${names.schema}`)]);
     // Only create what is missing: a role without CREATE on the database can still use a schema made for it.
-    const [exists] = await runText(client, 'SELECT 1 FROM pg_namespace WHERE nspname = $1', [names.schema]);
-    if (!exists) await runText(client, `CREATE SCHEMA ${names.q}`);
-    await runText(
-      client,
-      `CREATE TABLE IF NOT EXISTS ${names.migrations} (
-         version integer PRIMARY KEY,
-         name text NOT NULL,
-         applied_at timestamptz NOT NULL DEFAULT now()
-       )`,
-    );
-    const [row] = await runText<{ version: number | null }>(
-      client,
-      `SELECT max(version) AS version FROM ${names.migrations}`,
-    );
+    const [exists] = await runText(client, sql(schemaExists), [names.schema]);
+    if (!exists) await runText(client, sql(createSchema));
+    await runText(client, sql(createMigrationsTable));
+    const [row] = await runText<{ version: number | null }>(client, sql(schemaVersion));
     const current = row?.version ?? 0;
     if (current > LATEST_SCHEMA_VERSION) {
       throw new StoreSchemaError(
@@ -77,10 +77,7 @@ export async function migrate(pool: pg.Pool, names: SchemaNames, logger: Logger)
           { schema: names.schema, version: migration.version, cause: err },
         );
       }
-      await runText(client, `INSERT INTO ${names.migrations} (version, name) VALUES ($1, $2)`, [
-        migration.version,
-        migration.name,
-      ]);
+      await runText(client, sql(recordMigration), [migration.version, migration.name]);
       applied.push(migration.version);
     }
     if (applied.length > 0) logger.info({ schema: names.schema, applied }, 'PostgreSQL store migrated');

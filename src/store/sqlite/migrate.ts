@@ -4,16 +4,10 @@ import type { Database } from 'better-sqlite3';
 import { StoreSchemaError } from '../../core/errors.js';
 import type { Logger } from '../../telemetry/logger.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
-
-const CREATE_TABLE = `
-  CREATE TABLE IF NOT EXISTS tasker_schema_migrations (
-    version    INTEGER PRIMARY KEY,
-    name       TEXT    NOT NULL,
-    applied_at INTEGER NOT NULL
-  )`;
+import { createMigrationsTable, recordMigration, schemaVersion } from './sql/migrate.js';
 
 export function currentSchemaVersion(db: Database): number {
-  const row = db.prepare('SELECT MAX(version) AS v FROM tasker_schema_migrations').get() as { v: number | null };
+  const row = db.prepare(schemaVersion).get() as { v: number | null };
   return row.v ?? 0;
 }
 
@@ -33,7 +27,7 @@ export function migrate(
   logger?: Logger,
   migrations: readonly Migration[] = MIGRATIONS,
 ): number[] {
-  db.exec(CREATE_TABLE);
+  db.exec(createMigrationsTable);
   const latest = migrations[migrations.length - 1]?.version ?? 0;
   const applied: number[] = [];
   for (const migration of migrations) {
@@ -56,11 +50,7 @@ export function migrate(
           `migration ${migration.version} (${migration.name}) failed on ${where}: ${(err as Error).message}`,
         );
       }
-      db.prepare('INSERT INTO tasker_schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
-        migration.version,
-        migration.name,
-        Date.now(),
-      );
+      db.prepare(recordMigration).run(migration.version, migration.name, Date.now());
       applied.push(migration.version);
     });
     try {
