@@ -74,6 +74,11 @@ export interface TaskerOptions {
   drainTimeoutMs?: number;
   /** Start running steps on open (default true when concurrency > 0). */
   start?: boolean;
+  /**
+   * Bring the store's schema up to date on open (default true). False refuses an older or missing schema at once
+   * (StoreSchemaError naming both versions) and changes nothing: `tasker migrate` upgrades it.
+   */
+  migrate?: boolean;
 }
 
 export interface SubmitResult {
@@ -150,7 +155,11 @@ export class Tasker {
     const store =
       typeof options.db === 'object' && options.db !== null
         ? options.db
-        : await openStore(options.db, { logger, ...(options.schema ? { schema: options.schema } : {}) });
+        : await openStore(options.db, {
+            logger,
+            ...(options.schema ? { schema: options.schema } : {}),
+            ...(options.migrate !== undefined ? { migrate: options.migrate } : {}),
+          });
     const tasker = new Tasker(store, typeof options.db !== 'object', options, logger);
     try {
       if (typeof options.handlers === 'string') await tasker.loadHandlers(options.handlers);

@@ -1,5 +1,6 @@
 // The store factory: turns a store URL (argument, else TASKER_DATABASE_URL, else the embedded default) into an
-// open, migrated Store — SQLite for `sqlite:` URLs, PostgreSQL for `postgres://` / `postgresql://`.
+// open Store, migrated unless told not to — SQLite for `sqlite:` URLs, PostgreSQL for `postgres://` /
+// `postgresql://`.
 import { resolve } from 'node:path';
 import { StoreUrlError } from '../core/errors.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -14,6 +15,11 @@ export interface OpenStoreOptions {
   schema?: string;
   /** PostgreSQL connection pool size; ignored by SQLite. */
   poolSize?: number;
+  /**
+   * Bring the schema up to date on open (default true). False only checks that it is current and refuses an older
+   * or missing one at once (StoreSchemaError naming both versions), changing nothing: `tasker migrate` upgrades it.
+   */
+  migrate?: boolean;
 }
 
 const ACCEPTED_FORMS =
@@ -39,7 +45,7 @@ export function defaultStoreUrl(): string {
   return fromEnv && fromEnv.trim() !== '' ? fromEnv.trim() : DEFAULT_STORE_URL;
 }
 
-/** Open (and migrate) the store a URL names. */
+/** Open (and migrate, unless `migrate: false`) the store a URL names. */
 export async function openStore(url?: string, opts: OpenStoreOptions = {}): Promise<Store> {
   const target = url === undefined || url === null || url.trim() === '' ? defaultStoreUrl() : url.trim();
   const sqlitePath = sqlitePathOf(target);
@@ -50,6 +56,7 @@ export async function openStore(url?: string, opts: OpenStoreOptions = {}): Prom
     return openSqliteStore(sqlitePath, {
       url: redactStoreUrl(target),
       ...(opts.logger ? { logger: opts.logger } : {}),
+      ...(opts.migrate !== undefined ? { migrate: opts.migrate } : {}),
     });
   }
   if (/^postgres(ql)?:\/\//i.test(target)) {

@@ -8,11 +8,15 @@ import { NotFoundError } from '../../core/errors.js';
 import { silentLogger } from '../../telemetry/logger.js';
 import { storeFailure, UsageError } from '../cli-errors.js';
 import { addStoreOption, parseCount } from '../engine-options.js';
+import { migrateOnOpen } from '../migrate-on-open.js';
 
 async function withStore<T>(db: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(db, { logger: silentLogger() }).catch((err: unknown) => {
-    throw storeFailure(err, db ?? defaultStoreUrl());
-  });
+  // An operator's look at a shared PostgreSQL schema never upgrades it (`tasker migrate` does).
+  const store = await openStore(db, { logger: silentLogger(), migrate: migrateOnOpen({ db }) }).catch(
+    (err: unknown) => {
+      throw storeFailure(err, db ?? defaultStoreUrl());
+    },
+  );
   try {
     return await fn(store);
   } finally {

@@ -12,6 +12,7 @@ import {
   createMigrationsTable,
   createSchema,
   migrationLock,
+  migrationsTableExists,
   recordMigration,
   schemaExists,
   schemaVersion,
@@ -37,6 +38,42 @@ export const MIGRATIONS: readonly Migration[] = [
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
+/** How to bring a schema up to date, for the refusals below. */
+const HOW_TO_MIGRATE = 'run `tasker migrate` against it first, or open it with migrate: true (CLI: --migrate)';
+
+function newerSchemaError(names: SchemaNames, version: number): StoreSchemaError {
+  return new StoreSchemaError(
+    `PostgreSQL schema "${names.schema}" is at version ${version}, newer than this Tasker knows ` +
+      `(${LATEST_SCHEMA_VERSION}); upgrade Tasker or use another schema`,
+    { schema: names.schema, version, known: LATEST_SCHEMA_VERSION },
+  );
+}
+
+/**
+ * Checks, without changing anything, that the schema is at LATEST_SCHEMA_VERSION: the open of a process that must
+ * not migrate (a worker during a rolling deploy; `tasker migrate` is the upgrade step). Throws StoreSchemaError
+ * naming the version found and the one required otherwise.
+ */
+export async function requireCurrentSchema(pool: pg.Pool, names: SchemaNames): Promise<void> {
+  const [table] = await runText<{ present: boolean }>(pool, migrationsTableExists.render(names));
+  const version = table?.present
+    ? ((await runText<{ version: number | null }>(pool, schemaVersion.render(names)))[0]?.version ?? 0)
+    : 0;
+  if (version > LATEST_SCHEMA_VERSION) throw newerSchemaError(names, version);
+  if (version === LATEST_SCHEMA_VERSION) return;
+  const found =
+    version === 0
+      ? `PostgreSQL schema "${names.schema}" has no Tasker tables (version 0); this Tasker needs version ` +
+        `${LATEST_SCHEMA_VERSION}`
+      : `PostgreSQL schema "${names.schema}" is at version ${version}, but this Tasker needs version ` +
+        `${LATEST_SCHEMA_VERSION}`;
+  throw new StoreSchemaError(`${found}: ${HOW_TO_MIGRATE}`, {
+    schema: names.schema,
+    version,
+    required: LATEST_SCHEMA_VERSION,
+  });
+}
+
 export interface MigrationReport {
   from: number;
   to: number;
@@ -57,13 +94,7 @@ export async function migrate(pool: pg.Pool, names: SchemaNames, logger: Logger)
     await runText(client, sql(createMigrationsTable));
     const [row] = await runText<{ version: number | null }>(client, sql(schemaVersion));
     const current = row?.version ?? 0;
-    if (current > LATEST_SCHEMA_VERSION) {
-      throw new StoreSchemaError(
-        `PostgreSQL schema "${names.schema}" is at version ${current}, newer than this Tasker knows ` +
-          `(${LATEST_SCHEMA_VERSION}); upgrade Tasker or use another schema`,
-        { schema: names.schema, version: current, known: LATEST_SCHEMA_VERSION },
-      );
-    }
+    if (current > LATEST_SCHEMA_VERSION) throw newerSchemaError(names, current);
     const applied: number[] = [];
     for (const migration of MIGRATIONS) {
       if (migration.version <= current) continue;

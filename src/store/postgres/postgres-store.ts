@@ -24,7 +24,7 @@ import { createTaskAtOnce, createTaskInTx, encodeTask } from './create-task.js';
 import { batchable, createTasksInTx } from './create-tasks.js';
 import { jsonbValue } from './jsonb.js';
 import { listTasks } from './list-tasks.js';
-import { migrate } from './migrations.js';
+import { migrate, requireCurrentSchema } from './migrations.js';
 import { operateInTx } from './operate.js';
 import { createPool, run, runRetrying, withTransaction } from './pool.js';
 import { PgReads, pgDecode } from './reads.js';
@@ -44,11 +44,16 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Connections in the pool (default 10). The LISTEN connection comes on top. */
   poolSize?: number;
+  /**
+   * Bring the schema up to date on open (default true). False only checks that it is current and refuses it
+   * otherwise (StoreSchemaError naming both versions), changing nothing: `tasker migrate` upgrades it.
+   */
+  migrate?: boolean;
 }
 
 export const DEFAULT_POOL_SIZE = 10;
 
-/** Open a pool on `url`, migrate the schema (safe with concurrent openers) and return the store. */
+/** Open a pool on `url`, migrate the schema (safe with concurrent openers) or check it, and return the store. */
 export async function openPostgresStore(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
   const parsed = parsePostgresUrl(url, opts.schema);
   const poolSize = opts.poolSize ?? DEFAULT_POOL_SIZE;
@@ -59,7 +64,8 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
   const pool = createPool({ connectionString: parsed.connectionString, max: poolSize, logger });
   const names = schemaNames(parsed.schema);
   try {
-    await migrate(pool, names, logger);
+    if (opts.migrate === false) await requireCurrentSchema(pool, names);
+    else await migrate(pool, names, logger);
   } catch (err) {
     await pool.end().catch(() => undefined);
     throw err;

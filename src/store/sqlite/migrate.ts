@@ -4,7 +4,7 @@ import type { Database } from 'better-sqlite3';
 import { StoreSchemaError } from '../../core/errors.js';
 import type { Logger } from '../../telemetry/logger.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
-import { createMigrationsTable, recordMigration, schemaVersion } from './sql/migrate.js';
+import { createMigrationsTable, migrationsTableExists, recordMigration, schemaVersion } from './sql/migrate.js';
 
 export function currentSchemaVersion(db: Database): number {
   const row = db.prepare(schemaVersion).get() as { v: number | null };
@@ -17,6 +17,28 @@ function refuseNewer(found: number, known: number, where: string): never {
       `${known}: upgrade Tasker to the version that wrote it, or point --db / TASKER_DATABASE_URL ` +
       `at another database`,
     { found, known },
+  );
+}
+
+/**
+ * Checks, without changing anything, that the database is at the latest schema version (`exists` false: the file
+ * is missing, version 0). Throws StoreSchemaError naming the version found and the one required otherwise.
+ */
+export function requireCurrentSchema(db: Database | null, where: string): void {
+  const latest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+  const present = db !== null && (db.prepare(migrationsTableExists).get() as { present: number }).present === 1;
+  const version = present ? currentSchemaVersion(db) : 0;
+  if (version > latest) refuseNewer(version, latest, where);
+  if (version === latest) return;
+  const found =
+    db === null
+      ? `the database ${where} does not exist (version 0); this Tasker needs version ${latest}`
+      : version === 0
+        ? `the database ${where} has no Tasker tables (version 0); this Tasker needs version ${latest}`
+        : `the database ${where} has schema version ${version}, but this Tasker needs version ${latest}`;
+  throw new StoreSchemaError(
+    `${found}: run \`tasker migrate\` against it first, or open it with migrate: true (CLI: --migrate)`,
+    { found: version, required: latest },
   );
 }
 
