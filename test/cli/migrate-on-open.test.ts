@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/store/postgres/migrations.js';
-import { schemaNames } from '../../src/store/postgres/sql.js';
+import { installPostgresSchema } from '../support/old-schema.js';
 import { PG_URL } from '../support/stores.js';
 import { REPO, runCli } from './cli-runner.js';
 
@@ -53,19 +53,6 @@ const versions = (schema: string): Promise<number[] | null> =>
     );
     return res.rows.map((r) => r.version);
   });
-
-/** A schema as the first release left it: migration 1 only. */
-async function installVersion1(schema: string): Promise<void> {
-  const n = schemaNames(schema);
-  await admin(async (c) => {
-    await c.query(`CREATE SCHEMA ${n.q}`);
-    await c.query(
-      `CREATE TABLE ${n.q}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-    );
-    for (const statement of MIGRATIONS[0]!.statements(n)) await c.query(statement);
-    await c.query(`INSERT INTO ${n.q}.schema_migrations (version, name) VALUES (1, $1)`, [MIGRATIONS[0]!.name]);
-  });
-}
 
 /** Starts a long-running command and resolves once its stderr matches `ready`. */
 function start(
@@ -130,7 +117,7 @@ describe('commands that do not migrate a PostgreSQL schema on open', () => {
 
   it('a worker refuses an older schema; submit --migrate upgrades it; then a worker without the flag runs', async () => {
     const { schema, url } = freshSchema();
-    await installVersion1(schema);
+    await installPostgresSchema(schema, 1);
     const refused = await cli(['worker', ...H, '--db', url]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(

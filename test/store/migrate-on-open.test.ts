@@ -13,12 +13,8 @@ import {
   LATEST_SCHEMA_VERSION as PG_LATEST,
   MIGRATIONS as PG_MIGRATIONS,
 } from '../../src/store/postgres/migrations.js';
-import { schemaNames } from '../../src/store/postgres/sql.js';
-import { migrate as migrateSqlite } from '../../src/store/sqlite/migrate.js';
-import {
-  LATEST_SCHEMA_VERSION as SQLITE_LATEST,
-  MIGRATIONS as SQLITE_MIGRATIONS,
-} from '../../src/store/sqlite/migrations.js';
+import { LATEST_SCHEMA_VERSION as SQLITE_LATEST } from '../../src/store/sqlite/migrations.js';
+import { installPostgresSchema, installSqliteSchema } from '../support/old-schema.js';
 import { PG_URL } from '../support/stores.js';
 
 const REFUSAL = /run `tasker migrate`/;
@@ -65,15 +61,7 @@ describe('PostgreSQL opened with migrate: false', () => {
 
   it('refuses an older schema and leaves it at its version; opens it once migrated', async () => {
     const schema = fresh();
-    const n = schemaNames(schema);
-    await admin(async (c) => {
-      await c.query(`CREATE SCHEMA ${n.q}`);
-      await c.query(
-        `CREATE TABLE ${n.q}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-      );
-      for (const statement of PG_MIGRATIONS[0]!.statements(n)) await c.query(statement);
-      await c.query(`INSERT INTO ${n.q}.schema_migrations (version, name) VALUES (1, $1)`, [PG_MIGRATIONS[0]!.name]);
-    });
+    await installPostgresSchema(schema, 1);
     const url = `${PG_URL}?schema=${schema}`;
     const attempt = openStore(url, { migrate: false });
     await expect(attempt).rejects.toThrow(
@@ -108,9 +96,7 @@ describe('SQLite opened with migrate: false', () => {
 
   it('refuses an older file and leaves it at its version; opens it once migrated', async () => {
     const path = join(dir, 'old.db');
-    const db = new Database(path);
-    migrateSqlite(db, path, undefined, SQLITE_MIGRATIONS.slice(0, 2));
-    db.close();
+    installSqliteSchema(path, 2);
     const attempt = openStore(`sqlite:${path}`, { migrate: false });
     await expect(attempt).rejects.toThrow(
       new RegExp(`has schema version 2, but this Tasker needs version ${SQLITE_LATEST}`),

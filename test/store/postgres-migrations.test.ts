@@ -7,6 +7,7 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/store/postgres/migr
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { parsePostgresUrl } from '../../src/store/postgres/url.js';
 import { schemaNames } from '../../src/store/postgres/sql.js';
+import { installPostgresSchema } from '../support/old-schema.js';
 
 const PG_URL = process.env.TASKER_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const schemas: string[] = [];
@@ -152,16 +153,7 @@ describe('PostgreSQL migrations', () => {
   it('upgrades a version-2 schema with work in flight, and the previous release keeps completing steps', async () => {
     const schema = freshSchema('upgrade');
     const names = schemaNames(schema);
-    await admin(async (c) => {
-      await c.query(`CREATE SCHEMA ${names.q}`);
-      await c.query(
-        `CREATE TABLE ${names.q}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-      );
-      for (const m of MIGRATIONS.filter((x) => x.version <= 2)) {
-        for (const statement of m.statements(names)) await c.query(statement);
-        await c.query(`INSERT INTO ${names.q}.schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
-      }
-    });
+    await installPostgresSchema(schema, 2);
     const store = await openPostgresStore(PG_URL, { schema });
     try {
       expect(await migrationRows(schema)).toEqual(MIGRATIONS.map((m) => m.version));
