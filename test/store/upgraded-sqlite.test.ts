@@ -20,6 +20,8 @@ storeConformanceSuite('sqlite upgraded from migration 1', async () => {
   expect(store.db.prepare('SELECT MAX(version) FROM tasker_schema_migrations').pluck().get()).toBe(
     LATEST_SCHEMA_VERSION,
   );
+  // the bookkeeping table made by an earlier release got compatible_from: every migration so far is expand-only
+  expect(store.db.prepare('SELECT DISTINCT compatible_from FROM tasker_schema_migrations').pluck().all()).toEqual([0]);
   return {
     store,
     cleanup: async () => {

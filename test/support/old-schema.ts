@@ -8,7 +8,10 @@ import { migrate as migrateSqlite } from '../../src/store/sqlite/migrate.js';
 import { MIGRATIONS as SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import { PG_URL } from './stores.js';
 
-/** Creates `schema` with PostgreSQL migrations 1…upTo applied and recorded. */
+/**
+ * Creates `schema` with PostgreSQL migrations 1…upTo applied and recorded, its bookkeeping table without
+ * compatible_from, as releases before it made it.
+ */
 export async function installPostgresSchema(schema: string, upTo: number): Promise<void> {
   const n = schemaNames(schema);
   const client = new pg.Client({ connectionString: PG_URL });
@@ -30,7 +33,10 @@ export async function installPostgresSchema(schema: string, upTo: number): Promi
   }
 }
 
-/** Creates the SQLite file `path` with migrations 1…upTo applied (by the store's own runner). */
+/**
+ * Creates the SQLite file `path` with migrations 1…upTo applied (by the store's own runner), its bookkeeping table
+ * without compatible_from, as releases before it made it.
+ */
 export function installSqliteSchema(path: string, upTo: number): void {
   const db = new Database(path);
   try {
@@ -42,6 +48,7 @@ export function installSqliteSchema(path: string, upTo: number): void {
       undefined,
       SQLITE_MIGRATIONS.filter((m) => m.version <= upTo),
     );
+    db.exec('ALTER TABLE tasker_schema_migrations DROP COLUMN compatible_from');
   } finally {
     db.close();
   }

@@ -64,7 +64,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
   const pool = createPool({ connectionString: parsed.connectionString, max: poolSize, logger });
   const names = schemaNames(parsed.schema);
   try {
-    if (opts.migrate === false) await requireCurrentSchema(pool, names);
+    if (opts.migrate === false) await requireCurrentSchema(pool, names, logger);
     else await migrate(pool, names, logger);
   } catch (err) {
     await pool.end().catch(() => undefined);

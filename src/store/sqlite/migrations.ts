@@ -14,6 +14,13 @@ export interface Migration {
    * transaction), checked with `PRAGMA foreign_key_check` before the commit (SQLite's documented procedure).
    */
   rebuildsTables?: boolean;
+  /**
+   * A contract step (it removes or changes what an earlier release uses): only code that knows this version or a
+   * later one can run after it, and older code refuses the file. Unset for an expand-only migration, which keeps
+   * every earlier release working (the rule for a migration that ships beside code still used by the previous
+   * release). Recorded in tasker_schema_migrations.compatible_from (0 when unset).
+   */
+  compatibleFrom?: number;
 }
 
 export const MIGRATIONS: readonly Migration[] = [

@@ -69,7 +69,7 @@ export async function openSqliteStore(path: string, opts: SqliteStoreOptions = {
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
     db.pragma('foreign_keys = ON');
     if (migrating) migrate(db, where, opts.logger);
-    else requireCurrentSchema(db, where);
+    else requireCurrentSchema(db, where, opts.logger);
   } catch (err) {
     db.close();
     throw err;

@@ -14,6 +14,9 @@ import {
   createMigrationsTable,
   createSchema,
   migrationLock,
+  addCompatibleFrom,
+  firstIncompatible,
+  hasCompatibleFrom,
   migrationsTableExists,
   recordMigration,
   schemaExists,
@@ -109,7 +112,10 @@ export const PG_STATEMENTS = {
   createMigrationsTable,
   migrationsTableExists,
   schemaVersion,
+  hasCompatibleFrom,
+  addCompatibleFrom,
   recordMigration,
+  firstIncompatible,
 } satisfies Record<string, PgStatement>;
 
 export type PgStatements = Record<keyof typeof PG_STATEMENTS, NamedStatement>;

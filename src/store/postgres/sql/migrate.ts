@@ -12,13 +12,31 @@ export const schemaExists = statement('schema_exists', () => 'SELECT 1 FROM pg_n
 /** Created only when missing: a role without CREATE on the database can still use a schema made for it. */
 export const createSchema = statement('create_schema', (n) => `CREATE SCHEMA ${n.q}`);
 
+/**
+ * One row per applied migration. compatible_from: the oldest schema version whose code still works after it (0: an
+ * expand-only migration keeps every earlier release working); a release reads it on a schema newer than it knows.
+ */
 export const createMigrationsTable = statement(
   'create_migrations_table',
   (n) => `CREATE TABLE IF NOT EXISTS ${n.q}.schema_migrations (
          version integer PRIMARY KEY,
          name text NOT NULL,
-         applied_at timestamptz NOT NULL DEFAULT now()
+         applied_at timestamptz NOT NULL DEFAULT now(),
+         compatible_from integer NOT NULL DEFAULT 0
        )`,
+);
+
+/** Whether schema $1's bookkeeping table has compatible_from (tables made before it existed have not). Row: one. */
+export const hasCompatibleFrom = statement(
+  'has_compatible_from',
+  () => `SELECT 1 FROM information_schema.columns
+        WHERE table_schema = $1 AND table_name = 'schema_migrations' AND column_name = 'compatible_from'`,
+);
+
+/** compatible_from for a bookkeeping table made before it existed: its migrations are all expand-only (0). */
+export const addCompatibleFrom = statement(
+  'add_compatible_from',
+  (n) => `ALTER TABLE ${n.q}.schema_migrations ADD COLUMN compatible_from integer NOT NULL DEFAULT 0`,
 );
 
 /** Whether the bookkeeping table exists (a schema never migrated has none). Row: present. */
@@ -33,8 +51,22 @@ export const schemaVersion = statement(
   (n) => `SELECT max(version) AS version FROM ${n.q}.schema_migrations`,
 );
 
-/** Migration $1 (version), named $2, was applied. */
+/**
+ * Migration $1 (version), named $2, was applied; only code that knows version $3 or later works after it (0 for an
+ * expand-only migration, which keeps every earlier release working).
+ */
 export const recordMigration = statement(
   'record_migration',
-  (n) => `INSERT INTO ${n.q}.schema_migrations (version, name) VALUES ($1, $2)`,
+  (n) => `INSERT INTO ${n.q}.schema_migrations (version, name, compatible_from) VALUES ($1, $2, $3)`,
+);
+
+/**
+ * On a schema newer than this code (which knows versions up to $1): the migration above $1 that needs the newest
+ * code, if any needs code newer than $1. Row: version, name, compatible_from; none when this code may run on it.
+ */
+export const firstIncompatible = statement(
+  'first_incompatible',
+  (n) => `SELECT version, name, compatible_from FROM ${n.q}.schema_migrations
+        WHERE version > $1 AND compatible_from > $1
+        ORDER BY compatible_from DESC, version DESC LIMIT 1`,
 );
