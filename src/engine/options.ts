@@ -52,6 +52,11 @@ export interface TaskerOptions {
   drainTimeoutMs?: number;
   /** Start running steps on open (default true when concurrency > 0). */
   start?: boolean;
+  /**
+   * Bring the store's schema up to date on open (default true). False refuses an older or missing schema at once
+   * (StoreSchemaError naming both versions) and changes nothing: `tasker migrate` upgrades it.
+   */
+  migrate?: boolean;
 }
 
 /** The options with every default filled in and every value checked. */
@@ -76,6 +81,7 @@ export interface ResolvedTaskerOptions {
   namespaces: string[] | null;
   workerId: string | undefined;
   start: boolean;
+  migrate: boolean;
 }
 
 /** Every option name; typed over TaskerOptions, so an option added there does not compile until it is listed. */
@@ -98,6 +104,7 @@ const OPTION_NAMES: Record<keyof TaskerOptions, true> = {
   workerId: true,
   drainTimeoutMs: true,
   start: true,
+  migrate: true,
 };
 
 export interface OptionRange {
@@ -252,6 +259,7 @@ export function resolveTaskerOptions(
   if (handlers !== undefined && typeof handlers !== 'string' && (typeof handlers !== 'object' || handlers === null))
     throw invalid('handlers', 'a handlers module path or an object of handlers by name', handlers);
   if (o.start !== undefined && typeof o.start !== 'boolean') throw invalid('start', 'true or false', o.start);
+  if (o.migrate !== undefined && typeof o.migrate !== 'boolean') throw invalid('migrate', 'true or false', o.migrate);
   if (o.logger !== undefined && (typeof o.logger !== 'object' || o.logger === null))
     throw invalid('logger', 'a pino logger', o.logger);
   const given = o.env === undefined || o.env === '' ? undefined : optionalString('env', o.env);
@@ -280,6 +288,7 @@ export function resolveTaskerOptions(
         : null,
     workerId: optionalString('workerId', o.workerId),
     start: o.start === undefined ? concurrency > 0 : o.start,
+    migrate: o.migrate ?? true,
   };
 }
 

@@ -109,7 +109,13 @@ export class Tasker {
     const o = resolveTaskerOptions(options);
     const logger = o.logger ?? createLogger({ level: o.logLevel });
     const store =
-      typeof o.db === 'object' ? o.db : await openStore(o.db, { logger, ...(o.schema ? { schema: o.schema } : {}) });
+      typeof o.db === 'object'
+        ? o.db
+        : await openStore(o.db, {
+            logger,
+            ...(o.schema ? { schema: o.schema } : {}),
+            migrate: o.migrate,
+          });
     const tasker = new Tasker(store, typeof o.db !== 'object', o, logger);
     try {
       if (typeof o.handlers === 'string') await tasker.loadHandlers(o.handlers);

@@ -1,5 +1,6 @@
 // The store factory: turns a store URL (resolved by the caller: src/engine/options.ts; the embedded default when
-// none is given) into an open, migrated Store — SQLite for `sqlite:` URLs, PostgreSQL for `postgres://` / `postgresql://`.
+// none is given) into an open Store, migrated unless told not to — SQLite for `sqlite:` URLs, PostgreSQL for
+// `postgres://` / `postgresql://`.
 import { resolve } from 'node:path';
 import { TASKER_DEFAULTS } from '../core/defaults.js';
 import { StoreUrlError } from '../core/errors.js';
@@ -13,6 +14,11 @@ export interface OpenStoreOptions {
   schema?: string;
   /** PostgreSQL connection pool size; ignored by SQLite. */
   poolSize?: number;
+  /**
+   * Bring the schema up to date on open (default true). False only checks that it is current and refuses an older
+   * or missing one at once (StoreSchemaError naming both versions), changing nothing: `tasker migrate` upgrades it.
+   */
+  migrate?: boolean;
 }
 
 const ACCEPTED_FORMS =
@@ -32,7 +38,7 @@ export function sqlitePathOf(url: string): string | null {
   return resolve(rest);
 }
 
-/** Open (and migrate) the store a URL names; no URL opens the embedded default (TASKER_DEFAULTS.db). */
+/** Open (and migrate, unless `migrate: false`) the store a URL names; no URL opens the embedded default. */
 export async function openStore(url?: string, opts: OpenStoreOptions = {}): Promise<Store> {
   const target = url === undefined || url === null || url.trim() === '' ? TASKER_DEFAULTS.db : url.trim();
   const sqlitePath = sqlitePathOf(target);
@@ -43,6 +49,7 @@ export async function openStore(url?: string, opts: OpenStoreOptions = {}): Prom
     return openSqliteStore(sqlitePath, {
       url: redactStoreUrl(target),
       ...(opts.logger ? { logger: opts.logger } : {}),
+      ...(opts.migrate !== undefined ? { migrate: opts.migrate } : {}),
     });
   }
   if (/^postgres(ql)?:\/\//i.test(target)) {

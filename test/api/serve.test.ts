@@ -85,7 +85,9 @@ describe.each(STORE_KINDS)('tasker serve on $kind', ({ make }) => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  // --migrate: serve does not migrate a PostgreSQL schema on open by itself (test/cli/migrate-on-open.test.ts).
   const engineArgs = () => [
+    '--migrate',
     '--db',
     db.url,
     '--templates',
@@ -153,7 +155,10 @@ describe.each(STORE_KINDS)('tasker serve on $kind', ({ make }) => {
     const url = db.url.startsWith('postgres')
       ? `${db.url.replace('postgres://root@', `postgres://root:${secret}@`)}&password=${secret}&sslpassword=${secret}`
       : `sqlite:${join(dir, 'secret.db')}?password=${secret}`;
-    const served = await serve(['--db', url, '--templates', join(dir, 'greet.yaml'), '--workers', '0'], dir);
+    const served = await serve(
+      ['--migrate', '--db', url, '--templates', join(dir, 'greet.yaml'), '--workers', '0'],
+      dir,
+    );
     try {
       expect(served.stderr()).toContain('password=***');
       const ready = await call(served.base, 'GET', '/health/ready');

@@ -1,12 +1,15 @@
 // PostgreSQL store opening: URL and option handling, versioned migrations in their own schema, idempotent
-// re-opens, many processes opening a fresh schema at once (advisory lock), and refusal of a newer schema.
+// re-opens, many processes opening a fresh schema at once (advisory lock), running on a newer schema whose later
+// migrations keep this release working, and refusing one that needs a newer Tasker.
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StoreSchemaError, StoreUrlError } from '../../src/core/errors.js';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/store/postgres/migrations.js';
-import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { LATEST_SCHEMA_VERSION, migrate, MIGRATIONS } from '../../src/store/postgres/migrations.js';
+import { silentLogger } from '../../src/telemetry/logger.js';
+import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { parsePostgresUrl } from '../../src/store/postgres/url.js';
 import { schemaNames } from '../../src/store/postgres/sql.js';
+import { installPostgresSchema } from '../support/old-schema.js';
 
 const PG_URL = process.env.TASKER_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const schemas: string[] = [];
@@ -130,38 +133,91 @@ describe('PostgreSQL migrations', () => {
     }
   });
 
-  it('refuses a schema migrated by a newer Tasker with StoreSchemaError, leaving it untouched', async () => {
+  /** Records migrations of a newer Tasker in the schema: [version, name, compatible_from]. */
+  async function recordFuture(schema: string, rows: Array<[number, string, number]>): Promise<void> {
+    await admin(async (c) => {
+      for (const row of rows) {
+        await c.query(
+          `INSERT INTO ${pg.escapeIdentifier(schema)}.schema_migrations (version, name, compatible_from) ` +
+            'VALUES ($1, $2, $3)',
+          row,
+        );
+      }
+    });
+  }
+
+  it('runs on a schema a newer Tasker migrated when its later migrations keep this release working', async () => {
     const schema = freshSchema();
-    const store: PostgresStore = await openPostgresStore(PG_URL, { schema });
-    await store.close();
-    const future = LATEST_SCHEMA_VERSION + 7;
-    await admin((c) =>
-      c.query(
-        `INSERT INTO ${pg.escapeIdentifier(schema)}.schema_migrations (version, name) VALUES ($1, 'from the future')`,
-        [future],
-      ),
-    );
-    const attempt = openPostgresStore(PG_URL, { schema });
-    await expect(attempt).rejects.toBeInstanceOf(StoreSchemaError);
-    await expect(openPostgresStore(PG_URL, { schema })).rejects.toThrow(
-      new RegExp(`version ${future}, newer than this Tasker knows \\(${LATEST_SCHEMA_VERSION}\\)`),
-    );
+    await (await openPostgresStore(PG_URL, { schema })).close();
+    const future = LATEST_SCHEMA_VERSION + 2;
+    await recordFuture(schema, [[future, 'an expand-only step', 0]]);
+    for (const migrate of [true, false]) {
+      const store = await openPostgresStore(PG_URL, { schema, migrate });
+      try {
+        await store.registerWorker({ worker_id: `w-${migrate}`, hostname: 'h', pid: 1, namespaces: null });
+        expect((await store.listWorkers()).map((w) => w.worker_id)).toContain(`w-${migrate}`);
+      } finally {
+        await store.close();
+      }
+    }
     expect(await migrationRows(schema)).toEqual([...MIGRATIONS.map((m) => m.version), future]);
+  });
+
+  it('refuses a schema whose newer migration needs a newer Tasker with StoreSchemaError, leaving it untouched', async () => {
+    const schema = freshSchema();
+    await (await openPostgresStore(PG_URL, { schema })).close();
+    const future = LATEST_SCHEMA_VERSION + 7;
+    await recordFuture(schema, [
+      [LATEST_SCHEMA_VERSION + 1, 'an expand-only step', 0],
+      [future, 'drop a column', LATEST_SCHEMA_VERSION + 3],
+    ]);
+    for (const migrate of [true, false]) {
+      const attempt = openPostgresStore(PG_URL, { schema, migrate });
+      await expect(attempt).rejects.toBeInstanceOf(StoreSchemaError);
+      await expect(attempt).rejects.toThrow(
+        `PostgreSQL schema "${schema}" is at version ${future}, and its migration ${future} (drop a column) needs ` +
+          `a Tasker that knows version ${LATEST_SCHEMA_VERSION + 3} or later; this one knows versions up to ` +
+          `${LATEST_SCHEMA_VERSION}: upgrade Tasker or use another schema`,
+      );
+    }
+    expect(await migrationRows(schema)).toEqual([
+      ...MIGRATIONS.map((m) => m.version),
+      LATEST_SCHEMA_VERSION + 1,
+      future,
+    ]);
+  });
+
+  it('records a contract migration, after which this release refuses the schema', async () => {
+    const schema = freshSchema();
+    const contract = {
+      version: LATEST_SCHEMA_VERSION + 1,
+      name: 'drop a column',
+      statements: () => [],
+      compatibleFrom: LATEST_SCHEMA_VERSION + 1,
+    };
+    const pool = new pg.Pool({ connectionString: PG_URL, max: 1 });
+    try {
+      const report = await migrate(pool, schemaNames(schema), silentLogger(), [...MIGRATIONS, contract]);
+      expect(report.applied).toEqual([...MIGRATIONS.map((m) => m.version), contract.version]);
+    } finally {
+      await pool.end();
+    }
+    const recorded = await admin(async (c) => {
+      const res = await c.query<{ compatible_from: number }>(
+        `SELECT compatible_from FROM ${pg.escapeIdentifier(schema)}.schema_migrations ORDER BY version`,
+      );
+      return res.rows.map((r) => r.compatible_from);
+    });
+    expect(recorded).toEqual([...MIGRATIONS.map(() => 0), contract.compatibleFrom]);
+    await expect(openPostgresStore(PG_URL, { schema })).rejects.toThrow(
+      `its migration ${contract.version} (drop a column) needs a Tasker that knows version ${contract.version} or later`,
+    );
   });
 
   it('upgrades a version-2 schema with work in flight, and the previous release keeps completing steps', async () => {
     const schema = freshSchema('upgrade');
     const names = schemaNames(schema);
-    await admin(async (c) => {
-      await c.query(`CREATE SCHEMA ${names.q}`);
-      await c.query(
-        `CREATE TABLE ${names.migrations} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-      );
-      for (const m of MIGRATIONS.filter((x) => x.version <= 2)) {
-        for (const statement of m.statements(names)) await c.query(statement);
-        await c.query(`INSERT INTO ${names.migrations} (version, name) VALUES ($1, $2)`, [m.version, m.name]);
-      }
-    });
+    await installPostgresSchema(schema, 2);
     const store = await openPostgresStore(PG_URL, { schema });
     try {
       expect(await migrationRows(schema)).toEqual(MIGRATIONS.map((m) => m.version));

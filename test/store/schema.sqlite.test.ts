@@ -1,5 +1,5 @@
-// SQLite-only behaviour: the migrations table, refusing a newer schema, connection settings, and data surviving
-// a reopen.
+// SQLite-only behaviour: the migrations table, running on or refusing a newer schema, connection settings, and data
+// surviving a reopen.
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreSchemaError } from '../../src/core/errors.js';
 import { migrate } from '../../src/store/sqlite/migrate.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/store/sqlite/migrations.js';
-import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { linear, newTask, ok } from './conformance/fixtures.js';
 
 describe('sqlite schema and connection', () => {
@@ -49,17 +49,45 @@ describe('sqlite schema and connection', () => {
     await store.close();
   });
 
-  it('refuses a database whose schema is newer than this code, naming both versions', async () => {
-    const store = await openSqliteStore(path);
-    store.db
-      .prepare('INSERT INTO tasker_schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
-      .run(LATEST_SCHEMA_VERSION + 5, 'from the future', Date.now());
-    await store.close();
-    const attempt = openSqliteStore(path);
-    await expect(attempt).rejects.toBeInstanceOf(StoreSchemaError);
-    await expect(openSqliteStore(path)).rejects.toThrow(
-      new RegExp(`schema version ${LATEST_SCHEMA_VERSION + 5}.*up to ${LATEST_SCHEMA_VERSION}.*upgrade Tasker`),
+  /** Records migrations of a newer Tasker in the file: [version, name, compatible_from]. */
+  function recordFuture(store: SqliteStore, rows: Array<[number, string, number]>): void {
+    const insert = store.db.prepare(
+      'INSERT INTO tasker_schema_migrations (version, name, applied_at, compatible_from) VALUES (?, ?, ?, ?)',
     );
+    for (const [version, name, compatibleFrom] of rows) insert.run(version, name, Date.now(), compatibleFrom);
+  }
+
+  it('runs on a file a newer Tasker migrated when its later migrations keep this release working', async () => {
+    const store = await openSqliteStore(path);
+    recordFuture(store, [[LATEST_SCHEMA_VERSION + 5, 'an expand-only step', 0]]);
+    await store.close();
+    for (const migrate of [true, false]) {
+      const again = await openSqliteStore(path, { migrate });
+      const { task_id } = await again.createTask(newTask(linear()));
+      expect((await again.claimSteps({ workerId: 'w', limit: 1, leaseMs: 60_000 }))[0]!.task.task_id).toBe(task_id);
+      expect(again.db.prepare('SELECT MAX(version) FROM tasker_schema_migrations').pluck().get()).toBe(
+        LATEST_SCHEMA_VERSION + 5,
+      );
+      await again.close();
+    }
+  });
+
+  it('refuses a file whose newer migration needs a newer Tasker, naming it and both versions', async () => {
+    const store = await openSqliteStore(path);
+    recordFuture(store, [
+      [LATEST_SCHEMA_VERSION + 1, 'an expand-only step', 0],
+      [LATEST_SCHEMA_VERSION + 5, 'drop a column', LATEST_SCHEMA_VERSION + 2],
+    ]);
+    await store.close();
+    for (const migrate of [true, false]) {
+      const attempt = openSqliteStore(path, { migrate });
+      await expect(attempt).rejects.toBeInstanceOf(StoreSchemaError);
+      await expect(attempt).rejects.toThrow(
+        `has schema version ${LATEST_SCHEMA_VERSION + 5}, and its migration ${LATEST_SCHEMA_VERSION + 5} ` +
+          `(drop a column) needs a Tasker that knows version ${LATEST_SCHEMA_VERSION + 2} or later; this one ` +
+          `knows versions up to ${LATEST_SCHEMA_VERSION}: upgrade Tasker`,
+      );
+    }
   });
 
   it('applies only migrations not yet applied, in order', () => {
@@ -71,6 +99,14 @@ describe('sqlite schema and connection', () => {
     expect(migrate(db, 'test', undefined, MIGRATIONS)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(migrate(db, 'test', undefined, extra)).toEqual([LATEST_SCHEMA_VERSION + 1]);
     expect(migrate(db, 'test', undefined, extra)).toEqual([]);
+    // the older code runs on it: the extra migration left it working (compatibleFrom unset)
+    expect(migrate(db, 'test', undefined, MIGRATIONS)).toEqual([]);
+    const contract = [
+      ...extra,
+      { version: LATEST_SCHEMA_VERSION + 2, name: 'drop a column', sql: '', compatibleFrom: LATEST_SCHEMA_VERSION + 1 },
+    ];
+    expect(migrate(db, 'test', undefined, contract)).toEqual([LATEST_SCHEMA_VERSION + 2]);
+    expect(() => migrate(db, 'test', undefined, extra)).not.toThrow();
     expect(() => migrate(db, 'test', undefined, MIGRATIONS)).toThrow(StoreSchemaError);
     db.close();
   });

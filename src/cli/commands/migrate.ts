@@ -1,4 +1,5 @@
-// `tasker migrate`: create or upgrade the store's schema (the engine also migrates on open) and exit.
+// `tasker migrate`: create or upgrade the store's schema and exit: the upgrade step of a deployment, run before
+// workers of the new release start (`worker`, `serve` and `submit` do not migrate a PostgreSQL schema on open).
 import type { Command } from 'commander';
 import { openStore } from '../../store/open-store.js';
 import { storeFailure } from '../cli-errors.js';

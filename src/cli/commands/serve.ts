@@ -12,6 +12,7 @@ import { isLoopbackHost, parseOriginPolicy } from '../../api/origin-guard.js';
 import { redactStoreUrl } from '../../store/store-url.js';
 import { UsageError } from '../cli-errors.js';
 import { addEngineOptions, LEASE_MS_HELP, openEngine, parseCount, type EngineFlags } from '../engine-options.js';
+import { addMigrateOption, migrateOnOpen } from '../migrate-on-open.js';
 
 interface ServeFlags extends EngineFlags {
   port: string;
@@ -23,6 +24,7 @@ interface ServeFlags extends EngineFlags {
   allowedHosts?: string;
   allowedOrigins?: string;
   insecureNoAuth?: boolean;
+  migrate?: boolean;
 }
 
 /** A comma-separated flag value as a list (empty entries dropped). */
@@ -63,7 +65,7 @@ export function registerServe(program: Command): void {
       'on shutdown, how long to wait for in-flight steps before releasing them',
       String(TASKER_DEFAULTS.drainTimeoutMs),
     );
-  addEngineOptions(cmd, { running: false }).action(async (flags: ServeFlags) => {
+  addMigrateOption(addEngineOptions(cmd, { running: false })).action(async (flags: ServeFlags) => {
     const port = parseCount(flags.port, '--port', { min: 0, max: 65_535 })!;
     const workers = parseCount(flags.workers, '--workers', OPTION_RANGES.concurrency)!;
     const bodyLimit = parseCount(flags.bodyLimit, '--body-limit', { min: 1024, max: 1024 * 1024 * 1024 })!;
@@ -85,7 +87,8 @@ export function registerServe(program: Command): void {
     }
     // Read the tokens file before touching the database, so a bad file fails fast.
     const auth = flags.authTokens ? loadAuthConfig(flags.authTokens) : undefined;
-    const tasker = await openEngine({ ...flags, concurrency: String(workers) }, { drainTimeoutMs });
+    const extra = { drainTimeoutMs, migrate: migrateOnOpen(flags) };
+    const tasker = await openEngine({ ...flags, concurrency: String(workers) }, extra);
     let app;
     try {
       const options = { bodyLimit, concurrency: workers, allowedHosts, allowedOrigins };

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../cli-errors.js';
 import { addEngineOptions, parseTemplateRef, readContext, type EngineFlags } from '../engine-options.js';
 import { openEngineFor } from '../command-templates.js';
+import { addMigrateOption, migrateOnOpen } from '../migrate-on-open.js';
 
 export function registerSubmit(program: Command): void {
   const cmd = program
@@ -14,10 +15,16 @@ export function registerSubmit(program: Command): void {
     .option('--context-file <file>', 'read the task context from a JSON file')
     .option('--idempotency-key <key>', 'return the existing task when this key was used before')
     .option('--json', 'print {task_id, created} as JSON');
-  addEngineOptions(cmd, { running: false }).action(
+  addMigrateOption(addEngineOptions(cmd, { running: false })).action(
     async (
       ref: string,
-      flags: EngineFlags & { context?: string; contextFile?: string; idempotencyKey?: string; json?: boolean },
+      flags: EngineFlags & {
+        context?: string;
+        contextFile?: string;
+        idempotencyKey?: string;
+        json?: boolean;
+        migrate?: boolean;
+      },
     ) => {
       const target = parseTemplateRef(ref);
       if (flags.stepTimeout !== undefined)
@@ -25,7 +32,11 @@ export function registerSubmit(program: Command): void {
           '--step-timeout applies to processes that run steps (run, worker, serve); submit runs none',
         );
       const context = readContext(flags);
-      const tasker = await openEngineFor(target, flags, { concurrency: 0, start: false });
+      const tasker = await openEngineFor(target, flags, {
+        concurrency: 0,
+        start: false,
+        migrate: migrateOnOpen(flags),
+      });
       try {
         const res = await tasker.submit({
           namespace: target.namespace,

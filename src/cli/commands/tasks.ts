@@ -8,12 +8,16 @@ import { NotFoundError } from '../../core/errors.js';
 import { silentLogger } from '../../telemetry/logger.js';
 import { storeFailure, UsageError } from '../cli-errors.js';
 import { addStoreOption, parseCount, storeOptionsFrom } from '../engine-options.js';
+import { migrateOnOpen } from '../migrate-on-open.js';
 
 async function withStore<T>(db: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
   const { url } = storeOptionsFrom(db);
-  const store = await openStore(url, { logger: silentLogger() }).catch((err: unknown) => {
-    throw storeFailure(err, url);
-  });
+  // An operator's look at a shared PostgreSQL schema never upgrades it (`tasker migrate` does).
+  const store = await openStore(url, { logger: silentLogger(), migrate: migrateOnOpen({ db: url }) }).catch(
+    (err: unknown) => {
+      throw storeFailure(err, url);
+    },
+  );
   try {
     return await fn(store);
   } finally {

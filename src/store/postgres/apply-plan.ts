@@ -14,7 +14,7 @@ export async function applyPlanInTx(
   req: PlanRequest,
   annotations: Array<{ annotation_type: string; content: string | null }>,
 ): Promise<PlanResult> {
-  const w = tx.ctx.write;
+  const w = tx.ctx.sql;
   const taskId = req.task_id;
   const [task] = await run<{ state: TaskState; needs_plan: boolean }>(tx.client, w.taskForUpdate, [taskId]);
   if (!task) throw new NotFoundError(`task ${taskId} not found`, { task_id: taskId });

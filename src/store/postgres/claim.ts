@@ -28,7 +28,7 @@ export async function claimSteps(ctx: PgContext, req: ClaimRequest): Promise<Cla
   if (req.limit === 0 || (req.namespaces && req.namespaces.length === 0)) return [];
   if (req.templates && req.templates.length === 0) return [];
   const params = [req.workerId, req.limit, Math.ceil(req.leaseMs), req.namespaces ?? null, req.templates ?? null];
-  const rows = await runRetrying<ClaimRow>(ctx.pool, ctx.hot.claim, params);
+  const rows = await runRetrying<ClaimRow>(ctx.pool, ctx.sql.claim, params);
   return rows.map(mapClaimRow);
 }
 

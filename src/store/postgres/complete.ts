@@ -1,4 +1,4 @@
-// completeSteps on PostgreSQL: encode the outcomes, then one call of the completion function (complete-function.ts)
+// completeSteps on PostgreSQL: encode the outcomes, then one call of the completion function (sql/complete.ts)
 // whatever the batch size — it locks the tasks, prunes, applies the outcomes the caller still holds (the rest are
 // stale), releases children, finalises, optionally claims more and NOTIFYs, in one implicit transaction.
 import type {
@@ -44,7 +44,7 @@ interface CompletionReply {
 }
 
 /**
- * Apply a batch of outcomes in one round trip (see complete-function.ts). A step named twice in one batch: the
+ * Apply a batch of outcomes in one round trip (see sql/complete.ts). A step named twice in one batch: the
  * first outcome counts, later ones are stale (as if sent later). Re-run whole after a deadlock, as one statement.
  */
 export async function completeSteps(
@@ -83,7 +83,7 @@ export async function completeSteps(
   // Rows go in step-id order (the order row locks are taken); `ord` keeps the caller's order for history rows.
   const sorted = batch.map((e, ord) => ({ e, o: e.outcome, ord })).sort((a, b) => a.o.step_id - b.o.step_id);
   const claim = opts.claim;
-  const [row] = await runRetrying<{ r: CompletionReply }>(ctx.pool, ctx.complete, [
+  const [row] = await runRetrying<{ r: CompletionReply }>(ctx.pool, ctx.sql.completeSteps, [
     sorted.map((x) => x.o.step_id),
     sorted.map((x) => x.o.task_id),
     sorted.map((x) => x.o.attempt),

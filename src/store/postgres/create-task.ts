@@ -7,9 +7,7 @@ import { jsonbValue } from './jsonb.js';
 import { REASONS } from '../shared/lifecycle-rules.js';
 import type { TaskPlan } from '../shared/task-plan.js';
 import type { PgContext } from './context.js';
-import { run, runRetrying, type NamedStatement, type Queryable } from './pool.js';
-import { NOW, type SchemaNames } from './sql.js';
-import { insertTaskText } from './write-statements.js';
+import { run, runRetrying, type Queryable } from './pool.js';
 import type { PgTx } from './tx.js';
 
 /** JSON columns encoded before the transaction, so a bad value fails before anything is written. */
@@ -25,7 +23,7 @@ export function encodeTask(task: NewTask): EncodedTask {
   };
 }
 
-/** The task columns of insertTask and the one-statement create ($1-$13), in order. */
+/** The task columns of insertTask and createTaskAtOnce ($1-$13, sql/create-task.ts), in order. */
 function taskParams(task: NewTask, plan: TaskPlan, encoded: EncodedTask): unknown[] {
   return [
     task.namespace,
@@ -63,7 +61,7 @@ function stepParams(plan: TaskPlan, encoded: EncodedTask): unknown[] {
 
 /** The task an idempotency key already names. ON CONFLICT waited for its creator to commit, so the row is visible. */
 async function existingTask(db: Queryable, ctx: PgContext, key: string | null): Promise<CreateTaskResult> {
-  const [existing] = await run<{ task_id: number }>(db, ctx.write.findTaskByKey, [key]);
+  const [existing] = await run<{ task_id: number }>(db, ctx.sql.findTaskByKey, [key]);
   if (!existing) throw new Error(`internal: idempotency key ${key} conflicted but has no task`);
   return { task_id: existing.task_id, created: false, finalized: null };
 }
@@ -77,7 +75,7 @@ export async function createTaskInTx(
   notify = true,
 ): Promise<CreateTaskResult> {
   const { client, ctx } = tx;
-  const w = ctx.write;
+  const w = ctx.sql;
   const [inserted] = await run<{ task_id: number }>(client, w.insertTask, taskParams(task, plan, encoded));
   if (!inserted) return existingTask(client, ctx, task.idempotency_key);
   const taskId = inserted.task_id; // insertTask wrote its pending -> running history row too
@@ -116,55 +114,6 @@ export async function createTaskInTx(
 }
 
 /**
- * The whole creation of a task with open steps as one statement: the task (unless its idempotency key exists), its
- * history row, its steps in plan order, their edges (joined by name), the skipped steps' history rows and one NOTIFY.
- * $1-$10 task columns, $11 step count, $12 open steps, $13 satisfied steps, $14-$24 step arrays in plan order (name,
- * handler, deps as JSON, state, unmet, retry limit, retryable, timeout, skippable, ready, skip reason), $25/$26 edge
- * parent/child names, $27 the NOTIFY channel.
- */
-export function createTaskStatement(n: SchemaNames): NamedStatement {
-  return {
-    name: 'tasker_create_task_at_once',
-    text: `
-  WITH t AS (${insertTaskText(n)}
-  ), u AS (
-    SELECT * FROM unnest($14::text[], $15::text[], $16::jsonb[], $17::text[], $18::integer[], $19::integer[],
-                         $20::boolean[], $21::integer[], $22::boolean[], $23::boolean[], $24::text[]) WITH ORDINALITY
-      AS u(name, handler_class, deps, state, unmet, retry_limit, retryable, timeout_ms, skippable, ready, skip_reason, ord)
-  ), s AS (
-    INSERT INTO ${n.steps} (task_id, name, handler_class, depends_on, state, unmet, retry_limit, retryable,
-                            timeout_ms, skippable, ready_at, completed_at)
-    SELECT t.task_id, u.name, u.handler_class, ARRAY(SELECT jsonb_array_elements_text(u.deps)), u.state, u.unmet,
-           u.retry_limit, u.retryable, u.timeout_ms, u.skippable,
-           CASE WHEN u.ready THEN ${NOW} END, CASE WHEN u.state = 'skipped' THEN ${NOW} END
-      FROM t CROSS JOIN u
-     ORDER BY u.ord
-    RETURNING task_id, step_id, name, state
-  ), e AS (
-    INSERT INTO ${n.edges} (parent_step_id, child_step_id)
-    SELECT p.step_id, c.step_id
-      FROM unnest($25::text[], $26::text[]) AS x(parent, child)
-      JOIN s p ON p.name = x.parent JOIN s c ON c.name = x.child
-  ), h AS (
-    -- one INSERT, so the task's row comes first and the skipped steps' follow in plan order
-    INSERT INTO ${n.transitions} (task_id, step_id, from_state, to_state, at, reason, attempt, actor)
-    SELECT x.task_id, x.step_id, 'pending', x.to_state, ${NOW}, x.reason, x.attempt, $5
-      FROM (SELECT t.task_id, NULL::bigint AS step_id, 'running' AS to_state, '${REASONS.submitted}' AS reason,
-                   NULL::integer AS attempt, 0::bigint AS ord
-              FROM t
-            UNION ALL
-            SELECT s.task_id, s.step_id, 'skipped', u.skip_reason, 0, u.ord
-              FROM s JOIN u ON u.name = s.name
-             WHERE s.state = 'skipped') x
-     ORDER BY x.ord
-  ), wake AS (
-    SELECT pg_notify($27, '') FROM t
-  )
-  SELECT t.task_id, (SELECT count(*) FROM wake) AS woken FROM t`,
-  };
-}
-
-/**
  * createTask of a task with open steps, in one round trip; null when it needs the transactional path (a task that
  * finalises at once, or one waiting for its planning hook: rare, so the hot statement stays as it is).
  */
@@ -177,7 +126,7 @@ export async function createTaskAtOnce(
   if (plan.openSteps === 0 || task.needs_plan === true) return null;
   const rows = plan.steps;
   const names = rows.map((r) => r.step.name);
-  const [inserted] = await runRetrying<{ task_id: number }>(ctx.pool, ctx.createTask, [
+  const [inserted] = await runRetrying<{ task_id: number }>(ctx.pool, ctx.sql.createTaskAtOnce, [
     ...taskParams(task, plan, encoded),
     ...stepParams(plan, encoded),
     rows.map((r) => (r.state === 'skipped' ? (r.step.skip_reason ?? REASONS.disabled) : null)),

@@ -5,8 +5,7 @@ import { REASONS } from '../shared/lifecycle-rules.js';
 import type { TaskPlan } from '../shared/task-plan.js';
 import type { EncodedTask } from './create-task.js';
 import { jsonbValue } from './jsonb.js';
-import { run, type NamedStatement } from './pool.js';
-import { NOW, type SchemaNames } from './sql.js';
+import { run } from './pool.js';
 import type { PgTx } from './tx.js';
 
 export interface PreparedTask {
@@ -20,59 +19,11 @@ export function batchable(batch: readonly PreparedTask[]): boolean {
   return batch.every((p) => p.task.idempotency_key === null && p.plan.openSteps > 0 && p.task.needs_plan !== true);
 }
 
-export function batchCreateStatements(n: SchemaNames) {
-  const named = (name: string, text: string): NamedStatement => ({ name: `tasker_${name}`, text });
-  return {
-    /** $1 task count, $2 step count; ids in ascending order. */
-    allocateIds: named(
-      'allocate_ids',
-      `SELECT ARRAY(SELECT nextval(pg_get_serial_sequence('${n.tasks.replace(/'/g, "''")}', 'task_id')) AS id
-                      FROM generate_series(1, $1::integer) ORDER BY id) AS task_ids,
-              ARRAY(SELECT nextval(pg_get_serial_sequence('${n.steps.replace(/'/g, "''")}', 'step_id')) AS id
-                      FROM generate_series(1, $2::integer) ORDER BY id) AS step_ids`,
-    ),
-    insertTasks: named(
-      'insert_tasks',
-      `INSERT INTO ${n.tasks}
-         (task_id, namespace, name, version, state, context, initiator, source_system, reason, tags, idempotency_key,
-          correlation_id, step_count, open_steps, satisfied_steps, created_at) OVERRIDING SYSTEM VALUE
-       SELECT u.task_id, u.namespace, u.name, u.version, 'running', u.context, u.initiator, u.source_system, u.reason,
-              ARRAY(SELECT jsonb_array_elements_text(u.tags)), NULL, u.correlation_id, u.step_count, u.open_steps,
-              u.satisfied_steps, ${NOW}
-         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::text[],
-                     $9::jsonb[], $10::text[], $11::integer[], $12::integer[], $13::integer[]) WITH ORDINALITY
-           AS u(task_id, namespace, name, version, context, initiator, source_system, reason, tags, correlation_id,
-                step_count, open_steps, satisfied_steps, ord)
-        ORDER BY u.ord`,
-    ),
-    insertStepsOf: named(
-      'insert_steps_of',
-      `INSERT INTO ${n.steps}
-         (step_id, task_id, name, handler_class, depends_on, state, unmet, retry_limit, retryable, timeout_ms,
-          skippable, ready_at, completed_at) OVERRIDING SYSTEM VALUE
-       SELECT u.step_id, u.task_id, u.name, u.handler_class, ARRAY(SELECT jsonb_array_elements_text(u.deps)), u.state,
-              u.unmet, u.retry_limit, u.retryable, u.timeout_ms, u.skippable,
-              CASE WHEN u.ready THEN ${NOW} END, CASE WHEN u.state = 'skipped' THEN ${NOW} END
-         FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::integer[],
-                     $8::integer[], $9::boolean[], $10::integer[], $11::boolean[], $12::boolean[]) WITH ORDINALITY
-           AS u(step_id, task_id, name, handler_class, deps, state, unmet, retry_limit, retryable, timeout_ms,
-                skippable, ready, ord)
-        ORDER BY u.ord`,
-    ),
-  };
-}
-
-export type BatchCreateStatements = ReturnType<typeof batchCreateStatements>;
-
 /** Create every task of a `batchable` batch; results in input order. */
-export async function createTasksInTx(
-  tx: PgTx,
-  st: BatchCreateStatements,
-  batch: readonly PreparedTask[],
-): Promise<CreateTaskResult[]> {
+export async function createTasksInTx(tx: PgTx, batch: readonly PreparedTask[]): Promise<CreateTaskResult[]> {
   const { client, ctx } = tx;
   const stepTotal = batch.reduce((k, p) => k + p.plan.steps.length, 0);
-  const [ids] = await run<{ task_ids: string[]; step_ids: string[] }>(client, st.allocateIds, [
+  const [ids] = await run<{ task_ids: string[]; step_ids: string[] }>(client, ctx.sql.allocateIds, [
     batch.length,
     stepTotal,
   ]);
@@ -166,7 +117,7 @@ export async function createTasksInTx(
     }
     tx.readyCount += plan.openSteps;
   });
-  await run(client, st.insertTasks, [
+  await run(client, ctx.sql.insertTasks, [
     taskIds,
     t.namespace,
     t.name,
@@ -181,7 +132,7 @@ export async function createTasksInTx(
     t.open,
     t.satisfied,
   ]);
-  await run(client, st.insertStepsOf, [
+  await run(client, ctx.sql.insertStepsOf, [
     s.id,
     s.task,
     s.name,
@@ -195,7 +146,7 @@ export async function createTasksInTx(
     s.skippable,
     s.ready,
   ]);
-  if (edgeParent.length > 0) await run(client, ctx.write.insertEdges, [edgeParent, edgeChild]);
+  if (edgeParent.length > 0) await run(client, ctx.sql.insertEdges, [edgeParent, edgeChild]);
   await tx.history(history);
   await tx.notifyIfReady();
   return taskIds.map((task_id) => ({ task_id, created: true, finalized: null }));

@@ -1,80 +1,16 @@
-// listTasks on PostgreSQL: keyset pagination over (sort value, task_id) using the shared filter and cursor rules.
-// The SQL text depends only on which filters are set, so each shape becomes one named (prepared) statement.
-import { createHash } from 'node:crypto';
+// listTasks on PostgreSQL: keyset pagination over (sort value, task_id) using the shared filter and cursor rules;
+// the statement of each filter shape is built by sql/list-tasks.ts.
 import type { TaskListFilter, TaskPage } from '../../core/store-contract.js';
-import { finishPage, normalizeListFilter, NULL_SORT_VALUE, type NormalizedListFilter } from '../shared/list-query.js';
+import { finishPage, normalizeListFilter } from '../shared/list-query.js';
 import { mapTaskSummary } from '../shared/row-mappers.js';
 import type { PgContext } from './context.js';
-import { taskColumns } from './hot-statements.js';
-import { run, type NamedStatement } from './pool.js';
+import { run } from './pool.js';
 import { pgDecode } from './reads.js';
-
-/** Sort expressions; unfinished tasks sort as if completed at +infinity (NULL_SORT_VALUE in cursors). */
-const SORT_EXPR = {
-  task_id: 't.task_id',
-  created_at: 't.created_at',
-  completed_at: `COALESCE(t.completed_at, 'infinity'::timestamptz)`,
-} as const;
-
-/** A cursor's sort value as a timestamptz parameter (times are stored at millisecond precision). */
-function timeParam(value: number): string {
-  return value >= NULL_SORT_VALUE ? 'infinity' : new Date(value).toISOString();
-}
-
-/** The earliest instant timestamptz holds (4714-11-24 BC), as epoch milliseconds. */
-const PG_MIN_MS = -210_866_803_200_000;
-/** The latest instant a JavaScript Date holds (275760-09-13 AD); timestamptz reaches further, to 294276 AD. */
-const PG_MAX_MS = 8_640_000_000_000_000;
-
-/**
- * A created_at bound as a timestamptz parameter. ISO text cannot express years before 1 or after 9999 to PostgreSQL,
- * so the bound goes as epoch seconds through to_timestamp; bounds beyond these ends are clamped to them, which
- * selects exactly the same rows (no stored time lies beyond them).
- */
-function boundParam(param: (value: unknown, cast: string) => string, ms: number): string {
-  return `to_timestamp(${param(Math.min(Math.max(ms, PG_MIN_MS), PG_MAX_MS) / 1000, 'float8')})`;
-}
-
-export function buildListQuery(
-  ctx: PgContext,
-  f: NormalizedListFilter,
-): { statement: NamedStatement; params: unknown[] } {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const param = (value: unknown, cast: string): string => {
-    params.push(value);
-    return `$${params.length}::${cast}`;
-  };
-  if (f.namespace !== null) where.push(`t.namespace = ${param(f.namespace, 'text')}`);
-  if (f.name !== null) where.push(`t.name = ${param(f.name, 'text')}`);
-  if (f.version !== null) where.push(`t.version = ${param(f.version, 'text')}`);
-  if (f.states !== null) where.push(`t.state = ANY(${param(f.states, 'text[]')})`);
-  if (f.created_after !== null) where.push(`t.created_at > ${boundParam(param, f.created_after)}`);
-  if (f.created_before !== null) where.push(`t.created_at < ${boundParam(param, f.created_before)}`);
-  const key = SORT_EXPR[f.sort];
-  const dir = f.order === 'asc' ? 'ASC' : 'DESC';
-  if (f.cursor) {
-    const cmp = f.order === 'asc' ? '>' : '<';
-    if (f.sort === 'task_id') {
-      where.push(`t.task_id ${cmp} ${param(f.cursor.task_id, 'bigint')}`);
-    } else {
-      where.push(
-        `(${key}, t.task_id) ${cmp} (${param(timeParam(f.cursor.value), 'timestamptz')}, ${param(f.cursor.task_id, 'bigint')})`,
-      );
-    }
-  }
-  const order = f.sort === 'task_id' ? `t.task_id ${dir}` : `${key} ${dir}, t.task_id ${dir}`;
-  const text =
-    `SELECT ${taskColumns('t')} FROM ${ctx.names.tasks} t` +
-    (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
-    ` ORDER BY ${order} LIMIT ${param(f.limit + 1, 'integer')}`;
-  const digest = createHash('sha1').update(text).digest('hex').slice(0, 16);
-  return { statement: { name: `tasker_list_${digest}`, text }, params };
-}
+import { listTasksQuery } from './sql/list-tasks.js';
 
 export async function listTasks(ctx: PgContext, filter: TaskListFilter): Promise<TaskPage> {
   const f = normalizeListFilter(filter);
-  const { statement, params } = buildListQuery(ctx, f);
+  const { statement, params } = listTasksQuery(ctx.names, f);
   const rows = await run<Record<string, unknown>>(ctx.pool, statement, params);
   return finishPage(
     rows.map((r) => mapTaskSummary(r, pgDecode)),

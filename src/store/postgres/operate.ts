@@ -43,7 +43,7 @@ async function reopenSteps(tx: PgTx, steps: StepRow[], reason: string): Promise<
       attempt: s.attempts,
     })),
   );
-  await run(tx.client, tx.ctx.write.reopenSteps, [steps.map((s) => s.step_id)]);
+  await run(tx.client, tx.ctx.sql.reopenSteps, [steps.map((s) => s.step_id)]);
   for (const s of steps) {
     if (s.unmet === 0) {
       tx.adjust(s.task_id, 1);
@@ -65,7 +65,7 @@ async function settleStep(
   await tx.history([
     { task_id: step.task_id, step_id: step.step_id, from: step.state, to, reason, attempt: step.attempts },
   ]);
-  await run(tx.client, tx.ctx.write.settleStep, [step.step_id, to, resultsJson]);
+  await run(tx.client, tx.ctx.sql.settleStep, [step.step_id, to, resultsJson]);
   tx.adjust(step.task_id, countsAsOpen(step.state, step.unmet) ? -1 : 0, 1);
   await tx.satisfyChildren([step.step_id]);
 }
@@ -75,7 +75,7 @@ export async function operateInTx(
   action: OperatorAction,
   resultsJson: string | null,
 ): Promise<OperatorResult> {
-  const w = tx.ctx.write;
+  const w = tx.ctx.sql;
   const taskId = action.task_id;
   const [task] = await run<TaskRow>(tx.client, w.taskForUpdate, [taskId]);
   if (!task) throw new NotFoundError(`task ${taskId} not found`, { task_id: taskId });

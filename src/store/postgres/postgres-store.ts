@@ -19,17 +19,15 @@ import {
 import { planNewTask } from '../shared/task-plan.js';
 import { claimSteps } from './claim.js';
 import { completeSteps, encodeOutcome } from './complete.js';
-import { completeStepsCall } from './complete-function.js';
 import type { PgContext } from './context.js';
-import { createTaskAtOnce, createTaskInTx, createTaskStatement, encodeTask } from './create-task.js';
-import { batchable, batchCreateStatements, createTasksInTx, type BatchCreateStatements } from './create-tasks.js';
-import { hotStatements } from './hot-statements.js';
+import { createTaskAtOnce, createTaskInTx, encodeTask } from './create-task.js';
+import { batchable, createTasksInTx } from './create-tasks.js';
 import { jsonbValue } from './jsonb.js';
 import { listTasks } from './list-tasks.js';
-import { migrate } from './migrations.js';
+import { migrate, requireCurrentSchema } from './migrations.js';
 import { operateInTx } from './operate.js';
 import { createPool, run, runRetrying, withTransaction } from './pool.js';
-import { PgReads, pgDecode, readStatements } from './reads.js';
+import { PgReads, pgDecode } from './reads.js';
 import { cancelInTx, reclaimCandidates, reclaimInTx } from './reclaim.js';
 import { schemaNames } from './sql.js';
 import { PgTx } from './tx.js';
@@ -38,7 +36,7 @@ import { WakeListener } from './wake-listener.js';
 import { presenceLabel } from './presence.js';
 import { applyPlanInTx } from './apply-plan.js';
 import { isTransientDbError } from './transient-errors.js';
-import { writeStatements } from './write-statements.js';
+import { pgStatements } from './sql/index.js';
 
 export interface PostgresStoreOptions {
   logger?: Logger;
@@ -46,11 +44,16 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Connections in the pool (default 10). The LISTEN connection comes on top. */
   poolSize?: number;
+  /**
+   * Bring the schema up to date on open (default true). False only checks that it is current and refuses it
+   * otherwise (StoreSchemaError naming both versions), changing nothing: `tasker migrate` upgrades it.
+   */
+  migrate?: boolean;
 }
 
 export const DEFAULT_POOL_SIZE = 10;
 
-/** Open a pool on `url`, migrate the schema (safe with concurrent openers) and return the store. */
+/** Open a pool on `url`, migrate the schema (safe with concurrent openers) or check it, and return the store. */
 export async function openPostgresStore(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
   const parsed = parsePostgresUrl(url, opts.schema);
   const poolSize = opts.poolSize ?? DEFAULT_POOL_SIZE;
@@ -61,28 +64,20 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
   const pool = createPool({ connectionString: parsed.connectionString, max: poolSize, logger });
   const names = schemaNames(parsed.schema);
   try {
-    await migrate(pool, names, logger);
+    if (opts.migrate === false) await requireCurrentSchema(pool, names, logger);
+    else await migrate(pool, names, logger);
   } catch (err) {
     await pool.end().catch(() => undefined);
     throw err;
   }
-  const ctx: PgContext = {
-    pool,
-    names,
-    hot: hotStatements(names),
-    complete: { name: 'tasker_complete_steps', text: completeStepsCall(names) },
-    createTask: createTaskStatement(names),
-    write: writeStatements(names),
-    logger,
-  };
-  const session = new WakeListener(parsed.connectionString, names.channel, logger, presenceLabel(names));
+  const ctx: PgContext = { pool, names, sql: pgStatements(names), logger };
+  const session = new WakeListener(parsed.connectionString, names.channel, logger, presenceLabel(names), ctx.sql);
   return new PostgresStore(ctx, parsed.displayUrl, session);
 }
 
 export class PostgresStore implements S.Store {
   readonly kind = 'postgres' as const;
   private readonly reads: PgReads;
-  private readonly batchCreate: BatchCreateStatements;
   private closed = false;
 
   constructor(
@@ -90,8 +85,7 @@ export class PostgresStore implements S.Store {
     readonly url: string,
     private readonly wake: WakeListener,
   ) {
-    this.reads = new PgReads(ctx, readStatements(ctx.names));
-    this.batchCreate = batchCreateStatements(ctx.names);
+    this.reads = new PgReads(ctx);
   }
 
   /** The schema this store lives in. */
@@ -160,7 +154,7 @@ export class PostgresStore implements S.Store {
     }
     if (prepared.length > 1 && batchable(prepared)) {
       return withTransaction(this.ctx.pool, this.ctx.logger, (client) =>
-        createTasksInTx(new PgTx(client, this.ctx, null), this.batchCreate, prepared),
+        createTasksInTx(new PgTx(client, this.ctx, null), prepared),
       );
     }
     return withTransaction(this.ctx.pool, this.ctx.logger, async (client) => {
@@ -216,7 +210,7 @@ export class PostgresStore implements S.Store {
     assertLeaseMs(leaseMs, 'extendLeases');
     this.open();
     if (stepIds.length === 0) return { lost: [] };
-    const rows = await runRetrying<{ step_id: number }>(this.ctx.pool, this.ctx.write.extendLeases, [
+    const rows = await runRetrying<{ step_id: number }>(this.ctx.pool, this.ctx.sql.extendLeases, [
       [...new Set(stepIds)],
       workerId,
       leaseMs,
@@ -246,7 +240,7 @@ export class PostgresStore implements S.Store {
   async registerWorker(info: S.WorkerRegistration): Promise<void> {
     assertWorkerId(info.worker_id, 'registerWorker');
     this.open();
-    await run(this.ctx.pool, this.ctx.write.upsertWorker, [
+    await run(this.ctx.pool, this.ctx.sql.upsertWorker, [
       info.worker_id,
       info.hostname,
       info.pid,
@@ -259,19 +253,19 @@ export class PostgresStore implements S.Store {
 
   async touchWorker(workerId: string, capabilities?: string[] | null): Promise<void> {
     this.open();
-    if (capabilities === undefined) await run(this.ctx.pool, this.ctx.write.touchWorker, [workerId]);
-    else await run(this.ctx.pool, this.ctx.write.touchWorkerCapabilities, [workerId, capabilities]);
+    if (capabilities === undefined) await run(this.ctx.pool, this.ctx.sql.touchWorker, [workerId]);
+    else await run(this.ctx.pool, this.ctx.sql.touchWorkerCapabilities, [workerId, capabilities]);
   }
 
   async removeWorker(workerId: string): Promise<void> {
     this.open();
     await this.wake.dropPresence(workerId);
-    await run(this.ctx.pool, this.ctx.write.removeWorker, [workerId]);
+    await run(this.ctx.pool, this.ctx.sql.removeWorker, [workerId]);
   }
 
   async listWorkers(): Promise<S.WorkerInfo[]> {
     this.open();
-    const rows = await run<Record<string, unknown>>(this.ctx.pool, this.ctx.write.listWorkers);
+    const rows = await run<Record<string, unknown>>(this.ctx.pool, this.ctx.sql.listWorkers);
     return rows.map((r) => mapWorkerRow(r, pgDecode));
   }
 
@@ -303,7 +297,7 @@ export class PostgresStore implements S.Store {
     assertAnnotationType(annotationType);
     const json = jsonbValue(content ?? null, `annotation "${annotationType}" content`, 'content');
     this.open();
-    const rows = await run(this.ctx.pool, this.ctx.write.insertAnnotation, [taskId, annotationType, json]);
+    const rows = await run(this.ctx.pool, this.ctx.sql.insertAnnotation, [taskId, annotationType, json]);
     if (rows.length === 0) throw new NotFoundError(`task ${taskId} not found`, { task_id: taskId });
   }
 

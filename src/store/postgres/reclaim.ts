@@ -31,12 +31,12 @@ export interface ReclaimCandidate {
  */
 export async function reclaimCandidates(ctx: PgContext, req: ReclaimRequest): Promise<ReclaimCandidate[]> {
   return req.kind === 'expired'
-    ? run<ReclaimCandidate>(ctx.pool, ctx.write.expiredCandidates, [
+    ? run<ReclaimCandidate>(ctx.pool, ctx.sql.expiredCandidates, [
         req.limit ?? DEFAULT_RECLAIM_LIMIT,
         req.exceptWorker ?? null,
         presenceLabel(ctx.names),
       ])
-    : run<ReclaimCandidate>(ctx.pool, ctx.write.heldByCandidates, [[...new Set(req.workerIds)]]);
+    : run<ReclaimCandidate>(ctx.pool, ctx.sql.heldByCandidates, [[...new Set(req.workerIds)]]);
 }
 
 export async function reclaimInTx(
@@ -44,7 +44,7 @@ export async function reclaimInTx(
   req: ReclaimRequest,
   candidates: ReclaimCandidate[],
 ): Promise<ReclaimResult> {
-  const w = tx.ctx.write;
+  const w = tx.ctx.sql;
   if (candidates.length === 0) return { reclaimed: [], finalized: [] };
   await tx.lockTasks(candidates.map((c) => c.task_id));
   // A holder that is alive lost its lease because it could not write (an outage): hand the attempt back uncounted.
@@ -86,7 +86,7 @@ export async function reclaimInTx(
 }
 
 export async function cancelInTx(tx: PgTx, taskId: TaskId, reason: string | null): Promise<CancelResult> {
-  const w = tx.ctx.write;
+  const w = tx.ctx.sql;
   const [task] = await run<{ state: Parameters<typeof canTransitionTask>[0] }>(tx.client, w.taskForUpdate, [taskId]);
   if (!task) throw new NotFoundError(`task ${taskId} not found`, { task_id: taskId });
   if (!canTransitionTask(task.state, 'cancelled')) {

@@ -39,7 +39,7 @@ export class PgTx {
     const ids = [...new Set(taskIds)].sort((a, b) => a - b);
     const out = new Map<TaskId, TaskState>();
     if (ids.length === 0) return out;
-    const rows = await run<{ task_id: number; state: TaskState }>(this.client, this.ctx.hot.lockTasks, [ids]);
+    const rows = await run<{ task_id: number; state: TaskState }>(this.client, this.ctx.sql.lockTasks, [ids]);
     for (const r of rows) out.set(r.task_id, r.state);
     return out;
   }
@@ -51,7 +51,7 @@ export class PgTx {
       if (r.step_id === null) assertTaskTransition(r.from as TaskState, r.to as TaskState);
       else assertStepTransition(r.from as StepState, r.to as StepState);
     }
-    await run(this.client, this.ctx.write.insertHistory, [
+    await run(this.client, this.ctx.sql.insertHistory, [
       rows.map((r) => r.task_id),
       rows.map((r) => r.step_id),
       rows.map((r) => r.from),
@@ -84,7 +84,7 @@ export class PgTx {
    */
   async satisfyChildren(stepIds: number[]): Promise<void> {
     if (stepIds.length === 0) return;
-    const rows = await run<{ step_id: number; task_id: number }>(this.client, this.ctx.hot.satisfyChildren, [stepIds]);
+    const rows = await run<{ step_id: number; task_id: number }>(this.client, this.ctx.sql.satisfyChildren, [stepIds]);
     for (const r of rows) {
       this.adjust(r.task_id, 1);
       this.readyCount += 1;
@@ -108,7 +108,7 @@ export class PgTx {
       ord.push(ord.length);
     }
     this.deltas.clear();
-    const rows = await run<Record<string, unknown>>(this.client, this.ctx.hot.finalize, [
+    const rows = await run<Record<string, unknown>>(this.client, this.ctx.sql.finalize, [
       ids,
       open,
       satisfied,
@@ -126,6 +126,6 @@ export class PgTx {
 
   /** One NOTIFY for the whole transaction (delivered at commit), when it made steps claimable. */
   async notifyIfReady(force = false): Promise<void> {
-    if (this.readyCount > 0 || force) await run(this.client, this.ctx.hot.notify, [this.ctx.names.channel]);
+    if (this.readyCount > 0 || force) await run(this.client, this.ctx.sql.notify, [this.ctx.names.channel]);
   }
 }

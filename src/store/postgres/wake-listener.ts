@@ -5,7 +5,7 @@
 import pg from 'pg';
 import type { Logger } from '../../telemetry/logger.js';
 import { clientConfig } from './pool.js';
-import { DROP_PRESENCE, TAKE_PRESENCE } from './presence.js';
+import type { PgStatements } from './sql/index.js';
 
 const INITIAL_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 5_000;
@@ -30,6 +30,7 @@ export class WakeListener {
     private readonly channel: string,
     private readonly logger: Logger,
     private readonly presenceLabel: string,
+    private readonly sql: Pick<PgStatements, 'listen' | 'takePresence' | 'dropPresence'>,
   ) {}
 
   /** Hold `workerId`'s presence lock for as long as this session lives (connecting on first use). */
@@ -49,14 +50,14 @@ export class WakeListener {
     this.present.delete(workerId);
     const client = this.client;
     if (!client || !this.held.delete(workerId)) return;
-    await client.query(DROP_PRESENCE, [this.presenceLabel, workerId]).catch(() => undefined);
+    await client.query(this.sql.dropPresence.text, [this.presenceLabel, workerId]).catch(() => undefined);
   }
 
   private async take(client: pg.Client, workerId: string): Promise<void> {
     if (this.held.has(workerId)) return;
     this.held.add(workerId);
     try {
-      const res = await client.query<{ ok: boolean }>(TAKE_PRESENCE, [this.presenceLabel, workerId]);
+      const res = await client.query<{ ok: boolean }>(this.sql.takePresence.text, [this.presenceLabel, workerId]);
       if (res.rows[0]?.ok !== true)
         this.logger.warn({ worker_id: workerId }, 'presence lock already held by another session');
     } catch (err) {
@@ -133,7 +134,7 @@ export class WakeListener {
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${pg.escapeIdentifier(this.channel)}`);
+      await client.query(this.sql.listen.text);
       this.held = new Set();
       for (const workerId of this.present) await this.take(client, workerId);
     } catch (err) {

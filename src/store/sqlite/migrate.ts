@@ -1,28 +1,76 @@
 // Applies pending SQLite migrations on open, each in its own IMMEDIATE transaction (so two processes opening the
-// same file at once migrate it once), and refuses a database whose schema is newer than this code.
+// same file at once migrate it once), or checks that a file is current without changing it. A file a newer Tasker
+// migrated is used as it is when its later migrations keep this release working (tasker_schema_migrations
+// .compatible_from), and refused otherwise.
 import type { Database } from 'better-sqlite3';
 import { StoreSchemaError } from '../../core/errors.js';
 import type { Logger } from '../../telemetry/logger.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
-
-const CREATE_TABLE = `
-  CREATE TABLE IF NOT EXISTS tasker_schema_migrations (
-    version    INTEGER PRIMARY KEY,
-    name       TEXT    NOT NULL,
-    applied_at INTEGER NOT NULL
-  )`;
+import {
+  addCompatibleFrom,
+  createMigrationsTable,
+  firstIncompatible,
+  hasCompatibleFrom,
+  migrationsTableExists,
+  recordMigration,
+  schemaVersion,
+} from './sql/migrate.js';
 
 export function currentSchemaVersion(db: Database): number {
-  const row = db.prepare('SELECT MAX(version) AS v FROM tasker_schema_migrations').get() as { v: number | null };
+  const row = db.prepare(schemaVersion).get() as { v: number | null };
   return row.v ?? 0;
 }
 
-function refuseNewer(found: number, known: number, where: string): never {
+/**
+ * A file at `found`, newer than this code (which knows versions up to `known`): used as it is when no migration
+ * above `known` needs newer code; otherwise StoreSchemaError naming the migration and both versions.
+ */
+function acceptNewer(db: Database, found: number, known: number, where: string, logger?: Logger): void {
+  let blocker: { version: number; name: string; compatible_from: number } | undefined;
+  try {
+    blocker = db.prepare(firstIncompatible).get(known, known) as typeof blocker;
+  } catch {
+    // no compatible_from column: the file says nothing about which releases it keeps working
+    throw new StoreSchemaError(
+      `the database ${where} has schema version ${found}, but this Tasker only knows versions up to ${known}: ` +
+        'upgrade Tasker to the version that wrote it, or point --db / TASKER_DATABASE_URL at another database',
+      { found, known },
+    );
+  }
+  if (blocker) {
+    throw new StoreSchemaError(
+      `the database ${where} has schema version ${found}, and its migration ${blocker.version} (${blocker.name}) ` +
+        `needs a Tasker that knows version ${blocker.compatible_from} or later; this one knows versions up to ` +
+        `${known}: upgrade Tasker, or point --db / TASKER_DATABASE_URL at another database`,
+      { found, known, migration: blocker.version, needs: blocker.compatible_from },
+    );
+  }
+  logger?.warn(
+    { db: where, version: found, known },
+    'store schema is newer than this Tasker; its later migrations keep this release working, so it runs on it',
+  );
+}
+
+/**
+ * Checks, without changing anything, that the database is at the latest schema version, or newer and still working
+ * for this release (`db` null: the file is missing, version 0). Throws StoreSchemaError naming the version found and
+ * the one required otherwise.
+ */
+export function requireCurrentSchema(db: Database | null, where: string, logger?: Logger): void {
+  const latest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+  const present = db !== null && (db.prepare(migrationsTableExists).get() as { present: number }).present === 1;
+  const version = present ? currentSchemaVersion(db) : 0;
+  if (version > latest) return acceptNewer(db!, version, latest, where, logger);
+  if (version === latest) return;
+  const found =
+    db === null
+      ? `the database ${where} does not exist (version 0); this Tasker needs version ${latest}`
+      : version === 0
+        ? `the database ${where} has no Tasker tables (version 0); this Tasker needs version ${latest}`
+        : `the database ${where} has schema version ${version}, but this Tasker needs version ${latest}`;
   throw new StoreSchemaError(
-    `the database ${where} has schema version ${found}, but this Tasker only knows versions up to ` +
-      `${known}: upgrade Tasker to the version that wrote it, or point --db / TASKER_DATABASE_URL ` +
-      `at another database`,
-    { found, known },
+    `${found}: run \`tasker migrate\` against it first, or open it with migrate: true (CLI: --migrate)`,
+    { found: version, required: latest },
   );
 }
 
@@ -33,8 +81,16 @@ export function migrate(
   logger?: Logger,
   migrations: readonly Migration[] = MIGRATIONS,
 ): number[] {
-  db.exec(CREATE_TABLE);
+  db.transaction(() => {
+    db.exec(createMigrationsTable);
+    if ((db.prepare(hasCompatibleFrom).get() as { present: number }).present !== 1) db.exec(addCompatibleFrom);
+  }).immediate();
   const latest = migrations[migrations.length - 1]?.version ?? 0;
+  const found = currentSchemaVersion(db);
+  if (found > latest) {
+    acceptNewer(db, found, latest, where, logger);
+    return [];
+  }
   const applied: number[] = [];
   for (const migration of migrations) {
     // A rebuilding migration needs foreign key enforcement off, which only changes outside a transaction.
@@ -42,9 +98,7 @@ export function migrate(
     const fkWasOn = fkOff && (db.pragma('foreign_keys', { simple: true }) as number) === 1;
     if (fkWasOn) db.pragma('foreign_keys = OFF');
     const apply = db.transaction(() => {
-      const version = currentSchemaVersion(db);
-      if (version > latest) refuseNewer(version, latest, where);
-      if (version >= migration.version) return;
+      if (currentSchemaVersion(db) >= migration.version) return;
       try {
         db.exec(migration.sql);
         if (fkOff) {
@@ -56,11 +110,7 @@ export function migrate(
           `migration ${migration.version} (${migration.name}) failed on ${where}: ${(err as Error).message}`,
         );
       }
-      db.prepare('INSERT INTO tasker_schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
-        migration.version,
-        migration.name,
-        Date.now(),
-      );
+      db.prepare(recordMigration).run(migration.version, migration.name, Date.now(), migration.compatibleFrom ?? 0);
       applied.push(migration.version);
     });
     try {
@@ -70,7 +120,7 @@ export function migrate(
     }
   }
   const version = currentSchemaVersion(db);
-  if (version > latest) refuseNewer(version, latest, where);
+  if (version > latest) acceptNewer(db, version, latest, where, logger); // another process migrated further meanwhile
   if (applied.length > 0) logger?.info({ db: where, applied, version }, 'store schema migrated');
   return applied;
 }

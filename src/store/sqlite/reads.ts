@@ -1,5 +1,6 @@
 // Read side of the SQLite store: a task with its steps and annotations, step snapshots, history, paged task
-// lists (keyset pagination; statements for each filter shape are prepared once and cached), and stats.
+// lists (keyset pagination, sql/list-tasks.ts; statements for each filter shape are prepared once and cached), and
+// stats.
 import type { Database, Statement } from 'better-sqlite3';
 import type { StepState, TaskState } from '../../core/states.js';
 import type {
@@ -15,7 +16,7 @@ import type {
   TransitionRecord,
 } from '../../core/store-contract.js';
 import { decodeJson } from '../shared/json.js';
-import { finishPage, normalizeListFilter, NULL_SORT_VALUE, type NormalizedListFilter } from '../shared/list-query.js';
+import { finishPage, normalizeListFilter } from '../shared/list-query.js';
 import {
   isClaimableNow,
   mapStepRow,
@@ -26,6 +27,7 @@ import {
   num,
   numOrNull,
 } from '../shared/row-mappers.js';
+import { listTasksQuery } from './sql/list-tasks.js';
 import type { Statements } from './statements.js';
 
 type Row = Record<string, unknown>;
@@ -88,7 +90,7 @@ export class SqliteReads {
 
   listTasks(filter: TaskListFilter): TaskPage {
     const f = normalizeListFilter(filter);
-    const { sql, params } = buildListQuery(f);
+    const { sql, params } = listTasksQuery(f);
     let stmt = this.listStatements.get(sql);
     if (!stmt) {
       stmt = this.db.prepare(sql);
@@ -108,46 +110,4 @@ export class SqliteReads {
     const workers = (this.st.listWorkers.all() as Row[]).map((w) => mapWorkerRow(w));
     return { tasks_by_state: tasks, steps_by_state: steps, ready_depth: ready, waiting_for_worker: waiting, workers };
   }
-}
-
-const SORT_EXPR = {
-  task_id: 'task_id',
-  created_at: 'created_at',
-  completed_at: `COALESCE(completed_at, ${NULL_SORT_VALUE})`,
-} as const;
-
-/** The SQL of one list page: the text depends only on which filters are set, so it is cached per shape. */
-export function buildListQuery(f: NormalizedListFilter): { sql: string; params: unknown[] } {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const add = (condition: string, param: unknown): void => {
-    where.push(condition);
-    params.push(param);
-  };
-  if (f.namespace !== null) add('namespace = ?', f.namespace);
-  if (f.name !== null) add('name = ?', f.name);
-  if (f.version !== null) add('version = ?', f.version);
-  if (f.states !== null) add('state IN (SELECT value FROM json_each(?))', JSON.stringify(f.states));
-  if (f.created_after !== null) add('created_at > ?', f.created_after);
-  if (f.created_before !== null) add('created_at < ?', f.created_before);
-  const key = SORT_EXPR[f.sort];
-  const dir = f.order === 'asc' ? 'ASC' : 'DESC';
-  if (f.cursor) {
-    const cmp = f.order === 'asc' ? '>' : '<';
-    if (f.sort === 'task_id') {
-      where.push(`task_id ${cmp} ?`);
-      params.push(f.cursor.task_id);
-    } else {
-      where.push(`(${key}, task_id) ${cmp} (?, ?)`);
-      params.push(f.cursor.value, f.cursor.task_id);
-    }
-  }
-  const order = f.sort === 'task_id' ? `task_id ${dir}` : `${key} ${dir}, task_id ${dir}`;
-  const sql =
-    'SELECT task_id, namespace, name, version, state, initiator, source_system, reason, tags, idempotency_key, ' +
-    'correlation_id, created_at, started_at, completed_at, step_count FROM tasks' +
-    (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
-    ` ORDER BY ${order} LIMIT ?`;
-  params.push(f.limit + 1);
-  return { sql, params };
 }

@@ -1,0 +1,121 @@
+// createTask: a task with steps to run is created by one statement (createTaskAtOnce); a task whose steps are all
+// skipped, or one waiting for its planning hook, goes statement by statement in one transaction (insertTask, then
+// setNeedsPlan, insertSteps, insertEdges). `ON CONFLICT (idempotency_key) DO NOTHING` decides, race-free across
+// processes, whether the call creates the task; findTaskByKey then reads the one that exists.
+// Task columns, $1-$13 in both insertTask and createTaskAtOnce: namespace, name, version, context (jsonb),
+// initiator, source system, reason, tags (text[]), idempotency key, correlation id, step count, open steps,
+// satisfied steps.
+import { statement } from './statement.js';
+
+/**
+ * The task row, running from the start, and its pending -> running history row (actor: the initiator, $5), unless
+ * its idempotency key exists. Row: task_id, or none on a key conflict.
+ */
+export const insertTask = statement(
+  'insert_task',
+  (n) => `WITH t AS (
+    INSERT INTO ${n.q}.tasks (namespace, name, version, state, context, initiator, source_system, reason, tags,
+                            idempotency_key, correlation_id, step_count, open_steps, satisfied_steps, created_at)
+    VALUES ($1, $2, $3, 'running', $4::jsonb, $5, $6, $7, $8::text[], $9, $10, $11, $12, $13,
+            date_trunc('milliseconds', now()))
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING task_id
+  ), h AS (
+    INSERT INTO ${n.q}.transitions (task_id, step_id, from_state, to_state, at, reason, attempt, actor, error)
+    SELECT task_id, NULL, 'pending', 'running', date_trunc('milliseconds', now()), 'submitted', NULL, $5, NULL FROM t
+  )
+  SELECT task_id FROM t`,
+);
+
+/**
+ * The whole creation of a task with open steps: the task (unless its idempotency key exists), its history row, its
+ * steps in plan order, their edges (joined by name), the skipped steps' history rows and one NOTIFY.
+ * $1-$13 task columns; $14-$24 step arrays in plan order: name, handler class, parent names (jsonb array), state,
+ * unmet, retry limit, retryable, timeout, skippable, ready, skip reason; $25/$26 edge parent/child names; $27 the
+ * NOTIFY channel. Row: task_id, woken; none on a key conflict.
+ */
+export const createTaskAtOnce = statement(
+  'create_task_at_once',
+  (n) => `
+  WITH t AS (
+    INSERT INTO ${n.q}.tasks (namespace, name, version, state, context, initiator, source_system, reason, tags,
+                            idempotency_key, correlation_id, step_count, open_steps, satisfied_steps, created_at)
+    VALUES ($1, $2, $3, 'running', $4::jsonb, $5, $6, $7, $8::text[], $9, $10, $11, $12, $13,
+            date_trunc('milliseconds', now()))
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING task_id
+  ), u AS (
+    SELECT * FROM unnest($14::text[], $15::text[], $16::jsonb[], $17::text[], $18::integer[], $19::integer[],
+                         $20::boolean[], $21::integer[], $22::boolean[], $23::boolean[], $24::text[]) WITH ORDINALITY
+      AS u(name, handler_class, deps, state, unmet, retry_limit, retryable, timeout_ms, skippable, ready, skip_reason,
+           ord)
+  ), s AS (
+    INSERT INTO ${n.q}.steps (task_id, name, handler_class, depends_on, state, unmet, retry_limit, retryable,
+                            timeout_ms, skippable, ready_at, completed_at)
+    SELECT t.task_id, u.name, u.handler_class, ARRAY(SELECT jsonb_array_elements_text(u.deps)), u.state, u.unmet,
+           u.retry_limit, u.retryable, u.timeout_ms, u.skippable,
+           CASE WHEN u.ready THEN date_trunc('milliseconds', now()) END,
+           CASE WHEN u.state = 'skipped' THEN date_trunc('milliseconds', now()) END
+      FROM t CROSS JOIN u
+     ORDER BY u.ord
+    RETURNING task_id, step_id, name, state
+  ), e AS (
+    INSERT INTO ${n.q}.step_edges (parent_step_id, child_step_id)
+    SELECT p.step_id, c.step_id
+      FROM unnest($25::text[], $26::text[]) AS x(parent, child)
+      JOIN s p ON p.name = x.parent JOIN s c ON c.name = x.child
+  ), h AS (
+    -- one INSERT, so the task's row comes first and the skipped steps' follow in plan order
+    INSERT INTO ${n.q}.transitions (task_id, step_id, from_state, to_state, at, reason, attempt, actor)
+    SELECT x.task_id, x.step_id, 'pending', x.to_state, date_trunc('milliseconds', now()), x.reason, x.attempt, $5
+      FROM (SELECT t.task_id, NULL::bigint AS step_id, 'running' AS to_state, 'submitted' AS reason,
+                   NULL::integer AS attempt, 0::bigint AS ord
+              FROM t
+            UNION ALL
+            SELECT s.task_id, s.step_id, 'skipped', u.skip_reason, 0, u.ord
+              FROM s JOIN u ON u.name = s.name
+             WHERE s.state = 'skipped') x
+     ORDER BY x.ord
+  ), wake AS (
+    SELECT pg_notify($27, '') FROM t
+  )
+  SELECT t.task_id, (SELECT count(*) FROM wake) AS woken FROM t`,
+);
+
+/** Mark task $1 as waiting for its planning hook (created by a submitter without the handlers). */
+export const setNeedsPlan = statement(
+  'set_needs_plan',
+  (n) => `UPDATE ${n.q}.tasks SET needs_plan = true WHERE task_id = $1`,
+);
+
+/** The task idempotency key $1 names. Row: task_id. */
+export const findTaskByKey = statement(
+  'find_task_by_key',
+  (n) => `SELECT task_id FROM ${n.q}.tasks WHERE idempotency_key = $1`,
+);
+
+/**
+ * The steps of new task $1 in plan order (so step ids follow it): $2-$11 arrays of name, handler class, parent names
+ * (jsonb array), state, unmet, retry limit, retryable, timeout, skippable, ready. Rows: step_id, name.
+ */
+export const insertSteps = statement(
+  'insert_steps',
+  (n) => `INSERT INTO ${n.q}.steps (task_id, name, handler_class, depends_on, state, unmet, retry_limit, retryable,
+                               timeout_ms, skippable, ready_at, completed_at)
+       SELECT $1, u.name, u.handler_class, ARRAY(SELECT jsonb_array_elements_text(u.deps)), u.state, u.unmet,
+              u.retry_limit, u.retryable, u.timeout_ms, u.skippable,
+              CASE WHEN u.ready THEN date_trunc('milliseconds', now()) END,
+              CASE WHEN u.state = 'skipped' THEN date_trunc('milliseconds', now()) END
+         FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::text[], $6::integer[], $7::integer[], $8::boolean[],
+                     $9::integer[], $10::boolean[], $11::boolean[]) WITH ORDINALITY
+           AS u(name, handler_class, deps, state, unmet, retry_limit, retryable, timeout_ms, skippable, ready, ord)
+        ORDER BY u.ord
+       RETURNING step_id, name`,
+);
+
+/** Edges between steps just inserted: $1 parent step ids, $2 child step ids. */
+export const insertEdges = statement(
+  'insert_edges',
+  (n) =>
+    `INSERT INTO ${n.q}.step_edges (parent_step_id, child_step_id) SELECT * FROM unnest($1::bigint[], $2::bigint[])`,
+);

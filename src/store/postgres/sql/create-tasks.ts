@@ -1,0 +1,54 @@
+// createTasks for a batch without idempotency keys: ids come from the identity sequences up front, so the tasks,
+// steps, edges (create-task.ts, insertEdges) and history rows (transaction.ts, insertHistory) of the whole batch go
+// in one set-based statement per table.
+import { statement } from './statement.js';
+
+/** $1 task ids and $2 step ids taken from the identity sequences. Row: task_ids, step_ids, each ascending. */
+export const allocateIds = statement(
+  'allocate_ids',
+  (n) => `SELECT ARRAY(SELECT nextval(pg_get_serial_sequence('${n.q}.tasks', 'task_id')) AS id
+                      FROM generate_series(1, $1::integer) ORDER BY id) AS task_ids,
+              ARRAY(SELECT nextval(pg_get_serial_sequence('${n.q}.steps', 'step_id')) AS id
+                      FROM generate_series(1, $2::integer) ORDER BY id) AS step_ids`,
+);
+
+/**
+ * The task rows, running, with the ids allocated: arrays (one entry per task, in order) of $1 task id, $2 namespace,
+ * $3 name, $4 version, $5 context (jsonb), $6 initiator, $7 source system, $8 reason, $9 tags (jsonb array),
+ * $10 correlation id, $11 step count, $12 open steps, $13 satisfied steps.
+ */
+export const insertTasks = statement(
+  'insert_tasks',
+  (n) => `INSERT INTO ${n.q}.tasks
+         (task_id, namespace, name, version, state, context, initiator, source_system, reason, tags, idempotency_key,
+          correlation_id, step_count, open_steps, satisfied_steps, created_at) OVERRIDING SYSTEM VALUE
+       SELECT u.task_id, u.namespace, u.name, u.version, 'running', u.context, u.initiator, u.source_system, u.reason,
+              ARRAY(SELECT jsonb_array_elements_text(u.tags)), NULL, u.correlation_id, u.step_count, u.open_steps,
+              u.satisfied_steps, date_trunc('milliseconds', now())
+         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::text[],
+                     $9::jsonb[], $10::text[], $11::integer[], $12::integer[], $13::integer[]) WITH ORDINALITY
+           AS u(task_id, namespace, name, version, context, initiator, source_system, reason, tags, correlation_id,
+                step_count, open_steps, satisfied_steps, ord)
+        ORDER BY u.ord`,
+);
+
+/**
+ * The step rows of every task of the batch, with the ids allocated: arrays (one entry per step, in plan order) of
+ * $1 step id, $2 task id, $3 name, $4 handler class, $5 parent names (jsonb array), $6 state, $7 unmet,
+ * $8 retry limit, $9 retryable, $10 timeout, $11 skippable, $12 ready.
+ */
+export const insertStepsOf = statement(
+  'insert_steps_of',
+  (n) => `INSERT INTO ${n.q}.steps
+         (step_id, task_id, name, handler_class, depends_on, state, unmet, retry_limit, retryable, timeout_ms,
+          skippable, ready_at, completed_at) OVERRIDING SYSTEM VALUE
+       SELECT u.step_id, u.task_id, u.name, u.handler_class, ARRAY(SELECT jsonb_array_elements_text(u.deps)), u.state,
+              u.unmet, u.retry_limit, u.retryable, u.timeout_ms, u.skippable,
+              CASE WHEN u.ready THEN date_trunc('milliseconds', now()) END,
+              CASE WHEN u.state = 'skipped' THEN date_trunc('milliseconds', now()) END
+         FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::integer[],
+                     $8::integer[], $9::boolean[], $10::integer[], $11::boolean[], $12::boolean[]) WITH ORDINALITY
+           AS u(step_id, task_id, name, handler_class, deps, state, unmet, retry_limit, retryable, timeout_ms,
+                skippable, ready, ord)
+        ORDER BY u.ord`,
+);

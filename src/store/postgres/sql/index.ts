@@ -1,0 +1,125 @@
+// Every statement the PostgreSQL store prepares, by key (the files of this folder, one per store operation), and the
+// store's set of them rendered for one schema. List pages (list-tasks.ts) are built per filter shape.
+import type { NamedStatement } from '../pool.js';
+import type { SchemaNames } from '../sql.js';
+import { insertAnnotation } from './annotations.js';
+import { markPlanned, planSteps, releaseHeld } from './apply-plan.js';
+import { cancelSteps, cancelTask } from './cancel.js';
+import { claim } from './claim.js';
+import { completeSteps } from './complete.js';
+import { createTaskAtOnce, findTaskByKey, insertEdges, insertSteps, insertTask, setNeedsPlan } from './create-task.js';
+import { allocateIds, insertStepsOf, insertTasks } from './create-tasks.js';
+import { extendLeases } from './leases.js';
+import {
+  createMigrationsTable,
+  createSchema,
+  migrationLock,
+  addCompatibleFrom,
+  firstIncompatible,
+  hasCompatibleFrom,
+  migrationsTableExists,
+  recordMigration,
+  schemaExists,
+  schemaVersion,
+} from './migrate.js';
+import {
+  reopenSteps,
+  setTaskState,
+  settleStep,
+  stepForUpdate,
+  stepsOfTaskForUpdate,
+  taskForUpdate,
+} from './operate.js';
+import { readContexts, readHistory, readNextRetry, readSnapshots, readTask, readUnfinished } from './reads.js';
+import { expiredCandidates, heldByCandidates, reclaimApply } from './reclaim.js';
+import { bindStatements, type PgStatement } from './statement.js';
+import { ping, readyDepth, stepsByState, tasksByState, waitingForWorker } from './stats.js';
+import { finalize, insertHistory, lockTasks, notify, satisfyChildren } from './transaction.js';
+import { listen } from './wake.js';
+import {
+  dropPresence,
+  listWorkers,
+  removeWorker,
+  takePresence,
+  touchWorker,
+  touchWorkerCapabilities,
+  upsertWorker,
+} from './workers.js';
+
+export const PG_STATEMENTS = {
+  // creation
+  insertTask,
+  createTaskAtOnce,
+  setNeedsPlan,
+  findTaskByKey,
+  insertSteps,
+  insertEdges,
+  allocateIds,
+  insertTasks,
+  insertStepsOf,
+  // the hot path
+  claim,
+  completeSteps,
+  // transactions
+  lockTasks,
+  insertHistory,
+  satisfyChildren,
+  finalize,
+  notify,
+  // planning, operators, cancellation
+  markPlanned,
+  planSteps,
+  releaseHeld,
+  insertAnnotation,
+  taskForUpdate,
+  stepsOfTaskForUpdate,
+  stepForUpdate,
+  setTaskState,
+  reopenSteps,
+  settleStep,
+  cancelSteps,
+  cancelTask,
+  // leases and reclaims
+  extendLeases,
+  expiredCandidates,
+  heldByCandidates,
+  reclaimApply,
+  // workers and presence
+  upsertWorker,
+  touchWorker,
+  touchWorkerCapabilities,
+  removeWorker,
+  listWorkers,
+  takePresence,
+  dropPresence,
+  listen,
+  // reads and stats
+  readTask,
+  readContexts,
+  readSnapshots,
+  readHistory,
+  readUnfinished,
+  readNextRetry,
+  tasksByState,
+  stepsByState,
+  readyDepth,
+  waitingForWorker,
+  ping,
+  // the migration runner
+  migrationLock,
+  schemaExists,
+  createSchema,
+  createMigrationsTable,
+  migrationsTableExists,
+  schemaVersion,
+  hasCompatibleFrom,
+  addCompatibleFrom,
+  recordMigration,
+  firstIncompatible,
+} satisfies Record<string, PgStatement>;
+
+export type PgStatements = Record<keyof typeof PG_STATEMENTS, NamedStatement>;
+
+export function pgStatements(n: SchemaNames): PgStatements {
+  return bindStatements(PG_STATEMENTS, n);
+}

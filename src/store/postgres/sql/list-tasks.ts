@@ -1,0 +1,76 @@
+// listTasks: one page of task summaries in keyset order over (sort value, task_id). The filters a call sets decide
+// the WHERE clauses, so the text has one shape per combination of filters, sort, order and cursor, and each shape
+// is its own named (prepared) statement. Unfinished tasks sort as if completed at +infinity (NULL_SORT_VALUE in
+// cursors). Parameters are numbered in the order the clauses appear; the last one is the page size plus one.
+import { createHash } from 'node:crypto';
+import { NULL_SORT_VALUE, type NormalizedListFilter } from '../../shared/list-query.js';
+import type { NamedStatement } from '../pool.js';
+import type { SchemaNames } from '../sql.js';
+
+const TASK_COLUMNS = `t.task_id, t.namespace, t.name, t.version, t.state, t.initiator, t.source_system,
+    t.reason, t.tags, t.idempotency_key, t.correlation_id, t.step_count, t.open_steps, t.satisfied_steps,
+    (round(extract(epoch from t.created_at) * 1000))::float8 AS created_at,
+    (round(extract(epoch from t.started_at) * 1000))::float8 AS started_at,
+    (round(extract(epoch from t.completed_at) * 1000))::float8 AS completed_at`;
+
+const SORT_EXPR = {
+  task_id: 't.task_id',
+  created_at: 't.created_at',
+  completed_at: `COALESCE(t.completed_at, 'infinity'::timestamptz)`,
+} as const;
+
+/** A cursor's sort value as a timestamptz parameter (times are stored at millisecond precision). */
+function timeParam(value: number): string {
+  return value >= NULL_SORT_VALUE ? 'infinity' : new Date(value).toISOString();
+}
+
+/** The earliest instant timestamptz holds (4714-11-24 BC), as epoch milliseconds. */
+const PG_MIN_MS = -210_866_803_200_000;
+/** The latest instant a JavaScript Date holds (275760-09-13 AD); timestamptz reaches further, to 294276 AD. */
+const PG_MAX_MS = 8_640_000_000_000_000;
+
+/**
+ * A created_at bound as a timestamptz parameter. ISO text cannot express years before 1 or after 9999 to PostgreSQL,
+ * so the bound goes as epoch seconds through to_timestamp; bounds beyond these ends are clamped to them, which
+ * selects exactly the same rows (no stored time lies beyond them).
+ */
+function boundParam(param: (value: unknown, cast: string) => string, ms: number): string {
+  return `to_timestamp(${param(Math.min(Math.max(ms, PG_MIN_MS), PG_MAX_MS) / 1000, 'float8')})`;
+}
+
+export function listTasksQuery(
+  n: SchemaNames,
+  f: NormalizedListFilter,
+): { statement: NamedStatement; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const param = (value: unknown, cast: string): string => {
+    params.push(value);
+    return `$${params.length}::${cast}`;
+  };
+  if (f.namespace !== null) where.push(`t.namespace = ${param(f.namespace, 'text')}`);
+  if (f.name !== null) where.push(`t.name = ${param(f.name, 'text')}`);
+  if (f.version !== null) where.push(`t.version = ${param(f.version, 'text')}`);
+  if (f.states !== null) where.push(`t.state = ANY(${param(f.states, 'text[]')})`);
+  if (f.created_after !== null) where.push(`t.created_at > ${boundParam(param, f.created_after)}`);
+  if (f.created_before !== null) where.push(`t.created_at < ${boundParam(param, f.created_before)}`);
+  const key = SORT_EXPR[f.sort];
+  const dir = f.order === 'asc' ? 'ASC' : 'DESC';
+  if (f.cursor) {
+    const cmp = f.order === 'asc' ? '>' : '<';
+    if (f.sort === 'task_id') {
+      where.push(`t.task_id ${cmp} ${param(f.cursor.task_id, 'bigint')}`);
+    } else {
+      where.push(
+        `(${key}, t.task_id) ${cmp} (${param(timeParam(f.cursor.value), 'timestamptz')}, ${param(f.cursor.task_id, 'bigint')})`,
+      );
+    }
+  }
+  const order = f.sort === 'task_id' ? `t.task_id ${dir}` : `${key} ${dir}, t.task_id ${dir}`;
+  const text =
+    `SELECT ${TASK_COLUMNS} FROM ${n.q}.tasks t` +
+    (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
+    ` ORDER BY ${order} LIMIT ${param(f.limit + 1, 'integer')}`;
+  const digest = createHash('sha1').update(text).digest('hex').slice(0, 16);
+  return { statement: { name: `tasker_list_${digest}`, text }, params };
+}

@@ -1,0 +1,27 @@
+// createTask / createTasks on SQLite: the task row, its steps in plan order and their edges, inside the caller's
+// IMMEDIATE transaction (history rows: transaction.ts, insertTransition). Positional parameters throughout: named
+// binding costs more on every created task.
+
+/** The task an idempotency key (?) names. Row: task_id. */
+export const findTaskByKey = 'SELECT task_id FROM tasks WHERE idempotency_key = ?';
+
+/**
+ * A task, running from the start: namespace, name, version, context (JSON), initiator, source system, reason, tags
+ * (JSON), idempotency key, correlation id, created at, step count, open steps, satisfied steps, needs plan (0/1).
+ */
+export const insertTask = `
+    INSERT INTO tasks (namespace, name, version, state, context, initiator, source_system, reason, tags,
+                       idempotency_key, correlation_id, created_at, step_count, open_steps, satisfied_steps, needs_plan)
+    VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/**
+ * A step: task id, name, handler class, state, parent names (JSON), unmet, retry limit, retryable, timeout,
+ * skippable, ready at (NULL unless claimable), completed at (skipped steps).
+ */
+export const insertStep = `
+    INSERT INTO steps (task_id, name, handler_class, state, depends_on, unmet, retry_limit, retryable, timeout_ms,
+                       skippable, ready_at, completed_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** An edge: parent step id, child step id. */
+export const insertEdge = 'INSERT INTO step_edges (parent_step_id, child_step_id) VALUES (?, ?)';

@@ -1,0 +1,28 @@
+// stats(), ping() and the commit counter on SQLite: counts by state, claimable steps, claimable steps no live worker
+// can run, a liveness probe, and PRAGMA data_version (changes when another connection commits; ../wake.ts).
+
+/** Rows: state, n. */
+export const tasksByState = 'SELECT state, COUNT(*) AS n FROM tasks GROUP BY state';
+
+/** Rows: state, n. */
+export const stepsByState = 'SELECT state, COUNT(*) AS n FROM steps GROUP BY state';
+
+/** Steps claimable at now (?). Row: n. */
+export const readyDepth = 'SELECT COUNT(*) AS n FROM steps WHERE ready_at IS NOT NULL AND ready_at <= ?';
+
+/**
+ * Steps claimable at now (first) that no live worker (seen within its lease before now, second; 30 s when it did
+ * not say) can run; a worker without capabilities runs anything. Row: n.
+ */
+export const waitingForWorker = `
+    SELECT COUNT(*) AS n FROM steps s CROSS JOIN tasks t ON t.task_id = s.task_id
+     WHERE s.ready_at IS NOT NULL AND s.ready_at <= ? AND t.state = 'running'
+       AND NOT EXISTS (SELECT 1 FROM workers w
+                        WHERE w.last_seen_at >= ? - coalesce(w.lease_ms, 30000)
+                          AND (w.capabilities IS NULL
+                               OR EXISTS (SELECT 1 FROM json_each(w.capabilities) c
+                                           WHERE c.value = t.namespace || '/' || t.name || '@' || t.version)))`;
+
+export const ping = 'SELECT 1 AS ok';
+
+export const dataVersion = 'PRAGMA data_version';

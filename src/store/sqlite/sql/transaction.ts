@@ -1,0 +1,54 @@
+// The shared steps of the SQLite store's transactions (../tx.ts): history rows, release of children, per-task
+// counters and finalisation (a task whose open steps reach 0 gets its final state in the same transaction).
+
+/** A history row: task id, step id (NULL for the task), from, to, at, reason, attempt, actor, error (JSON). */
+export const insertTransition = `
+    INSERT INTO transitions (task_id, step_id, from_state, to_state, at, reason, attempt, actor, error)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/**
+ * One parent (step id, second) satisfied at now (first): each child's unmet drops by one; a pending child reaching 0
+ * becomes claimable. Rows are arrays [task_id, unmet, state], like satisfyChildrenOf's.
+ */
+export const satisfyChildren = `
+    UPDATE steps SET unmet = unmet - 1,
+                     ready_at = CASE WHEN unmet = 1 AND state = 'pending' THEN ? ELSE ready_at END
+      FROM step_edges e
+     WHERE e.parent_step_id = ? AND steps.step_id = e.child_step_id
+    RETURNING steps.task_id, steps.unmet, steps.state`;
+
+/** Release children of many satisfied parents at once: now, parent step ids (JSON array). Rows as satisfyChildren's. */
+export const satisfyChildrenOf = `
+    UPDATE steps SET unmet = unmet - c.k,
+                     ready_at = CASE WHEN unmet = c.k AND state = 'pending' THEN ? ELSE ready_at END
+      FROM (SELECT e.child_step_id AS step_id, count(*) AS k FROM step_edges e
+             WHERE e.parent_step_id IN (SELECT value FROM json_each(?)) GROUP BY e.child_step_id) AS c
+     WHERE steps.step_id = c.step_id
+    RETURNING task_id, unmet, state`;
+
+/** Task counters: open delta, satisfied delta, task id. */
+export const adjustCounters =
+  'UPDATE tasks SET open_steps = open_steps + ?, satisfied_steps = satisfied_steps + ? WHERE task_id = ?';
+
+/** adjustCounters returning the task's state and open steps. */
+export const adjustCountersReturning = `UPDATE tasks SET open_steps = open_steps + ?, satisfied_steps = satisfied_steps + ?
+                             WHERE task_id = ? RETURNING state, open_steps`;
+
+/**
+ * adjustCountersReturning for many tasks (a JSON array of [task_id, open delta, satisfied delta]), returning the
+ * columns finalisation needs (rows are arrays, in this order).
+ */
+export const adjustCountersMany = `
+    UPDATE tasks SET open_steps = open_steps + (j.value ->> 1), satisfied_steps = satisfied_steps + (j.value ->> 2)
+      FROM json_each(?) j WHERE tasks.task_id = j.value ->> 0
+    RETURNING tasks.task_id, state, open_steps, satisfied_steps, step_count, namespace, name, version, correlation_id,
+              created_at, started_at`;
+
+/** Task ?'s state and open steps. */
+export const taskOpenState = 'SELECT state, open_steps FROM tasks WHERE task_id = ?';
+
+/** Task state: state, completed at (or NULL), task id. */
+export const setTaskState = 'UPDATE tasks SET state = ?, completed_at = ? WHERE task_id = ?';
+
+/** A task ends with no open steps (cancelled): state, completed at, task id. */
+export const closeTask = 'UPDATE tasks SET state = ?, completed_at = ?, open_steps = 0 WHERE task_id = ?';

@@ -1,0 +1,2 @@
+-- listen (tasker_listen)
+LISTEN "tasker_ready_tasker";

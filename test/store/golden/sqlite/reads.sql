@@ -1,0 +1,42 @@
+-- taskRow
+
+    SELECT task_id, namespace, name, version, state, initiator, source_system, reason, tags, idempotency_key,
+           correlation_id, created_at, started_at, completed_at, step_count, open_steps, satisfied_steps, needs_plan
+      FROM tasks WHERE task_id = ?;
+
+-- taskRunnable
+
+    SELECT EXISTS (SELECT 1 FROM workers w
+                    WHERE w.last_seen_at >= ? - coalesce(w.lease_ms, 30000)
+                      AND (w.capabilities IS NULL
+                           OR EXISTS (SELECT 1 FROM json_each(w.capabilities) c
+                                       WHERE c.value = t.namespace || '/' || t.name || '@' || t.version))) AS ok
+      FROM tasks t WHERE t.task_id = ?;
+
+-- taskContext
+SELECT context, initiator, source_system, reason, tags FROM tasks WHERE task_id = ?;
+
+-- stepByName
+SELECT * FROM steps WHERE task_id = ? AND name = ?;
+
+-- stepsOfTask
+SELECT * FROM steps WHERE task_id = ? ORDER BY step_id;
+
+-- historyOfTask
+
+    SELECT tr.*, s.name AS step_name FROM transitions tr LEFT JOIN steps s ON s.step_id = tr.step_id
+     WHERE tr.task_id = ? ORDER BY tr.id;
+
+-- historyOfStep
+
+    SELECT tr.*, s.name AS step_name FROM transitions tr LEFT JOIN steps s ON s.step_id = tr.step_id
+     WHERE tr.task_id = ? AND tr.step_id = ? ORDER BY tr.id;
+
+-- unfinishedTaskIds
+SELECT task_id FROM tasks WHERE state IN ('pending', 'running') ORDER BY task_id LIMIT ?;
+
+-- nextRetryAt
+SELECT MIN(ready_at) AS at FROM steps WHERE ready_at IS NOT NULL AND ready_at > ?;
+
+-- anyReady
+SELECT 1 AS ok FROM steps WHERE ready_at IS NOT NULL AND ready_at <= ? LIMIT 1;

@@ -1,0 +1,44 @@
+-- insertTransition
+
+    INSERT INTO transitions (task_id, step_id, from_state, to_state, at, reason, attempt, actor, error)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?);
+
+-- satisfyChildren
+
+    UPDATE steps SET unmet = unmet - 1,
+                     ready_at = CASE WHEN unmet = 1 AND state = 'pending' THEN ? ELSE ready_at END
+      FROM step_edges e
+     WHERE e.parent_step_id = ? AND steps.step_id = e.child_step_id
+    RETURNING steps.task_id, steps.unmet, steps.state;
+
+-- satisfyChildrenOf
+
+    UPDATE steps SET unmet = unmet - c.k,
+                     ready_at = CASE WHEN unmet = c.k AND state = 'pending' THEN ? ELSE ready_at END
+      FROM (SELECT e.child_step_id AS step_id, count(*) AS k FROM step_edges e
+             WHERE e.parent_step_id IN (SELECT value FROM json_each(?)) GROUP BY e.child_step_id) AS c
+     WHERE steps.step_id = c.step_id
+    RETURNING task_id, unmet, state;
+
+-- adjustCounters
+UPDATE tasks SET open_steps = open_steps + ?, satisfied_steps = satisfied_steps + ? WHERE task_id = ?;
+
+-- adjustCountersReturning
+UPDATE tasks SET open_steps = open_steps + ?, satisfied_steps = satisfied_steps + ?
+                             WHERE task_id = ? RETURNING state, open_steps;
+
+-- adjustCountersMany
+
+    UPDATE tasks SET open_steps = open_steps + (j.value ->> 1), satisfied_steps = satisfied_steps + (j.value ->> 2)
+      FROM json_each(?) j WHERE tasks.task_id = j.value ->> 0
+    RETURNING tasks.task_id, state, open_steps, satisfied_steps, step_count, namespace, name, version, correlation_id,
+              created_at, started_at;
+
+-- taskOpenState
+SELECT state, open_steps FROM tasks WHERE task_id = ?;
+
+-- setTaskState
+UPDATE tasks SET state = ?, completed_at = ? WHERE task_id = ?;
+
+-- closeTask
+UPDATE tasks SET state = ?, completed_at = ?, open_steps = 0 WHERE task_id = ?;
