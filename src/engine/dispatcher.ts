@@ -80,10 +80,6 @@ export class Dispatcher {
     return this.inflight.size;
   }
 
-  inflightStepIds(): number[] {
-    return [...this.inflight.keys()];
-  }
-
   /**
    * Steps this process still holds: running here, or finished with an outcome not yet recorded (the store may be
    * refusing writes for a while). Their leases must be kept alive until the outcome lands.

@@ -44,7 +44,13 @@ export class WorkflowCatalog {
   private readonly compiledByKey = new Map<string, CompiledTemplate>();
   private readonly stepHandlers = new Map<string, StepHandlerLike>();
   private readonly ajv: Ajv;
-  private capabilityCache: { key: string; value: string[] } | null = null;
+  /** The last capabilities() answer and what it was computed from (read on every claim: compared, not rebuilt). */
+  private capabilityCache: {
+    templates: number;
+    handlers: number;
+    namespaces: readonly string[] | null;
+    value: string[];
+  } | null = null;
 
   constructor(
     readonly templates: TemplateRegistry,
@@ -90,14 +96,18 @@ export class WorkflowCatalog {
    * every step's handler registered and usable. Recomputed only when a template or handler is registered.
    */
   capabilities(namespaces: readonly string[] | null): string[] {
-    const key = `${this.templates.revision}:${this.handlers.revision}:${namespaces?.join(',') ?? '*'}`;
-    if (this.capabilityCache?.key === key) return this.capabilityCache.value;
+    const cache = this.capabilityCache;
+    const templates = this.templates.revision;
+    const handlers = this.handlers.revision;
+    if (cache && cache.templates === templates && cache.handlers === handlers && cache.namespaces === namespaces) {
+      return cache.value;
+    }
     const value = this.templates
       .list()
       .filter((l) => namespaces === null || namespaces.includes(l.template.namespace_name))
       .filter((l) => checkHandlers(l.template, this.handlers).length === 0)
       .map((l) => templateKey(l.template));
-    this.capabilityCache = { key, value };
+    this.capabilityCache = { templates, handlers, namespaces, value };
     return value;
   }
 

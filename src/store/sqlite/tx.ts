@@ -223,32 +223,7 @@ export class SqliteTx {
       for (const taskId of this.deltas.keys()) {
         const r = rows.get(taskId);
         if (!r || r[1] !== 'running' || r[2] !== 0) continue;
-        const [
-          task_id,
-          state,
-          open_steps,
-          satisfied_steps,
-          step_count,
-          namespace,
-          name,
-          version,
-          correlation_id,
-          created_at,
-          started_at,
-        ] = r;
-        const row = {
-          task_id,
-          state,
-          open_steps,
-          satisfied_steps,
-          step_count,
-          namespace,
-          name,
-          version,
-          correlation_id,
-          created_at,
-          started_at,
-        };
+        const row = countedRowObject(r);
         finalized.push(this.finish(taskId, row));
       }
       this.deltas.clear();
@@ -283,4 +258,21 @@ export class SqliteTx {
     this.st.setTaskState.run(state, this.now, taskId);
     return mapFinalizedTask(row, state, this.now);
   }
+}
+
+/** A row of adjustCountersMany (an array, see RAW_ROWS) as the task row finalisation reads. */
+function countedRowObject(r: CountedTaskRow): TaskRow {
+  return {
+    task_id: r[0],
+    state: r[1],
+    open_steps: r[2],
+    satisfied_steps: r[3],
+    step_count: r[4],
+    namespace: r[5],
+    name: r[6],
+    version: r[7],
+    correlation_id: r[8],
+    created_at: r[9],
+    started_at: r[10],
+  };
 }
