@@ -106,10 +106,13 @@ const BUILDERS: Record<string, () => string> = {
       .join('\n'),
 };
 
-/** The names of a store's migration files (`0001-initial-tables`), one per migration, in version order. */
-function migrationFiles(store: 'postgres' | 'sqlite', count: number): string[] {
+/**
+ * The names of a store's migration files (`0001-initial-tables`), one per migration, in version order: each file's
+ * number is its migration's version (numbers may skip one that was reserved and never shipped).
+ */
+function migrationFiles(store: 'postgres' | 'sqlite', versions: number[]): string[] {
   const names = filesUnder(join(REPO, 'src/store', store, 'migrations')).map((f) => basename(f, '.ts'));
-  expect(names.map((n) => Number(n.slice(0, 4)))).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+  expect(names.map((n) => Number(n.slice(0, 4)))).toEqual(versions);
   return names;
 }
 
@@ -131,12 +134,12 @@ async function renderAll(): Promise<Map<string, string>> {
       files.set(`${store}/${module}.sql`, parts.join('\n'));
     }
   }
-  const pgFiles = migrationFiles('postgres', PG_MIGRATIONS.length);
+  const pgFiles = migrationFiles('postgres', PG_MIGRATIONS.map((m) => m.version));
   PG_MIGRATIONS.forEach((m, i) => {
     const statements = m.statements(SCHEMA).map((s, k, all) => section(`statement ${k + 1} of ${all.length}`, s));
     files.set(`postgres/migrations/${pgFiles[i]}.sql`, [`-- ${m.version}: ${m.name}\n`, ...statements].join('\n'));
   });
-  const sqliteFiles = migrationFiles('sqlite', SQLITE_MIGRATIONS.length);
+  const sqliteFiles = migrationFiles('sqlite', SQLITE_MIGRATIONS.map((m) => m.version));
   SQLITE_MIGRATIONS.forEach((m, i) => {
     const flag = m.rebuildsTables ? ' (rebuilds tables: foreign keys off, checked before commit)' : '';
     files.set(`sqlite/migrations/${sqliteFiles[i]}.sql`, `-- ${m.version}: ${m.name}${flag}\n${m.sql}\n`);
