@@ -33,7 +33,12 @@ export function silentLogger(): Logger {
 }
 
 interface PinoPretty {
-  prettyFactory(options: { colorize?: boolean; translateTime?: string; ignore?: string }): (line: string) => string;
+  prettyFactory(options: {
+    colorize?: boolean;
+    translateTime?: string;
+    ignore?: string;
+    singleLine?: boolean;
+  }): (line: string) => string;
 }
 
 /**
@@ -42,11 +47,13 @@ interface PinoPretty {
  * use: a process logging JSON never loads it.
  */
 function prettyLines(out: DestinationStream): DestinationStream {
-  const { prettyFactory } = createRequire(import.meta.url)('pino-pretty') as PinoPretty;
+  const require = createRequire(import.meta.url);
+  const { prettyFactory } = require('pino-pretty') as PinoPretty;
   const prettify = prettyFactory({
     colorize: process.stderr.isTTY === true,
     translateTime: 'SYS:HH:MM:ss.l',
     ignore: 'pid,hostname',
+    singleLine: true,
   });
   return { write: (line: string) => out.write(prettify(line)) };
 }
