@@ -6,7 +6,7 @@
 // The engine facade, its options and what its methods take and return.
 export { Tasker, type SubmitResult, type WaitOptions } from './engine/tasker.js';
 export type { TaskerOptions } from './engine/options.js';
-export type { LogLevel } from './core/defaults.js';
+export type { LogFormat, LogLevel } from './core/defaults.js';
 export type { Logger } from './telemetry/logger.js';
 export type { TaskRequest } from './engine/task-request.js';
 export type { TaskJson, StepJson, TaskSummaryJson } from './engine/task-json.js';
@@ -53,6 +53,7 @@ export {
   type TaskHandlerLike,
   type TaskView,
 } from './core/handler-api.js';
+export type { LogMethod, StepLogger } from './core/step-logger.js';
 export type { HandlerEntry } from './definition/handler-registry.js';
 export { EventSubscriber } from './engine/event-subscriber.js';
 export type {

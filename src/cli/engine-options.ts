@@ -3,7 +3,7 @@
 // template references and contexts, and `Tasker.open` from them.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { LOG_LEVELS, TASKER_DEFAULTS, type LogLevel } from '../core/defaults.js';
+import { LOG_FORMATS, LOG_LEVELS, TASKER_DEFAULTS, type LogFormat, type LogLevel } from '../core/defaults.js';
 import { isTaskerError } from '../core/errors.js';
 import { Tasker } from '../engine/tasker.js';
 import { OPTION_RANGES, resolveTaskerOptions, type TaskerOptions } from '../engine/options.js';
@@ -20,6 +20,7 @@ export interface EngineFlags {
   namespaces?: string;
   env?: string;
   logLevel?: string;
+  logFormat?: string;
   leaseMs?: string;
   handlersTimeout?: string;
   stepTimeout?: string;
@@ -44,6 +45,10 @@ export function addEngineOptions(cmd: Command, { running = true } = {}): Command
     .option(
       '--log-level <level>',
       `log level: ${LOG_LEVELS.join(', ')} (default: $TASKER_LOG_LEVEL, else ${TASKER_DEFAULTS.logLevel})`,
+    )
+    .option(
+      '--log-format <format>',
+      `log lines on stderr: ${LOG_FORMATS.join(', ')} (default: $TASKER_LOG_FORMAT, else ${TASKER_DEFAULTS.logFormat}: pretty on a terminal, else json)`,
     )
     .option('--handlers-timeout <ms>', HANDLERS_TIMEOUT_HELP)
     .option(
@@ -104,6 +109,13 @@ function parseLogLevel(value: string | undefined): LogLevel | undefined {
   return value as LogLevel;
 }
 
+function parseLogFormat(value: string | undefined): LogFormat | undefined {
+  if (value === undefined) return undefined;
+  if (!(LOG_FORMATS as readonly string[]).includes(value))
+    throw new UsageError(`--log-format must be one of ${LOG_FORMATS.join(', ')}, got '${value}'`);
+  return value as LogFormat;
+}
+
 /**
  * The options of `Tasker.open` the flags give (numbers checked against the ranges of resolveTaskerOptions, with
  * messages naming the flag); what they leave out comes from the environment and the defaults when the engine opens.
@@ -114,12 +126,14 @@ export function engineOptionsFrom(flags: EngineFlags, extra: Partial<TaskerOptio
   const handlersTimeoutMs = parseCount(flags.handlersTimeout, '--handlers-timeout', OPTION_RANGES.handlersTimeoutMs);
   const stepTimeoutMs = parseCount(flags.stepTimeout, '--step-timeout', OPTION_RANGES.stepTimeoutMs);
   const logLevel = parseLogLevel(flags.logLevel);
+  const logFormat = parseLogFormat(flags.logFormat);
   return {
     templates: templatePathsFrom(flags),
     ...(flags.db ? { db: flags.db } : {}),
     ...(flags.handlers ? { handlers: flags.handlers } : {}),
     ...(flags.env ? { env: flags.env } : {}),
     ...(logLevel !== undefined ? { logLevel } : {}),
+    ...(logFormat !== undefined ? { logFormat } : {}),
     ...(concurrency !== undefined ? { concurrency } : {}),
     ...(leaseMs !== undefined ? { leaseMs } : {}),
     ...(handlersTimeoutMs !== undefined ? { handlersTimeoutMs } : {}),
@@ -137,9 +151,9 @@ export function engineOptionsFrom(flags: EngineFlags, extra: Partial<TaskerOptio
 }
 
 /** The store a command without an engine (migrate, tasks) opens: --db, else $TASKER_DATABASE_URL, else the default. */
-export function storeOptionsFrom(db: string | undefined): { url: string; logLevel: LogLevel } {
+export function storeOptionsFrom(db: string | undefined): { url: string; logLevel: LogLevel; logFormat: LogFormat } {
   const resolved = resolveTaskerOptions(db ? { db } : {});
-  return { url: String(resolved.db), logLevel: resolved.logLevel };
+  return { url: String(resolved.db), logLevel: resolved.logLevel, logFormat: resolved.logFormat };
 }
 
 export async function openEngine(flags: EngineFlags, extra: Partial<TaskerOptions> = {}): Promise<Tasker> {

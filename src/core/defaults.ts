@@ -7,6 +7,10 @@
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** The forms of `logFormat`: JSON lines, human-readable lines, or `auto` (pretty when stderr is a terminal). */
+export const LOG_FORMATS = ['json', 'pretty', 'auto'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 export const TASKER_DEFAULTS = Object.freeze({
   /** The store when neither `db` nor TASKER_DATABASE_URL names one: an embedded SQLite file. */
   db: 'sqlite:.tasker/tasker.db',
@@ -24,6 +28,8 @@ export const TASKER_DEFAULTS = Object.freeze({
   handlersTimeoutMs: 30_000,
   /** Failed attempts (warn) and failed steps and tasks (error) are logged; progress (info) is not. */
   logLevel: 'warn' as LogLevel,
+  /** Human-readable lines on a terminal, JSON lines otherwise (a file, a pipe, a log collector). */
+  logFormat: 'auto' as LogFormat,
   /** Retry backoff: `base · multiplier^(attempt-1)` ms, capped at `max`, with up to `jitter` of it taken off. */
   retry: Object.freeze({ base: 1_000, multiplier: 2, max: 60_000, jitter: 0.2 }),
 });

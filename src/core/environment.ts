@@ -6,6 +6,8 @@
 export const TASKER_VARIABLES = {
   TASKER_DATABASE_URL: 'the store URL, when `db` (--db) is not given',
   TASKER_LOG_LEVEL: 'the log level, when neither `logger`, `logLevel` nor --log-level is given',
+  TASKER_LOG_FORMAT:
+    'the log format (json, pretty or auto), when neither `logger`, `logFormat` nor --log-format is given',
   TASKER_STEP_TIMEOUT_MS: 'the default step timeout, when `stepTimeoutMs` (--step-timeout) is not given',
   TASKER_ENV: 'the environment whose template overrides apply, when `env` (--env) is not given',
   NODE_ENV: 'the same, when TASKER_ENV is not set either',

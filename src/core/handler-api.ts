@@ -3,6 +3,7 @@
 // any class with `process()`; nothing here requires inheritance.
 import type { StepError, StepRecord } from './store-contract.js';
 import type { StepState } from './states.js';
+import type { StepLogger } from './step-logger.js';
 
 /** Annotation written by `task.annotations.create(...)`. */
 export interface AnnotationInput {
@@ -63,6 +64,8 @@ export interface StepView {
   readonly config: Record<string, unknown>;
   /** Aborted on timeout, on task cancellation and when the worker loses its lease. */
   readonly signal: AbortSignal;
+  /** A logger whose lines carry this task, step and attempt (docs/observability.md, Logs); made on first use. */
+  readonly logger: StepLogger;
   /** Publish a custom event (a dotted name such as `payment.authorised`) to subscribers. */
   publish(eventName: string, payload?: Record<string, unknown>): void;
 }

@@ -4,6 +4,7 @@
 // once and hands the claimed steps back uncounted, so they run afterwards under the plan like any other step.
 import type { ClaimedStep, PlanRequest, Store, StepOutcome } from '../core/store-contract.js';
 import type { Logger } from '../telemetry/logger.js';
+import { taskLogFields } from '../telemetry/log-fields.js';
 import type { LifecyclePublisher } from './lifecycle-publisher.js';
 import type { TaskFinalizer } from './task-finalizer.js';
 import type { StepInputLoader } from './step-inputs.js';
@@ -73,21 +74,18 @@ export class DeferredPlanner {
   }
 
   private async planAndLetGo(held: ClaimedStep[], host: PlanningHost): Promise<void> {
-    const taskId = held[0]!.task.task_id;
+    const fields = taskLogFields(held[0]!.task);
     try {
       await this.plan(held);
       for (const c of held) host.handedBack(c);
     } catch (err) {
       if (this.store.isTransient(err)) {
         // The plan could not be written: release the steps like any other (that write is kept and retried).
-        this.logger.warn(
-          { err, task_id: taskId },
-          'could not record the plan of the task; releasing its claimed steps',
-        );
+        this.logger.warn({ ...fields, err }, 'could not record the plan of the task; releasing its claimed steps');
         for (const c of held) host.finished(c, released(c));
         return;
       }
-      this.logger.error({ err, task_id: taskId }, "the task handler's planning hook failed");
+      this.logger.error({ ...fields, err }, "the task handler's planning hook failed");
       for (const c of held) host.finished(c, failedBy(c, err));
     }
   }
@@ -127,7 +125,7 @@ export class DeferredPlanner {
     const res = await this.store.applyPlan(req);
     if (res.planned) {
       this.logger.info(
-        { task_id: task.task_id, skipped: res.skipped.map((s) => s.name) },
+        { ...taskLogFields(task), skipped: res.skipped.map((s) => s.name) },
         'planned a task submitted without its handlers',
       );
     }

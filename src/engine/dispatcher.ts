@@ -11,6 +11,7 @@
 //                          aborted and released (their attempt is not counted); then the loop stops.
 import type { ClaimedStep, CompletionResult, Store, StepOutcome } from '../core/store-contract.js';
 import type { Logger } from '../telemetry/logger.js';
+import { AttemptLog } from '../telemetry/log-fields.js';
 import type { CompiledStep, CompiledTemplate, WorkflowCatalog } from './workflow-catalog.js';
 import type { LifecyclePublisher } from './lifecycle-publisher.js';
 import type { TaskFinalizer } from './task-finalizer.js';
@@ -36,6 +37,8 @@ export interface DispatcherOptions {
 interface InFlight {
   claimed: ClaimedStep;
   abort: StepAbortHandle;
+  /** The attempt's logger, made on first use. */
+  log: AttemptLog;
   /** The step's template, resolved once at claim time (or why it could not be). */
   resolved: { compiled: CompiledTemplate; step: CompiledStep } | { error: unknown };
 }
@@ -72,7 +75,7 @@ export class Dispatcher {
     readonly options: DispatcherOptions,
   ) {
     this.inputs = new StepInputLoader(store);
-    this.effects = new OutcomeEffects(publisher, finalizer, this.inputs, (at) => this.wakeAt(at), logger);
+    this.effects = new OutcomeEffects(publisher, finalizer, this.inputs, (at) => this.wakeAt(at));
     this.planner = new DeferredPlanner(store, catalog, this.inputs, publisher, finalizer, logger, options.workerId);
   }
 
@@ -119,10 +122,16 @@ export class Dispatcher {
     this.retries.add(at);
   }
 
-  /** Abort in-flight handlers of these steps (task cancelled, or lease lost). */
+  /** Abort in-flight handlers of these steps (task cancelled, or lease lost: each such step is logged). */
   abortSteps(stepIds: readonly number[], cause: 'cancelled' | 'lease_lost'): void {
     for (const id of stepIds) {
       const f = this.inflight.get(id);
+      if (cause === 'lease_lost') {
+        const log = f?.log ?? this.outcomes.find((o) => o.claimed.step_id === id)?.log;
+        if (log)
+          log.logger.warn('lost the lease of this step; aborting the attempt (its outcome will not be recorded)');
+        else this.logger.warn({ workflow_step_id: id }, 'lost the lease of a step this worker no longer holds');
+      }
       if (f && !f.abort.aborted) {
         f.abort.abort(new StepAbort(cause, cause === 'cancelled' ? 'task cancelled' : 'lease lost'));
       }
@@ -280,7 +289,12 @@ export class Dispatcher {
     for (const c of claimed) this.publisher.claimed(c);
     const ancestors = new Map<number, readonly string[] | null>();
     const entries = claimed.map((c) => {
-      const f: InFlight = { claimed: c, abort: new StepAbortHandle(), resolved: this.resolve(c) };
+      const f: InFlight = {
+        claimed: c,
+        abort: new StepAbortHandle(),
+        log: new AttemptLog(this.logger, c),
+        resolved: this.resolve(c),
+      };
       this.inflight.set(c.step_id, f);
       ancestors.set(c.step_id, 'step' in f.resolved ? f.resolved.step.ancestors : null);
       return f;
@@ -315,7 +329,10 @@ export class Dispatcher {
     try {
       inputs = await this.inputs.load(batch, ancestorsOf);
     } catch (err) {
-      this.logger.warn({ err, steps: batch.length }, 'could not load step inputs; releasing the claimed steps');
+      this.logger.warn(
+        { err, workflow_step_ids: batch.map((c) => c.step_id) },
+        'could not load step inputs; releasing the claimed steps',
+      );
       for (const f of entries) this.finish(f, released(f.claimed));
       return;
     }
@@ -330,10 +347,7 @@ export class Dispatcher {
         if (isMissingTemplate(f.resolved.error)) {
           // Claimed before this worker's capabilities reached the claim (or by an older release): hand it back
           // uncounted for a worker that has the template.
-          this.logger.warn(
-            { step_id: c.step_id, task_id: c.task.task_id, err: f.resolved.error },
-            'releasing a step this worker cannot run',
-          );
+          f.log.logger.warn({ err: f.resolved.error }, 'releasing a step this worker cannot run');
           this.finish(f, released(c));
           return;
         }
@@ -349,6 +363,7 @@ export class Dispatcher {
         task,
         ancestors: input.ancestors,
         abort: f.abort,
+        log: f.log,
         publish: this.publisher.stepPublish(c),
       });
     } catch (err) {
@@ -366,7 +381,8 @@ export class Dispatcher {
   /** How the planner holds claimed steps of unplanned tasks while it plans them, and lets go of them. */
   private readonly planningHost: PlanningHost = {
     hold: (c) => {
-      this.inflight.set(c.step_id, { claimed: c, abort: new StepAbortHandle(), resolved: { error: null } });
+      const log = new AttemptLog(this.logger, c);
+      this.inflight.set(c.step_id, { claimed: c, abort: new StepAbortHandle(), log, resolved: { error: null } });
     },
     handedBack: (c) => {
       const f = this.inflight.get(c.step_id);
@@ -400,13 +416,13 @@ export class Dispatcher {
           { duration: Math.round(exec.durationMs) },
         );
       } else {
-        this.logger.warn({ step_id: f.claimed.step_id, cause: exec.cause }, 'step result discarded');
+        f.log.logger.warn({ cause: exec.cause }, 'step result discarded');
       }
       this.wantClaim = true;
       this.scheduleDrive();
       return;
     }
-    this.outcomes.push({ claimed: f.claimed, exec });
+    this.outcomes.push({ claimed: f.claimed, exec, log: f.log });
     this.scheduleDrive();
   }
 

@@ -1,6 +1,7 @@
 // In-process publish/subscribe for lifecycle and custom events. A subscriber that throws (or rejects) is logged
 // and never breaks a task. Publishers check `has()` first so no payload is built when nobody listens.
 import type { Logger } from '../telemetry/logger.js';
+import { taskLogFields } from '../telemetry/log-fields.js';
 import type { AnyEventPayload } from './events.js';
 import { bindSubscriber, type EventListener } from './event-subscriber.js';
 
@@ -50,6 +51,16 @@ export class EventBus {
   }
 
   private report(err: unknown, event: AnyEventPayload): void {
-    this.logger.error({ err, event: event.event, task_id: event.task_id }, 'event subscriber failed');
+    this.logger.error({ ...eventLogFields(event), err, event: event.event }, 'event subscriber failed');
   }
+}
+
+/** The task (and step, for a step's event) an event is about, as log fields. */
+function eventLogFields(e: AnyEventPayload): Record<string, unknown> {
+  const fields: Record<string, unknown> = { ...taskLogFields({ ...e, name: e.task_name }) };
+  const step = e as { step_id?: unknown; step_name?: unknown; attempt_number?: unknown };
+  if (typeof step.step_id === 'number') fields.workflow_step_id = step.step_id;
+  if (typeof step.step_name === 'string') fields.step = step.step_name;
+  if (typeof step.attempt_number === 'number') fields.attempt = step.attempt_number;
+  return fields;
 }

@@ -2,9 +2,10 @@
 // in-flight steps (aborting those this worker no longer holds), and a sweep reclaims expired leases so their steps
 // run again. On the embedded store, steps held by dead processes on this host are reclaimed at once on start.
 import { hostname } from 'node:os';
-import type { ReclaimResult, Store } from '../core/store-contract.js';
+import type { ReclaimedStep, ReclaimResult, Store, TaskRecord } from '../core/store-contract.js';
 import { processAlive } from '../core/local-process.js';
 import type { Logger } from '../telemetry/logger.js';
+import { stepLogFields } from '../telemetry/log-fields.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { TaskFinalizer } from './task-finalizer.js';
 import type { LifecyclePublisher } from './lifecycle-publisher.js';
@@ -79,10 +80,7 @@ export class LeaseKeeper {
       const ids = this.dispatcher.heldStepIds();
       if (ids.length) {
         const { lost } = await this.store.extendLeases(this.options.workerId, ids, this.options.leaseMs);
-        if (lost.length) {
-          this.logger.warn({ lost }, 'lost the lease of in-flight steps; aborting them');
-          this.dispatcher.abortSteps(lost, 'lease_lost');
-        }
+        if (lost.length) this.dispatcher.abortSteps(lost, 'lease_lost');
       }
     } catch (err) {
       this.logger.warn({ err }, 'heartbeat failed');
@@ -123,18 +121,23 @@ export class LeaseKeeper {
 
   private async apply(res: ReclaimResult): Promise<void> {
     if (!res.reclaimed.length && !res.finalized.length) return;
+    const listening = this.publisher.bus.has('step.failed') || this.publisher.bus.has('step.attempt_failed');
+    const tasks = await this.tasksOf(res.reclaimed, listening || this.logger.isLevelEnabled('error'));
     for (const r of res.reclaimed) {
-      const fields = { step_id: r.step_id, task_id: r.task_id, step: r.name, attempt: r.attempt, worker: r.locked_by };
+      const ref = { step_id: r.step_id, name: r.name, attempt: r.attempt };
+      const task = tasks.get(r.task_id);
+      const fields = {
+        ...(task ? stepLogFields(task, ref) : { task_id: r.task_id, workflow_step_id: r.step_id, step: r.name }),
+        attempt: r.attempt,
+        worker: r.locked_by,
+      };
       if (!r.counted)
         this.logger.warn(fields, 'lease lapsed while its worker was alive; step handed back, attempt not counted');
       else if (r.to === 'failed')
         this.logger.error(fields, 'step failed for good: its worker was lost during its last attempt');
       else this.logger.warn(fields, 'step reclaimed from a lost worker; it will be retried');
     }
-    const tasks = new Map<number, Awaited<ReturnType<Store['getTask']>>>();
-    const listening = this.publisher.bus.has('step.failed') || this.publisher.bus.has('step.attempt_failed');
     for (const r of listening ? res.reclaimed.filter((x) => x.counted) : []) {
-      if (!tasks.has(r.task_id)) tasks.set(r.task_id, await this.store.getTask(r.task_id)); // one read per task
       const record = tasks.get(r.task_id);
       if (!record) continue;
       const error = {
@@ -148,5 +151,22 @@ export class LeaseKeeper {
     }
     if (res.finalized.length) this.finalizer.handle(res.finalized);
     if (res.reclaimed.some((r) => r.to !== 'failed')) this.dispatcher.wake();
+  }
+
+  /**
+   * The tasks of reclaimed steps (for their log fields and events), one read per task, only when `wanted`. A task
+   * that cannot be read is left out: its steps are still reclaimed, logged with the ids the store gave.
+   */
+  private async tasksOf(reclaimed: ReclaimedStep[], wanted: boolean): Promise<Map<number, TaskRecord>> {
+    const tasks = new Map<number, TaskRecord>();
+    if (!wanted) return tasks;
+    for (const id of new Set(reclaimed.map((r) => r.task_id))) {
+      const record = await this.store.getTask(id).catch((err: unknown) => {
+        this.logger.warn({ err, task_id: id }, 'could not read the task of a reclaimed step');
+        return null;
+      });
+      if (record) tasks.set(id, record);
+    }
+    return tasks;
   }
 }

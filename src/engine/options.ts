@@ -4,7 +4,7 @@
 // `invalid_option` naming the option — or the environment variable — and the value. The CLI parses its flags with
 // the same ranges and shows the same defaults in its help.
 import { TaskerError } from '../core/errors.js';
-import { LOG_LEVELS, TASKER_DEFAULTS, type LogLevel } from '../core/defaults.js';
+import { LOG_FORMATS, LOG_LEVELS, TASKER_DEFAULTS, type LogFormat, type LogLevel } from '../core/defaults.js';
 import { readEnvironment, type EnvironmentSource, type TaskerVariable } from '../core/environment.js';
 import type { Store } from '../core/store-contract.js';
 import { didYouMean } from '../definition/did-you-mean.js';
@@ -46,6 +46,11 @@ export interface TaskerOptions {
   env?: string;
   /** Level of the logger Tasker makes when `logger` is not given. Default TASKER_LOG_LEVEL, else `warn`. */
   logLevel?: LogLevel;
+  /**
+   * Form of the lines of the logger Tasker makes when `logger` is not given: `json`, `pretty` (human-readable), or
+   * `auto`, pretty when stderr is a terminal and JSON otherwise. Default TASKER_LOG_FORMAT, else `auto`.
+   */
+  logFormat?: LogFormat;
   logger?: Logger;
   workerId?: string;
   /** How long stop/close waits for in-flight steps before releasing them. Default 30 s. */
@@ -77,6 +82,7 @@ export interface ResolvedTaskerOptions {
   retry: RetryPolicy;
   env: string | undefined;
   logLevel: LogLevel;
+  logFormat: LogFormat;
   logger: Logger | undefined;
   namespaces: string[] | null;
   workerId: string | undefined;
@@ -100,6 +106,7 @@ const OPTION_NAMES: Record<keyof TaskerOptions, true> = {
   retry: true,
   env: true,
   logLevel: true,
+  logFormat: true,
   logger: true,
   workerId: true,
   drainTimeoutMs: true,
@@ -192,6 +199,18 @@ function logLevel(given: unknown, fromEnv: LogLevel | undefined): LogLevel {
   return given as LogLevel;
 }
 
+const FORMATS: readonly string[] = LOG_FORMATS;
+const ONE_OF_FORMATS = `one of ${LOG_FORMATS.join(', ')}`;
+
+/** `logFormat`, else TASKER_LOG_FORMAT (checked whether or not the option overrides it), else `auto`. */
+function logFormat(given: unknown, fromEnv: string | undefined): LogFormat {
+  if (fromEnv !== undefined && !FORMATS.includes(fromEnv))
+    throw invalid('environment variable TASKER_LOG_FORMAT', ONE_OF_FORMATS, fromEnv);
+  if (given === undefined) return (fromEnv as LogFormat | undefined) ?? TASKER_DEFAULTS.logFormat;
+  if (typeof given !== 'string' || !FORMATS.includes(given)) throw invalid('logFormat', ONE_OF_FORMATS, given);
+  return given as LogFormat;
+}
+
 /** The global retry policy: the defaults with `given` over them, held to the rules a template's `retry` meets. */
 function retryPolicy(given: unknown): RetryPolicy {
   if (given === undefined) return { ...TASKER_DEFAULTS.retry };
@@ -246,6 +265,7 @@ export function resolveTaskerOptions(
     OPTION_RANGES.stepTimeoutMs,
   );
   const envLogLevel = logLevelVariable(vars.TASKER_LOG_LEVEL);
+  const format = logFormat(o.logFormat, vars.TASKER_LOG_FORMAT);
   const concurrency = ranged('concurrency', o.concurrency).value;
   const stepTimeout = ranged('stepTimeoutMs', o.stepTimeoutMs, envStepTimeout);
   const db = o.db;
@@ -281,6 +301,7 @@ export function resolveTaskerOptions(
     retry: retryPolicy(o.retry),
     env: given ?? vars.TASKER_ENV ?? vars.NODE_ENV,
     logLevel: logLevel(o.logLevel, envLogLevel),
+    logFormat: format,
     logger: o.logger as Logger | undefined,
     namespaces:
       Array.isArray(namespaces) && namespaces.length > 0

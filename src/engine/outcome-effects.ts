@@ -6,12 +6,14 @@ import type { Execution } from './step-execution.js';
 import type { LifecyclePublisher } from './lifecycle-publisher.js';
 import type { TaskFinalizer } from './task-finalizer.js';
 import type { StepInputLoader } from './step-inputs.js';
-import type { Logger } from '../telemetry/logger.js';
+import type { AttemptLog } from '../telemetry/log-fields.js';
 
 /** A step's finished attempt waiting to be recorded. */
 export interface PendingOutcome {
   claimed: ClaimedStep;
   exec: Extract<Execution, { kind: 'outcome' }>;
+  /** The attempt's logger (its handler may have used it already): failure lines are written with it. */
+  log: AttemptLog;
 }
 
 export class OutcomeEffects {
@@ -20,12 +22,12 @@ export class OutcomeEffects {
     private readonly finalizer: TaskFinalizer,
     private readonly inputs: StepInputLoader,
     private readonly wakeAt: (at: number) => void,
-    private readonly logger: Logger,
   ) {}
 
   apply(batch: PendingOutcome[], res: CompletionResult): void {
     const stale = res.stale.length ? new Set(res.stale) : null;
-    for (const { claimed, exec } of batch) {
+    for (const pending of batch) {
+      const { claimed, exec } = pending;
       if (stale?.has(claimed.step_id)) continue;
       const o = exec.outcome;
       const ref = { step_id: claimed.step_id, name: claimed.name, attempt: claimed.attempt };
@@ -44,13 +46,13 @@ export class OutcomeEffects {
         });
         this.publisher.step('step.completed', claimed.task, ref, { duration });
       } else if (o.type === 'failed') {
-        this.logger.error(logFields(claimed, o.error), 'step failed for good');
+        pending.log.logger.error(errorFields(claimed, o.error), 'step failed for good');
         this.publisher.step('step.failed', claimed.task, ref, { duration }, o.error);
       } else if (o.type === 'retry') {
         const at = Date.now() + o.delayMs;
         this.wakeAt(at);
-        this.logger.warn(
-          { ...logFields(claimed, o.error), retry_in_ms: o.delayMs },
+        pending.log.logger.warn(
+          { ...errorFields(claimed, o.error), retry_in_ms: o.delayMs },
           'step attempt failed; it will be retried',
         );
         this.publisher.step(
@@ -79,14 +81,9 @@ export class OutcomeEffects {
   }
 }
 
-/** The fields every failure line carries: which task and step, which attempt of how many, and the error. */
-function logFields(c: ClaimedStep, error: StepError) {
+/** What a failure line adds to the attempt's fields (task, step, attempt): the attempts allowed, and the error. */
+function errorFields(c: ClaimedStep, error: StepError) {
   return {
-    task_id: c.task.task_id,
-    task: `${c.task.namespace}/${c.task.name}@${c.task.version}`,
-    step_id: c.step_id,
-    step: c.name,
-    attempt: c.attempt,
     retry_limit: c.retry_limit,
     error_class: error.class,
     error_code: error.code ?? null,

@@ -35,8 +35,8 @@ export async function recordOneByOne(
       } catch (err) {
         if (store.isTransient(err)) throw err;
         if (tries === 1 || attempt.exec.outcome.type === 'failed') {
-          logger.error(
-            { err, step_id: item.claimed.step_id },
+          item.log.logger.error(
+            { err },
             'the store refused this outcome; the step will be retried when its lease expires',
           );
           break;
@@ -47,7 +47,7 @@ export async function recordOneByOne(
           code: 'outcome_rejected',
           stack: null,
         };
-        attempt = { claimed: item.claimed, exec: { ...attempt.exec, outcome: refusedOutcome(item, error), error } };
+        attempt = { ...item, exec: { ...attempt.exec, outcome: refusedOutcome(item, error), error } };
       }
     }
     settled(item);

@@ -13,6 +13,7 @@ import { unstorableAt } from './storable-results.js';
 import { describeTimeout, effectiveStepTimeout, type StepTimeout } from './step-timeout.js';
 import { makeSequenceView } from './handler-views.js';
 import { StepAbort, type AbortCause, type StepAbortHandle } from './step-abort.js';
+import type { AttemptLog } from '../telemetry/log-fields.js';
 
 export { StepAbort, StepAbortHandle, type AbortCause } from './step-abort.js';
 
@@ -23,6 +24,8 @@ export interface RunnableStep {
   task: TaskView;
   ancestors: StepSnapshot[];
   abort: StepAbortHandle;
+  /** The attempt's logger (`step.logger`), made on first use. */
+  log: AttemptLog;
   publish: (eventName: string, payload?: Record<string, unknown>) => void;
 }
 
@@ -54,6 +57,9 @@ export async function executeStep(catalog: WorkflowCatalog, r: RunnableStep): Pr
       config: r.step.template.handler_config,
       get signal() {
         return abort.signal;
+      },
+      get logger() {
+        return r.log.logger;
       },
       publish: r.publish,
     };

@@ -2,6 +2,7 @@
 // (annotations persisted before anyone hears of the end), then `task.completed` / `task.failed`, then local waiters.
 import type { FinalizedTask, Store } from '../core/store-contract.js';
 import type { Logger } from '../telemetry/logger.js';
+import { taskLogFields } from '../telemetry/log-fields.js';
 import { ConfiguredTask } from '../core/handler-api.js';
 import type { LifecyclePublisher } from './lifecycle-publisher.js';
 import type { WorkflowCatalog } from './workflow-catalog.js';
@@ -37,12 +38,11 @@ export class TaskFinalizer {
     try {
       await this.runAnnotationsHook(f);
     } catch (err) {
-      this.logger.error({ err, task_id: f.task_id }, 'updateAnnotations hook failed; the task outcome is unchanged');
+      this.logger.error({ ...taskLogFields(f), err }, 'updateAnnotations hook failed; the task outcome is unchanged');
     }
     if (f.state === 'failed') {
-      const task = `${f.namespace}/${f.name}@${f.version}`;
       this.logger.error(
-        { task_id: f.task_id, task, step_count: f.step_count },
+        { ...taskLogFields(f), step_count: f.step_count },
         'task failed: a step failed and nothing else can run',
       );
     }

@@ -107,7 +107,7 @@ export class Tasker {
    */
   static async open(options: TaskerOptions = {}): Promise<Tasker> {
     const o = resolveTaskerOptions(options);
-    const logger = o.logger ?? createLogger({ level: o.logLevel });
+    const logger = o.logger ?? createLogger({ level: o.logLevel, format: o.logFormat });
     const store =
       typeof o.db === 'object'
         ? o.db

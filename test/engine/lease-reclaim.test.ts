@@ -10,6 +10,7 @@ import { defineTask } from '../../src/definition/define-task.js';
 import type { Tasker } from '../../src/engine/tasker.js';
 import { sqliteDb, STORE_KINDS, type TestDb } from '../support/stores.js';
 import { openTestEngine, recorded, Recorder } from '../support/engine.js';
+import { LEVEL, memoryLogger } from '../support/logs.js';
 
 const HOUR = 3_600_000;
 
@@ -89,7 +90,9 @@ describe.each(STORE_KINDS)('the lease sweep ($kind)', ({ make }) => {
   it("takes back the step of a worker that is gone once its lease expires (reason 'lease expired')", async () => {
     db = make();
     const rec = new Recorder();
+    const log = memoryLogger('warn');
     tasker = await openTestEngine(db, {
+      logger: log.logger,
       templates: [template],
       handlers: { 'Reclaim::WorkHandler': recorded(rec) },
       leaseMs: 400,
@@ -112,5 +115,19 @@ describe.each(STORE_KINDS)('the lease sweep ($kind)', ({ make }) => {
     expect(history[1]!.reason).toBe('lease expired');
     expect(history[1]!.error).toMatchObject({ class: 'LeaseExpiredError', code: 'lease_expired' });
     expect(history[1]!.error!.message).toContain('held by worker gone-worker expired');
+    // The line about it carries the task and step (issue 12, Logs), read back from the store for the reclaim.
+    expect(log.find('step reclaimed from a lost worker')).toEqual([
+      expect.objectContaining({
+        level: LEVEL.warn,
+        task_id,
+        workflow_step_id: step_id,
+        step: 'work',
+        namespace: 'reclaim',
+        task: 'reclaim/orphan@1.0.0',
+        correlation_id: task.correlation_id,
+        attempt: 1,
+        worker: 'gone-worker',
+      }),
+    ]);
   });
 });

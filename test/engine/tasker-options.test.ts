@@ -12,7 +12,14 @@ import { isTaskerError } from '../../src/core/errors.js';
 import { createLogger, silentLogger } from '../../src/telemetry/logger.js';
 import { defineTask } from '../../src/definition/define-task.js';
 
-const VARIABLES = ['TASKER_DATABASE_URL', 'TASKER_LOG_LEVEL', 'TASKER_STEP_TIMEOUT_MS', 'TASKER_ENV', 'NODE_ENV'];
+const VARIABLES = [
+  'TASKER_DATABASE_URL',
+  'TASKER_LOG_LEVEL',
+  'TASKER_LOG_FORMAT',
+  'TASKER_STEP_TIMEOUT_MS',
+  'TASKER_ENV',
+  'NODE_ENV',
+];
 
 let dir: string;
 let cwd: string;
@@ -70,6 +77,7 @@ describe('Tasker.open checks its options before opening anything', () => {
     [{ retry: { bas: 5 } }, "unknown option retry.bas (did you mean 'base'?)"],
     [{ leaseMS: 5 }, "unknown option leaseMS (did you mean 'leaseMs'?)"],
     [{ logLevel: 'verbose' }, "logLevel must be one of fatal, error, warn, info, debug, trace, silent; got 'verbose'"],
+    [{ logFormat: 'xml' }, "logFormat must be one of json, pretty, auto; got 'xml'"],
     [{ namespaces: 'billing' }, "namespaces must be a list of namespace names or null; got 'billing'"],
     [
       { templates: 'config/tasks' },
@@ -95,6 +103,12 @@ describe('Tasker.open checks its options before opening anything', () => {
     expect((await refusal({ logger: undefined })).message).toBe(
       "environment variable TASKER_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got 'verbose'",
     );
+    delete process.env.TASKER_LOG_LEVEL;
+    // Checked even when an option would override it: a typo in the environment is never silently ignored.
+    process.env.TASKER_LOG_FORMAT = 'xml';
+    expect((await refusal({ logFormat: 'json' })).message).toBe(
+      "environment variable TASKER_LOG_FORMAT must be one of json, pretty, auto; got 'xml'",
+    );
   });
 });
 
@@ -111,6 +125,7 @@ describe('resolveTaskerOptions', () => {
       stepTimeoutFrom: 'default',
       handlersTimeoutMs: TASKER_DEFAULTS.handlersTimeoutMs,
       logLevel: 'warn',
+      logFormat: 'auto',
       retry: TASKER_DEFAULTS.retry,
       env: undefined,
       namespaces: null,
@@ -124,6 +139,7 @@ describe('resolveTaskerOptions', () => {
     const env = {
       TASKER_DATABASE_URL: ' postgres://u@h/db ',
       TASKER_LOG_LEVEL: 'info',
+      TASKER_LOG_FORMAT: 'pretty',
       TASKER_STEP_TIMEOUT_MS: '250',
       TASKER_ENV: 'staging',
       NODE_ENV: 'production',
@@ -131,16 +147,30 @@ describe('resolveTaskerOptions', () => {
     expect(resolveTaskerOptions({}, env)).toMatchObject({
       db: 'postgres://u@h/db',
       logLevel: 'info',
+      logFormat: 'pretty',
       stepTimeoutMs: 250,
       stepTimeoutFrom: 'environment',
       env: 'staging',
     });
     expect(resolveTaskerOptions({}, { ...env, TASKER_ENV: '' }).env).toBe('production');
     const given = resolveTaskerOptions(
-      { db: 'sqlite::memory:', logLevel: 'error', stepTimeoutMs: 100, env: 'dev', retry: { base: 5 } },
+      {
+        db: 'sqlite::memory:',
+        logLevel: 'error',
+        logFormat: 'json',
+        stepTimeoutMs: 100,
+        env: 'dev',
+        retry: { base: 5 },
+      },
       env,
     );
-    expect(given).toMatchObject({ db: 'sqlite::memory:', logLevel: 'error', stepTimeoutMs: 100, env: 'dev' });
+    expect(given).toMatchObject({
+      db: 'sqlite::memory:',
+      logLevel: 'error',
+      logFormat: 'json',
+      stepTimeoutMs: 100,
+      env: 'dev',
+    });
     expect(given.stepTimeoutFrom).toBe('option');
     expect(given.retry).toEqual({ ...TASKER_DEFAULTS.retry, base: 5 });
     expect(resolveTaskerOptions({}, { TASKER_DATABASE_URL: '  ', TASKER_LOG_LEVEL: '' })).toMatchObject({

@@ -9,8 +9,9 @@ import { addStoreOption, storeOptionsFrom } from '../engine-options.js';
 export function registerMigrate(program: Command): void {
   addStoreOption(program.command('migrate').description('create or upgrade the store schema, then exit')).action(
     async (flags: { db?: string }) => {
-      const { url, logLevel } = storeOptionsFrom(flags.db);
-      const store = await openStore(url, { logger: createLogger({ level: logLevel }) }).catch((err: unknown) => {
+      const { url, logLevel, logFormat } = storeOptionsFrom(flags.db);
+      const logger = createLogger({ level: logLevel, format: logFormat });
+      const store = await openStore(url, { logger }).catch((err: unknown) => {
         throw storeFailure(err, url);
       });
       await store.close();
