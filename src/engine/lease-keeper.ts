@@ -8,6 +8,7 @@ import type { Logger } from '../telemetry/logger.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { TaskFinalizer } from './task-finalizer.js';
 import type { LifecyclePublisher } from './lifecycle-publisher.js';
+import type { EngineMetricsSink } from './metrics-sink.js';
 
 export interface LeaseKeeperOptions {
   workerId: string;
@@ -24,6 +25,8 @@ export class LeaseKeeper {
   private sweeping = false;
   /** The capabilities last written to the workers table. */
   private advertised: string[] = [];
+  /** Where lease extensions and reclaims are reported (`Tasker.instrument`); null: nowhere. */
+  metrics: EngineMetricsSink | null = null;
 
   constructor(
     private readonly store: Store,
@@ -79,6 +82,7 @@ export class LeaseKeeper {
       const ids = this.dispatcher.heldStepIds();
       if (ids.length) {
         const { lost } = await this.store.extendLeases(this.options.workerId, ids, this.options.leaseMs);
+        this.metrics?.leasesExtended(ids.length - lost.length, lost.length);
         if (lost.length) {
           this.logger.warn({ lost }, 'lost the lease of in-flight steps; aborting them');
           this.dispatcher.abortSteps(lost, 'lease_lost');
@@ -123,6 +127,7 @@ export class LeaseKeeper {
 
   private async apply(res: ReclaimResult): Promise<void> {
     if (!res.reclaimed.length && !res.finalized.length) return;
+    if (res.reclaimed.length) this.metrics?.stepsReclaimed(res.reclaimed);
     for (const r of res.reclaimed) {
       const fields = { step_id: r.step_id, task_id: r.task_id, step: r.name, attempt: r.attempt, worker: r.locked_by };
       if (!r.counted)

@@ -87,12 +87,14 @@ export function registerServe(program: Command): void {
     }
     // Read the tokens file before touching the database, so a bad file fails fast.
     const auth = flags.authTokens ? loadAuthConfig(flags.authTokens) : undefined;
-    const extra = { drainTimeoutMs, migrate: migrateOnOpen(flags) };
+    // Steps start running once the server (and its metrics) is attached, so every step is counted.
+    const extra = { drainTimeoutMs, migrate: migrateOnOpen(flags), start: false };
     const tasker = await openEngine({ ...flags, concurrency: String(workers) }, extra);
     let app;
     try {
       const options = { bodyLimit, concurrency: workers, allowedHosts, allowedOrigins };
       app = createApiServer(tasker, { ...options, ...(auth ? { auth } : {}) });
+      if (workers > 0) await tasker.start();
       try {
         await app.listen({ port, host: flags.host });
       } catch (err) {
