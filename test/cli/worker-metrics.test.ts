@@ -122,7 +122,11 @@ describe.each(STORE_KINDS)('tasker worker --metrics-port on $kind', ({ kind, mak
       ids.push(task_id);
     }
     // Every first step is claimed and held at the gate: the store stands still while the workers are scraped.
-    await until('the first steps to be held', () => submitter.store.stats(), (s) => s.steps_by_state.running === 4);
+    await until(
+      'the first steps to be held',
+      () => submitter.store.stats(),
+      (s) => s.steps_by_state.running === 4,
+    );
     for (const w of workers) {
       const m = await scrape(w.metricsUrl);
       await expectGaugesMatchStore(m);

@@ -39,7 +39,11 @@ describe('PostgreSQL stats estimates', () => {
     for (let i = 0; i < 30; i++) await create(store, diamond());
     // Finish ten tasks' first steps and leave the rest: several states in both tables.
     const claimed = await claim(store, 'w', 10);
-    await complete(store, claimed.map((c) => ok(c)), 'w');
+    await complete(
+      store,
+      claimed.map((c) => ok(c)),
+      'w',
+    );
     await claim(store, 'w', 5);
     const exact = await store.stats();
     expect(exact.counts_estimated).toBe(false);

@@ -30,7 +30,11 @@ export function registerWorker(program: Command): void {
     const metricsPort = parseCount(flags.metricsPort, '--metrics-port', { min: 0, max: 65_535 });
     // With metrics, start running steps only once they are attached, so every step is counted.
     const start = metricsPort === undefined;
-    const tasker = await openEngine(flags, { drainTimeoutMs, migrate: migrateOnOpen(flags), ...(start ? {} : { start }) });
+    const tasker = await openEngine(flags, {
+      drainTimeoutMs,
+      migrate: migrateOnOpen(flags),
+      ...(start ? {} : { start }),
+    });
     let metrics: MetricsServer | undefined;
     if (metricsPort !== undefined) {
       try {

@@ -1,7 +1,6 @@
 // Read side of the PostgreSQL store: a task with its steps and annotations (one statement, one snapshot), task
 // contexts, step snapshots, history, unfinished tasks, the next retry time and stats (statements: sql/reads.ts,
 // sql/stats.ts).
-import type { StepState, TaskState } from '../../core/states.js';
 import type {
   StepId,
   StepRecord,
@@ -12,7 +11,7 @@ import type {
   TaskRecord,
   TransitionRecord,
 } from '../../core/store-contract.js';
-import { mapStepRow, mapTaskSummary, mapTransitionRow, mapWorkerRow, num } from '../shared/row-mappers.js';
+import { mapStepRow, mapTaskSummary, mapTransitionRow, num } from '../shared/row-mappers.js';
 import type { PgContext } from './context.js';
 import { run } from './pool.js';
 import { readStats } from './stats.js';
