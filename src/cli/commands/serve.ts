@@ -3,7 +3,7 @@
 // `--insecure-no-auth`. SIGTERM/SIGINT close the server, then drain and close the engine.
 import type { Command } from 'commander';
 import type { AddressInfo } from 'node:net';
-import { createApiServer, DEFAULT_BODY_LIMIT } from '../../api/server.js';
+import { DEFAULT_BODY_LIMIT } from '../../api/server-options.js';
 import { AUTH_TOKENS_ENV, loadAuthConfig } from '../../api/auth/config.js';
 import { TASKER_DEFAULTS } from '../../core/defaults.js';
 import { readEnvironment } from '../../core/environment.js';
@@ -92,6 +92,8 @@ export function registerServe(program: Command): void {
     const tasker = await openEngine({ ...flags, concurrency: String(workers) }, extra);
     let app;
     try {
+      // Fastify and the metrics load only here: other commands (a worker) never import them.
+      const { createApiServer } = await import('../../api/server.js');
       const options = { bodyLimit, concurrency: workers, allowedHosts, allowedOrigins };
       app = createApiServer(tasker, { ...options, ...(auth ? { auth } : {}) });
       if (workers > 0) await tasker.start();
