@@ -1,7 +1,7 @@
 // `tasker worker --metrics-port 0` as real child processes on both stores: two workers share four tasks; each one's
 // counters and histograms match what the store's history says that worker did (claims, completions, retries and
 // failures by error class), and the store gauges match a direct read of the store, while steps are held in
-// flight and after the run.
+// flight and after the run. A bad or taken metrics port exits 2 with the reason.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,9 @@ import { Tasker } from '../../src/engine/tasker.js';
 import { liveWorkers } from '../../src/engine/metrics/store-gauges.js';
 import { STEP_STATES, TASK_STATES } from '../../src/core/states.js';
 import type { TransitionRecord } from '../../src/core/store-contract.js';
-import { REPO } from './cli-runner.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { REPO, runCli } from './cli-runner.js';
 
 const TEMPLATE = `name: chain
 namespace_name: metrics
@@ -259,3 +261,24 @@ function startWorkerArgs(args: string[], gate: string): Promise<Worker> {
     child.on('close', (code) => reject(new Error(`worker exited with ${code} before it was ready:\n${out}`)));
   });
 }
+
+describe('tasker worker --metrics-port refusals', () => {
+  it('refuses a port that is no port, before opening anything', async () => {
+    const res = await runCli(['worker', '--db', 'sqlite::memory:', '--metrics-port', '70000']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('--metrics-port must be between 0 and 65535, got 70000');
+  });
+
+  it('says which address it cannot listen on, and exits', async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const res = await runCli(['worker', '--db', 'sqlite::memory:', '--metrics-port', String(port)]);
+      expect(res.code).toBe(2);
+      expect(res.stderr).toContain(`cannot listen on 127.0.0.1:${port} for --metrics-port`);
+    } finally {
+      await new Promise((r) => taken.close(r));
+    }
+  });
+});
