@@ -38,14 +38,23 @@ export async function readStats(ctx: PgContext, estimateAbove: number): Promise<
   const stepsByState: Counts<StepState> = {};
   for (const r of tasks) tasksByState[r.state] = r.n;
   for (const r of steps) stepsByState[r.state] = r.n;
+  let estimated = false;
   for (const r of estimates) {
     if (r.tbl === 'tasks' && estimateTasks) tasksByState[r.state as TaskState] = r.n;
     if (r.tbl === 'steps' && estimateSteps) stepsByState[r.state as StepState] = r.n;
+    estimated = true;
+  }
+  // A large table without column statistics yet (vacuumed, never analysed): counted until ANALYZE has run.
+  if (estimateTasks && !estimates.some((r) => r.tbl === 'tasks')) {
+    for (const r of await run<{ state: TaskState; n: number }>(pool, st.tasksByState)) tasksByState[r.state] = r.n;
+  }
+  if (estimateSteps && !estimates.some((r) => r.tbl === 'steps')) {
+    for (const r of await run<{ state: StepState; n: number }>(pool, st.stepsByState)) stepsByState[r.state] = r.n;
   }
   return {
     tasks_by_state: tasksByState,
     steps_by_state: stepsByState,
-    counts_estimated: estimateTasks || estimateSteps,
+    counts_estimated: estimated,
     ready_depth: ready[0]?.n ?? 0,
     oldest_ready_age_ms: Math.max(0, Math.round(ready[0]?.oldest_ms ?? 0)),
     waiting_for_worker: waiting[0]?.n ?? 0,
