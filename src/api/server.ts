@@ -85,7 +85,7 @@ export function createApiServer(tasker: Tasker, options: ApiServerOptions = {}):
   const maxConnections = resolveMaxConnections(options.maxConnections);
   const auth = resolveAuth(options.auth);
   const ownsMetrics = options.metrics === undefined;
-  const metrics = options.metrics ?? new TaskerMetrics(tasker);
+  const metrics = (options.metrics ?? new TaskerMetrics(tasker)).enableHttp();
   const logger = (options.logger ?? tasker.logger).child(
     { component: 'api' },
     {

@@ -104,6 +104,12 @@ export interface ClaimedStep {
   timeout_ms: number | null;
   /** When this attempt started (store clock). */
   started_at: number;
+  /**
+   * When the step became claimable (store clock, epoch ms): its readiness or its retry's due time; `started_at`
+   * minus this is its queue lag. Absent where the store's claim does not report it (PostgreSQL's completion
+   * function claims without it).
+   */
+  ready_at?: number;
   /** True for exactly one claim per task: the one that started it (emit `task.started`). */
   task_started: boolean;
   /** The task still waits for its planning hook: plan it (`applyPlan`) and run nothing of it before. */
@@ -343,8 +349,15 @@ export interface TaskPage {
 export interface StoreStats {
   tasks_by_state: Partial<Record<TaskState, number>>;
   steps_by_state: Partial<Record<StepState, number>>;
+  /**
+   * The counts by state are estimates (PostgreSQL, tables of more than 200 000 rows: the planner's statistics, as
+   * fresh as the last ANALYZE); otherwise they are exact.
+   */
+  counts_estimated: boolean;
   /** Steps claimable now. */
   ready_depth: number;
+  /** How long the oldest claimable step has been claimable, in ms (0 when none is). */
+  oldest_ready_age_ms: number;
   /** Steps claimable now that no live worker can run (see StepRecord.waiting_for). */
   waiting_for_worker: number;
   workers: WorkerInfo[];

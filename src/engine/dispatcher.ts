@@ -23,6 +23,7 @@ import { toStepError } from './error-capture.js';
 import { recordOneByOne } from './rejected-outcomes.js';
 import { RetryWakeups } from './retry-wakeups.js';
 import { DeferredPlanner, released, type PlanningHost } from './deferred-planner.js';
+import type { EngineMetricsSink } from './metrics-sink.js';
 
 export interface DispatcherOptions {
   workerId: string;
@@ -64,6 +65,8 @@ export class Dispatcher {
   private idleResolvers: Array<() => void> = [];
   private drainResolvers: Array<() => void> = [];
   private driveScheduled = false;
+  /** Where claims and completion batches are reported (`Tasker.instrument`); null: nowhere. */
+  metrics: EngineMetricsSink | null = null;
 
   constructor(
     private readonly store: Store,
@@ -233,6 +236,8 @@ export class Dispatcher {
               }
             : undefined;
         let res: CompletionResult;
+        const metrics = this.metrics;
+        const began = metrics ? performance.now() : 0;
         try {
           res = await this.store.completeSteps(
             batch.map((b) => b.exec.outcome),
@@ -247,6 +252,10 @@ export class Dispatcher {
           continue;
         }
         this.outcomes.splice(0, batch.length); // only once recorded: a failed call keeps the batch for the retry
+        if (metrics) {
+          metrics.completionBatch(batch.length, (performance.now() - began) / 1000);
+          if (res.claimed.length) metrics.stepsClaimed(res.claimed);
+        }
         this.effects.apply(batch, res);
         if (claim) {
           if (res.claimed.length < claim.limit) this.wantClaim = false;
@@ -267,6 +276,7 @@ export class Dispatcher {
         });
         if (claimed.length < free) this.wantClaim = false;
         if (claimed.length) {
+          this.metrics?.stepsClaimed(claimed);
           this.launch(claimed);
           continue;
         }

@@ -9,6 +9,7 @@ import { stepLogFields } from '../telemetry/log-fields.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { TaskFinalizer } from './task-finalizer.js';
 import type { LifecyclePublisher } from './lifecycle-publisher.js';
+import type { EngineMetricsSink } from './metrics-sink.js';
 
 export interface LeaseKeeperOptions {
   workerId: string;
@@ -25,6 +26,8 @@ export class LeaseKeeper {
   private sweeping = false;
   /** The capabilities last written to the workers table. */
   private advertised: string[] = [];
+  /** Where lease extensions and reclaims are reported (`Tasker.instrument`); null: nowhere. */
+  metrics: EngineMetricsSink | null = null;
 
   constructor(
     private readonly store: Store,
@@ -80,6 +83,7 @@ export class LeaseKeeper {
       const ids = this.dispatcher.heldStepIds();
       if (ids.length) {
         const { lost } = await this.store.extendLeases(this.options.workerId, ids, this.options.leaseMs);
+        this.metrics?.leasesExtended(ids.length - lost.length, lost.length);
         if (lost.length) this.dispatcher.abortSteps(lost, 'lease_lost');
       }
     } catch (err) {
@@ -121,6 +125,7 @@ export class LeaseKeeper {
 
   private async apply(res: ReclaimResult): Promise<void> {
     if (!res.reclaimed.length && !res.finalized.length) return;
+    if (res.reclaimed.length) this.metrics?.stepsReclaimed(res.reclaimed);
     const listening = this.publisher.bus.has('step.failed') || this.publisher.bus.has('step.attempt_failed');
     const tasks = await this.tasksOf(res.reclaimed, listening || this.logger.isLevelEnabled('error'));
     for (const r of res.reclaimed) {

@@ -36,6 +36,7 @@ import { TERMINAL_TASK_STATES } from '../core/states.js';
 import { NotFoundError, TaskerError } from '../core/errors.js';
 import { resolveTaskerOptions, type ResolvedTaskerOptions, type TaskerOptions } from './options.js';
 import type { AnnotationSink } from './handler-views.js';
+import { fanOut, type EngineMetricsSink } from './metrics-sink.js';
 
 export type { TaskerOptions } from './options.js';
 
@@ -65,6 +66,7 @@ export class Tasker {
   private readonly dispatcher: Dispatcher;
   private readonly leases: LeaseKeeper;
   private unsubscribeWake: (() => void) | null = null;
+  private metricsSinks: EngineMetricsSink[] = [];
   private started = false;
   private closed = false;
 
@@ -162,6 +164,23 @@ export class Tasker {
   /** Subscribe an EventSubscriber class/instance or a function (`events` defaults to the class's or `*`). */
   subscribe(subscriber: unknown, events?: readonly string[]): () => void {
     return this.bus.subscribe(subscriber, events);
+  }
+
+  /**
+   * Report claims, completion batches, lease extensions and reclaims of this process to `sink` (what lifecycle
+   * events do not carry; `TaskerMetrics` attaches itself). Returns a function that detaches it.
+   */
+  instrument(sink: EngineMetricsSink): () => void {
+    this.metricsSinks = [...this.metricsSinks, sink];
+    this.attachMetrics();
+    return () => {
+      this.metricsSinks = this.metricsSinks.filter((s) => s !== sink);
+      this.attachMetrics();
+    };
+  }
+
+  private attachMetrics(): void {
+    this.dispatcher.metrics = this.leases.metrics = fanOut(this.metricsSinks);
   }
 
   /** Problems that would surprise at run time: step handler classes that resolve to nothing. */

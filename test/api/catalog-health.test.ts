@@ -22,6 +22,13 @@ function samples(text: string): Map<string, number> {
   return out;
 }
 
+/** The sum of every series whose key starts with `prefix` (a metric and some of its labels). */
+function total(m: Map<string, number>, prefix: string): number {
+  let sum = 0;
+  for (const [k, v] of m) if (k.startsWith(prefix)) sum += v;
+  return sum;
+}
+
 describe.each(STORE_KINDS)('catalogue, health, metrics and OpenAPI on $kind', ({ make }) => {
   let db: TestDb;
   let api: ApiHarness;
@@ -133,21 +140,23 @@ describe.each(STORE_KINDS)('catalogue, health, metrics and OpenAPI on $kind', ({
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const m = samples(await res.text());
-    const flaky = 'namespace="ops",name="flaky"';
-    expect(m.get(`tasker_tasks_finished_total{${flaky},outcome="completed"}`)).toBeGreaterThanOrEqual(1);
-    expect(m.get('tasker_tasks_finished_total{namespace="api",name="fanout",outcome="failed"}')).toBe(1);
-    expect(m.get(`tasker_step_attempt_failures_total{${flaky},step="wobble"}`)).toBe(
-      2 * m.get(`tasker_steps_total{${flaky},step="wobble",outcome="completed"}`)!,
+    const flaky = 'namespace="ops",task="flaky"';
+    expect(m.get(`tasker_tasks_finished_total{${flaky},state="completed"}`)).toBeGreaterThanOrEqual(1);
+    expect(m.get('tasker_tasks_finished_total{namespace="api",task="fanout",state="failed"}')).toBe(1);
+    expect(total(m, `tasker_step_retries_total{${flaky},step="wobble",`)).toBe(
+      2 * m.get(`tasker_steps_total{${flaky},step="wobble",state="completed"}`)!,
     );
     expect(m.get(`tasker_step_duration_seconds_count{${flaky},step="wobble"}`)).toBe(
-      3 * m.get(`tasker_steps_total{${flaky},step="wobble",outcome="completed"}`)!,
+      3 * m.get(`tasker_steps_total{${flaky},step="wobble",state="completed"}`)!,
     );
-    expect(m.get('tasker_steps_total{namespace="api",name="fanout",step="left",outcome="failed"}')).toBe(1);
+    expect(m.get('tasker_steps_total{namespace="api",task="fanout",step="left",state="failed"}')).toBe(1);
     const stats = await api.tasker.store.stats();
     expect(m.get('tasker_tasks{state="completed"}')).toBe(stats.tasks_by_state.completed);
     expect(m.get('tasker_tasks{state="cancelled"}')).toBe(stats.tasks_by_state.cancelled ?? 0);
     expect(m.get('tasker_steps{state="failed"}')).toBe(stats.steps_by_state.failed);
     expect(m.get('tasker_workers')).toBe(stats.workers.length);
+    expect(total(m, 'tasker_step_failures_total{namespace="api",task="fanout",step="left",')).toBe(1);
+    expect(m.get('tasker_oldest_ready_step_age_seconds')).toBe(stats.oldest_ready_age_ms / 1000);
     expect(m.has('tasker_ready_steps')).toBe(true);
     expect(
       m.get('tasker_http_requests_total{method="POST",route="/tasker/tasks",status="201"}'),

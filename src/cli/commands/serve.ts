@@ -3,7 +3,7 @@
 // `--insecure-no-auth`. SIGTERM/SIGINT close the server, then drain and close the engine.
 import type { Command } from 'commander';
 import type { AddressInfo } from 'node:net';
-import { createApiServer, DEFAULT_BODY_LIMIT } from '../../api/server.js';
+import { DEFAULT_BODY_LIMIT } from '../../api/server-options.js';
 import { AUTH_TOKENS_ENV, loadAuthConfig } from '../../api/auth/config.js';
 import { TASKER_DEFAULTS } from '../../core/defaults.js';
 import { readEnvironment } from '../../core/environment.js';
@@ -87,12 +87,16 @@ export function registerServe(program: Command): void {
     }
     // Read the tokens file before touching the database, so a bad file fails fast.
     const auth = flags.authTokens ? loadAuthConfig(flags.authTokens) : undefined;
-    const extra = { drainTimeoutMs, migrate: migrateOnOpen(flags) };
+    // Steps start running once the server (and its metrics) is attached, so every step is counted.
+    const extra = { drainTimeoutMs, migrate: migrateOnOpen(flags), start: false };
     const tasker = await openEngine({ ...flags, concurrency: String(workers) }, extra);
     let app;
     try {
+      // Fastify and the metrics load only here: other commands (a worker) never import them.
+      const { createApiServer } = await import('../../api/server.js');
       const options = { bodyLimit, concurrency: workers, allowedHosts, allowedOrigins };
       app = createApiServer(tasker, { ...options, ...(auth ? { auth } : {}) });
+      if (workers > 0) await tasker.start();
       try {
         await app.listen({ port, host: flags.host });
       } catch (err) {

@@ -21,6 +21,8 @@ export interface ClaimRow {
   started_at: number;
   task_started: boolean;
   needs_plan: boolean;
+  /** Only from the claim statement (sql/claim.ts), not from the completion function's claim. */
+  ready_at?: number;
 }
 
 /** Claim as one statement (its own transaction), re-run after a deadlock. */
@@ -51,5 +53,6 @@ export function mapClaimRow(r: ClaimRow): ClaimedStep {
     started_at: r.started_at,
     task_started: r.task_started,
     needs_plan: r.needs_plan === true,
+    ready_at: r.ready_at,
   };
 }

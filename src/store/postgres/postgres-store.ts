@@ -37,6 +37,7 @@ import { presenceLabel } from './presence.js';
 import { applyPlanInTx } from './apply-plan.js';
 import { isTransientDbError } from './transient-errors.js';
 import { pgStatements } from './sql/index.js';
+import { ESTIMATE_ABOVE } from './stats.js';
 
 export interface PostgresStoreOptions {
   logger?: Logger;
@@ -79,6 +80,8 @@ export class PostgresStore implements S.Store {
   readonly kind = 'postgres' as const;
   private readonly reads: PgReads;
   private closed = false;
+  /** Tables of more rows than this get estimated counts by state in stats() (./stats.ts; tests lower it). */
+  statsEstimateAbove = ESTIMATE_ABOVE;
 
   constructor(
     private readonly ctx: PgContext,
@@ -323,6 +326,6 @@ export class PostgresStore implements S.Store {
 
   async stats(): Promise<S.StoreStats> {
     this.open();
-    return this.reads.stats();
+    return this.reads.stats(this.statsEstimateAbove);
   }
 }

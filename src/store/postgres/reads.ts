@@ -1,7 +1,6 @@
 // Read side of the PostgreSQL store: a task with its steps and annotations (one statement, one snapshot), task
 // contexts, step snapshots, history, unfinished tasks, the next retry time and stats (statements: sql/reads.ts,
 // sql/stats.ts).
-import type { StepState, TaskState } from '../../core/states.js';
 import type {
   StepId,
   StepRecord,
@@ -12,9 +11,10 @@ import type {
   TaskRecord,
   TransitionRecord,
 } from '../../core/store-contract.js';
-import { mapStepRow, mapTaskSummary, mapTransitionRow, mapWorkerRow, num } from '../shared/row-mappers.js';
+import { mapStepRow, mapTaskSummary, mapTransitionRow, num } from '../shared/row-mappers.js';
 import type { PgContext } from './context.js';
 import { run } from './pool.js';
+import { readStats } from './stats.js';
 import type { PgStatements } from './sql/index.js';
 
 type Row = Record<string, unknown>;
@@ -113,24 +113,8 @@ export class PgReads {
     await run(this.ctx.pool, this.st.ping);
   }
 
-  async stats(): Promise<StoreStats> {
-    const [tasks, steps, ready, waiting, workers] = await Promise.all([
-      run<{ state: TaskState; n: number }>(this.ctx.pool, this.st.tasksByState),
-      run<{ state: StepState; n: number }>(this.ctx.pool, this.st.stepsByState),
-      run<{ n: number }>(this.ctx.pool, this.st.readyDepth),
-      run<{ n: number }>(this.ctx.pool, this.st.waitingForWorker),
-      run<Row>(this.ctx.pool, this.st.listWorkers),
-    ]);
-    const tasksByState: Partial<Record<TaskState, number>> = {};
-    for (const r of tasks) tasksByState[r.state] = r.n;
-    const stepsByState: Partial<Record<StepState, number>> = {};
-    for (const r of steps) stepsByState[r.state] = r.n;
-    return {
-      tasks_by_state: tasksByState,
-      steps_by_state: stepsByState,
-      ready_depth: ready[0]?.n ?? 0,
-      waiting_for_worker: waiting[0]?.n ?? 0,
-      workers: workers.map((w) => mapWorkerRow(w, pgDecode)),
-    };
+  /** Counts exact up to `estimateAbove` rows per table, estimated above (./stats.ts). */
+  stats(estimateAbove: number): Promise<StoreStats> {
+    return readStats(this.ctx, estimateAbove);
   }
 }

@@ -22,6 +22,7 @@ type ClaimableRow = [
   version: string,
   correlation_id: string,
   needs_plan: number,
+  ready_at: number,
 ];
 
 /** Last template list written to temp.tasker_can_run per connection and worker (compared by identity, then content). */
@@ -109,6 +110,7 @@ export function claimInTx(tx: SqliteTx, req: ClaimRequest): ClaimedStep[] {
       version,
       correlationId,
       needsPlan,
+      readyAt,
     ] = row;
     return {
       step_id: stepId,
@@ -123,6 +125,7 @@ export function claimInTx(tx: SqliteTx, req: ClaimRequest): ClaimedStep[] {
       // A task's first start is reported once, with its first claimed step.
       task_started: started.delete(taskId),
       needs_plan: needsPlan === 1,
+      ready_at: readyAt,
     };
   });
 }

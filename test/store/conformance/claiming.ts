@@ -47,6 +47,9 @@ export function claimingTests(makeStore: MakeStore): void {
       expect(typeof c!.task.correlation_id).toBe('string');
       const task = (await store().getTask(id))!;
       expect(task.started_at).toBe(c!.started_at);
+      // When the step became claimable (its creation here): the start of its queue lag.
+      expect(c!.ready_at).toBeGreaterThanOrEqual(task.created_at);
+      expect(c!.ready_at).toBeLessThanOrEqual(c!.started_at);
       const s = task.workflow_steps[0]!;
       expect(s).toMatchObject({
         current_state: 'running',

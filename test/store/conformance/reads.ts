@@ -170,6 +170,13 @@ export function readTests(makeStore: MakeStore): void {
       expect(s.tasks_by_state).toEqual({ running: 2 });
       expect(s.steps_by_state).toEqual({ pending: 4, running: 1 });
       expect(s.ready_depth).toBe(2);
+      expect(s.counts_estimated).toBe(false);
+      // The oldest claimable step has waited since its task was created (at most as long as this test has run).
+      const created = (await store().getTask(first!.task.task_id))!.created_at;
+      expect(s.oldest_ready_age_ms).toBeGreaterThanOrEqual(0);
+      expect(s.oldest_ready_age_ms).toBeLessThanOrEqual(Date.now() - created + 1000);
+      await new Promise((r) => setTimeout(r, 30));
+      expect((await store().stats()).oldest_ready_age_ms).toBeGreaterThanOrEqual(20);
       await complete(store(), [ok(first!)], 'w');
       await drain(store());
       const done = await store().stats();
@@ -177,6 +184,7 @@ export function readTests(makeStore: MakeStore): void {
         tasks_by_state: { completed: 2 },
         steps_by_state: { completed: 5 },
         ready_depth: 0,
+        oldest_ready_age_ms: 0,
       });
     });
 

@@ -5,7 +5,8 @@
 // worker can run (text[] of `namespace/name@version`; NULL = any).
 // Rows: one ClaimRow (../claim.ts) per claimed step, in claim order; `task_started` is true on the first claimed
 // step of a task this claim started (tested against CTE `started` with a hashed subplan: a join to the CTE was
-// planned as a nested loop, quadratic in the batch). Times are epoch ms.
+// planned as a nested loop, quadratic in the batch). Times are epoch ms; `ready_at` is when the step became
+// claimable (the queue lag's start).
 import { statement } from './statement.js';
 
 export const claim = statement(
@@ -58,7 +59,8 @@ export const claim = statement(
          (round(extract(epoch from date_trunc('milliseconds', now())) * 1000))::float8 AS started_at,
          (c.task_id IN (SELECT task_id FROM started)
            AND row_number() OVER (PARTITION BY c.task_id ORDER BY c.was_ready_at, c.step_id) = 1)
-           AS task_started
+           AS task_started,
+         (round(extract(epoch from c.was_ready_at) * 1000))::float8 AS ready_at
     FROM claimed c
    ORDER BY c.was_ready_at, c.step_id`,
 );

@@ -33,7 +33,7 @@ import {
 import { readContexts, readHistory, readNextRetry, readSnapshots, readTask, readUnfinished } from './reads.js';
 import { expiredCandidates, heldByCandidates, reclaimApply } from './reclaim.js';
 import { bindStatements, type PgStatement } from './statement.js';
-import { ping, readyDepth, stepsByState, tasksByState, waitingForWorker } from './stats.js';
+import { ping, readyDepth, stateEstimates, stepsByState, tableSizes, tasksByState, waitingForWorker } from './stats.js';
 import { finalize, insertHistory, lockTasks, notify, satisfyChildren } from './transaction.js';
 import { listen } from './wake.js';
 import {
@@ -103,6 +103,8 @@ export const PG_STATEMENTS = {
   tasksByState,
   stepsByState,
   readyDepth,
+  tableSizes,
+  stateEstimates,
   waitingForWorker,
   ping,
   // the migration runner

@@ -1,4 +1,5 @@
-// stats() and ping(): counts by state, claimable steps, claimable steps no live worker can run, and a liveness probe.
+// stats() and ping(): counts by state (exact, or the planner's estimates for large tables), claimable steps and the
+// oldest one's age, claimable steps no live worker can run, and a liveness probe.
 import { statement } from './statement.js';
 
 /** Rows: state, n. */
@@ -13,10 +14,41 @@ export const stepsByState = statement(
   (n) => `SELECT state, count(*)::integer AS n FROM ${n.q}.steps GROUP BY state`,
 );
 
-/** Claimable steps. Row: n. */
+/**
+ * The planner's row count of the tasks and steps tables (pg_class.reltuples, kept by autovacuum/ANALYZE; -1 when
+ * never analysed). Parameter: $1 the schema name. Rows: tbl, n.
+ */
+export const tableSizes = statement(
+  'read_table_sizes',
+  () => `SELECT c.relname AS tbl, c.reltuples::float8 AS n
+      FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
+     WHERE ns.nspname = $1 AND c.relname IN ('tasks', 'steps')`,
+);
+
+/**
+ * Rows by state estimated from the column statistics of the last ANALYZE: each of the most common states' frequency
+ * times the table's row estimate (states too rare to be listed are left out). Parameter: $1 the schema name.
+ * Rows: tbl, state, n.
+ */
+export const stateEstimates = statement(
+  'read_state_estimates',
+  () => `SELECT s.tablename AS tbl, v.state, round(v.f * greatest(c.reltuples, 0))::float8 AS n
+      FROM pg_stats s
+      JOIN pg_namespace ns ON ns.nspname = s.schemaname
+      JOIN pg_class c ON c.relnamespace = ns.oid AND c.relname = s.tablename
+     CROSS JOIN LATERAL unnest(s.most_common_vals::text::text[], s.most_common_freqs) AS v(state, f)
+     WHERE s.schemaname = $1 AND s.tablename IN ('tasks', 'steps') AND s.attname = 'state'`,
+);
+
+/**
+ * Claimable steps and how long the oldest has waited, in ms (0 when none), walking the claimable index only.
+ * Row: n, oldest_ms.
+ */
 export const readyDepth = statement(
   'read_ready_depth',
-  (n) => `SELECT count(*)::integer AS n FROM ${n.q}.steps WHERE ready_at IS NOT NULL AND ready_at <= now()`,
+  (n) => `SELECT count(*)::integer AS n,
+           coalesce(extract(epoch from now() - min(ready_at)) * 1000, 0)::float8 AS oldest_ms
+      FROM ${n.q}.steps WHERE ready_at IS NOT NULL AND ready_at <= now()`,
 );
 
 /**

@@ -1,4 +1,4 @@
-// stats(), ping() and the commit counter on SQLite: counts by state, claimable steps, claimable steps no live worker
+// stats(), ping() and the commit counter on SQLite: counts by state, claimable steps and the oldest one's age, claimable steps no live worker
 // can run, a liveness probe, and PRAGMA data_version (changes when another connection commits; ../wake.ts).
 
 /** Rows: state, n. */
@@ -7,8 +7,9 @@ export const tasksByState = 'SELECT state, COUNT(*) AS n FROM tasks GROUP BY sta
 /** Rows: state, n. */
 export const stepsByState = 'SELECT state, COUNT(*) AS n FROM steps GROUP BY state';
 
-/** Steps claimable at now (?). Row: n. */
-export const readyDepth = 'SELECT COUNT(*) AS n FROM steps WHERE ready_at IS NOT NULL AND ready_at <= ?';
+/** Steps claimable at now (?) and the oldest one's ready time (null when none), on the ready index. Row: n, oldest. */
+export const readyDepth =
+  'SELECT COUNT(*) AS n, MIN(ready_at) AS oldest FROM steps WHERE ready_at IS NOT NULL AND ready_at <= ?';
 
 /**
  * Steps claimable at now (first) that no live worker (seen within its lease before now, second; 30 s when it did

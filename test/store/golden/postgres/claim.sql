@@ -47,6 +47,7 @@
          (round(extract(epoch from date_trunc('milliseconds', now())) * 1000))::float8 AS started_at,
          (c.task_id IN (SELECT task_id FROM started)
            AND row_number() OVER (PARTITION BY c.task_id ORDER BY c.was_ready_at, c.step_id) = 1)
-           AS task_started
+           AS task_started,
+         (round(extract(epoch from c.was_ready_at) * 1000))::float8 AS ready_at
     FROM claimed c
    ORDER BY c.was_ready_at, c.step_id;

@@ -5,7 +5,7 @@ SELECT state, COUNT(*) AS n FROM tasks GROUP BY state;
 SELECT state, COUNT(*) AS n FROM steps GROUP BY state;
 
 -- readyDepth
-SELECT COUNT(*) AS n FROM steps WHERE ready_at IS NOT NULL AND ready_at <= ?;
+SELECT COUNT(*) AS n, MIN(ready_at) AS oldest FROM steps WHERE ready_at IS NOT NULL AND ready_at <= ?;
 
 -- waitingForWorker
 
