@@ -58,6 +58,8 @@ function listShapes(): Array<[string, NormalizedListFilter]> {
     states: null,
     created_after: null,
     created_before: null,
+    tags: null,
+    q: null,
     limit: 50,
     cursor: null,
   };
@@ -74,6 +76,10 @@ function listShapes(): Array<[string, NormalizedListFilter]> {
     'every filter',
     { ...none, ...all, created_after: 1, created_before: 2, sort: 'created_at', order: 'desc' },
   ]);
+  shapes.push(['tags', { ...none, tags: ['a', 'b'], sort: 'created_at', order: 'desc' }]);
+  shapes.push(['q, text', { ...none, q: { id: null, from: 'ab', to: 'ac' }, sort: 'created_at', order: 'desc' }]);
+  shapes.push(['q, digits', { ...none, q: { id: 12, from: '12', to: '13' }, sort: 'created_at', order: 'desc' }]);
+  shapes.push(['q, no upper bound', { ...none, q: { id: null, from: '\u{10FFFF}', to: null }, sort: 'task_id', order: 'asc' }]);
   return shapes;
 }
 

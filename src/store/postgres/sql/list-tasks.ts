@@ -1,9 +1,10 @@
 // listTasks: one page of task summaries in keyset order over (sort value, task_id). The filters a call sets decide
 // the WHERE clauses, so the text has one shape per combination of filters, sort, order and cursor, and each shape
-// is its own named (prepared) statement. Unfinished tasks sort as if completed at +infinity (NULL_SORT_VALUE in
+// is its own named (prepared) statement. Tags use the GIN index and `q` the prefix indexes of migration 6. Unfinished tasks sort as if completed at +infinity (NULL_SORT_VALUE in
 // cursors). Parameters are numbered in the order the clauses appear; the last one is the page size plus one.
 import { createHash } from 'node:crypto';
 import { NULL_SORT_VALUE, type NormalizedListFilter } from '../../shared/list-query.js';
+import type { SearchRange } from '../../shared/search-range.js';
 import type { NamedStatement } from '../pool.js';
 import type { SchemaNames } from '../sql.js';
 
@@ -38,6 +39,19 @@ function boundParam(param: (value: unknown, cast: string) => string, ms: number)
   return `to_timestamp(${param(Math.min(Math.max(ms, PG_MIN_MS), PG_MAX_MS) / 1000, 'float8')})`;
 }
 
+/**
+ * `q`: the task id when it is all digits, or a correlation id or idempotency key in [from, to) — byte order with the
+ * text_pattern_ops operators, which the prefix indexes of migration 6 serve whatever the database collation.
+ */
+function searchClause(param: (value: unknown, cast: string) => string, q: SearchRange): string {
+  const from = param(q.from, 'text');
+  const to = q.to === null ? null : param(q.to, 'text');
+  const range = (col: string) => (to === null ? `${col} ~>=~ ${from}` : `(${col} ~>=~ ${from} AND ${col} ~<~ ${to})`);
+  const alternatives = [range('t.correlation_id'), range('t.idempotency_key')];
+  if (q.id !== null) alternatives.unshift(`t.task_id = ${param(q.id, 'bigint')}`);
+  return `(${alternatives.join(' OR ')})`;
+}
+
 export function listTasksQuery(
   n: SchemaNames,
   f: NormalizedListFilter,
@@ -54,6 +68,8 @@ export function listTasksQuery(
   if (f.states !== null) where.push(`t.state = ANY(${param(f.states, 'text[]')})`);
   if (f.created_after !== null) where.push(`t.created_at > ${boundParam(param, f.created_after)}`);
   if (f.created_before !== null) where.push(`t.created_at < ${boundParam(param, f.created_before)}`);
+  if (f.tags !== null) where.push(`t.tags @> ${param(f.tags, 'text[]')}`);
+  if (f.q !== null) where.push(searchClause(param, f.q));
   const key = SORT_EXPR[f.sort];
   const dir = f.order === 'asc' ? 'ASC' : 'DESC';
   if (f.cursor) {
