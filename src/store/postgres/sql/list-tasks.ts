@@ -44,12 +44,11 @@ function boundParam(param: (value: unknown, cast: string) => string, ms: number)
  * text_pattern_ops operators, which the prefix indexes of migration 6 serve whatever the database collation.
  */
 function searchClause(param: (value: unknown, cast: string) => string, q: SearchRange): string {
+  const byId = q.id === null ? [] : [`t.task_id = ${param(q.id, 'bigint')}`];
   const from = param(q.from, 'text');
   const to = q.to === null ? null : param(q.to, 'text');
   const range = (col: string) => (to === null ? `${col} ~>=~ ${from}` : `(${col} ~>=~ ${from} AND ${col} ~<~ ${to})`);
-  const alternatives = [range('t.correlation_id'), range('t.idempotency_key')];
-  if (q.id !== null) alternatives.unshift(`t.task_id = ${param(q.id, 'bigint')}`);
-  return `(${alternatives.join(' OR ')})`;
+  return `(${[...byId, range('t.correlation_id'), range('t.idempotency_key')].join(' OR ')})`;
 }
 
 export function listTasksQuery(
