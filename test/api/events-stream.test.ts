@@ -109,7 +109,9 @@ describe.each(STORE_KINDS)('event stream on $kind', ({ make }) => {
     expect(ids.every((i) => i > Number(lastSeen.id))).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
     const history = (await call(api.base, 'GET', `/tasks/${b}/history`)).json.history;
-    expect(resumed.messages.filter(isTask(b)).map((m) => Number(m.id))).toEqual(history.map((h: { id: number }) => h.id));
+    expect(resumed.messages.filter(isTask(b)).map((m) => Number(m.id))).toEqual(
+      history.map((h: { id: number }) => h.id),
+    );
     expectError(await call(api.base, 'GET', '/events/stream', { headers: { 'last-event-id': 'x1' } }), 400);
   });
 
@@ -182,8 +184,9 @@ describe.each(STORE_KINDS)('event stream auth on $kind', ({ make }) => {
     expect(ttl).toBeLessThanOrEqual(60_000);
     const s = await sse(`?ticket=${ticket}`);
     expect(s.status).toBe(200);
-    const id = (await call(api.base, 'POST', '/tasks', { token: TOKENS.writer, body: { namespace: 'ops', name: 'flaky' } }))
-      .json.task_id;
+    const id = (
+      await call(api.base, 'POST', '/tasks', { token: TOKENS.writer, body: { namespace: 'ops', name: 'flaky' } })
+    ).json.task_id;
     await s.waitFor((m) => isTask(id)(m) && m.event === 'task.completed', 'the task over a ticket stream');
     const again = await call(api.base, 'GET', `/events/stream?ticket=${ticket}`);
     expectError(again, 401, 'unauthorized');

@@ -22,7 +22,12 @@ describe.each(STORE_KINDS)('history, stats and list filters on $kind', ({ make }
     db = make();
     api = await startApi(db, { templates: API_TEMPLATES, handlers: apiHandlers(new Controls()) });
     flakyId = await submit({ namespace: 'ops', name: 'flaky' });
-    failedId = await submit({ namespace: 'api', name: 'checkout', version: '1.0.0', context: { order_id: 1, fail_steps: ['charge'] } });
+    failedId = await submit({
+      namespace: 'api',
+      name: 'checkout',
+      version: '1.0.0',
+      context: { order_id: 1, fail_steps: ['charge'] },
+    });
     await api.tasker.waitForTask(flakyId, { timeoutMs: 20_000 });
     await api.tasker.waitForTask(failedId, { timeoutMs: 20_000 });
   });
@@ -135,8 +140,9 @@ describe.each(STORE_KINDS)('history, stats and list filters on $kind', ({ make }
     expect(await list(`q=${encodeURIComponent(correlation)}`)).toEqual([b]);
     expect(await list(`q=${encodeURIComponent(correlation.slice(0, 12))}`)).toContain(b);
     const page = (await call(api.base, 'GET', '/tasks?tag=eu&limit=1&sort=task_id&order=asc')).json;
-    const next = (await call(api.base, 'GET', `/tasks?tag=eu&limit=1&sort=task_id&order=asc&cursor=${page.next_cursor}`))
-      .json;
+    const next = (
+      await call(api.base, 'GET', `/tasks?tag=eu&limit=1&sort=task_id&order=asc&cursor=${page.next_cursor}`)
+    ).json;
     expect([...page.tasks, ...next.tasks].map((t: { task_id: number }) => t.task_id)).toEqual([a, b]);
     expectError(await call(api.base, 'GET', '/tasks?q='), 400, 'invalid_request');
     expectError(await call(api.base, 'GET', `/tasks?q=${'x'.repeat(256)}`), 400, 'invalid_request');

@@ -79,7 +79,10 @@ function listShapes(): Array<[string, NormalizedListFilter]> {
   shapes.push(['tags', { ...none, tags: ['a', 'b'], sort: 'created_at', order: 'desc' }]);
   shapes.push(['q, text', { ...none, q: { id: null, from: 'ab', to: 'ac' }, sort: 'created_at', order: 'desc' }]);
   shapes.push(['q, digits', { ...none, q: { id: 12, from: '12', to: '13' }, sort: 'created_at', order: 'desc' }]);
-  shapes.push(['q, no upper bound', { ...none, q: { id: null, from: '\u{10FFFF}', to: null }, sort: 'task_id', order: 'asc' }]);
+  shapes.push([
+    'q, no upper bound',
+    { ...none, q: { id: null, from: '\u{10FFFF}', to: null }, sort: 'task_id', order: 'asc' },
+  ]);
   return shapes;
 }
 
@@ -140,12 +143,18 @@ async function renderAll(): Promise<Map<string, string>> {
       files.set(`${store}/${module}.sql`, parts.join('\n'));
     }
   }
-  const pgFiles = migrationFiles('postgres', PG_MIGRATIONS.map((m) => m.version));
+  const pgFiles = migrationFiles(
+    'postgres',
+    PG_MIGRATIONS.map((m) => m.version),
+  );
   PG_MIGRATIONS.forEach((m, i) => {
     const statements = m.statements(SCHEMA).map((s, k, all) => section(`statement ${k + 1} of ${all.length}`, s));
     files.set(`postgres/migrations/${pgFiles[i]}.sql`, [`-- ${m.version}: ${m.name}\n`, ...statements].join('\n'));
   });
-  const sqliteFiles = migrationFiles('sqlite', SQLITE_MIGRATIONS.map((m) => m.version));
+  const sqliteFiles = migrationFiles(
+    'sqlite',
+    SQLITE_MIGRATIONS.map((m) => m.version),
+  );
   SQLITE_MIGRATIONS.forEach((m, i) => {
     const flag = m.rebuildsTables ? ' (rebuilds tables: foreign keys off, checked before commit)' : '';
     files.set(`sqlite/migrations/${sqliteFiles[i]}.sql`, `-- ${m.version}: ${m.name}${flag}\n${m.sql}\n`);

@@ -90,7 +90,10 @@ function ticketPrincipal(request: FastifyRequest, tickets: StreamTickets): Princ
   }
   const grant = tickets.redeem(ticket);
   if (!grant?.principal) {
-    throw unauthorized('invalid ticket: unknown, already used or expired; get a new one from POST /events/tickets', true);
+    throw unauthorized(
+      'invalid ticket: unknown, already used or expired; get a new one from POST /events/tickets',
+      true,
+    );
   }
   return grant.principal;
 }

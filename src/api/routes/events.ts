@@ -33,7 +33,10 @@ export function eventRoutes(_ctx: ApiContext, streams: EventStreams): RouteSpec[
       querystring: EMPTY_QUERY,
       handler: async (request, reply) => {
         const { ticket, expiresAt } = streams.tickets.issue(request.principal);
-        return reply.code(201).header('cache-control', 'no-store').send({ ticket, expires_at: iso(expiresAt) });
+        return reply
+          .code(201)
+          .header('cache-control', 'no-store')
+          .send({ ticket, expires_at: iso(expiresAt) });
       },
     },
     {

@@ -38,7 +38,9 @@ export function checkAfter(after: unknown, what: string): number {
 
 export function checkHistoryLimit(limit: unknown, what: string): number {
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_PAGE) {
-    throw new InvalidRequestError(`${what}: limit must be an integer from 1 to ${MAX_HISTORY_PAGE}, got ${String(limit)}`);
+    throw new InvalidRequestError(
+      `${what}: limit must be an integer from 1 to ${MAX_HISTORY_PAGE}, got ${String(limit)}`,
+    );
   }
   return limit;
 }

@@ -4,19 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError } from '../../../src/core/errors.js';
 import type { TaskListFilter } from '../../../src/core/store-contract.js';
-import {
-  claim,
-  complete,
-  create,
-  drain,
-  fail,
-  linear,
-  type MakeStore,
-  ok,
-  retry,
-  step,
-  useStore,
-} from './fixtures.js';
+import { claim, complete, create, drain, fail, linear, type MakeStore, retry, step, useStore } from './fixtures.js';
 
 export function dashboardReadTests(makeStore: MakeStore): void {
   describe('history by id', () => {
@@ -39,7 +27,11 @@ export function dashboardReadTests(makeStore: MakeStore): void {
       expect(new Set(ids).size).toBe(ids.length);
       expect(paged.every((r) => r.run === 1 && r.task_id === id)).toBe(true);
       const retried = paged.find((r) => r.to_state === 'retrying')!;
-      expect(retried).toMatchObject({ step_name: 'a', attempt: 1, error: { message: 'flaky', class: 'RetryableError' } });
+      expect(retried).toMatchObject({
+        step_name: 'a',
+        attempt: 1,
+        error: { message: 'flaky', class: 'RetryableError' },
+      });
       expect(retried.error!.stack).toContain('at handler');
       expect(await store().getHistoryPage(id, { after: ids[ids.length - 1]!, limit: 10 })).toEqual([]);
       expect(await store().getHistoryPage(987_654, { limit: 10 })).toEqual([]);
@@ -69,7 +61,13 @@ export function dashboardReadTests(makeStore: MakeStore): void {
       expect(since.every((r) => r.history_id > start)).toBe(true);
       const ids = since.map((r) => r.history_id);
       expect(ids).toEqual([...ids].sort((x, y) => x - y));
-      expect(since[0]).toMatchObject({ task_id: t2, namespace: 'ns2', name: 'two', step_id: null, to_state: 'running' });
+      expect(since[0]).toMatchObject({
+        task_id: t2,
+        namespace: 'ns2',
+        name: 'two',
+        step_id: null,
+        to_state: 'running',
+      });
       const stepRow = since.find((r) => r.task_id === t1 && r.to_state === 'completed' && r.step_id !== null)!;
       expect(stepRow).toMatchObject({ namespace: 'ns1', name: 'one', step_name: 'a', attempt: 1, actor: 'w1' });
       expect(await store().lastHistoryId()).toBe(ids[ids.length - 1]);
@@ -131,7 +129,11 @@ export function dashboardReadTests(makeStore: MakeStore): void {
 
     async function seed(): Promise<number[]> {
       return [
-        await create(store(), [step('a')], { tags: ['red', 'big'], correlation_id: 'order-100', idempotency_key: 'k-1' }),
+        await create(store(), [step('a')], {
+          tags: ['red', 'big'],
+          correlation_id: 'order-100',
+          idempotency_key: 'k-1',
+        }),
         await create(store(), [step('a')], { tags: ['red'], correlation_id: 'order-101', idempotency_key: null }),
         await create(store(), [step('a')], { tags: ['big'], correlation_id: 'refund-7', idempotency_key: 'order-9x' }),
         await create(store(), [step('a')], { tags: [], correlation_id: 'ünï-€-𝄞', idempotency_key: 'k-2' }),
@@ -165,7 +167,13 @@ export function dashboardReadTests(makeStore: MakeStore): void {
       expect(await pick(ids, { q: 'order-', tags: ['red'] })).toEqual([0, 1]);
       const paged = await store().listTasks({ q: 'order-', limit: 2, sort: 'task_id', order: 'desc' });
       expect(paged.tasks.map((t) => ids.indexOf(t.task_id))).toEqual([2, 1]);
-      const next = await store().listTasks({ q: 'order-', limit: 2, sort: 'task_id', order: 'desc', cursor: paged.next_cursor });
+      const next = await store().listTasks({
+        q: 'order-',
+        limit: 2,
+        sort: 'task_id',
+        order: 'desc',
+        cursor: paged.next_cursor,
+      });
       expect(next.tasks.map((t) => ids.indexOf(t.task_id))).toEqual([0]);
       expect(next.next_cursor).toBeNull();
     });
