@@ -26,14 +26,17 @@ const ROWS = Number(args.rows);
 if (!Number.isSafeInteger(ROWS) || ROWS < 1000)
   throw new Error(`--rows must be a whole number >= 1000, got ${args.rows}`);
 
-/** One INSERT … SELECT: 50 templates, created over the last 30 days (oldest first), ~85% completed, 8% failed. */
+/**
+ * One INSERT … SELECT: 50 templates, created over the last 30 days (oldest first), ~90% finished (8% failed), the
+ * newest 0.5% running; tags: a region each, `vip` on about 1% (independent of the state).
+ */
 const fillTasks = `
 INSERT INTO ${n.q}.tasks (namespace, name, version, state, context, initiator, source_system, reason, tags,
                           idempotency_key, correlation_id, step_count, open_steps, satisfied_steps,
                           created_at, started_at, completed_at)
 SELECT 'ns' || (i % 10), 'template_' || (i % 50 / 10), '1.0.0', s.state, jsonb_build_object('n', i), 'bench', NULL, NULL,
        ARRAY['region-' || (ARRAY['eu', 'us', 'apac'])[1 + i % 3]]
-         || CASE WHEN i % 100 = 0 THEN ARRAY['vip'] ELSE ARRAY[]::text[] END,
+         || CASE WHEN i % 101 = 0 THEN ARRAY['vip'] ELSE ARRAY[]::text[] END,
        CASE WHEN i % 10 < 3 THEN 'order-' || i END,
        substr(md5(i::text), 1, 8) || '-' || substr(md5(i::text), 9, 4) || '-' || substr(md5(i::text), 13, 4) || '-'
          || substr(md5(i::text), 17, 4) || '-' || substr(md5(i::text), 21, 12),
@@ -145,8 +148,12 @@ async function main(): Promise<void> {
       { title: 'namespace + name', filter: { namespace: 'ns3', name: 'template_3' } },
       { title: 'tag = vip', filter: { tags: ['vip'] } },
       { title: 'tag = vip + state = failed', filter: { tags: ['vip'], state: 'failed' } },
+      { title: 'tag = region-eu (a third of the tasks)', filter: { tags: ['region-eu'] } },
+      { title: 'tag nobody has', filter: { tags: ['no-such-tag'] } },
       { title: 'q = idempotency key prefix', filter: { q: `order-${Math.floor(ROWS / 20)}` } },
       { title: 'q = correlation id prefix (8 chars)', filter: { q: mid!.corr.slice(0, 8) } },
+      { title: 'q = correlation id prefix (2 chars, 1/256 of the tasks)', filter: { q: mid!.corr.slice(0, 2) } },
+      { title: 'q = whole correlation id', filter: { q: mid!.corr } },
       { title: 'q = task id (digits)', filter: { q: String(mid!.id) } },
       { title: 'created between (one day)', filter: { created_after: now - 10 * day, created_before: now - 9 * day } },
       {

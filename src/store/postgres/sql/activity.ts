@@ -1,6 +1,7 @@
 // activity(): what happened in the last hour and day and the ready queue, in one statement (one snapshot, the
 // database clock). Task ends and retries are counted from the history with the partial indexes of migration 6
-// (index-only range scans over the window); the ready queue from the claim index.
+// (index-only range scans over the window; the failed tasks' templates are looked up from the same scan, by primary
+// key); the ready queue from the claim index.
 import { statement } from './statement.js';
 
 /**
@@ -11,7 +12,7 @@ import { statement } from './statement.js';
 export const readActivity = statement(
   'read_activity',
   (n) => `WITH ends AS (
-         SELECT tr.to_state, tr.at >= now() - interval '1 hour' AS in_hour
+         SELECT tr.to_state, tr.task_id, tr.at >= now() - interval '1 hour' AS in_hour
            FROM ${n.q}.transitions tr
           WHERE tr.step_id IS NULL AND tr.at >= now() - interval '1 day' AND tr.to_state IN ('completed', 'failed')
        ), retries AS (
@@ -23,8 +24,8 @@ export const readActivity = statement(
            FROM ${n.q}.steps s WHERE s.ready_at IS NOT NULL AND s.ready_at <= now()
        ), failing AS (
          SELECT t.namespace, t.name, t.version, count(*)::integer AS failed
-           FROM ${n.q}.transitions tr JOIN ${n.q}.tasks t ON t.task_id = tr.task_id
-          WHERE tr.step_id IS NULL AND tr.at >= now() - interval '1 day' AND tr.to_state = 'failed'
+           FROM ends e JOIN ${n.q}.tasks t ON t.task_id = e.task_id
+          WHERE e.to_state = 'failed'
           GROUP BY t.namespace, t.name, t.version
           ORDER BY failed DESC, t.namespace, t.name, t.version
           LIMIT 10

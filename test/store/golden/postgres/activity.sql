@@ -1,6 +1,6 @@
 -- readActivity (tasker_read_activity)
 WITH ends AS (
-         SELECT tr.to_state, tr.at >= now() - interval '1 hour' AS in_hour
+         SELECT tr.to_state, tr.task_id, tr.at >= now() - interval '1 hour' AS in_hour
            FROM "tasker".transitions tr
           WHERE tr.step_id IS NULL AND tr.at >= now() - interval '1 day' AND tr.to_state IN ('completed', 'failed')
        ), retries AS (
@@ -12,8 +12,8 @@ WITH ends AS (
            FROM "tasker".steps s WHERE s.ready_at IS NOT NULL AND s.ready_at <= now()
        ), failing AS (
          SELECT t.namespace, t.name, t.version, count(*)::integer AS failed
-           FROM "tasker".transitions tr JOIN "tasker".tasks t ON t.task_id = tr.task_id
-          WHERE tr.step_id IS NULL AND tr.at >= now() - interval '1 day' AND tr.to_state = 'failed'
+           FROM ends e JOIN "tasker".tasks t ON t.task_id = e.task_id
+          WHERE e.to_state = 'failed'
           GROUP BY t.namespace, t.name, t.version
           ORDER BY failed DESC, t.namespace, t.name, t.version
           LIMIT 10
