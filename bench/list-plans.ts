@@ -81,12 +81,25 @@ interface Summary {
   indexes: string;
 }
 
-/** The store plans tag and q shapes per call (unnamed statements): only their custom plan ever runs. */
+/**
+ * The store plans tag and q shapes per call (unnamed statements): only their custom plan ever runs. A tag shape is
+ * a walk over the newest rows first, and a collect of every tagged task when the walk did not fill the page.
+ */
 async function explain(client: pg.Client, shape: Shape, summaries: Summary[], quiet: boolean): Promise<void> {
   const f = normalizeListFilter(shape.filter);
-  const { statement, params } = listTasksQuery(n, f);
-  const modes = f.tags !== null || f.q !== null ? (['custom'] as const) : (['custom', 'generic'] as const);
-  await plan(client, shape.title, statement.text, params, summaries, quiet, modes);
+  if (f.tags === null) {
+    const { statement, params } = listTasksQuery(n, f);
+    const modes = f.q !== null ? (['custom'] as const) : (['custom', 'generic'] as const);
+    await plan(client, shape.title, statement.text, params, summaries, quiet, modes);
+    return;
+  }
+  const walk = listTasksQuery(n, f, 'walk');
+  const rows = await plan(client, `${shape.title}: walk`, walk.statement.text, walk.params, summaries, quiet, [
+    'custom',
+  ]);
+  if (rows > f.limit) return;
+  const all = listTasksQuery(n, f, 'collect');
+  await plan(client, `${shape.title}: then collect`, all.statement.text, all.params, summaries, quiet, ['custom']);
 }
 
 async function plan(
@@ -97,7 +110,8 @@ async function plan(
   summaries: Summary[],
   quiet: boolean,
   modes: ReadonlyArray<'custom' | 'generic'> = ['custom', 'generic'],
-): Promise<void> {
+): Promise<number> {
+  let rows = 0;
   await client.query(`PREPARE bench_plan AS ${text}`);
   try {
     const args = params.length ? `(${params.map((p) => literal(client, p)).join(', ')})` : '';
@@ -110,12 +124,14 @@ async function plan(
       const scans = /(?:Index (?:Only )?Scan(?: Backward)? using|Bitmap Index Scan on) (\w+)|(Seq Scan) on/g;
       const indexes = [...new Set([...lines.join('\n').matchAll(scans)].map((m) => m[1] ?? m[2]))].join(', ');
       const top = lines[0]!.replace(/\s*\(cost=.*$/, '').trim();
+      rows = Number(/actual time=[0-9.]+\.\.[0-9.]+ rows=([0-9]+)/.exec(lines[0]!)?.[1] ?? 0);
       summaries.push({ title, mode, ms, top, indexes: indexes || 'none' });
     }
   } finally {
     await client.query('DEALLOCATE bench_plan');
     await client.query('RESET plan_cache_mode');
   }
+  return rows;
 }
 
 async function main(): Promise<void> {

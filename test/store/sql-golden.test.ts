@@ -90,9 +90,14 @@ function listShapes(): Array<[string, NormalizedListFilter]> {
 const BUILDERS: Record<string, () => string> = {
   'postgres/list-tasks.listTasksQuery': () =>
     listShapes()
-      .map(([title, f]) => {
+      .flatMap(([title, f]) => {
         const { statement, params } = pgListQuery(SCHEMA, f);
-        return section(`${title} (${params.length} parameters)`, statement.text);
+        const out = [section(`${title} (${params.length} parameters)`, statement.text)];
+        if (f.tags !== null) {
+          const all = pgListQuery(SCHEMA, f, 'collect');
+          out.push(section(`${title}, collect (${all.params.length} parameters)`, all.statement.text));
+        }
+        return out;
       })
       .join('\n'),
   'sqlite/list-tasks.listTasksQuery': () =>
