@@ -13,6 +13,7 @@ import { openStore } from '../src/store/open-store.js';
 import { schemaNames } from '../src/store/postgres/sql.js';
 import { listTasksQuery } from '../src/store/postgres/sql/list-tasks.js';
 import { readActivity } from '../src/store/postgres/sql/activity.js';
+import { tasksByState } from '../src/store/postgres/sql/stats.js';
 import { normalizeListFilter } from '../src/store/shared/list-query.js';
 
 const PG_URL = process.env.TASKER_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test';
@@ -181,6 +182,14 @@ async function main(): Promise<void> {
     const summaries: Summary[] = [];
     t = Date.now();
     for (const shape of shapes) await explain(admin, shape, summaries, args.quiet === true);
+    await plan(
+      admin,
+      'stats: tasks by state (store.stats)',
+      tasksByState.render(n),
+      [],
+      summaries,
+      args.quiet === true,
+    );
     await plan(
       admin,
       'stats: activity of the last hour and day',

@@ -53,7 +53,7 @@ function searchClause(param: (value: unknown, cast: string) => string, q: Search
 }
 
 /** Rows of the sort order a `walk` plan reads at most before the tag filter gives up on it. */
-const TAG_WALK_ROWS = 20_000;
+const TAG_WALK_ROWS = 10_000;
 
 /**
  * How a page with a tag filter is read (PostgreSQL estimates a tag it has no statistics for at a fixed share, so left

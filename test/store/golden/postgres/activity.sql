@@ -3,8 +3,9 @@ WITH ends AS (
          SELECT tr.to_state, tr.task_id, tr.at >= now() - interval '1 hour' AS in_hour
            FROM "tasker".transitions tr
           WHERE tr.step_id IS NULL AND tr.at >= now() - interval '1 day' AND tr.to_state IN ('completed', 'failed')
-       ), retries AS (
-         SELECT tr.at >= now() - interval '1 hour' AS in_hour
+       ), retried AS (
+         SELECT count(*) FILTER (WHERE tr.at >= now() - interval '1 hour')::integer AS hour_retried,
+                count(*)::integer AS day_retried
            FROM "tasker".transitions tr
           WHERE tr.to_state = 'retrying' AND tr.at >= now() - interval '1 day'
        ), ready AS (
@@ -17,15 +18,16 @@ WITH ends AS (
           GROUP BY t.namespace, t.name, t.version
           ORDER BY failed DESC, t.namespace, t.name, t.version
           LIMIT 10
+       ), counts AS (
+         SELECT count(*) FILTER (WHERE to_state = 'completed' AND in_hour)::integer AS hour_completed,
+                count(*) FILTER (WHERE to_state = 'failed' AND in_hour)::integer AS hour_failed,
+                count(*) FILTER (WHERE to_state = 'completed')::integer AS day_completed,
+                count(*) FILTER (WHERE to_state = 'failed')::integer AS day_failed
+           FROM ends
        )
-       SELECT (round(extract(epoch from now()) * 1000))::float8 AS now,
-              (SELECT count(*) FILTER (WHERE to_state = 'completed' AND in_hour) FROM ends)::integer AS hour_completed,
-              (SELECT count(*) FILTER (WHERE to_state = 'failed' AND in_hour) FROM ends)::integer AS hour_failed,
-              (SELECT count(*) FILTER (WHERE in_hour) FROM retries)::integer AS hour_retried,
-              (SELECT count(*) FILTER (WHERE to_state = 'completed') FROM ends)::integer AS day_completed,
-              (SELECT count(*) FILTER (WHERE to_state = 'failed') FROM ends)::integer AS day_failed,
-              (SELECT count(*) FROM retries)::integer AS day_retried,
-              (SELECT n FROM ready) AS ready_steps,
-              (SELECT (round(extract(epoch from oldest) * 1000))::float8 FROM ready) AS oldest_ready_at,
+       SELECT (round(extract(epoch from now()) * 1000))::float8 AS now, c.hour_completed, c.hour_failed,
+              r.hour_retried, c.day_completed, c.day_failed, r.day_retried, q.n AS ready_steps,
+              (round(extract(epoch from q.oldest) * 1000))::float8 AS oldest_ready_at,
               (SELECT coalesce(json_agg(f ORDER BY f.failed DESC, f.namespace, f.name, f.version), '[]'::json)
-                 FROM failing f) AS failing;
+                 FROM failing f) AS failing
+         FROM counts c, retried r, ready q;

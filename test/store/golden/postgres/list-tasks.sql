@@ -94,7 +94,7 @@ SELECT x.* FROM (SELECT t.task_id, t.namespace, t.name, t.version, t.state, t.in
     t.reason, t.tags, t.idempotency_key, t.correlation_id, t.step_count, t.open_steps, t.satisfied_steps,
     (round(extract(epoch from t.created_at) * 1000))::float8 AS created_at,
     (round(extract(epoch from t.started_at) * 1000))::float8 AS started_at,
-    (round(extract(epoch from t.completed_at) * 1000))::float8 AS completed_at, t.created_at AS sort_key FROM "tasker".tasks t ORDER BY t.created_at DESC, t.task_id DESC LIMIT 20000) x WHERE x.tags @> $1::text[] ORDER BY x.sort_key DESC, x.task_id DESC LIMIT $2::integer;
+    (round(extract(epoch from t.completed_at) * 1000))::float8 AS completed_at, t.created_at AS sort_key FROM "tasker".tasks t ORDER BY t.created_at DESC, t.task_id DESC LIMIT 10000) x WHERE x.tags @> $1::text[] ORDER BY x.sort_key DESC, x.task_id DESC LIMIT $2::integer;
 
 -- tags, collect (2 parameters)
 WITH x AS MATERIALIZED (SELECT t.task_id, t.namespace, t.name, t.version, t.state, t.initiator, t.source_system,

@@ -11,7 +11,8 @@ CREATE INDEX tasks_idempotency_prefix_idx ON "tasker".tasks (idempotency_key tex
     WHERE idempotency_key IS NOT NULL;
 
 -- statement 4 of 5
-CREATE INDEX transitions_task_end_idx ON "tasker".transitions (at, to_state, task_id) WHERE step_id IS NULL;
+CREATE INDEX transitions_task_end_idx ON "tasker".transitions (at, to_state, task_id)
+    WHERE step_id IS NULL AND to_state IN ('completed', 'failed');
 
 -- statement 5 of 5
 CREATE INDEX transitions_retry_idx ON "tasker".transitions (at) WHERE to_state = 'retrying';
