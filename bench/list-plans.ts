@@ -3,7 +3,7 @@
 // idempotency keys on 30%) and two history rows each, then prints EXPLAIN (ANALYZE, BUFFERS) of the list statements
 // the store sends for typical filters — as a first execution plans them (custom plan) and, for the shapes the store
 // prepares, as the prepared statement may after five executions (generic plan; tag and q shapes are planned per call)
-// — and a summary table of their execution times, top plan nodes and the indexes they read.
+// — and a summary table: execution time, rows returned, shared buffers and the scans of each plan.
 //
 //   npx tsx bench/list-plans.ts [--rows 1000000] [--keep] [--quiet]
 import { parseArgs } from 'node:util';
@@ -78,8 +78,9 @@ interface Summary {
   title: string;
   mode: string;
   ms: number;
-  top: string;
-  indexes: string;
+  rows: number;
+  buffers: string;
+  scans: string;
 }
 
 /**
@@ -121,12 +122,13 @@ async function plan(
       const res = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_plan${args}`);
       const lines = res.rows.map((r) => r['QUERY PLAN']);
       if (!quiet) console.log(`\n-- ${title} (${mode} plan)\n${lines.join('\n')}`);
-      const ms = Number(/Execution Time: ([0-9.]+) ms/.exec(lines.join('\n'))?.[1] ?? NaN);
-      const scans = /(?:Index (?:Only )?Scan(?: Backward)? using|Bitmap Index Scan on) (\w+)|(Seq Scan) on/g;
-      const indexes = [...new Set([...lines.join('\n').matchAll(scans)].map((m) => m[1] ?? m[2]))].join(', ');
-      const top = lines[0]!.replace(/\s*\(cost=.*$/, '').trim();
+      const text = lines.join('\n');
+      const ms = Number(/Execution Time: ([0-9.]+) ms/.exec(text)?.[1] ?? NaN);
       rows = Number(/actual time=[0-9.]+\.\.[0-9.]+ rows=([0-9]+)/.exec(lines[0]!)?.[1] ?? 0);
-      summaries.push({ title, mode, ms, top, indexes: indexes || 'none' });
+      const buffers = /Buffers: shared (.*)/.exec(text)?.[1]?.trim() ?? '';
+      const scan = /((?:Index Only Scan|Index Scan)(?: Backward)? using \w+|Bitmap Index Scan on \w+|Seq Scan on \w+)/g;
+      const scans = [...new Set([...text.matchAll(scan)].map((m) => m[1]))].join('; ');
+      summaries.push({ title, mode, ms, rows, buffers, scans });
     }
   } finally {
     await client.query('DEALLOCATE bench_plan');
@@ -199,10 +201,10 @@ async function main(): Promise<void> {
       args.quiet === true,
     );
     console.log(`\nexplained ${shapes.length + 1} statements in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
-    console.log('| Query | Plan | Execution | Top node | Indexes |');
-    console.log('| --- | --- | ---: | --- | --- |');
+    console.log('| Query | Plan | Execution | Rows | Buffers | Scans |');
+    console.log('| --- | --- | ---: | ---: | --- | --- |');
     for (const s of summaries)
-      console.log(`| ${s.title} | ${s.mode} | ${s.ms.toFixed(2)} ms | ${s.top} | ${s.indexes} |`);
+      console.log(`| ${s.title} | ${s.mode} | ${s.ms.toFixed(2)} ms | ${s.rows} | ${s.buffers} | ${s.scans} |`);
   } finally {
     await store.close();
     if (!args.keep) await admin.query(`DROP SCHEMA IF EXISTS ${n.q} CASCADE`);

@@ -192,6 +192,13 @@ describe.each(STORE_KINDS)('event stream auth on $kind', ({ make }) => {
     expectError(again, 401, 'unauthorized');
     expect(again.json.error.message).toMatch(/already used or expired/);
     expectError(await call(api.base, 'GET', '/events/stream?ticket=made-up-ticket'), 401, 'unauthorized');
+    const withBody = await call(api.base, 'POST', '/events/tickets', { token: TOKENS.reader, body: {} });
+    expect(withBody.status, withBody.text).toBe(201);
+    expectError(
+      await call(api.base, 'POST', '/events/tickets', { token: TOKENS.reader, body: { scopes: ['admin'] } }),
+      400,
+      'invalid_request',
+    );
   });
 
   it('refuses a token without tasks:read, for tickets and for the stream', async () => {

@@ -6,9 +6,12 @@ import type { ApiContext } from '../context.js';
 import type { EventStreams } from '../events/event-streams.js';
 import { iso } from '../../engine/task-json.js';
 import type { RouteSpec } from '../route-catalog.js';
-import { EMPTY_QUERY } from '../schemas/common.js';
+import { EMPTY_QUERY, type JsonSchema } from '../schemas/common.js';
 import { StreamEventSchema, StreamQuery, TicketSchema } from '../schemas/history.js';
 import { ApiError } from '../errors.js';
+
+/** The ticket request takes no fields; a body may be omitted or be `{}`. */
+const EMPTY_BODY: JsonSchema = { type: 'object', additionalProperties: false, properties: {} };
 
 interface StreamQueryValues {
   ticket?: string;
@@ -29,8 +32,10 @@ export function eventRoutes(_ctx: ApiContext, streams: EventStreams): RouteSpec[
         "EventSource). It is single-use, expires after 60 s, and grants the stream with the scopes of this request's token; " +
         'it is not the token. Kept in this server process only: open the stream on the same server.',
       auth: ['tasks:read'],
-      responses: { 201: { description: 'the ticket', schema: TicketSchema } },
       querystring: EMPTY_QUERY,
+      body: EMPTY_BODY,
+      bodyRequired: false,
+      responses: { 201: { description: 'the ticket', schema: TicketSchema } },
       handler: async (request, reply) => {
         const { ticket, expiresAt } = streams.tickets.issue(request.principal);
         return reply
