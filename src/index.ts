@@ -12,9 +12,16 @@ export type { TaskRequest } from './engine/task-request.js';
 export type { TaskJson, StepJson, TaskSummaryJson } from './engine/task-json.js';
 export type { StoreHealth } from './engine/store-health.js';
 export type { HandlerModule } from './definition/handler-module.js';
+export type { OperatorReads } from './engine/operator-reads.js';
+export type { FeedListener, FeedSubscription, HistoryFeed } from './engine/history-feed.js';
 export type {
+  ActivityWindow,
+  HistoryFeedRow,
+  HistoryPageRequest,
+  HistoryRow,
   OperatorAction,
   OperatorResult,
+  StoreActivity,
   StoreStats,
   TaskListFilter,
   TaskPage,

@@ -27,7 +27,8 @@ export interface Principal {
   /** How its actions are recorded: `token:<name>` or `jwt:<sub>`. */
   actor: string;
   scopes: ReadonlySet<string>;
-  via: 'token' | 'jwt';
+  /** How it was proven: a bearer token, a JWT, or a stream ticket (which carries the scopes it was issued with). */
+  via: 'token' | 'jwt' | 'ticket';
 }
 
 declare module 'fastify' {

@@ -4,6 +4,8 @@ import type { CatalogRoute, RouteCatalog } from './route-catalog.js';
 import { ErrorSchema, type JsonSchema } from './schemas/common.js';
 import * as tasks from './schemas/tasks.js';
 import * as system from './schemas/system.js';
+import * as history from './schemas/history.js';
+import { StatsSchema } from './schemas/stats.js';
 
 /** Shared schemas, by component name; any occurrence of the same object becomes a $ref. */
 const COMPONENTS: Record<string, JsonSchema> = {
@@ -19,6 +21,11 @@ const COMPONENTS: Record<string, JsonSchema> = {
   Attempt: tasks.AttemptSchema,
   Transition: tasks.TransitionSchema,
   OperatorResult: tasks.OperatorResultSchema,
+  HistoryPage: history.HistoryPageSchema,
+  HistoryEntry: history.HistoryEntrySchema,
+  StreamTicket: history.TicketSchema,
+  StreamEvent: history.StreamEventSchema,
+  Stats: StatsSchema,
   NamespaceList: system.NamespaceListSchema,
   Namespace: system.NamespaceSchema,
   Template: system.TemplateSchema,
@@ -113,7 +120,9 @@ function operation(
     description: [route.description, scopeText].filter(Boolean).join('\n\n'),
     tags: [route.tag],
     'x-required-scopes': scopes === 'public' ? [] : scopes,
-    ...(options.scopesFor && scopes !== 'public' ? { security: [{ bearerAuth: [] }] } : { security: [] }),
+    ...(options.scopesFor && scopes !== 'public'
+      ? { security: route.acceptsTicket ? [{ bearerAuth: [] }, { streamTicket: [] }] : [{ bearerAuth: [] }] }
+      : { security: [] }),
     ...(route.params || route.querystring ? { parameters: parameters(route, doc) } : {}),
     ...(route.body
       ? {
@@ -158,7 +167,8 @@ export function buildOpenApi(catalog: RouteCatalog, options: OpenApiOptions): Re
       { name: 'steps', description: "a task's steps and their attempt history" },
       { name: 'operator actions', description: 'retry, resolve and skip steps; retry a task' },
       { name: 'handlers', description: 'registered templates and their dependency graphs' },
-      { name: 'health', description: 'liveness, readiness and store status' },
+      { name: 'health', description: 'liveness, readiness, store status and the overview figures' },
+      { name: 'events', description: 'the live stream of task and step events (server-sent events)' },
       { name: 'meta', description: 'metrics and this document' },
     ],
     paths,
@@ -172,6 +182,12 @@ export function buildOpenApi(catalog: RouteCatalog, options: OpenApiOptions): Re
           type: 'http',
           scheme: 'bearer',
           description: 'an API token from the tokens file, or an HS256 JWT when configured',
+        },
+        streamTicket: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'ticket',
+          description: 'a single-use ticket from POST /events/tickets (GET /events/stream only)',
         },
       },
     },

@@ -26,6 +26,8 @@ export interface RouteSpec {
   tag: string;
   /** Scopes a token needs by default (all of them; `admin` implies every scope); `public` needs no token ever. */
   auth: readonly Scope[] | 'public';
+  /** A `ticket` query parameter from POST /events/tickets may stand in for the Authorization header (event stream). */
+  acceptsTicket?: boolean;
   params?: JsonSchema;
   querystring?: JsonSchema;
   body?: JsonSchema;

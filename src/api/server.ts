@@ -28,6 +28,10 @@ import { stepRoutes } from './routes/steps.js';
 import { handlerRoutes } from './routes/handlers.js';
 import { healthRoutes } from './routes/health.js';
 import { metaRoutes } from './routes/meta.js';
+import { historyRoutes } from './routes/history.js';
+import { statsRoutes } from './routes/stats.js';
+import { eventRoutes } from './routes/events.js';
+import { EventStreams } from './events/event-streams.js';
 
 export { DEFAULT_BODY_LIMIT };
 
@@ -128,22 +132,28 @@ export function createApiServer(tasker: Tasker, options: ApiServerOptions = {}):
     startedAt: Date.now(),
     version: packageVersion(),
   };
+  const streams = new EventStreams(tasker, auth !== null);
+  // streams end before the server closes, or close would wait on them
+  app.addHook('preClose', async () => streams.closeAll());
   const catalog = new RouteCatalog(prefix);
   let openApi: Record<string, unknown> | null = null;
   const document = () =>
     (openApi ??= buildOpenApi(catalog, { version: ctx.version, scopesFor: auth ? scopeResolver(auth) : null }));
   for (const spec of [
     ...taskRoutes(ctx),
+    ...historyRoutes(ctx),
     ...stepRoutes(ctx),
     ...handlerRoutes(ctx),
     ...healthRoutes(ctx),
+    ...statsRoutes(ctx),
+    ...eventRoutes(ctx, streams),
     ...metaRoutes(ctx, document),
   ]) {
     catalog.register(app, spec);
   }
   if (auth) {
     checkRouteOverrides(auth, catalog);
-    installAuth(app, catalog, auth);
+    installAuth(app, catalog, auth, streams.tickets);
   }
   app.addHook('onResponse', async (request, reply) => {
     metrics.observeHttp(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode);

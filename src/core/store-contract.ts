@@ -269,6 +269,47 @@ export interface TransitionRecord {
   error: StepError | null;
 }
 
+/** A history row with its id (monotonic per store) and the run it belongs to (1 for a task never rerun). */
+export interface HistoryRow extends TransitionRecord {
+  history_id: number;
+  run: number;
+}
+
+/** A history row as the live feed carries it: with the identity of its task. */
+export interface HistoryFeedRow extends HistoryRow {
+  namespace: string;
+  name: string;
+}
+
+/** One page of a task's history: rows with an id above `after` (0 = from the start), oldest first. */
+export interface HistoryPageRequest {
+  after?: number | null;
+  /** 1..5000. */
+  limit: number;
+}
+
+/** What happened recently, from the store's clock (cluster-wide on PostgreSQL). */
+export interface ActivityWindow {
+  /** Tasks that reached `completed` in the window (a task retried and completed again counts again). */
+  completed: number;
+  /** Tasks that reached `failed` in the window. */
+  failed: number;
+  /** Step attempts that failed and were scheduled for a retry in the window. */
+  retried: number;
+}
+
+export interface StoreActivity {
+  /** The store clock when read (epoch ms): workers' liveness and ages are relative to it. */
+  now: number;
+  last_hour: ActivityWindow;
+  last_day: ActivityWindow;
+  /** Steps claimable now, and when the oldest of them became claimable (null when none). */
+  ready_steps: number;
+  oldest_ready_at: number | null;
+  /** Templates with the most tasks failed in the last day, most first (at most 10). */
+  failing_templates: Array<{ namespace: string; name: string; version: string; failed: number }>;
+}
+
 export interface StepRecord {
   workflow_step_id: StepId;
   task_id: TaskId;
@@ -333,6 +374,13 @@ export interface TaskListFilter {
   state?: TaskState | TaskState[];
   created_after?: number;
   created_before?: number;
+  /** Tasks carrying every one of these tags. */
+  tags?: string[];
+  /**
+   * Exact or prefix match on the correlation id or the idempotency key, or the exact task id when all digits
+   * (1..255 characters).
+   */
+  q?: string;
   /** 1..1000; default 50. */
   limit?: number;
   /** Opaque cursor from a previous page. */
@@ -467,5 +515,15 @@ export interface Store {
   findTaskByIdempotencyKey(key: string): Promise<TaskId | null>;
   listTasks(filter: TaskListFilter): Promise<TaskPage>;
   getHistory(taskId: TaskId, stepId?: StepId): Promise<TransitionRecord[]>;
+  /** One page of a task's history (task and step rows), by history id. */
+  getHistoryPage(taskId: TaskId, page: HistoryPageRequest): Promise<HistoryRow[]>;
+  /** Up to `limit` (1..5000) history rows of every task with an id above `after`, oldest first. */
+  historySince(after: number, limit: number): Promise<HistoryFeedRow[]>;
+  /** The history rows with these ids (at most 5000) that exist now (rows of transactions that committed late), by id. */
+  historyRows(ids: number[]): Promise<HistoryFeedRow[]>;
+  /** The highest history id (0 when there is none). */
+  lastHistoryId(): Promise<number>;
   stats(): Promise<StoreStats>;
+  /** Completions, failures and retries of the last hour and day, the ready queue and the most failing templates. */
+  activity(): Promise<StoreActivity>;
 }

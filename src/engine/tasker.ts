@@ -37,6 +37,7 @@ import { NotFoundError, TaskerError } from '../core/errors.js';
 import { resolveTaskerOptions, type ResolvedTaskerOptions, type TaskerOptions } from './options.js';
 import type { AnnotationSink } from './handler-views.js';
 import { fanOut, type EngineMetricsSink } from './metrics-sink.js';
+import { OperatorReads } from './operator-reads.js';
 
 export type { TaskerOptions } from './options.js';
 
@@ -58,6 +59,8 @@ export class Tasker {
   readonly handlers = new HandlerRegistry();
   readonly workerId: string;
   readonly logger: Logger;
+  /** History pages, recent activity and the live history feed (the API's history, stats and event stream). */
+  readonly reads: OperatorReads;
   private readonly bus: EventBus;
   private readonly publisher: LifecyclePublisher;
   private readonly catalog: WorkflowCatalog;
@@ -80,6 +83,7 @@ export class Tasker {
     this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.bus = new EventBus(logger);
     this.publisher = new LifecyclePublisher(this.bus);
+    this.reads = new OperatorReads(store, this.bus, logger);
     // A step cut off by the built-in default says so (and where to change it), not "this worker's step timeout".
     const workerStepTimeout = options.stepTimeoutFrom === 'default' ? undefined : options.stepTimeoutMs;
     this.catalog = new WorkflowCatalog(this.templates, this.handlers, options.retry, workerStepTimeout);
@@ -369,6 +373,7 @@ export class Tasker {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.reads.close();
     await this.stop();
     this.closed = true;
     await this.finalizer.drain();

@@ -89,6 +89,7 @@ describe.each(STORE_KINDS)('auth on $kind', ({ make }) => {
     ['POST', () => '/tasks', ['tasks:write'], { namespace: 'api', name: 'fanout' }],
     ['GET', () => '/tasks', ['tasks:read']],
     ['GET', () => `/tasks/${taskId}`, ['tasks:read']],
+    ['GET', () => `/tasks/${taskId}/history`, ['tasks:read']],
     ['DELETE', () => '/tasks/987654', ['tasks:write']],
     ['GET', () => `/tasks/${taskId}/workflow_steps`, ['tasks:read']],
     ['GET', () => `/tasks/${taskId}/workflow_steps/${stepId}`, ['tasks:read']],
@@ -103,6 +104,8 @@ describe.each(STORE_KINDS)('auth on $kind', ({ make }) => {
     ['GET', () => '/health/live', 'public'],
     ['GET', () => '/health/ready', 'public'],
     ['GET', () => '/health/status', ['tasks:read']],
+    ['GET', () => '/stats', ['tasks:read']],
+    ['POST', () => '/events/tickets', ['tasks:read']],
     ['GET', () => '/metrics', ['tasks:read']],
     ['GET', () => '/openapi.json', []],
   ];

@@ -4,6 +4,7 @@ import { describe } from 'vitest';
 import { claimingTests } from './conformance/claiming.js';
 import { completionTests } from './conformance/completion.js';
 import { creationTests } from './conformance/creation.js';
+import { dashboardReadTests } from './conformance/dashboard-reads.js';
 import { operatorTests } from './conformance/operator.js';
 import { readTests } from './conformance/reads.js';
 import { recoveryTests } from './conformance/recovery.js';
@@ -21,6 +22,7 @@ export function storeConformanceSuite(label: string, makeStore: MakeStore): void
     recoveryTests(makeStore);
     operatorTests(makeStore);
     readTests(makeStore);
+    dashboardReadTests(makeStore);
     workerTests(makeStore);
     planningTests(makeStore);
   });

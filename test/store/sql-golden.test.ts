@@ -58,6 +58,8 @@ function listShapes(): Array<[string, NormalizedListFilter]> {
     states: null,
     created_after: null,
     created_before: null,
+    tags: null,
+    q: null,
     limit: 50,
     cursor: null,
   };
@@ -74,6 +76,13 @@ function listShapes(): Array<[string, NormalizedListFilter]> {
     'every filter',
     { ...none, ...all, created_after: 1, created_before: 2, sort: 'created_at', order: 'desc' },
   ]);
+  shapes.push(['tags', { ...none, tags: ['a', 'b'], sort: 'created_at', order: 'desc' }]);
+  shapes.push(['q, text', { ...none, q: { id: null, from: 'ab', to: 'ac' }, sort: 'created_at', order: 'desc' }]);
+  shapes.push(['q, digits', { ...none, q: { id: 12, from: '12', to: '13' }, sort: 'created_at', order: 'desc' }]);
+  shapes.push([
+    'q, no upper bound',
+    { ...none, q: { id: null, from: '\u{10FFFF}', to: null }, sort: 'task_id', order: 'asc' },
+  ]);
   return shapes;
 }
 
@@ -81,9 +90,14 @@ function listShapes(): Array<[string, NormalizedListFilter]> {
 const BUILDERS: Record<string, () => string> = {
   'postgres/list-tasks.listTasksQuery': () =>
     listShapes()
-      .map(([title, f]) => {
+      .flatMap(([title, f]) => {
         const { statement, params } = pgListQuery(SCHEMA, f);
-        return section(`${title} (${params.length} parameters)`, statement.text);
+        const out = [section(`${title} (${params.length} parameters)`, statement.text)];
+        if (f.tags !== null) {
+          const all = pgListQuery(SCHEMA, f, 'collect');
+          out.push(section(`${title}, collect (${all.params.length} parameters)`, all.statement.text));
+        }
+        return out;
       })
       .join('\n'),
   'sqlite/list-tasks.listTasksQuery': () =>

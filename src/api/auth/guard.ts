@@ -9,6 +9,7 @@ import { ApiError } from '../errors.js';
 import type { CatalogRoute, RouteCatalog, Scope } from '../route-catalog.js';
 import { AuthConfigError, hashToken, type AuthConfig } from './config.js';
 import { JwtVerifier, looksLikeJwt } from './jwt.js';
+import type { StreamTickets } from '../events/tickets.js';
 
 const REALM = 'Bearer realm="tasker"';
 const BEARER = /^Bearer[ ]+([A-Za-z0-9._~+/=-]{1,4096})[ ]*$/i;
@@ -70,8 +71,43 @@ export function hasScopes(principal: Principal, required: readonly Scope[]): boo
   return principal.scopes.has('admin') || required.every((s) => principal.scopes.has(s));
 }
 
-/** Install the onRequest check on the app. Unknown routes need a valid token too (no probing without one). */
-export function installAuth(app: FastifyInstance, catalog: RouteCatalog, config: AuthConfig): void {
+/**
+ * The principal of a stream ticket given as `?ticket=` (consumed), or null when the request has none. A ticket and an
+ * Authorization header together are refused, and so is a ticket that is unknown, used or expired.
+ */
+function ticketPrincipal(request: FastifyRequest, tickets: StreamTickets): Principal | null {
+  const ticket = (request.query as Record<string, unknown> | undefined)?.ticket;
+  if (ticket === undefined) return null;
+  if (typeof ticket !== 'string') {
+    throw new ApiError(400, 'invalid_request', 'invalid query: give one ticket', [
+      { field: 'query.ticket', message: 'must be one ticket' },
+    ]);
+  }
+  if (request.headers.authorization !== undefined) {
+    throw new ApiError(400, 'invalid_request', 'give either a ticket or an Authorization header, not both', [
+      { field: 'query.ticket', message: 'not allowed with an Authorization header' },
+    ]);
+  }
+  const grant = tickets.redeem(ticket);
+  if (!grant?.principal) {
+    throw unauthorized(
+      'invalid ticket: unknown, already used or expired; get a new one from POST /events/tickets',
+      true,
+    );
+  }
+  return grant.principal;
+}
+
+/**
+ * Install the onRequest check on the app. Unknown routes need a valid token too (no probing without one). Routes that
+ * accept a stream ticket take one from `tickets` instead of a token.
+ */
+export function installAuth(
+  app: FastifyInstance,
+  catalog: RouteCatalog,
+  config: AuthConfig,
+  tickets: StreamTickets,
+): void {
   const scopesFor = scopeResolver(config);
   const jwt = config.jwt ? new JwtVerifier(config.jwt) : null;
   app.addHook('onRequest', async (request: FastifyRequest) => {
@@ -79,12 +115,15 @@ export function installAuth(app: FastifyInstance, catalog: RouteCatalog, config:
     const route = key ? catalog.get(key) : undefined;
     const required: ScopeRule = route ? scopesFor(route) : [];
     if (required === 'public') return;
-    const principal = await authenticate(request.headers.authorization, config, jwt).catch((err: unknown) => {
-      if (err instanceof ApiError && err.statusCode === 503) {
-        request.log.warn({ reason: err.message }, 'a JWT could not be checked');
-      }
-      throw err;
-    });
+    const byTicket = route?.acceptsTicket ? ticketPrincipal(request, tickets) : null;
+    const principal =
+      byTicket ??
+      (await authenticate(request.headers.authorization, config, jwt).catch((err: unknown) => {
+        if (err instanceof ApiError && err.statusCode === 503) {
+          request.log.warn({ reason: err.message }, 'a JWT could not be checked');
+        }
+        throw err;
+      }));
     request.principal = principal;
     if (!hasScopes(principal, required)) {
       throw new ApiError(

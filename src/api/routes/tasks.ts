@@ -20,6 +20,8 @@ interface ListQuery {
   state?: TaskState[];
   created_after?: string;
   created_before?: string;
+  tag?: string[];
+  q?: string;
   limit: number;
   cursor?: string;
   sort: TaskSortKey;
@@ -60,6 +62,8 @@ function listFilter(q: ListQuery): TaskListFilter {
     ...(q.state !== undefined && q.state.length ? { state: q.state } : {}),
     ...timeBound(q, 'created_after'),
     ...timeBound(q, 'created_before'),
+    ...(q.tag !== undefined && q.tag.length ? { tags: q.tag } : {}),
+    ...(q.q !== undefined ? { q: q.q } : {}),
     ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
   };
 }
@@ -103,7 +107,8 @@ export function taskRoutes(ctx: ApiContext): RouteSpec[] {
       tag: 'tasks',
       summary: 'List tasks',
       description:
-        'Filters by namespace, name, version, state (repeatable) and creation time. Pages are keyset-paginated: pass next_cursor as ' +
+        'Filters by namespace, name, version, state (repeatable), creation time, tag (repeatable: all must match) and q (the task ' +
+        'id, or a correlation id or idempotency key, exactly or by prefix). Pages are keyset-paginated: pass next_cursor as ' +
         'cursor (with the same sort and order) to get the next page; next_cursor is null on the last page.',
       auth: ['tasks:read'],
       querystring: TaskListQuery,

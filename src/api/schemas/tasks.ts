@@ -131,6 +131,19 @@ export const TaskListQuery: JsonSchema = {
     },
     created_after: { ...TIME, description: 'exclusive lower bound on created_at (ISO 8601)' },
     created_before: { ...TIME, description: 'exclusive upper bound on created_at (ISO 8601)' },
+    tag: {
+      type: 'array',
+      maxItems: 20,
+      items: { type: 'string', minLength: 1, maxLength: 255, pattern: NO_NUL },
+      description: 'tasks carrying this tag; repeat for several (all must match)',
+    },
+    q: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 255,
+      pattern: NO_NUL,
+      description: 'the task id (all digits), or a correlation id or idempotency key, exactly or by prefix',
+    },
     limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT },
     cursor: {
       type: 'string',

@@ -28,6 +28,7 @@ import { migrate, requireCurrentSchema } from './migrations.js';
 import { operateInTx } from './operate.js';
 import { createPool, run, runRetrying, withTransaction } from './pool.js';
 import { PgReads, pgDecode } from './reads.js';
+import { PgHistory } from './history.js';
 import { cancelInTx, reclaimCandidates, reclaimInTx } from './reclaim.js';
 import { schemaNames } from './sql.js';
 import { PgTx } from './tx.js';
@@ -79,6 +80,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
 export class PostgresStore implements S.Store {
   readonly kind = 'postgres' as const;
   private readonly reads: PgReads;
+  private readonly history: PgHistory;
   private closed = false;
   /** Tables of more rows than this get estimated counts by state in stats() (./stats.ts; tests lower it). */
   statsEstimateAbove = ESTIMATE_ABOVE;
@@ -89,6 +91,7 @@ export class PostgresStore implements S.Store {
     private readonly wake: WakeListener,
   ) {
     this.reads = new PgReads(ctx);
+    this.history = new PgHistory(ctx);
   }
 
   /** The schema this store lives in. */
@@ -327,5 +330,30 @@ export class PostgresStore implements S.Store {
   async stats(): Promise<S.StoreStats> {
     this.open();
     return this.reads.stats(this.statsEstimateAbove);
+  }
+
+  async getHistoryPage(taskId: S.TaskId, page: S.HistoryPageRequest): Promise<S.HistoryRow[]> {
+    this.open();
+    return this.history.page(taskId, page);
+  }
+
+  async historySince(after: number, limit: number): Promise<S.HistoryFeedRow[]> {
+    this.open();
+    return this.history.since(after, limit);
+  }
+
+  async historyRows(ids: number[]): Promise<S.HistoryFeedRow[]> {
+    this.open();
+    return this.history.byIds(ids);
+  }
+
+  async lastHistoryId(): Promise<number> {
+    this.open();
+    return this.history.lastId();
+  }
+
+  async activity(): Promise<S.StoreActivity> {
+    this.open();
+    return this.history.activity();
   }
 }

@@ -1,8 +1,10 @@
-// listTasks input handling shared by both stores: filter validation, the sort whitelist, and the opaque keyset
-// cursor (base64url JSON of the last row's sort value and task_id, bound to the sort it was made for).
+// listTasks input handling shared by both stores: filter validation, the sort whitelist, the opaque keyset cursor
+// (base64url JSON of the last row's sort value and task_id, bound to the sort it was made for), and the search text
+// `q` turned into an id and a prefix range (search-range.ts).
 import { InvalidRequestError } from '../../core/errors.js';
 import { TASK_STATES, type TaskState } from '../../core/states.js';
 import { TASK_SORT_KEYS, type TaskListFilter, type TaskSortKey, type TaskSummary } from '../../core/store-contract.js';
+import { searchRange, type SearchRange } from './search-range.js';
 
 export const DEFAULT_LIST_LIMIT = 50;
 export const MAX_LIST_LIMIT = 1000;
@@ -13,6 +15,7 @@ export const DEFAULT_ORDER: 'asc' | 'desc' = 'desc';
  * last in ascending order, first in descending order. Both stores sort by COALESCE(completed_at, NULL_SORT_VALUE).
  */
 export const NULL_SORT_VALUE = Number.MAX_SAFE_INTEGER;
+export const MAX_TAG_FILTERS = 20;
 
 export interface ListCursor {
   sort: TaskSortKey;
@@ -29,6 +32,9 @@ export interface NormalizedListFilter {
   states: TaskState[] | null;
   created_after: number | null;
   created_before: number | null;
+  /** Every one of these tags (deduplicated, in the order given). */
+  tags: string[] | null;
+  q: SearchRange | null;
   limit: number;
   sort: TaskSortKey;
   order: 'asc' | 'desc';
@@ -66,6 +72,19 @@ function optionalString(value: unknown, field: string): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') throw new InvalidRequestError(`listTasks: ${field} must be a string`);
   return value;
+}
+
+/** The tags filter: 1..20 distinct non-empty strings without NUL; null when not given or empty. */
+function optionalTags(value: unknown): string[] | null {
+  if (value === undefined || value === null) return null;
+  if (!Array.isArray(value) || value.some((t) => typeof t !== 'string' || t === '' || t.includes('\u0000'))) {
+    throw new InvalidRequestError('listTasks: tags must be an array of non-empty strings without NUL characters');
+  }
+  const tags = [...new Set(value as string[])];
+  if (tags.length > MAX_TAG_FILTERS) {
+    throw new InvalidRequestError(`listTasks: at most ${MAX_TAG_FILTERS} tags at once, got ${tags.length}`);
+  }
+  return tags.length ? tags : null;
 }
 
 function optionalTime(value: unknown, field: string): number | null {
@@ -116,6 +135,8 @@ export function normalizeListFilter(filter: TaskListFilter = {}): NormalizedList
     states,
     created_after: optionalTime(filter.created_after, 'created_after'),
     created_before: optionalTime(filter.created_before, 'created_before'),
+    tags: optionalTags(filter.tags),
+    q: filter.q === undefined || filter.q === null ? null : searchRange(filter.q),
     limit,
     sort,
     order,

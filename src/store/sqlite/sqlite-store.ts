@@ -28,6 +28,7 @@ import { createTaskInTx, encodeTask } from './create-task.js';
 import { migrate, requireCurrentSchema } from './migrate.js';
 import { operateInTx } from './operate.js';
 import { SqliteReads } from './reads.js';
+import { SqliteHistory } from './history.js';
 import { cancelInTx, reclaimInTx } from './reclaim.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { SqliteTx } from './tx.js';
@@ -81,6 +82,7 @@ export class SqliteStore implements S.Store {
   readonly kind = 'sqlite' as const;
   private readonly st: Statements;
   private readonly reads: SqliteReads;
+  private readonly history: SqliteHistory;
   private readonly watcher: DataVersionWatcher;
   private readonly runInTransaction: {
     immediate: (fn: () => unknown) => unknown;
@@ -96,6 +98,7 @@ export class SqliteStore implements S.Store {
   ) {
     this.st = prepareStatements(db);
     this.reads = new SqliteReads(db, this.st);
+    this.history = new SqliteHistory(this.st);
     this.runInTransaction = db.transaction((fn: () => unknown) => fn());
     this.watcher = new DataVersionWatcher(
       () => (this.st.dataVersion.get() as { data_version: number }).data_version,
@@ -301,5 +304,25 @@ export class SqliteStore implements S.Store {
 
   async stats(): Promise<S.StoreStats> {
     return this.snapshot(() => this.reads.stats(Date.now()));
+  }
+
+  async getHistoryPage(taskId: S.TaskId, page: S.HistoryPageRequest): Promise<S.HistoryRow[]> {
+    return this.history.page(taskId, page);
+  }
+
+  async historySince(after: number, limit: number): Promise<S.HistoryFeedRow[]> {
+    return this.history.since(after, limit);
+  }
+
+  async historyRows(ids: number[]): Promise<S.HistoryFeedRow[]> {
+    return this.history.byIds(ids);
+  }
+
+  async lastHistoryId(): Promise<number> {
+    return this.history.lastId();
+  }
+
+  async activity(): Promise<S.StoreActivity> {
+    return this.snapshot(() => this.history.activity(Date.now()));
   }
 }

@@ -1,6 +1,7 @@
 // Every fixed statement of the SQLite store (the files of sql/, one per store operation), prepared once when the
 // store opens and reused for its lifetime; claim queries are prepared once per limit and filter shape.
 import type { Database, Statement } from 'better-sqlite3';
+import { failingTemplates, readyQueue, retries, taskEnds } from './sql/activity.js';
 import { annotationsOfTask, insertAnnotation } from './sql/annotations.js';
 import { markPlanned, planStep } from './sql/apply-plan.js';
 import {
@@ -23,6 +24,7 @@ import {
   retryStep,
 } from './sql/complete.js';
 import { findTaskByKey, insertEdge, insertStep, insertTask } from './sql/create-task.js';
+import { historyByIds, historyPage, historySince, lastHistoryId } from './sql/history.js';
 import { extendLease } from './sql/leases.js';
 import { closeStep, reopenStep, step, stepsOfTaskIn } from './sql/operate.js';
 import {
@@ -110,6 +112,10 @@ export const SQLITE_STATEMENTS = {
   stepsOfTask,
   historyOfTask,
   historyOfStep,
+  historyPage,
+  historySince,
+  historyByIds,
+  lastHistoryId,
   annotationsOfTask,
   unfinishedTaskIds,
   nextRetryAt,
@@ -118,6 +124,10 @@ export const SQLITE_STATEMENTS = {
   stepsByState,
   readyDepth,
   waitingForWorker,
+  taskEnds,
+  retries,
+  readyQueue,
+  failingTemplates,
   ping,
   dataVersion,
 } as const satisfies Record<string, string>;

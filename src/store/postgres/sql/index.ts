@@ -30,6 +30,8 @@ import {
   stepsOfTaskForUpdate,
   taskForUpdate,
 } from './operate.js';
+import { readActivity } from './activity.js';
+import { readHistoryByIds, readHistoryPage, readHistorySince, readLastHistoryId } from './history.js';
 import { readContexts, readHistory, readNextRetry, readSnapshots, readTask, readUnfinished } from './reads.js';
 import { expiredCandidates, heldByCandidates, reclaimApply } from './reclaim.js';
 import { bindStatements, type PgStatement } from './statement.js';
@@ -98,6 +100,11 @@ export const PG_STATEMENTS = {
   readContexts,
   readSnapshots,
   readHistory,
+  readHistoryPage,
+  readHistorySince,
+  readHistoryByIds,
+  readLastHistoryId,
+  readActivity,
   readUnfinished,
   readNextRetry,
   tasksByState,

@@ -1,7 +1,7 @@
 // listTasks on SQLite: one page of task summaries in keyset order over (sort value, task_id). The filters a call sets
 // decide the WHERE clauses, so the text has one shape per combination of filters, sort, order and cursor (../reads.ts
 // prepares each shape once). Unfinished tasks sort as if completed at NULL_SORT_VALUE. Parameters follow the clauses;
-// the last one is the page size plus one.
+// the last one is the page size plus one. Tags are a JSON array column, matched with json_each.
 import { NULL_SORT_VALUE, type NormalizedListFilter } from '../../shared/list-query.js';
 
 const SORT_EXPR = {
@@ -24,6 +24,16 @@ export function listTasksQuery(f: NormalizedListFilter): { sql: string; params: 
   if (f.states !== null) add('state IN (SELECT value FROM json_each(?))', JSON.stringify(f.states));
   if (f.created_after !== null) add('created_at > ?', f.created_after);
   if (f.created_before !== null) add('created_at < ?', f.created_before);
+  for (const tag of f.tags ?? []) add('EXISTS (SELECT 1 FROM json_each(tasks.tags) WHERE value = ?)', tag);
+  if (f.q !== null) {
+    // exact id, or a correlation id / idempotency key in [from, to): BINARY order is code point order
+    const range = (col: string) => (f.q!.to === null ? `${col} >= ?` : `(${col} >= ? AND ${col} < ?)`);
+    const bounds = f.q.to === null ? [f.q.from] : [f.q.from, f.q.to];
+    const alternatives = [range('correlation_id'), range('idempotency_key')];
+    if (f.q.id !== null) alternatives.unshift('task_id = ?');
+    where.push(`(${alternatives.join(' OR ')})`);
+    params.push(...(f.q.id !== null ? [f.q.id] : []), ...bounds, ...bounds);
+  }
   const key = SORT_EXPR[f.sort];
   const dir = f.order === 'asc' ? 'ASC' : 'DESC';
   if (f.cursor) {

@@ -1,0 +1,30 @@
+// activity() on SQLite: task ends and retries of the last hour and day, counted from the history with the partial
+// indexes of migration 7, the ready queue from the claim index, and the templates with most tasks failed in the last
+// day. Named parameters: @now, @hour and @day (epoch ms: now, an hour ago, a day ago).
+
+/** Row: hour_completed, hour_failed, day_completed, day_failed (NULL when no row). */
+export const taskEnds = `
+    SELECT SUM(to_state = 'completed' AND at >= @hour) AS hour_completed,
+           SUM(to_state = 'failed' AND at >= @hour) AS hour_failed,
+           SUM(to_state = 'completed') AS day_completed,
+           SUM(to_state = 'failed') AS day_failed
+      FROM transitions WHERE step_id IS NULL AND at >= @day`;
+
+/** Row: hour_retried, day_retried. */
+export const retries = `
+    SELECT SUM(at >= @hour) AS hour_retried, COUNT(*) AS day_retried
+      FROM transitions WHERE to_state = 'retrying' AND at >= @day`;
+
+/** Row: ready_steps, oldest_ready_at (NULL when none). */
+export const readyQueue = `
+    SELECT COUNT(*) AS ready_steps, MIN(ready_at) AS oldest_ready_at
+      FROM steps WHERE ready_at IS NOT NULL AND ready_at <= @now`;
+
+/** Rows: namespace, name, version, failed — the 10 templates with most tasks failed since @day, most first. */
+export const failingTemplates = `
+    SELECT t.namespace, t.name, t.version, COUNT(*) AS failed
+      FROM transitions tr JOIN tasks t ON t.task_id = tr.task_id
+     WHERE tr.step_id IS NULL AND tr.at >= @day AND tr.to_state = 'failed'
+     GROUP BY t.namespace, t.name, t.version
+     ORDER BY failed DESC, t.namespace, t.name, t.version
+     LIMIT 10`;
