@@ -160,6 +160,7 @@ export function buildOpenApi(catalog: RouteCatalog, options: OpenApiOptions): Re
       { name: 'handlers', description: 'registered templates and their dependency graphs' },
       { name: 'health', description: 'liveness, readiness and store status' },
       { name: 'meta', description: 'metrics and this document' },
+      { name: 'auth', description: 'who a token is and what it may do' },
     ],
     paths,
     components: {

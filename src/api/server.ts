@@ -28,6 +28,8 @@ import { stepRoutes } from './routes/steps.js';
 import { handlerRoutes } from './routes/handlers.js';
 import { healthRoutes } from './routes/health.js';
 import { metaRoutes } from './routes/meta.js';
+import { whoamiRoutes } from './routes/whoami.js';
+import { builtUiDir, installUi } from './routes/ui.js';
 
 export { DEFAULT_BODY_LIMIT };
 
@@ -60,6 +62,11 @@ export interface ApiServerOptions {
   timeouts?: Partial<ServerTimeouts>;
   /** Connections open at once; more are closed as they arrive. Default 1000. */
   maxConnections?: number;
+  /**
+   * The dashboard under `<prefix>/ui/` (and `GET /` redirecting there): true (default) serves the files built into
+   * this package, a string serves that directory, false serves none.
+   */
+  ui?: boolean | string;
 }
 
 function resolveAuth(auth: ApiServerOptions['auth']): AuthConfig | null {
@@ -138,9 +145,11 @@ export function createApiServer(tasker: Tasker, options: ApiServerOptions = {}):
     ...handlerRoutes(ctx),
     ...healthRoutes(ctx),
     ...metaRoutes(ctx, document),
+    ...whoamiRoutes(),
   ]) {
     catalog.register(app, spec);
   }
+  if (options.ui !== false) installUi(app, prefix, typeof options.ui === 'string' ? options.ui : builtUiDir());
   if (auth) {
     checkRouteOverrides(auth, catalog);
     installAuth(app, catalog, auth);

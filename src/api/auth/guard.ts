@@ -70,11 +70,15 @@ export function hasScopes(principal: Principal, required: readonly Scope[]): boo
   return principal.scopes.has('admin') || required.every((s) => principal.scopes.has(s));
 }
 
-/** Install the onRequest check on the app. Unknown routes need a valid token too (no probing without one). */
+/**
+ * Install the onRequest check on the app. Unknown routes need a valid token too (no probing without one); the
+ * dashboard's static files (routes/ui.ts) need none.
+ */
 export function installAuth(app: FastifyInstance, catalog: RouteCatalog, config: AuthConfig): void {
   const scopesFor = scopeResolver(config);
   const jwt = config.jwt ? new JwtVerifier(config.jwt) : null;
   app.addHook('onRequest', async (request: FastifyRequest) => {
+    if (request.routeOptions.config?.publicAsset) return;
     const key = request.routeOptions.config?.routeKey;
     const route = key ? catalog.get(key) : undefined;
     const required: ScopeRule = route ? scopesFor(route) : [];
