@@ -66,7 +66,7 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
     throw new ApiFailure(0, 'network', `cannot reach the server: ${(err as Error).message}`);
   }
   const text = await res.text();
-  let json: unknown = null;
+  let json: unknown;
   try {
     json = text ? JSON.parse(text) : null;
   } catch {

@@ -140,7 +140,6 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
 /** A JSON request to the API; returns status and parsed body. */

@@ -20,13 +20,13 @@ export function App() {
   const [fatal, setFatal] = useState<string | null>(null);
 
   const check = useCallback(async () => {
+    const had = getToken() !== null;
     try {
       const who = await api<WhoAmI>('/auth/whoami');
       setAuth({ kind: 'ready', who });
       setFatal(null);
     } catch (err) {
       if (err instanceof ApiFailure && err.status === 401) {
-        const had = getToken() !== null;
         setToken(null);
         setAuth({ kind: 'token', message: had ? err.message : null });
       } else if (isMissingRoute(err)) setAuth({ kind: 'ready', who: NO_AUTH });
