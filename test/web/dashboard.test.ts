@@ -87,6 +87,9 @@ describe('dashboard', () => {
     expect(await page.locator('[data-step="fetch_order"]').getAttribute('data-state')).toBe('completed');
     expect(await page.locator('[data-step="ship"]').getAttribute('data-state')).toBe('pending');
     await page.getByText('payment gateway down').first().waitFor();
+    const backtrace = page.locator('[data-step-panel="charge"] .attempt details');
+    expect(await backtrace.locator('summary').textContent()).toBe('Backtrace');
+    expect(await backtrace.locator('pre').textContent()).toContain('handlers.mjs');
     await screenshot(page, 'task-detail-light');
 
     writeFileSync(join(served.dir, 'retry.flag'), '');

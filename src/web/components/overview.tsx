@@ -91,8 +91,8 @@ export function Overview() {
           <section aria-labelledby="throughput">
             <h2 id="throughput">Throughput and queue</h2>
             <div class="cards">
-              <Window label="Last hour" w={data.last_hour} />
-              <Window label="Last day" w={data.last_day} />
+              {!data.partial && <Window label="Last hour" w={data.last_hour} />}
+              {!data.partial && <Window label="Last day" w={data.last_day} />}
               <div class="card stat" data-stat="ready_steps">
                 <span class="stat-value">{data.ready_steps}</span>
                 <span class="stat-label">steps ready</span>
