@@ -150,6 +150,20 @@ describe('dashboard', () => {
     await screenshot(page, 'task-detail-phone-dark');
   });
 
+  it('shows the templates with their DAG, step settings and context schema', async () => {
+    await page.goto(`${served.base}/ui/templates`);
+    await page.getByRole('navigation', { name: 'Templates' }).getByRole('link', { name: 'checkout' }).click();
+    await page.getByRole('heading', { name: /shop\/checkout/ }).waitFor();
+    expect(new URL(page.url()).searchParams.get('name')).toBe('checkout');
+    const nodes = await page
+      .locator('svg.dag [data-step]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-step')));
+    expect(nodes.sort()).toEqual(['charge', 'fetch_order', 'notify', 'ship']);
+    await page.getByRole('cell', { name: 'Shop::Charge' }).waitFor();
+    expect(await page.getByText('not retryable').count()).toBe(1);
+    expect(await page.locator('details.json pre').last().textContent()).toContain('"required"');
+  });
+
   it('is keyboard navigable: Tab reaches a DAG node and Enter selects the step', async () => {
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.emulateMedia({ colorScheme: 'light' });
