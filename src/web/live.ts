@@ -7,6 +7,8 @@ import { api, ApiFailure, PREFIX } from './api.js';
 export type LiveMode = 'connecting' | 'stream' | 'polling';
 
 const POLL_MS = 1000;
+/** Least time between two refreshes started by stream events. */
+const MIN_GAP_MS = 300;
 /** After the stream fails this often in a row, poll for good (until the page is left). */
 const MAX_STREAM_FAILURES = 3;
 /** While streaming, a refresh this often anyway (an event name not listened to, a missed wake-up). */
@@ -33,9 +35,21 @@ export function useLive(refresh: () => Promise<void> | void, filter: { task_id?:
     let busy = false;
     let again = false;
 
+    let last = 0;
+    let trailing: ReturnType<typeof setTimeout> | null = null;
+    // One refresh at a time, at most one per MIN_GAP_MS: a burst of events ends in one trailing refresh.
     const run = async () => {
+      if (stopped) return;
       if (busy) {
         again = true;
+        return;
+      }
+      const wait = last + MIN_GAP_MS - Date.now();
+      if (wait > 0) {
+        trailing ??= setTimeout(() => {
+          trailing = null;
+          void run();
+        }, wait);
         return;
       }
       busy = true;
@@ -45,6 +59,7 @@ export function useLive(refresh: () => Promise<void> | void, filter: { task_id?:
         // The page shows its own errors; the next tick tries again.
       } finally {
         busy = false;
+        last = Date.now();
         if (again && !stopped) {
           again = false;
           void run();
@@ -97,12 +112,14 @@ export function useLive(refresh: () => Promise<void> | void, filter: { task_id?:
       };
     };
 
+    void run();
     void connect();
     return () => {
       stopped = true;
       source?.close();
       if (timer) clearTimeout(timer);
       if (safety) clearInterval(safety);
+      if (trailing) clearTimeout(trailing);
     };
   }, [key]);
   return mode;

@@ -51,6 +51,7 @@ describe('dashboard', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    expect(served.stderr()).toContain(`tasker serve: dashboard at ${origin}/tasker/ui/`);
     await page.goto(`${origin}/`);
     expect(new URL(page.url()).pathname).toBe('/tasker/ui/');
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
