@@ -77,6 +77,20 @@ describe('dashboard', () => {
     await page.reload();
     await expect.poll(() => page.locator('tr[data-task-id]').count(), POLL).toBe(3);
     expect(await page.getByRole('checkbox', { name: 'failed' }).isChecked()).toBe(true);
+    // Keyset pages and sorting, also in the URL.
+    const ids = () => page.locator('tr[data-task-id]').evaluateAll((rows) => rows.map((r) => r.dataset.taskId));
+    await page.goto(`${served.base}/ui/tasks?limit=2&sort=task_id&order=asc`);
+    await expect.poll(ids, POLL).toEqual(['1', '2']);
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await expect.poll(ids, POLL).toEqual(['3', '4']);
+    expect(new URL(page.url()).searchParams.get('cursor')).toBeTruthy();
+    await page.getByRole('button', { name: 'First page' }).click();
+    await expect.poll(ids, POLL).toEqual(['1', '2']);
+    await page.getByRole('button', { name: /^Id/ }).click();
+    await expect.poll(ids, POLL).toEqual(['4', '3']);
+    expect(new URL(page.url()).searchParams.get('order')).toBe('desc');
+    await page.goBack();
+    await expect.poll(ids, POLL).toEqual(['1', '2']);
   });
 
   it('shows the failed step in the DAG, and Retry takes the step and then the task to completed live', async () => {

@@ -179,6 +179,8 @@ function Filters({ query, onApply }: { query: URLSearchParams; onApply: (q: URLS
           const v = String(form.get(k) ?? '');
           if (v) next.set(k, v);
         }
+        const limit = query.get('limit');
+        if (limit) next.set('limit', limit);
         onApply(next);
       }}
     >
