@@ -23,6 +23,8 @@ describe('dashboard', () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
+  const cspViolations: string[] = [];
+  const pageErrors: string[] = [];
   const ids: Record<'retry' | 'skip' | 'resolve' | 'ok', number> = { retry: 0, skip: 0, resolve: 0, ok: 0 };
 
   beforeAll(async () => {
@@ -38,6 +40,8 @@ describe('dashboard', () => {
     for (const id of [ids.retry, ids.skip, ids.resolve]) await waitForState(served.base, id, 'failed');
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
     page = await context.newPage();
+    page.on('console', (m) => /Content.Security.Policy|Refused to/i.test(m.text()) && cspViolations.push(m.text()));
+    page.on('pageerror', (e) => pageErrors.push(e.message));
   });
 
   afterAll(async () => {
@@ -193,5 +197,10 @@ describe('dashboard', () => {
     await page.keyboard.press('Enter');
     await page.locator('[data-step-panel="notify"]').waitFor();
     expect(new URL(page.url()).searchParams.get('step')).toBe('notify');
+  });
+
+  it('ran every page without a script error or a Content-Security-Policy violation', () => {
+    expect(cspViolations).toEqual([]);
+    expect(pageErrors).toEqual([]);
   });
 });
