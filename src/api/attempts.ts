@@ -9,7 +9,7 @@ export interface AttemptJson {
   started_at: string;
   ended_at: string | null;
   outcome: string | null;
-  error: { message: string; class: string; code: string | null } | null;
+  error: { message: string; class: string; code: string | null; backtrace: string | null } | null;
   worker: string | null;
 }
 
@@ -23,7 +23,7 @@ export interface TransitionJson {
 }
 
 function errorJson(e: StepError | null): AttemptJson['error'] {
-  return e ? { message: e.message, class: e.class, code: e.code ?? null } : null;
+  return e ? { message: e.message, class: e.class, code: e.code ?? null, backtrace: e.stack ?? null } : null;
 }
 
 /** Attempts in the order they started; the last one is open (ended_at null) while the step runs. */

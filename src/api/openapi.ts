@@ -170,6 +170,7 @@ export function buildOpenApi(catalog: RouteCatalog, options: OpenApiOptions): Re
       { name: 'health', description: 'liveness, readiness, store status and the overview figures' },
       { name: 'events', description: 'the live stream of task and step events (server-sent events)' },
       { name: 'meta', description: 'metrics and this document' },
+      { name: 'auth', description: 'who a token is and what it may do' },
     ],
     paths,
     components: {

@@ -98,5 +98,7 @@ export class RouteCatalog {
 declare module 'fastify' {
   interface FastifyContextConfig {
     routeKey?: string;
+    /** A dashboard file or redirect (routes/ui.ts): no token needed, not in the catalogue. */
+    publicAsset?: boolean;
   }
 }

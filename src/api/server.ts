@@ -32,6 +32,8 @@ import { historyRoutes } from './routes/history.js';
 import { statsRoutes } from './routes/stats.js';
 import { eventRoutes } from './routes/events.js';
 import { EventStreams } from './events/event-streams.js';
+import { whoamiRoutes } from './routes/whoami.js';
+import { builtUiDir, installUi } from './routes/ui.js';
 
 export { DEFAULT_BODY_LIMIT };
 
@@ -64,6 +66,11 @@ export interface ApiServerOptions {
   timeouts?: Partial<ServerTimeouts>;
   /** Connections open at once; more are closed as they arrive. Default 1000. */
   maxConnections?: number;
+  /**
+   * The dashboard under `<prefix>/ui/` (and `GET /` redirecting there): true (default) serves the files built into
+   * this package, a string serves that directory, false serves none.
+   */
+  ui?: boolean | string;
 }
 
 function resolveAuth(auth: ApiServerOptions['auth']): AuthConfig | null {
@@ -148,9 +155,11 @@ export function createApiServer(tasker: Tasker, options: ApiServerOptions = {}):
     ...statsRoutes(ctx),
     ...eventRoutes(ctx, streams),
     ...metaRoutes(ctx, document),
+    ...whoamiRoutes(),
   ]) {
     catalog.register(app, spec);
   }
+  if (options.ui !== false) installUi(app, prefix, typeof options.ui === 'string' ? options.ui : builtUiDir());
   if (auth) {
     checkRouteOverrides(auth, catalog);
     installAuth(app, catalog, auth, streams.tickets);

@@ -99,8 +99,9 @@ function ticketPrincipal(request: FastifyRequest, tickets: StreamTickets): Princ
 }
 
 /**
- * Install the onRequest check on the app. Unknown routes need a valid token too (no probing without one). Routes that
- * accept a stream ticket take one from `tickets` instead of a token.
+ * Install the onRequest check on the app. Unknown routes need a valid token too (no probing without one); the
+ * dashboard's static files (routes/ui.ts) need none. Routes that accept a stream ticket take one from `tickets`
+ * instead of a token.
  */
 export function installAuth(
   app: FastifyInstance,
@@ -111,6 +112,7 @@ export function installAuth(
   const scopesFor = scopeResolver(config);
   const jwt = config.jwt ? new JwtVerifier(config.jwt) : null;
   app.addHook('onRequest', async (request: FastifyRequest) => {
+    if (request.routeOptions.config?.publicAsset) return;
     const key = request.routeOptions.config?.routeKey;
     const route = key ? catalog.get(key) : undefined;
     const required: ScopeRule = route ? scopesFor(route) : [];

@@ -34,7 +34,16 @@ export const TaskSummarySchema: JsonSchema = {
 export const StepErrorSchema: JsonSchema = nullable({
   type: 'object',
   required: ['message', 'class', 'code'],
-  properties: { message: { type: 'string' }, class: { type: 'string' }, code: nullable({ type: 'string' }) },
+  properties: {
+    message: { type: 'string' },
+    class: { type: 'string' },
+    code: nullable({ type: 'string' }),
+    backtrace: nullable({
+      type: 'string',
+      description:
+        "attempt_history only: the first lines of the error's stack, as persisted (an excerpt, never all of it)",
+    }),
+  },
 });
 
 const stepProperties = {

@@ -129,6 +129,7 @@ export function registerServe(program: Command): void {
     process.stderr.write(
       `tasker serve: listening on http://${host}:${addr.port}/tasker (store ${store}, ${running}, auth ${authOn ? 'on' : 'off'})\n`,
     );
+    process.stderr.write(`tasker serve: dashboard at http://${host}:${addr.port}/tasker/ui/\n`);
     await stopped;
     await app.close();
     await tasker.close();

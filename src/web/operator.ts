@@ -1,0 +1,105 @@
+// The operator actions the dashboard offers, when each applies (the same rules the API enforces), the scope it
+// needs and the request it sends. Every action is confirmed in a dialog with a reason, recorded with the actor.
+import { api } from './api.js';
+import type { Step, Task } from './types.js';
+
+export type ActionKind = 'retry' | 'skip' | 'resolve' | 'rerun' | 'retry_task' | 'cancel_task';
+
+export interface ActionSpec {
+  kind: ActionKind;
+  /** The button's accessible name (stable: tests and users' automation find buttons by it). */
+  label: string;
+  scope: string;
+  /** What confirming does, shown in the dialog. */
+  explain: (task: Task, step: Step | null) => string;
+}
+
+const OPEN_TASK = new Set(['running', 'failed']);
+
+export const ACTIONS: Record<ActionKind, ActionSpec> = {
+  retry: {
+    kind: 'retry',
+    label: 'Retry',
+    scope: 'steps:operate',
+    explain: (_t, s) => `Step ${s?.name} goes back to pending and runs again; a failed task returns to running.`,
+  },
+  skip: {
+    kind: 'skip',
+    label: 'Skip',
+    scope: 'steps:operate',
+    explain: (_t, s) => `Step ${s?.name} becomes skipped without running, and the steps that depend on it go on.`,
+  },
+  resolve: {
+    kind: 'resolve',
+    label: 'Resolve',
+    scope: 'steps:operate',
+    explain: (_t, s) =>
+      `Step ${s?.name} becomes resolved manually with the results you give, and the steps that depend on it go on.`,
+  },
+  rerun: {
+    kind: 'rerun',
+    label: 'Rerun from here',
+    scope: 'steps:operate',
+    explain: (_t, s) =>
+      `Step ${s?.name} runs again in a new run of the task, and with "downstream" every step after it (highlighted); ` +
+      'the results of the steps before it are kept.',
+  },
+  retry_task: {
+    kind: 'retry_task',
+    label: 'Retry task',
+    scope: 'steps:operate',
+    explain: (t) => `Every failed step of task ${t.task_id} runs again and the task returns to running.`,
+  },
+  cancel_task: {
+    kind: 'cancel_task',
+    label: 'Cancel task',
+    scope: 'tasks:write',
+    explain: (t) => `Task ${t.task_id} is cancelled: its unfinished steps will not run.`,
+  },
+};
+
+/** The step actions that apply to this step now. */
+export function stepActions(task: Task, step: Step): ActionKind[] {
+  const out: ActionKind[] = [];
+  if (OPEN_TASK.has(task.current_state)) {
+    if (step.current_state === 'failed') out.push('retry');
+    if (['pending', 'retrying', 'failed'].includes(step.current_state)) out.push('skip', 'resolve');
+  }
+  if (['completed', 'failed'].includes(task.current_state) && step.current_state !== 'pending') out.push('rerun');
+  return out;
+}
+
+/** The task actions that apply now. */
+export function taskActions(task: Task): ActionKind[] {
+  const out: ActionKind[] = [];
+  const failedSteps = task.workflow_steps.some((s) => s.current_state === 'failed');
+  if (OPEN_TASK.has(task.current_state) && failedSteps) out.push('retry_task');
+  if (OPEN_TASK.has(task.current_state)) out.push('cancel_task');
+  return out;
+}
+
+export interface ActionInput {
+  reason: string;
+  results?: unknown;
+  downstream?: boolean;
+}
+
+/** Sends the action; resolves with the API's answer, rejects with its ApiFailure. */
+export function perform(kind: ActionKind, task: Task, step: Step | null, input: ActionInput): Promise<unknown> {
+  const base = `/tasks/${task.task_id}`;
+  const stepPath = step ? `${base}/workflow_steps/${step.workflow_step_id}` : '';
+  const reason = input.reason.trim() || undefined;
+  switch (kind) {
+    case 'retry':
+    case 'skip':
+      return api(`${stepPath}/${kind}`, { method: 'POST', body: { reason } });
+    case 'resolve':
+      return api(`${stepPath}/resolve`, { method: 'POST', body: { reason, results: input.results } });
+    case 'rerun':
+      return api(`${stepPath}/rerun`, { method: 'POST', body: { reason, downstream: input.downstream ?? true } });
+    case 'retry_task':
+      return api(`${base}/retry`, { method: 'POST', body: { reason } });
+    case 'cancel_task':
+      return api(base, { method: 'DELETE', query: { reason } });
+  }
+}
