@@ -36,6 +36,13 @@ import { TERMINAL_TASK_STATES } from '../core/states.js';
 import { NotFoundError, TaskerError } from '../core/errors.js';
 import { resolveTaskerOptions, type ResolvedTaskerOptions, type TaskerOptions } from './options.js';
 import type { AnnotationSink } from './handler-views.js';
+import {
+  TaskRerunner,
+  type RerunFilter,
+  type RerunOptions,
+  type RerunWhereOptions,
+  type RerunWhereResult,
+} from './task-rerun.js';
 
 export type { TaskerOptions } from './options.js';
 
@@ -64,6 +71,7 @@ export class Tasker {
   private readonly finalizer: TaskFinalizer;
   private readonly dispatcher: Dispatcher;
   private readonly leases: LeaseKeeper;
+  private readonly rerunner: TaskRerunner;
   private unsubscribeWake: (() => void) | null = null;
   private started = false;
   private closed = false;
@@ -92,6 +100,10 @@ export class Tasker {
       pollIntervalMs: options.pollIntervalMs,
       namespaces,
       templates: () => this.catalog.capabilities(namespaces),
+    });
+    this.rerunner = new TaskRerunner(store, this.catalog, (id) => {
+      this.onTaskFinished(id); // nothing cached of the previous run serves the next
+      if (this.started) this.dispatcher.wake();
     });
     this.leases = new LeaseKeeper(store, this.dispatcher, this.finalizer, this.publisher, logger, {
       workerId: this.workerId,
@@ -330,6 +342,28 @@ export class Tasker {
     if (res.finalized) this.finalizer.handle([res.finalized]);
     if (this.started) this.dispatcher.wake();
     return res;
+  }
+
+  /**
+   * Rerun a completed or failed task from a step (a workflow step id or a step name) and, unless `downstream: false`,
+   * everything downstream of it; upstream results are kept. The task starts its next run (`run` + 1) and returns to
+   * running; the previous attempts and results stay in the history. `contextPatch` (a JSON merge patch) edits the
+   * context first, validated against the task's template version. Returns the task JSON after the reset.
+   * OperatorActionError (409) when the task is not completed or failed, or an upstream step is not satisfied.
+   */
+  async rerun(taskId: number, step: number | string, options: RerunOptions): Promise<TaskJson> {
+    await this.rerunner.rerun(taskId, step, options);
+    const task = await this.getTask(taskId);
+    if (!task) throw new NotFoundError(`task ${taskId} not found`, { task_id: taskId });
+    return task;
+  }
+
+  /**
+   * Rerun, from the step named `step`, every completed or failed task `filter` selects, a page of `batchSize` tasks
+   * at a time; `dryRun` only counts. Tasks that cannot be rerun are listed in `errors`, the others still run.
+   */
+  rerunWhere(filter: RerunFilter, step: string, options: RerunWhereOptions): Promise<RerunWhereResult> {
+    return this.rerunner.rerunWhere(filter, step, options);
   }
 
   /** Resolves when this process has nothing in flight (useful in tests). */

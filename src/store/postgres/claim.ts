@@ -21,6 +21,7 @@ export interface ClaimRow {
   started_at: number;
   task_started: boolean;
   needs_plan: boolean;
+  run: number;
 }
 
 /** Claim as one statement (its own transaction), re-run after a deadlock. */
@@ -41,6 +42,7 @@ export function mapClaimRow(r: ClaimRow): ClaimedStep {
       name: r.task_name,
       version: r.version,
       correlation_id: r.correlation_id,
+      run: r.run,
     },
     name: r.name,
     handler_class: r.handler_class,

@@ -22,6 +22,7 @@ type ClaimableRow = [
   version: string,
   correlation_id: string,
   needs_plan: number,
+  run: number,
 ];
 
 /** Last template list written to temp.tasker_can_run per connection and worker (compared by identity, then content). */
@@ -109,10 +110,11 @@ export function claimInTx(tx: SqliteTx, req: ClaimRequest): ClaimedStep[] {
       version,
       correlationId,
       needsPlan,
+      run,
     ] = row;
     return {
       step_id: stepId,
-      task: { task_id: taskId, namespace, name: taskName, version, correlation_id: correlationId },
+      task: { task_id: taskId, namespace, name: taskName, version, correlation_id: correlationId, run },
       name,
       handler_class: handlerClass,
       attempt: attempts + 1,

@@ -32,6 +32,7 @@ import {
 } from './operate.js';
 import { readContexts, readHistory, readNextRetry, readSnapshots, readTask, readUnfinished } from './reads.js';
 import { expiredCandidates, heldByCandidates, reclaimApply } from './reclaim.js';
+import { insertRerunHistory, rerunSteps, rerunTask, resetSteps, restartTask, setUnmet, skipReasons } from './rerun.js';
 import { bindStatements, type PgStatement } from './statement.js';
 import { ping, readyDepth, stepsByState, tasksByState, waitingForWorker } from './stats.js';
 import { finalize, insertHistory, lockTasks, notify, satisfyChildren } from './transaction.js';
@@ -79,6 +80,14 @@ export const PG_STATEMENTS = {
   settleStep,
   cancelSteps,
   cancelTask,
+  // reruns
+  rerunTask,
+  rerunSteps,
+  skipReasons,
+  insertRerunHistory,
+  resetSteps,
+  setUnmet,
+  restartTask,
   // leases and reclaims
   extendLeases,
   expiredCandidates,
