@@ -4,6 +4,7 @@ import type { CatalogRoute, RouteCatalog } from './route-catalog.js';
 import { ErrorSchema, type JsonSchema } from './schemas/common.js';
 import * as tasks from './schemas/tasks.js';
 import * as system from './schemas/system.js';
+import * as rerun from './schemas/rerun.js';
 
 /** Shared schemas, by component name; any occurrence of the same object becomes a $ref. */
 const COMPONENTS: Record<string, JsonSchema> = {
@@ -19,6 +20,9 @@ const COMPONENTS: Record<string, JsonSchema> = {
   Attempt: tasks.AttemptSchema,
   Transition: tasks.TransitionSchema,
   OperatorResult: tasks.OperatorResultSchema,
+  Rerun: rerun.RerunBody,
+  BulkRerun: rerun.BulkRerunBody,
+  BulkRerunResult: rerun.BulkRerunResultSchema,
   NamespaceList: system.NamespaceListSchema,
   Namespace: system.NamespaceSchema,
   Template: system.TemplateSchema,
@@ -156,7 +160,7 @@ export function buildOpenApi(catalog: RouteCatalog, options: OpenApiOptions): Re
     tags: [
       { name: 'tasks', description: 'create, list, read and cancel tasks' },
       { name: 'steps', description: "a task's steps and their attempt history" },
-      { name: 'operator actions', description: 'retry, resolve and skip steps; retry a task' },
+      { name: 'operator actions', description: 'retry, resolve and skip steps; retry a task; rerun from a step' },
       { name: 'handlers', description: 'registered templates and their dependency graphs' },
       { name: 'health', description: 'liveness, readiness and store status' },
       { name: 'meta', description: 'metrics and this document' },
