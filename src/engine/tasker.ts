@@ -345,11 +345,8 @@ export class Tasker {
   }
 
   /**
-   * Rerun a completed or failed task from a step (a workflow step id or a step name) and, unless `downstream: false`,
-   * everything downstream of it; upstream results are kept. The task starts its next run (`run` + 1) and returns to
-   * running; the previous attempts and results stay in the history. `contextPatch` (a JSON merge patch) edits the
-   * context first, validated against the task's template version. Returns the task JSON after the reset.
-   * OperatorActionError (409) when the task is not completed or failed, or an upstream step is not satisfied.
+   * Rerun a completed or failed task from a step (id or name) and, unless `downstream: false`, all that is downstream
+   * of it, at its next run (task-rerun.ts). Returns the task JSON after the reset; OperatorActionError when illegal.
    */
   async rerun(taskId: number, step: number | string, options: RerunOptions): Promise<TaskJson> {
     await this.rerunner.rerun(taskId, step, options);
@@ -358,10 +355,7 @@ export class Tasker {
     return task;
   }
 
-  /**
-   * Rerun, from the step named `step`, every completed or failed task `filter` selects, a page of `batchSize` tasks
-   * at a time; `dryRun` only counts. Tasks that cannot be rerun are listed in `errors`, the others still run.
-   */
+  /** `rerun` for every completed or failed task `filter` selects, a page at a time; `dryRun` only counts. */
   rerunWhere(filter: RerunFilter, step: string, options: RerunWhereOptions): Promise<RerunWhereResult> {
     return this.rerunner.rerunWhere(filter, step, options);
   }
