@@ -102,6 +102,8 @@ describe('tasker tasks rerun', () => {
     expect(real.code, real.stderr).toBe(0);
     expect(real.stdout).toContain('1 task(s) matched; reran 1 from third');
     expect(await task(done[2]!)).toMatchObject({ run: 2, steps: { third: 'pending' } });
+    const show = await runCli(['tasks', 'show', String(done[2]), '--db', db]);
+    expect(show.stdout).toContain(`task ${done[2]} cli/chain@1.0.0: running (run 2)`);
   });
 
   it('refuses a missing reason, a running task and a bad --where, with exit code 2', async () => {

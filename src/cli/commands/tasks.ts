@@ -29,7 +29,8 @@ function findStep(task: TaskRecord, ref: string): number {
 
 function printTask(task: TaskRecord): void {
   const t = taskJson(task);
-  process.stdout.write(`task ${t.task_id} ${t.namespace}/${t.name}@${t.version}: ${t.current_state}\n`);
+  const run = t.run > 1 ? ` (run ${t.run})` : '';
+  process.stdout.write(`task ${t.task_id} ${t.namespace}/${t.name}@${t.version}: ${t.current_state}${run}\n`);
   process.stdout.write(`  created ${t.created_at}${t.completed_at ? `, finished ${t.completed_at}` : ''}\n`);
   for (const s of t.workflow_steps) {
     const err = s.error ? `  (${s.error.class}: ${s.error.message})` : '';
