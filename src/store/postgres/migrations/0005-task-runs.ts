@@ -3,7 +3,9 @@
 // - tasks.run: the task's run, 1 from creation, one more each time it is rerun from a step (Store.rerunFrom).
 // - transitions.run: stored only on the rows a rerun writes; NULL on every other row, so claims and completions write
 //   nothing more (a row's run is the latest run stored at or before it, else 1). transitions.results: the results a
-//   step had before a rerun reset it.
+//   step had before a rerun reset it. transitions_run_idx holds only those rows (a partial index: ordinary rows add
+//   no index entry), so a reader finds the run of any row by id with one index probe (the latest run row of its task
+//   at or before it).
 // - complete_steps_v3: complete_steps_v2 plus the task's run in each claimed row and each finalised task, so workers
 //   key what they cache of a task by its run and events carry it.
 //
@@ -15,6 +17,7 @@ export const migration0005 = (n: SchemaNames): string[] => [
   `ALTER TABLE ${n.q}.tasks ADD COLUMN run integer NOT NULL DEFAULT 1`,
   `ALTER TABLE ${n.q}.transitions ADD COLUMN run integer`,
   `ALTER TABLE ${n.q}.transitions ADD COLUMN results jsonb`,
+  `CREATE INDEX transitions_run_idx ON ${n.q}.transitions (task_id, transition_id, run) WHERE run IS NOT NULL`,
   `
 CREATE FUNCTION ${n.q}.complete_steps_v3(p_step_ids bigint[], p_task_ids bigint[], p_attempts integer[], p_kinds text[], p_results jsonb[], p_errors jsonb[], p_delays float8[], p_ord integer[], p_worker text, p_prune_task bigint[], p_prune_name text[], p_prune_by bigint[], p_prune_attempt integer[], p_prune_ord integer[], p_claim_limit integer, p_lease_ms integer, p_namespaces text[], p_templates text[])
 RETURNS json LANGUAGE plpgsql AS $tasker$

@@ -1,15 +1,18 @@
 -- 5: task runs (rerun from a step)
 
--- statement 1 of 4
+-- statement 1 of 5
 ALTER TABLE "tasker".tasks ADD COLUMN run integer NOT NULL DEFAULT 1;
 
--- statement 2 of 4
+-- statement 2 of 5
 ALTER TABLE "tasker".transitions ADD COLUMN run integer;
 
--- statement 3 of 4
+-- statement 3 of 5
 ALTER TABLE "tasker".transitions ADD COLUMN results jsonb;
 
--- statement 4 of 4
+-- statement 4 of 5
+CREATE INDEX transitions_run_idx ON "tasker".transitions (task_id, transition_id, run) WHERE run IS NOT NULL;
+
+-- statement 5 of 5
 
 CREATE FUNCTION "tasker".complete_steps_v3(p_step_ids bigint[], p_task_ids bigint[], p_attempts integer[], p_kinds text[], p_results jsonb[], p_errors jsonb[], p_delays float8[], p_ord integer[], p_worker text, p_prune_task bigint[], p_prune_name text[], p_prune_by bigint[], p_prune_attempt integer[], p_prune_ord integer[], p_claim_limit integer, p_lease_ms integer, p_namespaces text[], p_templates text[])
 RETURNS json LANGUAGE plpgsql AS $tasker$
