@@ -11,6 +11,7 @@ export type { Logger } from './telemetry/logger.js';
 export type { TaskRequest } from './engine/task-request.js';
 export type { TaskJson, StepJson, TaskSummaryJson } from './engine/task-json.js';
 export type { StoreHealth } from './engine/store-health.js';
+export type { RerunFilter, RerunOptions, RerunWhereOptions, RerunWhereResult } from './engine/task-rerun.js';
 export type { HandlerModule } from './definition/handler-module.js';
 export type { OperatorReads } from './engine/operator-reads.js';
 export type { FeedListener, FeedSubscription, HistoryFeed } from './engine/history-feed.js';

@@ -6,6 +6,7 @@ import * as tasks from './schemas/tasks.js';
 import * as system from './schemas/system.js';
 import * as history from './schemas/history.js';
 import { StatsSchema } from './schemas/stats.js';
+import * as rerun from './schemas/rerun.js';
 
 /** Shared schemas, by component name; any occurrence of the same object becomes a $ref. */
 const COMPONENTS: Record<string, JsonSchema> = {
@@ -26,6 +27,9 @@ const COMPONENTS: Record<string, JsonSchema> = {
   StreamTicket: history.TicketSchema,
   StreamEvent: history.StreamEventSchema,
   Stats: StatsSchema,
+  Rerun: rerun.RerunBody,
+  BulkRerun: rerun.BulkRerunBody,
+  BulkRerunResult: rerun.BulkRerunResultSchema,
   NamespaceList: system.NamespaceListSchema,
   Namespace: system.NamespaceSchema,
   Template: system.TemplateSchema,
@@ -165,7 +169,7 @@ export function buildOpenApi(catalog: RouteCatalog, options: OpenApiOptions): Re
     tags: [
       { name: 'tasks', description: 'create, list, read and cancel tasks' },
       { name: 'steps', description: "a task's steps and their attempt history" },
-      { name: 'operator actions', description: 'retry, resolve and skip steps; retry a task' },
+      { name: 'operator actions', description: 'retry, resolve and skip steps; retry a task; rerun from a step' },
       { name: 'handlers', description: 'registered templates and their dependency graphs' },
       { name: 'health', description: 'liveness, readiness, store status and the overview figures' },
       { name: 'events', description: 'the live stream of task and step events (server-sent events)' },

@@ -25,6 +25,7 @@ import { RouteCatalog } from './route-catalog.js';
 import { createValidatorCompiler } from './validation.js';
 import { taskRoutes } from './routes/tasks.js';
 import { stepRoutes } from './routes/steps.js';
+import { rerunRoutes } from './routes/rerun.js';
 import { handlerRoutes } from './routes/handlers.js';
 import { healthRoutes } from './routes/health.js';
 import { metaRoutes } from './routes/meta.js';
@@ -150,6 +151,7 @@ export function createApiServer(tasker: Tasker, options: ApiServerOptions = {}):
     ...taskRoutes(ctx),
     ...historyRoutes(ctx),
     ...stepRoutes(ctx),
+    ...rerunRoutes(ctx),
     ...handlerRoutes(ctx),
     ...healthRoutes(ctx),
     ...statsRoutes(ctx),

@@ -24,6 +24,11 @@ export interface TaskView {
   readonly reason: string | null;
   readonly tags: readonly string[];
   readonly correlation_id: string;
+  /**
+   * The task's run: 1, then one more each time an operator reruns it from a step. A handler whose side effect must
+   * happen again in a rerun includes it in its idempotency key (`${task_id}:${run}:${step}`).
+   */
+  readonly run: number;
   readonly annotations: { create(annotation: AnnotationInput): Promise<void> };
 }
 

@@ -39,30 +39,33 @@ export const TERMINAL_TASK_STATES: ReadonlySet<TaskState> = new Set([
  * - running  -> completed, retrying (retryable error, timeout, lost lease), failed (permanent / out of attempts),
  *               cancelled (task cancelled), pending (released by a draining worker; attempt not counted)
  * - retrying -> running (next attempt claimed), cancelled, skipped, resolved_manually, failed (lease reclaim at limit)
- * - failed   -> pending (operator retry), resolved_manually, skipped (operator)
+ * - failed   -> pending (operator retry, rerun), resolved_manually, skipped (operator)
+ * - completed, skipped, resolved_manually -> pending (rerun from a step: a finished task's step and its descendants
+ *               run again in a new run of the task)
  */
 export const STEP_TRANSITIONS: Readonly<Record<StepState, readonly StepState[]>> = {
   pending: ['running', 'skipped', 'cancelled', 'resolved_manually'],
   running: ['completed', 'retrying', 'failed', 'cancelled', 'pending'],
   retrying: ['running', 'cancelled', 'skipped', 'resolved_manually', 'failed'],
   failed: ['pending', 'resolved_manually', 'skipped'],
-  completed: [],
-  skipped: [],
+  completed: ['pending'],
+  skipped: ['pending'],
   cancelled: [],
-  resolved_manually: [],
+  resolved_manually: ['pending'],
 };
 
 /**
  * Task transitions.
  * - pending -> running (a task is `pending` only inside its creating transaction)
  * - running -> completed, failed, cancelled
- * - failed  -> running (operator retries a step), resolved_manually, cancelled
+ * - failed  -> running (operator retries a step, or reruns from a step), resolved_manually, cancelled
+ * - completed -> running (rerun from a step: a new run of the task)
  */
 export const TASK_TRANSITIONS: Readonly<Record<TaskState, readonly TaskState[]>> = {
   pending: ['running', 'cancelled'],
   running: ['completed', 'failed', 'cancelled'],
   failed: ['running', 'resolved_manually', 'cancelled'],
-  completed: [],
+  completed: ['running'],
   cancelled: [],
   resolved_manually: [],
 };

@@ -89,6 +89,11 @@ export interface TaskIdentity {
   name: string;
   version: string;
   correlation_id: string;
+  /**
+   * The task's run: 1 from creation, one more each time it is rerun from a step (`rerunFrom`). Whatever a process
+   * caches of a task (context, upstream results) is only valid for one run.
+   */
+  run: number;
 }
 
 /** A step handed to a worker by `claimSteps`. The worker holds it until its lease expires. */
@@ -267,6 +272,13 @@ export interface TransitionRecord {
   attempt: number | null;
   actor: string | null;
   error: StepError | null;
+  /**
+   * The run of the task this row belongs to. Stored only on the rows a rerun writes (NULL elsewhere, so the hot path
+   * writes nothing more); a row's run is the latest run stored at or before it, else 1.
+   */
+  run: number;
+  /** On a step row written by a rerun: the results the step had before it was reset (null otherwise). */
+  results: unknown;
 }
 
 /** A history row with its id (monotonic per store) and the run it belongs to (1 for a task never rerun). */
@@ -447,6 +459,35 @@ export interface PlanResult {
   readyCount: number;
 }
 
+/** Rerun a finished task from one of its steps (`Store.rerunFrom`). */
+export interface RerunOptions {
+  /** Also rerun every descendant of the step (default true); false reruns the step alone. */
+  downstream?: boolean;
+  /** Why, written to the history rows (required). */
+  reason: string;
+  actor: string;
+  /**
+   * A JSON merge patch (RFC 7386, core/json-merge-patch.ts) applied to the task context in the same transaction. The
+   * caller validated the patched context against the template's schema for run `expectedRun`.
+   */
+  contextPatch?: Record<string, unknown> | null;
+  /** Refuse (OperatorActionError) when the task is no longer at this run (it was rerun meanwhile). */
+  expectedRun?: number;
+}
+
+export interface RerunResult {
+  task_id: TaskId;
+  /** The new run number (the previous one plus one). */
+  run: number;
+  task_state: TaskState;
+  /** Steps returned to pending, in id order: the step, then (downstream) its descendants. */
+  reset_step_ids: StepId[];
+  /** Descendants left skipped: bypassed by the request, or routed away by a step that does not run again. */
+  kept_skipped_step_ids: StepId[];
+  /** True when the planning hook runs again before any step of the new run (`needs_plan`). */
+  replan: boolean;
+}
+
 /** Request for results of particular steps, e.g. a claimed step's ancestors. */
 export interface StepSnapshotRequest {
   task_id: TaskId;
@@ -509,6 +550,13 @@ export interface Store {
   /** Throws OperatorActionError (core/errors.ts) with the reason when the action is illegal now. */
   operate(action: OperatorAction): Promise<OperatorResult>;
   addAnnotation(taskId: TaskId, annotationType: string, content: unknown): Promise<void>;
+  /**
+   * Rerun a completed or failed task from one step, in one transaction: the step (and, downstream, its descendants)
+   * return to pending with their attempts reset (the previous attempts and results stay in the history), counters
+   * are recomputed, the task returns to running with `run` + 1. OperatorActionError when the task is not completed or
+   * failed, or an upstream step of the step is not satisfied; NotFoundError for an unknown task or step.
+   */
+  rerunFrom(taskId: TaskId, stepId: StepId, opts: RerunOptions): Promise<RerunResult>;
 
   // --- reads -----------------------------------------------------------------------------------------------------
   getTask(taskId: TaskId): Promise<TaskRecord | null>;

@@ -94,7 +94,7 @@ export class DeferredPlanner {
   async plan(held: readonly ClaimedStep[]): Promise<void> {
     const task = held[0]!.task;
     const compiled = this.catalog.forTask(task.namespace, task.name, task.version);
-    const fields = await this.inputs.context(task.task_id);
+    const fields = await this.inputs.context(task.task_id, task.run);
     if (!fields) throw new Error(`task ${task.task_id} could not be read`);
     const plan = await planTask(
       compiled,
@@ -106,7 +106,7 @@ export class DeferredPlanner {
         bypass_steps: [],
         idempotency_key: null,
       },
-      { mode: 'deferred', taskId: task.task_id, correlationId: task.correlation_id },
+      { mode: 'deferred', taskId: task.task_id, correlationId: task.correlation_id, run: task.run },
     );
     const req: PlanRequest = {
       task_id: task.task_id,

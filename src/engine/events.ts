@@ -27,6 +27,8 @@ interface BasePayload {
   namespace: string;
   version: string;
   correlation_id: string;
+  /** The task's run (1, then one more per rerun from a step). */
+  run: number;
 }
 
 export interface ErrorFields {

@@ -48,6 +48,7 @@ export function makeTaskView(
     reason: fields.reason ?? null,
     tags: fields.tags ?? [],
     correlation_id: task.correlation_id,
+    run: task.run,
     annotations: taskAnnotations(task.task_id, annotate),
   };
 }

@@ -13,6 +13,7 @@ function base(task: TaskIdentity) {
     namespace: task.namespace,
     version: task.version,
     correlation_id: task.correlation_id,
+    run: task.run,
   };
 }
 

@@ -33,7 +33,7 @@ export class OutcomeEffects {
       const ref = { step_id: claimed.step_id, name: claimed.name, attempt: claimed.attempt };
       const duration = Math.round(exec.durationMs);
       if (o.type === 'completed') {
-        this.inputs.rememberResult(claimed.task.task_id, {
+        this.inputs.rememberResult(claimed.task.task_id, claimed.task.run, {
           workflow_step_id: claimed.step_id,
           name: claimed.name,
           current_state: 'completed',

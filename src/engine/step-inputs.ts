@@ -1,6 +1,8 @@
 // Loads what a batch of claimed steps needs before their handlers run — each task's context and each step's
-// upstream results — with one store call per kind per batch. Contexts (immutable) are cached per task, and so are
-// results of steps this process completed itself, so a chain or a join running here reads nothing back.
+// upstream results — with one store call per kind per batch. Contexts (fixed within a run) are cached per task and
+// run, and so are results of steps this process completed itself, so a chain or a join running here reads nothing
+// back. A cached entry of another run than the claimed step's is never served: a rerun may have changed the context
+// (context_patch) and reruns upstream steps, so it is dropped and read again.
 import type { ClaimedStep, Store, StepSnapshotRequest, TaskContextRecord } from '../core/store-contract.js';
 import type { StepSnapshot } from '../core/handler-api.js';
 import { toSnapshot } from './handler-views.js';
@@ -14,8 +16,8 @@ export interface StepInputs {
 }
 
 export class StepInputLoader {
-  private readonly contexts = new Map<number, TaskContextRecord>();
-  private readonly results = new Map<number, Map<string, StepSnapshot>>();
+  private readonly contexts = new Map<number, { run: number; ctx: TaskContextRecord }>();
+  private readonly results = new Map<number, { run: number; steps: Map<string, StepSnapshot> }>();
 
   constructor(private readonly store: Store) {}
 
@@ -26,12 +28,12 @@ export class StepInputLoader {
   ): Map<number, StepInputs> | null {
     const out = new Map<number, StepInputs>();
     for (const c of batch) {
-      const task = this.contexts.get(c.task.task_id);
+      const task = this.cachedContext(c.task.task_id, c.task.run);
       if (!task) return null;
       const names = ancestorsOf(c);
       const ancestors: StepSnapshot[] = [];
       if (names && names.length) {
-        const results = this.results.get(c.task.task_id);
+        const results = this.cachedResults(c.task.task_id, c.task.run);
         if (!results) return null;
         for (const n of names) {
           const s = results.get(n);
@@ -54,13 +56,13 @@ export class StepInputLoader {
     const seenTask = new Set<number>();
     for (const c of batch) {
       const id = c.task.task_id;
-      if (!this.contexts.has(id) && !seenTask.has(id)) {
+      if (!this.cachedContext(id, c.task.run) && !seenTask.has(id)) {
         missing.push(id);
         seenTask.add(id);
       }
       const names = ancestorsOf(c);
       if (names && names.length) {
-        const cached = this.results.get(id);
+        const cached = this.cachedResults(id, c.task.run);
         const missingNames = cached ? names.filter((n) => !cached.has(n)) : [...names];
         if (missingNames.length) requests.push({ task_id: id, names: missingNames });
       }
@@ -69,7 +71,8 @@ export class StepInputLoader {
       missing.length ? this.store.getTaskContexts(missing) : Promise.resolve(new Map<number, TaskContextRecord>()),
       requests.length ? this.store.getStepSnapshots(mergeByTask(requests)) : Promise.resolve([]),
     ]);
-    for (const [id, ctx] of contexts) this.remember(id, ctx);
+    const runOf = new Map(batch.map((c) => [c.task.task_id, c.task.run]));
+    for (const [id, ctx] of contexts) this.remember(id, runOf.get(id)!, ctx);
     const byTask = new Map<number, Map<string, StepSnapshot>>();
     for (const s of snapshots) {
       let m = byTask.get(s.task_id);
@@ -78,11 +81,11 @@ export class StepInputLoader {
     }
     const out = new Map<number, StepInputs>();
     for (const c of batch) {
-      const task = this.contexts.get(c.task.task_id) ?? contexts.get(c.task.task_id);
+      const task = this.cachedContext(c.task.task_id, c.task.run) ?? contexts.get(c.task.task_id);
       if (!task) continue; // task vanished (deleted); the caller fails the step
       const names = ancestorsOf(c) ?? [];
       const m = byTask.get(c.task.task_id);
-      const cached = this.results.get(c.task.task_id);
+      const cached = this.cachedResults(c.task.task_id, c.task.run);
       const ancestors: StepSnapshot[] = [];
       for (const n of names) {
         const s = cached?.get(n) ?? m?.get(n);
@@ -93,20 +96,21 @@ export class StepInputLoader {
     return out;
   }
 
-  /** One task's context and request fields (cached; contexts never change). */
-  async context(taskId: number): Promise<TaskContextRecord | undefined> {
-    const hit = this.contexts.get(taskId);
+  /** One task's context and request fields at run `run` (cached; a context changes only with a new run). */
+  async context(taskId: number, run: number): Promise<TaskContextRecord | undefined> {
+    const hit = this.cachedContext(taskId, run);
     if (hit) return hit;
     const ctx = (await this.store.getTaskContexts([taskId])).get(taskId);
-    if (ctx) this.remember(taskId, ctx);
+    if (ctx) this.remember(taskId, run, ctx);
     return ctx;
   }
 
-  /** A step this process completed: its snapshot serves its descendants without a read. */
-  rememberResult(taskId: number, snapshot: StepSnapshot): void {
-    let m = this.results.get(taskId);
-    if (!m) setBounded(this.results, taskId, (m = new Map()), RESULT_CACHE_TASKS);
-    m.set(snapshot.name, snapshot);
+  /** A step this process completed in run `run`: its snapshot serves its descendants in that run without a read. */
+  rememberResult(taskId: number, run: number, snapshot: StepSnapshot): void {
+    let entry = this.results.get(taskId);
+    if (!entry || entry.run !== run)
+      setBounded(this.results, taskId, (entry = { run, steps: new Map() }), RESULT_CACHE_TASKS);
+    entry.steps.set(snapshot.name, snapshot);
   }
 
   forget(taskId: number): void {
@@ -114,8 +118,26 @@ export class StepInputLoader {
     this.results.delete(taskId);
   }
 
-  private remember(id: number, ctx: TaskContextRecord): void {
-    setBounded(this.contexts, id, ctx, CONTEXT_CACHE_LIMIT);
+  /** The cached context of a task at `run`; an entry of another run is dropped. */
+  private cachedContext(taskId: number, run: number): TaskContextRecord | undefined {
+    const hit = this.contexts.get(taskId);
+    if (hit === undefined) return undefined;
+    if (hit.run === run) return hit.ctx;
+    this.contexts.delete(taskId);
+    return undefined;
+  }
+
+  /** The cached results of a task's steps in `run`; an entry of another run is dropped. */
+  private cachedResults(taskId: number, run: number): Map<string, StepSnapshot> | undefined {
+    const hit = this.results.get(taskId);
+    if (hit === undefined) return undefined;
+    if (hit.run === run) return hit.steps;
+    this.results.delete(taskId);
+    return undefined;
+  }
+
+  private remember(id: number, run: number, ctx: TaskContextRecord): void {
+    setBounded(this.contexts, id, { run, ctx }, CONTEXT_CACHE_LIMIT);
   }
 }
 

@@ -33,6 +33,8 @@ export interface TaskSummaryJson {
   tags: string[];
   idempotency_key: string | null;
   correlation_id: string;
+  /** The task's run: 1 for a task never rerun, one more per rerun from a step. */
+  run: number;
   created_at: string;
   completed_at: string | null;
 }
@@ -62,6 +64,7 @@ export function taskSummaryJson(t: TaskSummary): TaskSummaryJson {
     tags: t.tags,
     idempotency_key: t.idempotency_key,
     correlation_id: t.correlation_id,
+    run: t.run,
     created_at: iso(t.created_at)!,
     completed_at: iso(t.completed_at),
   };

@@ -78,9 +78,10 @@ export interface PlanOptions {
    * exists (the context was validated at submission; bypassed steps are already skipped in the store).
    */
   mode?: 'submit' | 'defer' | 'deferred';
-  /** The task's id and correlation id when it exists already. */
+  /** The task's id, correlation id and run when it exists already. */
   taskId?: number;
   correlationId?: string;
+  run?: number;
 }
 
 /** Validates the request against the template and builds the task and steps to create. */
@@ -135,6 +136,7 @@ export async function planTask(
         name: template.name,
         version: template.version,
         correlation_id: correlationId,
+        run: options.run ?? 1,
       },
       async (_id, a) => {
         annotations.push(a);

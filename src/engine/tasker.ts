@@ -38,6 +38,13 @@ import { resolveTaskerOptions, type ResolvedTaskerOptions, type TaskerOptions } 
 import type { AnnotationSink } from './handler-views.js';
 import { fanOut, type EngineMetricsSink } from './metrics-sink.js';
 import { OperatorReads } from './operator-reads.js';
+import {
+  TaskRerunner,
+  type RerunFilter,
+  type RerunOptions,
+  type RerunWhereOptions,
+  type RerunWhereResult,
+} from './task-rerun.js';
 
 export type { TaskerOptions } from './options.js';
 
@@ -68,6 +75,7 @@ export class Tasker {
   private readonly finalizer: TaskFinalizer;
   private readonly dispatcher: Dispatcher;
   private readonly leases: LeaseKeeper;
+  private readonly rerunner: TaskRerunner;
   private unsubscribeWake: (() => void) | null = null;
   private metricsSinks: EngineMetricsSink[] = [];
   private started = false;
@@ -98,6 +106,10 @@ export class Tasker {
       pollIntervalMs: options.pollIntervalMs,
       namespaces,
       templates: () => this.catalog.capabilities(namespaces),
+    });
+    this.rerunner = new TaskRerunner(store, this.catalog, (id) => {
+      this.onTaskFinished(id); // nothing cached of the previous run serves the next
+      if (this.started) this.dispatcher.wake();
     });
     this.leases = new LeaseKeeper(store, this.dispatcher, this.finalizer, this.publisher, logger, {
       workerId: this.workerId,
@@ -353,6 +365,22 @@ export class Tasker {
     if (res.finalized) this.finalizer.handle([res.finalized]);
     if (this.started) this.dispatcher.wake();
     return res;
+  }
+
+  /**
+   * Rerun a completed or failed task from a step (id or name) and, unless `downstream: false`, all that is downstream
+   * of it, at its next run (task-rerun.ts). Returns the task JSON after the reset; OperatorActionError when illegal.
+   */
+  async rerun(taskId: number, step: number | string, options: RerunOptions): Promise<TaskJson> {
+    await this.rerunner.rerun(taskId, step, options);
+    const task = await this.getTask(taskId);
+    if (!task) throw new NotFoundError(`task ${taskId} not found`, { task_id: taskId });
+    return task;
+  }
+
+  /** `rerun` for every completed or failed task `filter` selects, a page at a time; `dryRun` only counts. */
+  rerunWhere(filter: RerunFilter, step: string, options: RerunWhereOptions): Promise<RerunWhereResult> {
+    return this.rerunner.rerunWhere(filter, step, options);
   }
 
   /** Resolves when this process has nothing in flight (useful in tests). */

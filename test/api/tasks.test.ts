@@ -149,6 +149,7 @@ describe.each(STORE_KINDS)('task routes on $kind', ({ make }) => {
         'tags',
         'idempotency_key',
         'correlation_id',
+        'run',
         'created_at',
         'completed_at',
       ].sort(),

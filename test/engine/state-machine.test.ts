@@ -18,9 +18,12 @@ describe('state machines', () => {
     expect(canTransitionStep('failed', 'pending')).toBe(true); // operator retry
     expect(() => assertStepTransition('completed', 'running')).toThrow(IllegalTransitionError);
     expect(() => assertStepTransition('pending', 'completed')).toThrow('illegal step transition pending -> completed');
-    expect(() => assertTaskTransition('completed', 'running')).toThrow('illegal task transition completed -> running');
-    for (const s of ['completed', 'skipped', 'cancelled', 'resolved_manually'] as const)
-      expect(STEP_TRANSITIONS[s]).toEqual([]);
+    expect(() => assertTaskTransition('cancelled', 'running')).toThrow('illegal task transition cancelled -> running');
+    expect(() => assertTaskTransition('completed', 'failed')).toThrow('illegal task transition completed -> failed');
+    // a finished step leaves its state only to run again (rerun from a step); a cancelled one never
+    for (const s of ['completed', 'skipped', 'resolved_manually'] as const)
+      expect(STEP_TRANSITIONS[s]).toEqual(['pending']);
+    expect(STEP_TRANSITIONS.cancelled).toEqual([]);
     for (const from of STEP_STATES) for (const to of STEP_TRANSITIONS[from]) expect(STEP_STATES).toContain(to);
   });
 });

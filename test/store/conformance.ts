@@ -9,6 +9,7 @@ import { operatorTests } from './conformance/operator.js';
 import { readTests } from './conformance/reads.js';
 import { recoveryTests } from './conformance/recovery.js';
 import { planningTests } from './conformance/planning.js';
+import { rerunTests } from './conformance/rerun.js';
 import { workerTests } from './conformance/workers.js';
 import type { MakeStore } from './conformance/fixtures.js';
 
@@ -25,5 +26,6 @@ export function storeConformanceSuite(label: string, makeStore: MakeStore): void
     dashboardReadTests(makeStore);
     workerTests(makeStore);
     planningTests(makeStore);
+    rerunTests(makeStore);
   });
 }

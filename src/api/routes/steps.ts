@@ -34,7 +34,7 @@ function requireStep(task: TaskJson, ref: StepRef): StepJson {
 }
 
 /** The `:step_id` path segment: all digits is a workflow step id (400 unless a positive integer), else a step name. */
-function stepRef(request: FastifyRequest): StepRef {
+export function stepRef(request: FastifyRequest): StepRef {
   const text = (request.params as { step_id: string }).step_id;
   if (!/^[0-9]+$/.test(text)) return { name: text };
   const id = Number(text);

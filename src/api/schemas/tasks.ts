@@ -21,6 +21,7 @@ const summaryProperties = {
   tags: { type: 'array', items: { type: 'string' } },
   idempotency_key: nullable({ type: 'string' }),
   correlation_id: { type: 'string' },
+  run: { type: 'integer', minimum: 1, description: "the task's run: 1, then one more per rerun from a step" },
   created_at: TIME,
   completed_at: nullable(TIME),
 };

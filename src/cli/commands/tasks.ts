@@ -1,35 +1,14 @@
-// `tasker tasks list|show|cancel|retry|resolve|skip`: read tasks from the store and apply operator actions.
+// `tasker tasks list|show|cancel|retry|resolve|skip|rerun`: read tasks from the store and apply operator actions
+// (rerun: ./tasks-rerun.ts).
 import type { Command } from 'commander';
-import { openStore } from '../../store/open-store.js';
 import type { OperatorAction, Store, TaskRecord } from '../../core/store-contract.js';
 import { taskJson, taskSummaryJson } from '../../engine/task-json.js';
 import { TASK_STATES, type TaskState } from '../../core/states.js';
 import { NotFoundError } from '../../core/errors.js';
-import { silentLogger } from '../../telemetry/logger.js';
-import { storeFailure, UsageError } from '../cli-errors.js';
-import { addStoreOption, parseCount, storeOptionsFrom } from '../engine-options.js';
-import { migrateOnOpen } from '../migrate-on-open.js';
-
-async function withStore<T>(db: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
-  const { url } = storeOptionsFrom(db);
-  // An operator's look at a shared PostgreSQL schema never upgrades it (`tasker migrate` does).
-  const store = await openStore(url, { logger: silentLogger(), migrate: migrateOnOpen({ db: url }) }).catch(
-    (err: unknown) => {
-      throw storeFailure(err, url);
-    },
-  );
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
-
-function parseId(value: string, what: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value)))
-    throw new UsageError(`${what} must be a positive integer, got '${value}'`);
-  return Number(value);
-}
+import { UsageError } from '../cli-errors.js';
+import { addStoreOption, parseCount } from '../engine-options.js';
+import { actor, parseId, withStore } from '../task-store.js';
+import { registerTasksRerun } from './tasks-rerun.js';
 
 async function requireTask(store: Store, id: number): Promise<TaskRecord> {
   const task = await store.getTask(id);
@@ -50,7 +29,8 @@ function findStep(task: TaskRecord, ref: string): number {
 
 function printTask(task: TaskRecord): void {
   const t = taskJson(task);
-  process.stdout.write(`task ${t.task_id} ${t.namespace}/${t.name}@${t.version}: ${t.current_state}\n`);
+  const run = t.run > 1 ? ` (run ${t.run})` : '';
+  process.stdout.write(`task ${t.task_id} ${t.namespace}/${t.name}@${t.version}: ${t.current_state}${run}\n`);
   process.stdout.write(`  created ${t.created_at}${t.completed_at ? `, finished ${t.completed_at}` : ''}\n`);
   for (const s of t.workflow_steps) {
     const err = s.error ? `  (${s.error.class}: ${s.error.message})` : '';
@@ -175,8 +155,5 @@ export function registerTasks(program: Command): void {
   operate('retry', 'retry a failed step (or every failed step of the task); the task resumes');
   operate('resolve', 'mark a step resolved_manually so its dependents run');
   operate('skip', 'skip a step so its dependents run');
-}
-
-function actor(): string {
-  return `cli:${process.env.USER ?? 'unknown'}`;
+  registerTasksRerun(tasks);
 }

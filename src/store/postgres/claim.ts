@@ -21,8 +21,9 @@ export interface ClaimRow {
   started_at: number;
   task_started: boolean;
   needs_plan: boolean;
-  /** Only from the claim statement (sql/claim.ts), not from the completion function's claim. */
+  /** When the step became ready (the claim statement, and the completion function from complete_steps_v3). */
   ready_at?: number;
+  run: number;
 }
 
 /** Claim as one statement (its own transaction), re-run after a deadlock. */
@@ -43,6 +44,7 @@ export function mapClaimRow(r: ClaimRow): ClaimedStep {
       name: r.task_name,
       version: r.version,
       correlation_id: r.correlation_id,
+      run: r.run,
     },
     name: r.name,
     handler_class: r.handler_class,

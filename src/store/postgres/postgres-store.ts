@@ -17,6 +17,7 @@ import {
   assertReason,
 } from '../shared/request-checks.js';
 import { planNewTask } from '../shared/task-plan.js';
+import { assertRerunOptions } from '../shared/rerun-rules.js';
 import { claimSteps } from './claim.js';
 import { completeSteps, encodeOutcome } from './complete.js';
 import type { PgContext } from './context.js';
@@ -30,6 +31,7 @@ import { createPool, run, runRetrying, withTransaction } from './pool.js';
 import { PgReads, pgDecode } from './reads.js';
 import { PgHistory } from './history.js';
 import { cancelInTx, reclaimCandidates, reclaimInTx } from './reclaim.js';
+import { rerunInTx } from './rerun.js';
 import { schemaNames } from './sql.js';
 import { PgTx } from './tx.js';
 import { parsePostgresUrl } from './url.js';
@@ -297,6 +299,11 @@ export class PostgresStore implements S.Store {
     const results =
       action.type === 'resolve_step' ? jsonbValue(action.results ?? null, 'resolved results', 'results') : null;
     return this.write(action.actor, (tx) => operateInTx(tx, action, results));
+  }
+
+  async rerunFrom(taskId: S.TaskId, stepId: S.StepId, opts: S.RerunOptions): Promise<S.RerunResult> {
+    assertRerunOptions(opts);
+    return this.write(opts.actor, (tx) => rerunInTx(tx, taskId, stepId, opts));
   }
 
   async addAnnotation(taskId: S.TaskId, annotationType: string, content: unknown): Promise<void> {

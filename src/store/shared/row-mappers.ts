@@ -71,6 +71,7 @@ export function mapTaskIdentity(row: Row): TaskIdentity {
     name: String(row.name),
     version: String(row.version),
     correlation_id: String(row.correlation_id),
+    run: row.run === undefined || row.run === null ? 1 : num(row.run),
   };
 }
 
@@ -131,6 +132,8 @@ export function mapTransitionRow(row: Row, decode: JsonDecoder = decodeJson): Tr
     attempt: numOrNull(row.attempt),
     actor: strOrNull(row.actor),
     error: mapStepError(row.error, decode),
+    run: row.run === undefined || row.run === null ? 1 : num(row.run),
+    results: row.results === undefined ? null : decode(row.results),
   };
 }
 

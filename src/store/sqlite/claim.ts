@@ -23,6 +23,7 @@ type ClaimableRow = [
   correlation_id: string,
   needs_plan: number,
   ready_at: number,
+  run: number,
 ];
 
 /** Last template list written to temp.tasker_can_run per connection and worker (compared by identity, then content). */
@@ -111,10 +112,11 @@ export function claimInTx(tx: SqliteTx, req: ClaimRequest): ClaimedStep[] {
       correlationId,
       needsPlan,
       readyAt,
+      run,
     ] = row;
     return {
       step_id: stepId,
-      task: { task_id: taskId, namespace, name: taskName, version, correlation_id: correlationId },
+      task: { task_id: taskId, namespace, name: taskName, version, correlation_id: correlationId, run },
       name,
       handler_class: handlerClass,
       attempt: attempts + 1,

@@ -19,6 +19,7 @@ import {
   assertReason,
 } from '../shared/request-checks.js';
 import { planNewTask } from '../shared/task-plan.js';
+import { assertRerunOptions } from '../shared/rerun-rules.js';
 import { isLocalProcessAlive } from '../../core/local-process.js';
 import { applyPlanInTx } from './apply-plan.js';
 import { isTransientSqliteError } from './transient-errors.js';
@@ -30,6 +31,7 @@ import { operateInTx } from './operate.js';
 import { SqliteReads } from './reads.js';
 import { SqliteHistory } from './history.js';
 import { cancelInTx, reclaimInTx } from './reclaim.js';
+import { rerunInTx } from './rerun.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { SqliteTx } from './tx.js';
 import { DataVersionWatcher, DEFAULT_WAKE_POLL_MS } from './wake.js';
@@ -274,6 +276,11 @@ export class SqliteStore implements S.Store {
     const results =
       action.type === 'resolve_step' ? encodeFaithfulJson(action.results ?? null, 'resolved results', 'results') : null;
     return this.write(action.actor, (tx) => operateInTx(tx, action, results));
+  }
+
+  async rerunFrom(taskId: S.TaskId, stepId: S.StepId, opts: S.RerunOptions): Promise<S.RerunResult> {
+    assertRerunOptions(opts);
+    return this.write(opts.actor, (tx) => rerunInTx(tx, taskId, stepId, opts));
   }
 
   async addAnnotation(taskId: S.TaskId, annotationType: string, content: unknown): Promise<void> {

@@ -40,6 +40,15 @@ import {
   unfinishedTaskIds,
 } from './sql/reads.js';
 import { expiredSteps, stepsHeldBy, workerRow } from './sql/reclaim.js';
+import {
+  insertRerunHistory,
+  rerunSteps,
+  rerunTask,
+  resetStep,
+  restartTask,
+  setUnmet,
+  skipReasons,
+} from './sql/rerun.js';
 import { dataVersion, ping, readyDepth, stepsByState, tasksByState, waitingForWorker } from './sql/stats.js';
 import {
   adjustCounters,
@@ -93,6 +102,14 @@ export const SQLITE_STATEMENTS = {
   closeStep,
   reopenStep,
   insertAnnotation,
+  // reruns
+  rerunTask,
+  rerunSteps,
+  skipReasons,
+  insertRerunHistory,
+  resetStep,
+  setUnmet,
+  restartTask,
   // leases and reclaims
   extendLease,
   expiredSteps,

@@ -61,6 +61,7 @@ type CountedTaskRow = [
   correlation_id: string,
   created_at: number,
   started_at: number | null,
+  run: number,
 ];
 
 export interface HistoryFields {
@@ -274,5 +275,6 @@ function countedRowObject(r: CountedTaskRow): TaskRow {
     correlation_id: r[8],
     created_at: r[9],
     started_at: r[10],
+    run: r[11],
   };
 }

@@ -34,6 +34,7 @@ import { readActivity } from './activity.js';
 import { readHistoryByIds, readHistoryPage, readHistorySince, readLastHistoryId } from './history.js';
 import { readContexts, readHistory, readNextRetry, readSnapshots, readTask, readUnfinished } from './reads.js';
 import { expiredCandidates, heldByCandidates, reclaimApply } from './reclaim.js';
+import { insertRerunHistory, rerunSteps, rerunTask, resetSteps, restartTask, setUnmet, skipReasons } from './rerun.js';
 import { bindStatements, type PgStatement } from './statement.js';
 import { ping, readyDepth, stateEstimates, stepsByState, tableSizes, tasksByState, waitingForWorker } from './stats.js';
 import { finalize, insertHistory, lockTasks, notify, satisfyChildren } from './transaction.js';
@@ -81,6 +82,14 @@ export const PG_STATEMENTS = {
   settleStep,
   cancelSteps,
   cancelTask,
+  // reruns
+  rerunTask,
+  rerunSteps,
+  skipReasons,
+  insertRerunHistory,
+  resetSteps,
+  setUnmet,
+  restartTask,
   // leases and reclaims
   extendLeases,
   expiredCandidates,

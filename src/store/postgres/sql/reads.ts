@@ -14,7 +14,7 @@ export const readTask = statement(
          (round(extract(epoch from t.created_at) * 1000))::float8 AS created_at,
          (round(extract(epoch from t.started_at) * 1000))::float8 AS started_at,
          (round(extract(epoch from t.completed_at) * 1000))::float8 AS completed_at,
-         t.context, t.needs_plan,
+         t.context, t.needs_plan, t.run,
          EXISTS (SELECT 1 FROM ${n.q}.workers w
                   WHERE w.last_seen_at >= now() - coalesce(w.lease_ms, 30000) * interval '1 millisecond'
                     AND (w.capabilities IS NULL
@@ -61,14 +61,20 @@ export const readSnapshots = statement(
         ORDER BY r.ord`,
 );
 
-/** History of task $1, or of its step $2 when not NULL, oldest first. */
+/**
+ * History of task $1, or of its step $2 when not NULL, oldest first. `run` is each row's run: the latest run stored
+ * at or before it over the task's rows (only a rerun's rows store one, and runs only grow, so a running max), else 1.
+ */
 export const readHistory = statement(
   'read_history',
-  (n) => `SELECT tr.task_id, tr.step_id, s.name AS step_name, tr.from_state, tr.to_state,
-              (round(extract(epoch from tr.at) * 1000))::float8 AS at, tr.reason, tr.attempt, tr.actor, tr.error
+  (n) => `SELECT h.* FROM (
+       SELECT tr.transition_id, tr.task_id, tr.step_id, s.name AS step_name, tr.from_state, tr.to_state,
+              (round(extract(epoch from tr.at) * 1000))::float8 AS at, tr.reason, tr.attempt, tr.actor, tr.error,
+              tr.results, coalesce(max(tr.run) OVER (ORDER BY tr.transition_id), 1) AS run
          FROM ${n.q}.transitions tr LEFT JOIN ${n.q}.steps s ON s.step_id = tr.step_id
-        WHERE tr.task_id = $1 AND ($2::bigint IS NULL OR tr.step_id = $2)
-        ORDER BY tr.transition_id`,
+        WHERE tr.task_id = $1) h
+        WHERE $2::bigint IS NULL OR h.step_id = $2
+        ORDER BY h.transition_id`,
 );
 
 /** Up to $1 (NULL = all) unfinished tasks, oldest first. Rows: task_id. */

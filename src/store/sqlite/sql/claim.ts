@@ -24,7 +24,7 @@ export const insertCanRun =
 // ../claim.ts reads the rows (arrays) in this column order. Parameters: now.
 const CLAIM_SELECT = `
   SELECT s.step_id, s.task_id, s.name, s.handler_class, s.state, s.attempts, s.retry_limit, s.retryable,
-         s.timeout_ms, t.namespace, t.name AS task_name, t.version, t.correlation_id, t.needs_plan, s.ready_at
+         s.timeout_ms, t.namespace, t.name AS task_name, t.version, t.correlation_id, t.needs_plan, s.ready_at, t.run
     FROM steps s CROSS JOIN tasks t ON t.task_id = s.task_id
    WHERE s.ready_at IS NOT NULL AND s.ready_at <= ? AND t.state = 'running'`;
 /** Parameter: the namespaces (JSON array). */

@@ -4,7 +4,8 @@
 /** Task ?'s row without its context. */
 export const taskRow = `
     SELECT task_id, namespace, name, version, state, initiator, source_system, reason, tags, idempotency_key,
-           correlation_id, created_at, started_at, completed_at, step_count, open_steps, satisfied_steps, needs_plan
+           correlation_id, created_at, started_at, completed_at, step_count, open_steps, satisfied_steps, needs_plan,
+           run
       FROM tasks WHERE task_id = ?`;
 
 /**
@@ -28,15 +29,20 @@ export const stepByName = 'SELECT * FROM steps WHERE task_id = ? AND name = ?';
 /** Steps of task ? in id order, every column. */
 export const stepsOfTask = 'SELECT * FROM steps WHERE task_id = ? ORDER BY step_id';
 
-/** History of task ?, oldest first. */
+/**
+ * History of task ?, oldest first. `run` is each row's run: the latest run stored at or before it (only a rerun's rows
+ * store one, and runs only grow, so a running max), else 1.
+ */
 export const historyOfTask = `
-    SELECT tr.*, s.name AS step_name FROM transitions tr LEFT JOIN steps s ON s.step_id = tr.step_id
+    SELECT tr.id, tr.task_id, tr.step_id, s.name AS step_name, tr.from_state, tr.to_state, tr.at, tr.reason,
+           tr.attempt, tr.actor, tr.error, tr.results,
+           coalesce(max(tr.run) OVER (ORDER BY tr.id ROWS UNBOUNDED PRECEDING), 1) AS run
+      FROM transitions tr LEFT JOIN steps s ON s.step_id = tr.step_id
      WHERE tr.task_id = ? ORDER BY tr.id`;
 
-/** History of task ?'s step ?, oldest first. */
+/** History of task ?'s step ?, oldest first, each row with its run (as historyOfTask, over the task's rows). */
 export const historyOfStep = `
-    SELECT tr.*, s.name AS step_name FROM transitions tr LEFT JOIN steps s ON s.step_id = tr.step_id
-     WHERE tr.task_id = ? AND tr.step_id = ? ORDER BY tr.id`;
+    SELECT * FROM (${historyOfTask}) h WHERE h.step_id = ? ORDER BY h.id`;
 
 /** Up to ? unfinished tasks (NULL = all), oldest first. */
 export const unfinishedTaskIds =

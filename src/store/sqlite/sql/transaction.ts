@@ -42,7 +42,7 @@ export const adjustCountersMany = `
     UPDATE tasks SET open_steps = open_steps + (j.value ->> 1), satisfied_steps = satisfied_steps + (j.value ->> 2)
       FROM json_each(?) j WHERE tasks.task_id = j.value ->> 0
     RETURNING tasks.task_id, state, open_steps, satisfied_steps, step_count, namespace, name, version, correlation_id,
-              created_at, started_at`;
+              created_at, started_at, run`;
 
 /** Task ?'s state and open steps. */
 export const taskOpenState = 'SELECT state, open_steps FROM tasks WHERE task_id = ?';

@@ -2,12 +2,12 @@
 
   WITH picked AS (
     SELECT s.step_id, s.state AS from_state, s.ready_at AS was_ready_at, t.namespace, t.task_name, t.version,
-           t.correlation_id, t.needs_plan
+           t.correlation_id, t.needs_plan, t.run
       FROM "tasker".steps s
       -- one task lookup per candidate, by primary key (LATERAL … OFFSET 0 keeps the planner from scanning every
       -- running task per candidate when its statistics lag behind a burst of new tasks)
       CROSS JOIN LATERAL (
-        SELECT t.namespace, t.name AS task_name, t.version, t.correlation_id, t.needs_plan FROM "tasker".tasks t
+        SELECT t.namespace, t.name AS task_name, t.version, t.correlation_id, t.needs_plan, t.run FROM "tasker".tasks t
          WHERE t.task_id = s.task_id AND t.state = 'running'
            AND ($4::text[] IS NULL OR t.namespace = ANY($4::text[]))
            AND ($5::text[] IS NULL OR (t.namespace || '/' || t.name || '@' || t.version) = ANY($5::text[]))
@@ -25,7 +25,7 @@
       FROM picked p
      WHERE s.step_id = p.step_id
     RETURNING s.step_id, s.task_id, s.name, s.handler_class, s.attempts, s.retry_limit, s.retryable, s.timeout_ms,
-              p.from_state, p.was_ready_at, p.namespace, p.task_name, p.version, p.correlation_id, p.needs_plan
+              p.from_state, p.was_ready_at, p.namespace, p.task_name, p.version, p.correlation_id, p.needs_plan, p.run
   ), first_claims AS (
     -- tasks this claim starts, locked in id order so two claimers starting the same tasks never deadlock; a task
     -- another claimer started meanwhile drops out when its lock is granted (started_at is re-checked)
@@ -43,7 +43,7 @@
       FROM claimed c ORDER BY c.was_ready_at, c.step_id
   )
   SELECT c.step_id, c.task_id, c.namespace, c.task_name, c.version, c.correlation_id,
-         c.name, c.handler_class, c.attempts AS attempt, c.retry_limit, c.retryable, c.timeout_ms, c.needs_plan,
+         c.name, c.handler_class, c.attempts AS attempt, c.retry_limit, c.retryable, c.timeout_ms, c.needs_plan, c.run,
          (round(extract(epoch from date_trunc('milliseconds', now())) * 1000))::float8 AS started_at,
          (c.task_id IN (SELECT task_id FROM started)
            AND row_number() OVER (PARTITION BY c.task_id ORDER BY c.was_ready_at, c.step_id) = 1)

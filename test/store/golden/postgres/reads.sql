@@ -4,7 +4,7 @@ SELECT t.task_id, t.namespace, t.name, t.version, t.state, t.initiator, t.source
          (round(extract(epoch from t.created_at) * 1000))::float8 AS created_at,
          (round(extract(epoch from t.started_at) * 1000))::float8 AS started_at,
          (round(extract(epoch from t.completed_at) * 1000))::float8 AS completed_at,
-         t.context, t.needs_plan,
+         t.context, t.needs_plan, t.run,
          EXISTS (SELECT 1 FROM "tasker".workers w
                   WHERE w.last_seen_at >= now() - coalesce(w.lease_ms, 30000) * interval '1 millisecond'
                     AND (w.capabilities IS NULL
@@ -45,11 +45,14 @@ SELECT s.step_id, s.task_id, s.name, s.handler_class, s.state, s.depends_on, s.u
         ORDER BY r.ord;
 
 -- readHistory (tasker_read_history)
-SELECT tr.task_id, tr.step_id, s.name AS step_name, tr.from_state, tr.to_state,
-              (round(extract(epoch from tr.at) * 1000))::float8 AS at, tr.reason, tr.attempt, tr.actor, tr.error
+SELECT h.* FROM (
+       SELECT tr.transition_id, tr.task_id, tr.step_id, s.name AS step_name, tr.from_state, tr.to_state,
+              (round(extract(epoch from tr.at) * 1000))::float8 AS at, tr.reason, tr.attempt, tr.actor, tr.error,
+              tr.results, coalesce(max(tr.run) OVER (ORDER BY tr.transition_id), 1) AS run
          FROM "tasker".transitions tr LEFT JOIN "tasker".steps s ON s.step_id = tr.step_id
-        WHERE tr.task_id = $1 AND ($2::bigint IS NULL OR tr.step_id = $2)
-        ORDER BY tr.transition_id;
+        WHERE tr.task_id = $1) h
+        WHERE $2::bigint IS NULL OR h.step_id = $2
+        ORDER BY h.transition_id;
 
 -- readUnfinished (tasker_read_unfinished)
 SELECT task_id FROM "tasker".tasks WHERE state IN ('pending', 'running') ORDER BY task_id LIMIT $1;

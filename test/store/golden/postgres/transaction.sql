@@ -69,7 +69,7 @@ INSERT INTO "tasker".transitions (task_id, step_id, from_state, to_state, at, re
       (round(extract(epoch from t.created_at) * 1000))::float8 AS created_at,
       (round(extract(epoch from t.started_at) * 1000))::float8 AS started_at,
       (round(extract(epoch from t.completed_at) * 1000))::float8 AS completed_at,
-      (b.old_state = 'running' AND t.state <> 'running') AS finalized, d.ord, d.readied
+      (b.old_state = 'running' AND t.state <> 'running') AS finalized, d.ord, d.readied, t.run
   ), history AS (
     INSERT INTO "tasker".transitions (task_id, step_id, from_state, to_state, at, reason, attempt, actor)
     SELECT task_id, NULL, 'running', state, date_trunc('milliseconds', now()),

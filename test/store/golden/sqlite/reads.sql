@@ -1,7 +1,8 @@
 -- taskRow
 
     SELECT task_id, namespace, name, version, state, initiator, source_system, reason, tags, idempotency_key,
-           correlation_id, created_at, started_at, completed_at, step_count, open_steps, satisfied_steps, needs_plan
+           correlation_id, created_at, started_at, completed_at, step_count, open_steps, satisfied_steps, needs_plan,
+           run
       FROM tasks WHERE task_id = ?;
 
 -- taskRunnable
@@ -24,13 +25,20 @@ SELECT * FROM steps WHERE task_id = ? ORDER BY step_id;
 
 -- historyOfTask
 
-    SELECT tr.*, s.name AS step_name FROM transitions tr LEFT JOIN steps s ON s.step_id = tr.step_id
+    SELECT tr.id, tr.task_id, tr.step_id, s.name AS step_name, tr.from_state, tr.to_state, tr.at, tr.reason,
+           tr.attempt, tr.actor, tr.error, tr.results,
+           coalesce(max(tr.run) OVER (ORDER BY tr.id ROWS UNBOUNDED PRECEDING), 1) AS run
+      FROM transitions tr LEFT JOIN steps s ON s.step_id = tr.step_id
      WHERE tr.task_id = ? ORDER BY tr.id;
 
 -- historyOfStep
 
-    SELECT tr.*, s.name AS step_name FROM transitions tr LEFT JOIN steps s ON s.step_id = tr.step_id
-     WHERE tr.task_id = ? AND tr.step_id = ? ORDER BY tr.id;
+    SELECT * FROM (
+    SELECT tr.id, tr.task_id, tr.step_id, s.name AS step_name, tr.from_state, tr.to_state, tr.at, tr.reason,
+           tr.attempt, tr.actor, tr.error, tr.results,
+           coalesce(max(tr.run) OVER (ORDER BY tr.id ROWS UNBOUNDED PRECEDING), 1) AS run
+      FROM transitions tr LEFT JOIN steps s ON s.step_id = tr.step_id
+     WHERE tr.task_id = ? ORDER BY tr.id) h WHERE h.step_id = ? ORDER BY h.id;
 
 -- unfinishedTaskIds
 SELECT task_id FROM tasks WHERE state IN ('pending', 'running') ORDER BY task_id LIMIT ?;

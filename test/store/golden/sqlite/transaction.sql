@@ -32,7 +32,7 @@ UPDATE tasks SET open_steps = open_steps + ?, satisfied_steps = satisfied_steps 
     UPDATE tasks SET open_steps = open_steps + (j.value ->> 1), satisfied_steps = satisfied_steps + (j.value ->> 2)
       FROM json_each(?) j WHERE tasks.task_id = j.value ->> 0
     RETURNING tasks.task_id, state, open_steps, satisfied_steps, step_count, namespace, name, version, correlation_id,
-              created_at, started_at;
+              created_at, started_at, run;
 
 -- taskOpenState
 SELECT state, open_steps FROM tasks WHERE task_id = ?;
