@@ -108,6 +108,7 @@ export class TaskRerunner {
     const base: TaskListFilter = {
       ...pick(filter, ['namespace', 'name', 'version', 'created_after', 'created_before']),
       state: states,
+      ...(tags.length ? { tags } : {}),
       sort: 'task_id',
       order: 'asc',
       limit,
@@ -116,7 +117,6 @@ export class TaskRerunner {
     do {
       const page = await this.store.listTasks({ ...base, cursor });
       for (const t of page.tasks) {
-        if (!tags.every((tag) => t.tags.includes(tag))) continue;
         out.matched += 1;
         const missing = this.lacksStep(t, step);
         if (missing) {

@@ -11,12 +11,11 @@ type Row = Record<string, unknown>;
 export const MAX_HISTORY_PAGE = 5000;
 
 /**
- * The run a history row belongs to. Every task has exactly one run until reruns exist, so this is 1; once history
- * rows carry a `run` column (NULL on ordinary rows), the effective run is the latest non-null run at or before the
- * row, else 1 — this one function is where that rule goes.
+ * The run a history row belongs to: only the rows a rerun writes store one, so both stores select the latest run
+ * stored at or before the row for its task, else 1 (sql/history.ts).
  */
-export function historyRunOf(_row: Row): number {
-  return 1;
+export function historyRunOf(row: Row): number {
+  return row.run === null || row.run === undefined ? 1 : num(row.run);
 }
 
 export function mapHistoryRow(row: Row, decode: JsonDecoder = decodeJson): HistoryRow {

@@ -2,8 +2,15 @@
 // cursor, rows looked up again by id, and the last id. Each row carries its id as history_id; feed rows also their
 // task's namespace and name (task_name).
 
+/**
+ * A row's run (history-rows.ts): the latest run written at or before it for its task (only rerun rows carry one),
+ * else 1; one probe of transitions_run_idx.
+ */
+const RUN = `coalesce((SELECT r.run FROM transitions r WHERE r.task_id = tr.task_id AND r.id <= tr.id
+              AND r.run IS NOT NULL ORDER BY r.id DESC LIMIT 1), 1) AS run`;
+
 const ROW = `tr.id AS history_id, tr.task_id, tr.step_id, s.name AS step_name, tr.from_state, tr.to_state, tr.at,
-           tr.reason, tr.attempt, tr.actor, tr.error`;
+           tr.reason, tr.attempt, tr.actor, tr.error, ${RUN}`;
 
 /** Rows of task ? with an id above ?, oldest first, at most ? (transitions_task_idx). */
 export const historyPage = `

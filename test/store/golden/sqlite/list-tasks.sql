@@ -36,3 +36,15 @@ SELECT task_id, namespace, name, version, state, initiator, source_system, reaso
 
 -- every filter (7 parameters)
 SELECT task_id, namespace, name, version, state, initiator, source_system, reason, tags, idempotency_key, correlation_id, created_at, started_at, completed_at, step_count, run FROM tasks WHERE namespace = ? AND name = ? AND version = ? AND state IN (SELECT value FROM json_each(?)) AND created_at > ? AND created_at < ? ORDER BY created_at DESC, task_id DESC LIMIT ?;
+
+-- tags (3 parameters)
+SELECT task_id, namespace, name, version, state, initiator, source_system, reason, tags, idempotency_key, correlation_id, created_at, started_at, completed_at, step_count, run FROM tasks WHERE EXISTS (SELECT 1 FROM json_each(tasks.tags) WHERE value = ?) AND EXISTS (SELECT 1 FROM json_each(tasks.tags) WHERE value = ?) ORDER BY created_at DESC, task_id DESC LIMIT ?;
+
+-- q, text (5 parameters)
+SELECT task_id, namespace, name, version, state, initiator, source_system, reason, tags, idempotency_key, correlation_id, created_at, started_at, completed_at, step_count, run FROM tasks WHERE ((correlation_id >= ? AND correlation_id < ?) OR (idempotency_key >= ? AND idempotency_key < ?)) ORDER BY created_at DESC, task_id DESC LIMIT ?;
+
+-- q, digits (6 parameters)
+SELECT task_id, namespace, name, version, state, initiator, source_system, reason, tags, idempotency_key, correlation_id, created_at, started_at, completed_at, step_count, run FROM tasks WHERE (task_id = ? OR (correlation_id >= ? AND correlation_id < ?) OR (idempotency_key >= ? AND idempotency_key < ?)) ORDER BY created_at DESC, task_id DESC LIMIT ?;
+
+-- q, no upper bound (3 parameters)
+SELECT task_id, namespace, name, version, state, initiator, source_system, reason, tags, idempotency_key, correlation_id, created_at, started_at, completed_at, step_count, run FROM tasks WHERE (correlation_id >= ? OR idempotency_key >= ?) ORDER BY task_id ASC LIMIT ?;

@@ -250,6 +250,7 @@ BEGIN
         FROM (SELECT c.step_id, c.task_id, c.namespace, c.task_name, c.version, c.correlation_id,
          c.name, c.handler_class, c.attempts AS attempt, c.retry_limit, c.retryable, c.timeout_ms, c.needs_plan, c.run,
          (round(extract(epoch from date_trunc('milliseconds', now())) * 1000))::float8 AS started_at,
+         (round(extract(epoch from c.was_ready_at) * 1000))::float8 AS ready_at,
          (c.task_id IN (SELECT task_id FROM started)
            AND row_number() OVER (PARTITION BY c.task_id ORDER BY c.was_ready_at, c.step_id) = 1)
            AS task_started, row_number() OVER (ORDER BY c.was_ready_at, c.step_id) AS rn
