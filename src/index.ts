@@ -54,6 +54,9 @@ export {
   type TaskView,
 } from './core/handler-api.js';
 export type { HandlerEntry } from './definition/handler-registry.js';
+// A handler's own span, a child of its step's span (OpenTelemetry; docs/observability.md).
+export { trace } from './telemetry/trace-helper.js';
+export type { TraceContextHeaders } from './telemetry/trace-context.js';
 export { EventSubscriber } from './engine/event-subscriber.js';
 export type {
   AnyEventPayload,

@@ -27,6 +27,10 @@ interface BasePayload {
   namespace: string;
   version: string;
   correlation_id: string;
+  /** With tracing on: the trace of the task's submission (32 hex digits). */
+  trace_id?: string;
+  /** With tracing on: the span this event belongs to (the step attempt's `tasker.step`, the `tasker.task`). */
+  span_id?: string;
 }
 
 export interface ErrorFields {

@@ -1,17 +1,21 @@
 // What follows a recorded batch of outcomes, in the process that recorded it: lifecycle events for each applied
 // outcome, a warn/error log line for each failed attempt (whatever the log level, failures are never silent), results
 // kept for descendants running here, a wake-up for each retry, and finalised tasks handed on.
+import type { Span } from '@opentelemetry/api';
 import type { ClaimedStep, CompletionResult, StepError } from '../core/store-contract.js';
 import type { Execution } from './step-execution.js';
 import type { LifecyclePublisher } from './lifecycle-publisher.js';
 import type { TaskFinalizer } from './task-finalizer.js';
 import type { StepInputLoader } from './step-inputs.js';
 import type { Logger } from '../telemetry/logger.js';
+import type { TaskTracing } from './task-tracing.js';
 
 /** A step's finished attempt waiting to be recorded. */
 export interface PendingOutcome {
   claimed: ClaimedStep;
   exec: Extract<Execution, { kind: 'outcome' }>;
+  /** The attempt's `tasker.step` span (tracing on), ended here once the outcome is recorded. */
+  span?: Span | undefined;
 }
 
 export class OutcomeEffects {
@@ -21,12 +25,16 @@ export class OutcomeEffects {
     private readonly inputs: StepInputLoader,
     private readonly wakeAt: (at: number) => void,
     private readonly logger: Logger,
+    private readonly tracing: TaskTracing,
   ) {}
 
   apply(batch: PendingOutcome[], res: CompletionResult): void {
     const stale = res.stale.length ? new Set(res.stale) : null;
-    for (const { claimed, exec } of batch) {
-      if (stale?.has(claimed.step_id)) continue;
+    for (const { claimed, exec, span } of batch) {
+      if (stale?.has(claimed.step_id)) {
+        if (span) this.tracing.endStep(span, exec, true);
+        continue;
+      }
       const o = exec.outcome;
       const ref = { step_id: claimed.step_id, name: claimed.name, attempt: claimed.attempt };
       const duration = Math.round(exec.durationMs);
@@ -42,10 +50,10 @@ export class OutcomeEffects {
           completed_at: claimed.started_at + duration,
           duration,
         });
-        this.publisher.step('step.completed', claimed.task, ref, { duration });
+        this.publisher.step('step.completed', claimed.task, ref, { duration }, null, span);
       } else if (o.type === 'failed') {
         this.logger.error(logFields(claimed, o.error), 'step failed for good');
-        this.publisher.step('step.failed', claimed.task, ref, { duration }, o.error);
+        this.publisher.step('step.failed', claimed.task, ref, { duration }, o.error, span);
       } else if (o.type === 'retry') {
         const at = Date.now() + o.delayMs;
         this.wakeAt(at);
@@ -59,20 +67,26 @@ export class OutcomeEffects {
           ref,
           { duration, delay_ms: o.delayMs, next_attempt_at: new Date(at).toISOString() },
           o.error,
+          span,
         );
       }
+      if (span) this.tracing.endStep(span, exec);
     }
     if (res.skipped.length) {
+      const traced = batch.some((b) => b.span !== undefined);
       const identities = new Map(batch.map((b) => [b.claimed.task.task_id, b.claimed.task]));
       for (const s of res.skipped) {
         const task = identities.get(s.task_id);
-        if (task)
-          this.publisher.step(
-            'step.skipped',
-            task,
-            { step_id: s.step_id, name: s.name, attempt: 0 },
-            { reason: 'routed away' },
-          );
+        if (!task) continue;
+        const span = traced ? this.tracing.markStep(task, s, 'skipped', 'routed away') : undefined;
+        this.publisher.step(
+          'step.skipped',
+          task,
+          { step_id: s.step_id, name: s.name, attempt: 0 },
+          { reason: 'routed away' },
+          null,
+          span,
+        );
       }
     }
     if (res.finalized.length) this.finalizer.handle(res.finalized);

@@ -47,7 +47,8 @@ export async function recordOneByOne(
           code: 'outcome_rejected',
           stack: null,
         };
-        attempt = { claimed: item.claimed, exec: { ...attempt.exec, outcome: refusedOutcome(item, error), error } };
+        const exec = { ...attempt.exec, outcome: refusedOutcome(item, error), error };
+        attempt = { claimed: item.claimed, exec, span: item.span };
       }
     }
     settled(item);

@@ -13,6 +13,9 @@ import { unstorableAt } from './storable-results.js';
 import { describeTimeout, effectiveStepTimeout, type StepTimeout } from './step-timeout.js';
 import { makeSequenceView } from './handler-views.js';
 import { StepAbort, type AbortCause, type StepAbortHandle } from './step-abort.js';
+import type { Span } from '@opentelemetry/api';
+import { NON_RECORDING_SPAN } from '../telemetry/tracing.js';
+import { headersOf } from '../telemetry/trace-context.js';
 
 export { StepAbort, StepAbortHandle, type AbortCause } from './step-abort.js';
 
@@ -24,6 +27,8 @@ export interface RunnableStep {
   ancestors: StepSnapshot[];
   abort: StepAbortHandle;
   publish: (eventName: string, payload?: Record<string, unknown>) => void;
+  /** The attempt's `tasker.step` span (tracing on). */
+  span?: Span | undefined;
 }
 
 export type Execution =
@@ -56,6 +61,12 @@ export async function executeStep(catalog: WorkflowCatalog, r: RunnableStep): Pr
         return abort.signal;
       },
       publish: r.publish,
+      get span() {
+        return r.span ?? NON_RECORDING_SPAN;
+      },
+      get traceContext() {
+        return r.span ? headersOf(r.span.spanContext()) : null;
+      },
     };
     const sequence = makeSequenceView(r.ancestors, {
       step: claimed.name,

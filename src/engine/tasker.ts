@@ -36,6 +36,9 @@ import { TERMINAL_TASK_STATES } from '../core/states.js';
 import { NotFoundError, TaskerError } from '../core/errors.js';
 import { resolveTaskerOptions, type ResolvedTaskerOptions, type TaskerOptions } from './options.js';
 import type { AnnotationSink } from './handler-views.js';
+import { TaskTracing } from './task-tracing.js';
+import type { CompiledTemplate } from './workflow-catalog.js';
+import type { Span } from '@opentelemetry/api';
 
 export type { TaskerOptions } from './options.js';
 
@@ -64,6 +67,7 @@ export class Tasker {
   private readonly finalizer: TaskFinalizer;
   private readonly dispatcher: Dispatcher;
   private readonly leases: LeaseKeeper;
+  private readonly tracing: TaskTracing;
   private unsubscribeWake: (() => void) | null = null;
   private started = false;
   private closed = false;
@@ -82,7 +86,16 @@ export class Tasker {
     const workerStepTimeout = options.stepTimeoutFrom === 'default' ? undefined : options.stepTimeoutMs;
     this.catalog = new WorkflowCatalog(this.templates, this.handlers, options.retry, workerStepTimeout);
     const inputsForget = (id: number) => this.onTaskFinished(id);
-    this.finalizer = new TaskFinalizer(store, this.catalog, this.publisher, this.waiters, logger, inputsForget);
+    this.tracing = new TaskTracing(store, this.workerId);
+    this.finalizer = new TaskFinalizer(
+      store,
+      this.catalog,
+      this.publisher,
+      this.waiters,
+      logger,
+      inputsForget,
+      this.tracing,
+    );
     const annotate: AnnotationSink = (id, a) => store.addAnnotation(id, a.annotation_type, a.content);
     const { namespaces, leaseMs } = options;
     this.dispatcher = new Dispatcher(store, this.catalog, this.publisher, this.finalizer, annotate, logger, {
@@ -92,6 +105,7 @@ export class Tasker {
       pollIntervalMs: options.pollIntervalMs,
       namespaces,
       templates: () => this.catalog.capabilities(namespaces),
+      tracing: this.tracing,
     });
     this.leases = new LeaseKeeper(store, this.dispatcher, this.finalizer, this.publisher, logger, {
       workerId: this.workerId,
@@ -186,10 +200,29 @@ export class Tasker {
     this.dispatcher.start();
   }
 
-  /** Create a task from a request (validated against its template's schema). Does not wait for it. */
+  /**
+   * Create a task from a request (validated against its template's schema). Does not wait for it. With tracing on,
+   * a `tasker.submit` span (a child of the active context) covers it, and the task keeps its context for its steps.
+   */
   async submit(request: TaskRequest): Promise<SubmitResult> {
     const req = normaliseTaskRequest(request);
     const compiled = this.catalog.forRequest(req.namespace, req.name, req.version);
+    if (!this.tracing.active()) return this.submitOne(req, compiled, null);
+    const span = this.tracing.startSubmit(req.namespace, req.name);
+    try {
+      const out = await this.tracing.within(span, () => this.submitOne(req, compiled, span));
+      return out;
+    } catch (err) {
+      this.tracing.endSubmit(span, null, false, [], err);
+      throw err;
+    }
+  }
+
+  private async submitOne(
+    req: ReturnType<typeof normaliseTaskRequest>,
+    compiled: CompiledTemplate,
+    span: Span | null,
+  ): Promise<SubmitResult> {
     if (req.idempotency_key) {
       const key = req.idempotency_key;
       const existing = await retryUncommitted(
@@ -197,15 +230,25 @@ export class Tasker {
         this.logger,
         'idempotency_key lookup',
       );
-      if (existing !== null) return { task_id: existing, created: false };
+      if (existing !== null) {
+        if (span) this.tracing.endSubmit(span, { ...submitted(compiled), task_id: existing }, false);
+        return { task_id: existing, created: false };
+      }
     }
     const plan = await planTask(compiled, req, { mode: this.catalog.canPlan(compiled) ? 'submit' : 'defer' });
+    if (span) plan.task.trace_context = this.tracing.storedContext(span);
     // Only the creation is retried (never the planning hooks, never the writes after it), and only on errors that
     // prove nothing was committed: a retry after a lost COMMIT acknowledgement could create a second task.
     const res = await retryUncommitted(() => this.store.createTask(plan.task), this.logger, 'createTask');
+    if (span) this.endSubmitSpan(span, plan, res);
     const out = await this.afterCreate(plan, res);
     if (out.created && this.started) this.dispatcher.wake();
     return out;
+  }
+
+  private endSubmitSpan(span: Span, plan: TaskPlan, res: CreateTaskResult): void {
+    const skipped = res.created ? plan.task.steps.filter((s) => s.initial_state === 'skipped').map((s) => s.name) : [];
+    this.tracing.endSubmit(span, { ...plan.task, task_id: res.task_id }, res.created, skipped);
   }
 
   /**
@@ -227,7 +270,17 @@ export class Tasker {
     }
     if (plans.length === 0) return [];
     const tasks = plans.map((p) => p.task);
-    const results = await retryUncommitted(() => this.store.createTasks(tasks), this.logger, 'createTasks');
+    // One `tasker.submit` span per task (tracing on), each a child of the caller's context.
+    const spans = this.tracing.active() ? plans.map((p) => this.tracing.startSubmit(p.task.namespace, p.task.name)) : [];
+    spans.forEach((span, i) => (tasks[i]!.trace_context = this.tracing.storedContext(span)));
+    let results: CreateTaskResult[];
+    try {
+      results = await retryUncommitted(() => this.store.createTasks(tasks), this.logger, 'createTasks');
+    } catch (err) {
+      for (const span of spans) this.tracing.endSubmit(span, null, false, [], err);
+      throw err;
+    }
+    spans.forEach((span, i) => this.endSubmitSpan(span, plans[i]!, results[i]!));
     const out: SubmitResult[] = [];
     for (let i = 0; i < plans.length; i++) out.push(await this.afterCreate(plans[i]!, results[i]!));
     if (this.started && out.some((r) => r.created)) this.dispatcher.wake();
@@ -313,12 +366,18 @@ export class Tasker {
     if (!res.cancelled) return false;
     this.dispatcher.abortSteps(res.running_step_ids, 'cancelled');
     const record = await this.store.getTask(taskId);
-    if (record)
-      this.publisher.task('task.cancelled', record, {
-        current_state: 'cancelled',
-        step_count: record.step_count,
-        total_duration: Date.now() - record.created_at,
-      });
+    if (record) {
+      const now = Date.now();
+      const span = this.tracing.active()
+        ? this.tracing.taskEnded(record, 'cancelled', now, await this.tracing.parentFor(taskId))
+        : undefined;
+      this.publisher.task(
+        'task.cancelled',
+        record,
+        { current_state: 'cancelled', step_count: record.step_count, total_duration: now - record.created_at },
+        span,
+      );
+    }
     this.onTaskFinished(taskId);
     this.waiters.notify(taskId);
     return true;
@@ -327,6 +386,9 @@ export class Tasker {
   /** Operator actions: retry/resolve/skip a step, retry a task. Illegal ones throw OperatorActionError. */
   async operate(action: OperatorAction): Promise<OperatorResult> {
     const res = await this.store.operate(action);
+    if ((action.type === 'resolve_step' || action.type === 'skip_step') && this.tracing.active()) {
+      await this.traceOperatorStep(action.task_id, action.step_id, action.type === 'skip_step');
+    }
     if (res.finalized) this.finalizer.handle([res.finalized]);
     if (this.started) this.dispatcher.wake();
     return res;
@@ -360,4 +422,20 @@ export class Tasker {
   private onTaskFinished(taskId: number): void {
     this.dispatcher.forgetTask(taskId);
   }
+
+  /** A step an operator skipped or resolved appears in the task's trace as a zero-length step span. */
+  private async traceOperatorStep(taskId: number, stepId: number, skipped: boolean): Promise<void> {
+    const record = await this.store.getTask(taskId).catch(() => null);
+    const step = record?.workflow_steps.find((s) => s.workflow_step_id === stepId);
+    if (!record || !step) return;
+    const parent = await this.tracing.parentFor(taskId);
+    const outcome = skipped ? 'skipped' : 'resolved_manually';
+    this.tracing.markStep(record, { step_id: stepId, name: step.name }, outcome, 'operator', parent);
+  }
+}
+
+/** The identity a submission span names when the task already existed (its idempotency key): no correlation id. */
+function submitted(compiled: CompiledTemplate) {
+  const t = compiled.template;
+  return { namespace: t.namespace_name, name: t.name, version: t.version, correlation_id: '' };
 }

@@ -9,6 +9,7 @@ import { readTests } from './conformance/reads.js';
 import { recoveryTests } from './conformance/recovery.js';
 import { planningTests } from './conformance/planning.js';
 import { workerTests } from './conformance/workers.js';
+import { traceContextTests } from './conformance/trace-context.js';
 import type { MakeStore } from './conformance/fixtures.js';
 
 export type { MakeStore } from './conformance/fixtures.js';
@@ -23,5 +24,6 @@ export function storeConformanceSuite(label: string, makeStore: MakeStore): void
     readTests(makeStore);
     workerTests(makeStore);
     planningTests(makeStore);
+    traceContextTests(makeStore);
   });
 }

@@ -4,6 +4,7 @@ import { migration0001 } from './migrations/0001-initial-schema.js';
 import { migration0002 } from './migrations/0002-running-index.js';
 import { migration0003 } from './migrations/0003-state-checks.js';
 import { migration0004 } from './migrations/0004-planning-capabilities.js';
+import { migration0005 } from './migrations/0005-task-trace-context.js';
 
 export interface Migration {
   version: number;
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'one index for running steps', sql: migration0002 },
   { version: 3, name: 'state checks without IN lists', sql: migration0003, rebuildsTables: true },
   { version: 4, name: 'deferred planning, worker capabilities', sql: migration0004 },
+  { version: 5, name: 'task trace context', sql: migration0005 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

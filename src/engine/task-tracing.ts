@@ -1,0 +1,218 @@
+// The engine's spans (docs/observability.md, "Traces"): `tasker.submit` per created task, `tasker.step` per attempt
+// (a child of the submission's context the task keeps in the store, on whatever worker runs it), short step spans for
+// steps skipped at run time or by an operator, and `tasker.task` when a task ends. Callers ask `active()` once per
+// batch or submission and call nothing else while it is false, so a process without an SDK pays for none of it.
+import { ROOT_CONTEXT, SpanKind, context, trace, type Context, type Span } from '@opentelemetry/api';
+import type { ClaimedStep, FinalizedTask, Store, StepError, TaskIdentity } from '../core/store-contract.js';
+import { ATTR, SPANS, recordFailure, taskerTracer, tracingActive } from '../telemetry/tracing.js';
+import { contextFromStored, encodeTraceContext } from '../telemetry/trace-context.js';
+import type { Execution } from './step-execution.js';
+
+const PARENT_CACHE_LIMIT = 10_000;
+
+/** How a step attempt ended, as `tasker.step.outcome`. */
+export type StepSpanOutcome =
+  | 'completed'
+  | 'retrying'
+  | 'failed'
+  | 'timed_out'
+  | 'released'
+  | 'cancelled'
+  | 'lease_lost'
+  | 'stale'
+  | 'skipped'
+  | 'resolved_manually';
+
+function taskAttributes(task: TaskIdentity): Record<string, string | number> {
+  const attributes: Record<string, string | number> = {
+    [ATTR.taskId]: task.task_id,
+    [ATTR.namespace]: task.namespace,
+    [ATTR.taskName]: task.name,
+    [ATTR.taskVersion]: task.version,
+  };
+  if (task.correlation_id) attributes[ATTR.correlationId] = task.correlation_id;
+  return attributes;
+}
+
+export class TaskTracing {
+  /** Each task's parent context (its submission's), decoded once: null when it was submitted untraced. */
+  private readonly parents = new Map<number, Context | null>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly workerId: string,
+  ) {}
+
+  active(): boolean {
+    return tracingActive();
+  }
+
+  // --- submission ------------------------------------------------------------------------------------------------
+
+  /** A `tasker.submit` span, a child of the caller's active context; the task row keeps `storedContext(span)`. */
+  startSubmit(namespace: string, name: string): Span {
+    return taskerTracer().startSpan(
+      SPANS.submit,
+      { kind: SpanKind.PRODUCER, attributes: { [ATTR.namespace]: namespace, [ATTR.taskName]: name } },
+      context.active(),
+    );
+  }
+
+  /** Run `fn` with `span` as the active span (the planning hook, the store call). */
+  within<T>(span: Span, fn: () => T): T {
+    return context.with(trace.setSpan(context.active(), span), fn);
+  }
+
+  storedContext(span: Span): string | null {
+    return encodeTraceContext(span.spanContext());
+  }
+
+  /** End a submission span: the task it made (or found by its idempotency key), or the error. */
+  endSubmit(
+    span: Span,
+    task: TaskIdentity | null,
+    created: boolean,
+    skipped: readonly string[] = [],
+    error?: unknown,
+  ): void {
+    if (task) span.setAttributes({ ...taskAttributes(task), [ATTR.created]: created });
+    for (const name of skipped) span.addEvent('tasker.step.skipped', { [ATTR.stepName]: name });
+    if (error !== undefined) recordFailure(span, error);
+    span.end();
+  }
+
+  // --- steps -----------------------------------------------------------------------------------------------------
+
+  /** A `tasker.step` span for a claimed attempt, started now, parented by its task's stored submission context. */
+  startStep(c: ClaimedStep, storedContext: string | null | undefined): Span {
+    return taskerTracer().startSpan(
+      SPANS.step,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          ...taskAttributes(c.task),
+          [ATTR.stepName]: c.name,
+          [ATTR.stepId]: c.step_id,
+          [ATTR.attempt]: c.attempt,
+          [ATTR.workerId]: this.workerId,
+        },
+      },
+      this.parentOf(c.task.task_id, storedContext),
+    );
+  }
+
+  /** The context a handler runs in: its step span active. */
+  stepContext(span: Span): Context {
+    return trace.setSpan(ROOT_CONTEXT, span);
+  }
+
+  /** End a step span with how its attempt ended (after the outcome was committed, or dropped). */
+  endStep(span: Span, exec: Execution | null, stale = false): void {
+    let outcome: StepSpanOutcome;
+    let error: StepError | null = null;
+    if (stale) outcome = 'stale';
+    else if (!exec) outcome = 'released';
+    else if (exec.kind === 'dropped') outcome = exec.cause === 'cancelled' ? 'cancelled' : 'lease_lost';
+    else {
+      const o = exec.outcome;
+      error = exec.error;
+      if (o.type === 'completed') outcome = 'completed';
+      else if (o.type === 'released') outcome = 'released';
+      else if (error?.class === 'StepTimeoutError') outcome = 'timed_out';
+      else outcome = o.type === 'retry' ? 'retrying' : 'failed';
+    }
+    span.setAttribute(ATTR.stepOutcome, outcome);
+    if (error) recordFailure(span, error);
+    span.end();
+  }
+
+  /**
+   * A zero-length step span for a step that ran nowhere (skipped by routing, or by an operator); `parent` defaults to
+   * the task's context when a step of it ran here (`parentFor` reads it otherwise).
+   */
+  markStep(
+    task: TaskIdentity,
+    step: { step_id: number; name: string },
+    outcome: StepSpanOutcome,
+    reason: string,
+    parent: Context = this.parents.get(task.task_id) ?? ROOT_CONTEXT,
+  ): Span {
+    const span = taskerTracer().startSpan(
+      SPANS.step,
+      {
+        attributes: {
+          ...taskAttributes(task),
+          [ATTR.stepName]: step.name,
+          [ATTR.stepId]: step.step_id,
+          [ATTR.attempt]: 0,
+          [ATTR.workerId]: this.workerId,
+          [ATTR.stepOutcome]: outcome,
+          [ATTR.reason]: reason,
+        },
+      },
+      parent,
+    );
+    span.end();
+    return span;
+  }
+
+  // --- tasks -----------------------------------------------------------------------------------------------------
+
+  /**
+   * `tasker.task`, made when the task ended: from its creation to its end, with its final state, a sibling of its
+   * steps under the submission context. Returned ended (its ids go into the end event).
+   */
+  taskEnded(
+    task: TaskIdentity & { created_at: number; step_count: number },
+    state: FinalizedTask['state'] | 'cancelled',
+    endedAt: number,
+    parent: Context,
+  ): Span {
+    const span = taskerTracer().startSpan(
+      SPANS.task,
+      {
+        startTime: task.created_at,
+        attributes: {
+          ...taskAttributes(task),
+          [ATTR.taskState]: state,
+          [ATTR.taskDurationMs]: endedAt - task.created_at,
+          [ATTR.stepCount]: task.step_count,
+          [ATTR.workerId]: this.workerId,
+        },
+      },
+      parent,
+    );
+    if (state === 'failed') recordFailure(span, { class: 'TaskFailed', message: 'a step failed for good' });
+    span.end(endedAt);
+    return span;
+  }
+
+  forget(taskId: number): void {
+    this.parents.delete(taskId);
+  }
+
+  private parentOf(taskId: number, stored: string | null | undefined): Context {
+    let parent = this.parents.get(taskId);
+    if (parent === undefined) {
+      parent = contextFromStored(stored);
+      if (this.parents.size >= PARENT_CACHE_LIMIT) {
+        const oldest = this.parents.keys().next().value;
+        if (oldest !== undefined) this.parents.delete(oldest);
+      }
+      this.parents.set(taskId, parent);
+    }
+    return parent ?? ROOT_CONTEXT;
+  }
+
+  /** A task's parent context (its submission's), read from the store when no step of it ran here. */
+  async parentFor(taskId: number): Promise<Context> {
+    if (this.parents.has(taskId)) return this.parents.get(taskId) ?? ROOT_CONTEXT;
+    let stored: string | null | undefined = null;
+    try {
+      stored = (await this.store.getTaskContexts([taskId])).get(taskId)?.trace_context;
+    } catch {
+      stored = null; // a span without its parent rather than none
+    }
+    return this.parentOf(taskId, stored);
+  }
+}
