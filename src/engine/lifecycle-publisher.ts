@@ -4,13 +4,7 @@
 import type { Span } from '@opentelemetry/api';
 import type { ClaimedStep, FinalizedTask, StepError, TaskIdentity } from '../core/store-contract.js';
 import type { EventBus } from './event-bus.js';
-import type {
-  CustomEventPayload,
-  StepEventName,
-  StepEventPayload,
-  TaskEventName,
-  TaskEventPayload,
-} from './events.js';
+import type { CustomEventPayload, StepEventName, StepEventPayload, TaskEventName, TaskEventPayload } from './events.js';
 import { assertCustomEventName } from './events.js';
 
 function base(task: TaskIdentity) {

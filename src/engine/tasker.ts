@@ -271,7 +271,9 @@ export class Tasker {
     if (plans.length === 0) return [];
     const tasks = plans.map((p) => p.task);
     // One `tasker.submit` span per task (tracing on), each a child of the caller's context.
-    const spans = this.tracing.active() ? plans.map((p) => this.tracing.startSubmit(p.task.namespace, p.task.name)) : [];
+    const spans = this.tracing.active()
+      ? plans.map((p) => this.tracing.startSubmit(p.task.namespace, p.task.name))
+      : [];
     spans.forEach((span, i) => (tasks[i]!.trace_context = this.tracing.storedContext(span)));
     let results: CreateTaskResult[];
     try {

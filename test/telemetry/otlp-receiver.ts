@@ -72,7 +72,9 @@ export class OtlpReceiver {
         const contentType = String(req.headers['content-type'] ?? '');
         receiver.requests.push({ path: req.url ?? '', contentType, body });
         if (contentType.startsWith('application/json')) receiver.decode(body);
-        res.writeHead(200, { 'content-type': contentType.startsWith('application/json') ? contentType : 'application/x-protobuf' });
+        res.writeHead(200, {
+          'content-type': contentType.startsWith('application/json') ? contentType : 'application/x-protobuf',
+        });
         res.end(contentType.startsWith('application/json') ? '{}' : '');
       });
     });

@@ -1,0 +1,204 @@
+// Traces in process, on both stores, with the real OpenTelemetry SDK (an in-memory exporter): with no SDK registered
+// nothing is traced or stored; with one, a submission, each step attempt, a handler's own span and the task's end
+// form one trace under the caller's span, and lifecycle events carry its ids.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { context, propagation, trace as otel, type Span } from '@opentelemetry/api';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { Tasker } from '../../src/engine/tasker.js';
+import { defineTask } from '../../src/definition/define-task.js';
+import { trace } from '../../src/telemetry/trace-helper.js';
+import type { AnyEventPayload } from '../../src/engine/events.js';
+import { STORE_KINDS, type TestDb } from '../support/stores.js';
+import { openTestEngine } from '../support/engine.js';
+
+const template = defineTask({
+  name: 'traced',
+  namespace_name: 'tr',
+  version: '2.0.0',
+  module_namespace: 'Tr',
+  step_templates: [
+    { name: 'a' },
+    { name: 'b', depends_on_step: 'a', retry: { base: 5, multiplier: 1, max: 5, jitter: 0 } },
+    { name: 'c', depends_on_step: 'a' },
+    { name: 'd', depends_on_step: ['b', 'c'] },
+  ],
+});
+
+interface Seen {
+  spanId: string | null;
+  recording: boolean;
+  traceparent: string | null;
+  helper: unknown;
+}
+
+function handlers(seen: Seen[]) {
+  return {
+    'Tr::AHandler': () => ({ a: 1 }),
+    'Tr::BHandler': (_t: unknown, _s: unknown, step: { attempts: number }) => {
+      if (step.attempts === 1) throw new Error('first try fails');
+      return { b: 2 };
+    },
+    'Tr::CHandler': async (
+      _t: unknown,
+      _s: unknown,
+      step: { span: Span; traceContext: { traceparent: string } | null },
+    ) => {
+      const helper = await trace('custom_business_operation', async (span) => {
+        span.setAttribute('order_id', 42);
+        return 'done';
+      });
+      seen.push({
+        spanId: step.span.isRecording() ? step.span.spanContext().spanId : null,
+        recording: step.span.isRecording(),
+        traceparent: step.traceContext?.traceparent ?? null,
+        helper,
+      });
+      return { c: 3 };
+    },
+    'Tr::DHandler': () => ({ d: 4 }),
+  };
+}
+
+const sid = (s: ReadableSpan) => s.spanContext().spanId;
+const parentOf = (s: ReadableSpan) => s.parentSpanContext?.spanId ?? null;
+const ms = (t: readonly [number, number]) => t[0] * 1000 + Math.round(t[1] / 1e6);
+
+describe.each(STORE_KINDS)('traces on $kind', ({ make }) => {
+  describe('with no SDK registered', () => {
+    let db: TestDb;
+    let tasker: Tasker;
+    const seen: Seen[] = [];
+    const events: AnyEventPayload[] = [];
+
+    beforeAll(async () => {
+      db = make();
+      tasker = await openTestEngine(db, { templates: [template], handlers: handlers(seen) });
+      tasker.subscribe((e: AnyEventPayload) => events.push(e), ['*']);
+    });
+    afterAll(async () => {
+      await tasker.close();
+      await db.cleanup();
+    });
+
+    it('stores no trace context, adds no ids to events, and the helper still runs', async () => {
+      const done = await tasker.run({ namespace: 'tr', name: 'traced' });
+      expect(done.current_state).toBe('completed');
+      const stored = (await tasker.store.getTaskContexts([done.task_id])).get(done.task_id)!;
+      expect(stored.trace_context).toBeNull();
+      expect(seen).toEqual([{ spanId: null, recording: false, traceparent: null, helper: 'done' }]);
+      expect(events.length).toBeGreaterThan(0);
+      expect(events.filter((e) => 'trace_id' in e || 'span_id' in e)).toEqual([]);
+    });
+  });
+
+  describe('with an SDK registered', () => {
+    let db: TestDb;
+    let tasker: Tasker;
+    const exporter = new InMemorySpanExporter();
+    const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const seen: Seen[] = [];
+    const events: AnyEventPayload[] = [];
+
+    beforeAll(async () => {
+      provider.register();
+      db = make();
+      tasker = await openTestEngine(db, { templates: [template], handlers: handlers(seen) });
+      tasker.subscribe((e: AnyEventPayload) => events.push(e), ['*']);
+    });
+    afterAll(async () => {
+      await tasker.close();
+      await provider.shutdown();
+      otel.disable();
+      context.disable();
+      propagation.disable();
+      await db.cleanup();
+    });
+
+    it('puts the submission, every attempt, a handler span and the task end in the caller trace', async () => {
+      const tracer = otel.getTracer('test');
+      const caller = tracer.startSpan('caller');
+      const { task_id } = await context.with(otel.setSpan(context.active(), caller), () =>
+        tasker.submit({ namespace: 'tr', name: 'traced', context: { n: 1 } }),
+      );
+      const task = await tasker.waitForTask(task_id);
+      caller.end();
+      expect(task.current_state).toBe('completed');
+      await tasker.idle();
+      await provider.forceFlush();
+      const traceId = caller.spanContext().traceId;
+      const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
+
+      const submit = spans.find((s) => s.name === 'tasker.submit')!;
+      expect(parentOf(submit)).toBe(caller.spanContext().spanId);
+      expect(submit.attributes).toMatchObject({
+        'tasker.task_id': task_id,
+        'tasker.namespace': 'tr',
+        'tasker.task_name': 'traced',
+        'tasker.task_version': '2.0.0',
+        'tasker.correlation_id': task.correlation_id,
+        'tasker.submit.created': true,
+      });
+      const stored = (await tasker.store.getTaskContexts([task_id])).get(task_id)!;
+      expect(JSON.parse(stored.trace_context!)).toEqual({ traceparent: `00-${traceId}-${sid(submit)}-01` });
+
+      const steps = spans.filter((s) => s.name === 'tasker.step');
+      const byStep = (name: string) => steps.filter((s) => s.attributes['tasker.step_name'] === name);
+      expect(
+        steps
+          .map((s) => `${String(s.attributes['tasker.step_name'])}#${String(s.attributes['tasker.attempt'])}`)
+          .sort(),
+      ).toEqual(['a#1', 'b#1', 'b#2', 'c#1', 'd#1']);
+      for (const s of steps) {
+        expect(parentOf(s)).toBe(sid(submit));
+        expect(s.attributes).toMatchObject({
+          'tasker.task_id': task_id,
+          'tasker.namespace': 'tr',
+          'tasker.task_name': 'traced',
+          'tasker.task_version': '2.0.0',
+          'tasker.correlation_id': task.correlation_id,
+          'tasker.worker_id': tasker.workerId,
+        });
+        expect(s.attributes['tasker.workflow_step_id']).toBe(
+          task.workflow_steps.find((w) => w.name === s.attributes['tasker.step_name'])!.workflow_step_id,
+        );
+      }
+      const [b1, b2] = byStep('b').sort(
+        (x, y) => Number(x.attributes['tasker.attempt']) - Number(y.attributes['tasker.attempt']),
+      );
+      expect(b1!.attributes['tasker.step.outcome']).toBe('retrying');
+      expect(b1!.status).toMatchObject({ code: 2, message: 'first try fails' });
+      expect(b1!.events.map((e) => e.name)).toEqual(['exception']);
+      expect(b1!.events[0]!.attributes).toMatchObject({
+        'exception.type': 'Error',
+        'exception.message': 'first try fails',
+      });
+      expect(b2!.attributes['tasker.step.outcome']).toBe('completed');
+      expect(b2!.status.code).toBe(0);
+
+      const c = byStep('c')[0]!;
+      const custom = spans.find((s) => s.name === 'custom_business_operation')!;
+      expect(parentOf(custom)).toBe(sid(c));
+      expect(custom.attributes).toEqual({ order_id: 42 });
+      expect(seen).toEqual([
+        { spanId: sid(c), recording: true, traceparent: `00-${traceId}-${sid(c)}-01`, helper: 'done' },
+      ]);
+
+      const end = spans.find((s) => s.name === 'tasker.task')!;
+      expect(parentOf(end)).toBe(sid(submit));
+      expect(end.attributes).toMatchObject({ 'tasker.task_id': task_id, 'tasker.task.state': 'completed' });
+      expect(ms(end.startTime)).toBe(Date.parse(task.created_at));
+      expect(end.attributes['tasker.task.duration_ms']).toBe(
+        Date.parse(task.completed_at!) - Date.parse(task.created_at),
+      );
+
+      const ofTask = events.filter((e) => e.task_id === task_id);
+      const completedC = ofTask.find((e) => e.event === 'step.completed' && 'step_name' in e && e.step_name === 'c')!;
+      expect(completedC).toMatchObject({ trace_id: traceId, span_id: sid(c) });
+      const failedB = ofTask.find((e) => e.event === 'step.attempt_failed')!;
+      expect(failedB).toMatchObject({ trace_id: traceId, span_id: sid(b1!) });
+      expect(ofTask.find((e) => e.event === 'task.completed')).toMatchObject({ trace_id: traceId, span_id: sid(end) });
+      expect(ofTask.every((e) => e.trace_id === traceId)).toBe(true);
+    });
+  });
+});
