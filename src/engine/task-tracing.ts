@@ -207,12 +207,11 @@ export class TaskTracing {
   /** A task's parent context (its submission's), read from the store when no step of it ran here. */
   async parentFor(taskId: number): Promise<Context> {
     if (this.parents.has(taskId)) return this.parents.get(taskId) ?? ROOT_CONTEXT;
-    let stored: string | null | undefined = null;
-    try {
-      stored = (await this.store.getTaskContexts([taskId])).get(taskId)?.trace_context;
-    } catch {
-      stored = null; // a span without its parent rather than none
-    }
+    // A store that cannot answer now leaves the span without its parent rather than without the span.
+    const stored = await this.store.getTaskContexts([taskId]).then(
+      (m) => m.get(taskId)?.trace_context,
+      () => null,
+    );
     return this.parentOf(taskId, stored);
   }
 }

@@ -134,12 +134,18 @@ async function renderAll(): Promise<Map<string, string>> {
       files.set(`${store}/${module}.sql`, parts.join('\n'));
     }
   }
-  const pgFiles = migrationFiles('postgres', PG_MIGRATIONS.map((m) => m.version));
+  const pgFiles = migrationFiles(
+    'postgres',
+    PG_MIGRATIONS.map((m) => m.version),
+  );
   PG_MIGRATIONS.forEach((m, i) => {
     const statements = m.statements(SCHEMA).map((s, k, all) => section(`statement ${k + 1} of ${all.length}`, s));
     files.set(`postgres/migrations/${pgFiles[i]}.sql`, [`-- ${m.version}: ${m.name}\n`, ...statements].join('\n'));
   });
-  const sqliteFiles = migrationFiles('sqlite', SQLITE_MIGRATIONS.map((m) => m.version));
+  const sqliteFiles = migrationFiles(
+    'sqlite',
+    SQLITE_MIGRATIONS.map((m) => m.version),
+  );
   SQLITE_MIGRATIONS.forEach((m, i) => {
     const flag = m.rebuildsTables ? ' (rebuilds tables: foreign keys off, checked before commit)' : '';
     files.set(`sqlite/migrations/${sqliteFiles[i]}.sql`, `-- ${m.version}: ${m.name}${flag}\n${m.sql}\n`);

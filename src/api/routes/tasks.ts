@@ -76,7 +76,7 @@ export function taskRoutes(ctx: ApiContext): RouteSpec[] {
       description:
         'Validates the request and the context against the template (400 lists every bad field), creates the task and its steps, ' +
         'and answers 201 with the task. A repeated idempotency_key creates nothing and answers 409 with the existing task_id. ' +
-        'With tracing on, a W3C traceparent (and tracestate) header makes the task part of the caller\'s trace.',
+        "With tracing on, a W3C traceparent (and tracestate) header makes the task part of the caller's trace.",
       auth: ['tasks:write'],
       body: TaskCreateBody,
       responses: { 201: { description: 'the created task', schema: TaskSchema } },
