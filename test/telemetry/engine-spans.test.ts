@@ -7,6 +7,7 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Tasker } from '../../src/engine/tasker.js';
 import { defineTask } from '../../src/definition/define-task.js';
+import { routeTo } from '../../src/core/handler-api.js';
 import { trace } from '../../src/telemetry/trace-helper.js';
 import type { AnyEventPayload } from '../../src/engine/events.js';
 import { STORE_KINDS, type TestDb } from '../support/stores.js';
@@ -24,6 +25,28 @@ const template = defineTask({
     { name: 'd', depends_on_step: ['b', 'c'] },
   ],
 });
+
+const routed = defineTask({
+  name: 'routed',
+  namespace_name: 'tr',
+  version: '1.0.0',
+  module_namespace: 'Tr',
+  step_templates: [
+    { name: 'router' },
+    { name: 'chosen', depends_on_step: 'router' },
+    { name: 'passed_over', depends_on_step: 'router' },
+  ],
+});
+
+const slow = defineTask({
+  name: 'slow',
+  namespace_name: 'tr',
+  version: '1.0.0',
+  module_namespace: 'Tr',
+  step_templates: [{ name: 'wait' }],
+});
+
+let waiting: () => void = () => undefined;
 
 interface Seen {
   spanId: string | null;
@@ -57,6 +80,14 @@ function handlers(seen: Seen[]) {
       return { c: 3 };
     },
     'Tr::DHandler': () => ({ d: 4 }),
+    'Tr::RouterHandler': () => routeTo('chosen', { route: 'chosen' }),
+    'Tr::ChosenHandler': () => ({ chosen: true }),
+    'Tr::PassedOverHandler': () => ({ never: true }),
+    'Tr::WaitHandler': (_t: unknown, _s: unknown, step: { signal: AbortSignal }) =>
+      new Promise((_resolve, reject) => {
+        step.signal.addEventListener('abort', () => reject(new Error('aborted')));
+        waiting();
+      }),
   };
 }
 
@@ -103,7 +134,7 @@ describe.each(STORE_KINDS)('traces on $kind', ({ make }) => {
     beforeAll(async () => {
       provider.register();
       db = make();
-      tasker = await openTestEngine(db, { templates: [template], handlers: handlers(seen) });
+      tasker = await openTestEngine(db, { templates: [template, routed, slow], handlers: handlers(seen) });
       tasker.subscribe((e: AnyEventPayload) => events.push(e), ['*']);
     });
     afterAll(async () => {
@@ -199,6 +230,43 @@ describe.each(STORE_KINDS)('traces on $kind', ({ make }) => {
       expect(failedB).toMatchObject({ trace_id: traceId, span_id: sid(b1!) });
       expect(ofTask.find((e) => e.event === 'task.completed')).toMatchObject({ trace_id: traceId, span_id: sid(end) });
       expect(ofTask.every((e) => e.trace_id === traceId)).toBe(true);
+    });
+
+    it('gives a step skipped by routing a zero-length span, and a cancelled task its end span', async () => {
+      const done = await tasker.run({ namespace: 'tr', name: 'routed' });
+      expect(done.current_state).toBe('completed');
+      const started = new Promise<void>((resolve) => (waiting = resolve));
+      const { task_id } = await tasker.submit({ namespace: 'tr', name: 'slow' });
+      await started;
+      expect(await tasker.cancelTask(task_id)).toBe(true);
+      await tasker.idle();
+      await provider.forceFlush();
+      const spans = exporter.getFinishedSpans();
+      const ofTask = (id: number) => spans.filter((s) => s.attributes['tasker.task_id'] === id);
+
+      const routedSpans = ofTask(done.task_id);
+      const submit = routedSpans.find((s) => s.name === 'tasker.submit')!;
+      const skipped = routedSpans.find((s) => s.attributes['tasker.step_name'] === 'passed_over')!;
+      expect(skipped.name).toBe('tasker.step');
+      expect(parentOf(skipped)).toBe(sid(submit));
+      expect(skipped.attributes).toMatchObject({
+        'tasker.step.outcome': 'skipped',
+        'tasker.attempt': 0,
+        'tasker.reason': 'routed away',
+      });
+      const skippedEvent = events.find((e) => e.task_id === done.task_id && e.event === 'step.skipped')!;
+      expect(skippedEvent).toMatchObject({ trace_id: submit.spanContext().traceId, span_id: sid(skipped) });
+
+      const cancelledSpans = ofTask(task_id);
+      const cancelSubmit = cancelledSpans.find((s) => s.name === 'tasker.submit')!;
+      const step = cancelledSpans.find((s) => s.name === 'tasker.step')!;
+      expect(step.attributes['tasker.step.outcome']).toBe('cancelled');
+      const end = cancelledSpans.find((s) => s.name === 'tasker.task')!;
+      expect(parentOf(end)).toBe(sid(cancelSubmit));
+      expect(end.attributes['tasker.task.state']).toBe('cancelled');
+      expect(events.find((e) => e.task_id === task_id && e.event === 'task.cancelled')).toMatchObject({
+        span_id: sid(end),
+      });
     });
   });
 });
