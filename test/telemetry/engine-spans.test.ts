@@ -46,6 +46,14 @@ const slow = defineTask({
   step_templates: [{ name: 'wait' }],
 });
 
+const doomed = defineTask({
+  name: 'doomed',
+  namespace_name: 'tr',
+  version: '1.0.0',
+  module_namespace: 'Tr',
+  step_templates: [{ name: 'broken', default_retryable: false }],
+});
+
 let waiting: () => void = () => undefined;
 
 interface Seen {
@@ -83,6 +91,9 @@ function handlers(seen: Seen[]) {
     'Tr::RouterHandler': () => routeTo('chosen', { route: 'chosen' }),
     'Tr::ChosenHandler': () => ({ chosen: true }),
     'Tr::PassedOverHandler': () => ({ never: true }),
+    'Tr::BrokenHandler': () => {
+      throw new Error('broken for good');
+    },
     'Tr::WaitHandler': (_t: unknown, _s: unknown, step: { signal: AbortSignal }) =>
       new Promise((_resolve, reject) => {
         step.signal.addEventListener('abort', () => reject(new Error('aborted')));
@@ -134,7 +145,7 @@ describe.each(STORE_KINDS)('traces on $kind', ({ make }) => {
     beforeAll(async () => {
       provider.register();
       db = make();
-      tasker = await openTestEngine(db, { templates: [template, routed, slow], handlers: handlers(seen) });
+      tasker = await openTestEngine(db, { templates: [template, routed, slow, doomed], handlers: handlers(seen) });
       tasker.subscribe((e: AnyEventPayload) => events.push(e), ['*']);
     });
     afterAll(async () => {
@@ -267,6 +278,32 @@ describe.each(STORE_KINDS)('traces on $kind', ({ make }) => {
       expect(events.find((e) => e.task_id === task_id && e.event === 'task.cancelled')).toMatchObject({
         span_id: sid(end),
       });
+    });
+
+    it('shows an operator-resolved step as a zero-length span, and each end of the task', async () => {
+      const failed = await tasker.run({ namespace: 'tr', name: 'doomed' });
+      expect(failed.current_state).toBe('failed');
+      const broken = failed.workflow_steps[0]!;
+      await tasker.operate({
+        type: 'resolve_step',
+        task_id: failed.task_id,
+        step_id: broken.workflow_step_id,
+        results: { fixed: true },
+        actor: 'ops',
+      });
+      expect((await tasker.waitForTask(failed.task_id)).current_state).toBe('completed');
+      await tasker.idle();
+      await provider.forceFlush();
+      const spans = exporter.getFinishedSpans().filter((s) => s.attributes['tasker.task_id'] === failed.task_id);
+      const submit = spans.find((s) => s.name === 'tasker.submit')!;
+      const steps = spans.filter((s) => s.name === 'tasker.step');
+      expect(steps.map((s) => s.attributes['tasker.step.outcome'])).toEqual(['failed', 'resolved_manually']);
+      expect(steps[0]!.status.code).toBe(2);
+      expect(steps[1]!.attributes).toMatchObject({ 'tasker.attempt': 0, 'tasker.reason': 'operator' });
+      const ends = spans.filter((s) => s.name === 'tasker.task');
+      expect(ends.map((s) => s.attributes['tasker.task.state'])).toEqual(['failed', 'completed']);
+      expect(ends[0]!.status.code).toBe(2);
+      for (const s of [...steps, ...ends]) expect(parentOf(s)).toBe(sid(submit));
     });
   });
 });
