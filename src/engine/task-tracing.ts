@@ -3,10 +3,12 @@
 // steps skipped at run time or by an operator, and `tasker.task` when a task ends. Callers ask `active()` once per
 // batch or submission and call nothing else while it is false, so a process without an SDK pays for none of it.
 import { ROOT_CONTEXT, SpanKind, context, trace, type Context, type Span } from '@opentelemetry/api';
-import type { ClaimedStep, FinalizedTask, Store, StepError, TaskIdentity } from '../core/store-contract.js';
+import type { ClaimedStep, FinalizedTask, NewTask, Store, StepError, TaskIdentity } from '../core/store-contract.js';
 import { ATTR, SPANS, recordFailure, taskerTracer, tracingActive } from '../telemetry/tracing.js';
 import { contextFromStored, encodeTraceContext } from '../telemetry/trace-context.js';
 import type { Execution } from './step-execution.js';
+import type { TaskTemplate } from '../definition/model.js';
+import type { TaskPlan } from './task-planner.js';
 
 const PARENT_CACHE_LIMIT = 10_000;
 
@@ -79,6 +81,28 @@ export class TaskTracing {
     for (const name of skipped) span.addEvent('tasker.step.skipped', { [ATTR.stepName]: name });
     if (error !== undefined) recordFailure(span, error);
     span.end();
+  }
+
+  /** `tasker.submit` spans for a batch (none while tracing is off), each task given its span's context to keep. */
+  startSubmits(tasks: NewTask[]): Span[] {
+    if (!this.active()) return [];
+    return tasks.map((task) => {
+      const span = this.startSubmit(task.namespace, task.name);
+      task.trace_context = this.storedContext(span);
+      return span;
+    });
+  }
+
+  /** End a submission span once its task was created (or found by its idempotency key) in the store. */
+  endSubmitPlan(span: Span, plan: TaskPlan, res: { task_id: number; created: boolean }): void {
+    const skipped = res.created ? plan.task.steps.filter((s) => s.initial_state === 'skipped').map((s) => s.name) : [];
+    this.endSubmit(span, { ...plan.task, task_id: res.task_id }, res.created, skipped);
+  }
+
+  /** End a submission span whose idempotency key named an existing task (its correlation id is not known here). */
+  endSubmitExisting(span: Span, t: TaskTemplate, taskId: number): void {
+    const identity = { task_id: taskId, namespace: t.namespace_name, name: t.name, version: t.version };
+    this.endSubmit(span, { ...identity, correlation_id: '' }, false);
   }
 
   // --- steps -----------------------------------------------------------------------------------------------------
@@ -156,6 +180,21 @@ export class TaskTracing {
     return span;
   }
 
+  /** A step an operator skipped or resolved appears in the task's trace as a zero-length step span. */
+  async operatorStep(taskId: number, stepId: number, skipped: boolean): Promise<void> {
+    const record = await this.store.getTask(taskId).catch(() => null);
+    const step = record?.workflow_steps.find((s) => s.workflow_step_id === stepId);
+    if (!record || !step) return;
+    const parent = await this.parentFor(taskId);
+    this.markStep(
+      record,
+      { step_id: stepId, name: step.name },
+      skipped ? 'skipped' : 'resolved_manually',
+      'operator',
+      parent,
+    );
+  }
+
   // --- tasks -----------------------------------------------------------------------------------------------------
 
   /**
@@ -185,6 +224,11 @@ export class TaskTracing {
     if (state === 'failed') recordFailure(span, { class: 'TaskFailed', message: 'a step failed for good' });
     span.end(endedAt);
     return span;
+  }
+
+  /** `tasker.task` of a task cancelled now. */
+  async cancelled(task: TaskIdentity & { created_at: number; step_count: number }, now: number): Promise<Span> {
+    return this.taskEnded(task, 'cancelled', now, await this.parentFor(task.task_id));
   }
 
   forget(taskId: number): void {

@@ -85,17 +85,9 @@ export class Tasker {
     // A step cut off by the built-in default says so (and where to change it), not "this worker's step timeout".
     const workerStepTimeout = options.stepTimeoutFrom === 'default' ? undefined : options.stepTimeoutMs;
     this.catalog = new WorkflowCatalog(this.templates, this.handlers, options.retry, workerStepTimeout);
-    const inputsForget = (id: number) => this.onTaskFinished(id);
+    const forget = (id: number) => this.onTaskFinished(id);
     this.tracing = new TaskTracing(store, this.workerId);
-    this.finalizer = new TaskFinalizer(
-      store,
-      this.catalog,
-      this.publisher,
-      this.waiters,
-      logger,
-      inputsForget,
-      this.tracing,
-    );
+    this.finalizer = new TaskFinalizer(store, this.catalog, this.publisher, this.waiters, logger, forget, this.tracing);
     const annotate: AnnotationSink = (id, a) => store.addAnnotation(id, a.annotation_type, a.content);
     const { namespaces, leaseMs } = options;
     this.dispatcher = new Dispatcher(store, this.catalog, this.publisher, this.finalizer, annotate, logger, {
@@ -210,10 +202,9 @@ export class Tasker {
     if (!this.tracing.active()) return this.submitOne(req, compiled, null);
     const span = this.tracing.startSubmit(req.namespace, req.name);
     try {
-      const out = await this.tracing.within(span, () => this.submitOne(req, compiled, span));
-      return out;
+      return await this.tracing.within(span, () => this.submitOne(req, compiled, span));
     } catch (err) {
-      this.tracing.endSubmit(span, null, false, [], err);
+      if (span.isRecording()) this.tracing.endSubmit(span, null, false, [], err); // not ended yet
       throw err;
     }
   }
@@ -231,7 +222,7 @@ export class Tasker {
         'idempotency_key lookup',
       );
       if (existing !== null) {
-        if (span) this.tracing.endSubmit(span, { ...submitted(compiled), task_id: existing }, false);
+        if (span) this.tracing.endSubmitExisting(span, compiled.template, existing);
         return { task_id: existing, created: false };
       }
     }
@@ -240,15 +231,10 @@ export class Tasker {
     // Only the creation is retried (never the planning hooks, never the writes after it), and only on errors that
     // prove nothing was committed: a retry after a lost COMMIT acknowledgement could create a second task.
     const res = await retryUncommitted(() => this.store.createTask(plan.task), this.logger, 'createTask');
-    if (span) this.endSubmitSpan(span, plan, res);
+    if (span) this.tracing.endSubmitPlan(span, plan, res);
     const out = await this.afterCreate(plan, res);
     if (out.created && this.started) this.dispatcher.wake();
     return out;
-  }
-
-  private endSubmitSpan(span: Span, plan: TaskPlan, res: CreateTaskResult): void {
-    const skipped = res.created ? plan.task.steps.filter((s) => s.initial_state === 'skipped').map((s) => s.name) : [];
-    this.tracing.endSubmit(span, { ...plan.task, task_id: res.task_id }, res.created, skipped);
   }
 
   /**
@@ -270,11 +256,7 @@ export class Tasker {
     }
     if (plans.length === 0) return [];
     const tasks = plans.map((p) => p.task);
-    // One `tasker.submit` span per task (tracing on), each a child of the caller's context.
-    const spans = this.tracing.active()
-      ? plans.map((p) => this.tracing.startSubmit(p.task.namespace, p.task.name))
-      : [];
-    spans.forEach((span, i) => (tasks[i]!.trace_context = this.tracing.storedContext(span)));
+    const spans = this.tracing.startSubmits(tasks); // one per task, tracing on; each task keeps its context
     let results: CreateTaskResult[];
     try {
       results = await retryUncommitted(() => this.store.createTasks(tasks), this.logger, 'createTasks');
@@ -282,7 +264,7 @@ export class Tasker {
       for (const span of spans) this.tracing.endSubmit(span, null, false, [], err);
       throw err;
     }
-    spans.forEach((span, i) => this.endSubmitSpan(span, plans[i]!, results[i]!));
+    spans.forEach((span, i) => this.tracing.endSubmitPlan(span, plans[i]!, results[i]!));
     const out: SubmitResult[] = [];
     for (let i = 0; i < plans.length; i++) out.push(await this.afterCreate(plans[i]!, results[i]!));
     if (this.started && out.some((r) => r.created)) this.dispatcher.wake();
@@ -370,9 +352,7 @@ export class Tasker {
     const record = await this.store.getTask(taskId);
     if (record) {
       const now = Date.now();
-      const span = this.tracing.active()
-        ? this.tracing.taskEnded(record, 'cancelled', now, await this.tracing.parentFor(taskId))
-        : undefined;
+      const span = this.tracing.active() ? await this.tracing.cancelled(record, now) : undefined;
       this.publisher.task(
         'task.cancelled',
         record,
@@ -389,7 +369,7 @@ export class Tasker {
   async operate(action: OperatorAction): Promise<OperatorResult> {
     const res = await this.store.operate(action);
     if ((action.type === 'resolve_step' || action.type === 'skip_step') && this.tracing.active()) {
-      await this.traceOperatorStep(action.task_id, action.step_id, action.type === 'skip_step');
+      await this.tracing.operatorStep(action.task_id, action.step_id, action.type === 'skip_step');
     }
     if (res.finalized) this.finalizer.handle([res.finalized]);
     if (this.started) this.dispatcher.wake();
@@ -424,20 +404,4 @@ export class Tasker {
   private onTaskFinished(taskId: number): void {
     this.dispatcher.forgetTask(taskId);
   }
-
-  /** A step an operator skipped or resolved appears in the task's trace as a zero-length step span. */
-  private async traceOperatorStep(taskId: number, stepId: number, skipped: boolean): Promise<void> {
-    const record = await this.store.getTask(taskId).catch(() => null);
-    const step = record?.workflow_steps.find((s) => s.workflow_step_id === stepId);
-    if (!record || !step) return;
-    const parent = await this.tracing.parentFor(taskId);
-    const outcome = skipped ? 'skipped' : 'resolved_manually';
-    this.tracing.markStep(record, { step_id: stepId, name: step.name }, outcome, 'operator', parent);
-  }
-}
-
-/** The identity a submission span names when the task already existed (its idempotency key): no correlation id. */
-function submitted(compiled: CompiledTemplate) {
-  const t = compiled.template;
-  return { namespace: t.namespace_name, name: t.name, version: t.version, correlation_id: '' };
 }
