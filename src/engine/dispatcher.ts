@@ -9,7 +9,7 @@
 //   driving   -> backoff   when the store fails; the batch is kept and retried after a growing pause
 //   any       -> draining  on stop(): no more claims; in-flight steps finish or, past the drain timeout, are
 //                          aborted and released (their attempt is not counted); then the loop stops.
-import { context, type Span } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
 import type { ClaimedStep, CompletionResult, Store, StepOutcome } from '../core/store-contract.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { CompiledStep, CompiledTemplate, WorkflowCatalog } from './workflow-catalog.js';
@@ -17,7 +17,7 @@ import type { LifecyclePublisher } from './lifecycle-publisher.js';
 import type { TaskFinalizer } from './task-finalizer.js';
 import { StepInputLoader, type StepInputs } from './step-inputs.js';
 import { OutcomeEffects, type PendingOutcome } from './outcome-effects.js';
-import { executeStep, StepAbort, StepAbortHandle, type Execution } from './step-execution.js';
+import { executeStep, StepAbort, StepAbortHandle, type Execution, type RunnableStep } from './step-execution.js';
 import { makeTaskView, type AnnotationSink } from './handler-views.js';
 import { toStepError } from './error-capture.js';
 import { recordOneByOne } from './rejected-outcomes.js';
@@ -309,10 +309,7 @@ export class Dispatcher {
     void this.runBatch(entries, ancestorsOf);
   }
 
-  /**
-   * The attempts start: their step spans (tracing on; parented by each task's stored submission context, which came
-   * with the inputs) and their `step.started` events.
-   */
+  /** The attempts start: their step spans (tracing on; parented by their tasks' stored contexts) and events. */
   private begin(entries: InFlight[], inputs: Map<number, StepInputs> | null): void {
     const traced = inputs !== null && this.options.tracing.active();
     for (const f of entries) {
@@ -374,7 +371,7 @@ export class Dispatcher {
       if (!input) throw new Error(`task ${c.task.task_id} of step ${c.step_id} could not be read`);
       const { compiled, step } = f.resolved;
       const task = makeTaskView(c.task, this.annotate, input.task);
-      const runnable = {
+      const r: RunnableStep = {
         claimed: c,
         compiled,
         step,
@@ -384,10 +381,11 @@ export class Dispatcher {
         publish: this.publisher.stepPublish(c, f.span),
         span: f.span,
       };
-      // The handler runs inside its step span's context: its own spans (and instrumented clients) are children.
-      exec = f.span
-        ? await context.with(this.options.tracing.stepContext(f.span), executeStep, undefined, this.catalog, runnable)
-        : await executeStep(this.catalog, runnable);
+      // With tracing on, the handler runs inside its step span's context (its own spans are children of it).
+      const span = f.span;
+      exec = await (span
+        ? this.options.tracing.runIn(span, () => executeStep(this.catalog, r))
+        : executeStep(this.catalog, r));
     } catch (err) {
       const error = toStepError(err);
       exec = {

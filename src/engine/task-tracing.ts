@@ -125,9 +125,9 @@ export class TaskTracing {
     );
   }
 
-  /** The context a handler runs in: its step span active. */
-  stepContext(span: Span): Context {
-    return trace.setSpan(ROOT_CONTEXT, span);
+  /** `fn()` inside the context of `span` (a step span: what a handler runs in). */
+  runIn<R>(span: Span, fn: () => R): R {
+    return context.with(trace.setSpan(ROOT_CONTEXT, span), fn);
   }
 
   /** End a step span with how its attempt ended (after the outcome was committed, or dropped). */
