@@ -63,6 +63,9 @@ export {
 } from './core/handler-api.js';
 export type { LogMethod, StepLogger } from './core/step-logger.js';
 export type { HandlerEntry } from './definition/handler-registry.js';
+// A handler's own span, a child of its step's span (OpenTelemetry; docs/observability.md).
+export { trace } from './telemetry/trace-helper.js';
+export type { TraceContextHeaders } from './telemetry/trace-context.js';
 export { EventSubscriber } from './engine/event-subscriber.js';
 export type {
   AnyEventPayload,

@@ -6,6 +6,12 @@ import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { isTaskerError } from '../core/errors.js';
 import { exitCodeFor, reportError } from './cli-errors.js';
+import type { TracingSdk } from './tracing-sdk.js';
+
+/** Commands that submit or run tasks: they export traces when the OTEL_* environment asks for them. */
+const TRACED_COMMANDS = new Set(['run', 'worker', 'serve', 'submit', 'resume']);
+/** Those that stop on SIGTERM by themselves (drain, then return): the rest flush their spans on the signal. */
+const HANDLE_SIGTERM = new Set(['worker', 'serve']);
 
 /** The package version; `src/cli` and `dist/cli` both sit two levels below package.json. */
 function packageVersion(): string {
@@ -27,6 +33,21 @@ async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerCommands(program);
+  let tracing = null as TracingSdk | null;
+  program.hook('preAction', async (_program, action) => {
+    const name = action.name();
+    if (action.parent !== program || !TRACED_COMMANDS.has(name)) return;
+    const { startTracingFromEnvironment } = await import('./tracing-sdk.js');
+    tracing = await startTracingFromEnvironment({ http: name === 'serve', flushOnSigterm: !HANDLE_SIGTERM.has(name) });
+  });
+  try {
+    return await runProgram(program, argv);
+  } finally {
+    await tracing?.shutdown();
+  }
+}
+
+async function runProgram(program: Command, argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -1,6 +1,7 @@
 // What user code sees: the views passed to step handlers and task-handler hooks, the optional base classes
 // (`StepHandler`, `ConfiguredTask`), and the runtime routing decision. Handlers may equally be plain functions or
 // any class with `process()`; nothing here requires inheritance.
+import type { Span } from '@opentelemetry/api';
 import type { StepError, StepRecord } from './store-contract.js';
 import type { StepState } from './states.js';
 import type { StepLogger } from './step-logger.js';
@@ -73,6 +74,16 @@ export interface StepView {
   readonly logger: StepLogger;
   /** Publish a custom event (a dotted name such as `payment.authorised`) to subscribers. */
   publish(eventName: string, payload?: Record<string, unknown>): void;
+  /**
+   * This attempt's `tasker.step` span (OpenTelemetry): add attributes or events to it. The handler already runs inside
+   * its context, so spans it starts are its children. A span that records nothing while tracing is off.
+   */
+  readonly span: Span;
+  /**
+   * This attempt's W3C trace context (`traceparent`, and `tracestate` when there is one), to hand to a service that
+   * should join the trace; null while tracing is off.
+   */
+  readonly traceContext: { readonly traceparent: string; readonly tracestate?: string } | null;
 }
 
 export type StepHandlerFunction = (task: TaskView, sequence: SequenceView, step: StepView) => unknown;

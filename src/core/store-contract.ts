@@ -72,6 +72,11 @@ export interface NewTask {
    * so the store only serialises them instead of walking them a second time. Default false: the store checks.
    */
   checked?: boolean;
+  /**
+   * The W3C trace context of the submission (`{"traceparent":…,"tracestate":…}` as JSON text, see
+   * telemetry/trace-context.ts), kept with the task so its steps join the submitter's trace; null or absent: none.
+   */
+  trace_context?: string | null;
 }
 
 export interface CreateTaskResult {
@@ -430,6 +435,8 @@ export interface TaskContextRecord {
   source_system: string | null;
   reason: string | null;
   tags: string[];
+  /** The submission's trace context as stored (NewTask.trace_context); null when it had none. */
+  trace_context?: string | null;
 }
 
 /** The planning hook's result for a task created with `needs_plan`, applied by the worker that ran the hook. */

@@ -9,21 +9,23 @@
 //   driving   -> backoff   when the store fails; the batch is kept and retried after a growing pause
 //   any       -> draining  on stop(): no more claims; in-flight steps finish or, past the drain timeout, are
 //                          aborted and released (their attempt is not counted); then the loop stops.
+import type { Span } from '@opentelemetry/api';
 import type { ClaimedStep, CompletionResult, Store, StepOutcome } from '../core/store-contract.js';
 import type { Logger } from '../telemetry/logger.js';
-import { AttemptLog } from '../telemetry/log-fields.js';
+import { AttemptLog, spanLogFields } from '../telemetry/log-fields.js';
 import type { CompiledStep, CompiledTemplate, WorkflowCatalog } from './workflow-catalog.js';
 import type { LifecyclePublisher } from './lifecycle-publisher.js';
 import type { TaskFinalizer } from './task-finalizer.js';
 import { StepInputLoader, type StepInputs } from './step-inputs.js';
 import { OutcomeEffects, type PendingOutcome } from './outcome-effects.js';
-import { executeStep, StepAbort, StepAbortHandle, type Execution } from './step-execution.js';
+import { executeStep, StepAbort, StepAbortHandle, type Execution, type RunnableStep } from './step-execution.js';
 import { makeTaskView, type AnnotationSink } from './handler-views.js';
 import { toStepError } from './error-capture.js';
 import { recordOneByOne } from './rejected-outcomes.js';
 import { RetryWakeups } from './retry-wakeups.js';
 import { DeferredPlanner, released, type PlanningHost } from './deferred-planner.js';
 import type { EngineMetricsSink } from './metrics-sink.js';
+import type { TaskTracing } from './task-tracing.js';
 
 export interface DispatcherOptions {
   workerId: string;
@@ -33,6 +35,8 @@ export interface DispatcherOptions {
   namespaces: string[] | null;
   /** The template keys this process can run (what it claims); null claims anything. Read at every claim. */
   templates: () => string[] | null;
+  /** Step spans; asked once per claimed batch whether any SDK is registered. */
+  tracing: TaskTracing;
 }
 
 interface InFlight {
@@ -42,6 +46,8 @@ interface InFlight {
   log: AttemptLog;
   /** The step's template, resolved once at claim time (or why it could not be). */
   resolved: { compiled: CompiledTemplate; step: CompiledStep } | { error: unknown };
+  /** The attempt's `tasker.step` span, when tracing is on. */
+  span?: Span | undefined;
 }
 
 const MAX_BATCH = 500;
@@ -78,7 +84,7 @@ export class Dispatcher {
     readonly options: DispatcherOptions,
   ) {
     this.inputs = new StepInputLoader(store);
-    this.effects = new OutcomeEffects(publisher, finalizer, this.inputs, (at) => this.wakeAt(at));
+    this.effects = new OutcomeEffects(publisher, finalizer, this.inputs, (at) => this.wakeAt(at), options.tracing);
     this.planner = new DeferredPlanner(store, catalog, this.inputs, publisher, finalizer, logger, options.workerId);
   }
 
@@ -117,6 +123,7 @@ export class Dispatcher {
   /** Drop cached inputs of a finished task. */
   forgetTask(taskId: number): void {
     this.inputs.forget(taskId);
+    this.options.tracing.forget(taskId);
   }
 
   /** Wake when a retry comes due (every one known here gets its wake-up). */
@@ -296,7 +303,6 @@ export class Dispatcher {
     // Steps of tasks still waiting for their planning hook do not run: the planner plans each task and hands them back.
     const claimed = all.some((c) => c.needs_plan) ? this.planner.takeUnplanned(all, this.planningHost) : all;
     if (claimed.length === 0) return;
-    for (const c of claimed) this.publisher.claimed(c);
     const ancestors = new Map<number, readonly string[] | null>();
     const entries = claimed.map((c) => {
       const f: InFlight = {
@@ -313,10 +319,25 @@ export class Dispatcher {
     // Everything cached (contexts, upstream results completed here): run at once, no store round trip.
     const cached = this.inputs.cached(claimed, ancestorsOf);
     if (cached) {
+      this.begin(entries, cached);
       for (const f of entries) void this.runOne(f, cached.get(f.claimed.step_id));
       return;
     }
     void this.runBatch(entries, ancestorsOf);
+  }
+
+  /** The attempts start: their step spans (tracing on; parented by their tasks' stored contexts) and events. */
+  private begin(entries: InFlight[], inputs: Map<number, StepInputs> | null): void {
+    const traced = inputs !== null && this.options.tracing.active();
+    for (const f of entries) {
+      const c = f.claimed;
+      if (traced) {
+        const input = inputs.get(c.step_id);
+        if (input) f.span = this.options.tracing.startStep(c, input.task.trace_context);
+        if (f.span) f.log.trace = spanLogFields(f.span);
+      }
+      this.publisher.claimed(c, f.span);
+    }
   }
 
   private resolve(c: ClaimedStep): InFlight['resolved'] {
@@ -339,6 +360,7 @@ export class Dispatcher {
     try {
       inputs = await this.inputs.load(batch, ancestorsOf);
     } catch (err) {
+      this.begin(entries, null);
       this.logger.warn(
         { err, workflow_step_ids: batch.map((c) => c.step_id) },
         'could not load step inputs; releasing the claimed steps',
@@ -346,6 +368,7 @@ export class Dispatcher {
       for (const f of entries) this.finish(f, released(f.claimed));
       return;
     }
+    this.begin(entries, inputs);
     for (const f of entries) void this.runOne(f, inputs.get(f.claimed.step_id));
   }
 
@@ -366,7 +389,7 @@ export class Dispatcher {
       if (!input) throw new Error(`task ${c.task.task_id} of step ${c.step_id} could not be read`);
       const { compiled, step } = f.resolved;
       const task = makeTaskView(c.task, this.annotate, input.task);
-      exec = await executeStep(this.catalog, {
+      const r: RunnableStep = {
         claimed: c,
         compiled,
         step,
@@ -374,8 +397,14 @@ export class Dispatcher {
         ancestors: input.ancestors,
         abort: f.abort,
         log: f.log,
-        publish: this.publisher.stepPublish(c),
-      });
+        publish: this.publisher.stepPublish(c, f.span),
+        span: f.span,
+      };
+      // With tracing on, the handler runs inside its step span's context (its own spans are children of it).
+      const span = f.span;
+      exec = await (span
+        ? this.options.tracing.runIn(span, () => executeStep(this.catalog, r))
+        : executeStep(this.catalog, r));
     } catch (err) {
       const error = toStepError(err);
       exec = {
@@ -424,15 +453,18 @@ export class Dispatcher {
           f.claimed.task,
           { step_id: f.claimed.step_id, name: f.claimed.name, attempt: f.claimed.attempt },
           { duration: Math.round(exec.durationMs) },
+          null,
+          f.span,
         );
       } else {
         f.log.logger.warn({ cause: exec.cause }, 'step result discarded');
       }
+      if (f.span) this.options.tracing.endStep(f.span, exec);
       this.wantClaim = true;
       this.scheduleDrive();
       return;
     }
-    this.outcomes.push({ claimed: f.claimed, exec, log: f.log });
+    this.outcomes.push({ claimed: f.claimed, exec, log: f.log, span: f.span });
     this.scheduleDrive();
   }
 

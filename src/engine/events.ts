@@ -29,6 +29,10 @@ interface BasePayload {
   correlation_id: string;
   /** The task's run (1, then one more per rerun from a step). */
   run: number;
+  /** With tracing on: the trace of the task's submission (32 hex digits). */
+  trace_id?: string;
+  /** With tracing on: the span this event belongs to (the step attempt's `tasker.step`, the `tasker.task`). */
+  span_id?: string;
 }
 
 export interface ErrorFields {

@@ -1,8 +1,10 @@
 // Builds and publishes lifecycle event payloads. Every method checks for listeners first, so a process with no
-// subscribers builds no payloads on the hot path.
+// subscribers builds no payloads on the hot path. With tracing on, each payload carries the `trace_id` and `span_id`
+// of the span it belongs to (the step's attempt, the task's end).
+import type { Span } from '@opentelemetry/api';
 import type { ClaimedStep, FinalizedTask, StepError, TaskIdentity } from '../core/store-contract.js';
 import type { EventBus } from './event-bus.js';
-import type { StepEventName, StepEventPayload, TaskEventName, TaskEventPayload } from './events.js';
+import type { CustomEventPayload, StepEventName, StepEventPayload, TaskEventName, TaskEventPayload } from './events.js';
 import { assertCustomEventName } from './events.js';
 
 function base(task: TaskIdentity) {
@@ -17,6 +19,16 @@ function base(task: TaskIdentity) {
   };
 }
 
+/** `trace_id` and `span_id` of `span` on a payload (nothing without a span: tracing is off). */
+function withTrace<P extends { trace_id?: string; span_id?: string }>(payload: P, span: Span | undefined): P {
+  if (span) {
+    const sc = span.spanContext();
+    payload.trace_id = sc.traceId;
+    payload.span_id = sc.spanId;
+  }
+  return payload;
+}
+
 export class LifecyclePublisher {
   constructor(readonly bus: EventBus) {}
 
@@ -26,6 +38,7 @@ export class LifecyclePublisher {
     step: { step_id: number; name: string; attempt: number },
     extra: Partial<StepEventPayload> = {},
     error?: StepError | null,
+    span?: Span,
   ): void {
     if (!this.bus.has(name)) return;
     const payload: StepEventPayload = {
@@ -41,35 +54,36 @@ export class LifecyclePublisher {
       payload.error_class = error.class;
       payload.error_code = error.code ?? null;
     }
-    this.bus.publish(payload);
+    this.bus.publish(withTrace(payload, span));
   }
 
-  claimed(c: ClaimedStep): void {
-    if (c.task_started) this.task('task.started', c.task);
+  claimed(c: ClaimedStep, span?: Span): void {
+    if (c.task_started) this.task('task.started', c.task, {}, span);
     const ref = { step_id: c.step_id, name: c.name, attempt: c.attempt };
-    this.step('step.started', c.task, ref);
-    if (c.attempt > 1) this.step('step.retry_attempted', c.task, ref);
+    this.step('step.started', c.task, ref, {}, null, span);
+    if (c.attempt > 1) this.step('step.retry_attempted', c.task, ref, {}, null, span);
   }
 
-  task(name: TaskEventName, task: TaskIdentity, extra: Partial<TaskEventPayload> = {}): void {
+  task(name: TaskEventName, task: TaskIdentity, extra: Partial<TaskEventPayload> = {}, span?: Span): void {
     if (!this.bus.has(name)) return;
-    this.bus.publish({ event: name, ...base(task), ...extra });
+    this.bus.publish(withTrace({ event: name, ...base(task), ...extra }, span));
   }
 
-  finalized(f: FinalizedTask): void {
-    this.task(f.state === 'completed' ? 'task.completed' : 'task.failed', f, {
-      total_duration: f.completed_at - f.created_at,
-      step_count: f.step_count,
-      current_state: f.state,
-    });
+  finalized(f: FinalizedTask, span?: Span): void {
+    this.task(
+      f.state === 'completed' ? 'task.completed' : 'task.failed',
+      f,
+      { total_duration: f.completed_at - f.created_at, step_count: f.step_count, current_state: f.state },
+      span,
+    );
   }
 
   /**
    * A claimed step's `step.publish`. Returned from a method rather than written in an object literal: tsx's
    * keepNames wraps a closure in a literal in a defineProperty(name) call, once per step on the hot path.
    */
-  stepPublish(c: ClaimedStep): (eventName: string, payload?: Record<string, unknown>) => void {
-    return (eventName, payload) => this.custom(c.task, { step_id: c.step_id, name: c.name }, eventName, payload);
+  stepPublish(c: ClaimedStep, span?: Span): (eventName: string, payload?: Record<string, unknown>) => void {
+    return (eventName, payload) => this.custom(c.task, { step_id: c.step_id, name: c.name }, eventName, payload, span);
   }
 
   custom(
@@ -77,14 +91,16 @@ export class LifecyclePublisher {
     step: { step_id: number; name: string } | null,
     eventName: string,
     payload: Record<string, unknown> = {},
+    span?: Span,
   ): void {
     assertCustomEventName(eventName);
     if (!this.bus.has(eventName)) return;
-    this.bus.publish({
+    const event: CustomEventPayload = {
       ...payload,
       event: eventName,
       ...base(task),
       ...(step ? { step_id: step.step_id, step_name: step.name } : {}),
-    });
+    };
+    this.bus.publish(withTrace(event, span));
   }
 }

@@ -1,12 +1,14 @@
 // What follows a recorded batch of outcomes, in the process that recorded it: lifecycle events for each applied
 // outcome, a warn/error log line for each failed attempt (whatever the log level, failures are never silent), results
 // kept for descendants running here, a wake-up for each retry, and finalised tasks handed on.
+import type { Span } from '@opentelemetry/api';
 import type { ClaimedStep, CompletionResult, StepError } from '../core/store-contract.js';
 import type { Execution } from './step-execution.js';
 import type { LifecyclePublisher } from './lifecycle-publisher.js';
 import type { TaskFinalizer } from './task-finalizer.js';
 import type { StepInputLoader } from './step-inputs.js';
 import type { AttemptLog } from '../telemetry/log-fields.js';
+import type { TaskTracing } from './task-tracing.js';
 
 /** A step's finished attempt waiting to be recorded. */
 export interface PendingOutcome {
@@ -14,6 +16,8 @@ export interface PendingOutcome {
   exec: Extract<Execution, { kind: 'outcome' }>;
   /** The attempt's logger (its handler may have used it already): failure lines are written with it. */
   log: AttemptLog;
+  /** The attempt's `tasker.step` span (tracing on), ended here once the outcome is recorded. */
+  span?: Span | undefined;
 }
 
 export class OutcomeEffects {
@@ -22,13 +26,17 @@ export class OutcomeEffects {
     private readonly finalizer: TaskFinalizer,
     private readonly inputs: StepInputLoader,
     private readonly wakeAt: (at: number) => void,
+    private readonly tracing: TaskTracing,
   ) {}
 
   apply(batch: PendingOutcome[], res: CompletionResult): void {
     const stale = res.stale.length ? new Set(res.stale) : null;
     for (const pending of batch) {
-      const { claimed, exec } = pending;
-      if (stale?.has(claimed.step_id)) continue;
+      const { claimed, exec, span } = pending;
+      if (stale?.has(claimed.step_id)) {
+        if (span) this.tracing.endStep(span, exec, true);
+        continue;
+      }
       const o = exec.outcome;
       const ref = { step_id: claimed.step_id, name: claimed.name, attempt: claimed.attempt };
       const duration = Math.round(exec.durationMs);
@@ -44,10 +52,10 @@ export class OutcomeEffects {
           completed_at: claimed.started_at + duration,
           duration,
         });
-        this.publisher.step('step.completed', claimed.task, ref, { duration });
+        this.publisher.step('step.completed', claimed.task, ref, { duration }, null, span);
       } else if (o.type === 'failed') {
         pending.log.logger.error(errorFields(claimed, o.error), 'step failed for good');
-        this.publisher.step('step.failed', claimed.task, ref, { duration }, o.error);
+        this.publisher.step('step.failed', claimed.task, ref, { duration }, o.error, span);
       } else if (o.type === 'retry') {
         const at = Date.now() + o.delayMs;
         this.wakeAt(at);
@@ -61,20 +69,26 @@ export class OutcomeEffects {
           ref,
           { duration, delay_ms: o.delayMs, next_attempt_at: new Date(at).toISOString() },
           o.error,
+          span,
         );
       }
+      if (span) this.tracing.endStep(span, exec);
     }
     if (res.skipped.length) {
+      const traced = batch.some((b) => b.span !== undefined);
       const identities = new Map(batch.map((b) => [b.claimed.task.task_id, b.claimed.task]));
       for (const s of res.skipped) {
         const task = identities.get(s.task_id);
-        if (task)
-          this.publisher.step(
-            'step.skipped',
-            task,
-            { step_id: s.step_id, name: s.name, attempt: 0 },
-            { reason: 'routed away' },
-          );
+        if (!task) continue;
+        const span = traced ? this.tracing.markStep(task, s, 'skipped', 'routed away') : undefined;
+        this.publisher.step(
+          'step.skipped',
+          task,
+          { step_id: s.step_id, name: s.name, attempt: 0 },
+          { reason: 'routed away' },
+          null,
+          span,
+        );
       }
     }
     if (res.finalized.length) this.finalizer.handle(res.finalized);

@@ -14,6 +14,9 @@ import { describeTimeout, effectiveStepTimeout, type StepTimeout } from './step-
 import { makeSequenceView } from './handler-views.js';
 import { StepAbort, type AbortCause, type StepAbortHandle } from './step-abort.js';
 import type { AttemptLog } from '../telemetry/log-fields.js';
+import type { Span } from '@opentelemetry/api';
+import { NON_RECORDING_SPAN } from '../telemetry/tracing.js';
+import { headersOf } from '../telemetry/trace-context.js';
 
 export { StepAbort, StepAbortHandle, type AbortCause } from './step-abort.js';
 
@@ -27,6 +30,8 @@ export interface RunnableStep {
   /** The attempt's logger (`step.logger`), made on first use. */
   log: AttemptLog;
   publish: (eventName: string, payload?: Record<string, unknown>) => void;
+  /** The attempt's `tasker.step` span (tracing on). */
+  span?: Span | undefined;
 }
 
 export type Execution =
@@ -62,6 +67,12 @@ export async function executeStep(catalog: WorkflowCatalog, r: RunnableStep): Pr
         return r.log.logger;
       },
       publish: r.publish,
+      get span() {
+        return r.span ?? NON_RECORDING_SPAN;
+      },
+      get traceContext() {
+        return r.span ? headersOf(r.span.spanContext()) : null;
+      },
     };
     const sequence = makeSequenceView(r.ancestors, {
       step: claimed.name,

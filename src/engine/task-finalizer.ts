@@ -1,5 +1,6 @@
 // What happens once, in the process whose transaction ended a task: the task handler's `updateAnnotations` hook
-// (annotations persisted before anyone hears of the end), then `task.completed` / `task.failed`, then local waiters.
+// (annotations persisted before anyone hears of the end), the `tasker.task` span (tracing on), then `task.completed` /
+// `task.failed`, then local waiters.
 import type { FinalizedTask, Store } from '../core/store-contract.js';
 import type { Logger } from '../telemetry/logger.js';
 import { taskLogFields } from '../telemetry/log-fields.js';
@@ -8,6 +9,7 @@ import type { LifecyclePublisher } from './lifecycle-publisher.js';
 import type { WorkflowCatalog } from './workflow-catalog.js';
 import { makeSequenceView, makeTaskView, toFinishedStep } from './handler-views.js';
 import type { TaskWaiters } from './task-waiters.js';
+import type { TaskTracing } from './task-tracing.js';
 
 export class TaskFinalizer {
   private readonly inFlight = new Set<Promise<void>>();
@@ -19,6 +21,7 @@ export class TaskFinalizer {
     private readonly waiters: TaskWaiters,
     private readonly logger: Logger,
     private readonly onFinalized: (taskId: number) => void,
+    private readonly tracing: TaskTracing,
   ) {}
 
   /** Handle finalised tasks without blocking the caller (the dispatch loop). */
@@ -35,6 +38,8 @@ export class TaskFinalizer {
   }
 
   private async finalize(f: FinalizedTask): Promise<void> {
+    // Before anything forgets the task: its submission context parents the task span.
+    const parent = this.tracing.active() ? await this.tracing.parentFor(f.task_id) : null;
     try {
       await this.runAnnotationsHook(f);
     } catch (err) {
@@ -46,8 +51,9 @@ export class TaskFinalizer {
         'task failed: a step failed and nothing else can run',
       );
     }
+    const span = parent ? this.tracing.taskEnded(f, f.state, f.completed_at, parent) : undefined;
     this.onFinalized(f.task_id);
-    this.publisher.finalized(f);
+    this.publisher.finalized(f, span);
     this.waiters.notify(f.task_id);
   }
 

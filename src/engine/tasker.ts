@@ -45,6 +45,9 @@ import {
   type RerunWhereOptions,
   type RerunWhereResult,
 } from './task-rerun.js';
+import { TaskTracing } from './task-tracing.js';
+import type { CompiledTemplate } from './workflow-catalog.js';
+import type { Span } from '@opentelemetry/api';
 
 export type { TaskerOptions } from './options.js';
 
@@ -76,6 +79,7 @@ export class Tasker {
   private readonly dispatcher: Dispatcher;
   private readonly leases: LeaseKeeper;
   private readonly rerunner: TaskRerunner;
+  private readonly tracing: TaskTracing;
   private unsubscribeWake: (() => void) | null = null;
   private metricsSinks: EngineMetricsSink[] = [];
   private started = false;
@@ -95,8 +99,9 @@ export class Tasker {
     // A step cut off by the built-in default says so (and where to change it), not "this worker's step timeout".
     const workerStepTimeout = options.stepTimeoutFrom === 'default' ? undefined : options.stepTimeoutMs;
     this.catalog = new WorkflowCatalog(this.templates, this.handlers, options.retry, workerStepTimeout);
-    const inputsForget = (id: number) => this.onTaskFinished(id);
-    this.finalizer = new TaskFinalizer(store, this.catalog, this.publisher, this.waiters, logger, inputsForget);
+    const forget = (id: number) => this.onTaskFinished(id);
+    this.tracing = new TaskTracing(store, this.workerId);
+    this.finalizer = new TaskFinalizer(store, this.catalog, this.publisher, this.waiters, logger, forget, this.tracing);
     const annotate: AnnotationSink = (id, a) => store.addAnnotation(id, a.annotation_type, a.content);
     const { namespaces, leaseMs } = options;
     this.dispatcher = new Dispatcher(store, this.catalog, this.publisher, this.finalizer, annotate, logger, {
@@ -106,6 +111,7 @@ export class Tasker {
       pollIntervalMs: options.pollIntervalMs,
       namespaces,
       templates: () => this.catalog.capabilities(namespaces),
+      tracing: this.tracing,
     });
     this.rerunner = new TaskRerunner(store, this.catalog, (id) => {
       this.onTaskFinished(id); // nothing cached of the previous run serves the next
@@ -221,10 +227,28 @@ export class Tasker {
     this.dispatcher.start();
   }
 
-  /** Create a task from a request (validated against its template's schema). Does not wait for it. */
+  /**
+   * Create a task from a request (validated against its template's schema). Does not wait for it. With tracing on,
+   * a `tasker.submit` span (a child of the active context) covers it, and the task keeps its context for its steps.
+   */
   async submit(request: TaskRequest): Promise<SubmitResult> {
     const req = normaliseTaskRequest(request);
     const compiled = this.catalog.forRequest(req.namespace, req.name, req.version);
+    if (!this.tracing.active()) return this.submitOne(req, compiled, null);
+    const span = this.tracing.startSubmit(req.namespace, req.name);
+    try {
+      return await this.tracing.within(span, () => this.submitOne(req, compiled, span));
+    } catch (err) {
+      if (span.isRecording()) this.tracing.endSubmit(span, null, false, [], err); // not ended yet
+      throw err;
+    }
+  }
+
+  private async submitOne(
+    req: ReturnType<typeof normaliseTaskRequest>,
+    compiled: CompiledTemplate,
+    span: Span | null,
+  ): Promise<SubmitResult> {
     if (req.idempotency_key) {
       const key = req.idempotency_key;
       const existing = await retryUncommitted(
@@ -232,12 +256,17 @@ export class Tasker {
         this.logger,
         'idempotency_key lookup',
       );
-      if (existing !== null) return { task_id: existing, created: false };
+      if (existing !== null) {
+        if (span) this.tracing.endSubmitExisting(span, compiled.template, existing);
+        return { task_id: existing, created: false };
+      }
     }
     const plan = await planTask(compiled, req, { mode: this.catalog.canPlan(compiled) ? 'submit' : 'defer' });
+    if (span) plan.task.trace_context = this.tracing.storedContext(span);
     // Only the creation is retried (never the planning hooks, never the writes after it), and only on errors that
     // prove nothing was committed: a retry after a lost COMMIT acknowledgement could create a second task.
     const res = await retryUncommitted(() => this.store.createTask(plan.task), this.logger, 'createTask');
+    if (span) this.tracing.endSubmitPlan(span, plan, res);
     const out = await this.afterCreate(plan, res);
     if (out.created && this.started) this.dispatcher.wake();
     return out;
@@ -262,7 +291,15 @@ export class Tasker {
     }
     if (plans.length === 0) return [];
     const tasks = plans.map((p) => p.task);
-    const results = await retryUncommitted(() => this.store.createTasks(tasks), this.logger, 'createTasks');
+    const spans = this.tracing.startSubmits(tasks); // one per task, tracing on; each task keeps its context
+    let results: CreateTaskResult[];
+    try {
+      results = await retryUncommitted(() => this.store.createTasks(tasks), this.logger, 'createTasks');
+    } catch (err) {
+      for (const span of spans) this.tracing.endSubmit(span, null, false, [], err);
+      throw err;
+    }
+    spans.forEach((span, i) => this.tracing.endSubmitPlan(span, plans[i]!, results[i]!));
     const out: SubmitResult[] = [];
     for (let i = 0; i < plans.length; i++) out.push(await this.afterCreate(plans[i]!, results[i]!));
     if (this.started && out.some((r) => r.created)) this.dispatcher.wake();
@@ -348,12 +385,16 @@ export class Tasker {
     if (!res.cancelled) return false;
     this.dispatcher.abortSteps(res.running_step_ids, 'cancelled');
     const record = await this.store.getTask(taskId);
-    if (record)
-      this.publisher.task('task.cancelled', record, {
-        current_state: 'cancelled',
-        step_count: record.step_count,
-        total_duration: Date.now() - record.created_at,
-      });
+    if (record) {
+      const now = Date.now();
+      const span = this.tracing.active() ? await this.tracing.cancelled(record, now) : undefined;
+      this.publisher.task(
+        'task.cancelled',
+        record,
+        { current_state: 'cancelled', step_count: record.step_count, total_duration: now - record.created_at },
+        span,
+      );
+    }
     this.onTaskFinished(taskId);
     this.waiters.notify(taskId);
     return true;
@@ -362,6 +403,9 @@ export class Tasker {
   /** Operator actions: retry/resolve/skip a step, retry a task. Illegal ones throw OperatorActionError. */
   async operate(action: OperatorAction): Promise<OperatorResult> {
     const res = await this.store.operate(action);
+    if ((action.type === 'resolve_step' || action.type === 'skip_step') && this.tracing.active()) {
+      await this.tracing.operatorStep(action.task_id, action.step_id, action.type === 'skip_step');
+    }
     if (res.finalized) this.finalizer.handle([res.finalized]);
     if (this.started) this.dispatcher.wake();
     return res;

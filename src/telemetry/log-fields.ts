@@ -2,6 +2,7 @@
 // attempt: a pino child bound to those fields, made on first use, so an attempt that logs nothing costs no child.
 import type { ClaimedStep, TaskIdentity } from '../core/store-contract.js';
 import type { Logger } from './logger.js';
+import type { Span } from '@opentelemetry/api';
 
 /** The fields of every line about a task. `task` is the template, `namespace/name@version`. */
 export interface TaskLogFields {
@@ -34,6 +35,12 @@ let activeTrace: TraceLogFieldsProvider | undefined;
 /** Register (or, with undefined, remove) the source of `trace_id` / `span_id` for step attempt loggers. */
 export function setTraceLogFieldsProvider(provider: TraceLogFieldsProvider | undefined): void {
   activeTrace = provider;
+}
+
+/** The trace fields of a step attempt's span (its lines then name the attempt's own span, wherever they are written). */
+export function spanLogFields(span: Span): TraceLogFields {
+  const sc = span.spanContext();
+  return { trace_id: sc.traceId, span_id: sc.spanId };
 }
 
 export function taskLogFields(task: TaskIdentity): TaskLogFields {

@@ -15,6 +15,7 @@ export const TASKER_VALUES = [
   'defineTask',
   'isTaskerError',
   'routeTo',
+  'trace',
 ];
 
 /** `tasker`: names that are types only. */
@@ -86,6 +87,7 @@ export const TASKER_TYPES = [
   'TaskerErrorCode',
   'TaskerOptions',
   'TemplateSource',
+  'TraceContextHeaders',
   'TransitionRecord',
   'ValidationIssue',
   'WaitOptions',

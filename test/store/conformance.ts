@@ -11,6 +11,7 @@ import { recoveryTests } from './conformance/recovery.js';
 import { planningTests } from './conformance/planning.js';
 import { rerunTests } from './conformance/rerun.js';
 import { workerTests } from './conformance/workers.js';
+import { traceContextTests } from './conformance/trace-context.js';
 import type { MakeStore } from './conformance/fixtures.js';
 
 export type { MakeStore } from './conformance/fixtures.js';
@@ -27,5 +28,6 @@ export function storeConformanceSuite(label: string, makeStore: MakeStore): void
     workerTests(makeStore);
     planningTests(makeStore);
     rerunTests(makeStore);
+    traceContextTests(makeStore);
   });
 }

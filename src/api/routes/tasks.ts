@@ -12,6 +12,7 @@ import { actorOf, type ApiContext } from '../context.js';
 import type { RouteSpec } from '../route-catalog.js';
 import { TaskIdParams } from '../schemas/common.js';
 import { CancelQuery, TaskCreateBody, TaskListQuery, TaskPageSchema, TaskSchema } from '../schemas/tasks.js';
+import { withRequestTraceParent } from '../trace-parent.js';
 
 interface ListQuery {
   namespace?: string;
@@ -78,14 +79,15 @@ export function taskRoutes(ctx: ApiContext): RouteSpec[] {
       summary: 'Create a task from a template',
       description:
         'Validates the request and the context against the template (400 lists every bad field), creates the task and its steps, ' +
-        'and answers 201 with the task. A repeated idempotency_key creates nothing and answers 409 with the existing task_id.',
+        'and answers 201 with the task. A repeated idempotency_key creates nothing and answers 409 with the existing task_id. ' +
+        "With tracing on, a W3C traceparent (and tracestate) header makes the task part of the caller's trace.",
       auth: ['tasks:write'],
       body: TaskCreateBody,
       responses: { 201: { description: 'the created task', schema: TaskSchema } },
       errors: [409, 413, 415],
       handler: async (request, reply) => {
         const body = request.body as TaskRequest;
-        const res = await ctx.tasker.submit(body);
+        const res = await withRequestTraceParent(request.headers, () => ctx.tasker.submit(body));
         if (!res.created) {
           throw new ApiError(
             409,

@@ -76,7 +76,10 @@ export async function createTaskInTx(
 ): Promise<CreateTaskResult> {
   const { client, ctx } = tx;
   const w = ctx.sql;
-  const [inserted] = await run<{ task_id: number }>(client, w.insertTask, taskParams(task, plan, encoded));
+  const [inserted] = await run<{ task_id: number }>(client, w.insertTask, [
+    ...taskParams(task, plan, encoded),
+    task.trace_context ?? null,
+  ]);
   if (!inserted) return existingTask(client, ctx, task.idempotency_key);
   const taskId = inserted.task_id; // insertTask wrote its pending -> running history row too
   if (task.needs_plan === true) await run(client, w.setNeedsPlan, [taskId]);
@@ -133,6 +136,7 @@ export async function createTaskAtOnce(
     plan.edges.map(([p]) => names[p]),
     plan.edges.map(([, c]) => names[c]),
     ctx.names.channel,
+    task.trace_context ?? null,
   ]);
   if (inserted) return { task_id: inserted.task_id, created: true, finalized: null };
   return existingTask(ctx.pool, ctx, task.idempotency_key);

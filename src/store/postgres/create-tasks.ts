@@ -42,6 +42,7 @@ export async function createTasksInTx(tx: PgTx, batch: readonly PreparedTask[]):
     count: [] as number[],
     open: [] as number[],
     satisfied: [] as number[],
+    trace: [] as (string | null)[],
   };
   const s = {
     id: [] as number[],
@@ -76,6 +77,7 @@ export async function createTasksInTx(tx: PgTx, batch: readonly PreparedTask[]):
     t.count.push(plan.steps.length);
     t.open.push(plan.openSteps);
     t.satisfied.push(plan.satisfiedSteps);
+    t.trace.push(task.trace_context ?? null);
     history.push({
       task_id: taskId,
       step_id: null,
@@ -131,6 +133,7 @@ export async function createTasksInTx(tx: PgTx, batch: readonly PreparedTask[]):
     t.count,
     t.open,
     t.satisfied,
+    t.trace,
   ]);
   await run(client, ctx.sql.insertStepsOf, [
     s.id,

@@ -9,6 +9,7 @@ import { runText, withTransaction, type Queryable } from './pool.js';
 import { migration0001 } from './migrations/0001-initial-tables.js';
 import { migration0002 } from './migrations/0002-completion-function.js';
 import { migration0003 } from './migrations/0003-planning-capabilities.js';
+import { migration0004 } from './migrations/0004-task-trace-context.js';
 import { migration0005 } from './migrations/0005-task-runs.js';
 import { migration0006 } from './migrations/0006-dashboard-reads.js';
 import { advisoryKey, type SchemaNames } from './sql.js';
@@ -48,6 +49,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial tables', statements: migration0001 },
   { version: 2, name: 'completion function, lighter step writes', statements: migration0002 },
   { version: 3, name: 'deferred planning, worker capabilities', statements: migration0003 },
+  { version: 4, name: 'task trace context', statements: migration0004 },
   { version: 5, name: 'task runs (rerun from a step)', statements: migration0005 },
   { version: 6, name: 'dashboard reads: list search and activity indexes', statements: migration0006 },
 ];

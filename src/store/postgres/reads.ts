@@ -70,6 +70,7 @@ export class PgReads {
         source_system: (r.source_system as string | null) ?? null,
         reason: (r.reason as string | null) ?? null,
         tags: (r.tags as string[] | null) ?? [],
+        trace_context: (r.trace_context as string | null) ?? null,
       });
     }
     return out;

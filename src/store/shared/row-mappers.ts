@@ -105,9 +105,13 @@ export function mapFinalizedTask(row: Row, state: FinalizedTask['state'], comple
   };
 }
 
-/** Context and request fields of a task (columns context, initiator, source_system, reason, tags). */
+/** Context and request fields of a task (columns context, initiator, source_system, reason, tags, trace_context). */
 export function mapTaskContext(row: Row, decode: JsonDecoder = decodeJson): TaskContextRecord {
-  return { context: decode(row.context), ...mapRequestFields(row, decode) };
+  return {
+    context: decode(row.context),
+    ...mapRequestFields(row, decode),
+    trace_context: strOrNull(row.trace_context),
+  };
 }
 
 /** The request fields a task keeps besides its context (columns initiator, source_system, reason, tags). */

@@ -42,6 +42,7 @@ export function createTaskInTx(tx: SqliteTx, task: NewTask, plan: TaskPlan, enco
     plan.openSteps,
     plan.satisfiedSteps,
     task.needs_plan === true ? 1 : 0,
+    task.trace_context ?? null,
   );
   const taskId = Number(info.lastInsertRowid);
   tx.taskHistory(taskId, 'pending', 'running', REASONS.submitted);

@@ -4,6 +4,7 @@ import { migration0001 } from './migrations/0001-initial-schema.js';
 import { migration0002 } from './migrations/0002-running-index.js';
 import { migration0003 } from './migrations/0003-state-checks.js';
 import { migration0004 } from './migrations/0004-planning-capabilities.js';
+import { migration0005 } from './migrations/0005-task-trace-context.js';
 import { migration0006 } from './migrations/0006-task-runs.js';
 import { migration0007 } from './migrations/0007-dashboard-reads.js';
 
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'one index for running steps', sql: migration0002 },
   { version: 3, name: 'state checks without IN lists', sql: migration0003, rebuildsTables: true },
   { version: 4, name: 'deferred planning, worker capabilities', sql: migration0004 },
+  { version: 5, name: 'task trace context', sql: migration0005 },
   { version: 6, name: 'task runs (rerun from a step)', sql: migration0006 },
   { version: 7, name: 'dashboard reads: list search and activity indexes', sql: migration0007 },
 ];

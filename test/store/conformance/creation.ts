@@ -225,6 +225,7 @@ export function creationTests(makeStore: MakeStore): void {
         source_system: 'vitest',
         reason: 'why',
         tags: ['p'],
+        trace_context: null,
       });
       expect(map.get(b)).toEqual({
         context: ['list'],
@@ -232,6 +233,7 @@ export function creationTests(makeStore: MakeStore): void {
         source_system: null,
         reason: null,
         tags: ['t1'],
+        trace_context: null,
       });
     });
 

@@ -4,7 +4,7 @@
 // processes, whether the call creates the task; findTaskByKey then reads the one that exists.
 // Task columns, $1-$13 in both insertTask and createTaskAtOnce: namespace, name, version, context (jsonb),
 // initiator, source system, reason, tags (text[]), idempotency key, correlation id, step count, open steps,
-// satisfied steps.
+// satisfied steps; the trace context (text or NULL) is $14 in insertTask and $28 in createTaskAtOnce.
 import { statement } from './statement.js';
 
 /**
@@ -15,9 +15,10 @@ export const insertTask = statement(
   'insert_task',
   (n) => `WITH t AS (
     INSERT INTO ${n.q}.tasks (namespace, name, version, state, context, initiator, source_system, reason, tags,
-                            idempotency_key, correlation_id, step_count, open_steps, satisfied_steps, created_at)
+                            idempotency_key, correlation_id, step_count, open_steps, satisfied_steps, created_at,
+                            trace_context)
     VALUES ($1, $2, $3, 'running', $4::jsonb, $5, $6, $7, $8::text[], $9, $10, $11, $12, $13,
-            date_trunc('milliseconds', now()))
+            date_trunc('milliseconds', now()), $14::text)
     ON CONFLICT (idempotency_key) DO NOTHING
     RETURNING task_id
   ), h AS (
@@ -32,16 +33,17 @@ export const insertTask = statement(
  * steps in plan order, their edges (joined by name), the skipped steps' history rows and one NOTIFY.
  * $1-$13 task columns; $14-$24 step arrays in plan order: name, handler class, parent names (jsonb array), state,
  * unmet, retry limit, retryable, timeout, skippable, ready, skip reason; $25/$26 edge parent/child names; $27 the
- * NOTIFY channel. Row: task_id, woken; none on a key conflict.
+ * NOTIFY channel; $28 the trace context. Row: task_id, woken; none on a key conflict.
  */
 export const createTaskAtOnce = statement(
   'create_task_at_once',
   (n) => `
   WITH t AS (
     INSERT INTO ${n.q}.tasks (namespace, name, version, state, context, initiator, source_system, reason, tags,
-                            idempotency_key, correlation_id, step_count, open_steps, satisfied_steps, created_at)
+                            idempotency_key, correlation_id, step_count, open_steps, satisfied_steps, created_at,
+                            trace_context)
     VALUES ($1, $2, $3, 'running', $4::jsonb, $5, $6, $7, $8::text[], $9, $10, $11, $12, $13,
-            date_trunc('milliseconds', now()))
+            date_trunc('milliseconds', now()), $28::text)
     ON CONFLICT (idempotency_key) DO NOTHING
     RETURNING task_id
   ), u AS (

@@ -38,10 +38,13 @@ export const readTask = statement(
        FROM ${n.q}.tasks t WHERE t.task_id = $1`,
 );
 
-/** What handlers see of tasks $1 (bigint[]). Rows: task_id, context, initiator, source_system, reason, tags. */
+/**
+ * What handlers see of tasks $1 (bigint[]), and the submission's trace context. Rows: task_id, context, initiator,
+ * source_system, reason, tags, trace_context.
+ */
 export const readContexts = statement(
   'read_contexts',
-  (n) => `SELECT task_id, context, initiator, source_system, reason, tags FROM ${n.q}.tasks
+  (n) => `SELECT task_id, context, initiator, source_system, reason, tags, trace_context FROM ${n.q}.tasks
         WHERE task_id = ANY($1::bigint[])`,
 );
 

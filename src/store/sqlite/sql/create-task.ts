@@ -7,12 +7,14 @@ export const findTaskByKey = 'SELECT task_id FROM tasks WHERE idempotency_key = 
 
 /**
  * A task, running from the start: namespace, name, version, context (JSON), initiator, source system, reason, tags
- * (JSON), idempotency key, correlation id, created at, step count, open steps, satisfied steps, needs plan (0/1).
+ * (JSON), idempotency key, correlation id, created at, step count, open steps, satisfied steps, needs plan (0/1),
+ * trace context (JSON text or NULL).
  */
 export const insertTask = `
     INSERT INTO tasks (namespace, name, version, state, context, initiator, source_system, reason, tags,
-                       idempotency_key, correlation_id, created_at, step_count, open_steps, satisfied_steps, needs_plan)
-    VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+                       idempotency_key, correlation_id, created_at, step_count, open_steps, satisfied_steps, needs_plan,
+                       trace_context)
+    VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /**
  * A step: task id, name, handler class, state, parent names (JSON), unmet, retry limit, retryable, timeout,

@@ -20,8 +20,9 @@ export const taskRunnable = `
                                        WHERE c.value = t.namespace || '/' || t.name || '@' || t.version))) AS ok
       FROM tasks t WHERE t.task_id = ?`;
 
-/** What handlers see of task ?. */
-export const taskContext = 'SELECT context, initiator, source_system, reason, tags FROM tasks WHERE task_id = ?';
+/** What handlers see of task ?, and the submission's trace context. */
+export const taskContext =
+  'SELECT context, initiator, source_system, reason, tags, trace_context FROM tasks WHERE task_id = ?';
 
 /** Step of task ? named ?, every column. */
 export const stepByName = 'SELECT * FROM steps WHERE task_id = ? AND name = ?';

@@ -1,9 +1,10 @@
 -- insertTask (tasker_insert_task)
 WITH t AS (
     INSERT INTO "tasker".tasks (namespace, name, version, state, context, initiator, source_system, reason, tags,
-                            idempotency_key, correlation_id, step_count, open_steps, satisfied_steps, created_at)
+                            idempotency_key, correlation_id, step_count, open_steps, satisfied_steps, created_at,
+                            trace_context)
     VALUES ($1, $2, $3, 'running', $4::jsonb, $5, $6, $7, $8::text[], $9, $10, $11, $12, $13,
-            date_trunc('milliseconds', now()))
+            date_trunc('milliseconds', now()), $14::text)
     ON CONFLICT (idempotency_key) DO NOTHING
     RETURNING task_id
   ), h AS (
@@ -16,9 +17,10 @@ WITH t AS (
 
   WITH t AS (
     INSERT INTO "tasker".tasks (namespace, name, version, state, context, initiator, source_system, reason, tags,
-                            idempotency_key, correlation_id, step_count, open_steps, satisfied_steps, created_at)
+                            idempotency_key, correlation_id, step_count, open_steps, satisfied_steps, created_at,
+                            trace_context)
     VALUES ($1, $2, $3, 'running', $4::jsonb, $5, $6, $7, $8::text[], $9, $10, $11, $12, $13,
-            date_trunc('milliseconds', now()))
+            date_trunc('milliseconds', now()), $28::text)
     ON CONFLICT (idempotency_key) DO NOTHING
     RETURNING task_id
   ), u AS (

@@ -7,14 +7,15 @@ SELECT ARRAY(SELECT nextval(pg_get_serial_sequence('"tasker".tasks', 'task_id'))
 -- insertTasks (tasker_insert_tasks)
 INSERT INTO "tasker".tasks
          (task_id, namespace, name, version, state, context, initiator, source_system, reason, tags, idempotency_key,
-          correlation_id, step_count, open_steps, satisfied_steps, created_at) OVERRIDING SYSTEM VALUE
+          correlation_id, step_count, open_steps, satisfied_steps, created_at, trace_context) OVERRIDING SYSTEM VALUE
        SELECT u.task_id, u.namespace, u.name, u.version, 'running', u.context, u.initiator, u.source_system, u.reason,
               ARRAY(SELECT jsonb_array_elements_text(u.tags)), NULL, u.correlation_id, u.step_count, u.open_steps,
-              u.satisfied_steps, date_trunc('milliseconds', now())
+              u.satisfied_steps, date_trunc('milliseconds', now()), u.trace_context
          FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::text[],
-                     $9::jsonb[], $10::text[], $11::integer[], $12::integer[], $13::integer[]) WITH ORDINALITY
+                     $9::jsonb[], $10::text[], $11::integer[], $12::integer[], $13::integer[], $14::text[])
+              WITH ORDINALITY
            AS u(task_id, namespace, name, version, context, initiator, source_system, reason, tags, correlation_id,
-                step_count, open_steps, satisfied_steps, ord)
+                step_count, open_steps, satisfied_steps, trace_context, ord)
         ORDER BY u.ord;
 
 -- insertStepsOf (tasker_insert_steps_of)

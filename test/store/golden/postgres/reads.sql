@@ -28,7 +28,7 @@ SELECT t.task_id, t.namespace, t.name, t.version, t.state, t.initiator, t.source
        FROM "tasker".tasks t WHERE t.task_id = $1;
 
 -- readContexts (tasker_read_contexts)
-SELECT task_id, context, initiator, source_system, reason, tags FROM "tasker".tasks
+SELECT task_id, context, initiator, source_system, reason, tags, trace_context FROM "tasker".tasks
         WHERE task_id = ANY($1::bigint[]);
 
 -- readSnapshots (tasker_read_snapshots)

@@ -4,8 +4,9 @@ SELECT task_id FROM tasks WHERE idempotency_key = ?;
 -- insertTask
 
     INSERT INTO tasks (namespace, name, version, state, context, initiator, source_system, reason, tags,
-                       idempotency_key, correlation_id, created_at, step_count, open_steps, satisfied_steps, needs_plan)
-    VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+                       idempotency_key, correlation_id, created_at, step_count, open_steps, satisfied_steps, needs_plan,
+                       trace_context)
+    VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- insertStep
 

@@ -15,7 +15,7 @@
       FROM tasks t WHERE t.task_id = ?;
 
 -- taskContext
-SELECT context, initiator, source_system, reason, tags FROM tasks WHERE task_id = ?;
+SELECT context, initiator, source_system, reason, tags, trace_context FROM tasks WHERE task_id = ?;
 
 -- stepByName
 SELECT * FROM steps WHERE task_id = ? AND name = ?;
