@@ -83,7 +83,7 @@ async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => bool
   throw new Error(`timed out waiting for ${what}`);
 }
 
-describe.each(STORE_KINDS)('tasker worker --metrics-port on $kind', ({ kind, make }) => {
+describe.each(STORE_KINDS)('tasker worker --metrics-port on $kind', ({ make }) => {
   let db: TestDb;
   let dir: string;
   let submitter: Tasker;

@@ -6,7 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { POLL, apiCall, confirmAction, createCheckout, launchBrowser, serve, waitForState, type Served } from './harness.js';
+import {
+  POLL,
+  apiCall,
+  confirmAction,
+  createCheckout,
+  launchBrowser,
+  serve,
+  waitForState,
+  type Served,
+} from './harness.js';
 
 describe('dashboard: rerun from a step', () => {
   let served: Served;
@@ -40,9 +49,7 @@ describe('dashboard: rerun from a step', () => {
       expect(await page.locator('[data-step="notify"]').getAttribute('data-highlight')).toBeNull();
       expect(await page.locator('[data-step="fetch_order"]').getAttribute('data-highlight')).toBeNull();
       await confirmAction(page, 'fixed the charge handler');
-      await expect
-        .poll(async () => (await apiCall(served.base, 'GET', `/tasks/${id}`)).json.run, POLL)
-        .toBe(2);
+      await expect.poll(async () => (await apiCall(served.base, 'GET', `/tasks/${id}`)).json.run, POLL).toBe(2);
       await page.locator('[data-task-state="completed"]').waitFor({ timeout: 30_000 });
       const task = await waitForState(served.base, id, 'completed');
       expect(task.run).toBe(2);
