@@ -1,6 +1,7 @@
 // `Tasker`, the library's engine facade: open a store, register templates, handlers and subscribers, submit task
 // requests, run steps (the dispatcher), wait for and read tasks, cancel, apply operator actions, close cleanly.
-// Submission itself (planning, creating, after-create events) is task-submitter.ts.
+// Submission itself (planning, creating, after-create events) is task-submitter.ts, cancel and operator actions are
+// task-control.ts.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { TaskTemplate, TemplateSource } from '../definition/model.js';
@@ -30,6 +31,7 @@ import { Dispatcher } from './dispatcher.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import type { TaskRequest } from './task-request.js';
 import { TaskSubmitter, type SubmitResult } from './task-submitter.js';
+import { TaskControl } from './task-control.js';
 import { taskJson, type TaskJson } from './task-json.js';
 import { TERMINAL_TASK_STATES } from '../core/states.js';
 import { NotFoundError, TaskerError } from '../core/errors.js';
@@ -73,6 +75,7 @@ export class Tasker {
   private readonly rerunner: TaskRerunner;
   private readonly tracing: TaskTracing;
   private readonly submitter: TaskSubmitter;
+  private readonly control: TaskControl;
   private unsubscribeWake: (() => void) | null = null;
   private metricsSinks: EngineMetricsSink[] = [];
   private started = false;
@@ -120,6 +123,8 @@ export class Tasker {
     this.submitter = new TaskSubmitter(store, catalog, bus, publisher, finalizer, tracing, logger, () => {
       if (this.started) this.dispatcher.wake();
     });
+    const host = { started: () => this.started, forget };
+    this.control = new TaskControl(store, this.dispatcher, publisher, finalizer, this.waiters, tracing, host);
   }
 
   /**
@@ -294,35 +299,13 @@ export class Tasker {
   }
 
   /** Cancel a task: pending steps are cancelled and in-flight handlers see `step.signal` abort. */
-  async cancelTask(taskId: number, options: { actor?: string; reason?: string } = {}): Promise<boolean> {
-    const res = await this.store.cancelTask(taskId, options.actor ?? 'api', options.reason ?? null);
-    if (!res.cancelled) return false;
-    this.dispatcher.abortSteps(res.running_step_ids, 'cancelled');
-    const record = await this.store.getTask(taskId);
-    if (record) {
-      const now = Date.now();
-      const span = this.tracing.active() ? await this.tracing.cancelled(record, now) : undefined;
-      this.publisher.task(
-        'task.cancelled',
-        record,
-        { current_state: 'cancelled', step_count: record.step_count, total_duration: now - record.created_at },
-        span,
-      );
-    }
-    this.onTaskFinished(taskId);
-    this.waiters.notify(taskId);
-    return true;
+  cancelTask(taskId: number, options: { actor?: string; reason?: string } = {}): Promise<boolean> {
+    return this.control.cancel(taskId, options);
   }
 
   /** Operator actions: retry/resolve/skip a step, retry a task. Illegal ones throw OperatorActionError. */
-  async operate(action: OperatorAction): Promise<OperatorResult> {
-    const res = await this.store.operate(action);
-    if ((action.type === 'resolve_step' || action.type === 'skip_step') && this.tracing.active()) {
-      await this.tracing.operatorStep(action.task_id, action.step_id, action.type === 'skip_step');
-    }
-    if (res.finalized) this.finalizer.handle([res.finalized]);
-    if (this.started) this.dispatcher.wake();
-    return res;
+  operate(action: OperatorAction): Promise<OperatorResult> {
+    return this.control.operate(action);
   }
 
   /**
