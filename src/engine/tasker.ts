@@ -1,5 +1,7 @@
 // `Tasker`, the library's engine facade: open a store, register templates, handlers and subscribers, submit task
 // requests, run steps (the dispatcher), wait for and read tasks, cancel, apply operator actions, close cleanly.
+// Submission itself (planning, creating, after-create events) is task-submitter.ts, cancel and operator actions are
+// task-control.ts.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { TaskTemplate, TemplateSource } from '../definition/model.js';
@@ -10,7 +12,6 @@ import { loadHandlerModule, type HandlerModule } from '../definition/handler-mod
 import { TemplateValidationError, type ValidationIssue } from '../definition/validation-issue.js';
 import { openStore } from '../store/open-store.js';
 import type {
-  CreateTaskResult,
   OperatorAction,
   OperatorResult,
   Store,
@@ -28,9 +29,9 @@ import { TaskFinalizer } from './task-finalizer.js';
 import { TaskWaiters } from './task-waiters.js';
 import { Dispatcher } from './dispatcher.js';
 import { LeaseKeeper } from './lease-keeper.js';
-import { normaliseTaskRequest, type TaskRequest } from './task-request.js';
-import { retryUncommitted } from './submit-retry.js';
-import { planTask, type TaskPlan } from './task-planner.js';
+import type { TaskRequest } from './task-request.js';
+import { TaskSubmitter, type SubmitResult } from './task-submitter.js';
+import { TaskControl } from './task-control.js';
 import { taskJson, type TaskJson } from './task-json.js';
 import { TERMINAL_TASK_STATES } from '../core/states.js';
 import { NotFoundError, TaskerError } from '../core/errors.js';
@@ -46,16 +47,9 @@ import {
   type RerunWhereResult,
 } from './task-rerun.js';
 import { TaskTracing } from './task-tracing.js';
-import type { CompiledTemplate } from './workflow-catalog.js';
-import type { Span } from '@opentelemetry/api';
 
 export type { TaskerOptions } from './options.js';
-
-export interface SubmitResult {
-  task_id: number;
-  /** False when `idempotency_key` matched an existing task; nothing new was created. */
-  created: boolean;
-}
+export type { SubmitResult } from './task-submitter.js';
 
 export interface WaitOptions {
   /** Give up after this long (TaskerError code `timeout`). Default: wait forever. */
@@ -80,6 +74,8 @@ export class Tasker {
   private readonly leases: LeaseKeeper;
   private readonly rerunner: TaskRerunner;
   private readonly tracing: TaskTracing;
+  private readonly submitter: TaskSubmitter;
+  private readonly control: TaskControl;
   private unsubscribeWake: (() => void) | null = null;
   private metricsSinks: EngineMetricsSink[] = [];
   private started = false;
@@ -123,6 +119,12 @@ export class Tasker {
       namespaces,
       capabilities: () => this.catalog.capabilities(namespaces),
     });
+    const { bus, catalog, publisher, finalizer, tracing } = this;
+    this.submitter = new TaskSubmitter(store, catalog, bus, publisher, finalizer, tracing, logger, () => {
+      if (this.started) this.dispatcher.wake();
+    });
+    const host = { started: () => this.started, forget };
+    this.control = new TaskControl(store, this.dispatcher, publisher, finalizer, this.waiters, tracing, host);
   }
 
   /**
@@ -231,99 +233,16 @@ export class Tasker {
    * Create a task from a request (validated against its template's schema). Does not wait for it. With tracing on,
    * a `tasker.submit` span (a child of the active context) covers it, and the task keeps its context for its steps.
    */
-  async submit(request: TaskRequest): Promise<SubmitResult> {
-    const req = normaliseTaskRequest(request);
-    const compiled = this.catalog.forRequest(req.namespace, req.name, req.version);
-    if (!this.tracing.active()) return this.submitOne(req, compiled, null);
-    const span = this.tracing.startSubmit(req.namespace, req.name);
-    try {
-      return await this.tracing.within(span, () => this.submitOne(req, compiled, span));
-    } catch (err) {
-      if (span.isRecording()) this.tracing.endSubmit(span, null, false, [], err); // not ended yet
-      throw err;
-    }
-  }
-
-  private async submitOne(
-    req: ReturnType<typeof normaliseTaskRequest>,
-    compiled: CompiledTemplate,
-    span: Span | null,
-  ): Promise<SubmitResult> {
-    if (req.idempotency_key) {
-      const key = req.idempotency_key;
-      const existing = await retryUncommitted(
-        () => this.store.findTaskByIdempotencyKey(key),
-        this.logger,
-        'idempotency_key lookup',
-      );
-      if (existing !== null) {
-        if (span) this.tracing.endSubmitExisting(span, compiled.template, existing);
-        return { task_id: existing, created: false };
-      }
-    }
-    const plan = await planTask(compiled, req, { mode: this.catalog.canPlan(compiled) ? 'submit' : 'defer' });
-    if (span) plan.task.trace_context = this.tracing.storedContext(span);
-    // Only the creation is retried (never the planning hooks, never the writes after it), and only on errors that
-    // prove nothing was committed: a retry after a lost COMMIT acknowledgement could create a second task.
-    const res = await retryUncommitted(() => this.store.createTask(plan.task), this.logger, 'createTask');
-    if (span) this.tracing.endSubmitPlan(span, plan, res);
-    const out = await this.afterCreate(plan, res);
-    if (out.created && this.started) this.dispatcher.wake();
-    return out;
+  submit(request: TaskRequest): Promise<SubmitResult> {
+    return this.submitter.submit(request);
   }
 
   /**
    * Create many tasks in one store transaction (all or none; every request is validated first, and one invalid
    * request rejects the batch with its position named). Results follow the request order. Does not wait for them.
    */
-  async submitMany(requests: readonly TaskRequest[]): Promise<SubmitResult[]> {
-    const plans: TaskPlan[] = [];
-    for (let i = 0; i < requests.length; i++) {
-      try {
-        const req = normaliseTaskRequest(requests[i]!);
-        const compiled = this.catalog.forRequest(req.namespace, req.name, req.version);
-        plans.push(await planTask(compiled, req, { mode: this.catalog.canPlan(compiled) ? 'submit' : 'defer' }));
-      } catch (err) {
-        if (err instanceof Error && requests.length > 1)
-          err.message = `request #${i + 1} of ${requests.length}: ${err.message}`;
-        throw err;
-      }
-    }
-    if (plans.length === 0) return [];
-    const tasks = plans.map((p) => p.task);
-    const spans = this.tracing.startSubmits(tasks); // one per task, tracing on; each task keeps its context
-    let results: CreateTaskResult[];
-    try {
-      results = await retryUncommitted(() => this.store.createTasks(tasks), this.logger, 'createTasks');
-    } catch (err) {
-      for (const span of spans) this.tracing.endSubmit(span, null, false, [], err);
-      throw err;
-    }
-    spans.forEach((span, i) => this.tracing.endSubmitPlan(span, plans[i]!, results[i]!));
-    const out: SubmitResult[] = [];
-    for (let i = 0; i < plans.length; i++) out.push(await this.afterCreate(plans[i]!, results[i]!));
-    if (this.started && out.some((r) => r.created)) this.dispatcher.wake();
-    return out;
-  }
-
-  /** Annotations from the planning hook, creation-time skip events and an at-once finalisation of a new task. */
-  private async afterCreate(plan: TaskPlan, res: CreateTaskResult): Promise<SubmitResult> {
-    if (!res.created) return { task_id: res.task_id, created: false };
-    for (const a of plan.annotations) await this.store.addAnnotation(res.task_id, a.annotation_type, a.content);
-    if (plan.task.steps.some((s) => s.initial_state === 'skipped') && this.bus.has('step.skipped')) {
-      const record = await this.store.getTask(res.task_id);
-      for (const s of record?.workflow_steps ?? []) {
-        if (s.current_state === 'skipped')
-          this.publisher.step(
-            'step.skipped',
-            record!,
-            { step_id: s.workflow_step_id, name: s.name, attempt: 0 },
-            { reason: 'skipped at creation' },
-          );
-      }
-    }
-    if (res.finalized) this.finalizer.handle([res.finalized]);
-    return { task_id: res.task_id, created: true };
+  submitMany(requests: readonly TaskRequest[]): Promise<SubmitResult[]> {
+    return this.submitter.submitMany(requests);
   }
 
   /** Submit and wait for the end; returns the final task JSON. */
@@ -380,35 +299,13 @@ export class Tasker {
   }
 
   /** Cancel a task: pending steps are cancelled and in-flight handlers see `step.signal` abort. */
-  async cancelTask(taskId: number, options: { actor?: string; reason?: string } = {}): Promise<boolean> {
-    const res = await this.store.cancelTask(taskId, options.actor ?? 'api', options.reason ?? null);
-    if (!res.cancelled) return false;
-    this.dispatcher.abortSteps(res.running_step_ids, 'cancelled');
-    const record = await this.store.getTask(taskId);
-    if (record) {
-      const now = Date.now();
-      const span = this.tracing.active() ? await this.tracing.cancelled(record, now) : undefined;
-      this.publisher.task(
-        'task.cancelled',
-        record,
-        { current_state: 'cancelled', step_count: record.step_count, total_duration: now - record.created_at },
-        span,
-      );
-    }
-    this.onTaskFinished(taskId);
-    this.waiters.notify(taskId);
-    return true;
+  cancelTask(taskId: number, options: { actor?: string; reason?: string } = {}): Promise<boolean> {
+    return this.control.cancel(taskId, options);
   }
 
   /** Operator actions: retry/resolve/skip a step, retry a task. Illegal ones throw OperatorActionError. */
-  async operate(action: OperatorAction): Promise<OperatorResult> {
-    const res = await this.store.operate(action);
-    if ((action.type === 'resolve_step' || action.type === 'skip_step') && this.tracing.active()) {
-      await this.tracing.operatorStep(action.task_id, action.step_id, action.type === 'skip_step');
-    }
-    if (res.finalized) this.finalizer.handle([res.finalized]);
-    if (this.started) this.dispatcher.wake();
-    return res;
+  operate(action: OperatorAction): Promise<OperatorResult> {
+    return this.control.operate(action);
   }
 
   /**

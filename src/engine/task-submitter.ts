@@ -1,0 +1,128 @@
+// Submitting tasks for the Tasker facade (tasker.ts): normalise and validate each request against its template, run
+// the planning hook (or defer it to a worker that has the handlers), create the task(s) in the store (retried only when
+// nothing was committed), then write the hook's annotations, publish creation-time skips and finalise a task that
+// had nothing to run. With tracing on, each task gets a `tasker.submit` span and keeps its context for its steps.
+import type { Span } from '@opentelemetry/api';
+import type { CreateTaskResult, Store } from '../core/store-contract.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { EventBus } from './event-bus.js';
+import type { LifecyclePublisher } from './lifecycle-publisher.js';
+import type { CompiledTemplate, WorkflowCatalog } from './workflow-catalog.js';
+import type { TaskFinalizer } from './task-finalizer.js';
+import type { TaskTracing } from './task-tracing.js';
+import { normaliseTaskRequest, type TaskRequest } from './task-request.js';
+import { retryUncommitted } from './submit-retry.js';
+import { planTask, type TaskPlan } from './task-planner.js';
+
+export interface SubmitResult {
+  task_id: number;
+  /** False when `idempotency_key` matched an existing task; nothing new was created. */
+  created: boolean;
+}
+
+export class TaskSubmitter {
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: WorkflowCatalog,
+    private readonly bus: EventBus,
+    private readonly publisher: LifecyclePublisher,
+    private readonly finalizer: TaskFinalizer,
+    private readonly tracing: TaskTracing,
+    private readonly logger: Logger,
+    /** Called after a submission that created at least one task (the facade wakes its dispatcher when started). */
+    private readonly created: () => void,
+  ) {}
+
+  /** Create one task (`Tasker.submit`). */
+  async submit(request: TaskRequest): Promise<SubmitResult> {
+    const req = normaliseTaskRequest(request);
+    const compiled = this.catalog.forRequest(req.namespace, req.name, req.version);
+    if (!this.tracing.active()) return this.submitOne(req, compiled, null);
+    const span = this.tracing.startSubmit(req.namespace, req.name);
+    try {
+      return await this.tracing.within(span, () => this.submitOne(req, compiled, span));
+    } catch (err) {
+      if (span.isRecording()) this.tracing.endSubmit(span, null, false, [], err); // not ended yet
+      throw err;
+    }
+  }
+
+  private async submitOne(
+    req: ReturnType<typeof normaliseTaskRequest>,
+    compiled: CompiledTemplate,
+    span: Span | null,
+  ): Promise<SubmitResult> {
+    if (req.idempotency_key) {
+      const key = req.idempotency_key;
+      const existing = await retryUncommitted(
+        () => this.store.findTaskByIdempotencyKey(key),
+        this.logger,
+        'idempotency_key lookup',
+      );
+      if (existing !== null) {
+        if (span) this.tracing.endSubmitExisting(span, compiled.template, existing);
+        return { task_id: existing, created: false };
+      }
+    }
+    const plan = await planTask(compiled, req, { mode: this.catalog.canPlan(compiled) ? 'submit' : 'defer' });
+    if (span) plan.task.trace_context = this.tracing.storedContext(span);
+    // Only the creation is retried (never the planning hooks, never the writes after it), and only on errors that
+    // prove nothing was committed: a retry after a lost COMMIT acknowledgement could create a second task.
+    const res = await retryUncommitted(() => this.store.createTask(plan.task), this.logger, 'createTask');
+    if (span) this.tracing.endSubmitPlan(span, plan, res);
+    const out = await this.afterCreate(plan, res);
+    if (out.created) this.created();
+    return out;
+  }
+
+  /** Create many tasks in one store transaction (`Tasker.submitMany`: all or none, in request order). */
+  async submitMany(requests: readonly TaskRequest[]): Promise<SubmitResult[]> {
+    const plans: TaskPlan[] = [];
+    for (let i = 0; i < requests.length; i++) {
+      try {
+        const req = normaliseTaskRequest(requests[i]!);
+        const compiled = this.catalog.forRequest(req.namespace, req.name, req.version);
+        plans.push(await planTask(compiled, req, { mode: this.catalog.canPlan(compiled) ? 'submit' : 'defer' }));
+      } catch (err) {
+        if (err instanceof Error && requests.length > 1)
+          err.message = `request #${i + 1} of ${requests.length}: ${err.message}`;
+        throw err;
+      }
+    }
+    if (plans.length === 0) return [];
+    const tasks = plans.map((p) => p.task);
+    const spans = this.tracing.startSubmits(tasks); // one per task, tracing on; each task keeps its context
+    let results: CreateTaskResult[];
+    try {
+      results = await retryUncommitted(() => this.store.createTasks(tasks), this.logger, 'createTasks');
+    } catch (err) {
+      for (const span of spans) this.tracing.endSubmit(span, null, false, [], err);
+      throw err;
+    }
+    spans.forEach((span, i) => this.tracing.endSubmitPlan(span, plans[i]!, results[i]!));
+    const out: SubmitResult[] = [];
+    for (let i = 0; i < plans.length; i++) out.push(await this.afterCreate(plans[i]!, results[i]!));
+    if (out.some((r) => r.created)) this.created();
+    return out;
+  }
+
+  /** Annotations from the planning hook, creation-time skip events and an at-once finalisation of a new task. */
+  private async afterCreate(plan: TaskPlan, res: CreateTaskResult): Promise<SubmitResult> {
+    if (!res.created) return { task_id: res.task_id, created: false };
+    for (const a of plan.annotations) await this.store.addAnnotation(res.task_id, a.annotation_type, a.content);
+    if (plan.task.steps.some((s) => s.initial_state === 'skipped') && this.bus.has('step.skipped')) {
+      const record = await this.store.getTask(res.task_id);
+      for (const s of record?.workflow_steps ?? []) {
+        if (s.current_state === 'skipped')
+          this.publisher.step(
+            'step.skipped',
+            record!,
+            { step_id: s.workflow_step_id, name: s.name, attempt: 0 },
+            { reason: 'skipped at creation' },
+          );
+      }
+    }
+    if (res.finalized) this.finalizer.handle([res.finalized]);
+    return { task_id: res.task_id, created: true };
+  }
+}
