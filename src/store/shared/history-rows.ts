@@ -1,5 +1,5 @@
 // History rows read by id (a task's history pages and the live feed of every task): their mapping to the contract's
-// records, the run each row belongs to, and the checks of a page request. Both stores select `history_id` (the
+// records (mapTransitionRow, with the row's id) and the checks of a page request. Both stores select `history_id` (the
 // transitions row id) and the task's namespace and name for the feed.
 import { InvalidRequestError } from '../../core/errors.js';
 import type { HistoryFeedRow, HistoryPageRequest, HistoryRow } from '../../core/store-contract.js';
@@ -10,16 +10,8 @@ type Row = Record<string, unknown>;
 
 export const MAX_HISTORY_PAGE = 5000;
 
-/**
- * The run a history row belongs to: only the rows a rerun writes store one, so both stores select the latest run
- * stored at or before the row for its task, else 1 (sql/history.ts).
- */
-export function historyRunOf(row: Row): number {
-  return row.run === null || row.run === undefined ? 1 : num(row.run);
-}
-
 export function mapHistoryRow(row: Row, decode: JsonDecoder = decodeJson): HistoryRow {
-  return { ...mapTransitionRow(row, decode), history_id: num(row.history_id), run: historyRunOf(row) };
+  return { ...mapTransitionRow(row, decode), history_id: num(row.history_id) };
 }
 
 export function mapHistoryFeedRow(row: Row, decode: JsonDecoder = decodeJson): HistoryFeedRow {

@@ -22,6 +22,14 @@ export function num(value: unknown): number {
   return typeof value === 'number' ? value : Number(value);
 }
 
+/**
+ * A row's run: 1 when the row has none (tasks never rerun; on history rows the stores select the latest run stored
+ * at or before the row, see sql/history.ts and the stores' history reads).
+ */
+function runOf(row: Row): number {
+  return row.run === undefined || row.run === null ? 1 : num(row.run);
+}
+
 export function numOrNull(value: unknown): number | null {
   return value === null || value === undefined ? null : num(value);
 }
@@ -71,7 +79,7 @@ export function mapTaskIdentity(row: Row): TaskIdentity {
     name: String(row.name),
     version: String(row.version),
     correlation_id: String(row.correlation_id),
-    run: row.run === undefined || row.run === null ? 1 : num(row.run),
+    run: runOf(row),
   };
 }
 
@@ -136,7 +144,7 @@ export function mapTransitionRow(row: Row, decode: JsonDecoder = decodeJson): Tr
     attempt: numOrNull(row.attempt),
     actor: strOrNull(row.actor),
     error: mapStepError(row.error, decode),
-    run: row.run === undefined || row.run === null ? 1 : num(row.run),
+    run: runOf(row),
     results: row.results === undefined ? null : decode(row.results),
   };
 }
