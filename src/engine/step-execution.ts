@@ -2,7 +2,7 @@
 // `step.signal`, and turns the result or the thrown error into a StepOutcome (completed, retry with backoff, or
 // failed).
 import type { ClaimedStep, StepError, StepOutcome } from '../core/store-contract.js';
-import type { StepSnapshot, StepView, TaskView } from '../core/handler-api.js';
+import type { StepSnapshot, TaskView } from '../core/handler-api.js';
 import { isRoutingDecision } from '../core/handler-api.js';
 import type { CompiledStep, CompiledTemplate, WorkflowCatalog } from './workflow-catalog.js';
 import { RetryableError, StepTimeoutError, taskerErrorKind, type RetryableErrorOptions } from '../core/errors.js';
@@ -15,8 +15,7 @@ import { makeSequenceView } from './handler-views.js';
 import { StepAbort, type AbortCause, type StepAbortHandle } from './step-abort.js';
 import type { AttemptLog } from '../telemetry/log-fields.js';
 import type { Span } from '@opentelemetry/api';
-import { NON_RECORDING_SPAN } from '../telemetry/tracing.js';
-import { headersOf } from '../telemetry/trace-context.js';
+import { AttemptStepView } from './step-view.js';
 
 export { StepAbort, StepAbortHandle, type AbortCause } from './step-abort.js';
 
@@ -53,27 +52,7 @@ export async function executeStep(catalog: WorkflowCatalog, r: RunnableStep): Pr
   let timer: NodeJS.Timeout | undefined;
   try {
     const handler = catalog.stepHandler(claimed.handler_class);
-    const stepView: StepView = {
-      workflow_step_id: claimed.step_id,
-      name: claimed.name,
-      task_id: claimed.task.task_id,
-      attempts: claimed.attempt,
-      retry_limit: claimed.retry_limit,
-      config: r.step.template.handler_config,
-      get signal() {
-        return abort.signal;
-      },
-      get logger() {
-        return r.log.logger;
-      },
-      publish: r.publish,
-      get span() {
-        return r.span ?? NON_RECORDING_SPAN;
-      },
-      get traceContext() {
-        return r.span ? headersOf(r.span.spanContext()) : null;
-      },
-    };
+    const stepView = new AttemptStepView(claimed, r.step.template.handler_config, abort, r.log, r.publish, r.span);
     const sequence = makeSequenceView(r.ancestors, {
       step: claimed.name,
       template: r.compiled.key,
