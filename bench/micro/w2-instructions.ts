@@ -1,4 +1,4 @@
-// W2's cost in CPU instructions, not seconds: bench/micro/w2-once.ts under `valgrind --tool=callgrind`, which counts
+// W2's cost in CPU instructions, not seconds: bench/micro/w2-once.mjs (plain node) under `valgrind --tool=callgrind`, which counts
 // the instructions the process executed whatever else the machine is doing, so two builds compare on a busy machine
 // (wall-time A/B runs on this 2-core VM vary by more than 10% between minutes). Node runs with --single-threaded: V8's
 // concurrent compiler and marking threads otherwise make the count vary by ~3% between identical runs; single-threaded
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 const args = process.argv.slice(2);
 const rounds = args.length > 1 && /^\d+$/.test(args[args.length - 1]!) ? Number(args.pop()) : 3;
 const roots = (args.length ? args : ['.']).map((p) => resolve(p));
-const once = fileURLToPath(new URL('./w2-once.ts', import.meta.url));
+const once = fileURLToPath(new URL('./w2-once.mjs', import.meta.url));
 const TASKS = 1000;
 
 function instructions(root: string, n: number): number {

@@ -1,18 +1,18 @@
 // One W2 run (N diamonds A→(B,C,D)→E on a fresh SQLite file, in one process, submitted with two submitMany calls)
-// against a BUILT checkout (its dist/, so no TypeScript is compiled while it is measured). Run by
+// against a BUILT checkout (its dist/), as plain JavaScript: no loader transforms the code being measured (tsx would
+// recompile the checkout's dist/ with keepNames, which wraps every closure and getter of an object literal). Run by
 // bench/micro/w2-instructions.ts under valgrind; N = 0 opens and closes the engine only (the fixed cost to subtract).
-//   npx tsx bench/micro/w2-once.ts /path/to/checkout 1000
+//   node bench/micro/w2-once.mjs /path/to/checkout 1000
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import type * as TaskerLib from '../../src/index.js';
-import type pinoFactory from 'pino';
+import { performance } from 'node:perf_hooks';
 
 const root = process.argv[2] ?? process.cwd();
 const n = Number(process.argv[3] ?? 1000);
-const lib = (await import(join(root, 'dist/index.js'))) as typeof TaskerLib;
-const pino = createRequire(join(root, 'package.json'))('pino') as typeof pinoFactory;
+const lib = await import(join(root, 'dist/index.js'));
+const pino = createRequire(join(root, 'package.json'))('pino');
 const H = 'Bench::H';
 const diamond = lib.defineTask({
   name: 'diamond',
@@ -28,8 +28,8 @@ const diamond = lib.defineTask({
 });
 const dir = mkdtempSync(join(tmpdir(), 'tasker-w2-once-'));
 let done = 0;
-let allDone!: () => void;
-const finished = new Promise<void>((r) => (allDone = r));
+let allDone;
+const finished = new Promise((r) => (allDone = r));
 const tasker = await lib.Tasker.open({
   db: `sqlite:${join(dir, 'bench.db')}`,
   logger: pino({ level: 'silent' }),
