@@ -4,7 +4,7 @@
 // separate `tasker/api` entry (src/api/index.ts).
 
 // The engine facade, its options and what its methods take and return.
-export { Tasker, type SubmitResult, type WaitOptions } from './engine/tasker.js';
+export { Tasker, type ActorOptions, type SubmitResult, type WaitOptions } from './engine/tasker.js';
 export type { TaskerOptions } from './engine/options.js';
 export type { LogFormat, LogLevel } from './core/defaults.js';
 export type { Logger } from './telemetry/logger.js';
@@ -22,14 +22,17 @@ export type {
   HistoryRow,
   OperatorAction,
   OperatorResult,
+  PausedTemplate,
   StoreActivity,
   StoreStats,
   TaskListFilter,
   TaskPage,
+  TaskPauseResult,
   TaskSummary,
+  TemplatePauseResult,
   TransitionRecord,
 } from './core/store-contract.js';
-export type { StepState, TaskState } from './core/states.js';
+export type { StepState, StepWait, TaskState, TaskWait } from './core/states.js';
 
 // Templates, written in code or loaded from YAML.
 export {

@@ -7,6 +7,7 @@ import * as system from './schemas/system.js';
 import * as history from './schemas/history.js';
 import { StatsSchema } from './schemas/stats.js';
 import * as rerun from './schemas/rerun.js';
+import * as pauses from './schemas/pauses.js';
 
 /** Shared schemas, by component name; any occurrence of the same object becomes a $ref. */
 const COMPONENTS: Record<string, JsonSchema> = {
@@ -22,6 +23,9 @@ const COMPONENTS: Record<string, JsonSchema> = {
   Attempt: tasks.AttemptSchema,
   Transition: tasks.TransitionSchema,
   OperatorResult: tasks.OperatorResultSchema,
+  TaskPauseResult: pauses.TaskPauseResultSchema,
+  TemplatePauseResult: pauses.TemplatePauseResultSchema,
+  PausedList: pauses.PausedListSchema,
   HistoryPage: history.HistoryPageSchema,
   HistoryEntry: history.HistoryEntrySchema,
   StreamTicket: history.TicketSchema,
@@ -169,7 +173,11 @@ export function buildOpenApi(catalog: RouteCatalog, options: OpenApiOptions): Re
     tags: [
       { name: 'tasks', description: 'create, list, read and cancel tasks' },
       { name: 'steps', description: "a task's steps and their attempt history" },
-      { name: 'operator actions', description: 'retry, resolve and skip steps; retry a task; rerun from a step' },
+      {
+        name: 'operator actions',
+        description: 'retry, resolve and skip steps; retry, pause and resume a task; rerun from a step',
+      },
+      { name: 'flow control', description: 'pause and resume a template or a whole namespace; what is paused' },
       { name: 'handlers', description: 'registered templates and their dependency graphs' },
       { name: 'health', description: 'liveness, readiness, store status and the overview figures' },
       { name: 'events', description: 'the live stream of task and step events (server-sent events)' },

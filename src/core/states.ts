@@ -16,6 +16,19 @@ export type StepState = (typeof STEP_STATES)[number];
 export const TASK_STATES = ['pending', 'running', 'completed', 'failed', 'cancelled', 'resolved_manually'] as const;
 export type TaskState = (typeof TASK_STATES)[number];
 
+/**
+ * Why an unfinished task does not progress (flow control), beside its state: a task held back before its first step
+ * is `pending` with one of these; a started task stays `running` (paused: no new step starts).
+ * - delay: its `run_at` has not come yet; - paused: the task, its template or its namespace is paused;
+ * - concurrency: it waits for a slot of its concurrency key; - rate_limit: its first step waits for a token.
+ */
+export const TASK_WAITS = ['delay', 'paused', 'concurrency', 'rate_limit'] as const;
+export type TaskWait = (typeof TASK_WAITS)[number];
+
+/** Why a step that could otherwise run waits: no live worker can run it, or one of its task's TASK_WAITS. */
+export const STEP_WAITS = ['worker', ...TASK_WAITS] as const;
+export type StepWait = (typeof STEP_WAITS)[number];
+
 /** States that let a dependent step run. */
 export const SATISFYING_STEP_STATES: ReadonlySet<StepState> = new Set(['completed', 'skipped', 'resolved_manually']);
 /** States a step never leaves on its own (operators may still retry a failed step). */
@@ -56,14 +69,18 @@ export const STEP_TRANSITIONS: Readonly<Record<StepState, readonly StepState[]>>
 
 /**
  * Task transitions.
- * - pending -> running (a task is `pending` only inside its creating transaction)
+ * - pending -> running (its first step is claimed), cancelled. A task is `pending` only inside its creating
+ *              transaction, unless it is held back (flow control: a delayed start, a pause); it then waits as
+ *              `pending` with a `waiting_for` (TASK_WAITS).
+ * - pending -> pending, running -> running: what the task waits for changed (held back at submission, paused,
+ *              resumed); the state stays, the history row records who and why.
  * - running -> completed, failed, cancelled
  * - failed  -> running (operator retries a step, or reruns from a step), resolved_manually, cancelled
  * - completed -> running (rerun from a step: a new run of the task)
  */
 export const TASK_TRANSITIONS: Readonly<Record<TaskState, readonly TaskState[]>> = {
-  pending: ['running', 'cancelled'],
-  running: ['completed', 'failed', 'cancelled'],
+  pending: ['pending', 'running', 'cancelled'],
+  running: ['running', 'completed', 'failed', 'cancelled'],
   failed: ['running', 'resolved_manually', 'cancelled'],
   completed: ['running'],
   cancelled: [],

@@ -18,8 +18,14 @@
 // - A completion is applied only while the caller still holds the step (state running, locked_by = workerId,
 //   same attempt). Anything else is reported as `stale` and changes nothing: no lost or duplicated work.
 //
+// - Flow control: a task held back (a delayed start, a pause) has no claimable step: its ready steps keep
+//   ready_at NULL (out of the claim index), so a held backlog costs claims nothing. A paused task's completions
+//   release children without making them claimable; resuming makes them claimable. The claim orders ready steps by
+//   priority (higher first), then by ready time; a task's first claim moves it from pending to running.
+//
 // The records and the requests and results the methods exchange live in store-records.ts, store-hot-path.ts,
-// store-control.ts and store-queries.ts; this file re-exports them all, so the contract is importable from here.
+// store-control.ts, store-queries.ts and store-flow.ts; this file re-exports them all, so the contract is importable
+// from here.
 import type {
   ClaimedStep,
   ClaimRequest,
@@ -35,6 +41,13 @@ import type {
   StepSnapshotRequest,
 } from './store-hot-path.js';
 import type { CancelResult, OperatorAction, OperatorResult, RerunOptions, RerunResult } from './store-control.js';
+import type {
+  DueTasksResult,
+  PausedTemplate,
+  PauseTarget,
+  TaskPauseResult,
+  TemplatePauseResult,
+} from './store-flow.js';
 import type { HistoryPageRequest, StoreActivity, StoreStats, TaskListFilter, TaskPage } from './store-queries.js';
 import type {
   HistoryFeedRow,
@@ -53,6 +66,7 @@ export * from './store-records.js';
 export * from './store-hot-path.js';
 export * from './store-control.js';
 export * from './store-queries.js';
+export * from './store-flow.js';
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -117,6 +131,29 @@ export interface Store {
    * failed, or an upstream step of the step is not satisfied; NotFoundError for an unknown task or step.
    */
   rerunFrom(taskId: TaskId, stepId: StepId, opts: RerunOptions): Promise<RerunResult>;
+
+  // --- flow control ----------------------------------------------------------------------------------------------
+  /**
+   * Pause a pending or running task (an operator's pause, recorded in its history with the actor): no new step of it
+   * starts; running steps finish, and their completion makes nothing claimable. OperatorActionError when the task
+   * is finished; `changed: false` when it was already paused by an operator.
+   */
+  pauseTask(taskId: TaskId, actor: string, reason?: string | null): Promise<TaskPauseResult>;
+  /** Undo `pauseTask`; its steps become claimable unless its template or namespace is still paused. */
+  resumeTask(taskId: TaskId, actor: string, reason?: string | null): Promise<TaskPauseResult>;
+  /**
+   * Pause a template (every version) or a whole namespace: kept in the store, so it holds for every process. New
+   * tasks of it are created held (`pending`, waiting_for `paused`); unfinished ones start no new step.
+   */
+  pauseTemplates(target: PauseTarget, actor: string, reason?: string | null): Promise<TemplatePauseResult>;
+  /** Undo `pauseTemplates` for exactly that target; tasks no other pause holds continue. */
+  resumeTemplates(target: PauseTarget, actor: string, reason?: string | null): Promise<TemplatePauseResult>;
+  /** Every paused template and namespace, by namespace then name. */
+  listPaused(): Promise<PausedTemplate[]>;
+  /** The pause that holds new tasks of `namespace/name` (the template's own, else its namespace's), or null. */
+  pausedFor(namespace: string, name: string): Promise<PausedTemplate | null>;
+  /** Make the first steps of up to `limit` delayed tasks whose run_at has come claimable (default 1000). */
+  releaseDueTasks(limit?: number): Promise<DueTasksResult>;
 
   // --- reads -----------------------------------------------------------------------------------------------------
   getTask(taskId: TaskId): Promise<TaskRecord | null>;

@@ -49,6 +49,15 @@ export interface NewTask {
    * telemetry/trace-context.ts), kept with the task so its steps join the submitter's trace; null or absent: none.
    */
   trace_context?: string | null;
+  /** Claim priority of the task's steps, -1000..1000 (higher first); default 0. */
+  priority?: number;
+  /**
+   * A delayed start: the task waits `pending` (waiting_for `delay`) and no step of it is claimable before this time
+   * (epoch ms). A time not in the future starts it at once. At most one of run_at and delay_ms.
+   */
+  run_at?: number | null;
+  /** A delayed start relative to the store's clock: the task starts this many milliseconds after its creation. */
+  delay_ms?: number | null;
 }
 
 export interface CreateTaskResult {

@@ -1,7 +1,7 @@
 // The store's records: what it keeps and hands back about tasks, steps, their history and workers (task and step
 // rows, a task's identity and immutable request fields, history rows, worker rows). The Store interface and its rules
 // are in store-contract.ts, which re-exports these.
-import type { StepState, TaskState } from './states.js';
+import type { StepState, StepWait, TaskState, TaskWait } from './states.js';
 
 export type StepId = number;
 export type TaskId = number;
@@ -51,10 +51,11 @@ export interface StepRecord {
   completed_at: number | null;
   duration_ms: number | null;
   /**
-   * `worker` when the step could run now but no live worker can run its task's template (none registered it with all
-   * its handlers); it waits until one comes. Null otherwise.
+   * Why a step that could otherwise run waits: `worker` when it could run now but no live worker can run its task's
+   * template (none registered it with all its handlers); `delay` / `paused` when its task is held back (its start is
+   * delayed, or the task, its template or its namespace is paused). Null otherwise.
    */
-  waiting_for: 'worker' | null;
+  waiting_for: StepWait | null;
 }
 
 export interface AnnotationRecord {
@@ -74,6 +75,14 @@ export interface TaskSummary extends TaskIdentity {
   started_at: number | null;
   completed_at: number | null;
   step_count: number;
+  /** Claim priority of its steps: higher first, then by the time they became ready (-1000..1000, default 0). */
+  priority: number;
+  /** When the task was asked to start (a delayed start), or null. */
+  run_at: number | null;
+  /** Why the unfinished task does not progress (flow control), or null; see core/states.ts TASK_WAITS. */
+  waiting_for: TaskWait | null;
+  /** The task itself, or its template or namespace, is paused: no new step of it starts until resumed. */
+  paused: boolean;
 }
 
 export interface TaskRecord extends TaskSummary {

@@ -42,6 +42,8 @@ export interface TaskTemplateInput<S extends string = string> {
   default_dependent_system?: string;
   /** Milliseconds a step without its own `timeout` may run (default: the worker's, 15 min). */
   default_step_timeout?: number;
+  /** Claim priority of its tasks' steps, -1000..1000, higher first (default 0); a request's `priority` overrides it. */
+  priority?: number;
   named_steps?: readonly NoInfer<S>[];
   schema?: Record<string, unknown>;
   step_templates: ReadonlyArray<StepTemplateInput<S>>;

@@ -127,6 +127,16 @@ export class FieldReader {
     return v;
   }
 
+  /** An integer from `min` to `max`. */
+  integerIn(key: string, min: number, max: number): number | undefined {
+    const v = this.obj[key];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+      return this.bad(`an integer from ${min} to ${max}`, key, v);
+    }
+    return v;
+  }
+
   /** A timeout: a positive integer of milliseconds a timer can wait (at most MAX_TIMEOUT_MS). */
   milliseconds(key: string): number | undefined {
     const v = this.obj[key];

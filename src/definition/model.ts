@@ -58,6 +58,11 @@ export interface TaskTemplate {
   default_step_timeout?: number;
   /** JSON Schema for the task context (already compiled once by the validator). */
   schema?: Record<string, unknown>;
+  /**
+   * Claim priority of its tasks' steps, -1000..1000 (higher first; a request's `priority` overrides it); absent means
+   * 0. Ready steps are claimed by priority, then by the time they became ready.
+   */
+  priority?: number;
   step_templates: StepTemplate[];
 }
 

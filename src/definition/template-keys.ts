@@ -9,6 +9,7 @@ export const TASK_KEYS = [
   'module_namespace',
   'default_dependent_system',
   'default_step_timeout',
+  'priority',
   'named_steps',
   'schema',
   'step_templates',

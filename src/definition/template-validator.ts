@@ -9,6 +9,7 @@ import { noLocator, type Locator, type Position } from './source-locator.js';
 import { checkCycles, checkDependencies, checkDuplicateSteps, checkNamedSteps } from './step-graph-checks.js';
 import { checkRetryPolicy, readStepEntry, toStepTemplate, type StepFields } from './step-fields.js';
 import { TASK_KEYS } from './template-keys.js';
+import { MAX_PRIORITY, MIN_PRIORITY } from '../core/store-flow.js';
 import type { ValidationIssue } from './validation-issue.js';
 
 export interface ValidateOptions {
@@ -132,6 +133,8 @@ export function validateTemplate(raw: unknown, opts: ValidateOptions = {}): Vali
   }
   const defaultStepTimeout = r.milliseconds('default_step_timeout');
   if (defaultStepTimeout !== undefined) optional.default_step_timeout = defaultStepTimeout;
+  const priority = r.integerIn('priority', MIN_PRIORITY, MAX_PRIORITY);
+  if (priority !== undefined) optional.priority = priority;
   const named = r.stringList('named_steps', false);
   const schema = readSchema(c, r);
 

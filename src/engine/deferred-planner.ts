@@ -105,6 +105,9 @@ export class DeferredPlanner {
         ...fields,
         bypass_steps: [],
         idempotency_key: null,
+        run_at: null,
+        delay_ms: null,
+        priority: null,
       },
       { mode: 'deferred', taskId: task.task_id, correlationId: task.correlation_id, run: task.run },
     );

@@ -1,7 +1,15 @@
 // Operator actions on tasks for the Tasker facade (tasker.ts): cancelling a task (abort its handlers running here,
-// publish `task.cancelled` with its span, drop its caches, wake local waiters) and retrying / resolving / skipping a
-// step or retrying a task (operator spans, finalisation, a wake-up of the dispatch loop). Reruns are task-rerun.ts.
-import type { OperatorAction, OperatorResult, Store } from '../core/store-contract.js';
+// publish `task.cancelled` with its span, drop its caches, wake local waiters), retrying / resolving / skipping a
+// step or retrying a task (operator spans, finalisation, a wake-up of the dispatch loop), and pausing and resuming a
+// task, a template or a namespace (flow control; a resume wakes the dispatch loop). Reruns are task-rerun.ts.
+import type {
+  OperatorAction,
+  OperatorResult,
+  PauseTarget,
+  Store,
+  TaskPauseResult,
+  TemplatePauseResult,
+} from '../core/store-contract.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { LifecyclePublisher } from './lifecycle-publisher.js';
 import type { TaskFinalizer } from './task-finalizer.js';
@@ -12,6 +20,17 @@ import type { TaskWaiters } from './task-waiters.js';
 export interface ControlHost {
   started(): boolean;
   forget(taskId: number): void;
+}
+
+/** Who acts and why, for the history rows of an operator action. */
+export interface ActorOptions {
+  /** Default `api`. */
+  actor?: string;
+  reason?: string;
+}
+
+function actorOf(options: ActorOptions): { actor: string; reason: string | null } {
+  return { actor: options.actor ?? 'api', reason: options.reason ?? null };
 }
 
 export class TaskControl {
@@ -44,6 +63,26 @@ export class TaskControl {
     this.host.forget(taskId);
     this.waiters.notify(taskId);
     return true;
+  }
+
+  /** `Tasker.pauseTask` / `resumeTask`: OperatorActionError when the task is finished. */
+  async pauseTask(taskId: number, on: boolean, options: ActorOptions): Promise<TaskPauseResult> {
+    const { actor, reason } = actorOf(options);
+    const res = on
+      ? await this.store.pauseTask(taskId, actor, reason)
+      : await this.store.resumeTask(taskId, actor, reason);
+    if (!on && res.changed && this.host.started()) this.dispatcher.wake();
+    return res;
+  }
+
+  /** `Tasker.pauseTemplate` / `pauseNamespace` and their resumes. */
+  async pauseTemplates(target: PauseTarget, on: boolean, options: ActorOptions): Promise<TemplatePauseResult> {
+    const { actor, reason } = actorOf(options);
+    const res = on
+      ? await this.store.pauseTemplates(target, actor, reason)
+      : await this.store.resumeTemplates(target, actor, reason);
+    if (!on && res.changed && this.host.started()) this.dispatcher.wake();
+    return res;
   }
 
   /** `Tasker.operate`: illegal actions throw OperatorActionError (from the store). */

@@ -1,6 +1,6 @@
 // The task's JSON shape, shared by `tasker run --json`, `tasker tasks show --json` and the REST API.
 import type { AnnotationRecord, StepRecord, TaskRecord, TaskSummary } from '../core/store-contract.js';
-import type { StepState, TaskState } from '../core/states.js';
+import type { StepState, StepWait, TaskState, TaskWait } from '../core/states.js';
 
 export interface StepJson {
   workflow_step_id: number;
@@ -17,8 +17,11 @@ export interface StepJson {
   started_at: string | null;
   completed_at: string | null;
   duration_ms: number | null;
-  /** `worker` when the step could run now but no live worker can run its template (a rolling deploy); else null. */
-  waiting_for: 'worker' | null;
+  /**
+   * Why a step that could otherwise run waits: `worker` when no live worker can run its template (a rolling deploy);
+   * `delay` / `paused` while its task is held back (flow control); else null.
+   */
+  waiting_for: StepWait | null;
 }
 
 export interface TaskSummaryJson {
@@ -37,6 +40,14 @@ export interface TaskSummaryJson {
   run: number;
   created_at: string;
   completed_at: string | null;
+  /** Claim priority of its steps (-1000..1000, higher first). */
+  priority: number;
+  /** When the task was asked to start (a delayed start), or null. */
+  run_at: string | null;
+  /** Why the unfinished task does not progress: `delay`, `paused` (flow control), or null. */
+  waiting_for: TaskWait | null;
+  /** The task, its template or its namespace is paused: no new step of it starts. */
+  paused: boolean;
 }
 
 export interface TaskJson extends TaskSummaryJson {
@@ -67,6 +78,10 @@ export function taskSummaryJson(t: TaskSummary): TaskSummaryJson {
     run: t.run,
     created_at: iso(t.created_at)!,
     completed_at: iso(t.completed_at),
+    priority: t.priority,
+    run_at: iso(t.run_at),
+    waiting_for: t.waiting_for,
+    paused: t.paused,
   };
 }
 

@@ -8,9 +8,7 @@ import type { CompiledTemplate } from './workflow-catalog.js';
 import { MAX_TIMEOUT_MS } from '../definition/model.js';
 import { InvalidRequestError } from '../core/errors.js';
 import { makeTaskView } from './handler-views.js';
-import type { normaliseTaskRequest } from './task-request.js';
-
-type NormalisedRequest = ReturnType<typeof normaliseTaskRequest>;
+import type { NormalisedTaskRequest as NormalisedRequest } from './task-request.js';
 
 export interface TaskPlan {
   task: NewTask;
@@ -169,6 +167,9 @@ export async function planTask(
       idempotency_key: req.idempotency_key,
       correlation_id: correlationId,
       steps,
+      priority: req.priority ?? template.priority ?? 0,
+      ...(req.run_at !== null ? { run_at: req.run_at } : {}),
+      ...(req.delay_ms !== null ? { delay_ms: req.delay_ms } : {}),
       ...(mode === 'defer' ? { needs_plan: true } : {}),
       // normaliseTaskRequest refused any context or tag JSON would change: the store need not walk them again
       checked: true,

@@ -10,7 +10,7 @@ import type { LifecyclePublisher } from './lifecycle-publisher.js';
 import type { CompiledTemplate, WorkflowCatalog } from './workflow-catalog.js';
 import type { TaskFinalizer } from './task-finalizer.js';
 import type { TaskTracing } from './task-tracing.js';
-import { normaliseTaskRequest, type TaskRequest } from './task-request.js';
+import { normaliseTaskRequest, type NormalisedTaskRequest, type TaskRequest } from './task-request.js';
 import { retryUncommitted } from './submit-retry.js';
 import { planTask, type TaskPlan } from './task-planner.js';
 
@@ -18,6 +18,13 @@ export interface SubmitResult {
   task_id: number;
   /** False when `idempotency_key` matched an existing task; nothing new was created. */
   created: boolean;
+}
+
+/** When a delayed task should start, by this process's clock (the store decides; this only arms a wake-up). */
+function startAt(plan: TaskPlan): number | null {
+  const { run_at, delay_ms } = plan.task;
+  if (run_at !== null && run_at !== undefined) return run_at;
+  return delay_ms !== null && delay_ms !== undefined ? Date.now() + delay_ms : null;
 }
 
 export class TaskSubmitter {
@@ -29,8 +36,11 @@ export class TaskSubmitter {
     private readonly finalizer: TaskFinalizer,
     private readonly tracing: TaskTracing,
     private readonly logger: Logger,
-    /** Called after a submission that created at least one task (the facade wakes its dispatcher when started). */
-    private readonly created: () => void,
+    /**
+     * Called after a submission that created at least one task (the facade wakes its dispatcher when started), with
+     * the earliest delayed start among them (epoch ms, local clock) or null.
+     */
+    private readonly created: (startAt: number | null) => void,
   ) {}
 
   /** Create one task (`Tasker.submit`). */
@@ -48,7 +58,7 @@ export class TaskSubmitter {
   }
 
   private async submitOne(
-    req: ReturnType<typeof normaliseTaskRequest>,
+    req: NormalisedTaskRequest,
     compiled: CompiledTemplate,
     span: Span | null,
   ): Promise<SubmitResult> {
@@ -71,7 +81,7 @@ export class TaskSubmitter {
     const res = await retryUncommitted(() => this.store.createTask(plan.task), this.logger, 'createTask');
     if (span) this.tracing.endSubmitPlan(span, plan, res);
     const out = await this.afterCreate(plan, res);
-    if (out.created) this.created();
+    if (out.created) this.created(startAt(plan));
     return out;
   }
 
@@ -102,7 +112,10 @@ export class TaskSubmitter {
     spans.forEach((span, i) => this.tracing.endSubmitPlan(span, plans[i]!, results[i]!));
     const out: SubmitResult[] = [];
     for (let i = 0; i < plans.length; i++) out.push(await this.afterCreate(plans[i]!, results[i]!));
-    if (out.some((r) => r.created)) this.created();
+    if (out.some((r) => r.created)) {
+      const starts = plans.map(startAt).filter((at): at is number => at !== null);
+      this.created(starts.length > 0 ? Math.min(...starts) : null);
+    }
     return out;
   }
 

@@ -14,10 +14,13 @@ import { openStore } from '../store/open-store.js';
 import type {
   OperatorAction,
   OperatorResult,
+  PausedTemplate,
   Store,
   StoreStats,
   TaskListFilter,
   TaskPage,
+  TaskPauseResult,
+  TemplatePauseResult,
   TransitionRecord,
 } from '../core/store-contract.js';
 import { checkStore, type StoreHealth } from './store-health.js';
@@ -26,15 +29,15 @@ import { EventBus } from './event-bus.js';
 import { LifecyclePublisher } from './lifecycle-publisher.js';
 import { WorkflowCatalog } from './workflow-catalog.js';
 import { TaskFinalizer } from './task-finalizer.js';
-import { TaskWaiters } from './task-waiters.js';
+import { TaskWaiters, type WaitOptions } from './task-waiters.js';
 import { Dispatcher } from './dispatcher.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import type { TaskRequest } from './task-request.js';
 import { TaskSubmitter, type SubmitResult } from './task-submitter.js';
-import { TaskControl } from './task-control.js';
+import { TaskControl, type ActorOptions } from './task-control.js';
 import { taskJson, type TaskJson } from './task-json.js';
-import { TERMINAL_TASK_STATES } from '../core/states.js';
-import { NotFoundError, TaskerError } from '../core/errors.js';
+import { NotFoundError } from '../core/errors.js';
+import { DelayedStarts } from './delayed-starts.js';
 import { resolveTaskerOptions, type ResolvedTaskerOptions, type TaskerOptions } from './options.js';
 import type { AnnotationSink } from './handler-views.js';
 import { fanOut, type EngineMetricsSink } from './metrics-sink.js';
@@ -50,13 +53,8 @@ import { TaskTracing } from './task-tracing.js';
 
 export type { TaskerOptions } from './options.js';
 export type { SubmitResult } from './task-submitter.js';
-
-export interface WaitOptions {
-  /** Give up after this long (TaskerError code `timeout`). Default: wait forever. */
-  timeoutMs?: number;
-  /** How often to re-read the store when the task may be finished elsewhere. Default 250 ms. */
-  pollMs?: number;
-}
+export type { WaitOptions } from './task-waiters.js';
+export type { ActorOptions } from './task-control.js';
 
 export class Tasker {
   readonly templates = new TemplateRegistry();
@@ -76,6 +74,7 @@ export class Tasker {
   private readonly tracing: TaskTracing;
   private readonly submitter: TaskSubmitter;
   private readonly control: TaskControl;
+  private readonly delayed: DelayedStarts;
   private unsubscribeWake: (() => void) | null = null;
   private metricsSinks: EngineMetricsSink[] = [];
   private started = false;
@@ -120,8 +119,11 @@ export class Tasker {
       capabilities: () => this.catalog.capabilities(namespaces),
     });
     const { bus, catalog, publisher, finalizer, tracing } = this;
-    this.submitter = new TaskSubmitter(store, catalog, bus, publisher, finalizer, tracing, logger, () => {
-      if (this.started) this.dispatcher.wake();
+    this.delayed = new DelayedStarts(store, logger, options.pollIntervalMs, () => this.dispatcher.wake());
+    this.submitter = new TaskSubmitter(store, catalog, bus, publisher, finalizer, tracing, logger, (startAt) => {
+      if (!this.started) return;
+      if (startAt !== null) this.delayed.dueAt(startAt);
+      this.dispatcher.wake();
     });
     const host = { started: () => this.started, forget };
     this.control = new TaskControl(store, this.dispatcher, publisher, finalizer, this.waiters, tracing, host);
@@ -227,6 +229,7 @@ export class Tasker {
     const next = await this.store.nextRetryAt();
     if (next !== null) this.dispatcher.wakeAt(next);
     this.dispatcher.start();
+    if (this.dispatcher.options.concurrency > 0) this.delayed.start();
   }
 
   /**
@@ -253,20 +256,8 @@ export class Tasker {
 
   /** Resolves with the task JSON once the task is terminal (finished here or by any other worker). */
   async waitForTask(taskId: number, options: WaitOptions = {}): Promise<TaskJson> {
-    const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
-    const pollMs = options.pollMs ?? 250;
-    for (;;) {
-      const task = await this.store.getTask(taskId);
-      if (!task) throw new NotFoundError(`task ${taskId} does not exist`);
-      if (TERMINAL_TASK_STATES.has(task.current_state)) {
-        await this.finalizer.drain(); // its annotations hook may still be writing
-        return taskJson((await this.store.getTask(taskId)) ?? task);
-      }
-      const left = deadline - Date.now();
-      if (left <= 0)
-        throw new TaskerError(`task ${taskId} is still ${task.current_state} after ${options.timeoutMs} ms`, 'timeout');
-      await this.waiters.wait(taskId, Math.min(pollMs, left));
-    }
+    // its annotations hook may still be writing when the task is seen terminal
+    return taskJson(await this.waiters.untilFinished(this.store, taskId, options, () => this.finalizer.drain()));
   }
 
   /** The store's health within `timeoutMs` (never throws): kind, credential-free URL, latency or error. */
@@ -303,6 +294,45 @@ export class Tasker {
     return this.control.cancel(taskId, options);
   }
 
+  /**
+   * Pause a pending or running task: no new step of it starts, running steps finish (and make nothing claimable);
+   * recorded in its history with the actor. OperatorActionError when the task is finished.
+   */
+  pauseTask(taskId: number, options: ActorOptions = {}): Promise<TaskPauseResult> {
+    return this.control.pauseTask(taskId, true, options);
+  }
+
+  /** Resume a task paused by `pauseTask`; it still waits while its template or namespace is paused. */
+  resumeTask(taskId: number, options: ActorOptions = {}): Promise<TaskPauseResult> {
+    return this.control.pauseTask(taskId, false, options);
+  }
+
+  /**
+   * Pause a template, every version (kept in the store: it holds for every process): new tasks are accepted and wait
+   * (`pending`, waiting_for `paused`), unfinished ones finish the steps they are in and start no new one.
+   */
+  pauseTemplate(namespace: string, name: string, options: ActorOptions = {}): Promise<TemplatePauseResult> {
+    return this.control.pauseTemplates({ namespace, name }, true, options);
+  }
+
+  resumeTemplate(namespace: string, name: string, options: ActorOptions = {}): Promise<TemplatePauseResult> {
+    return this.control.pauseTemplates({ namespace, name }, false, options);
+  }
+
+  /** `pauseTemplate` for every template of a namespace, present and future. */
+  pauseNamespace(namespace: string, options: ActorOptions = {}): Promise<TemplatePauseResult> {
+    return this.control.pauseTemplates({ namespace }, true, options);
+  }
+
+  resumeNamespace(namespace: string, options: ActorOptions = {}): Promise<TemplatePauseResult> {
+    return this.control.pauseTemplates({ namespace }, false, options);
+  }
+
+  /** Every paused template and namespace. */
+  listPaused(): Promise<PausedTemplate[]> {
+    return this.store.listPaused();
+  }
+
   /** Operator actions: retry/resolve/skip a step, retry a task. Illegal ones throw OperatorActionError. */
   operate(action: OperatorAction): Promise<OperatorResult> {
     return this.control.operate(action);
@@ -333,6 +363,7 @@ export class Tasker {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
+    this.delayed.stop();
     this.unsubscribeWake?.();
     this.unsubscribeWake = null;
     await this.dispatcher.stop(this.options.drainTimeoutMs);

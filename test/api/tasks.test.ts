@@ -152,6 +152,10 @@ describe.each(STORE_KINDS)('task routes on $kind', ({ make }) => {
         'run',
         'created_at',
         'completed_at',
+        'priority',
+        'run_at',
+        'waiting_for',
+        'paused',
       ].sort(),
     );
     const none = await call(api.base, 'GET', '/tasks?namespace=api&name=fanout&state=failed&state=cancelled');

@@ -5,6 +5,7 @@ import { claimingTests } from './conformance/claiming.js';
 import { completionTests } from './conformance/completion.js';
 import { creationTests } from './conformance/creation.js';
 import { dashboardReadTests } from './conformance/dashboard-reads.js';
+import { flowControlTests } from './conformance/flow.js';
 import { operatorTests } from './conformance/operator.js';
 import { readTests } from './conformance/reads.js';
 import { recoveryTests } from './conformance/recovery.js';
@@ -29,5 +30,6 @@ export function storeConformanceSuite(label: string, makeStore: MakeStore): void
     planningTests(makeStore);
     rerunTests(makeStore);
     traceContextTests(makeStore);
+    flowControlTests(makeStore);
   });
 }

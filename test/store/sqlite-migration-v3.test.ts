@@ -72,7 +72,7 @@ describe('sqlite migration 3 (table rebuild)', () => {
         'tasks_state_idx',
         'tasks_created_idx',
         'tasks_namespace_idx',
-        'steps_ready_idx',
+        'steps_claim_idx',
         'steps_running_idx',
       ]),
     );

@@ -2,7 +2,7 @@
 // context patch (admin only), and rerun in bulk every task a filter selects (admin), with a dry run that counts.
 import { hasScopes } from '../auth/guard.js';
 import { ApiError } from '../errors.js';
-import { parseRfc3339 } from '../rfc3339.js';
+import { parseRfc3339 } from '../../core/rfc3339.js';
 import { actorOf, type ApiContext } from '../context.js';
 import type { RouteSpec } from '../route-catalog.js';
 import { StepParams } from '../schemas/common.js';

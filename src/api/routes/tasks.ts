@@ -7,7 +7,7 @@ import type { TaskRequest } from '../../engine/task-request.js';
 import type { TaskState } from '../../core/states.js';
 import type { TaskListFilter, TaskSortKey } from '../../core/store-contract.js';
 import { ApiError } from '../errors.js';
-import { parseRfc3339 } from '../rfc3339.js';
+import { parseRfc3339 } from '../../core/rfc3339.js';
 import { actorOf, type ApiContext } from '../context.js';
 import type { RouteSpec } from '../route-catalog.js';
 import { TaskIdParams } from '../schemas/common.js';

@@ -1,6 +1,7 @@
 // JSON Schemas of tasks and steps: the task JSON the engine produces (engine/task-json.ts), the create body, the
 // list query and page, a step with its attempt history, and the operator action bodies and result.
-import { STEP_STATES, TASK_STATES } from '../../core/states.js';
+import { STEP_STATES, STEP_WAITS, TASK_STATES, TASK_WAITS } from '../../core/states.js';
+import { MAX_PRIORITY, MIN_PRIORITY } from '../../core/store-flow.js';
 import { TASK_SORT_KEYS } from '../../core/store-contract.js';
 import { ANY_JSON, ID_SCHEMA, NO_NUL, REASON_SCHEMA, nullable, type JsonSchema } from './common.js';
 
@@ -24,6 +25,20 @@ const summaryProperties = {
   run: { type: 'integer', minimum: 1, description: "the task's run: 1, then one more per rerun from a step" },
   created_at: TIME,
   completed_at: nullable(TIME),
+  priority: {
+    type: 'integer',
+    minimum: MIN_PRIORITY,
+    maximum: MAX_PRIORITY,
+    description: "claim priority of the task's steps: higher first, then by the time they became ready",
+  },
+  run_at: { ...nullable(TIME), description: 'the delayed start asked for (run_at or delay), or null' },
+  waiting_for: {
+    ...nullable({ type: 'string', enum: [...TASK_WAITS, null] }),
+    description:
+      'why the unfinished task does not progress: delay (its run_at has not come), paused (the task, its template or ' +
+      'its namespace is paused); a task held back before its first step is pending, a started one stays running',
+  },
+  paused: { type: 'boolean', description: 'the task, its template or its namespace is paused' },
 };
 
 export const TaskSummarySchema: JsonSchema = {
@@ -61,9 +76,10 @@ const stepProperties = {
   completed_at: nullable(TIME),
   duration_ms: nullable({ type: 'number' }),
   waiting_for: {
-    ...nullable({ type: 'string', enum: ['worker', null] }),
+    ...nullable({ type: 'string', enum: [...STEP_WAITS, null] }),
     description:
-      "'worker' when the step could run now but no live worker has its template version with all its handlers",
+      "'worker' when the step could run now but no live worker has its template version with all its handlers; " +
+      "'delay' or 'paused' while its task is held back",
   },
 };
 
@@ -123,6 +139,22 @@ export const TaskCreateBody: JsonSchema = {
       description: 'a repeated key answers 409 with the existing task_id',
     }),
     bypass_steps: { type: 'array', maxItems: 1000, items: { type: 'string', maxLength: 255 } },
+    run_at: nullable({
+      type: 'string',
+      maxLength: 64,
+      description:
+        'start no step before this RFC 3339 time (2026-05-01T09:00:00Z), at most 365 days ahead; not with delay',
+    }),
+    delay: {
+      description:
+        "start no step before this long after submission: a string such as '90s', '5m', '2h', '1d' or '1h30m', or an " +
+        'integer of milliseconds (at most 365 days); not with run_at',
+      example: '5m',
+    },
+    priority: nullable({
+      type: 'integer',
+      description: `claim priority of the task's steps, ${MIN_PRIORITY}..${MAX_PRIORITY}, higher first; overrides the template's`,
+    }),
   },
 };
 

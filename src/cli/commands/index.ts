@@ -9,12 +9,14 @@ import { registerMigrate } from './migrate.js';
 import { registerValidate } from './validate.js';
 import { registerGraph } from './graph.js';
 import { registerServe } from './serve.js';
+import { registerPause } from './pause.js';
 
 export function registerCommands(program: Command): void {
   registerRun(program);
   registerSubmit(program);
   registerWorker(program);
   registerResume(program);
+  registerPause(program);
   registerTasks(program);
   registerMigrate(program);
   registerValidate(program);

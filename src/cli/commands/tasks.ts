@@ -1,5 +1,5 @@
-// `tasker tasks list|show|cancel|retry|resolve|skip|rerun`: read tasks from the store and apply operator actions
-// (rerun: ./tasks-rerun.ts).
+// `tasker tasks list|show|cancel|pause|resume|retry|resolve|skip|rerun`: read tasks from the store and apply operator
+// actions (rerun: ./tasks-rerun.ts).
 import type { Command } from 'commander';
 import type { OperatorAction, Store, TaskRecord } from '../../core/store-contract.js';
 import { taskJson, taskSummaryJson } from '../../engine/task-json.js';
@@ -30,8 +30,11 @@ function findStep(task: TaskRecord, ref: string): number {
 function printTask(task: TaskRecord): void {
   const t = taskJson(task);
   const run = t.run > 1 ? ` (run ${t.run})` : '';
-  process.stdout.write(`task ${t.task_id} ${t.namespace}/${t.name}@${t.version}: ${t.current_state}${run}\n`);
+  const wait = t.waiting_for ? ` (waiting for ${t.waiting_for})` : '';
+  process.stdout.write(`task ${t.task_id} ${t.namespace}/${t.name}@${t.version}: ${t.current_state}${run}${wait}\n`);
   process.stdout.write(`  created ${t.created_at}${t.completed_at ? `, finished ${t.completed_at}` : ''}\n`);
+  if (t.run_at) process.stdout.write(`  run at ${t.run_at}\n`);
+  if (t.priority !== 0) process.stdout.write(`  priority ${t.priority}\n`);
   for (const s of t.workflow_steps) {
     const err = s.error ? `  (${s.error.class}: ${s.error.message})` : '';
     process.stdout.write(
@@ -115,6 +118,36 @@ export function registerTasks(program: Command): void {
       process.stdout.write(`task ${taskId} cancelled (${res.cancelled_step_ids.length} step(s) cancelled)\n`);
     });
   });
+
+  const pause = (on: boolean) =>
+    addStoreOption(
+      tasks
+        .command(on ? 'pause' : 'resume')
+        .description(
+          on
+            ? 'pause a task: no new step starts, running steps finish'
+            : 'resume a paused task: its ready steps run again',
+        )
+        .argument('<task_id>')
+        .option('--reason <text>'),
+    ).action(async (id: string, flags: { db?: string; reason?: string }) => {
+      const taskId = parseId(id, 'task_id');
+      await withStore(flags.db, async (store) => {
+        await requireTask(store, taskId);
+        const res = on
+          ? await store.pauseTask(taskId, actor(), flags.reason ?? null)
+          : await store.resumeTask(taskId, actor(), flags.reason ?? null);
+        const verb = on ? 'paused' : 'resumed';
+        const still = res.waiting_for ? `; it waits for ${res.waiting_for}` : '';
+        process.stdout.write(
+          res.changed
+            ? `task ${taskId} ${verb} (${res.task_state}${still})\n`
+            : `task ${taskId} was ${on ? 'already paused' : 'not paused'}; nothing changed${still}\n`,
+        );
+      });
+    });
+  pause(true);
+  pause(false);
 
   const operate = (name: 'retry' | 'resolve' | 'skip', description: string) => {
     const cmd = tasks

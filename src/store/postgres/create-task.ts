@@ -1,7 +1,8 @@
 // createTask on PostgreSQL: an INSERT … ON CONFLICT (idempotency_key) DO NOTHING decides, race-free across
 // processes, whether this call creates the task; the steps, edges and history follow. A task with steps to run is
 // created by one statement (one round trip, its own implicit transaction); a task whose steps were all skipped
-// finalises `completed` in the same transaction, through the statement-by-statement path.
+// finalises `completed` in the same transaction, through the statement-by-statement path. A task held back (a paused
+// template or namespace, a start in the future) is created pending with no claimable step; the statements decide it.
 import type { CreateTaskResult, NewTask } from '../../core/store-contract.js';
 import { jsonbValue } from './jsonb.js';
 import { REASONS } from '../shared/lifecycle-rules.js';
@@ -42,8 +43,16 @@ function taskParams(task: NewTask, plan: TaskPlan, encoded: EncodedTask): unknow
   ];
 }
 
-/** The step arrays in plan order shared by insertSteps and the one-statement create (name … ready). */
-function stepParams(plan: TaskPlan, encoded: EncodedTask): unknown[] {
+/** The flow-control parameters of insertTask and createTaskAtOnce: priority, run_at (epoch ms), delay (ms). */
+export function flowParams(task: NewTask): [number, number | null, number | null] {
+  return [task.priority ?? 0, task.run_at ?? null, task.delay_ms ?? null];
+}
+
+/**
+ * The step arrays in plan order shared by insertSteps and the one-statement create (name … ready); `held`: the task
+ * was created held back, so none of its steps is claimable yet.
+ */
+function stepParams(plan: TaskPlan, encoded: EncodedTask, held = false): unknown[] {
   const rows = plan.steps;
   return [
     rows.map((r) => r.step.name),
@@ -55,7 +64,7 @@ function stepParams(plan: TaskPlan, encoded: EncodedTask): unknown[] {
     rows.map((r) => r.step.retryable),
     rows.map((r) => r.step.timeout_ms),
     rows.map((r) => r.step.skippable),
-    rows.map((r) => r.ready),
+    rows.map((r) => r.ready && !held),
   ];
 }
 
@@ -76,18 +85,21 @@ export async function createTaskInTx(
 ): Promise<CreateTaskResult> {
   const { client, ctx } = tx;
   const w = ctx.sql;
-  const [inserted] = await run<{ task_id: number }>(client, w.insertTask, [
+  const [inserted] = await run<{ task_id: number; state: string }>(client, w.insertTask, [
     ...taskParams(task, plan, encoded),
     task.trace_context ?? null,
+    ...flowParams(task),
   ]);
   if (!inserted) return existingTask(client, ctx, task.idempotency_key);
-  const taskId = inserted.task_id; // insertTask wrote its pending -> running history row too
+  const taskId = inserted.task_id; // insertTask wrote its first history row too
+  const held = inserted.state === 'pending';
   if (task.needs_plan === true) await run(client, w.setNeedsPlan, [taskId]);
 
   const rows = plan.steps;
   const stepRows = await run<{ step_id: number; name: string }>(client, w.insertSteps, [
     taskId,
-    ...stepParams(plan, encoded),
+    ...stepParams(plan, encoded, held),
+    task.priority ?? 0,
   ]);
   const idByName = new Map(stepRows.map((r) => [r.name, r.step_id]));
   const ids = rows.map((r) => idByName.get(r.step.name)!);
@@ -106,7 +118,7 @@ export async function createTaskInTx(
         attempt: 0,
       })),
   );
-  tx.readyCount += plan.openSteps;
+  if (!held) tx.readyCount += plan.openSteps;
   let finalized = null;
   if (plan.openSteps === 0) {
     tx.touch(taskId);
@@ -137,6 +149,7 @@ export async function createTaskAtOnce(
     plan.edges.map(([, c]) => names[c]),
     ctx.names.channel,
     task.trace_context ?? null,
+    ...flowParams(task),
   ]);
   if (inserted) return { task_id: inserted.task_id, created: true, finalized: null };
   return existingTask(ctx.pool, ctx, task.idempotency_key);

@@ -1,17 +1,48 @@
 // createTasks on PostgreSQL for a batch without idempotency keys: ids come from the identity sequences up front,
-// so the tasks, steps, edges and history rows of the whole batch go in one set-based statement per table.
+// so the tasks, steps, edges and history rows of the whole batch go in one set-based statement per table. A task held
+// back (flow control: paused template, delayed start) is inserted pending, and its ready steps are not claimable.
 import type { CreateTaskResult, NewTask } from '../../core/store-contract.js';
-import { REASONS } from '../shared/lifecycle-rules.js';
+import { REASONS, submittedReason } from '../shared/lifecycle-rules.js';
 import type { TaskPlan } from '../shared/task-plan.js';
-import type { EncodedTask } from './create-task.js';
+import type { PgContext } from './context.js';
+import { createTaskAtOnce, createTaskInTx, flowParams, type EncodedTask } from './create-task.js';
 import { jsonbValue } from './jsonb.js';
-import { run } from './pool.js';
-import type { PgTx } from './tx.js';
+import { run, withTransaction } from './pool.js';
+import { PgTx } from './tx.js';
 
 export interface PreparedTask {
   task: NewTask;
   plan: TaskPlan;
   encoded: EncodedTask;
+}
+
+/**
+ * createTasks: one task by the one-statement path when it can; a batch without idempotency keys (none finalising at
+ * creation) set-based; anything else task by task in one transaction, with one NOTIFY.
+ */
+export async function createTasks(ctx: PgContext, prepared: readonly PreparedTask[]): Promise<CreateTaskResult[]> {
+  if (prepared.length === 1) {
+    const { task, plan, encoded } = prepared[0]!;
+    const atOnce = await createTaskAtOnce(ctx, task, plan, encoded);
+    if (atOnce) return [atOnce];
+  }
+  if (prepared.length > 1 && batchable(prepared)) {
+    return withTransaction(ctx.pool, ctx.logger, (client) => createTasksInTx(new PgTx(client, ctx, null), prepared));
+  }
+  return withTransaction(ctx.pool, ctx.logger, async (client) => {
+    const out: CreateTaskResult[] = [];
+    let ready = 0;
+    // One PgTx per task, so each task's history carries its own initiator as actor; one NOTIFY for the batch.
+    for (const p of prepared) {
+      const tx = new PgTx(client, ctx, p.task.initiator);
+      out.push(await createTaskInTx(tx, p.task, p.plan, p.encoded, false));
+      ready += tx.readyCount;
+    }
+    const last = new PgTx(client, ctx, null);
+    last.readyCount = ready;
+    await last.notifyIfReady();
+    return out;
+  });
 }
 
 /** The batch path applies when no task can collide on a key and none finalises at creation (all steps skipped). */
@@ -29,21 +60,30 @@ export async function createTasksInTx(tx: PgTx, batch: readonly PreparedTask[]):
   ]);
   const taskIds = ids!.task_ids.map(Number);
   const stepIds = ids!.step_ids.map(Number);
-  const t = {
-    namespace: [] as string[],
-    name: [] as string[],
-    version: [] as string[],
-    context: [] as string[],
-    initiator: [] as (string | null)[],
-    source: [] as (string | null)[],
-    reason: [] as (string | null)[],
-    tags: [] as string[],
-    corr: [] as string[],
-    count: [] as number[],
-    open: [] as number[],
-    satisfied: [] as number[],
-    trace: [] as (string | null)[],
-  };
+  const tasks = batch.map(({ task, plan, encoded }) => [
+    task.namespace,
+    task.name,
+    task.version,
+    encoded.context,
+    task.initiator,
+    task.source_system,
+    task.reason,
+    jsonbValue(task.tags, 'task tags', 'tags', task.checked === true) ?? '[]',
+    task.correlation_id,
+    plan.steps.length,
+    plan.openSteps,
+    plan.satisfiedSteps,
+    task.trace_context ?? null,
+    ...flowParams(task),
+  ]);
+  const column = (i: number) => tasks.map((t) => t[i]);
+  // The tasks first: whether each is held back (pending) decides whether its ready steps are claimable.
+  const inserted = await run<{ task_id: string; state: string; waiting_for: string | null }>(
+    client,
+    ctx.sql.insertTasks,
+    [taskIds, ...Array.from({ length: tasks[0]!.length }, (_, i) => column(i))],
+  );
+  const held = new Map(inserted.map((r) => [Number(r.task_id), r]));
   const s = {
     id: [] as number[],
     task: [] as number[],
@@ -57,6 +97,7 @@ export async function createTasksInTx(tx: PgTx, batch: readonly PreparedTask[]):
     timeout: [] as (number | null)[],
     skippable: [] as boolean[],
     ready: [] as boolean[],
+    priority: [] as number[],
   };
   const edgeParent: number[] = [];
   const edgeChild: number[] = [];
@@ -65,25 +106,14 @@ export async function createTasksInTx(tx: PgTx, batch: readonly PreparedTask[]):
   batch.forEach((p, i) => {
     const taskId = taskIds[i]!;
     const { task, plan, encoded } = p;
-    t.namespace.push(task.namespace);
-    t.name.push(task.name);
-    t.version.push(task.version);
-    t.context.push(encoded.context);
-    t.initiator.push(task.initiator);
-    t.source.push(task.source_system);
-    t.reason.push(task.reason);
-    t.tags.push(jsonbValue(task.tags, 'task tags', 'tags', task.checked === true) ?? '[]');
-    t.corr.push(task.correlation_id);
-    t.count.push(plan.steps.length);
-    t.open.push(plan.openSteps);
-    t.satisfied.push(plan.satisfiedSteps);
-    t.trace.push(task.trace_context ?? null);
+    const row = held.get(taskId);
+    const pending = row?.state === 'pending';
     history.push({
       task_id: taskId,
       step_id: null,
       from: 'pending',
-      to: 'running',
-      reason: REASONS.submitted,
+      to: pending ? 'pending' : 'running',
+      reason: submittedReason(row?.waiting_for ?? null),
       actor: task.initiator,
     });
     const first = next;
@@ -100,7 +130,8 @@ export async function createTasksInTx(tx: PgTx, batch: readonly PreparedTask[]):
       s.retryable.push(r.step.retryable);
       s.timeout.push(r.step.timeout_ms);
       s.skippable.push(r.step.skippable);
-      s.ready.push(r.ready);
+      s.ready.push(r.ready && !pending);
+      s.priority.push(task.priority ?? 0);
       if (r.state === 'skipped') {
         history.push({
           task_id: taskId,
@@ -117,24 +148,8 @@ export async function createTasksInTx(tx: PgTx, batch: readonly PreparedTask[]):
       edgeParent.push(stepIds[first + parent]!);
       edgeChild.push(stepIds[first + child]!);
     }
-    tx.readyCount += plan.openSteps;
+    if (!pending) tx.readyCount += plan.openSteps;
   });
-  await run(client, ctx.sql.insertTasks, [
-    taskIds,
-    t.namespace,
-    t.name,
-    t.version,
-    t.context,
-    t.initiator,
-    t.source,
-    t.reason,
-    t.tags,
-    t.corr,
-    t.count,
-    t.open,
-    t.satisfied,
-    t.trace,
-  ]);
   await run(client, ctx.sql.insertStepsOf, [
     s.id,
     s.task,
@@ -148,6 +163,7 @@ export async function createTasksInTx(tx: PgTx, batch: readonly PreparedTask[]):
     s.timeout,
     s.skippable,
     s.ready,
+    s.priority,
   ]);
   if (edgeParent.length > 0) await run(client, ctx.sql.insertEdges, [edgeParent, edgeChild]);
   await tx.history(history);

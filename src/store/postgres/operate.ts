@@ -10,6 +10,7 @@ import {
   noFailedStepsError,
   operatorReason,
 } from '../shared/operator-rules.js';
+import { refreshPauseInTx } from './flow.js';
 import { run } from './pool.js';
 import type { PgTx } from './tx.js';
 
@@ -112,6 +113,7 @@ export async function operateInTx(
   if (state === 'failed' && (open > 0 || satisfied >= task.step_count)) {
     await tx.history([{ task_id: taskId, step_id: null, from: 'failed', to: 'running', reason: REASONS.reopened }]);
     await run(tx.client, w.setTaskState, [taskId, 'running', false]);
+    await refreshPauseInTx(tx, taskId); // a reopened task holds while it (or its template) is paused
     state = 'running';
   }
   tx.touch(taskId);

@@ -22,7 +22,7 @@ import { claimSteps } from './claim.js';
 import { completeSteps, encodeOutcome } from './complete.js';
 import type { PgContext } from './context.js';
 import { createTaskAtOnce, createTaskInTx, encodeTask } from './create-task.js';
-import { batchable, createTasksInTx } from './create-tasks.js';
+import { createTasks } from './create-tasks.js';
 import { jsonbValue } from './jsonb.js';
 import { listTasks } from './list-tasks.js';
 import { migrate, requireCurrentSchema } from './migrations.js';
@@ -38,6 +38,7 @@ import { parsePostgresUrl } from './url.js';
 import { WakeListener } from './wake-listener.js';
 import { presenceLabel } from './presence.js';
 import { applyPlanInTx } from './apply-plan.js';
+import { listPaused, pausedFor, releaseDue, setTaskPauseInTx, setTemplatePauseInTx } from './flow.js';
 import { isTransientDbError } from './transient-errors.js';
 import { pgStatements } from './sql/index.js';
 import { ESTIMATE_ABOVE } from './stats.js';
@@ -155,30 +156,7 @@ export class PostgresStore implements S.Store {
     const prepared = tasks.map((task) => ({ task, plan: planNewTask(task), encoded: encodeTask(task) }));
     if (prepared.length === 0) return [];
     this.open();
-    if (prepared.length === 1) {
-      const [{ task, plan, encoded }] = prepared as [(typeof prepared)[0]];
-      const atOnce = await createTaskAtOnce(this.ctx, task, plan, encoded);
-      if (atOnce) return [atOnce];
-    }
-    if (prepared.length > 1 && batchable(prepared)) {
-      return withTransaction(this.ctx.pool, this.ctx.logger, (client) =>
-        createTasksInTx(new PgTx(client, this.ctx, null), prepared),
-      );
-    }
-    return withTransaction(this.ctx.pool, this.ctx.logger, async (client) => {
-      const out: S.CreateTaskResult[] = [];
-      let ready = 0;
-      // One PgTx per task, so each task's history carries its own initiator as actor; one NOTIFY for the batch.
-      for (const p of prepared) {
-        const tx = new PgTx(client, this.ctx, p.task.initiator);
-        out.push(await createTaskInTx(tx, p.task, p.plan, p.encoded, false));
-        ready += tx.readyCount;
-      }
-      const last = new PgTx(client, this.ctx, null);
-      last.readyCount = ready;
-      await last.notifyIfReady();
-      return out;
-    });
+    return createTasks(this.ctx, prepared);
   }
 
   async claimSteps(req: S.ClaimRequest): Promise<S.ClaimedStep[]> {
@@ -304,6 +282,45 @@ export class PostgresStore implements S.Store {
   async rerunFrom(taskId: S.TaskId, stepId: S.StepId, opts: S.RerunOptions): Promise<S.RerunResult> {
     assertRerunOptions(opts);
     return this.write(opts.actor, (tx) => rerunInTx(tx, taskId, stepId, opts));
+  }
+
+  async pauseTask(taskId: S.TaskId, actor: string, reason?: string | null): Promise<S.TaskPauseResult> {
+    assertActor(actor, 'pauseTask');
+    assertReason(reason, 'pauseTask');
+    return this.write(actor, (tx) => setTaskPauseInTx(tx, taskId, true, actor, reason ?? null));
+  }
+
+  async resumeTask(taskId: S.TaskId, actor: string, reason?: string | null): Promise<S.TaskPauseResult> {
+    assertActor(actor, 'resumeTask');
+    assertReason(reason, 'resumeTask');
+    return this.write(actor, (tx) => setTaskPauseInTx(tx, taskId, false, actor, reason ?? null));
+  }
+
+  async pauseTemplates(target: S.PauseTarget, actor: string, reason?: string | null): Promise<S.TemplatePauseResult> {
+    assertActor(actor, 'pauseTemplates');
+    assertReason(reason, 'pauseTemplates');
+    return this.write(actor, (tx) => setTemplatePauseInTx(tx, target, true, actor, reason ?? null));
+  }
+
+  async resumeTemplates(target: S.PauseTarget, actor: string, reason?: string | null): Promise<S.TemplatePauseResult> {
+    assertActor(actor, 'resumeTemplates');
+    assertReason(reason, 'resumeTemplates');
+    return this.write(actor, (tx) => setTemplatePauseInTx(tx, target, false, actor, reason ?? null));
+  }
+
+  async listPaused(): Promise<S.PausedTemplate[]> {
+    this.open();
+    return listPaused(this.ctx);
+  }
+
+  async pausedFor(namespace: string, name: string): Promise<S.PausedTemplate | null> {
+    this.open();
+    return pausedFor(this.ctx, namespace, name);
+  }
+
+  async releaseDueTasks(limit = 1000): Promise<S.DueTasksResult> {
+    this.open();
+    return releaseDue(this.ctx, limit);
   }
 
   async addAnnotation(taskId: S.TaskId, annotationType: string, content: unknown): Promise<void> {

@@ -11,7 +11,7 @@ import type {
   TaskRecord,
   TransitionRecord,
 } from '../../core/store-contract.js';
-import { mapStepRow, mapTaskSummary, mapTransitionRow, num } from '../shared/row-mappers.js';
+import { heldStepWait, mapStepRow, mapTaskSummary, mapTransitionRow, num } from '../shared/row-mappers.js';
 import type { PgContext } from './context.js';
 import { run } from './pool.js';
 import { readStats } from './stats.js';
@@ -38,12 +38,20 @@ export class PgReads {
       created_at: num(a.created_at),
     }));
     const summary = mapTaskSummary(row, pgDecode);
-    const waits = summary.current_state === 'running' && row.runnable !== true;
+    const unfinished = summary.current_state === 'running' || summary.current_state === 'pending';
+    const waits = unfinished && row.runnable !== true;
     const steps = (row.steps as Row[]).map((s) => {
       const step = mapStepRow(s, pgDecode);
       if (waits && s.ready_now === true && (step.current_state === 'pending' || step.current_state === 'retrying')) {
         step.waiting_for = 'worker';
       }
+      const readyAt = s.ready_at === null || s.ready_at === undefined ? null : num(s.ready_at);
+      const held = heldStepWait(summary.waiting_for, {
+        state: step.current_state,
+        unmet: num(s.unmet),
+        ready_at: readyAt,
+      });
+      if (held) step.waiting_for = held;
       return step;
     });
     return {

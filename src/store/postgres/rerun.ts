@@ -12,6 +12,7 @@ import {
   resetNeedsHistory,
   type RerunStepRow,
 } from '../shared/rerun-rules.js';
+import { refreshPauseInTx } from './flow.js';
 import { jsonbValue } from './jsonb.js';
 import { run } from './pool.js';
 import type { PgTx } from './tx.js';
@@ -90,6 +91,7 @@ export async function rerunInTx(tx: PgTx, taskId: TaskId, stepId: StepId, opts: 
     await run(tx.client, w.setUnmet, [plan.unmet.map((u) => u.step_id), plan.unmet.map((u) => u.unmet)]);
   }
   await run(tx.client, w.restartTask, [taskId, nextRun, plan.open_steps, plan.satisfied_steps, plan.replan, context]);
+  await refreshPauseInTx(tx, taskId); // the new run holds while the task (or its template) is paused
   tx.readyCount += plan.reset.filter((s) => s.ready).length;
   await tx.notifyIfReady();
   return {

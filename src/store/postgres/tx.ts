@@ -92,8 +92,9 @@ export class PgTx {
   }
 
   /**
-   * Apply all counter deltas and finalise every running task whose open steps reached 0. The caller must hold the
-   * task locks (`lockTasks`), so exactly one transaction sees each task leave `running`.
+   * Apply all counter deltas and finalise every running task whose open steps reached 0, then take the ready steps
+   * of touched paused tasks out of the claim index. The caller must hold the task locks (`lockTasks`), so exactly
+   * one transaction sees each task leave `running`.
    */
   async finalizeTouched(): Promise<FinalizedTask[]> {
     if (this.deltas.size === 0) return [];
@@ -117,10 +118,14 @@ export class PgTx {
       [], // children were released by satisfyChildren; the completion function passes its own
     ]);
     const out: FinalizedTask[] = [];
+    const paused: number[] = [];
     for (const r of rows) {
-      this.readyCount += Number(r.readied);
       if (r.finalized) out.push(mapFinalizedTask(r, r.state as FinalizedTask['state'], Number(r.completed_at)));
+      else if (Number(r.paused) !== 0) paused.push(Number(r.task_id));
+      else this.readyCount += Number(r.readied);
     }
+    // Paused tasks (flow control): nothing this transaction made ready in them may be claimed before a resume.
+    if (paused.length > 0) await run(this.client, this.ctx.sql.holdSteps, [paused]);
     return out;
   }
 

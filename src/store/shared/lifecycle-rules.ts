@@ -9,6 +9,13 @@ export const SYSTEM_ACTOR = 'system';
 /** The `reason` written to history rows, shared so both stores write identical histories. */
 export const REASONS = {
   submitted: 'submitted',
+  submittedPaused: 'submitted while its template or namespace is paused',
+  submittedDelayed: 'submitted with a delayed start',
+  started: 'started',
+  paused: 'paused by operator',
+  resumed: 'resumed by operator',
+  targetPaused: (target: string) => `${target} paused`,
+  targetResumed: (target: string) => `${target} resumed`,
   disabled: 'disabled',
   claimed: 'claimed',
   completed: 'completed',
@@ -25,6 +32,13 @@ export const REASONS = {
   reopened: 'reopened by operator',
   prunedBy: (stepName: string) => `routed away by ${stepName}`,
 } as const;
+
+/** The reason of a new task's first history row, from what it waits for (flow control) when held back. */
+export function submittedReason(waitingFor: string | null): string {
+  if (waitingFor === 'paused') return REASONS.submittedPaused;
+  if (waitingFor === 'delay') return REASONS.submittedDelayed;
+  return REASONS.submitted;
+}
 
 /** Open steps are claimable, running or retrying; a task finalises when its count reaches 0. */
 export function countsAsOpen(state: StepState, unmet: number): boolean {

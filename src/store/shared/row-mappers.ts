@@ -1,6 +1,6 @@
 // Maps database rows (column names as in the schema) to the contract's records. Numbers may arrive as strings
 // (PostgreSQL BIGINT), booleans as 0/1 (SQLite); JSON columns go through the store's decoder.
-import type { StepState, TaskState } from '../../core/states.js';
+import type { StepState, TaskState, TaskWait } from '../../core/states.js';
 import type {
   FinalizedTask,
   StepError,
@@ -93,7 +93,36 @@ export function mapTaskSummary(row: Row, decode: JsonDecoder = decodeJson): Task
     started_at: numOrNull(row.started_at),
     completed_at: numOrNull(row.completed_at),
     step_count: num(row.step_count),
+    ...mapFlowFields(row),
   };
+}
+
+/**
+ * A task's flow-control columns (priority, run_at, waiting_for, paused). Only an unfinished task waits or is paused:
+ * a task that finished while paused keeps its pause bits (a retry that reopens it stays paused) but shows none.
+ */
+export function mapFlowFields(row: Row): Pick<TaskSummary, 'priority' | 'run_at' | 'waiting_for' | 'paused'> {
+  const unfinished = row.state === 'pending' || row.state === 'running';
+  return {
+    priority: row.priority === undefined || row.priority === null ? 0 : num(row.priority),
+    run_at: numOrNull(row.run_at),
+    waiting_for: unfinished ? ((strOrNull(row.waiting_for) as TaskWait | null) ?? null) : null,
+    paused: unfinished && row.paused !== undefined && row.paused !== null && num(row.paused) !== 0,
+  };
+}
+
+/**
+ * Why a step of a held task waits (`delay` or `paused`), or null: a pending step with no unmet parent, or a retrying
+ * one, whose ready_at is NULL because its task is held back. `task` is the task's waiting_for.
+ */
+export function heldStepWait(
+  task: TaskWait | null,
+  step: { state: StepState; unmet: number; ready_at: number | null },
+): 'delay' | 'paused' | null {
+  if (task !== 'delay' && task !== 'paused') return null;
+  if (step.ready_at !== null) return null;
+  const held = (step.state === 'pending' && step.unmet === 0) || step.state === 'retrying';
+  return held ? task : null;
 }
 
 /** A step that could run now (claimable: pending or retrying with ready_at passed); `nowMs` is the store's clock. */

@@ -1,5 +1,6 @@
-// claimSteps on SQLite: pick claimable steps (ready_at <= now, task running, namespace filter) in ready order and
-// hand them to one worker under a lease, counting the attempt and reporting each task's first start once.
+// claimSteps on SQLite: pick claimable steps (ready_at <= now, task unfinished, namespace filter) by priority, then
+// in ready order, and hand them to one worker under a lease, counting the attempt and reporting each task's first
+// start once (a task held back until now moves from pending to running).
 import type { ClaimedStep, ClaimRequest } from '../../core/store-contract.js';
 import { REASONS } from '../shared/lifecycle-rules.js';
 import type { SqliteTx } from './tx.js';
@@ -24,6 +25,7 @@ type ClaimableRow = [
   needs_plan: number,
   ready_at: number,
   run: number,
+  task_state: string,
 ];
 
 /** Last template list written to temp.tasker_can_run per connection and worker (compared by identity, then content). */
@@ -94,6 +96,13 @@ export function claimInTx(tx: SqliteTx, req: ClaimRequest): ClaimedStep[] {
     started = new Set(
       (st.markTasksStarted.all(now, JSON.stringify(taskIds)) as Array<{ task_id: number }>).map((r) => r.task_id),
     );
+  }
+  // A task held back until now (flow control: delayed, paused) starts with this claim: pending -> running.
+  const held = new Set(rows.filter((r) => r[16] === 'pending').map((r) => r[1]));
+  for (const taskId of held) {
+    if (st.startHeldTask.run(taskId).changes === 1) {
+      tx.taskHistory(taskId, 'pending', 'running', REASONS.started, req.workerId);
+    }
   }
   return rows.map((row): ClaimedStep => {
     const [

@@ -1,8 +1,10 @@
 // createTask on SQLite: idempotency check, task + steps + edges + history in one transaction; a task whose steps
-// were all skipped finalises `completed` right there.
+// were all skipped finalises `completed` right there. A task held back (its template or namespace is paused, its
+// start lies ahead) is created pending with waiting_for set, and none of its steps is claimable.
 import type { CreateTaskResult, NewTask } from '../../core/store-contract.js';
 import { encodeFaithfulJson } from '../shared/json.js';
-import { REASONS } from '../shared/lifecycle-rules.js';
+import { REASONS, submittedReason } from '../shared/lifecycle-rules.js';
+import { TEMPLATE_PAUSE } from '../shared/pause-rules.js';
 import type { TaskPlan } from '../shared/task-plan.js';
 import type { SqliteTx } from './tx.js';
 
@@ -26,10 +28,17 @@ export function createTaskInTx(tx: SqliteTx, task: NewTask, plan: TaskPlan, enco
     const existing = st.findTaskByKey.get(task.idempotency_key) as { task_id: number } | undefined;
     if (existing) return { task_id: existing.task_id, created: false, finalized: null };
   }
+  // A task with nothing to run is never held: it finalises at once.
+  const runAt = task.run_at ?? (task.delay_ms === null || task.delay_ms === undefined ? null : now + task.delay_ms);
+  const paused = plan.openSteps > 0 && st.pausedFor.get(task.namespace, task.name) !== undefined;
+  const delayed = plan.openSteps > 0 && runAt !== null && runAt > now;
+  const waiting = paused ? 'paused' : delayed ? 'delay' : null;
+  const held = waiting !== null;
   const info = st.insertTask.run(
     task.namespace,
     task.name,
     task.version,
+    held ? 'pending' : 'running',
     encoded.context,
     task.initiator,
     task.source_system,
@@ -43,9 +52,13 @@ export function createTaskInTx(tx: SqliteTx, task: NewTask, plan: TaskPlan, enco
     plan.satisfiedSteps,
     task.needs_plan === true ? 1 : 0,
     task.trace_context ?? null,
+    task.priority ?? 0,
+    runAt,
+    waiting,
+    paused ? TEMPLATE_PAUSE : 0,
   );
   const taskId = Number(info.lastInsertRowid);
-  tx.taskHistory(taskId, 'pending', 'running', REASONS.submitted);
+  tx.taskHistory(taskId, 'pending', held ? 'pending' : 'running', submittedReason(waiting));
 
   const ids: number[] = [];
   for (const planned of plan.steps) {
@@ -62,8 +75,9 @@ export function createTaskInTx(tx: SqliteTx, task: NewTask, plan: TaskPlan, enco
       s.retryable ? 1 : 0,
       s.timeout_ms,
       s.skippable ? 1 : 0,
-      planned.ready ? now : null,
+      planned.ready && !held ? now : null,
       planned.state === 'skipped' ? now : null,
+      task.priority ?? 0,
     );
     const stepId = Number(stepInfo.lastInsertRowid);
     ids.push(stepId);
@@ -75,7 +89,7 @@ export function createTaskInTx(tx: SqliteTx, task: NewTask, plan: TaskPlan, enco
     }
   }
   for (const [parent, child] of plan.edges) st.insertEdge.run(ids[parent], ids[child]);
-  tx.readyCount += plan.openSteps;
+  if (!held) tx.readyCount += plan.openSteps;
 
   const finalized = plan.openSteps === 0 ? tx.finalizeIfDone(taskId) : null;
   return { task_id: taskId, created: true, finalized };

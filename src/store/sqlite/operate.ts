@@ -9,6 +9,7 @@ import {
   noFailedStepsError,
   operatorReason,
 } from '../shared/operator-rules.js';
+import { holdIfPaused } from './flow.js';
 import type { SqliteTx, StepRow } from './tx.js';
 
 /** failed -> pending with attempts reset; claimable at once when its parents are satisfied. */
@@ -77,6 +78,9 @@ export function operateInTx(tx: SqliteTx, action: OperatorAction, resultsJson: s
     tx.taskHistory(taskId, 'failed', 'running', REASONS.reopened);
     tx.st.setTaskState.run('running', null, taskId);
     state = 'running';
+    holdIfPaused(tx, taskId, true); // a reopened task holds while it (or its template) is paused
+  } else {
+    holdIfPaused(tx, taskId, false);
   }
   const finalized = tx.finalizeIfDone(taskId);
   return { task_state: finalized?.state ?? state, changed_step_ids: changed, finalized };

@@ -18,6 +18,7 @@ import type {
 import { decodeJson } from '../shared/json.js';
 import { finishPage, normalizeListFilter } from '../shared/list-query.js';
 import {
+  heldStepWait,
   isClaimableNow,
   mapStepRow,
   mapTaskContext,
@@ -51,11 +52,18 @@ export class SqliteReads {
     }));
     const summary = mapTaskSummary(row);
     const now = Date.now();
-    const runnable =
-      summary.current_state !== 'running' || (this.st.taskRunnable.get(now, taskId) as { ok: number }).ok === 1;
+    const unfinished = summary.current_state === 'running' || summary.current_state === 'pending';
+    const runnable = !unfinished || (this.st.taskRunnable.get(now, taskId) as { ok: number }).ok === 1;
     const steps = (this.st.stepsOfTask.all(taskId) as Row[]).map((r) => {
       const step = mapStepRow(r);
-      if (!runnable && isClaimableNow(step.current_state, numOrNull(r.ready_at), now)) step.waiting_for = 'worker';
+      const readyAt = numOrNull(r.ready_at);
+      if (!runnable && isClaimableNow(step.current_state, readyAt, now)) step.waiting_for = 'worker';
+      const held = heldStepWait(summary.waiting_for, {
+        state: step.current_state,
+        unmet: num(r.unmet),
+        ready_at: readyAt,
+      });
+      if (held) step.waiting_for = held;
       return step;
     });
     return { ...summary, planned: row.needs_plan !== 1, context, annotations, workflow_steps: steps };

@@ -13,6 +13,7 @@ import {
   resetNeedsHistory,
   type RerunStepRow,
 } from '../shared/rerun-rules.js';
+import { holdIfPaused } from './flow.js';
 import type { SqliteTx } from './tx.js';
 
 interface TaskRow {
@@ -94,6 +95,7 @@ export function rerunInTx(tx: SqliteTx, taskId: TaskId, stepId: StepId, opts: Re
   for (const s of plan.reset) st.resetStep.run(s.new_unmet, s.ready ? now : null, s.step_id);
   for (const u of plan.unmet) st.setUnmet.run(u.unmet, u.step_id);
   st.restartTask.run(run, plan.open_steps, plan.satisfied_steps, plan.replan ? 1 : 0, context, taskId);
+  holdIfPaused(tx, taskId, true); // the new run holds while the task (or its template) is paused
   tx.readyCount += plan.reset.filter((s) => s.ready).length;
   return {
     task_id: taskId,

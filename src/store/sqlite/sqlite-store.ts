@@ -31,6 +31,7 @@ import { operateInTx } from './operate.js';
 import { SqliteReads } from './reads.js';
 import { SqliteHistory } from './history.js';
 import { cancelInTx, reclaimInTx } from './reclaim.js';
+import { listPaused, pausedFor, releaseDueInTx, setTaskPauseInTx, setTemplatePauseInTx } from './flow.js';
 import { rerunInTx } from './rerun.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { SqliteTx } from './tx.js';
@@ -281,6 +282,44 @@ export class SqliteStore implements S.Store {
   async rerunFrom(taskId: S.TaskId, stepId: S.StepId, opts: S.RerunOptions): Promise<S.RerunResult> {
     assertRerunOptions(opts);
     return this.write(opts.actor, (tx) => rerunInTx(tx, taskId, stepId, opts));
+  }
+
+  async pauseTask(taskId: S.TaskId, actor: string, reason?: string | null): Promise<S.TaskPauseResult> {
+    assertActor(actor, 'pauseTask');
+    assertReason(reason, 'pauseTask');
+    return this.write(actor, (tx) => setTaskPauseInTx(tx, taskId, true, actor, reason ?? null));
+  }
+
+  async resumeTask(taskId: S.TaskId, actor: string, reason?: string | null): Promise<S.TaskPauseResult> {
+    assertActor(actor, 'resumeTask');
+    assertReason(reason, 'resumeTask');
+    return this.write(actor, (tx) => setTaskPauseInTx(tx, taskId, false, actor, reason ?? null));
+  }
+
+  async pauseTemplates(target: S.PauseTarget, actor: string, reason?: string | null): Promise<S.TemplatePauseResult> {
+    assertActor(actor, 'pauseTemplates');
+    assertReason(reason, 'pauseTemplates');
+    return this.write(actor, (tx) => setTemplatePauseInTx(tx, target, true, actor, reason ?? null));
+  }
+
+  async resumeTemplates(target: S.PauseTarget, actor: string, reason?: string | null): Promise<S.TemplatePauseResult> {
+    assertActor(actor, 'resumeTemplates');
+    assertReason(reason, 'resumeTemplates');
+    return this.write(actor, (tx) => setTemplatePauseInTx(tx, target, false, actor, reason ?? null));
+  }
+
+  async listPaused(): Promise<S.PausedTemplate[]> {
+    return listPaused(this.st);
+  }
+
+  async pausedFor(namespace: string, name: string): Promise<S.PausedTemplate | null> {
+    return pausedFor(this.st, namespace, name);
+  }
+
+  async releaseDueTasks(limit = 1000): Promise<S.DueTasksResult> {
+    // Idle pollers skip the write lock when nothing is due.
+    const released = this.st.anyDue.get(Date.now()) ? this.write(SYSTEM_ACTOR, (tx) => releaseDueInTx(tx, limit)) : 0;
+    return { released, next_at: (this.st.nextDue.get(Date.now()) as { at: number | null }).at ?? null };
   }
 
   async addAnnotation(taskId: S.TaskId, annotationType: string, content: unknown): Promise<void> {

@@ -14,6 +14,7 @@ import {
   insertClaimHistory,
   markTaskStarted,
   markTasksStarted,
+  startHeldTask,
 } from './sql/claim.js';
 import {
   completeHeld,
@@ -23,7 +24,21 @@ import {
   releaseStep,
   retryStep,
 } from './sql/complete.js';
-import { findTaskByKey, insertEdge, insertStep, insertTask } from './sql/create-task.js';
+import { findTaskByKey, insertEdge, insertStep, insertTask, pausedFor } from './sql/create-task.js';
+import {
+  anyDue,
+  deletePausedTemplate,
+  holdTemplateTasks,
+  insertPausedTemplate,
+  listPaused,
+  nextDue,
+  releaseDueSteps,
+  releaseDueTasks,
+  releaseHeldSteps,
+  releaseTemplateTasks,
+  setTaskFlow,
+  taskFlow,
+} from './sql/flow.js';
 import { historyByIds, historyPage, historySince, lastHistoryId } from './sql/history.js';
 import { extendLease } from './sql/leases.js';
 import { closeStep, reopenStep, step, stepsOfTaskIn } from './sql/operate.js';
@@ -55,6 +70,7 @@ import {
   adjustCountersMany,
   adjustCountersReturning,
   closeTask,
+  holdSteps,
   insertTransition,
   satisfyChildren,
   satisfyChildrenOf,
@@ -67,6 +83,7 @@ export const SQLITE_STATEMENTS = {
   // creation
   findTaskByKey,
   insertTask,
+  pausedFor,
   insertStep,
   insertEdge,
   // claims
@@ -74,6 +91,7 @@ export const SQLITE_STATEMENTS = {
   claimSteps,
   markTaskStarted,
   markTasksStarted,
+  startHeldTask,
   insertClaimHistory,
   clearCanRun,
   insertCanRun,
@@ -94,6 +112,7 @@ export const SQLITE_STATEMENTS = {
   taskOpenState,
   setTaskState,
   closeTask,
+  holdSteps,
   // planning, operators, cancellation
   markPlanned,
   planStep,
@@ -102,6 +121,19 @@ export const SQLITE_STATEMENTS = {
   closeStep,
   reopenStep,
   insertAnnotation,
+  // flow control
+  taskFlow,
+  setTaskFlow,
+  releaseHeldSteps,
+  insertPausedTemplate,
+  deletePausedTemplate,
+  holdTemplateTasks,
+  releaseTemplateTasks,
+  listPaused,
+  anyDue,
+  releaseDueTasks,
+  releaseDueSteps,
+  nextDue,
   // reruns
   rerunTask,
   rerunSteps,

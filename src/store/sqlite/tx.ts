@@ -62,6 +62,7 @@ type CountedTaskRow = [
   created_at: number,
   started_at: number | null,
   run: number,
+  paused: number,
 ];
 
 export interface HistoryFields {
@@ -212,7 +213,8 @@ export class SqliteTx {
 
   /**
    * Flush counters, then finalise every touched running task whose open steps reached 0. Only the transaction that
-   * moves a task out of `running` reports it, so each finalisation is reported exactly once.
+   * moves a task out of `running` reports it, so each finalisation is reported exactly once. Touched tasks that are
+   * paused (flow control) get whatever this transaction made ready taken out of the claim index.
    */
   finalizeTouched(): FinalizedTask[] {
     this.releaseChildren();
@@ -223,9 +225,9 @@ export class SqliteTx {
       const rows = new Map((this.st.adjustCountersMany.all(deltas) as CountedTaskRow[]).map((r) => [r[0], r]));
       for (const taskId of this.deltas.keys()) {
         const r = rows.get(taskId);
-        if (!r || r[1] !== 'running' || r[2] !== 0) continue;
-        const row = countedRowObject(r);
-        finalized.push(this.finish(taskId, row));
+        if (!r) continue;
+        if (r[1] === 'running' && r[2] === 0) finalized.push(this.finish(taskId, countedRowObject(r)));
+        else if (r[12] !== 0) this.st.holdSteps.run(taskId);
       }
       this.deltas.clear();
       return finalized;
@@ -236,8 +238,12 @@ export class SqliteTx {
         d.open !== 0 || d.satisfied !== 0
           ? this.st.adjustCountersReturning.get(d.open, d.satisfied, taskId)
           : this.st.taskOpenState.get(taskId)
-      ) as { state: TaskState; open_steps: number } | undefined;
-      if (!row || row.state !== 'running' || row.open_steps !== 0) continue;
+      ) as { state: TaskState; open_steps: number; paused: number } | undefined;
+      if (!row) continue;
+      if (row.state !== 'running' || row.open_steps !== 0) {
+        if (row.paused !== 0) this.st.holdSteps.run(taskId);
+        continue;
+      }
       const f = this.finalizeIfDone(taskId);
       if (f) finalized.push(f);
     }

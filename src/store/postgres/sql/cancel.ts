@@ -10,9 +10,10 @@ export const cancelSteps = statement(
         WHERE step_id = ANY($1::bigint[])`,
 );
 
-/** Task $1 cancelled now, with no open steps left. */
+/** Task $1 cancelled now, with no open steps left and nothing to wait for. */
 export const cancelTask = statement(
   'cancel_task',
-  (n) => `UPDATE ${n.q}.tasks SET state = 'cancelled', open_steps = 0, completed_at = date_trunc('milliseconds', now())
+  (n) => `UPDATE ${n.q}.tasks SET state = 'cancelled', open_steps = 0, completed_at = date_trunc('milliseconds', now()),
+              waiting_for = NULL
         WHERE task_id = $1`,
 );

@@ -1,5 +1,6 @@
-// claimSteps: lock up to $2 claimable steps with SKIP LOCKED, oldest first (so concurrent claimers never wait on,
-// nor share, a step), move them to running under a lease for worker $1, stamp each task's first start once and
+// claimSteps: lock up to $2 claimable steps with SKIP LOCKED, by priority (higher first) then oldest first (so
+// concurrent claimers never wait on, nor share, a step), move them to running under a lease for worker $1, stamp each
+// task's first start once (a task held back until now moves from pending to running, with its history row) and
 // write one history row per step: one statement, its own implicit transaction.
 // Parameters: $1 worker id, $2 limit, $3 lease in ms, $4 namespaces (text[]; NULL = any), $5 template keys the
 // worker can run (text[] of `namespace/name@version`; NULL = any).
@@ -13,20 +14,20 @@ export const claim = statement(
   'claim',
   (n) => `
   WITH picked AS (
-    SELECT s.step_id, s.state AS from_state, s.ready_at AS was_ready_at, t.namespace, t.task_name, t.version,
-           t.correlation_id, t.needs_plan, t.run
+    SELECT s.step_id, s.state AS from_state, s.ready_at AS was_ready_at, s.priority, t.namespace, t.task_name,
+           t.version, t.correlation_id, t.needs_plan, t.run
       FROM ${n.q}.steps s
       -- one task lookup per candidate, by primary key (LATERAL … OFFSET 0 keeps the planner from scanning every
       -- running task per candidate when its statistics lag behind a burst of new tasks)
       CROSS JOIN LATERAL (
         SELECT t.namespace, t.name AS task_name, t.version, t.correlation_id, t.needs_plan, t.run FROM ${n.q}.tasks t
-         WHERE t.task_id = s.task_id AND t.state = 'running'
+         WHERE t.task_id = s.task_id AND t.state IN ('running', 'pending')
            AND ($4::text[] IS NULL OR t.namespace = ANY($4::text[]))
            AND ($5::text[] IS NULL OR (t.namespace || '/' || t.name || '@' || t.version) = ANY($5::text[]))
         OFFSET 0
       ) t
      WHERE s.ready_at <= now()
-     ORDER BY s.ready_at, s.step_id
+     ORDER BY s.priority DESC, s.ready_at, s.step_id
      LIMIT $2
        FOR NO KEY UPDATE OF s SKIP LOCKED
   ), claimed AS (
@@ -37,22 +38,28 @@ export const claim = statement(
       FROM picked p
      WHERE s.step_id = p.step_id
     RETURNING s.step_id, s.task_id, s.name, s.handler_class, s.attempts, s.retry_limit, s.retryable, s.timeout_ms,
-              p.from_state, p.was_ready_at, p.namespace, p.task_name, p.version, p.correlation_id, p.needs_plan, p.run
+              p.from_state, p.was_ready_at, p.priority, p.namespace, p.task_name, p.version, p.correlation_id,
+              p.needs_plan, p.run
   ), first_claims AS (
     -- tasks this claim starts, locked in id order so two claimers starting the same tasks never deadlock; a task
-    -- another claimer started meanwhile drops out when its lock is granted (started_at is re-checked)
-    SELECT t.task_id FROM ${n.q}.tasks t
+    -- another claimer started meanwhile drops out when its lock is granted (started_at is re-checked); one held back
+    -- until now (pending) moves to running
+    SELECT t.task_id, t.state FROM ${n.q}.tasks t
      WHERE t.task_id IN (SELECT task_id FROM claimed) AND t.started_at IS NULL
      ORDER BY t.task_id
        FOR NO KEY UPDATE
   ), started AS (
-    UPDATE ${n.q}.tasks t SET started_at = date_trunc('milliseconds', now())
+    UPDATE ${n.q}.tasks t SET started_at = date_trunc('milliseconds', now()),
+           state = CASE WHEN t.state = 'pending' THEN 'running' ELSE t.state END
       FROM first_claims f WHERE t.task_id = f.task_id
     RETURNING t.task_id
   ), history AS (
     INSERT INTO ${n.q}.transitions (task_id, step_id, from_state, to_state, at, reason, attempt, actor)
-    SELECT c.task_id, c.step_id, c.from_state, 'running', date_trunc('milliseconds', now()), 'claimed', c.attempts, $1
-      FROM claimed c ORDER BY c.was_ready_at, c.step_id
+    (SELECT f.task_id, NULL, 'pending', 'running', date_trunc('milliseconds', now()), 'started', NULL, $1
+       FROM first_claims f WHERE f.state = 'pending' ORDER BY f.task_id)
+    UNION ALL
+    (SELECT c.task_id, c.step_id, c.from_state, 'running', date_trunc('milliseconds', now()), 'claimed', c.attempts, $1
+       FROM claimed c ORDER BY c.priority DESC, c.was_ready_at, c.step_id)
   )
   SELECT c.step_id, c.task_id, c.namespace, c.task_name, c.version, c.correlation_id,
          c.name, c.handler_class, c.attempts AS attempt, c.retry_limit, c.retryable, c.timeout_ms, c.needs_plan, c.run,
@@ -62,5 +69,5 @@ export const claim = statement(
            AS task_started,
          (round(extract(epoch from c.was_ready_at) * 1000))::float8 AS ready_at
     FROM claimed c
-   ORDER BY c.was_ready_at, c.step_id`,
+   ORDER BY c.priority DESC, c.was_ready_at, c.step_id`,
 );

@@ -11,6 +11,20 @@ import { createTaskAtOnce, findTaskByKey, insertEdges, insertSteps, insertTask, 
 import { allocateIds, insertStepsOf, insertTasks } from './create-tasks.js';
 import { extendLeases } from './leases.js';
 import {
+  deletePausedTemplate,
+  holdTemplateTasks,
+  insertPausedTemplate,
+  listPaused,
+  lockPausedTemplates,
+  pausedFor,
+  refreshPause,
+  releaseDue,
+  releaseHeldSteps,
+  releaseTemplateTasks,
+  setTaskFlow,
+  taskFlowForUpdate,
+} from './flow.js';
+import {
   createMigrationsTable,
   createSchema,
   migrationLock,
@@ -37,7 +51,7 @@ import { expiredCandidates, heldByCandidates, reclaimApply } from './reclaim.js'
 import { insertRerunHistory, rerunSteps, rerunTask, resetSteps, restartTask, setUnmet, skipReasons } from './rerun.js';
 import { bindStatements, type PgStatement } from './statement.js';
 import { ping, readyDepth, stateEstimates, stepsByState, tableSizes, tasksByState, waitingForWorker } from './stats.js';
-import { finalize, insertHistory, lockTasks, notify, satisfyChildren } from './transaction.js';
+import { finalize, holdSteps, insertHistory, lockTasks, notify, satisfyChildren } from './transaction.js';
 import { listen } from './wake.js';
 import {
   dropPresence,
@@ -68,6 +82,7 @@ export const PG_STATEMENTS = {
   insertHistory,
   satisfyChildren,
   finalize,
+  holdSteps,
   notify,
   // planning, operators, cancellation
   markPlanned,
@@ -82,6 +97,19 @@ export const PG_STATEMENTS = {
   settleStep,
   cancelSteps,
   cancelTask,
+  // flow control
+  taskFlowForUpdate,
+  setTaskFlow,
+  releaseHeldSteps,
+  refreshPause,
+  lockPausedTemplates,
+  insertPausedTemplate,
+  deletePausedTemplate,
+  holdTemplateTasks,
+  releaseTemplateTasks,
+  listPaused,
+  pausedFor,
+  releaseDue,
   // reruns
   rerunTask,
   rerunSteps,

@@ -13,7 +13,8 @@ const TASK_COLUMNS = `t.task_id, t.namespace, t.name, t.version, t.state, t.init
     t.reason, t.tags, t.idempotency_key, t.correlation_id, t.step_count, t.open_steps, t.satisfied_steps,
     (round(extract(epoch from t.created_at) * 1000))::float8 AS created_at,
     (round(extract(epoch from t.started_at) * 1000))::float8 AS started_at,
-    (round(extract(epoch from t.completed_at) * 1000))::float8 AS completed_at, t.run`;
+    (round(extract(epoch from t.completed_at) * 1000))::float8 AS completed_at, t.run, t.priority,
+    (round(extract(epoch from t.run_at) * 1000))::float8 AS run_at, t.waiting_for, t.paused`;
 
 const SORT_EXPR = {
   task_id: 't.task_id',

@@ -4,7 +4,7 @@
 import { statement } from './statement.js';
 
 /**
- * Task $1 with its context, whether some live worker (seen within its lease, 30 s when it did not say) can run its
+ * Task $1 with its context, its flow-control columns (priority, run_at, waiting_for, paused), whether some live worker (seen within its lease, 30 s when it did not say) can run its
  * template (`runnable`), its steps (`steps`, JSON, with `ready_now`) and annotations (`annotations`, JSON).
  */
 export const readTask = statement(
@@ -14,7 +14,8 @@ export const readTask = statement(
          (round(extract(epoch from t.created_at) * 1000))::float8 AS created_at,
          (round(extract(epoch from t.started_at) * 1000))::float8 AS started_at,
          (round(extract(epoch from t.completed_at) * 1000))::float8 AS completed_at,
-         t.context, t.needs_plan, t.run,
+         t.context, t.needs_plan, t.run, t.priority,
+         (round(extract(epoch from t.run_at) * 1000))::float8 AS run_at, t.waiting_for, t.paused,
          EXISTS (SELECT 1 FROM ${n.q}.workers w
                   WHERE w.last_seen_at >= now() - coalesce(w.lease_ms, 30000) * interval '1 millisecond'
                     AND (w.capabilities IS NULL
@@ -28,7 +29,7 @@ export const readTask = statement(
                          x.locked_by, (round(extract(epoch from x.lease_expires_at) * 1000))::float8 AS lease_expires_at,
                          (round(extract(epoch from x.started_at) * 1000))::float8 AS started_at,
                          (round(extract(epoch from x.completed_at) * 1000))::float8 AS completed_at, x.duration_ms,
-                         (x.ready_at IS NOT NULL AND x.ready_at <= now()) AS ready_now
+                         (x.ready_at IS NOT NULL AND x.ready_at <= now()) AS ready_now, x.priority
                     FROM ${n.q}.steps x WHERE x.task_id = t.task_id) s) AS steps,
          (SELECT coalesce(json_agg(json_build_object('annotation_type', a.annotation_type, 'content', a.content,
                                                      'created_at', (round(extract(epoch from a.created_at) * 1000))::float8)

@@ -1,6 +1,7 @@
-// claimSteps on SQLite, inside the caller's IMMEDIATE transaction: read the claimable steps (claimQuery), write the
-// claimed rows' history before they change (insertClaimHistory), move them to running under a lease
-// (claimSteps, or claimStep for one), and stamp each task's first start (markTasksStarted / markTaskStarted).
+// claimSteps on SQLite, inside the caller's IMMEDIATE transaction: read the claimable steps (claimQuery, by priority
+// then ready time), write the claimed rows' history before they change (insertClaimHistory), move them to running
+// under a lease (claimSteps, or claimStep for one), stamp each task's first start (markTasksStarted /
+// markTaskStarted) and move a task held back until now from pending to running (startHeldTask).
 // A worker's capabilities live in a per-connection TEMP table the claim probes by primary key.
 
 /**
@@ -20,13 +21,14 @@ export const clearCanRun = 'DELETE FROM temp.tasker_can_run WHERE worker_id = ?'
 export const insertCanRun =
   'INSERT OR IGNORE INTO temp.tasker_can_run (worker_id, namespace, name, version) VALUES (?, ?, ?, ?)';
 
-// CROSS JOIN fixes the join order: walk the ready index in order (no sort), then look up each step's task.
+// CROSS JOIN fixes the join order: walk the claim index in order (no sort), then look up each step's task.
 // ../claim.ts reads the rows (arrays) in this column order. Parameters: now.
 const CLAIM_SELECT = `
   SELECT s.step_id, s.task_id, s.name, s.handler_class, s.state, s.attempts, s.retry_limit, s.retryable,
-         s.timeout_ms, t.namespace, t.name AS task_name, t.version, t.correlation_id, t.needs_plan, s.ready_at, t.run
+         s.timeout_ms, t.namespace, t.name AS task_name, t.version, t.correlation_id, t.needs_plan, s.ready_at, t.run,
+         t.state AS task_state
     FROM steps s CROSS JOIN tasks t ON t.task_id = s.task_id
-   WHERE s.ready_at IS NOT NULL AND s.ready_at <= ? AND t.state = 'running'`;
+   WHERE s.ready_at IS NOT NULL AND s.ready_at <= ? AND (t.state = 'running' OR t.state = 'pending')`;
 /** Parameter: the namespaces (JSON array). */
 const IN_NAMESPACES = ' AND t.namespace IN (SELECT value FROM json_each(?))';
 /** Parameter: the claiming worker (its rows of tasker_can_run). */
@@ -34,7 +36,8 @@ const CAN_RUN = ` AND EXISTS (SELECT 1 FROM temp.tasker_can_run c WHERE c.worker
                    AND c.name = t.name AND c.version = t.version)`;
 
 /**
- * The claim query: claimable steps of running tasks, oldest first, with their task's identity, optionally only in
+ * The claim query: claimable steps of unfinished tasks, by priority (higher first) then oldest first, with their
+ * task's identity, optionally only in
  * some namespaces and only of templates the worker can run. Its LIMIT is written as a literal (SQLite runs
  * `LIMIT ?` about 20× slower than a literal limit on this index walk), so each (limit, filters) is its own prepared
  * statement. Parameters: now, then the namespaces (JSON array) when filtered, then the worker when filtered by
@@ -42,7 +45,7 @@ const CAN_RUN = ` AND EXISTS (SELECT 1 FROM temp.tasker_can_run c WHERE c.worker
  */
 export function claimQuery(limit: number, withNamespaces: boolean, withTemplates: boolean): string {
   const filters = `${withNamespaces ? IN_NAMESPACES : ''}${withTemplates ? CAN_RUN : ''}`;
-  return `${CLAIM_SELECT}${filters} ORDER BY s.ready_at, s.step_id LIMIT ${limit}`;
+  return `${CLAIM_SELECT}${filters} ORDER BY s.priority DESC, s.ready_at, s.step_id LIMIT ${limit}`;
 }
 
 /** History of steps about to be claimed, read before their rows change: now, reason, actor, step ids (JSON, in order). */
@@ -65,6 +68,10 @@ export const claimSteps = `
 
 /** Task ? (second) started now (first), unless it started before. */
 export const markTaskStarted = 'UPDATE tasks SET started_at = ? WHERE task_id = ? AND started_at IS NULL';
+
+/** Task ?, held back until its first claim (pending), to running. */
+export const startHeldTask =
+  "UPDATE tasks SET state = 'running', waiting_for = NULL WHERE task_id = ? AND state = 'pending'";
 
 /** Tasks (JSON array, second) started now (first), unless they started before. Rows: task_id of each started. */
 export const markTasksStarted = `UPDATE tasks SET started_at = ?

@@ -6,24 +6,30 @@
 export const findTaskByKey = 'SELECT task_id FROM tasks WHERE idempotency_key = ?';
 
 /**
- * A task, running from the start: namespace, name, version, context (JSON), initiator, source system, reason, tags
- * (JSON), idempotency key, correlation id, created at, step count, open steps, satisfied steps, needs plan (0/1),
- * trace context (JSON text or NULL).
+ * A task: namespace, name, version, state (running, or pending when held back: flow control), context (JSON),
+ * initiator, source system, reason, tags (JSON), idempotency key, correlation id, created at, step count, open
+ * steps, satisfied steps, needs plan (0/1), trace context (JSON text or NULL), priority, run_at (or NULL),
+ * waiting_for (or NULL), pause bits.
  */
 export const insertTask = `
     INSERT INTO tasks (namespace, name, version, state, context, initiator, source_system, reason, tags,
                        idempotency_key, correlation_id, created_at, step_count, open_steps, satisfied_steps, needs_plan,
-                       trace_context)
-    VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+                       trace_context, priority, run_at, waiting_for, paused)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** The pause holding new tasks of namespace ?, template ?: the template's own, else its namespace's, or none. */
+export const pausedFor = `
+    SELECT namespace, name, paused_at, actor, reason FROM paused_templates
+     WHERE namespace = ? AND name IN (?, '') ORDER BY name DESC LIMIT 1`;
 
 /**
  * A step: task id, name, handler class, state, parent names (JSON), unmet, retry limit, retryable, timeout,
- * skippable, ready at (NULL unless claimable), completed at (skipped steps).
+ * skippable, ready at (NULL unless claimable), completed at (skipped steps), priority (its task's).
  */
 export const insertStep = `
     INSERT INTO steps (task_id, name, handler_class, state, depends_on, unmet, retry_limit, retryable, timeout_ms,
-                       skippable, ready_at, completed_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+                       skippable, ready_at, completed_at, priority)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /** An edge: parent step id, child step id. */
 export const insertEdge = 'INSERT INTO step_edges (parent_step_id, child_step_id) VALUES (?, ?)';

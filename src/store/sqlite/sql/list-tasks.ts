@@ -49,7 +49,8 @@ export function listTasksQuery(f: NormalizedListFilter): { sql: string; params: 
   const order = f.sort === 'task_id' ? `task_id ${dir}` : `${key} ${dir}, task_id ${dir}`;
   const sql =
     'SELECT task_id, namespace, name, version, state, initiator, source_system, reason, tags, idempotency_key, ' +
-    'correlation_id, created_at, started_at, completed_at, step_count, run FROM tasks' +
+    'correlation_id, created_at, started_at, completed_at, step_count, run, priority, run_at, waiting_for, paused ' +
+    'FROM tasks' +
     (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
     ` ORDER BY ${order} LIMIT ?`;
   params.push(f.limit + 1);

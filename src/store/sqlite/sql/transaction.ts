@@ -30,9 +30,9 @@ export const satisfyChildrenOf = `
 export const adjustCounters =
   'UPDATE tasks SET open_steps = open_steps + ?, satisfied_steps = satisfied_steps + ? WHERE task_id = ?';
 
-/** adjustCounters returning the task's state and open steps. */
+/** adjustCounters returning the task's state, open steps and pause bits. */
 export const adjustCountersReturning = `UPDATE tasks SET open_steps = open_steps + ?, satisfied_steps = satisfied_steps + ?
-                             WHERE task_id = ? RETURNING state, open_steps`;
+                             WHERE task_id = ? RETURNING state, open_steps, paused`;
 
 /**
  * adjustCountersReturning for many tasks (a JSON array of [task_id, open delta, satisfied delta]), returning the
@@ -42,13 +42,20 @@ export const adjustCountersMany = `
     UPDATE tasks SET open_steps = open_steps + (j.value ->> 1), satisfied_steps = satisfied_steps + (j.value ->> 2)
       FROM json_each(?) j WHERE tasks.task_id = j.value ->> 0
     RETURNING tasks.task_id, state, open_steps, satisfied_steps, step_count, namespace, name, version, correlation_id,
-              created_at, started_at, run`;
+              created_at, started_at, run, paused`;
 
-/** Task ?'s state and open steps. */
-export const taskOpenState = 'SELECT state, open_steps FROM tasks WHERE task_id = ?';
+/** Task ?'s state, open steps and pause bits. */
+export const taskOpenState = 'SELECT state, open_steps, paused FROM tasks WHERE task_id = ?';
+
+/**
+ * Take the ready steps of paused task ? out of the claim index (flow control): what a transaction made claimable in
+ * a paused task (a reopened, reclaimed, released or retried step, a readied child) waits for the resume.
+ */
+export const holdSteps = 'UPDATE steps SET ready_at = NULL WHERE task_id = ? AND ready_at IS NOT NULL';
 
 /** Task state: state, completed at (or NULL), task id. */
 export const setTaskState = 'UPDATE tasks SET state = ?, completed_at = ? WHERE task_id = ?';
 
-/** A task ends with no open steps (cancelled): state, completed at, task id. */
-export const closeTask = 'UPDATE tasks SET state = ?, completed_at = ?, open_steps = 0 WHERE task_id = ?';
+/** A task ends with no open steps (cancelled; it waits for nothing any more): state, completed at, task id. */
+export const closeTask =
+  'UPDATE tasks SET state = ?, completed_at = ?, open_steps = 0, waiting_for = NULL WHERE task_id = ?';

@@ -4,5 +4,6 @@ UPDATE "tasker".steps SET state = 'cancelled', completed_at = date_trunc('millis
         WHERE step_id = ANY($1::bigint[]);
 
 -- cancelTask (tasker_cancel_task)
-UPDATE "tasker".tasks SET state = 'cancelled', open_steps = 0, completed_at = date_trunc('milliseconds', now())
+UPDATE "tasker".tasks SET state = 'cancelled', open_steps = 0, completed_at = date_trunc('milliseconds', now()),
+              waiting_for = NULL
         WHERE task_id = $1;

@@ -1,28 +1,50 @@
 -- insertTask (tasker_insert_task)
-WITH t AS (
+WITH g AS (
+    -- a task with nothing to run (open steps $12 = 0) is never held: it finalises at once
+    SELECT x.paused AND $12::integer > 0 AS paused, x.run_at, x.run_at > now() AND $12::integer > 0 AS delayed
+      FROM (SELECT EXISTS (SELECT 1 FROM "tasker".paused_templates p
+                            WHERE p.namespace = $1 AND p.name IN ($2, '')) AS paused,
+                   CASE WHEN $16::float8 IS NOT NULL THEN date_trunc('milliseconds', to_timestamp($16::float8 / 1000))
+                        WHEN $17::float8 IS NOT NULL
+                        THEN date_trunc('milliseconds', now()) + $17::float8 * interval '1 millisecond' END AS run_at) x
+  ), t AS (
     INSERT INTO "tasker".tasks (namespace, name, version, state, context, initiator, source_system, reason, tags,
                             idempotency_key, correlation_id, step_count, open_steps, satisfied_steps, created_at,
-                            trace_context)
-    VALUES ($1, $2, $3, 'running', $4::jsonb, $5, $6, $7, $8::text[], $9, $10, $11, $12, $13,
-            date_trunc('milliseconds', now()), $14::text)
+                            trace_context, priority, run_at, waiting_for, paused)
+    SELECT $1, $2, $3, CASE WHEN g.paused OR g.delayed THEN 'pending' ELSE 'running' END, $4::jsonb, $5, $6,
+           $7, $8::text[], $9, $10, $11, $12, $13, date_trunc('milliseconds', now()), $14::text, $15::integer,
+           g.run_at, CASE WHEN g.paused THEN 'paused' WHEN g.delayed THEN 'delay' END,
+           CASE WHEN g.paused THEN 2 ELSE 0 END
+      FROM g
     ON CONFLICT (idempotency_key) DO NOTHING
-    RETURNING task_id
+    RETURNING task_id, state, waiting_for
   ), h AS (
     INSERT INTO "tasker".transitions (task_id, step_id, from_state, to_state, at, reason, attempt, actor, error)
-    SELECT task_id, NULL, 'pending', 'running', date_trunc('milliseconds', now()), 'submitted', NULL, $5, NULL FROM t
+    SELECT task_id, NULL, 'pending', state, date_trunc('milliseconds', now()),
+           CASE waiting_for WHEN 'paused' THEN 'submitted while its template or namespace is paused'
+           WHEN 'delay' THEN 'submitted with a delayed start' ELSE 'submitted' END, NULL, $5, NULL
+      FROM t
   )
-  SELECT task_id FROM t;
+  SELECT task_id, state FROM t;
 
 -- createTaskAtOnce (tasker_create_task_at_once)
 
-  WITH t AS (
+  WITH g AS (
+    SELECT EXISTS (SELECT 1 FROM "tasker".paused_templates p WHERE p.namespace = $1 AND p.name IN ($2, '')) AS paused,
+           CASE WHEN $30::float8 IS NOT NULL THEN date_trunc('milliseconds', to_timestamp($30::float8 / 1000))
+                WHEN $31::float8 IS NOT NULL
+                THEN date_trunc('milliseconds', now()) + $31::float8 * interval '1 millisecond' END AS run_at
+  ), t AS (
     INSERT INTO "tasker".tasks (namespace, name, version, state, context, initiator, source_system, reason, tags,
                             idempotency_key, correlation_id, step_count, open_steps, satisfied_steps, created_at,
-                            trace_context)
-    VALUES ($1, $2, $3, 'running', $4::jsonb, $5, $6, $7, $8::text[], $9, $10, $11, $12, $13,
-            date_trunc('milliseconds', now()), $28::text)
+                            trace_context, priority, run_at, waiting_for, paused)
+    SELECT $1, $2, $3, CASE WHEN g.paused OR g.run_at > now() THEN 'pending' ELSE 'running' END, $4::jsonb, $5, $6,
+           $7, $8::text[], $9, $10, $11, $12, $13, date_trunc('milliseconds', now()), $28::text, $29::integer,
+           g.run_at, CASE WHEN g.paused THEN 'paused' WHEN g.run_at > now() THEN 'delay' END,
+           CASE WHEN g.paused THEN 2 ELSE 0 END
+      FROM g
     ON CONFLICT (idempotency_key) DO NOTHING
-    RETURNING task_id
+    RETURNING task_id, state, waiting_for
   ), u AS (
     SELECT * FROM unnest($14::text[], $15::text[], $16::jsonb[], $17::text[], $18::integer[], $19::integer[],
                          $20::boolean[], $21::integer[], $22::boolean[], $23::boolean[], $24::text[]) WITH ORDINALITY
@@ -30,11 +52,11 @@ WITH t AS (
            ord)
   ), s AS (
     INSERT INTO "tasker".steps (task_id, name, handler_class, depends_on, state, unmet, retry_limit, retryable,
-                            timeout_ms, skippable, ready_at, completed_at)
+                            timeout_ms, skippable, ready_at, completed_at, priority)
     SELECT t.task_id, u.name, u.handler_class, ARRAY(SELECT jsonb_array_elements_text(u.deps)), u.state, u.unmet,
            u.retry_limit, u.retryable, u.timeout_ms, u.skippable,
-           CASE WHEN u.ready THEN date_trunc('milliseconds', now()) END,
-           CASE WHEN u.state = 'skipped' THEN date_trunc('milliseconds', now()) END
+           CASE WHEN u.ready AND t.state = 'running' THEN date_trunc('milliseconds', now()) END,
+           CASE WHEN u.state = 'skipped' THEN date_trunc('milliseconds', now()) END, $29::integer
       FROM t CROSS JOIN u
      ORDER BY u.ord
     RETURNING task_id, step_id, name, state
@@ -47,7 +69,9 @@ WITH t AS (
     -- one INSERT, so the task's row comes first and the skipped steps' follow in plan order
     INSERT INTO "tasker".transitions (task_id, step_id, from_state, to_state, at, reason, attempt, actor)
     SELECT x.task_id, x.step_id, 'pending', x.to_state, date_trunc('milliseconds', now()), x.reason, x.attempt, $5
-      FROM (SELECT t.task_id, NULL::bigint AS step_id, 'running' AS to_state, 'submitted' AS reason,
+      FROM (SELECT t.task_id, NULL::bigint AS step_id, t.state AS to_state,
+                   CASE t.waiting_for WHEN 'paused' THEN 'submitted while its template or namespace is paused'
+                   WHEN 'delay' THEN 'submitted with a delayed start' ELSE 'submitted' END AS reason,
                    NULL::integer AS attempt, 0::bigint AS ord
               FROM t
             UNION ALL
@@ -56,7 +80,7 @@ WITH t AS (
              WHERE s.state = 'skipped') x
      ORDER BY x.ord
   ), wake AS (
-    SELECT pg_notify($27, '') FROM t
+    SELECT pg_notify($27, '') FROM t WHERE t.state = 'running'
   )
   SELECT t.task_id, (SELECT count(*) FROM wake) AS woken FROM t;
 
@@ -68,11 +92,11 @@ SELECT task_id FROM "tasker".tasks WHERE idempotency_key = $1;
 
 -- insertSteps (tasker_insert_steps)
 INSERT INTO "tasker".steps (task_id, name, handler_class, depends_on, state, unmet, retry_limit, retryable,
-                               timeout_ms, skippable, ready_at, completed_at)
+                               timeout_ms, skippable, ready_at, completed_at, priority)
        SELECT $1, u.name, u.handler_class, ARRAY(SELECT jsonb_array_elements_text(u.deps)), u.state, u.unmet,
               u.retry_limit, u.retryable, u.timeout_ms, u.skippable,
               CASE WHEN u.ready THEN date_trunc('milliseconds', now()) END,
-              CASE WHEN u.state = 'skipped' THEN date_trunc('milliseconds', now()) END
+              CASE WHEN u.state = 'skipped' THEN date_trunc('milliseconds', now()) END, $12::integer
          FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::text[], $6::integer[], $7::integer[], $8::boolean[],
                      $9::integer[], $10::boolean[], $11::boolean[]) WITH ORDINALITY
            AS u(name, handler_class, deps, state, unmet, retry_limit, retryable, timeout_ms, skippable, ready, ord)

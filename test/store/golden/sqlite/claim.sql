@@ -12,32 +12,36 @@ INSERT OR IGNORE INTO temp.tasker_can_run (worker_id, namespace, name, version) 
 -- claimQuery limit 10
 
   SELECT s.step_id, s.task_id, s.name, s.handler_class, s.state, s.attempts, s.retry_limit, s.retryable,
-         s.timeout_ms, t.namespace, t.name AS task_name, t.version, t.correlation_id, t.needs_plan, s.ready_at, t.run
+         s.timeout_ms, t.namespace, t.name AS task_name, t.version, t.correlation_id, t.needs_plan, s.ready_at, t.run,
+         t.state AS task_state
     FROM steps s CROSS JOIN tasks t ON t.task_id = s.task_id
-   WHERE s.ready_at IS NOT NULL AND s.ready_at <= ? AND t.state = 'running' ORDER BY s.ready_at, s.step_id LIMIT 10;
+   WHERE s.ready_at IS NOT NULL AND s.ready_at <= ? AND (t.state = 'running' OR t.state = 'pending') ORDER BY s.priority DESC, s.ready_at, s.step_id LIMIT 10;
 
 -- claimQuery limit 10, namespaces
 
   SELECT s.step_id, s.task_id, s.name, s.handler_class, s.state, s.attempts, s.retry_limit, s.retryable,
-         s.timeout_ms, t.namespace, t.name AS task_name, t.version, t.correlation_id, t.needs_plan, s.ready_at, t.run
+         s.timeout_ms, t.namespace, t.name AS task_name, t.version, t.correlation_id, t.needs_plan, s.ready_at, t.run,
+         t.state AS task_state
     FROM steps s CROSS JOIN tasks t ON t.task_id = s.task_id
-   WHERE s.ready_at IS NOT NULL AND s.ready_at <= ? AND t.state = 'running' AND t.namespace IN (SELECT value FROM json_each(?)) ORDER BY s.ready_at, s.step_id LIMIT 10;
+   WHERE s.ready_at IS NOT NULL AND s.ready_at <= ? AND (t.state = 'running' OR t.state = 'pending') AND t.namespace IN (SELECT value FROM json_each(?)) ORDER BY s.priority DESC, s.ready_at, s.step_id LIMIT 10;
 
 -- claimQuery limit 10, templates
 
   SELECT s.step_id, s.task_id, s.name, s.handler_class, s.state, s.attempts, s.retry_limit, s.retryable,
-         s.timeout_ms, t.namespace, t.name AS task_name, t.version, t.correlation_id, t.needs_plan, s.ready_at, t.run
+         s.timeout_ms, t.namespace, t.name AS task_name, t.version, t.correlation_id, t.needs_plan, s.ready_at, t.run,
+         t.state AS task_state
     FROM steps s CROSS JOIN tasks t ON t.task_id = s.task_id
-   WHERE s.ready_at IS NOT NULL AND s.ready_at <= ? AND t.state = 'running' AND EXISTS (SELECT 1 FROM temp.tasker_can_run c WHERE c.worker_id = ? AND c.namespace = t.namespace
-                   AND c.name = t.name AND c.version = t.version) ORDER BY s.ready_at, s.step_id LIMIT 10;
+   WHERE s.ready_at IS NOT NULL AND s.ready_at <= ? AND (t.state = 'running' OR t.state = 'pending') AND EXISTS (SELECT 1 FROM temp.tasker_can_run c WHERE c.worker_id = ? AND c.namespace = t.namespace
+                   AND c.name = t.name AND c.version = t.version) ORDER BY s.priority DESC, s.ready_at, s.step_id LIMIT 10;
 
 -- claimQuery limit 10, namespaces, templates
 
   SELECT s.step_id, s.task_id, s.name, s.handler_class, s.state, s.attempts, s.retry_limit, s.retryable,
-         s.timeout_ms, t.namespace, t.name AS task_name, t.version, t.correlation_id, t.needs_plan, s.ready_at, t.run
+         s.timeout_ms, t.namespace, t.name AS task_name, t.version, t.correlation_id, t.needs_plan, s.ready_at, t.run,
+         t.state AS task_state
     FROM steps s CROSS JOIN tasks t ON t.task_id = s.task_id
-   WHERE s.ready_at IS NOT NULL AND s.ready_at <= ? AND t.state = 'running' AND t.namespace IN (SELECT value FROM json_each(?)) AND EXISTS (SELECT 1 FROM temp.tasker_can_run c WHERE c.worker_id = ? AND c.namespace = t.namespace
-                   AND c.name = t.name AND c.version = t.version) ORDER BY s.ready_at, s.step_id LIMIT 10;
+   WHERE s.ready_at IS NOT NULL AND s.ready_at <= ? AND (t.state = 'running' OR t.state = 'pending') AND t.namespace IN (SELECT value FROM json_each(?)) AND EXISTS (SELECT 1 FROM temp.tasker_can_run c WHERE c.worker_id = ? AND c.namespace = t.namespace
+                   AND c.name = t.name AND c.version = t.version) ORDER BY s.priority DESC, s.ready_at, s.step_id LIMIT 10;
 
 -- insertClaimHistory
 
@@ -59,6 +63,9 @@ INSERT OR IGNORE INTO temp.tasker_can_run (worker_id, namespace, name, version) 
 
 -- markTaskStarted
 UPDATE tasks SET started_at = ? WHERE task_id = ? AND started_at IS NULL;
+
+-- startHeldTask
+UPDATE tasks SET state = 'running', waiting_for = NULL WHERE task_id = ? AND state = 'pending';
 
 -- markTasksStarted
 UPDATE tasks SET started_at = ?

@@ -1,5 +1,6 @@
-// RFC 3339 times in query strings (`created_after`, `created_before`) as epoch milliseconds. `Date.parse` is not
-// used: it answers NaN for leap seconds and lower-case `t`/`z`, and reads years 0-99 as 1900-1999 through Date.UTC.
+// RFC 3339 times (the API's `created_after` and `created_before`, a task request's `run_at`) as epoch milliseconds.
+// `Date.parse` is not used: it answers NaN for leap seconds and lower-case `t`/`z`, and reads years 0-99 as 1900-1999
+// through Date.UTC.
 // A leap second (hh:59:60) counts as the first instant of the next minute, as POSIX clocks do; fractions finer than
 // a millisecond are rounded down (`floor`) or up (`ceil`), so an exclusive bound stays exact on millisecond data.
 

@@ -1,0 +1,32 @@
+// Handlers of the flow-control examples (./tasks): a delayed reminder, a high- and a low-priority job, and a payment
+// to pause during an incident. Load them with `--handlers examples/flow-control/handlers.ts`; each step waits a
+// little simulated I/O (TASKER_EXAMPLE_IO_SCALE=0 makes them instant) and returns what it did.
+import { simulatedIo } from '../handlers/simulated-io.js';
+
+type Task = { task_id: number; context: Record<string, unknown> };
+type Step = { name: string; signal: AbortSignal };
+
+/** A step that waits `ms` of simulated I/O and reports which task and step it was. */
+const io =
+  (ms: number) =>
+  async (task: Task, _sequence: unknown, step: Step): Promise<Record<string, unknown>> => {
+    await simulatedIo(ms, step.signal);
+    return { step: step.name, task_id: task.task_id, at: new Date().toISOString() };
+  };
+
+export const handlers = {
+  'FlowControl::ComposeReminderHandler': io(20),
+  'FlowControl::DeliverReminderHandler': async (task: Task, sequence: unknown, step: Step) => ({
+    ...(await io(50)(task, sequence, step)),
+    delivered_to: task.context.email,
+  }),
+  'FlowControl::ReserveStockHandler': io(20),
+  'FlowControl::ShipExpressHandler': io(20),
+  'FlowControl::GatherFiguresHandler': io(100),
+  'FlowControl::RenderReportHandler': io(100),
+  'FlowControl::AuthorizePaymentHandler': io(50),
+  'FlowControl::CaptureFundsHandler': async (task: Task, sequence: unknown, step: Step) => ({
+    ...(await io(50)(task, sequence, step)),
+    captured: task.context.order_id,
+  }),
+};

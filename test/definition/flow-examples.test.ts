@@ -1,0 +1,21 @@
+// The flow-control examples (examples/flow-control): one template per feature, loading without an issue, each step
+// resolving to a handler of the examples' handlers module.
+import { describe, expect, it } from 'vitest';
+import { loadTemplates } from '../../src/definition/template-loader.js';
+import { HandlerRegistry, checkHandlers } from '../../src/definition/handler-registry.js';
+import { loadHandlerModule } from '../../src/definition/handler-module.js';
+
+describe('flow-control examples', () => {
+  it('load without an issue, with their priorities, and every step has a handler', async () => {
+    const result = await loadTemplates(['examples/flow-control/tasks']);
+    expect(result.issues).toEqual([]);
+    const byName = Object.fromEntries(result.templates.map((l) => [l.template.name, l.template]));
+    expect(Object.keys(byName).sort()).toEqual(['capture_payment', 'nightly_report', 'send_reminder', 'vip_order']);
+    expect(byName.vip_order!.priority).toBe(100);
+    expect(byName.nightly_report!.priority).toBe(-100);
+    expect(byName.send_reminder!.priority).toBeUndefined();
+    const registry = new HandlerRegistry();
+    registry.registerAll((await loadHandlerModule('examples/flow-control/handlers.ts')).handlers);
+    for (const l of result.templates) expect(checkHandlers(l.template, registry, l.source)).toEqual([]);
+  });
+});
