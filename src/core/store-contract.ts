@@ -19,7 +19,7 @@
 //   same attempt). Anything else is reported as `stale` and changes nothing: no lost or duplicated work.
 //
 // The records and the requests and results the methods exchange live in store-records.ts, store-hot-path.ts,
-// store-control.ts and store-queries.ts; this file re-exports them all, so the contract is importable from here.
+// store-control.ts, store-queries.ts and store-schedules.ts; this file re-exports them all, so the contract is importable from here.
 import type {
   ClaimedStep,
   ClaimRequest,
@@ -36,6 +36,7 @@ import type {
 } from './store-hot-path.js';
 import type { CancelResult, OperatorAction, OperatorResult, RerunOptions, RerunResult } from './store-control.js';
 import type { HistoryPageRequest, StoreActivity, StoreStats, TaskListFilter, TaskPage } from './store-queries.js';
+import type { ScheduleStore } from './store-schedules.js';
 import type {
   HistoryFeedRow,
   HistoryRow,
@@ -53,11 +54,14 @@ export * from './store-records.js';
 export * from './store-hot-path.js';
 export * from './store-control.js';
 export * from './store-queries.js';
+export * from './store-schedules.js';
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** The URL it was opened with, without credentials. */
   readonly url: string;
+  /** Cron schedules: their rows, their ticks, and the tasks ticks create (store-schedules.ts). */
+  readonly schedules: ScheduleStore;
 
   // --- lifecycle -------------------------------------------------------------------------------------------------
   /** Cheap liveness check of the underlying database. */

@@ -90,6 +90,8 @@ describe('PostgreSQL migrations', () => {
       });
       expect(tables).toEqual([
         'annotations',
+        'schedule_ticks',
+        'schedules',
         'schema_migrations',
         'step_edges',
         'steps',

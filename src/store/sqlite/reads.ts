@@ -58,7 +58,8 @@ export class SqliteReads {
       if (!runnable && isClaimableNow(step.current_state, numOrNull(r.ready_at), now)) step.waiting_for = 'worker';
       return step;
     });
-    return { ...summary, planned: row.needs_plan !== 1, context, annotations, workflow_steps: steps };
+    const scheduled_for = numOrNull(row.scheduled_for);
+    return { ...summary, scheduled_for, planned: row.needs_plan !== 1, context, annotations, workflow_steps: steps };
   }
 
   getTaskContexts(taskIds: TaskId[]): Map<TaskId, TaskContextRecord> {
