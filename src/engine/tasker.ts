@@ -47,6 +47,8 @@ import {
   type RerunWhereResult,
 } from './task-rerun.js';
 import { TaskTracing } from './task-tracing.js';
+import { Scheduler } from './scheduler.js';
+import { ScheduleControl, scheduledSubmit } from './schedule-control.js';
 
 export type { TaskerOptions } from './options.js';
 export type { SubmitResult } from './task-submitter.js';
@@ -65,6 +67,8 @@ export class Tasker {
   readonly logger: Logger;
   /** History pages, recent activity and the live history feed (the API's history, stats and event stream). */
   readonly reads: OperatorReads;
+  /** Cron schedules: list, pause, resume, trigger (schedule-control.ts). */
+  readonly schedules: ScheduleControl;
   private readonly bus: EventBus;
   private readonly publisher: LifecyclePublisher;
   private readonly catalog: WorkflowCatalog;
@@ -76,6 +80,7 @@ export class Tasker {
   private readonly tracing: TaskTracing;
   private readonly submitter: TaskSubmitter;
   private readonly control: TaskControl;
+  private readonly scheduler: Scheduler;
   private unsubscribeWake: (() => void) | null = null;
   private metricsSinks: EngineMetricsSink[] = [];
   private started = false;
@@ -125,6 +130,9 @@ export class Tasker {
     });
     const host = { started: () => this.started, forget };
     this.control = new TaskControl(store, this.dispatcher, publisher, finalizer, this.waiters, tracing, host);
+    const submitScheduled = scheduledSubmit(store, this.submitter);
+    this.scheduler = new Scheduler(store, this.templates, submitScheduled, logger, { namespaces });
+    this.schedules = new ScheduleControl(store, this.templates, submitScheduled, this.scheduler);
   }
 
   /**
@@ -160,6 +168,7 @@ export class Tasker {
 
   registerTemplate(template: TaskTemplate, source?: TemplateSource): this {
     this.templates.register(template, source);
+    this.scheduler.wake();
     return this;
   }
 
@@ -168,6 +177,7 @@ export class Tasker {
     const result = await loadTemplates(paths, this.options.env ? { env: this.options.env } : {});
     if (result.issues.length) throw new TemplateValidationError(result.issues);
     for (const l of result.templates) this.templates.register(l.template, l.source);
+    this.scheduler.wake();
     return result.templates.map((l) => l.template);
   }
 
@@ -227,6 +237,8 @@ export class Tasker {
     const next = await this.store.nextRetryAt();
     if (next !== null) this.dispatcher.wakeAt(next);
     this.dispatcher.start();
+    // Every process that runs steps ticks the schedules (no leader; the store makes each tick one task).
+    if (this.options.schedules && this.dispatcher.options.concurrency > 0) this.scheduler.start();
   }
 
   /**
@@ -335,6 +347,7 @@ export class Tasker {
     this.started = false;
     this.unsubscribeWake?.();
     this.unsubscribeWake = null;
+    await this.scheduler.stop();
     await this.dispatcher.stop(this.options.drainTimeoutMs);
     await this.finalizer.drain();
     await this.leases.stop();
