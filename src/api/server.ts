@@ -34,6 +34,7 @@ import { statsRoutes } from './routes/stats.js';
 import { eventRoutes } from './routes/events.js';
 import { EventStreams } from './events/event-streams.js';
 import { whoamiRoutes } from './routes/whoami.js';
+import { scheduleRoutes } from './routes/schedules.js';
 import { builtUiDir, installUi } from './routes/ui.js';
 
 export { DEFAULT_BODY_LIMIT };
@@ -152,6 +153,7 @@ export function createApiServer(tasker: Tasker, options: ApiServerOptions = {}):
     ...historyRoutes(ctx),
     ...stepRoutes(ctx),
     ...rerunRoutes(ctx),
+    ...scheduleRoutes(ctx),
     ...handlerRoutes(ctx),
     ...healthRoutes(ctx),
     ...statsRoutes(ctx),
