@@ -80,15 +80,21 @@ export interface SchedulerOptions {
 }
 
 export class Scheduler {
+  /** What this process declares, recomputed when the registry changes (`revision`), then synced once. */
   private declarations: Declarations | null = null;
   private revision = -1;
+  private synced = false;
   private readonly local = new Map<string, LocalState>();
+  private readonly superseded = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
+  /** The pass in progress (one at a time: the loop's, or a `tick()` call's). */
   private pass_: Promise<unknown> | null = null;
+  /** A wake-up came during a pass: run another at once. */
   private again = false;
   private running = false;
   private failures = 0;
-  private readonly superseded = new Set<string>();
+  /** Until the next tick of any schedule declared here (store clock), at most REFRESH_MS; null: none declared. */
+  private nextDelay: number | null = null;
 
   constructor(
     private readonly store: Store,
@@ -101,6 +107,8 @@ export class Scheduler {
   start(): void {
     if (this.running) return;
     this.running = true;
+    // Ticks that fell while this process was stopped were not watched here: they are missed ticks, not on time.
+    this.local.clear();
     this.wake();
   }
 
@@ -163,9 +171,6 @@ export class Scheduler {
     if (delay !== null) this.arm(delay);
   }
 
-  /** Until the next tick of any schedule declared here (store clock), at most REFRESH_MS; null: none declared. */
-  private nextDelay: number | null = null;
-
   private declared(): Declarations {
     if (this.declarations === null || this.revision !== this.registry.revision) {
       this.revision = this.registry.revision;
@@ -174,8 +179,6 @@ export class Scheduler {
     }
     return this.declarations;
   }
-
-  private synced = false;
 
   private async runPass(nowOverride: number | undefined): Promise<{ created: CreatedTick[] }> {
     const decl = this.declared();
@@ -252,6 +255,7 @@ export class Scheduler {
     });
     for (const tickAt of [...due.missed, ...due.onTime]) {
       const outcome = await this.createTick(d, tickAt);
+      if (outcome === null) continue;
       if (outcome.outcome === 'created') created.push({ schedule: d.id, tick_at: tickAt, task_id: outcome.task_id });
       else if (outcome.outcome !== 'exists') return; // paused or superseded meanwhile: the next pass sees it
     }
@@ -259,11 +263,23 @@ export class Scheduler {
     st.doneThrough = Math.max(st.doneThrough ?? -Infinity, now);
   }
 
-  private async createTick(d: ScheduleDeclaration, tickAt: number): Promise<ScheduledTaskResult> {
-    const outcome = await this.submit(d, tickAt, null);
-    if (outcome.outcome === 'created') {
-      this.logger.info({ schedule: d.id, tick_at: new Date(tickAt).toISOString(), task_id: outcome.task_id }, 'tick');
+  /**
+   * Create one tick's task. A store that is unavailable fails the pass (retried, the tick with it); any other error
+   * (a planning hook that throws, a template the task cannot be made from) would fail again: it is logged, and the
+   * tick is left to other processes, or to none.
+   */
+  private async createTick(d: ScheduleDeclaration, tickAt: number): Promise<ScheduledTaskResult | null> {
+    const tick = new Date(tickAt).toISOString();
+    let outcome: ScheduledTaskResult;
+    try {
+      outcome = await this.submit(d, tickAt, null);
+    } catch (err) {
+      if (this.store.isTransient(err)) throw err;
+      this.logger.error({ schedule: d.id, tick_at: tick, err: (err as Error).message }, 'tick failed; skipped here');
+      return null;
     }
+    if (outcome.outcome === 'created')
+      this.logger.info({ schedule: d.id, tick_at: tick, task_id: outcome.task_id }, 'tick');
     return outcome;
   }
 }

@@ -3,6 +3,7 @@
 // missed tick): ticks while processes run, catch_up after downtime and after a pause, one task per tick with two
 // processes, the newest version's schedules, scheduled_for in the task JSON and for handlers, and triggers.
 import { afterEach, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
 import { isTaskerError } from '../../src/core/errors.js';
 import type { NewTask } from '../../src/core/store-contract.js';
 import { defineTask, type ScheduleInput } from '../../src/definition/define-task.js';
@@ -206,6 +207,41 @@ describe.each(STORE_KINDS)('cron schedules on $kind', ({ make }) => {
     const [row] = (await t.schedules.list()).filter((s) => s.schedule === 'every_minute_latest');
     expect(row).toMatchObject({ last_tick_at: new Date(at(1)).toISOString(), last_task_id: created!.task_id });
     expect((await t.schedules.tick(at(2))).filter((c) => c.schedule.endsWith('_latest'))).toHaveLength(1);
+  });
+
+  it('a tick whose planning hook throws is logged and skipped; the other schedules tick', async () => {
+    const hooked = defineTask({
+      name: 'hooked',
+      namespace_name: 'reports',
+      version: '1.0.0',
+      module_namespace: 'Reports',
+      task_handler_class: 'Reports::HookedTask',
+      step_templates: [{ name: 'aggregate' }],
+      schedules: [
+        { name: 'fine', cron: '* * * * *', context: { boom: false } },
+        { name: 'broken', cron: '* * * * *', context: { boom: true } },
+      ],
+    });
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(l) });
+    const hooks = {
+      'Reports::HookedTask': {
+        establishStepDependenciesAndDefaults(task: { context: { boom: boolean } }) {
+          if (task.context.boom) throw new Error('the hook broke');
+        },
+      },
+    };
+    const t = await engine([hooked], { handlers: { ...handlers, ...hooks }, logger });
+    await t.schedules.tick(); // recorded and watched from now
+    const next = Math.ceil((Date.now() + 1) / MIN) * MIN;
+    const created = await t.schedules.tick(next);
+    expect(created.map((c) => c.schedule)).toEqual(['reports/hooked/fine']);
+    const failure = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'tick failed; skipped here');
+    expect(failure).toMatchObject({
+      schedule: 'reports/hooked/broken',
+      err: expect.stringContaining('the hook broke'),
+    });
+    expect(await t.schedules.tick(next)).toEqual([]); // handled: not tried again by this process
   });
 
   it('names unknown schedules and refuses a trigger without the template', async () => {
