@@ -14,6 +14,9 @@ export type { StoreHealth } from './engine/store-health.js';
 export type { RerunFilter, RerunOptions, RerunWhereOptions, RerunWhereResult } from './engine/task-rerun.js';
 export type { HandlerModule } from './definition/handler-module.js';
 export type { OperatorReads } from './engine/operator-reads.js';
+export type { ScheduleControl, ScheduleRef, TriggerResult } from './engine/schedule-control.js';
+export type { ScheduleJson } from './engine/schedule-json.js';
+export type { CreatedTick } from './engine/scheduler.js';
 export type { FeedListener, FeedSubscription, HistoryFeed } from './engine/history-feed.js';
 export type {
   ActivityWindow,
@@ -39,11 +42,12 @@ export {
   defineTask,
   type DefineTaskOptions,
   type RetryPolicyInput,
+  type ScheduleInput,
   type StepOverrideInput,
   type StepTemplateInput,
   type TaskTemplateInput,
 } from './definition/define-task.js';
-export type { RetryPolicy, StepTemplate, TaskTemplate, TemplateSource } from './definition/model.js';
+export type { RetryPolicy, ScheduleTemplate, StepTemplate, TaskTemplate, TemplateSource } from './definition/model.js';
 export type { ValidationIssue } from './definition/validation-issue.js';
 
 // The handler API: what step handlers, task handlers and subscribers see and use.

@@ -8,6 +8,7 @@ import * as history from './schemas/history.js';
 import { StatsSchema } from './schemas/stats.js';
 import * as rerun from './schemas/rerun.js';
 import * as pauses from './schemas/pauses.js';
+import * as schedules from './schemas/schedules.js';
 
 /** Shared schemas, by component name; any occurrence of the same object becomes a $ref. */
 const COMPONENTS: Record<string, JsonSchema> = {
@@ -34,6 +35,9 @@ const COMPONENTS: Record<string, JsonSchema> = {
   Rerun: rerun.RerunBody,
   BulkRerun: rerun.BulkRerunBody,
   BulkRerunResult: rerun.BulkRerunResultSchema,
+  Schedule: schedules.ScheduleSchema,
+  ScheduleList: schedules.ScheduleListSchema,
+  TriggerResult: schedules.TriggerResultSchema,
   NamespaceList: system.NamespaceListSchema,
   Namespace: system.NamespaceSchema,
   Template: system.TemplateSchema,
@@ -48,7 +52,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'bad input: malformed JSON, wrong types, unknown fields, bad ids or pagination (details lists the fields)',
   401: 'missing or invalid bearer token (only when auth is configured)',
   403: 'the token lacks a required scope (only when auth is configured)',
-  404: 'no such task, step, namespace or template',
+  404: 'no such task, step, namespace, template or schedule',
   409: 'conflict: a repeated idempotency_key (details.task_id), or an operator action that is illegal in the current state',
   413: 'body larger than the limit (default 1 MiB)',
   415: 'Content-Type is not application/json',
@@ -178,6 +182,7 @@ export function buildOpenApi(catalog: RouteCatalog, options: OpenApiOptions): Re
         description: 'retry, resolve and skip steps; retry, pause and resume a task; rerun from a step',
       },
       { name: 'flow control', description: 'pause and resume a template or a whole namespace; what is paused' },
+      { name: 'schedules', description: 'cron schedules: list them; pause, resume and trigger one' },
       { name: 'handlers', description: 'registered templates and their dependency graphs' },
       { name: 'health', description: 'liveness, readiness, store status and the overview figures' },
       { name: 'events', description: 'the live stream of task and step events (server-sent events)' },

@@ -35,6 +35,7 @@ import { statsRoutes } from './routes/stats.js';
 import { eventRoutes } from './routes/events.js';
 import { EventStreams } from './events/event-streams.js';
 import { whoamiRoutes } from './routes/whoami.js';
+import { scheduleRoutes } from './routes/schedules.js';
 import { builtUiDir, installUi } from './routes/ui.js';
 
 export { DEFAULT_BODY_LIMIT };
@@ -154,6 +155,7 @@ export function createApiServer(tasker: Tasker, options: ApiServerOptions = {}):
     ...stepRoutes(ctx),
     ...rerunRoutes(ctx),
     ...pauseRoutes(ctx),
+    ...scheduleRoutes(ctx),
     ...handlerRoutes(ctx),
     ...healthRoutes(ctx),
     ...statsRoutes(ctx),

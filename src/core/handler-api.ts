@@ -30,6 +30,11 @@ export interface TaskView {
    * happen again in a rerun includes it in its idempotency key (`${task_id}:${run}:${step}`).
    */
   readonly run: number;
+  /**
+   * For a task a cron schedule created: its tick time (or when it was triggered by hand), epoch milliseconds like the
+   * step times; `new Date(task.scheduled_for)` reads it. Null for other tasks, and in the planning hook at submission.
+   */
+  readonly scheduled_for: number | null;
   readonly annotations: { create(annotation: AnnotationInput): Promise<void> };
 }
 

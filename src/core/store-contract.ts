@@ -24,8 +24,8 @@
 //   priority (higher first), then by ready time; a task's first claim moves it from pending to running.
 //
 // The records and the requests and results the methods exchange live in store-records.ts, store-hot-path.ts,
-// store-control.ts, store-queries.ts and store-flow.ts; this file re-exports them all, so the contract is importable
-// from here.
+// store-control.ts, store-queries.ts, store-flow.ts and store-schedules.ts; this file re-exports them all, so the
+// contract is importable from here.
 import type {
   ClaimedStep,
   ClaimRequest,
@@ -49,6 +49,7 @@ import type {
   TemplatePauseResult,
 } from './store-flow.js';
 import type { HistoryPageRequest, StoreActivity, StoreStats, TaskListFilter, TaskPage } from './store-queries.js';
+import type { ScheduleStore } from './store-schedules.js';
 import type {
   HistoryFeedRow,
   HistoryRow,
@@ -67,11 +68,14 @@ export * from './store-hot-path.js';
 export * from './store-control.js';
 export * from './store-queries.js';
 export * from './store-flow.js';
+export * from './store-schedules.js';
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** The URL it was opened with, without credentials. */
   readonly url: string;
+  /** Cron schedules: their rows, their ticks, and the tasks ticks create (store-schedules.ts). */
+  readonly schedules: ScheduleStore;
 
   // --- lifecycle -------------------------------------------------------------------------------------------------
   /** Cheap liveness check of the underlying database. */

@@ -86,6 +86,8 @@ export interface TaskSummary extends TaskIdentity {
 }
 
 export interface TaskRecord extends TaskSummary {
+  /** The tick a schedule created the task for (or when it was triggered), epoch ms; null for other tasks. */
+  scheduled_for: number | null;
   /** False while the task waits for a worker with its handlers to run its planning hook (see NewTask.needs_plan). */
   planned: boolean;
   context: unknown;
@@ -102,6 +104,8 @@ export interface TaskContextRecord {
   tags: string[];
   /** The submission's trace context as stored (NewTask.trace_context); null when it had none. */
   trace_context?: string | null;
+  /** The tick a schedule created the task for, epoch ms (TaskRecord.scheduled_for); null or absent otherwise. */
+  scheduled_for?: number | null;
 }
 
 /** One row of a task's or step's history. */

@@ -27,6 +27,22 @@ export interface StepTemplateInput<S extends string = string> {
   retry?: RetryPolicyInput;
 }
 
+/** A cron schedule of the template (docs/flow-control.md, "Cron schedules"). */
+export interface ScheduleInput {
+  /** Unique within the template: letters, digits, `_`, `.` and `-`. */
+  name: string;
+  /** Five fields (`0 * * * *`), or six with seconds first (`30 0 * * * *`). */
+  cron: string;
+  /** IANA time zone the expression is read in (default `UTC`). */
+  timezone?: string;
+  /** The context of every task a tick creates; must match the template's `schema`. Default `{}`. */
+  context?: Record<string, unknown>;
+  /** Ticks missed while nothing ran or while paused: skip them (default), create the latest, or all (at most 100). */
+  catch_up?: 'none' | 'latest' | 'all';
+  /** False declares the schedule without ticking it. Default true. */
+  enabled?: boolean;
+}
+
 /** An environment override: names an existing step and replaces the keys it gives. */
 export type StepOverrideInput<S extends string = string> = Partial<Omit<StepTemplateInput<S>, 'name'>> & {
   name: NoInfer<S>;
@@ -48,6 +64,7 @@ export interface TaskTemplateInput<S extends string = string> {
   schema?: Record<string, unknown>;
   step_templates: ReadonlyArray<StepTemplateInput<S>>;
   environments?: Record<string, { step_templates?: ReadonlyArray<StepOverrideInput<S>> }>;
+  schedules?: ReadonlyArray<ScheduleInput>;
 }
 
 export interface DefineTaskOptions {

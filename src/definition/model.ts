@@ -44,6 +44,27 @@ export interface StepTemplate {
   retry?: RetryPolicy;
 }
 
+/** What a schedule does with ticks that fell while nothing could create them (docs/flow-control.md). */
+export const CATCH_UP_MODES = ['none', 'latest', 'all'] as const;
+export type CatchUp = (typeof CATCH_UP_MODES)[number];
+/** `catch_up` when a schedule does not say: missed ticks are skipped, as cron does. */
+export const DEFAULT_CATCH_UP: CatchUp = 'none';
+
+/** One cron schedule of a template after normalisation: every field present. */
+export interface ScheduleTemplate {
+  /** Unique within the template. */
+  name: string;
+  /** Five fields, or six with seconds first (definition/cron.ts). */
+  cron: string;
+  /** IANA time zone the expression is read in; default UTC. */
+  timezone: string;
+  /** The context of every task a tick creates (valid against the template's schema). */
+  context: Record<string, unknown>;
+  catch_up: CatchUp;
+  /** False: declared but creates no ticks. */
+  enabled: boolean;
+}
+
 /** A whole template after normalisation (environment overrides already merged). */
 export interface TaskTemplate {
   name: string;
@@ -64,6 +85,8 @@ export interface TaskTemplate {
    */
   priority?: number;
   step_templates: StepTemplate[];
+  /** Cron schedules; absent when the template declares none. */
+  schedules?: ScheduleTemplate[];
 }
 
 /** Where a template came from, for error messages and `tasker validate`. Kept out of the model so equality is structural. */

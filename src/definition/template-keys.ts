@@ -14,6 +14,7 @@ export const TASK_KEYS = [
   'schema',
   'step_templates',
   'environments',
+  'schedules',
 ] as const;
 
 export const STEP_KEYS = [
@@ -34,6 +35,8 @@ export const STEP_KEYS = [
 export const RETRY_KEYS = ['base', 'multiplier', 'max', 'jitter'] as const;
 
 export const ENVIRONMENT_KEYS = ['step_templates'] as const;
+
+export const SCHEDULE_KEYS = ['name', 'cron', 'timezone', 'context', 'catch_up', 'enabled'] as const;
 
 export type TaskKey = (typeof TASK_KEYS)[number];
 export type StepKey = (typeof STEP_KEYS)[number];

@@ -8,6 +8,7 @@ import { DEFAULT_NAMESPACE, DEFAULT_VERSION, type StepTemplate, type TaskTemplat
 import { noLocator, type Locator, type Position } from './source-locator.js';
 import { checkCycles, checkDependencies, checkDuplicateSteps, checkNamedSteps } from './step-graph-checks.js';
 import { checkRetryPolicy, readStepEntry, toStepTemplate, type StepFields } from './step-fields.js';
+import { readSchedules } from './schedule-fields.js';
 import { TASK_KEYS } from './template-keys.js';
 import { MAX_PRIORITY, MIN_PRIORITY } from '../core/store-flow.js';
 import type { ValidationIssue } from './validation-issue.js';
@@ -137,6 +138,7 @@ export function validateTemplate(raw: unknown, opts: ValidateOptions = {}): Vali
   if (priority !== undefined) optional.priority = priority;
   const named = r.stringList('named_steps', false);
   const schema = readSchema(c, r);
+  const schedules = readSchedules(c, raw, schema);
 
   const steps = readSteps(c, raw);
   const environments = readEnvironments(c, raw['environments'], ['environments']);
@@ -172,6 +174,7 @@ export function validateTemplate(raw: unknown, opts: ValidateOptions = {}): Vali
   const template: TaskTemplate = { name, namespace_name: namespace, version, ...optional, step_templates: normalised };
   if (named !== undefined) template.named_steps = named.map((n) => n.value);
   if (schema !== undefined) template.schema = schema;
+  if (schedules !== undefined) template.schedules = schedules;
   result.template = template;
   return result;
 }

@@ -11,6 +11,7 @@ export interface TaskFields extends TaskIdentity {
   source_system?: string | null;
   reason?: string | null;
   tags?: readonly string[];
+  scheduled_for?: number | null;
 }
 
 export type AnnotationSink = (taskId: number, annotation: AnnotationInput) => Promise<void>;
@@ -49,6 +50,7 @@ export function makeTaskView(
     tags: fields.tags ?? [],
     correlation_id: task.correlation_id,
     run: task.run,
+    scheduled_for: fields.scheduled_for ?? null,
     annotations: taskAnnotations(task.task_id, annotate),
   };
 }

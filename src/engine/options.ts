@@ -58,6 +58,11 @@ export interface TaskerOptions {
   /** Start running steps on open (default true when concurrency > 0). */
   start?: boolean;
   /**
+   * Tick the cron schedules of the registered templates while running steps (default true; `tasker run` and
+   * `tasker resume` pass false). Every process that ticks shares the work: each tick creates one task.
+   */
+  schedules?: boolean;
+  /**
    * Bring the store's schema up to date on open (default true). False refuses an older or missing schema at once
    * (StoreSchemaError naming both versions) and changes nothing: `tasker migrate` upgrades it.
    */
@@ -87,6 +92,7 @@ export interface ResolvedTaskerOptions {
   namespaces: string[] | null;
   workerId: string | undefined;
   start: boolean;
+  schedules: boolean;
   migrate: boolean;
 }
 
@@ -111,6 +117,7 @@ const OPTION_NAMES: Record<keyof TaskerOptions, true> = {
   workerId: true,
   drainTimeoutMs: true,
   start: true,
+  schedules: true,
   migrate: true,
 };
 
@@ -280,6 +287,8 @@ export function resolveTaskerOptions(
     throw invalid('handlers', 'a handlers module path or an object of handlers by name', handlers);
   if (o.start !== undefined && typeof o.start !== 'boolean') throw invalid('start', 'true or false', o.start);
   if (o.migrate !== undefined && typeof o.migrate !== 'boolean') throw invalid('migrate', 'true or false', o.migrate);
+  if (o.schedules !== undefined && typeof o.schedules !== 'boolean')
+    throw invalid('schedules', 'true or false', o.schedules);
   if (o.logger !== undefined && (typeof o.logger !== 'object' || o.logger === null))
     throw invalid('logger', 'a pino logger', o.logger);
   const given = o.env === undefined || o.env === '' ? undefined : optionalString('env', o.env);
@@ -309,6 +318,7 @@ export function resolveTaskerOptions(
         : null,
     workerId: optionalString('workerId', o.workerId),
     start: o.start === undefined ? concurrency > 0 : o.start,
+    schedules: o.schedules ?? true,
     migrate: o.migrate ?? true,
   };
 }

@@ -51,6 +51,8 @@ export interface TaskSummaryJson {
 }
 
 export interface TaskJson extends TaskSummaryJson {
+  /** The tick a cron schedule created the task for (or when it was triggered by hand); null for other tasks. */
+  scheduled_for: string | null;
   /** False until a worker with the template's handlers has run its planning hook (submitted without handlers). */
   planned: boolean;
   context: unknown;
@@ -110,6 +112,7 @@ function annotationJson(a: AnnotationRecord) {
 export function taskJson(t: TaskRecord): TaskJson {
   return {
     ...taskSummaryJson(t),
+    scheduled_for: iso(t.scheduled_for),
     planned: t.planned,
     context: t.context,
     annotations: t.annotations.map(annotationJson),

@@ -3,7 +3,7 @@
 // nothing was committed), then write the hook's annotations, publish creation-time skips and finalise a task that
 // had nothing to run. With tracing on, each task gets a `tasker.submit` span and keeps its context for its steps.
 import type { Span } from '@opentelemetry/api';
-import type { CreateTaskResult, Store } from '../core/store-contract.js';
+import type { CreateTaskResult, NewTask, Store } from '../core/store-contract.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { EventBus } from './event-bus.js';
 import type { LifecyclePublisher } from './lifecycle-publisher.js';
@@ -80,6 +80,47 @@ export class TaskSubmitter {
     // prove nothing was committed: a retry after a lost COMMIT acknowledgement could create a second task.
     const res = await retryUncommitted(() => this.store.createTask(plan.task), this.logger, 'createTask');
     if (span) this.tracing.endSubmitPlan(span, plan, res);
+    const out = await this.afterCreate(plan, res);
+    if (out.created) this.created(startAt(plan));
+    return out;
+  }
+
+  /**
+   * Create one task through `create` instead of `store.createTask` (a schedule's tick or trigger, which records the
+   * tick in the same transaction), with submit's validation, planning, span and after-create work. `create` returns
+   * null when it created nothing (the tick exists, the schedule is paused): then no span is exported (it is never
+   * ended) and null is returned. `root`: the `tasker.submit` span starts a new trace (each tick is its own).
+   */
+  async submitThrough(
+    request: TaskRequest,
+    create: (task: NewTask) => Promise<CreateTaskResult | null>,
+    root: boolean,
+  ): Promise<SubmitResult | null> {
+    const req = normaliseTaskRequest(request);
+    const compiled = this.catalog.forRequest(req.namespace, req.name, req.version);
+    const mode = this.catalog.canPlan(compiled) ? 'submit' : 'defer';
+    if (!this.tracing.active()) {
+      const plan = await planTask(compiled, req, { mode });
+      const res = await create(plan.task);
+      return res === null ? null : this.finish(plan, res);
+    }
+    const span = this.tracing.startSubmit(req.namespace, req.name, root);
+    try {
+      return await this.tracing.within(span, async () => {
+        const plan = await planTask(compiled, req, { mode });
+        plan.task.trace_context = this.tracing.storedContext(span);
+        const res = await create(plan.task);
+        if (res === null) return null; // a span for nothing created would only be noise
+        this.tracing.endSubmitPlan(span, plan, res);
+        return this.finish(plan, res);
+      });
+    } catch (err) {
+      if (span.isRecording()) this.tracing.endSubmit(span, null, false, [], err);
+      throw err;
+    }
+  }
+
+  private async finish(plan: TaskPlan, res: CreateTaskResult): Promise<SubmitResult> {
     const out = await this.afterCreate(plan, res);
     if (out.created) this.created(startAt(plan));
     return out;

@@ -51,12 +51,15 @@ export class TaskTracing {
 
   // --- submission ------------------------------------------------------------------------------------------------
 
-  /** A `tasker.submit` span, a child of the caller's active context; the task row keeps `storedContext(span)`. */
-  startSubmit(namespace: string, name: string): Span {
+  /**
+   * A `tasker.submit` span, a child of the caller's active context (or, `root`, of none: a schedule's tick starts its
+   * own trace); the task row keeps `storedContext(span)`.
+   */
+  startSubmit(namespace: string, name: string, root = false): Span {
     return taskerTracer().startSpan(
       SPANS.submit,
       { kind: SpanKind.PRODUCER, attributes: { [ATTR.namespace]: namespace, [ATTR.taskName]: name } },
-      context.active(),
+      root ? ROOT_CONTEXT : context.active(),
     );
   }
 

@@ -50,6 +50,8 @@ import {
   type RerunWhereResult,
 } from './task-rerun.js';
 import { TaskTracing } from './task-tracing.js';
+import { Scheduler } from './scheduler.js';
+import { ScheduleControl, scheduledSubmit } from './schedule-control.js';
 
 export type { TaskerOptions } from './options.js';
 export type { SubmitResult } from './task-submitter.js';
@@ -63,6 +65,8 @@ export class Tasker {
   readonly logger: Logger;
   /** History pages, recent activity and the live history feed (the API's history, stats and event stream). */
   readonly reads: OperatorReads;
+  /** Cron schedules: list, pause, resume, trigger (schedule-control.ts). */
+  readonly schedules: ScheduleControl;
   private readonly bus: EventBus;
   private readonly publisher: LifecyclePublisher;
   private readonly catalog: WorkflowCatalog;
@@ -75,6 +79,7 @@ export class Tasker {
   private readonly submitter: TaskSubmitter;
   private readonly control: TaskControl;
   private readonly delayed: DelayedStarts;
+  private readonly scheduler: Scheduler;
   private unsubscribeWake: (() => void) | null = null;
   private metricsSinks: EngineMetricsSink[] = [];
   private started = false;
@@ -127,6 +132,9 @@ export class Tasker {
     });
     const host = { started: () => this.started, forget };
     this.control = new TaskControl(store, this.dispatcher, publisher, finalizer, this.waiters, tracing, host);
+    const submitScheduled = scheduledSubmit(store, this.submitter);
+    this.scheduler = new Scheduler(store, this.templates, submitScheduled, logger, { namespaces });
+    this.schedules = new ScheduleControl(store, this.templates, submitScheduled, this.scheduler);
   }
 
   /**
@@ -162,6 +170,7 @@ export class Tasker {
 
   registerTemplate(template: TaskTemplate, source?: TemplateSource): this {
     this.templates.register(template, source);
+    this.scheduler.wake();
     return this;
   }
 
@@ -170,6 +179,7 @@ export class Tasker {
     const result = await loadTemplates(paths, this.options.env ? { env: this.options.env } : {});
     if (result.issues.length) throw new TemplateValidationError(result.issues);
     for (const l of result.templates) this.templates.register(l.template, l.source);
+    this.scheduler.wake();
     return result.templates.map((l) => l.template);
   }
 
@@ -230,6 +240,8 @@ export class Tasker {
     if (next !== null) this.dispatcher.wakeAt(next);
     this.dispatcher.start();
     if (this.dispatcher.options.concurrency > 0) this.delayed.start();
+    // Every process that runs steps ticks the schedules (no leader; the store makes each tick one task).
+    if (this.options.schedules && this.dispatcher.options.concurrency > 0) this.scheduler.start();
   }
 
   /**
@@ -366,6 +378,7 @@ export class Tasker {
     this.delayed.stop();
     this.unsubscribeWake?.();
     this.unsubscribeWake = null;
+    await this.scheduler.stop();
     await this.dispatcher.stop(this.options.drainTimeoutMs);
     await this.finalizer.drain();
     await this.leases.stop();

@@ -65,6 +65,8 @@ export interface TaskSummary {
 }
 
 export interface Task extends TaskSummary {
+  /** The tick of the cron schedule that created the task (or when it was triggered); absent on an older server. */
+  scheduled_for?: string | null;
   planned: boolean;
   context: unknown;
   annotations: Array<{ annotation_type: string; content: unknown; created_at: string }>;

@@ -13,6 +13,7 @@ import { planningTests } from './conformance/planning.js';
 import { rerunTests } from './conformance/rerun.js';
 import { workerTests } from './conformance/workers.js';
 import { traceContextTests } from './conformance/trace-context.js';
+import { scheduleTests } from './conformance/schedules.js';
 import type { MakeStore } from './conformance/fixtures.js';
 
 export type { MakeStore } from './conformance/fixtures.js';
@@ -31,5 +32,6 @@ export function storeConformanceSuite(label: string, makeStore: MakeStore): void
     rerunTests(makeStore);
     traceContextTests(makeStore);
     flowControlTests(makeStore);
+    scheduleTests(makeStore);
   });
 }

@@ -91,6 +91,8 @@ describe('PostgreSQL migrations', () => {
       expect(tables).toEqual([
         'annotations',
         'paused_templates',
+        'schedule_ticks',
+        'schedules',
         'schema_migrations',
         'step_edges',
         'steps',

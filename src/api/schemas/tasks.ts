@@ -91,9 +91,13 @@ export const StepSchema: JsonSchema = {
 
 export const TaskSchema: JsonSchema = {
   type: 'object',
-  required: [...Object.keys(summaryProperties), 'planned', 'context', 'annotations', 'workflow_steps'],
+  required: [...Object.keys(summaryProperties), 'scheduled_for', 'planned', 'context', 'annotations', 'workflow_steps'],
   properties: {
     ...summaryProperties,
+    scheduled_for: {
+      ...nullable(TIME),
+      description: 'the tick a cron schedule created the task for (or when it was triggered by hand); null otherwise',
+    },
     planned: {
       type: 'boolean',
       description: "false until a worker with the template's handlers has run the task handler's planning hook",

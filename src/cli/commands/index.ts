@@ -10,6 +10,7 @@ import { registerValidate } from './validate.js';
 import { registerGraph } from './graph.js';
 import { registerServe } from './serve.js';
 import { registerPause } from './pause.js';
+import { registerSchedules } from './schedules.js';
 
 export function registerCommands(program: Command): void {
   registerRun(program);
@@ -18,6 +19,7 @@ export function registerCommands(program: Command): void {
   registerResume(program);
   registerPause(program);
   registerTasks(program);
+  registerSchedules(program);
   registerMigrate(program);
   registerValidate(program);
   registerGraph(program);

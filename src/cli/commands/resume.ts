@@ -26,7 +26,8 @@ export function registerResume(program: Command): void {
         return;
       }
       const only = id === undefined ? undefined : parseCount(id, 'task_id', { min: 1, max: Number.MAX_SAFE_INTEGER });
-      const tasker = await openEngine(flags);
+      // Finishes what is there, then exits: this process ticks no cron schedule (workers and serve do).
+      const tasker = await openEngine(flags, { schedules: false });
       try {
         const ids = only !== undefined ? [only] : await tasker.store.listUnfinishedTaskIds();
         if (only !== undefined && !(await tasker.store.getTask(only)))

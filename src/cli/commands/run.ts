@@ -25,7 +25,8 @@ export function registerRun(program: Command): void {
   addEngineOptions(cmd).action(async (ref: string, flags: RunFlags) => {
     const target = parseTemplateRef(ref);
     const context = readContext(flags);
-    const tasker = await openEngineFor(target, flags);
+    // One task, then exit: this process ticks no cron schedule (workers and serve do).
+    const tasker = await openEngineFor(target, flags, { schedules: false });
     try {
       const template = tasker.templates.get(target.namespace, target.name, target.version);
       const progress =

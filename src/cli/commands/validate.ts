@@ -69,7 +69,9 @@ export function registerValidate(program: Command): void {
       } else {
         for (const l of valid) {
           const dag = buildDag(l.template.step_templates);
-          const shape = `${plural(dag.nodes.length, 'step')}, ${plural(dag.levels.length, 'level')}`;
+          const scheduled = l.template.schedules?.length ?? 0;
+          const schedules = scheduled > 0 ? `, ${plural(scheduled, 'schedule')}` : '';
+          const shape = `${plural(dag.nodes.length, 'step')}, ${plural(dag.levels.length, 'level')}${schedules}`;
           process.stdout.write(`ok  ${templateKey(l.template)}  (${shape})  ${l.source.file ?? ''}\n`);
         }
         for (const issue of issues) process.stderr.write(`${formatIssue(issue)}\n`);

@@ -32,6 +32,7 @@ import { PgReads, pgDecode } from './reads.js';
 import { PgHistory } from './history.js';
 import { cancelInTx, reclaimCandidates, reclaimInTx } from './reclaim.js';
 import { rerunInTx } from './rerun.js';
+import { PgSchedules } from './schedules.js';
 import { schemaNames } from './sql.js';
 import { PgTx } from './tx.js';
 import { parsePostgresUrl } from './url.js';
@@ -82,6 +83,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
 
 export class PostgresStore implements S.Store {
   readonly kind = 'postgres' as const;
+  readonly schedules: PgSchedules;
   private readonly reads: PgReads;
   private readonly history: PgHistory;
   private closed = false;
@@ -95,6 +97,7 @@ export class PostgresStore implements S.Store {
   ) {
     this.reads = new PgReads(ctx);
     this.history = new PgHistory(ctx);
+    this.schedules = new PgSchedules(ctx, () => this.open());
   }
 
   /** The schema this store lives in. */

@@ -11,7 +11,7 @@ import type {
   TaskRecord,
   TransitionRecord,
 } from '../../core/store-contract.js';
-import { heldStepWait, mapStepRow, mapTaskSummary, mapTransitionRow, num } from '../shared/row-mappers.js';
+import { heldStepWait, mapStepRow, mapTaskSummary, mapTransitionRow, num, numOrNull } from '../shared/row-mappers.js';
 import type { PgContext } from './context.js';
 import { run } from './pool.js';
 import { readStats } from './stats.js';
@@ -56,6 +56,7 @@ export class PgReads {
     });
     return {
       ...summary,
+      scheduled_for: numOrNull(row.scheduled_for),
       planned: row.needs_plan !== true,
       context: row.context ?? null,
       annotations,
@@ -79,6 +80,7 @@ export class PgReads {
         reason: (r.reason as string | null) ?? null,
         tags: (r.tags as string[] | null) ?? [],
         trace_context: (r.trace_context as string | null) ?? null,
+        scheduled_for: numOrNull(r.scheduled_for),
       });
     }
     return out;

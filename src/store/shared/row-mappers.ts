@@ -142,12 +142,16 @@ export function mapFinalizedTask(row: Row, state: FinalizedTask['state'], comple
   };
 }
 
-/** Context and request fields of a task (columns context, initiator, source_system, reason, tags, trace_context). */
+/**
+ * Context and request fields of a task (columns context, initiator, source_system, reason, tags, trace_context,
+ * scheduled_for).
+ */
 export function mapTaskContext(row: Row, decode: JsonDecoder = decodeJson): TaskContextRecord {
   return {
     context: decode(row.context),
     ...mapRequestFields(row, decode),
     trace_context: strOrNull(row.trace_context),
+    scheduled_for: numOrNull(row.scheduled_for),
   };
 }
 

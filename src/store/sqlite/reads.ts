@@ -66,7 +66,8 @@ export class SqliteReads {
       if (held) step.waiting_for = held;
       return step;
     });
-    return { ...summary, planned: row.needs_plan !== 1, context, annotations, workflow_steps: steps };
+    const scheduled_for = numOrNull(row.scheduled_for);
+    return { ...summary, scheduled_for, planned: row.needs_plan !== 1, context, annotations, workflow_steps: steps };
   }
 
   getTaskContexts(taskIds: TaskId[]): Map<TaskId, TaskContextRecord> {

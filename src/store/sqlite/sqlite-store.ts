@@ -33,6 +33,7 @@ import { SqliteHistory } from './history.js';
 import { cancelInTx, reclaimInTx } from './reclaim.js';
 import { listPaused, pausedFor, releaseDueInTx, setTaskPauseInTx, setTemplatePauseInTx } from './flow.js';
 import { rerunInTx } from './rerun.js';
+import { SqliteSchedules } from './schedules.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { SqliteTx } from './tx.js';
 import { DataVersionWatcher, DEFAULT_WAKE_POLL_MS } from './wake.js';
@@ -83,6 +84,7 @@ export async function openSqliteStore(path: string, opts: SqliteStoreOptions = {
 
 export class SqliteStore implements S.Store {
   readonly kind = 'sqlite' as const;
+  readonly schedules: SqliteSchedules;
   private readonly st: Statements;
   private readonly reads: SqliteReads;
   private readonly history: SqliteHistory;
@@ -103,6 +105,7 @@ export class SqliteStore implements S.Store {
     this.reads = new SqliteReads(db, this.st);
     this.history = new SqliteHistory(this.st);
     this.runInTransaction = db.transaction((fn: () => unknown) => fn());
+    this.schedules = new SqliteSchedules(this.st, (actor, fn) => this.write(actor, fn));
     this.watcher = new DataVersionWatcher(
       () => (this.st.dataVersion.get() as { data_version: number }).data_version,
       opts.wakePollMs ?? DEFAULT_WAKE_POLL_MS,

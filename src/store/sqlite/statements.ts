@@ -64,6 +64,19 @@ import {
   setUnmet,
   skipReasons,
 } from './sql/rerun.js';
+import {
+  insertSchedule,
+  insertTick,
+  listSchedules,
+  moveLastTick,
+  pauseSchedule,
+  resumeSchedule,
+  scheduleForTick,
+  stampTask,
+  stampTick,
+  tickTask,
+  updateSchedule,
+} from './sql/schedules.js';
 import { dataVersion, ping, readyDepth, stepsByState, tasksByState, waitingForWorker } from './sql/stats.js';
 import {
   adjustCounters,
@@ -142,6 +155,18 @@ export const SQLITE_STATEMENTS = {
   resetStep,
   setUnmet,
   restartTask,
+  // cron schedules
+  listSchedules,
+  insertSchedule,
+  updateSchedule,
+  pauseSchedule,
+  resumeSchedule,
+  scheduleForTick,
+  insertTick,
+  tickTask,
+  stampTask,
+  stampTick,
+  moveLastTick,
   // leases and reclaims
   extendLease,
   expiredSteps,

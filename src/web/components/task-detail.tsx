@@ -123,6 +123,12 @@ export function TaskDetail({ id, query }: Props) {
             <dd>{task.run}</dd>
           </>
         )}
+        {task.scheduled_for && (
+          <>
+            <dt>Scheduled for</dt>
+            <dd>{fmtTime(task.scheduled_for)}</dd>
+          </>
+        )}
         <dt>Created</dt>
         <dd>{fmtTime(task.created_at)}</dd>
         <dt>Finished</dt>

@@ -226,6 +226,7 @@ export function creationTests(makeStore: MakeStore): void {
         reason: 'why',
         tags: ['p'],
         trace_context: null,
+        scheduled_for: null,
       });
       expect(map.get(b)).toEqual({
         context: ['list'],
@@ -234,6 +235,7 @@ export function creationTests(makeStore: MakeStore): void {
         reason: null,
         tags: ['t1'],
         trace_context: null,
+        scheduled_for: null,
       });
     });
 

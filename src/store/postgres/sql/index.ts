@@ -48,6 +48,17 @@ import { readActivity } from './activity.js';
 import { readHistoryByIds, readHistoryPage, readHistorySince, readLastHistoryId } from './history.js';
 import { readContexts, readHistory, readNextRetry, readSnapshots, readTask, readUnfinished } from './reads.js';
 import { expiredCandidates, heldByCandidates, reclaimApply } from './reclaim.js';
+import {
+  insertSchedule,
+  insertTick,
+  listSchedules,
+  lockSchedule,
+  pauseSchedule,
+  resumeSchedule,
+  stampScheduledTask,
+  tickTask,
+  updateSchedule,
+} from './schedules.js';
 import { insertRerunHistory, rerunSteps, rerunTask, resetSteps, restartTask, setUnmet, skipReasons } from './rerun.js';
 import { bindStatements, type PgStatement } from './statement.js';
 import { ping, readyDepth, stateEstimates, stepsByState, tableSizes, tasksByState, waitingForWorker } from './stats.js';
@@ -118,6 +129,16 @@ export const PG_STATEMENTS = {
   resetSteps,
   setUnmet,
   restartTask,
+  // cron schedules
+  listSchedules,
+  insertSchedule,
+  updateSchedule,
+  pauseSchedule,
+  resumeSchedule,
+  lockSchedule,
+  insertTick,
+  tickTask,
+  stampScheduledTask,
   // leases and reclaims
   extendLeases,
   expiredCandidates,

@@ -16,6 +16,7 @@ export const readTask = statement(
          (round(extract(epoch from t.completed_at) * 1000))::float8 AS completed_at,
          t.context, t.needs_plan, t.run, t.priority,
          (round(extract(epoch from t.run_at) * 1000))::float8 AS run_at, t.waiting_for, t.paused,
+         (round(extract(epoch from t.scheduled_for) * 1000))::float8 AS scheduled_for,
          EXISTS (SELECT 1 FROM ${n.q}.workers w
                   WHERE w.last_seen_at >= now() - coalesce(w.lease_ms, 30000) * interval '1 millisecond'
                     AND (w.capabilities IS NULL
@@ -41,11 +42,13 @@ export const readTask = statement(
 
 /**
  * What handlers see of tasks $1 (bigint[]), and the submission's trace context. Rows: task_id, context, initiator,
- * source_system, reason, tags, trace_context.
+ * source_system, reason, tags, trace_context, scheduled_for (epoch ms).
  */
 export const readContexts = statement(
   'read_contexts',
-  (n) => `SELECT task_id, context, initiator, source_system, reason, tags, trace_context FROM ${n.q}.tasks
+  (n) => `SELECT task_id, context, initiator, source_system, reason, tags, trace_context,
+              (round(extract(epoch from scheduled_for) * 1000))::float8 AS scheduled_for
+         FROM ${n.q}.tasks
         WHERE task_id = ANY($1::bigint[])`,
 );
 

@@ -5,7 +5,7 @@
 export const taskRow = `
     SELECT task_id, namespace, name, version, state, initiator, source_system, reason, tags, idempotency_key,
            correlation_id, created_at, started_at, completed_at, step_count, open_steps, satisfied_steps, needs_plan,
-           run, priority, run_at, waiting_for, paused
+           run, priority, run_at, waiting_for, paused, scheduled_for
       FROM tasks WHERE task_id = ?`;
 
 /**
@@ -22,7 +22,7 @@ export const taskRunnable = `
 
 /** What handlers see of task ?, and the submission's trace context. */
 export const taskContext =
-  'SELECT context, initiator, source_system, reason, tags, trace_context FROM tasks WHERE task_id = ?';
+  'SELECT context, initiator, source_system, reason, tags, trace_context, scheduled_for FROM tasks WHERE task_id = ?';
 
 /** Step of task ? named ?, every column. */
 export const stepByName = 'SELECT * FROM steps WHERE task_id = ? AND name = ?';

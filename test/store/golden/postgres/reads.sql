@@ -6,6 +6,7 @@ SELECT t.task_id, t.namespace, t.name, t.version, t.state, t.initiator, t.source
          (round(extract(epoch from t.completed_at) * 1000))::float8 AS completed_at,
          t.context, t.needs_plan, t.run, t.priority,
          (round(extract(epoch from t.run_at) * 1000))::float8 AS run_at, t.waiting_for, t.paused,
+         (round(extract(epoch from t.scheduled_for) * 1000))::float8 AS scheduled_for,
          EXISTS (SELECT 1 FROM "tasker".workers w
                   WHERE w.last_seen_at >= now() - coalesce(w.lease_ms, 30000) * interval '1 millisecond'
                     AND (w.capabilities IS NULL
@@ -29,7 +30,9 @@ SELECT t.task_id, t.namespace, t.name, t.version, t.state, t.initiator, t.source
        FROM "tasker".tasks t WHERE t.task_id = $1;
 
 -- readContexts (tasker_read_contexts)
-SELECT task_id, context, initiator, source_system, reason, tags, trace_context FROM "tasker".tasks
+SELECT task_id, context, initiator, source_system, reason, tags, trace_context,
+              (round(extract(epoch from scheduled_for) * 1000))::float8 AS scheduled_for
+         FROM "tasker".tasks
         WHERE task_id = ANY($1::bigint[]);
 
 -- readSnapshots (tasker_read_snapshots)

@@ -2,7 +2,7 @@
 
     SELECT task_id, namespace, name, version, state, initiator, source_system, reason, tags, idempotency_key,
            correlation_id, created_at, started_at, completed_at, step_count, open_steps, satisfied_steps, needs_plan,
-           run, priority, run_at, waiting_for, paused
+           run, priority, run_at, waiting_for, paused, scheduled_for
       FROM tasks WHERE task_id = ?;
 
 -- taskRunnable
@@ -15,7 +15,7 @@
       FROM tasks t WHERE t.task_id = ?;
 
 -- taskContext
-SELECT context, initiator, source_system, reason, tags, trace_context FROM tasks WHERE task_id = ?;
+SELECT context, initiator, source_system, reason, tags, trace_context, scheduled_for FROM tasks WHERE task_id = ?;
 
 -- stepByName
 SELECT * FROM steps WHERE task_id = ? AND name = ?;
