@@ -19,7 +19,8 @@
 //   same attempt). Anything else is reported as `stale` and changes nothing: no lost or duplicated work.
 //
 // The records and the requests and results the methods exchange live in store-records.ts, store-hot-path.ts,
-// store-control.ts and store-queries.ts; this file re-exports them all, so the contract is importable from here.
+// store-control.ts, store-queries.ts and store-retention.ts; this file re-exports them all, so the contract is
+// importable from here.
 import type {
   ClaimedStep,
   ClaimRequest,
@@ -36,6 +37,7 @@ import type {
 } from './store-hot-path.js';
 import type { CancelResult, OperatorAction, OperatorResult, RerunOptions, RerunResult } from './store-control.js';
 import type { HistoryPageRequest, StoreActivity, StoreStats, TaskListFilter, TaskPage } from './store-queries.js';
+import type { PruneRequest, PruneResult } from './store-retention.js';
 import type {
   HistoryFeedRow,
   HistoryRow,
@@ -53,6 +55,7 @@ export * from './store-records.js';
 export * from './store-hot-path.js';
 export * from './store-control.js';
 export * from './store-queries.js';
+export * from './store-retention.js';
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -117,6 +120,14 @@ export interface Store {
    * failed, or an upstream step of the step is not satisfied; NotFoundError for an unknown task or step.
    */
   rerunFrom(taskId: TaskId, stepId: StepId, opts: RerunOptions): Promise<RerunResult>;
+  /**
+   * Delete finished tasks older than their class's cutoff (store-retention.ts) with their steps, edges, history and
+   * annotations, in transactions of at most `batch_size` tasks, oldest first per state. Each transaction locks and
+   * re-checks its tasks (state and completion time) before deleting them, so a task rerun or retried since it was
+   * read is kept; on PostgreSQL tasks locked by another transaction are skipped (SKIP LOCKED), so concurrent prunes
+   * share the work. A pruned task's idempotency key is free again. `dry_run` only counts.
+   */
+  pruneTasks(req: PruneRequest): Promise<PruneResult>;
 
   // --- reads -----------------------------------------------------------------------------------------------------
   getTask(taskId: TaskId): Promise<TaskRecord | null>;

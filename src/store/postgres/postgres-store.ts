@@ -32,6 +32,7 @@ import { PgReads, pgDecode } from './reads.js';
 import { PgHistory } from './history.js';
 import { cancelInTx, reclaimCandidates, reclaimInTx } from './reclaim.js';
 import { rerunInTx } from './rerun.js';
+import { pruneTasks } from './prune.js';
 import { schemaNames } from './sql.js';
 import { PgTx } from './tx.js';
 import { parsePostgresUrl } from './url.js';
@@ -304,6 +305,11 @@ export class PostgresStore implements S.Store {
   async rerunFrom(taskId: S.TaskId, stepId: S.StepId, opts: S.RerunOptions): Promise<S.RerunResult> {
     assertRerunOptions(opts);
     return this.write(opts.actor, (tx) => rerunInTx(tx, taskId, stepId, opts));
+  }
+
+  async pruneTasks(req: S.PruneRequest): Promise<S.PruneResult> {
+    this.open();
+    return pruneTasks(this.ctx, req);
   }
 
   async addAnnotation(taskId: S.TaskId, annotationType: string, content: unknown): Promise<void> {

@@ -32,6 +32,7 @@ import { SqliteReads } from './reads.js';
 import { SqliteHistory } from './history.js';
 import { cancelInTx, reclaimInTx } from './reclaim.js';
 import { rerunInTx } from './rerun.js';
+import { pruneTasks } from './prune.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { SqliteTx } from './tx.js';
 import { DataVersionWatcher, DEFAULT_WAKE_POLL_MS } from './wake.js';
@@ -281,6 +282,10 @@ export class SqliteStore implements S.Store {
   async rerunFrom(taskId: S.TaskId, stepId: S.StepId, opts: S.RerunOptions): Promise<S.RerunResult> {
     assertRerunOptions(opts);
     return this.write(opts.actor, (tx) => rerunInTx(tx, taskId, stepId, opts));
+  }
+
+  async pruneTasks(req: S.PruneRequest): Promise<S.PruneResult> {
+    return pruneTasks(this.db, this.st, (fn) => this.runInTransaction.immediate(fn), req);
   }
 
   async addAnnotation(taskId: S.TaskId, annotationType: string, content: unknown): Promise<void> {

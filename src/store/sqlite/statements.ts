@@ -49,6 +49,15 @@ import {
   setUnmet,
   skipReasons,
 } from './sql/rerun.js';
+import {
+  pruneAnnotations,
+  pruneCandidates,
+  pruneCount,
+  pruneEdges,
+  pruneSteps,
+  pruneTaskRows,
+  pruneTransitions,
+} from './sql/prune.js';
 import { dataVersion, ping, readyDepth, stepsByState, tasksByState, waitingForWorker } from './sql/stats.js';
 import {
   adjustCounters,
@@ -110,6 +119,14 @@ export const SQLITE_STATEMENTS = {
   resetStep,
   setUnmet,
   restartTask,
+  // retention
+  pruneCount,
+  pruneCandidates,
+  pruneEdges,
+  pruneTransitions,
+  pruneAnnotations,
+  pruneSteps,
+  pruneTaskRows,
   // leases and reclaims
   extendLease,
   expiredSteps,

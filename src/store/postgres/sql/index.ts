@@ -30,6 +30,16 @@ import {
   stepsOfTaskForUpdate,
   taskForUpdate,
 } from './operate.js';
+import {
+  pruneAnnotations,
+  pruneCount,
+  pruneEdges,
+  pruneLock,
+  pruneNow,
+  pruneSteps,
+  pruneTaskRows,
+  pruneTransitions,
+} from './prune.js';
 import { readActivity } from './activity.js';
 import { readHistoryByIds, readHistoryPage, readHistorySince, readLastHistoryId } from './history.js';
 import { readContexts, readHistory, readNextRetry, readSnapshots, readTask, readUnfinished } from './reads.js';
@@ -90,6 +100,15 @@ export const PG_STATEMENTS = {
   resetSteps,
   setUnmet,
   restartTask,
+  // retention
+  pruneNow,
+  pruneCount,
+  pruneLock,
+  pruneEdges,
+  pruneTransitions,
+  pruneAnnotations,
+  pruneSteps,
+  pruneTaskRows,
   // leases and reclaims
   extendLeases,
   expiredCandidates,

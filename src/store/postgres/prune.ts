@@ -1,0 +1,40 @@
+// pruneTasks on PostgreSQL: the shared loop (../shared/prune-plan.ts) over the statements of sql/prune.ts. Each batch
+// is one READ COMMITTED transaction: it locks the oldest eligible tasks of a state with FOR UPDATE SKIP LOCKED (the
+// lock re-evaluates the state and completion time on the latest row version, so a task rerun or retried meanwhile is
+// not taken; tasks another transaction holds are skipped, so concurrent prunes on many workers never wait on each
+// other and never delete the same task), then deletes their rows children first. Row locks last one batch.
+import type { PruneRequest, PruneResult } from '../../core/store-contract.js';
+import { runPrune, type PruneDriver, type PrunedRows, type PruneTarget } from '../shared/prune-plan.js';
+import type { PgContext } from './context.js';
+import { run, withTransaction } from './pool.js';
+
+type Count = { n: number };
+
+async function batch(ctx: PgContext, target: PruneTarget, limit: number): Promise<PrunedRows> {
+  return withTransaction(ctx.pool, ctx.logger, async (client) => {
+    const locked = await run<{ task_id: number; step_count: number }>(client, ctx.sql.pruneLock, [
+      target.state,
+      target.cutoff,
+      limit,
+    ]);
+    if (locked.length === 0) return { tasks: 0, steps: 0, step_edges: 0, transitions: 0, annotations: 0 };
+    const ids = [locked.map((t) => t.task_id)];
+    const count = async (statement: (typeof ctx.sql)['pruneEdges']) => (await run<Count>(client, statement, ids))[0]!.n;
+    const step_edges = await count(ctx.sql.pruneEdges);
+    const transitions = await count(ctx.sql.pruneTransitions);
+    const annotations = await count(ctx.sql.pruneAnnotations);
+    const steps = await count(ctx.sql.pruneSteps);
+    const tasks = await count(ctx.sql.pruneTaskRows);
+    return { tasks, steps, step_edges, transitions, annotations };
+  });
+}
+
+export function pruneTasks(ctx: PgContext, req: PruneRequest): Promise<PruneResult> {
+  const driver: PruneDriver = {
+    now: async () => (await run<{ now: number }>(ctx.pool, ctx.sql.pruneNow))[0]!.now,
+    count: async (target) =>
+      (await run<{ tasks: number; steps: number }>(ctx.pool, ctx.sql.pruneCount, [target.state, target.cutoff]))[0]!,
+    batch: (target, limit) => batch(ctx, target, limit),
+  };
+  return runPrune(req, driver);
+}

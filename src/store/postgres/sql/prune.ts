@@ -1,0 +1,65 @@
+// pruneTasks (../prune.ts): the store clock, the count of a dry run, and one batch: lock the oldest eligible tasks of a
+// state (SKIP LOCKED: tasks an operator, a rerun or another prune holds are left for later), then delete their edges,
+// history, annotations, steps and the tasks, children first. A task is eligible when it is in the state and finished
+// before the cutoff; `created_at < cutoff` holds for every such task (it finished after it was created) and bounds
+// the range scan of tasks_state_idx (state, created_at). Cutoffs are epoch ms (float8).
+import { statement } from './statement.js';
+
+/** The store clock. Row: now (epoch ms). */
+export const pruneNow = statement('prune_now', () => `SELECT (round(extract(epoch from now()) * 1000))::float8 AS now`);
+
+/** Tasks in state $1 that finished before $2, and their steps. Row: tasks, steps. */
+export const pruneCount = statement(
+  'prune_count',
+  (n) => `SELECT count(*)::integer AS tasks, coalesce(sum(step_count), 0)::bigint AS steps FROM ${n.q}.tasks
+        WHERE state = $1 AND created_at < to_timestamp($2::float8 / 1000)
+          AND completed_at < to_timestamp($2::float8 / 1000)`,
+);
+
+/**
+ * Up to $3 tasks in state $1 that finished before $2, oldest first, locked for deletion; the lock re-checks the row
+ * (a task rerun or retried since is no longer in the state, or finished after the cutoff). Rows: task_id, step_count.
+ */
+export const pruneLock = statement(
+  'prune_lock',
+  (n) => `SELECT task_id, step_count FROM ${n.q}.tasks
+        WHERE state = $1 AND created_at < to_timestamp($2::float8 / 1000)
+          AND completed_at < to_timestamp($2::float8 / 1000)
+        ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED`,
+);
+
+/** The edges out of the steps of tasks $1 (bigint[]; every edge of a task starts at one of its steps). Row: n. */
+export const pruneEdges = statement(
+  'prune_edges',
+  (n) => `WITH d AS (DELETE FROM ${n.q}.step_edges e USING ${n.q}.steps s
+                    WHERE s.task_id = ANY($1::bigint[]) AND e.parent_step_id = s.step_id RETURNING 1)
+       SELECT count(*)::integer AS n FROM d`,
+);
+
+/** The history rows of tasks $1 (bigint[]). Row: n. */
+export const pruneTransitions = statement(
+  'prune_transitions',
+  (n) => `WITH d AS (DELETE FROM ${n.q}.transitions WHERE task_id = ANY($1::bigint[]) RETURNING 1)
+       SELECT count(*)::integer AS n FROM d`,
+);
+
+/** The annotations of tasks $1 (bigint[]). Row: n. */
+export const pruneAnnotations = statement(
+  'prune_annotations',
+  (n) => `WITH d AS (DELETE FROM ${n.q}.annotations WHERE task_id = ANY($1::bigint[]) RETURNING 1)
+       SELECT count(*)::integer AS n FROM d`,
+);
+
+/** The steps of tasks $1 (bigint[]). Row: n. */
+export const pruneSteps = statement(
+  'prune_steps',
+  (n) => `WITH d AS (DELETE FROM ${n.q}.steps WHERE task_id = ANY($1::bigint[]) RETURNING 1)
+       SELECT count(*)::integer AS n FROM d`,
+);
+
+/** Tasks $1 (bigint[]). Row: n. */
+export const pruneTaskRows = statement(
+  'prune_task_rows',
+  (n) => `WITH d AS (DELETE FROM ${n.q}.tasks WHERE task_id = ANY($1::bigint[]) RETURNING 1)
+       SELECT count(*)::integer AS n FROM d`,
+);
