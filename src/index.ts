@@ -5,7 +5,8 @@
 
 // The engine facade, its options and what its methods take and return.
 export { Tasker, type SubmitResult, type WaitOptions } from './engine/tasker.js';
-export type { TaskerOptions } from './engine/options.js';
+export type { RetentionOptions, TaskerOptions } from './engine/options.js';
+export type { PruneOptions, RetentionCutoff } from './engine/retention.js';
 export type { LogFormat, LogLevel } from './core/defaults.js';
 export type { Logger } from './telemetry/logger.js';
 export type { TaskRequest } from './engine/task-request.js';
@@ -22,6 +23,7 @@ export type {
   HistoryRow,
   OperatorAction,
   OperatorResult,
+  PruneResult,
   StoreActivity,
   StoreStats,
   TaskListFilter,

@@ -16,6 +16,9 @@ export const RETENTION_CLASSES = {
 export type RetentionClass = keyof typeof RETENTION_CLASSES;
 export const RETENTION_CLASS_NAMES = Object.keys(RETENTION_CLASSES) as RetentionClass[];
 
+/** The largest `batch_size`: a transaction deleting more would hold its locks (SQLite: the write lock) too long. */
+export const MAX_PRUNE_BATCH = 10_000;
+
 /**
  * When a task of a class is old enough: it finished (`completed_at`) more than `older_than_ms` before the store's
  * clock at the start of the call, or before the time `before` (epoch ms).

@@ -14,6 +14,7 @@ import { openStore } from '../store/open-store.js';
 import type {
   OperatorAction,
   OperatorResult,
+  PruneResult,
   Store,
   StoreStats,
   TaskListFilter,
@@ -47,6 +48,8 @@ import {
   type RerunWhereResult,
 } from './task-rerun.js';
 import { TaskTracing } from './task-tracing.js';
+import { pruneInBatches, type PruneOptions } from './retention.js';
+import { RetentionKeeper } from './retention-keeper.js';
 
 export type { TaskerOptions } from './options.js';
 export type { SubmitResult } from './task-submitter.js';
@@ -76,6 +79,7 @@ export class Tasker {
   private readonly tracing: TaskTracing;
   private readonly submitter: TaskSubmitter;
   private readonly control: TaskControl;
+  private readonly retention: RetentionKeeper | null;
   private unsubscribeWake: (() => void) | null = null;
   private metricsSinks: EngineMetricsSink[] = [];
   private started = false;
@@ -125,6 +129,7 @@ export class Tasker {
     });
     const host = { started: () => this.started, forget };
     this.control = new TaskControl(store, this.dispatcher, publisher, finalizer, this.waiters, tracing, host);
+    this.retention = options.retention ? new RetentionKeeper(store, options.retention, logger) : null;
   }
 
   /**
@@ -227,6 +232,7 @@ export class Tasker {
     const next = await this.store.nextRetryAt();
     if (next !== null) this.dispatcher.wakeAt(next);
     this.dispatcher.start();
+    this.retention?.start();
   }
 
   /**
@@ -324,6 +330,15 @@ export class Tasker {
     return this.rerunner.rerunWhere(filter, step, options);
   }
 
+  /**
+   * Delete finished tasks older than their cutoffs (ages such as `30d`, or dates) with their steps, history and
+   * annotations, a transaction of `batchSize` tasks at a time (retention.ts); `dryRun` only counts. A pruned task's
+   * idempotency key is free again.
+   */
+  prune(options: PruneOptions): Promise<PruneResult> {
+    return pruneInBatches(this.store, options);
+  }
+
   /** Resolves when this process has nothing in flight (useful in tests). */
   idle(): Promise<void> {
     return this.dispatcher.idle();
@@ -335,6 +350,7 @@ export class Tasker {
     this.started = false;
     this.unsubscribeWake?.();
     this.unsubscribeWake = null;
+    await this.retention?.stop();
     await this.dispatcher.stop(this.options.drainTimeoutMs);
     await this.finalizer.drain();
     await this.leases.stop();

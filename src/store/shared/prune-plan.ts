@@ -6,15 +6,13 @@
 import { InvalidRequestError } from '../../core/errors.js';
 import type { TaskState } from '../../core/states.js';
 import {
+  MAX_PRUNE_BATCH,
   RETENTION_CLASSES,
   RETENTION_CLASS_NAMES,
   type PruneRequest,
   type PruneResult,
   type RetentionClass,
 } from '../../core/store-contract.js';
-
-/** The largest `batch_size`: a transaction deleting more would hold its locks (SQLite: the write lock) too long. */
-export const MAX_PRUNE_BATCH = 10_000;
 
 /** One finished state to prune, with the cutoff of its class (epoch ms: tasks that finished before it go). */
 export interface PruneTarget {
