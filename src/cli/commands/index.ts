@@ -9,6 +9,7 @@ import { registerMigrate } from './migrate.js';
 import { registerValidate } from './validate.js';
 import { registerGraph } from './graph.js';
 import { registerServe } from './serve.js';
+import { registerPrune } from './prune.js';
 
 export function registerCommands(program: Command): void {
   registerRun(program);
@@ -16,6 +17,7 @@ export function registerCommands(program: Command): void {
   registerWorker(program);
   registerResume(program);
   registerTasks(program);
+  registerPrune(program);
   registerMigrate(program);
   registerValidate(program);
   registerGraph(program);
