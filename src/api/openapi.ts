@@ -7,6 +7,7 @@ import * as system from './schemas/system.js';
 import * as history from './schemas/history.js';
 import { StatsSchema } from './schemas/stats.js';
 import * as rerun from './schemas/rerun.js';
+import * as prune from './schemas/prune.js';
 
 /** Shared schemas, by component name; any occurrence of the same object becomes a $ref. */
 const COMPONENTS: Record<string, JsonSchema> = {
@@ -30,6 +31,8 @@ const COMPONENTS: Record<string, JsonSchema> = {
   Rerun: rerun.RerunBody,
   BulkRerun: rerun.BulkRerunBody,
   BulkRerunResult: rerun.BulkRerunResultSchema,
+  Prune: prune.PruneBody,
+  PruneResult: prune.PruneResultSchema,
   NamespaceList: system.NamespaceListSchema,
   Namespace: system.NamespaceSchema,
   Template: system.TemplateSchema,
@@ -169,7 +172,10 @@ export function buildOpenApi(catalog: RouteCatalog, options: OpenApiOptions): Re
     tags: [
       { name: 'tasks', description: 'create, list, read and cancel tasks' },
       { name: 'steps', description: "a task's steps and their attempt history" },
-      { name: 'operator actions', description: 'retry, resolve and skip steps; retry a task; rerun from a step' },
+      {
+        name: 'operator actions',
+        description: 'retry, resolve and skip steps; retry a task; rerun from a step; prune finished tasks',
+      },
       { name: 'handlers', description: 'registered templates and their dependency graphs' },
       { name: 'health', description: 'liveness, readiness, store status and the overview figures' },
       { name: 'events', description: 'the live stream of task and step events (server-sent events)' },

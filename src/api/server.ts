@@ -26,6 +26,7 @@ import { createValidatorCompiler } from './validation.js';
 import { taskRoutes } from './routes/tasks.js';
 import { stepRoutes } from './routes/steps.js';
 import { rerunRoutes } from './routes/rerun.js';
+import { pruneRoutes } from './routes/prune.js';
 import { handlerRoutes } from './routes/handlers.js';
 import { healthRoutes } from './routes/health.js';
 import { metaRoutes } from './routes/meta.js';
@@ -152,6 +153,7 @@ export function createApiServer(tasker: Tasker, options: ApiServerOptions = {}):
     ...historyRoutes(ctx),
     ...stepRoutes(ctx),
     ...rerunRoutes(ctx),
+    ...pruneRoutes(ctx),
     ...handlerRoutes(ctx),
     ...healthRoutes(ctx),
     ...statsRoutes(ctx),
