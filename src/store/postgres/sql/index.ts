@@ -33,7 +33,6 @@ import {
 import {
   pruneAnnotations,
   pruneCount,
-  pruneEdges,
   pruneLock,
   pruneNow,
   pruneSteps,
@@ -104,7 +103,6 @@ export const PG_STATEMENTS = {
   pruneNow,
   pruneCount,
   pruneLock,
-  pruneEdges,
   pruneTransitions,
   pruneAnnotations,
   pruneSteps,

@@ -1,6 +1,6 @@
 // pruneTasks (../prune.ts): the store clock, the count of a dry run, and one batch: lock the oldest eligible tasks of a
-// state (SKIP LOCKED: tasks an operator, a rerun or another prune holds are left for later), then delete their edges,
-// history, annotations, steps and the tasks, children first. A task is eligible when it is in the state and finished
+// state (SKIP LOCKED: tasks an operator, a rerun or another prune holds are left for later), then delete their history,
+// annotations, steps with their edges, and the tasks, children first. A task is eligible when it is in the state and finished
 // before the cutoff; `created_at < cutoff` holds for every such task (it finished after it was created) and bounds
 // the range scan of tasks_state_idx (state, created_at). Cutoffs are epoch ms (float8).
 import { statement } from './statement.js';
@@ -28,14 +28,6 @@ export const pruneLock = statement(
         ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED`,
 );
 
-/** The edges out of the steps of tasks $1 (bigint[]; every edge of a task starts at one of its steps). Row: n. */
-export const pruneEdges = statement(
-  'prune_edges',
-  (n) => `WITH d AS (DELETE FROM ${n.q}.step_edges e USING ${n.q}.steps s
-                    WHERE s.task_id = ANY($1::bigint[]) AND e.parent_step_id = s.step_id RETURNING 1)
-       SELECT count(*)::integer AS n FROM d`,
-);
-
 /** The history rows of tasks $1 (bigint[]). Row: n. */
 export const pruneTransitions = statement(
   'prune_transitions',
@@ -50,11 +42,16 @@ export const pruneAnnotations = statement(
        SELECT count(*)::integer AS n FROM d`,
 );
 
-/** The steps of tasks $1 (bigint[]). Row: n. */
+/**
+ * The steps of tasks $1 (bigint[]) and the edges out of them (every edge of a task starts at one of its steps; by the
+ * ids the step delete returns, so the edge delete is an index scan of the primary key, never a join the planner might
+ * turn into a scan of every edge). Row: steps, edges.
+ */
 export const pruneSteps = statement(
   'prune_steps',
-  (n) => `WITH d AS (DELETE FROM ${n.q}.steps WHERE task_id = ANY($1::bigint[]) RETURNING 1)
-       SELECT count(*)::integer AS n FROM d`,
+  (n) => `WITH s AS (DELETE FROM ${n.q}.steps WHERE task_id = ANY($1::bigint[]) RETURNING step_id),
+            e AS (DELETE FROM ${n.q}.step_edges WHERE parent_step_id = ANY(ARRAY(SELECT step_id FROM s)) RETURNING 1)
+       SELECT (SELECT count(*) FROM s)::integer AS steps, (SELECT count(*) FROM e)::integer AS edges`,
 );
 
 /** Tasks $1 (bigint[]). Row: n. */

@@ -12,11 +12,6 @@ SELECT task_id, step_count FROM "tasker".tasks
           AND completed_at < to_timestamp($2::float8 / 1000)
         ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED;
 
--- pruneEdges (tasker_prune_edges)
-WITH d AS (DELETE FROM "tasker".step_edges e USING "tasker".steps s
-                    WHERE s.task_id = ANY($1::bigint[]) AND e.parent_step_id = s.step_id RETURNING 1)
-       SELECT count(*)::integer AS n FROM d;
-
 -- pruneTransitions (tasker_prune_transitions)
 WITH d AS (DELETE FROM "tasker".transitions WHERE task_id = ANY($1::bigint[]) RETURNING 1)
        SELECT count(*)::integer AS n FROM d;
@@ -26,8 +21,9 @@ WITH d AS (DELETE FROM "tasker".annotations WHERE task_id = ANY($1::bigint[]) RE
        SELECT count(*)::integer AS n FROM d;
 
 -- pruneSteps (tasker_prune_steps)
-WITH d AS (DELETE FROM "tasker".steps WHERE task_id = ANY($1::bigint[]) RETURNING 1)
-       SELECT count(*)::integer AS n FROM d;
+WITH s AS (DELETE FROM "tasker".steps WHERE task_id = ANY($1::bigint[]) RETURNING step_id),
+            e AS (DELETE FROM "tasker".step_edges WHERE parent_step_id = ANY(ARRAY(SELECT step_id FROM s)) RETURNING 1)
+       SELECT (SELECT count(*) FROM s)::integer AS steps, (SELECT count(*) FROM e)::integer AS edges;
 
 -- pruneTaskRows (tasker_prune_task_rows)
 WITH d AS (DELETE FROM "tasker".tasks WHERE task_id = ANY($1::bigint[]) RETURNING 1)
