@@ -1,7 +1,7 @@
 // pruneTasks on SQLite: the shared loop (../shared/prune-plan.ts) over the statements of sql/prune.ts. Each batch is
 // one IMMEDIATE transaction (the write lock, held for that batch only): it selects the oldest eligible tasks of a
 // state — inside the transaction, so a task rerun or retried since is no longer taken — and deletes their rows
-// children first. Foreign key enforcement is off for the batch (it cannot change inside a transaction): deleting a
+// children first; a read outside the transaction first skips a state with nothing eligible. Foreign key enforcement is off for the batch (it cannot change inside a transaction): deleting a
 // step would otherwise scan `step_edges` and `transitions` for rows pointing at it (neither has an index on the step
 // it references, and adding one would cost every claim and completion an index write); the children are deleted
 // first, so nothing is left dangling.
@@ -12,14 +12,19 @@ import type { Statements } from './statements.js';
 
 type Immediate = (fn: () => unknown) => unknown;
 
+const NOTHING: PrunedRows = { tasks: 0, steps: 0, step_edges: 0, transitions: 0, annotations: 0 };
+
 function batch(db: Database, st: Statements, immediate: Immediate, target: PruneTarget, limit: number): PrunedRows {
+  // A probe outside any transaction first: a state with nothing eligible costs one index seek, no write lock and no
+  // switch of the foreign key setting (which makes SQLite compile every prepared statement again on its next use).
+  if (!st.pruneCandidates.get({ state: target.state, cutoff: target.cutoff, limit: 1 })) return NOTHING;
   db.pragma('foreign_keys = OFF');
   try {
     return immediate(() => {
       const candidates = st.pruneCandidates.all({ state: target.state, cutoff: target.cutoff, limit }) as Array<{
         task_id: number;
       }>;
-      if (candidates.length === 0) return { tasks: 0, steps: 0, step_edges: 0, transitions: 0, annotations: 0 };
+      if (candidates.length === 0) return NOTHING;
       const ids = { ids: JSON.stringify(candidates.map((c) => c.task_id)) };
       const step_edges = st.pruneEdges.run(ids).changes;
       const transitions = st.pruneTransitions.run(ids).changes;
