@@ -4,7 +4,7 @@
 // like four months of a busy deployment: created evenly over the last 120 days (oldest first), each a two-step chain
 // a -> b with its edge and the history rows the engine writes (6 for a completed task, 4 for a failed or cancelled
 // one, 1 for a running one); 90% completed, 7% failed, 2% cancelled (finished up to 10 minutes after creation), the
-// newest 0.1% running with step a claimable (a ready backlog for the claim); an annotation on 1%, an idempotency key
+// newest 0.1% (at least 5,000) running with step a claimable (a ready backlog for the claim); an annotation on 1%, an idempotency key
 // on 10%, a region tag on each.
 import type pg from 'pg';
 import type { SchemaNames } from '../src/store/postgres/sql.js';
@@ -16,7 +16,7 @@ export const DAYS = 120;
 const TASK_OF = `
   CROSS JOIN LATERAL (SELECT date_trunc('milliseconds', now() - interval '${DAYS} days'
                                         + (i::float8 / $3::float8) * interval '${DAYS} days') AS at) c
-  CROSS JOIN LATERAL (SELECT CASE WHEN i > $3::float8 * 0.999 THEN 'running'
+  CROSS JOIN LATERAL (SELECT CASE WHEN i > $3::float8 - greatest($3::float8 / 1000, 5000) THEN 'running'
                                   WHEN i % 100 < 7 THEN 'failed'
                                   WHEN i % 100 < 9 THEN 'cancelled'
                                   ELSE 'completed' END AS state) s

@@ -1,15 +1,18 @@
 // Tasker at 10,000,000 stored tasks on PostgreSQL, outside CI: creates a database of its own (default `tasker_10m`),
 // migrates the real schema with the store, fills it (bench/prune-10m-fill.ts: generate_series INSERT … SELECT, about
 // 20 GB for 10 M tasks), then prints EXPLAIN (ANALYZE, BUFFERS) of what must stay fast — the claim, the task list
-// (newest first and filtered), a task read (GET /tasks/:id) and a prune batch (its lock and each delete, and the dry
-// run's count) — as a first execution plans them (custom) and as a prepared statement may after five executions
-// (generic), and timings through the store itself: claim + complete rounds, task reads, list pages, stats and
-// activity, prune batches, and claims while a prune runs beside them. Data-modifying plans run in a transaction that
-// is rolled back. Ends with a summary table; drops the database unless --keep.
+// (newest first and filtered), a task read (GET /tasks/:id) and a prune batch (its lock from the oldest task and from
+// where a previous batch stopped, each delete, and the dry run's count) — as a first execution plans them (custom)
+// and as a prepared statement may after five executions (generic), and timings through the store itself: claims and
+// completions, task reads, list pages, stats and activity, prune batches, and claims while a prune runs beside them.
+// Data-modifying plans run in a transaction that is rolled back. Ends with a summary table; drops the database unless
+// --keep.
 //
 //   npx tsx bench/prune-10m.ts [--tasks 10000000] [--database tasker_10m] [--keep] [--reuse] [--quiet] [--batches 200]
+//                              [--jit on|off]
 //
-// --reuse measures a database a --keep run left (no fill). The connection is TASKER_TEST_PG_URL's server.
+// --reuse measures a database a --keep run left (no fill); --jit sets the database's `jit` for the measurements (the
+// server's setting otherwise). The connection is TASKER_TEST_PG_URL's server.
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -35,11 +38,13 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean' },
     reuse: { type: 'boolean' },
     quiet: { type: 'boolean' },
+    jit: { type: 'string' },
   },
 });
 const TASKS = Number(args.tasks);
 const BATCHES = Number(args.batches);
 if (!Number.isSafeInteger(TASKS) || TASKS < 10_000) throw new Error(`--tasks must be >= 10000, got ${args.tasks}`);
+if (args.jit !== undefined && args.jit !== 'on' && args.jit !== 'off') throw new Error(`--jit must be on or off`);
 if (!/^[a-z_][a-z0-9_]*$/.test(args.database!)) throw new Error(`--database must be a plain name: ${args.database}`);
 
 const summaries: Array<{ what: string; mode: string; ms: number; rows: number; buffers: string; scans: string }> = [];
@@ -108,32 +113,46 @@ function record(what: string, mode: string, lines: string[]): void {
 }
 
 /** Median and 95th percentile of `count` sequential runs of `fn`, in ms. */
-async function time(what: string, count: number, fn: (i: number) => Promise<unknown>, note = ''): Promise<number[]> {
+function summarize(what: string, ms: number[], note = ''): void {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  timings.push({ what, n: ms.length, median: at(0.5), p95: at(0.95), note });
+}
+
+/** Median and 95th percentile of `count` sequential runs of `fn`, in ms. */
+async function time(what: string, count: number, fn: (i: number) => Promise<unknown>, note = ''): Promise<void> {
   const ms: number[] = [];
   for (let i = 0; i < count; i += 1) {
     const t = performance.now();
     await fn(i);
     ms.push(performance.now() - t);
   }
-  const sorted = [...ms].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  timings.push({ what, n: count, median: at(0.5), p95: at(0.95), note });
-  return ms;
+  summarize(what, ms, note);
 }
 
-async function claimAndComplete(store: PostgresStore): Promise<ClaimedStep[]> {
-  const claimed = await store.claimSteps({ workerId: 'bench', limit: 10, leaseMs: 30_000 });
-  await store.completeSteps(
-    claimed.map((c) => ({
-      type: 'completed',
-      step_id: c.step_id,
-      task_id: c.task.task_id,
-      attempt: c.attempt,
-      results: {},
-    })),
-    { workerId: 'bench' },
-  );
-  return claimed;
+/** `count` rounds of a claim of 10 steps and the completion of what it claimed, timed apart. */
+async function claimRounds(store: PostgresStore, label: string, count: number): Promise<void> {
+  const claims: number[] = [];
+  const completions: number[] = [];
+  for (let i = 0; i < count; i += 1) {
+    let t = performance.now();
+    const claimed: ClaimedStep[] = await store.claimSteps({ workerId: 'bench', limit: 10, leaseMs: 30_000 });
+    claims.push(performance.now() - t);
+    t = performance.now();
+    await store.completeSteps(
+      claimed.map((c) => ({
+        type: 'completed' as const,
+        step_id: c.step_id,
+        task_id: c.task.task_id,
+        attempt: c.attempt,
+        results: {},
+      })),
+      { workerId: 'bench' },
+    );
+    completions.push(performance.now() - t);
+  }
+  summarize(`claim 10 steps${label} (store)`, claims);
+  summarize(`complete 10 steps${label} (store)`, completions);
 }
 
 async function measure(client: pg.Client, store: PostgresStore): Promise<void> {
@@ -146,7 +165,7 @@ async function measure(client: pg.Client, store: PostgresStore): Promise<void> {
 
   // the claim (rolled back: the backlog stays), then claim + complete rounds through the store
   await explain(client, 'claim 10 steps', claim.render(n), ['bench', 10, 30_000, null, null], { rollback: true });
-  await time('claim 10 + complete 10 (store)', 200, () => claimAndComplete(store));
+  await claimRounds(store, '', 200);
 
   // the task list
   const mid = Math.floor(TASKS / 2);
@@ -182,14 +201,14 @@ async function measure(client: pg.Client, store: PostgresStore): Promise<void> {
     modes: perCall,
   });
   for (const state of ['completed', 'failed', 'cancelled'])
-    await explain(client, `prune: lock 500 ${state} > 90 days`, prune.pruneLock.render(n), [state, cutoff, 500], {
+    await explain(client, `prune: lock 500 ${state} > 90 days`, prune.pruneLock.render(n), [state, cutoff, 500, null], {
       modes: perCall,
       rollback: true,
     });
   await client.query('BEGIN');
   try {
     const ids = (
-      await client.query<{ task_id: number }>(prune.pruneLock.render(n), ['completed', cutoff, 500])
+      await client.query<{ task_id: number }>(prune.pruneLock.render(n), ['completed', cutoff, 500, null])
     ).rows.map((r) => Number(r.task_id));
     for (const st of [prune.pruneTransitions, prune.pruneAnnotations, prune.pruneSteps, prune.pruneTaskRows]) {
       const res = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${st.render(n)}`, [ids]);
@@ -207,18 +226,36 @@ async function measure(client: pg.Client, store: PostgresStore): Promise<void> {
   log(`dry run: ${dry.tasks} completed tasks older than 90 days, ${dry.steps} steps`);
   let pruned = 0;
   const t = Date.now();
-  await time('prune batch of 500 tasks (store)', BATCHES, async () => {
-    pruned += (await store.pruneTasks({ cutoffs, batch_size: 500, max_batches: 1 })).tasks;
-  });
+  const batchMs: number[] = [];
+  let resume: string | null = null; // each batch goes on where the last one stopped, as Tasker.prune does
+  for (let i = 0; i < BATCHES; i += 1) {
+    const b = performance.now();
+    const r = await store.pruneTasks({ cutoffs, batch_size: 500, max_batches: 1, resume });
+    if (r.tasks === 0) break; // nothing left to prune: an empty probe is no batch
+    batchMs.push(performance.now() - b);
+    pruned += r.tasks;
+    resume = r.resume;
+  }
   const rate = Math.round(pruned / ((Date.now() - t) / 1000));
-  log(`pruned ${pruned} tasks in ${BATCHES} batches: ${rate} tasks/s`);
-  timings[timings.length - 1]!.note = `${rate} tasks/s`;
+  log(`pruned ${pruned} tasks in ${batchMs.length} batches: ${rate} tasks/s`);
+  summarize('prune batch of 500 tasks (store)', batchMs, `${rate} tasks/s`);
+  if (resume) {
+    const after = (JSON.parse(resume) as { after: number }).after;
+    await explain(
+      client,
+      'prune: lock 500 completed > 90 days, resumed',
+      prune.pruneLock.render(n),
+      ['completed', cutoff, 500, after],
+      { modes: perCall, rollback: true },
+    );
+  }
   let pruning = true;
   const beside = (async () => {
-    while (pruning) await store.pruneTasks({ cutoffs, batch_size: 500, max_batches: 1 });
+    let at: string | null = resume;
+    while (pruning) at = (await store.pruneTasks({ cutoffs, batch_size: 500, max_batches: 1, resume: at })).resume;
   })();
   try {
-    await time('claim 10 + complete 10 while a prune runs (store)', 200, () => claimAndComplete(store));
+    await claimRounds(store, ' while a prune runs', 200);
   } finally {
     pruning = false;
     await beside;
@@ -234,9 +271,13 @@ async function main(): Promise<void> {
     await admin.query(`DROP DATABASE IF EXISTS ${args.database} WITH (FORCE)`);
     await admin.query(`CREATE DATABASE ${args.database}`);
   }
-  const store = await openPostgresStore(`${url}?schema=${n.schema}`, { poolSize: 4 }); // creates and migrates it
+  // the store creates and migrates the schema; it is opened again for the measurements (after --jit is applied)
+  await (await openPostgresStore(`${url}?schema=${n.schema}`, { poolSize: 1 })).close();
+  if (args.jit) await admin.query(`ALTER DATABASE ${args.database} SET jit = ${args.jit}`);
+  else await admin.query(`ALTER DATABASE ${args.database} RESET jit`);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
+  let store: PostgresStore | null = null;
   try {
     if (!args.reuse || !exists) {
       const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
@@ -250,6 +291,8 @@ async function main(): Promise<void> {
       await fill(client, n, TASKS, log);
       log(`filled in ${((Date.now() - t) / 60_000).toFixed(1)} min`);
     }
+    store = await openPostgresStore(`${url}?schema=${n.schema}`, { poolSize: 4 });
+    log(`jit: ${(await client.query<{ jit: string }>('SHOW jit')).rows[0]!.jit}`);
     await measure(client, store);
     console.log('\n| Statement | Plan | Execution | Rows | Buffers | Scans |');
     console.log('| --- | --- | ---: | ---: | --- | --- |');
@@ -261,7 +304,7 @@ async function main(): Promise<void> {
       console.log(`| ${m.what} | ${m.n} | ${m.median.toFixed(2)} ms | ${m.p95.toFixed(2)} ms | ${m.note} |`);
   } finally {
     await client.end();
-    await store.close();
+    await store?.close();
     if (!args.keep) await admin.query(`DROP DATABASE IF EXISTS ${args.database} WITH (FORCE)`);
     await admin.end();
   }

@@ -78,7 +78,9 @@ try {
   );
   const ids = JSON.stringify(
     (
-      db.prepare(sql.pruneCandidates).all({ state: 'failed', cutoff: Date.now() - 90 * DAY, limit: 50 }) as Array<{
+      db
+        .prepare(sql.pruneCandidates)
+        .all({ state: 'failed', cutoff: Date.now() - 90 * DAY, after: 0, limit: 50 }) as Array<{
         task_id: number;
       }>
     ).map((r) => r.task_id),

@@ -34,6 +34,12 @@ export interface PruneRequest {
   max_batches?: number;
   /** Count what would be deleted (tasks by state and their steps) and delete nothing. */
   dry_run?: boolean;
+  /**
+   * Where a previous call that stopped at `max_batches` left off (its `resume`), with the same cutoffs: the call goes
+   * on from there instead of walking again over what was just deleted (index entries of deleted rows stay until a
+   * vacuum). Tasks skipped before that point (another transaction held them) wait for a call without it.
+   */
+  resume?: string | null;
 }
 
 export interface PruneResult {
@@ -53,4 +59,6 @@ export interface PruneResult {
   batches: number;
   /** True when max_batches stopped the call while eligible tasks may remain (call again). */
   more: boolean;
+  /** When `more`: where this call left off, for the next call's `resume`; null otherwise. */
+  resume: string | null;
 }

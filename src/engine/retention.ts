@@ -10,6 +10,7 @@ import {
   MAX_PRUNE_BATCH,
   RETENTION_CLASS_NAMES,
   type PruneCutoff,
+  type PruneRequest,
   type PruneResult,
   type RetentionClass,
   type Store,
@@ -38,6 +39,8 @@ export interface PruneOptions {
   onBatch?: (totals: PruneResult) => void;
   /** Checked between transactions: once aborted, the totals so far are returned. */
   signal?: AbortSignal;
+  /** The `resume` of a result that said `more`: go on where that prune stopped. */
+  resume?: string | null;
 }
 
 /** What a cutoff must look like, for error messages. */
@@ -127,7 +130,7 @@ export async function pruneInBatches(
   checkCount('maxBatches', options.maxBatches, Number.MAX_SAFE_INTEGER);
   if (options.dryRun) return store.pruneTasks({ cutoffs, batch_size: batchSize, dry_run: true });
   const maxBatches = options.maxBatches ?? Infinity;
-  let request = { cutoffs, batch_size: batchSize, max_batches: 1 };
+  let request: PruneRequest = { cutoffs, batch_size: batchSize, max_batches: 1, resume: options.resume ?? null };
   let total: PruneResult | null = null;
   for (;;) {
     const started = Date.now();
@@ -136,7 +139,8 @@ export async function pruneInBatches(
     // Later batches use the cutoffs this one resolved, as times: the same for the whole run.
     const fixed: Partial<Record<RetentionClass, PruneCutoff>> = {};
     for (const [cls, before] of Object.entries(total.cutoffs)) fixed[cls as RetentionClass] = { before };
-    request = { ...request, cutoffs: fixed };
+    // ... and go on where the last one stopped, not over the index entries of the tasks it deleted
+    request = { ...request, cutoffs: fixed, resume: r.resume };
     if (r.batches > 0) options.onBatch?.(total);
     if (!r.more || total.batches >= maxBatches || options.signal?.aborted) return total;
     if (pause) await pause(Date.now() - started);

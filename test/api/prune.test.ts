@@ -71,8 +71,9 @@ describe.each(STORE_KINDS)('prune route on $kind', ({ make }) => {
 
     const first = await prune({ completed_before: '0s', batch_size: 1, max_batches: 2 });
     expect(first.json).toMatchObject({ dry_run: false, tasks: 2, steps: 6, step_edges: 4, batches: 2, more: true });
-    const rest = await prune({ completed_before: '0s', batch_size: 1, max_batches: 2 });
-    expect(rest.json).toMatchObject({ tasks: 1, batches: 1, more: false });
+    expect(typeof first.json.resume).toBe('string');
+    const rest = await prune({ completed_before: '0s', batch_size: 1, max_batches: 2, resume: first.json.resume });
+    expect(rest.json).toMatchObject({ tasks: 1, batches: 1, more: false, resume: null });
     for (const id of done) expect(await api.tasker.getTask(id)).toBeNull();
     const gone = await call(api.base, 'GET', `/tasks/${done[0]}`, { token: TOKENS.admin });
     expectError(gone, 404, 'not_found');
@@ -90,6 +91,7 @@ describe.each(STORE_KINDS)('prune route on $kind', ({ make }) => {
       [{ cancelled_before: '1d', batch_size: 0 }, /batch_size/],
       [{ cancelled_before: '1d', max_batches: 1001 }, /max_batches/],
       [{ cancelled_before: '1d', older_than: '1d' }, /older_than/],
+      [{ cancelled_before: '1d', resume: 'somewhere' }, /resume must be the resume of a previous call/],
     ];
     for (const [body, message] of cases) {
       const res = await prune(body);

@@ -66,8 +66,10 @@ describe.each(STORE_KINDS)('retention on $kind', ({ make }) => {
     expect(progress.map((p) => p.tasks)).toEqual([2, 3]);
     expect(progress[1]!.cutoffs.completed).toBe(progress[0]!.cutoffs.completed);
     expect((await t.listTasks()).tasks.map((x) => x.current_state)).toEqual(['failed']);
-    const failed = await t.prune({ failedBefore: new Date(Date.now() + 60_000), maxBatches: 1 });
-    expect(failed).toMatchObject({ tasks: 1, tasks_by_state: { failed: 1 } });
+    const failed = await t.prune({ failedBefore: new Date(Date.now() + 60_000), maxBatches: 1, batchSize: 1 });
+    expect(failed).toMatchObject({ tasks: 1, tasks_by_state: { failed: 1 }, more: true });
+    const after = await t.prune({ failedBefore: '0s', resume: failed.resume });
+    expect(after).toMatchObject({ tasks: 0, more: false, resume: null });
   });
 
   it("frees a pruned task's idempotency key: the same request creates a new task", async () => {

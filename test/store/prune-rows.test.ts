@@ -88,8 +88,8 @@ describe('pruning leaves no row behind', () => {
     const store = await sqliteStore();
     const plan = (sql: string, params: Record<string, unknown>) =>
       (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as Array<{ detail: string }>).map((r) => r.detail);
-    const candidates = plan(sqlitePrune.pruneCandidates, { state: 'completed', cutoff: 1, limit: 10 });
-    expect(candidates).toContain('SEARCH tasks USING INDEX tasks_state_idx (state=? AND task_id<?)');
+    const candidates = plan(sqlitePrune.pruneCandidates, { state: 'completed', cutoff: 1, after: 0, limit: 10 });
+    expect(candidates).toContain('SEARCH tasks USING INDEX tasks_state_idx (state=? AND task_id>? AND task_id<?)');
     expect(candidates).toContain('SEARCH tasks USING COVERING INDEX tasks_created_idx (created_at<?)');
     store.db.pragma('foreign_keys = OFF');
     try {

@@ -13,6 +13,7 @@ interface PruneRequestBody {
   dry_run?: boolean;
   batch_size?: number;
   max_batches?: number;
+  resume?: string;
 }
 
 const FIELDS = [
@@ -27,6 +28,7 @@ function pruneOptions(body: PruneRequestBody): PruneOptions {
     dryRun: body.dry_run === true,
     maxBatches: body.max_batches ?? DEFAULT_API_BATCHES,
     ...(body.batch_size !== undefined ? { batchSize: body.batch_size } : {}),
+    ...(body.resume !== undefined ? { resume: body.resume } : {}),
   };
   for (const [field, option] of FIELDS) {
     const text = body[field];
@@ -59,7 +61,8 @@ export function pruneRoutes(ctx: ApiContext): RouteSpec[] {
       description:
         'Completed (and resolved_manually), failed and cancelled tasks that finished before the cutoff of their class are ' +
         'deleted with their steps, history and annotations, batch_size tasks per transaction and at most max_batches ' +
-        'transactions per request (more: true says to send it again). Running tasks, and tasks rerun or retried since, ' +
+        "transactions per request (more: true says to send it again with the answer's resume, which goes on where it " +
+        'stopped). Running tasks, and tasks rerun or retried since, ' +
         "are never deleted. A pruned task's idempotency key is free again. dry_run counts tasks and steps.",
       auth: ['admin'],
       body: PruneBody,

@@ -40,6 +40,13 @@ export const PruneBody: JsonSchema = {
       default: DEFAULT_API_BATCHES,
       description: 'transactions this request runs at most; `more` in the answer says to send it again',
     },
+    resume: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 200,
+      pattern: NO_NUL,
+      description: 'the resume of the previous answer (it said more): go on where that request stopped',
+    },
   },
 };
 
@@ -59,6 +66,7 @@ export const PruneResultSchema: JsonSchema = {
     'annotations',
     'batches',
     'more',
+    'resume',
   ],
   properties: {
     dry_run: { type: 'boolean' },
@@ -78,5 +86,10 @@ export const PruneResultSchema: JsonSchema = {
     annotations: ROWS,
     batches: { ...COUNT, description: 'transactions that deleted tasks' },
     more: { type: 'boolean', description: 'max_batches stopped it while eligible tasks may remain: send it again' },
+    resume: {
+      type: 'string',
+      nullable: true,
+      description: 'when more: send the request again with this as resume to go on where this one stopped',
+    },
   },
 };

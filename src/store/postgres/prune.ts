@@ -13,14 +13,17 @@ import { run, runText, withTransaction } from './pool.js';
 
 type Count = { n: number };
 
-async function batch(ctx: PgContext, target: PruneTarget, limit: number): Promise<PrunedRows> {
-  return withTransaction(ctx.pool, ctx.logger, async (client) => {
-    const locked = await runText<{ task_id: number; step_count: number }>(client, ctx.sql.pruneLock.text, [
+type Batch = PrunedRows & { last: number | null };
+
+async function batch(ctx: PgContext, target: PruneTarget, limit: number, after: number | null): Promise<Batch> {
+  return withTransaction(ctx.pool, ctx.logger, async (client): Promise<Batch> => {
+    const locked = await runText<{ task_id: number; created_at: number }>(client, ctx.sql.pruneLock.text, [
       target.state,
       target.cutoff,
       limit,
+      after,
     ]);
-    if (locked.length === 0) return { tasks: 0, steps: 0, step_edges: 0, transitions: 0, annotations: 0 };
+    if (locked.length === 0) return { tasks: 0, steps: 0, step_edges: 0, transitions: 0, annotations: 0, last: null };
     const ids = [locked.map((t) => t.task_id)];
     const count = async (statement: (typeof ctx.sql)['pruneTaskRows']) =>
       (await run<Count>(client, statement, ids))[0]!.n;
@@ -32,7 +35,7 @@ async function batch(ctx: PgContext, target: PruneTarget, limit: number): Promis
       ids,
     )) as [{ steps: number; edges: number }];
     const tasks = await count(ctx.sql.pruneTaskRows);
-    return { tasks, steps, step_edges, transitions, annotations };
+    return { tasks, steps, step_edges, transitions, annotations, last: locked[locked.length - 1]!.created_at };
   });
 }
 
@@ -46,7 +49,7 @@ export function pruneTasks(ctx: PgContext, req: PruneRequest): Promise<PruneResu
           target.cutoff,
         ])
       )[0]!,
-    batch: (target, limit) => batch(ctx, target, limit),
+    batch: (target, limit, after) => batch(ctx, target, limit, after),
   };
   return runPrune(req, driver);
 }

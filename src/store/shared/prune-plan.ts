@@ -35,8 +35,38 @@ export interface PruneDriver {
   now(): Promise<number>;
   /** Tasks of the target eligible now and the sum of their steps. */
   count(target: PruneTarget): Promise<{ tasks: number; steps: number }>;
-  /** One transaction: lock up to `limit` eligible tasks of the target (oldest first), re-checked, and delete them. */
-  batch(target: PruneTarget, limit: number): Promise<PrunedRows>;
+  /**
+   * One transaction: lock up to `limit` eligible tasks of the target, oldest first from position `after` on (null:
+   * from the start), re-checked, and delete them; `last` is the position of the last one (the store's own key).
+   */
+  batch(target: PruneTarget, limit: number, after: number | null): Promise<PrunedRows & { last: number | null }>;
+}
+
+/** A resume token: the state a call stopped in and the store's position within it (null: its start). */
+interface Resume {
+  state: TaskState;
+  after: number | null;
+}
+
+function decodeResume(token: string | null | undefined, targets: PruneTarget[]): Resume | null {
+  if (token === undefined || token === null) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(typeof token === 'string' ? token : '');
+  } catch {
+    value = null;
+  }
+  const r = value as Partial<Resume> | null;
+  if (
+    typeof r !== 'object' ||
+    r === null ||
+    !targets.some((t) => t.state === r.state) ||
+    !(r.after === null || (typeof r.after === 'number' && Number.isFinite(r.after)))
+  )
+    throw new InvalidRequestError(
+      `pruneTasks: resume must be the resume of a previous call with the same cutoffs, got ${JSON.stringify(token)}`,
+    );
+  return { state: r.state!, after: r.after ?? null };
 }
 
 function isWholeNumber(value: unknown, min: number, max: number): value is number {
@@ -69,6 +99,8 @@ export function assertPruneRequest(req: PruneRequest): void {
   if (req.max_batches !== undefined && !isWholeNumber(req.max_batches, 1, Number.MAX_SAFE_INTEGER))
     throw bad(`max_batches must be a whole number >= 1, got ${String(req.max_batches)}`);
   if (req.dry_run !== undefined && typeof req.dry_run !== 'boolean') throw bad('dry_run must be true or false');
+  if (req.resume !== undefined && req.resume !== null && typeof req.resume !== 'string')
+    throw bad('resume must be the resume string of a previous call');
 }
 
 /** The cutoff of each class given, as epoch ms, and the states to prune in order, each with its class's cutoff. */
@@ -104,6 +136,7 @@ export async function runPrune(req: PruneRequest, driver: PruneDriver): Promise<
     annotations: dryRun ? null : 0,
     batches: 0,
     more: false,
+    resume: null,
   };
   const add = (state: TaskState, tasks: number, steps: number) => {
     if (tasks === 0) return;
@@ -119,13 +152,19 @@ export async function runPrune(req: PruneRequest, driver: PruneDriver): Promise<
     return result;
   }
   const maxBatches = req.max_batches ?? Infinity;
-  for (const target of targets) {
+  const resume = decodeResume(req.resume, targets);
+  const first = resume ? targets.findIndex((t) => t.state === resume.state) : 0;
+  for (const [i, target] of targets.entries()) {
+    if (i < first) continue;
+    let after = i === first && resume ? resume.after : null;
     for (;;) {
       if (result.batches >= maxBatches) {
         result.more = true;
+        result.resume = JSON.stringify({ state: target.state, after });
         return result;
       }
-      const rows = await driver.batch(target, req.batch_size);
+      const rows = await driver.batch(target, req.batch_size, after);
+      after = rows.last ?? after;
       if (rows.tasks > 0) {
         result.batches += 1;
         add(target.state, rows.tasks, rows.steps);

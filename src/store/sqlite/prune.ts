@@ -12,16 +12,26 @@ import type { Statements } from './statements.js';
 
 type Immediate = (fn: () => unknown) => unknown;
 
-const NOTHING: PrunedRows = { tasks: 0, steps: 0, step_edges: 0, transitions: 0, annotations: 0 };
+type Batch = PrunedRows & { last: number | null };
 
-function batch(db: Database, st: Statements, immediate: Immediate, target: PruneTarget, limit: number): PrunedRows {
+const NOTHING: Batch = { tasks: 0, steps: 0, step_edges: 0, transitions: 0, annotations: 0, last: null };
+
+function batch(
+  db: Database,
+  st: Statements,
+  immediate: Immediate,
+  target: PruneTarget,
+  limit: number,
+  after: number | null,
+): Batch {
+  const where = { state: target.state, cutoff: target.cutoff, after: after ?? 0 };
   // A probe outside any transaction first: a state with nothing eligible costs one index seek, no write lock and no
   // switch of the foreign key setting (which makes SQLite compile every prepared statement again on its next use).
-  if (!st.pruneCandidates.get({ state: target.state, cutoff: target.cutoff, limit: 1 })) return NOTHING;
+  if (!st.pruneCandidates.get({ ...where, limit: 1 })) return NOTHING;
   db.pragma('foreign_keys = OFF');
   try {
     return immediate(() => {
-      const candidates = st.pruneCandidates.all({ state: target.state, cutoff: target.cutoff, limit }) as Array<{
+      const candidates = st.pruneCandidates.all({ ...where, limit }) as Array<{
         task_id: number;
       }>;
       if (candidates.length === 0) return NOTHING;
@@ -31,8 +41,8 @@ function batch(db: Database, st: Statements, immediate: Immediate, target: Prune
       const annotations = st.pruneAnnotations.run(ids).changes;
       const steps = st.pruneSteps.run(ids).changes;
       const tasks = st.pruneTaskRows.run(ids).changes;
-      return { tasks, steps, step_edges, transitions, annotations };
-    }) as PrunedRows;
+      return { tasks, steps, step_edges, transitions, annotations, last: candidates[candidates.length - 1]!.task_id };
+    }) as Batch;
   } finally {
     db.pragma('foreign_keys = ON');
   }
@@ -48,6 +58,6 @@ export function pruneTasks(
     now: async () => Date.now(),
     count: async (target) =>
       st.pruneCount.get({ state: target.state, cutoff: target.cutoff }) as { tasks: number; steps: number },
-    batch: async (target, limit) => batch(db, st, immediate, target, limit),
+    batch: async (target, limit, after) => batch(db, st, immediate, target, limit, after),
   });
 }

@@ -195,15 +195,34 @@ export function retentionTests(makeStore: MakeStore): void {
       for (let i = 0; i < 5; i += 1) ids.push((await finished(store(), [step('a')])).id);
       const first = await prune(store(), { batch_size: 2, max_batches: 2 });
       expect(first).toMatchObject({ tasks: 4, batches: 2, more: true });
+      expect(typeof first.resume).toBe('string');
       const left = (await store().listTasks({})).tasks.map((t) => t.task_id);
       expect(left).toEqual([ids[4]]);
       const rest = await prune(store(), {
         batch_size: 2,
         max_batches: 2,
         cutoffs: { completed: { before: first.cutoffs.completed! } },
+        resume: first.resume,
       });
-      expect(rest).toMatchObject({ tasks: 1, batches: 1, more: false });
+      expect(rest).toMatchObject({ tasks: 1, batches: 1, more: false, resume: null });
       expect(await prune(store(), { batch_size: 2 })).toMatchObject({ tasks: 0, batches: 0, more: false });
+    });
+
+    it('goes on where a call stopped when given its resume, across states, and misses no task', async () => {
+      for (let i = 0; i < 3; i += 1) await finished(store(), [step('a')]);
+      for (let i = 0; i < 2; i += 1) await finished(store(), [step('a')], ['a']);
+      const base = { cutoffs: { completed: ALL_NOW, failed: ALL_NOW }, batch_size: 1, max_batches: 1 };
+      let resume: string | null = null;
+      const deleted: number[] = [];
+      for (let calls = 0; calls < 20; calls += 1) {
+        const r = await store().pruneTasks({ ...base, resume });
+        deleted.push(r.tasks);
+        if (!r.more) break;
+        resume = r.resume;
+      }
+      expect(deleted.reduce((a, b) => a + b, 0)).toBe(5);
+      expect(deleted.slice(0, 5)).toEqual([1, 1, 1, 1, 1]);
+      expect((await store().listTasks({})).tasks).toEqual([]);
     });
 
     it('shares the work between concurrent prunes: every task deleted once', async () => {
@@ -244,6 +263,12 @@ export function retentionTests(makeStore: MakeStore): void {
         [{ cutoffs: { failed: { before: Number.NaN } }, batch_size: 10 }, /before must be a time/],
         [{ cutoffs: { failed: ALL_NOW }, batch_size: 0 }, /batch_size must be a whole number from 1 to 10000, got 0/],
         [{ cutoffs: { failed: ALL_NOW }, batch_size: 10, max_batches: 0 }, /max_batches must be a whole number/],
+        [{ cutoffs: { failed: ALL_NOW }, batch_size: 10, resume: 'x' }, /resume must be the resume of a previous call/],
+        [
+          { cutoffs: { failed: ALL_NOW }, batch_size: 10, resume: '{"state":"completed","after":1}' },
+          /with the same cutoffs/,
+        ],
+        [{ cutoffs: { failed: ALL_NOW }, batch_size: 10, resume: 5 }, /resume must be the resume string/],
       ];
       for (const [req, message] of bad) {
         const err = await store()

@@ -14,10 +14,13 @@ export const pruneCount = `
        AND task_id <= coalesce((SELECT task_id FROM tasks WHERE created_at < @cutoff
                                  ORDER BY created_at DESC, task_id DESC LIMIT 1), 0)`;
 
-/** Up to @limit tasks in @state that finished before @cutoff, oldest first. Rows: task_id. */
+/**
+ * Up to @limit tasks in @state that finished before @cutoff, oldest first, with an id above @after (0 from the start:
+ * a batch goes on from where the previous one stopped). Rows: task_id.
+ */
 export const pruneCandidates = `
     SELECT task_id FROM tasks
-     WHERE state = @state AND completed_at < @cutoff
+     WHERE state = @state AND completed_at < @cutoff AND task_id > @after
        AND task_id <= coalesce((SELECT task_id FROM tasks WHERE created_at < @cutoff
                                  ORDER BY created_at DESC, task_id DESC LIMIT 1), 0)
      ORDER BY task_id LIMIT @limit`;

@@ -8,7 +8,7 @@
 -- pruneCandidates
 
     SELECT task_id FROM tasks
-     WHERE state = @state AND completed_at < @cutoff
+     WHERE state = @state AND completed_at < @cutoff AND task_id > @after
        AND task_id <= coalesce((SELECT task_id FROM tasks WHERE created_at < @cutoff
                                  ORDER BY created_at DESC, task_id DESC LIMIT 1), 0)
      ORDER BY task_id LIMIT @limit;
