@@ -5,7 +5,8 @@
 
 // The engine facade, its options and what its methods take and return.
 export { Tasker, type ActorOptions, type SubmitResult, type WaitOptions } from './engine/tasker.js';
-export type { TaskerOptions } from './engine/options.js';
+export type { RetentionOptions, TaskerOptions } from './engine/options.js';
+export type { PruneOptions, RetentionCutoff } from './engine/retention.js';
 export type { LogFormat, LogLevel } from './core/defaults.js';
 export type { Logger } from './telemetry/logger.js';
 export type { TaskRequest } from './engine/task-request.js';
@@ -26,6 +27,7 @@ export type {
   OperatorAction,
   OperatorResult,
   PausedTemplate,
+  PruneResult,
   StoreActivity,
   StoreStats,
   TaskListFilter,

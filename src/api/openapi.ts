@@ -9,6 +9,7 @@ import { StatsSchema } from './schemas/stats.js';
 import * as rerun from './schemas/rerun.js';
 import * as pauses from './schemas/pauses.js';
 import * as schedules from './schemas/schedules.js';
+import * as prune from './schemas/prune.js';
 
 /** Shared schemas, by component name; any occurrence of the same object becomes a $ref. */
 const COMPONENTS: Record<string, JsonSchema> = {
@@ -38,6 +39,8 @@ const COMPONENTS: Record<string, JsonSchema> = {
   Schedule: schedules.ScheduleSchema,
   ScheduleList: schedules.ScheduleListSchema,
   TriggerResult: schedules.TriggerResultSchema,
+  Prune: prune.PruneBody,
+  PruneResult: prune.PruneResultSchema,
   NamespaceList: system.NamespaceListSchema,
   Namespace: system.NamespaceSchema,
   Template: system.TemplateSchema,
@@ -179,7 +182,8 @@ export function buildOpenApi(catalog: RouteCatalog, options: OpenApiOptions): Re
       { name: 'steps', description: "a task's steps and their attempt history" },
       {
         name: 'operator actions',
-        description: 'retry, resolve and skip steps; retry, pause and resume a task; rerun from a step',
+        description:
+          'retry, resolve and skip steps; retry, pause and resume a task; rerun from a step; prune finished tasks',
       },
       { name: 'flow control', description: 'pause and resume a template or a whole namespace; what is paused' },
       { name: 'schedules', description: 'cron schedules: list them; pause, resume and trigger one' },

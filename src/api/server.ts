@@ -27,6 +27,7 @@ import { taskRoutes } from './routes/tasks.js';
 import { stepRoutes } from './routes/steps.js';
 import { rerunRoutes } from './routes/rerun.js';
 import { pauseRoutes } from './routes/pauses.js';
+import { pruneRoutes } from './routes/prune.js';
 import { handlerRoutes } from './routes/handlers.js';
 import { healthRoutes } from './routes/health.js';
 import { metaRoutes } from './routes/meta.js';
@@ -156,6 +157,7 @@ export function createApiServer(tasker: Tasker, options: ApiServerOptions = {}):
     ...rerunRoutes(ctx),
     ...pauseRoutes(ctx),
     ...scheduleRoutes(ctx),
+    ...pruneRoutes(ctx),
     ...handlerRoutes(ctx),
     ...healthRoutes(ctx),
     ...statsRoutes(ctx),

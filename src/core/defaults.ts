@@ -30,6 +30,11 @@ export const TASKER_DEFAULTS = Object.freeze({
   logLevel: 'warn' as LogLevel,
   /** Human-readable lines on a terminal, JSON lines otherwise (a file, a pipe, a log collector). */
   logFormat: 'auto' as LogFormat,
+  /**
+   * The retention policy (`retention`, off unless cutoffs are given): a pass every `intervalMs` (jittered from half
+   * to one and a half times it), deleting `batchSize` tasks per transaction; `tasker prune` uses the same batch size.
+   */
+  retention: Object.freeze({ intervalMs: 600_000, batchSize: 500 }),
   /** Retry backoff: `base · multiplier^(attempt-1)` ms, capped at `max`, with up to `jitter` of it taken off. */
   retry: Object.freeze({ base: 1_000, multiplier: 2, max: 60_000, jitter: 0.2 }),
 });

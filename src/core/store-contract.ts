@@ -24,8 +24,8 @@
 //   priority (higher first), then by ready time; a task's first claim moves it from pending to running.
 //
 // The records and the requests and results the methods exchange live in store-records.ts, store-hot-path.ts,
-// store-control.ts, store-queries.ts, store-flow.ts and store-schedules.ts; this file re-exports them all, so the
-// contract is importable from here.
+// store-control.ts, store-queries.ts, store-flow.ts, store-schedules.ts and store-retention.ts; this file re-exports
+// them all, so the contract is importable from here.
 import type {
   ClaimedStep,
   ClaimRequest,
@@ -50,6 +50,7 @@ import type {
 } from './store-flow.js';
 import type { HistoryPageRequest, StoreActivity, StoreStats, TaskListFilter, TaskPage } from './store-queries.js';
 import type { ScheduleStore } from './store-schedules.js';
+import type { PruneRequest, PruneResult } from './store-retention.js';
 import type {
   HistoryFeedRow,
   HistoryRow,
@@ -69,6 +70,7 @@ export * from './store-control.js';
 export * from './store-queries.js';
 export * from './store-flow.js';
 export * from './store-schedules.js';
+export * from './store-retention.js';
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -135,6 +137,14 @@ export interface Store {
    * failed, or an upstream step of the step is not satisfied; NotFoundError for an unknown task or step.
    */
   rerunFrom(taskId: TaskId, stepId: StepId, opts: RerunOptions): Promise<RerunResult>;
+  /**
+   * Delete finished tasks older than their class's cutoff (store-retention.ts) with their steps, edges, history and
+   * annotations, in transactions of at most `batch_size` tasks, oldest first per state. Each transaction locks and
+   * re-checks its tasks (state and completion time) before deleting them, so a task rerun or retried since it was
+   * read is kept; on PostgreSQL tasks locked by another transaction are skipped (SKIP LOCKED), so concurrent prunes
+   * share the work. A pruned task's idempotency key is free again. `dry_run` only counts.
+   */
+  pruneTasks(req: PruneRequest): Promise<PruneResult>;
 
   // --- flow control ----------------------------------------------------------------------------------------------
   /**

@@ -6,11 +6,28 @@
 import { TaskerError } from '../core/errors.js';
 import { LOG_FORMATS, LOG_LEVELS, TASKER_DEFAULTS, type LogFormat, type LogLevel } from '../core/defaults.js';
 import { readEnvironment, type EnvironmentSource, type TaskerVariable } from '../core/environment.js';
-import type { Store } from '../core/store-contract.js';
+import { MAX_PRUNE_BATCH, RETENTION_CLASS_NAMES, type Store } from '../core/store-contract.js';
 import { didYouMean } from '../definition/did-you-mean.js';
 import type { HandlerEntry } from '../definition/handler-registry.js';
 import { MAX_TIMEOUT_MS, RETRY_POLICY_RULES, type RetryPolicy, type TaskTemplate } from '../definition/model.js';
 import type { Logger } from '../telemetry/logger.js';
+import { AGE_EXPECTED, readAge } from './retention.js';
+import type { RetentionPolicy } from './retention-keeper.js';
+
+/**
+ * The retention policy of `Tasker.open`: prune finished tasks older than these ages while the engine runs steps
+ * (retention-keeper.ts). Ages are durations (`30d`, `12h`) or milliseconds; a class left out is kept.
+ */
+export interface RetentionOptions {
+  /** Completed (and resolved_manually) tasks older than this. */
+  completed?: string | number;
+  failed?: string | number;
+  cancelled?: string | number;
+  /** A pass about this often (jittered from half to one and a half times it). Default 10 min. */
+  intervalMs?: number;
+  /** Tasks deleted per transaction. Default 500. */
+  batchSize?: number;
+}
 
 export interface TaskerOptions {
   /** Store URL (`sqlite:path`, `sqlite::memory:`, `postgres://…`) or an opened store. Default: TASKER_DATABASE_URL or `sqlite:.tasker/tasker.db`. */
@@ -67,6 +84,8 @@ export interface TaskerOptions {
    * (StoreSchemaError naming both versions) and changes nothing: `tasker migrate` upgrades it.
    */
   migrate?: boolean;
+  /** Prune finished tasks past these ages while running steps. Default: none (keep everything). */
+  retention?: RetentionOptions;
 }
 
 /** The options with every default filled in and every value checked. */
@@ -94,6 +113,7 @@ export interface ResolvedTaskerOptions {
   start: boolean;
   schedules: boolean;
   migrate: boolean;
+  retention: RetentionPolicy | null;
 }
 
 /** Every option name; typed over TaskerOptions, so an option added there does not compile until it is listed. */
@@ -119,6 +139,7 @@ const OPTION_NAMES: Record<keyof TaskerOptions, true> = {
   start: true,
   schedules: true,
   migrate: true,
+  retention: true,
 };
 
 export interface OptionRange {
@@ -139,6 +160,12 @@ export const OPTION_RANGES = {
 } as const satisfies Record<string, OptionRange>;
 
 type RangedOption = keyof typeof OPTION_RANGES;
+
+/** The ranges of the retention policy's numbers. */
+export const RETENTION_RANGES = {
+  intervalMs: { min: 1_000, max: 604_800_000, ms: true },
+  batchSize: { min: 1, max: MAX_PRUNE_BATCH, ms: false },
+} as const satisfies Record<string, OptionRange>;
 
 function shown(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
@@ -239,6 +266,32 @@ function retryPolicy(given: unknown): RetryPolicy {
   return policy;
 }
 
+/** The retention policy: at least one class with an age; the interval and batch size in range. Null when not given. */
+function retentionPolicy(given: unknown): RetentionPolicy | null {
+  if (given === undefined || given === null) return null;
+  if (typeof given !== 'object' || Array.isArray(given))
+    throw invalid('retention', 'an object such as { completed: "30d", failed: "90d" }', given);
+  const fields = [...RETENTION_CLASS_NAMES, ...Object.keys(RETENTION_RANGES)];
+  const policy: RetentionPolicy = { ages: {}, ...TASKER_DEFAULTS.retention };
+  for (const [key, value] of Object.entries(given)) {
+    if (!fields.includes(key))
+      throw new TaskerError(`unknown option retention.${key}${didYouMean(key, fields)}`, 'invalid_option');
+    if (value === undefined) continue;
+    if (key in RETENTION_RANGES) {
+      const range = RETENTION_RANGES[key as keyof typeof RETENTION_RANGES];
+      if (!inRange(value, range)) throw invalid(`retention.${key}`, describeRange(range), value);
+      policy[key as keyof typeof RETENTION_RANGES] = value;
+      continue;
+    }
+    const age = readAge(value);
+    if (age === null) throw invalid(`retention.${key}`, AGE_EXPECTED, value);
+    policy.ages[key as keyof RetentionPolicy['ages']] = age;
+  }
+  if (Object.keys(policy.ages).length === 0)
+    throw invalid('retention', `an object naming at least one of ${RETENTION_CLASS_NAMES.join(', ')}`, given);
+  return policy;
+}
+
 function optionalString(name: string, given: unknown): string | undefined {
   if (given === undefined) return undefined;
   if (typeof given !== 'string' || given.trim() === '') throw invalid(name, 'a non-empty string', given);
@@ -320,6 +373,7 @@ export function resolveTaskerOptions(
     start: o.start === undefined ? concurrency > 0 : o.start,
     schedules: o.schedules ?? true,
     migrate: o.migrate ?? true,
+    retention: retentionPolicy(o.retention),
   };
 }
 

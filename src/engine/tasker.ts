@@ -15,6 +15,7 @@ import type {
   OperatorAction,
   OperatorResult,
   PausedTemplate,
+  PruneResult,
   Store,
   StoreStats,
   TaskListFilter,
@@ -52,6 +53,8 @@ import {
 import { TaskTracing } from './task-tracing.js';
 import { Scheduler } from './scheduler.js';
 import { ScheduleControl, scheduledSubmit } from './schedule-control.js';
+import { pruneInBatches, type PruneOptions } from './retention.js';
+import { RetentionKeeper } from './retention-keeper.js';
 
 export type { TaskerOptions } from './options.js';
 export type { SubmitResult } from './task-submitter.js';
@@ -80,6 +83,7 @@ export class Tasker {
   private readonly control: TaskControl;
   private readonly delayed: DelayedStarts;
   private readonly scheduler: Scheduler;
+  private readonly retention: RetentionKeeper | null;
   private unsubscribeWake: (() => void) | null = null;
   private metricsSinks: EngineMetricsSink[] = [];
   private started = false;
@@ -135,6 +139,7 @@ export class Tasker {
     const submitScheduled = scheduledSubmit(store, this.submitter);
     this.scheduler = new Scheduler(store, this.templates, submitScheduled, logger, { namespaces });
     this.schedules = new ScheduleControl(store, this.templates, submitScheduled, this.scheduler);
+    this.retention = options.retention ? new RetentionKeeper(store, options.retention, logger) : null;
   }
 
   /**
@@ -242,6 +247,7 @@ export class Tasker {
     if (this.dispatcher.options.concurrency > 0) this.delayed.start();
     // Every process that runs steps ticks the schedules (no leader; the store makes each tick one task).
     if (this.options.schedules && this.dispatcher.options.concurrency > 0) this.scheduler.start();
+    this.retention?.start();
   }
 
   /**
@@ -366,6 +372,15 @@ export class Tasker {
     return this.rerunner.rerunWhere(filter, step, options);
   }
 
+  /**
+   * Delete finished tasks older than their cutoffs (ages such as `30d`, or dates) with their steps, history and
+   * annotations, a transaction of `batchSize` tasks at a time (retention.ts); `dryRun` only counts. A pruned task's
+   * idempotency key is free again.
+   */
+  prune(options: PruneOptions): Promise<PruneResult> {
+    return pruneInBatches(this.store, options);
+  }
+
   /** Resolves when this process has nothing in flight (useful in tests). */
   idle(): Promise<void> {
     return this.dispatcher.idle();
@@ -379,6 +394,7 @@ export class Tasker {
     this.unsubscribeWake?.();
     this.unsubscribeWake = null;
     await this.scheduler.stop();
+    await this.retention?.stop();
     await this.dispatcher.stop(this.options.drainTimeoutMs);
     await this.finalizer.drain();
     await this.leases.stop();

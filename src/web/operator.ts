@@ -3,7 +3,8 @@
 import { api } from './api.js';
 import type { Step, Task } from './types.js';
 
-export type ActionKind = 'retry' | 'skip' | 'resolve' | 'rerun' | 'retry_task' | 'cancel_task';
+export type ActionKind =
+  'retry' | 'skip' | 'resolve' | 'rerun' | 'retry_task' | 'pause_task' | 'resume_task' | 'cancel_task';
 
 export interface ActionSpec {
   kind: ActionKind;
@@ -50,6 +51,19 @@ export const ACTIONS: Record<ActionKind, ActionSpec> = {
     scope: 'steps:operate',
     explain: (t) => `Every failed step of task ${t.task_id} runs again and the task returns to running.`,
   },
+  pause_task: {
+    kind: 'pause_task',
+    label: 'Pause task',
+    scope: 'steps:operate',
+    explain: (t) => `No new step of task ${t.task_id} starts; running steps finish. Resume continues the workflow.`,
+  },
+  resume_task: {
+    kind: 'resume_task',
+    label: 'Resume task',
+    scope: 'steps:operate',
+    explain: (t) =>
+      `Task ${t.task_id} continues: its ready steps can start again (unless its template or namespace is paused too).`,
+  },
   cancel_task: {
     kind: 'cancel_task',
     label: 'Cancel task',
@@ -74,7 +88,8 @@ export function taskActions(task: Task): ActionKind[] {
   const out: ActionKind[] = [];
   const failedSteps = task.workflow_steps.some((s) => s.current_state === 'failed');
   if (OPEN_TASK.has(task.current_state) && failedSteps) out.push('retry_task');
-  if (OPEN_TASK.has(task.current_state)) out.push('cancel_task');
+  if (['pending', 'running'].includes(task.current_state)) out.push(task.paused ? 'resume_task' : 'pause_task');
+  if (OPEN_TASK.has(task.current_state) || task.current_state === 'pending') out.push('cancel_task');
   return out;
 }
 
@@ -99,6 +114,10 @@ export function perform(kind: ActionKind, task: Task, step: Step | null, input: 
       return api(`${stepPath}/rerun`, { method: 'POST', body: { reason, downstream: input.downstream ?? true } });
     case 'retry_task':
       return api(`${base}/retry`, { method: 'POST', body: { reason } });
+    case 'pause_task':
+      return api(`${base}/pause`, { method: 'POST', body: { reason } });
+    case 'resume_task':
+      return api(`${base}/resume`, { method: 'POST', body: { reason } });
     case 'cancel_task':
       return api(base, { method: 'DELETE', query: { reason } });
   }

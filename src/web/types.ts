@@ -62,6 +62,11 @@ export interface TaskSummary {
   created_at: string;
   completed_at: string | null;
   run?: number;
+  /** Flow control (absent on an older server): claim priority, delayed start, why it waits, whether it is paused. */
+  priority?: number;
+  run_at?: string | null;
+  waiting_for?: string | null;
+  paused?: boolean;
 }
 
 export interface Task extends TaskSummary {

@@ -173,7 +173,7 @@ describe.each(STORE_KINDS)('catalogue, health, metrics and OpenAPI on $kind', ({
     const operations = Object.entries(
       doc.paths as Record<string, Record<string, { parameters?: Array<{ name: string; in: string }> }>>,
     ).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })));
-    expect(operations).toHaveLength(37);
+    expect(operations).toHaveLength(38);
     for (const { path, method, op } of operations) {
       expect(
         api.app.hasRoute({ method: method.toUpperCase() as 'GET', url: path.replace(/\{(\w+)\}/g, ':$1') }),
@@ -220,6 +220,11 @@ describe.each(STORE_KINDS)('catalogue, health, metrics and OpenAPI on $kind', ({
       const validate = ajv.getSchema(`openapi#/components/schemas/${schema}`)!;
       const answer = (await call(api.base, 'GET', path)).json;
       expect(validate(answer), `${path} vs ${schema}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+    }
+    const validatePrune = ajv.getSchema('openapi#/components/schemas/PruneResult')!;
+    for (const body of [{ completed_before: '30d', dry_run: true }, { cancelled_before: '2000-01-01' }]) {
+      const pruned = (await call(api.base, 'POST', '/tasks/prune', { body })).json;
+      expect(validatePrune(pruned), `prune vs PruneResult: ${ajv.errorsText(validatePrune.errors)}`).toBe(true);
     }
   });
 });

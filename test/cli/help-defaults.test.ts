@@ -26,6 +26,8 @@ describe('tasker --help and the defaults table', () => {
     expect(helpOf(stdout, '--concurrency')).toContain(`default: "${TASKER_DEFAULTS.concurrency}"`);
     expect(helpOf(stdout, '--lease-ms')).toContain(`default ${TASKER_DEFAULTS.leaseMs}`);
     expect(helpOf(stdout, '--drain-timeout-ms')).toContain(`default: "${TASKER_DEFAULTS.drainTimeoutMs}"`);
+    const { intervalMs, batchSize } = TASKER_DEFAULTS.retention;
+    expect(helpOf(stdout, '--retention')).toContain(`interval=${intervalMs / 60_000}m and batch=${batchSize}`);
   });
 
   it('serve: --workers defaults to the engine concurrency, and the drain timeout and lease to the table', async () => {

@@ -11,6 +11,7 @@ import { readTests } from './conformance/reads.js';
 import { recoveryTests } from './conformance/recovery.js';
 import { planningTests } from './conformance/planning.js';
 import { rerunTests } from './conformance/rerun.js';
+import { retentionTests } from './conformance/retention.js';
 import { workerTests } from './conformance/workers.js';
 import { traceContextTests } from './conformance/trace-context.js';
 import { scheduleTests } from './conformance/schedules.js';
@@ -30,6 +31,7 @@ export function storeConformanceSuite(label: string, makeStore: MakeStore): void
     workerTests(makeStore);
     planningTests(makeStore);
     rerunTests(makeStore);
+    retentionTests(makeStore);
     traceContextTests(makeStore);
     flowControlTests(makeStore);
     scheduleTests(makeStore);

@@ -11,6 +11,7 @@ import { registerGraph } from './graph.js';
 import { registerServe } from './serve.js';
 import { registerPause } from './pause.js';
 import { registerSchedules } from './schedules.js';
+import { registerPrune } from './prune.js';
 
 export function registerCommands(program: Command): void {
   registerRun(program);
@@ -20,6 +21,7 @@ export function registerCommands(program: Command): void {
   registerPause(program);
   registerTasks(program);
   registerSchedules(program);
+  registerPrune(program);
   registerMigrate(program);
   registerValidate(program);
   registerGraph(program);

@@ -13,6 +13,7 @@ import { redactStoreUrl } from '../../store/store-url.js';
 import { UsageError } from '../cli-errors.js';
 import { addEngineOptions, LEASE_MS_HELP, openEngine, parseCount, type EngineFlags } from '../engine-options.js';
 import { addMigrateOption, migrateOnOpen } from '../migrate-on-open.js';
+import { addRetentionOption, parseRetention } from '../retention-flags.js';
 
 interface ServeFlags extends EngineFlags {
   port: string;
@@ -25,6 +26,7 @@ interface ServeFlags extends EngineFlags {
   allowedOrigins?: string;
   insecureNoAuth?: boolean;
   migrate?: boolean;
+  retention?: string;
 }
 
 /** A comma-separated flag value as a list (empty entries dropped). */
@@ -65,9 +67,12 @@ export function registerServe(program: Command): void {
       'on shutdown, how long to wait for in-flight steps before releasing them',
       String(TASKER_DEFAULTS.drainTimeoutMs),
     );
-  addMigrateOption(addEngineOptions(cmd, { running: false })).action(async (flags: ServeFlags) => {
+  addRetentionOption(addMigrateOption(addEngineOptions(cmd, { running: false }))).action(async (flags: ServeFlags) => {
     const port = parseCount(flags.port, '--port', { min: 0, max: 65_535 })!;
     const workers = parseCount(flags.workers, '--workers', OPTION_RANGES.concurrency)!;
+    const retention = flags.retention === undefined ? undefined : parseRetention(flags.retention);
+    if (retention && workers === 0)
+      throw new UsageError('--retention runs beside the steps of this process: give --workers 1 or more');
     const bodyLimit = parseCount(flags.bodyLimit, '--body-limit', { min: 1024, max: 1024 * 1024 * 1024 })!;
     const drainTimeoutMs = parseCount(flags.drainTimeoutMs, '--drain-timeout-ms', OPTION_RANGES.drainTimeoutMs)!;
     const allowedHosts = listOf(flags.allowedHosts);
@@ -88,7 +93,7 @@ export function registerServe(program: Command): void {
     // Read the tokens file before touching the database, so a bad file fails fast.
     const auth = flags.authTokens ? loadAuthConfig(flags.authTokens) : undefined;
     // Steps start running once the server (and its metrics) is attached, so every step is counted.
-    const extra = { drainTimeoutMs, migrate: migrateOnOpen(flags), start: false };
+    const extra = { drainTimeoutMs, migrate: migrateOnOpen(flags), start: false, ...(retention ? { retention } : {}) };
     const tasker = await openEngine({ ...flags, concurrency: String(workers) }, extra);
     let app;
     try {

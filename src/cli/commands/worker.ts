@@ -6,12 +6,14 @@ import { OPTION_RANGES } from '../../engine/options.js';
 import { addEngineOptions, openEngine, parseCount, type EngineFlags } from '../engine-options.js';
 import { addMigrateOption, migrateOnOpen } from '../migrate-on-open.js';
 import type { MetricsServer } from '../metrics-server.js';
+import { addRetentionOption, parseRetention } from '../retention-flags.js';
 
 interface WorkerFlags extends EngineFlags {
   drainTimeoutMs: string;
   migrate?: boolean;
   metricsPort?: string;
   metricsHost: string;
+  retention?: string;
 }
 
 export function registerWorker(program: Command): void {
@@ -25,7 +27,8 @@ export function registerWorker(program: Command): void {
     )
     .option('--metrics-port <n>', 'serve Prometheus metrics at /metrics on this port (0 picks a free one)')
     .option('--metrics-host <address>', 'address the metrics server listens on', '127.0.0.1');
-  addMigrateOption(addEngineOptions(cmd)).action(async (flags: WorkerFlags) => {
+  addRetentionOption(addMigrateOption(addEngineOptions(cmd))).action(async (flags: WorkerFlags) => {
+    const retention = flags.retention === undefined ? undefined : parseRetention(flags.retention);
     const drainTimeoutMs = parseCount(flags.drainTimeoutMs, '--drain-timeout-ms', OPTION_RANGES.drainTimeoutMs)!;
     const metricsPort = parseCount(flags.metricsPort, '--metrics-port', { min: 0, max: 65_535 });
     // With metrics, start running steps only once they are attached, so every step is counted.
@@ -33,6 +36,7 @@ export function registerWorker(program: Command): void {
     const tasker = await openEngine(flags, {
       drainTimeoutMs,
       migrate: migrateOnOpen(flags),
+      ...(retention ? { retention } : {}),
       ...(start ? {} : { start }),
     });
     let metrics: MetricsServer | undefined;

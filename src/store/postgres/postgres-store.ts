@@ -33,6 +33,7 @@ import { PgHistory } from './history.js';
 import { cancelInTx, reclaimCandidates, reclaimInTx } from './reclaim.js';
 import { rerunInTx } from './rerun.js';
 import { PgSchedules } from './schedules.js';
+import { pruneTasks } from './prune.js';
 import { schemaNames } from './sql.js';
 import { PgTx } from './tx.js';
 import { parsePostgresUrl } from './url.js';
@@ -324,6 +325,11 @@ export class PostgresStore implements S.Store {
   async releaseDueTasks(limit = 1000): Promise<S.DueTasksResult> {
     this.open();
     return releaseDue(this.ctx, limit);
+  }
+
+  async pruneTasks(req: S.PruneRequest): Promise<S.PruneResult> {
+    this.open();
+    return pruneTasks(this.ctx, req);
   }
 
   async addAnnotation(taskId: S.TaskId, annotationType: string, content: unknown): Promise<void> {

@@ -34,6 +34,7 @@ import { cancelInTx, reclaimInTx } from './reclaim.js';
 import { listPaused, pausedFor, releaseDueInTx, setTaskPauseInTx, setTemplatePauseInTx } from './flow.js';
 import { rerunInTx } from './rerun.js';
 import { SqliteSchedules } from './schedules.js';
+import { pruneTasks } from './prune.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { SqliteTx } from './tx.js';
 import { DataVersionWatcher, DEFAULT_WAKE_POLL_MS } from './wake.js';
@@ -323,6 +324,10 @@ export class SqliteStore implements S.Store {
     // Idle pollers skip the write lock when nothing is due.
     const released = this.st.anyDue.get(Date.now()) ? this.write(SYSTEM_ACTOR, (tx) => releaseDueInTx(tx, limit)) : 0;
     return { released, next_at: (this.st.nextDue.get(Date.now()) as { at: number | null }).at ?? null };
+  }
+
+  async pruneTasks(req: S.PruneRequest): Promise<S.PruneResult> {
+    return pruneTasks(this.db, this.st, (fn) => this.runInTransaction.immediate(fn), req);
   }
 
   async addAnnotation(taskId: S.TaskId, annotationType: string, content: unknown): Promise<void> {

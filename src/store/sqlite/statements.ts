@@ -77,6 +77,15 @@ import {
   tickTask,
   updateSchedule,
 } from './sql/schedules.js';
+import {
+  pruneAnnotations,
+  pruneCandidates,
+  pruneCount,
+  pruneEdges,
+  pruneSteps,
+  pruneTaskRows,
+  pruneTransitions,
+} from './sql/prune.js';
 import { dataVersion, ping, readyDepth, stepsByState, tasksByState, waitingForWorker } from './sql/stats.js';
 import {
   adjustCounters,
@@ -167,6 +176,14 @@ export const SQLITE_STATEMENTS = {
   stampTask,
   stampTick,
   moveLastTick,
+  // retention
+  pruneCount,
+  pruneCandidates,
+  pruneEdges,
+  pruneTransitions,
+  pruneAnnotations,
+  pruneSteps,
+  pruneTaskRows,
   // leases and reclaims
   extendLease,
   expiredSteps,

@@ -123,6 +123,32 @@ export function TaskDetail({ id, query }: Props) {
             <dd>{task.run}</dd>
           </>
         )}
+        {task.waiting_for && (
+          <>
+            <dt>Waiting for</dt>
+            <dd data-waiting-for={task.waiting_for}>
+              {task.waiting_for === 'delay' && task.run_at ? `its start at ${fmtTime(task.run_at)}` : task.waiting_for}
+            </dd>
+          </>
+        )}
+        {task.paused && (
+          <>
+            <dt>Paused</dt>
+            <dd data-paused="true">no new step starts until it is resumed</dd>
+          </>
+        )}
+        {task.priority !== undefined && task.priority !== 0 && (
+          <>
+            <dt>Priority</dt>
+            <dd>{task.priority}</dd>
+          </>
+        )}
+        {task.run_at && task.waiting_for !== 'delay' && (
+          <>
+            <dt>Run at</dt>
+            <dd>{fmtTime(task.run_at)}</dd>
+          </>
+        )}
         {task.scheduled_for && (
           <>
             <dt>Scheduled for</dt>

@@ -114,6 +114,12 @@ export function TaskList({ query }: { query: URLSearchParams }) {
                   </td>
                   <td>
                     <span class={`badge state-${t.current_state}`}>{stateLabel(t.current_state)}</span>
+                    {(t.waiting_for || t.paused) && (
+                      <span class="muted" data-waiting-for={t.waiting_for ?? 'paused'}>
+                        {' '}
+                        waiting for {t.waiting_for ?? 'resume'}
+                      </span>
+                    )}
                   </td>
                   <td>{t.tags.join(', ')}</td>
                   <td>{fmtTime(t.created_at)}</td>

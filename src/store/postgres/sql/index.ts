@@ -44,6 +44,15 @@ import {
   stepsOfTaskForUpdate,
   taskForUpdate,
 } from './operate.js';
+import {
+  pruneAnnotations,
+  pruneCount,
+  pruneLock,
+  pruneNow,
+  pruneSteps,
+  pruneTaskRows,
+  pruneTransitions,
+} from './prune.js';
 import { readActivity } from './activity.js';
 import { readHistoryByIds, readHistoryPage, readHistorySince, readLastHistoryId } from './history.js';
 import { readContexts, readHistory, readNextRetry, readSnapshots, readTask, readUnfinished } from './reads.js';
@@ -139,6 +148,14 @@ export const PG_STATEMENTS = {
   insertTick,
   tickTask,
   stampScheduledTask,
+  // retention
+  pruneNow,
+  pruneCount,
+  pruneLock,
+  pruneTransitions,
+  pruneAnnotations,
+  pruneSteps,
+  pruneTaskRows,
   // leases and reclaims
   extendLeases,
   expiredCandidates,
