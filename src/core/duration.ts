@@ -38,8 +38,12 @@ export function parseDuration(value: unknown): { ms: number } | { error: string 
   return { ms: total };
 }
 
-/** The milliseconds of a duration text (as parseDuration reads it), or null when it is not one. */
+/**
+ * The milliseconds of a duration text with units (as parseDuration reads it), or null when it is not one. Digits
+ * alone are refused here: where an age is expected (retention), a bare `30` is more likely days than milliseconds.
+ */
 export function durationMs(text: string): number | null {
+  if (/^\s*\d+\s*$/.test(text)) return null;
   const parsed = parseDuration(text);
   return 'ms' in parsed ? parsed.ms : null;
 }
