@@ -128,3 +128,21 @@ export async function fill(client: pg.Client, n: SchemaNames, total: number, log
   for (const table of ['tasks', 'steps', 'step_edges', 'transitions', 'annotations'])
     await timed(`VACUUM ANALYZE ${table}`, () => client.query(`VACUUM ANALYZE ${n.q}.${table}`));
 }
+
+/**
+ * A --reuse run whose backlog earlier runs claimed away: `count` new running tasks after the newest one (the same
+ * statements, numbered so that every one of them falls in the running share), each with step a claimable.
+ */
+export async function addBacklog(client: pg.Client, n: SchemaNames, count: number): Promise<void> {
+  const max = Number(
+    (await client.query<{ max: string }>(`SELECT max(task_id) AS max FROM ${n.q}.tasks`)).rows[0]!.max,
+  );
+  const range = [max + 1, max + count, max + count];
+  await client.query(tasks(n), range);
+  await client.query(steps(n), range);
+  await client.query(edges(n), range.slice(0, 2));
+  await client.query(transitions(n), range.slice(0, 2));
+  await client.query(`ALTER TABLE ${n.q}.tasks ALTER COLUMN task_id RESTART WITH ${max + count + 1}`);
+  await client.query(`ALTER TABLE ${n.q}.steps ALTER COLUMN step_id RESTART WITH ${2 * (max + count) + 1}`);
+  await client.query(`ANALYZE ${n.q}.steps`);
+}

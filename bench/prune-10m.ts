@@ -24,7 +24,7 @@ import { readTask } from '../src/store/postgres/sql/reads.js';
 import { listTasksQuery } from '../src/store/postgres/sql/list-tasks.js';
 import * as prune from '../src/store/postgres/sql/prune.js';
 import { normalizeListFilter } from '../src/store/shared/list-query.js';
-import { DAYS, fill } from './prune-10m-fill.js';
+import { addBacklog, DAYS, fill } from './prune-10m-fill.js';
 
 const PG_URL = process.env.TASKER_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const n = schemaNames('tasker');
@@ -290,6 +290,13 @@ async function main(): Promise<void> {
       log(`filling ${TASKS} tasks over ${DAYS} days into ${args.database}`);
       await fill(client, n, TASKS, log);
       log(`filled in ${((Date.now() - t) / 60_000).toFixed(1)} min`);
+    }
+    const ready = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${n.q}.steps WHERE ready_at IS NOT NULL`,
+    );
+    if (ready.rows[0]!.n < 5_000) {
+      log(`${ready.rows[0]!.n} claimable steps left: adding 10000 running tasks`);
+      await addBacklog(client, n, 10_000);
     }
     store = await openPostgresStore(`${url}?schema=${n.schema}`, { poolSize: 4 });
     log(`jit: ${(await client.query<{ jit: string }>('SHOW jit')).rows[0]!.jit}`);

@@ -1,7 +1,7 @@
 // Pruning, seen from the tables (what the conformance suite cannot see through the Store interface): no row of a pruned
 // task is left in any table on either store; on SQLite the batch turns foreign key enforcement off for its own
-// transaction only and its statements walk indexes; on PostgreSQL a task another transaction holds is skipped, not
-// waited for, and pruned once it is free.
+// transaction only and its statements walk indexes; on PostgreSQL a batch reads its tasks in index order (no sort of
+// every eligible task), and a task another transaction holds is skipped, not waited for, and pruned once it is free.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,8 @@ import type { Store } from '../../src/core/store-contract.js';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import * as sqlitePrune from '../../src/store/sqlite/sql/prune.js';
+import * as pgPrune from '../../src/store/postgres/sql/prune.js';
+import { schemaNames } from '../../src/store/postgres/sql.js';
 import { diamond, newTask, ok, step } from './conformance/fixtures.js';
 
 const PG_URL = process.env.TASKER_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test';
@@ -120,6 +122,27 @@ describe('pruning leaves no row behind', () => {
     }
     const edges = await store.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${q}.step_edges`);
     expect(edges.rows[0]!.n).toBe(1);
+  });
+
+  it('PostgreSQL: a batch takes its tasks in index order, never sorting the eligible ones', async () => {
+    const store = await postgresStore();
+    const client = await store.pool.connect();
+    try {
+      // without a sequential scan to fall back on, the plan shows whether an index gives the order
+      await client.query('SET enable_seqscan = off');
+      for (const after of [null, Date.now() - 60_000])
+        for (const state of ['completed', 'failed', 'cancelled']) {
+          const plan = await client.query<{ 'QUERY PLAN': string }>(
+            `EXPLAIN ${pgPrune.pruneLock.render(schemaNames(store.schema))}`,
+            [state, Date.now(), 500, after],
+          );
+          const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+          expect(text, text).toMatch(/Index Scan using tasks_(created|state)_idx/);
+          expect(text, text).not.toMatch(/Sort/);
+        }
+    } finally {
+      client.release();
+    }
   });
 
   it('PostgreSQL: skips a task another transaction holds, and prunes it once free', async () => {

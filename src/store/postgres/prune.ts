@@ -17,7 +17,7 @@ type Batch = PrunedRows & { last: number | null };
 
 async function batch(ctx: PgContext, target: PruneTarget, limit: number, after: number | null): Promise<Batch> {
   return withTransaction(ctx.pool, ctx.logger, async (client): Promise<Batch> => {
-    const locked = await runText<{ task_id: number; created_at: number }>(client, ctx.sql.pruneLock.text, [
+    const locked = await runText<{ task_id: number; created_ms: number }>(client, ctx.sql.pruneLock.text, [
       target.state,
       target.cutoff,
       limit,
@@ -35,7 +35,7 @@ async function batch(ctx: PgContext, target: PruneTarget, limit: number, after: 
       ids,
     )) as [{ steps: number; edges: number }];
     const tasks = await count(ctx.sql.pruneTaskRows);
-    return { tasks, steps, step_edges, transitions, annotations, last: locked[locked.length - 1]!.created_at };
+    return { tasks, steps, step_edges, transitions, annotations, last: locked[locked.length - 1]!.created_ms };
   });
 }
 

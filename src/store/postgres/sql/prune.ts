@@ -20,16 +20,17 @@ export const pruneCount = statement(
  * Up to $3 tasks in state $1 that finished before $2, oldest first from creation time $4 on (NULL: from the oldest; a
  * batch goes on from where the previous one stopped, so it does not walk the index entries of the tasks just deleted
  * again), locked for deletion; the lock re-checks the row (a task rerun or retried since is no longer in the state,
- * or finished after the cutoff). Rows: task_id, step_count, created_at (epoch ms).
+ * or finished after the cutoff). Rows: task_id, created_ms (its created_at in epoch ms; named apart, so that ORDER BY
+ * created_at is the column, walked in index order, and not this output).
  */
 export const pruneLock = statement(
   'prune_lock',
-  (n) => `SELECT task_id, step_count, (round(extract(epoch from created_at) * 1000))::float8 AS created_at
+  (n) => `SELECT task_id, (round(extract(epoch from created_at) * 1000))::float8 AS created_ms
          FROM ${n.q}.tasks
         WHERE state = $1 AND created_at < to_timestamp($2::float8 / 1000)
           AND completed_at < to_timestamp($2::float8 / 1000)
           AND ($4::float8 IS NULL OR created_at >= to_timestamp($4::float8 / 1000))
-        ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED`,
+        ORDER BY tasks.created_at LIMIT $3 FOR UPDATE SKIP LOCKED`,
 );
 
 /** The history rows of tasks $1 (bigint[]). Row: n. */

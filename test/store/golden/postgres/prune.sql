@@ -7,12 +7,12 @@ SELECT count(*)::integer AS tasks, coalesce(sum(step_count), 0)::bigint AS steps
           AND completed_at < to_timestamp($2::float8 / 1000);
 
 -- pruneLock (tasker_prune_lock)
-SELECT task_id, step_count, (round(extract(epoch from created_at) * 1000))::float8 AS created_at
+SELECT task_id, (round(extract(epoch from created_at) * 1000))::float8 AS created_ms
          FROM "tasker".tasks
         WHERE state = $1 AND created_at < to_timestamp($2::float8 / 1000)
           AND completed_at < to_timestamp($2::float8 / 1000)
           AND ($4::float8 IS NULL OR created_at >= to_timestamp($4::float8 / 1000))
-        ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED;
+        ORDER BY tasks.created_at LIMIT $3 FOR UPDATE SKIP LOCKED;
 
 -- pruneTransitions (tasker_prune_transitions)
 WITH d AS (DELETE FROM "tasker".transitions WHERE task_id = ANY($1::bigint[]) RETURNING 1)
