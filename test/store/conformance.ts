@@ -6,6 +6,7 @@ import { completionTests } from './conformance/completion.js';
 import { creationTests } from './conformance/creation.js';
 import { dashboardReadTests } from './conformance/dashboard-reads.js';
 import { flowControlTests } from './conformance/flow.js';
+import { concurrencyTests } from './conformance/concurrency.js';
 import { operatorTests } from './conformance/operator.js';
 import { readTests } from './conformance/reads.js';
 import { recoveryTests } from './conformance/recovery.js';
@@ -31,5 +32,6 @@ export function storeConformanceSuite(label: string, makeStore: MakeStore): void
     rerunTests(makeStore);
     traceContextTests(makeStore);
     flowControlTests(makeStore);
+    concurrencyTests(makeStore);
   });
 }

@@ -13,6 +13,7 @@ import { migration0004 } from './migrations/0004-task-trace-context.js';
 import { migration0005 } from './migrations/0005-task-runs.js';
 import { migration0006 } from './migrations/0006-dashboard-reads.js';
 import { migration0007 } from './migrations/0007-flow-control.js';
+import { migration0010 } from './migrations/0010-concurrency-limits.js';
 import { advisoryKey, type SchemaNames } from './sql.js';
 import {
   addCompatibleFrom,
@@ -54,6 +55,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'task runs (rerun from a step)', statements: migration0005 },
   { version: 6, name: 'dashboard reads: list search and activity indexes', statements: migration0006 },
   { version: 7, name: 'flow control: priorities, delayed starts, pauses', statements: migration0007 },
+  { version: 10, name: 'flow control: concurrency limits', statements: migration0010 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

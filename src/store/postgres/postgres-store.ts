@@ -6,7 +6,7 @@ import { NotFoundError, StoreUrlError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../telemetry/logger.js';
 import type * as S from '../../core/store-contract.js';
 import { SYSTEM_ACTOR } from '../shared/lifecycle-rules.js';
-import { mapWorkerRow } from '../shared/row-mappers.js';
+import { mapGroupRow, mapWorkerRow } from '../shared/row-mappers.js';
 import {
   assertClaimRequest,
   assertLeaseMs,
@@ -321,6 +321,11 @@ export class PostgresStore implements S.Store {
   async releaseDueTasks(limit = 1000): Promise<S.DueTasksResult> {
     this.open();
     return releaseDue(this.ctx, limit);
+  }
+
+  async concurrencyGroups(): Promise<S.ConcurrencyGroup[]> {
+    this.open();
+    return (await run<Record<string, unknown>>(this.ctx.pool, this.ctx.sql.listGroups)).map(mapGroupRow);
   }
 
   async addAnnotation(taskId: S.TaskId, annotationType: string, content: unknown): Promise<void> {

@@ -8,7 +8,7 @@ import type { Logger } from '../../telemetry/logger.js';
 import type * as S from '../../core/store-contract.js';
 import { encodeFaithfulJson, encodeJson } from '../shared/json.js';
 import { SYSTEM_ACTOR } from '../shared/lifecycle-rules.js';
-import { mapWorkerRow } from '../shared/row-mappers.js';
+import { mapGroupRow, mapWorkerRow } from '../shared/row-mappers.js';
 import {
   assertClaimRequest,
   assertLeaseMs,
@@ -320,6 +320,10 @@ export class SqliteStore implements S.Store {
     // Idle pollers skip the write lock when nothing is due.
     const released = this.st.anyDue.get(Date.now()) ? this.write(SYSTEM_ACTOR, (tx) => releaseDueInTx(tx, limit)) : 0;
     return { released, next_at: (this.st.nextDue.get(Date.now()) as { at: number | null }).at ?? null };
+  }
+
+  async concurrencyGroups(): Promise<S.ConcurrencyGroup[]> {
+    return (this.st.listGroups.all() as Array<Record<string, unknown>>).map(mapGroupRow);
   }
 
   async addAnnotation(taskId: S.TaskId, annotationType: string, content: unknown): Promise<void> {
