@@ -17,6 +17,7 @@ export type { OperatorReads } from './engine/operator-reads.js';
 export type { FeedListener, FeedSubscription, HistoryFeed } from './engine/history-feed.js';
 export type {
   ActivityWindow,
+  ConcurrencyGroup,
   HistoryFeedRow,
   HistoryPageRequest,
   HistoryRow,
