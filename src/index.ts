@@ -21,6 +21,7 @@ export type { CreatedTick } from './engine/scheduler.js';
 export type { FeedListener, FeedSubscription, HistoryFeed } from './engine/history-feed.js';
 export type {
   ActivityWindow,
+  ConcurrencyGroup,
   HistoryFeedRow,
   HistoryPageRequest,
   HistoryRow,

@@ -1,5 +1,5 @@
-// Handlers of the flow-control examples (./tasks): a delayed reminder, a high- and a low-priority job, and a payment
-// to pause during an incident. Load them with `--handlers examples/flow-control/handlers.ts`; each step waits a
+// Handlers of the flow-control examples (./tasks): a delayed reminder, a high- and a low-priority job, a payment to
+// pause during an incident, a per-customer sync and a partner export with limited concurrency. Load them with `--handlers examples/flow-control/handlers.ts`; each step waits a
 // little simulated I/O (TASKER_EXAMPLE_IO_SCALE=0 makes them instant) and returns what it did.
 import { simulatedIo } from '../handlers/simulated-io.js';
 
@@ -25,6 +25,13 @@ export const handlers = {
   'FlowControl::GatherFiguresHandler': io(100),
   'FlowControl::RenderReportHandler': io(100),
   'FlowControl::AuthorizePaymentHandler': io(50),
+  'FlowControl::PullChangesHandler': io(50),
+  'FlowControl::ApplyChangesHandler': async (task: Task, sequence: unknown, step: Step) => ({
+    ...(await io(50)(task, sequence, step)),
+    customer_id: task.context.customer_id,
+  }),
+  'FlowControl::BuildBatchHandler': io(20),
+  'FlowControl::PushToPartnerHandler': io(100),
   'FlowControl::CaptureFundsHandler': async (task: Task, sequence: unknown, step: Step) => ({
     ...(await io(50)(task, sequence, step)),
     captured: task.context.order_id,

@@ -28,6 +28,7 @@ const COMPONENTS: Record<string, JsonSchema> = {
   TaskPauseResult: pauses.TaskPauseResultSchema,
   TemplatePauseResult: pauses.TemplatePauseResultSchema,
   PausedList: pauses.PausedListSchema,
+  ConcurrencyList: pauses.ConcurrencyListSchema,
   HistoryPage: history.HistoryPageSchema,
   HistoryEntry: history.HistoryEntrySchema,
   StreamTicket: history.TicketSchema,
@@ -185,7 +186,10 @@ export function buildOpenApi(catalog: RouteCatalog, options: OpenApiOptions): Re
         description:
           'retry, resolve and skip steps; retry, pause and resume a task; rerun from a step; prune finished tasks',
       },
-      { name: 'flow control', description: 'pause and resume a template or a whole namespace; what is paused' },
+      {
+        name: 'flow control',
+        description: 'pause and resume a template or a whole namespace; what is paused; concurrency slot groups',
+      },
       { name: 'schedules', description: 'cron schedules: list them; pause, resume and trigger one' },
       { name: 'handlers', description: 'registered templates and their dependency graphs' },
       { name: 'health', description: 'liveness, readiness, store status and the overview figures' },

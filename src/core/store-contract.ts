@@ -42,6 +42,7 @@ import type {
 } from './store-hot-path.js';
 import type { CancelResult, OperatorAction, OperatorResult, RerunOptions, RerunResult } from './store-control.js';
 import type {
+  ConcurrencyGroup,
   DueTasksResult,
   PausedTemplate,
   PauseTarget,
@@ -166,8 +167,17 @@ export interface Store {
   listPaused(): Promise<PausedTemplate[]>;
   /** The pause that holds new tasks of `namespace/name` (the template's own, else its namespace's), or null. */
   pausedFor(namespace: string, name: string): Promise<PausedTemplate | null>;
-  /** Make the first steps of up to `limit` delayed tasks whose run_at has come claimable (default 1000). */
+  /**
+   * Make the first steps of up to `limit` delayed tasks whose run_at has come claimable (default 1000); those with
+   * concurrency limits take or queue for their slots.
+   */
   releaseDueTasks(limit?: number): Promise<DueTasksResult>;
+  /**
+   * Every concurrency slot group (`NewTask.concurrency`, `NewStep.concurrency`) with its limit, the slots held and the
+   * work queued. Slots are taken and given back only inside the transactions that change the work's states (row lock
+   * on the group on PostgreSQL), so no more than `limit` are ever held, across every process.
+   */
+  concurrencyGroups(): Promise<ConcurrencyGroup[]>;
 
   // --- reads -----------------------------------------------------------------------------------------------------
   getTask(taskId: TaskId): Promise<TaskRecord | null>;

@@ -43,6 +43,18 @@ export interface TemplatePauseResult {
   tasks: number;
 }
 
+/** A slot group of a concurrency limit, as the store keeps it. */
+export interface ConcurrencyGroup {
+  /** `task:<namespace>/<name>:<key values as JSON>` or `step:<namespace>/<name>/<step>[:<key values>]`. */
+  key: string;
+  /** How many may hold a slot at once (the newest declaration). */
+  limit: number;
+  /** Slots held now (above `limit` while work admitted under a higher limit finishes). */
+  running: number;
+  /** Tasks and steps queued for a slot. */
+  waiting: number;
+}
+
 /** The result of releasing delayed tasks whose `run_at` has come (`Store.releaseDueTasks`). */
 export interface DueTasksResult {
   /** Tasks whose first steps became claimable. */

@@ -18,6 +18,17 @@ export interface NewStep {
   /** `skipped` when disabled by the task handler hook or bypassed by the request. */
   initial_state: 'pending' | 'skipped';
   skip_reason?: string | null;
+  /** The step's slot group (a step concurrency limit): at most `limit` of its group ready or running at once. */
+  concurrency?: StoreConcurrency | null;
+}
+
+/**
+ * A slot group of a concurrency limit (flow control): `key` names the group (`task:ns/name:["acme"]`,
+ * `step:ns/name/step`), `limit` how many may hold a slot at once (the newest declaration wins).
+ */
+export interface StoreConcurrency {
+  key: string;
+  limit: number;
 }
 
 export interface NewTask {
@@ -58,6 +69,11 @@ export interface NewTask {
   run_at?: number | null;
   /** A delayed start relative to the store's clock: the task starts this many milliseconds after its creation. */
   delay_ms?: number | null;
+  /**
+   * The task's slot group (a task concurrency limit): it takes a slot when its first steps would become claimable,
+   * or waits `pending` (waiting_for `concurrency`) in order until one frees, and holds it until it finishes.
+   */
+  concurrency?: StoreConcurrency | null;
 }
 
 export interface CreateTaskResult {

@@ -25,6 +25,14 @@ export interface StepTemplateInput<S extends string = string> {
   /** Milliseconds (default: the template's `default_step_timeout`, else the worker's, 15 min). */
   timeout?: number;
   retry?: RetryPolicyInput;
+  /** At most `limit` attempts of this step at once across all tasks and workers (per key value when keyed). */
+  concurrency?: ConcurrencyInput;
+}
+
+/** `{ key: 'context.customer_id', limit: 1 }`: at most `limit` at once per key value (no key: in all; steps only). */
+export interface ConcurrencyInput {
+  key?: string;
+  limit: number;
 }
 
 /** A cron schedule of the template (docs/flow-control.md, "Cron schedules"). */
@@ -60,6 +68,8 @@ export interface TaskTemplateInput<S extends string = string> {
   default_step_timeout?: number;
   /** Claim priority of its tasks' steps, -1000..1000, higher first (default 0); a request's `priority` overrides it. */
   priority?: number;
+  /** At most `limit` tasks per value of `key` (context fields) run at once; the others wait, in order. */
+  concurrency?: ConcurrencyInput & { key: string };
   named_steps?: readonly NoInfer<S>[];
   schema?: Record<string, unknown>;
   step_templates: ReadonlyArray<StepTemplateInput<S>>;

@@ -26,6 +26,15 @@ export const RETRY_POLICY_RULES: Readonly<Record<keyof RetryPolicy, { ok: (n: nu
     jitter: { ok: (n) => n >= 0 && n <= 1, expected: 'a number between 0 and 1' },
   };
 
+/**
+ * A concurrency limit (flow control): at most `limit` at once — per value of `key` when given (context fields as
+ * declared: `context.customer_id`, several comma-separated), else in all. Enforced by the store for every process.
+ */
+export interface ConcurrencySpec {
+  key?: string;
+  limit: number;
+}
+
 /** One step of a template after normalisation. */
 export interface StepTemplate {
   name: string;
@@ -42,6 +51,8 @@ export interface StepTemplate {
   /** Milliseconds; absent means the template's `default_step_timeout`, else the worker's default (15 min). */
   timeout?: number;
   retry?: RetryPolicy;
+  /** At most `limit` attempts of this step at once across all tasks and workers (per key value when keyed). */
+  concurrency?: ConcurrencySpec;
 }
 
 /** What a schedule does with ticks that fell while nothing could create them (docs/flow-control.md). */
@@ -84,6 +95,11 @@ export interface TaskTemplate {
    * 0. Ready steps are claimed by priority, then by the time they became ready.
    */
   priority?: number;
+  /**
+   * At most `limit` tasks per key value run at once (the key is required): a task takes its slot when its first steps
+   * become claimable and holds it until it finishes; the others wait `pending` (waiting_for `concurrency`), in order.
+   */
+  concurrency?: ConcurrencySpec;
   step_templates: StepTemplate[];
   /** Cron schedules; absent when the template declares none. */
   schedules?: ScheduleTemplate[];

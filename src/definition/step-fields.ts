@@ -4,9 +4,11 @@ import {
   DEFAULT_RETRY_LIMIT,
   DEFAULT_RETRY_POLICY,
   RETRY_POLICY_RULES,
+  type ConcurrencySpec,
   type RetryPolicy,
   type StepTemplate,
 } from './model.js';
+import { readConcurrency } from './concurrency-fields.js';
 import { FieldReader, isPlainObject, type IssueCollector, type RawObject } from './issue-collector.js';
 import type { Path } from './source-locator.js';
 import { RETRY_KEYS, STEP_KEYS } from './template-keys.js';
@@ -34,6 +36,7 @@ export interface StepFields {
   skippable?: boolean;
   timeout?: number;
   retry?: Partial<RetryPolicy>;
+  concurrency?: ConcurrencySpec;
 }
 
 function readRetry(c: IssueCollector, raw: RawObject, path: Path, step: string | undefined): Partial<RetryPolicy> {
@@ -90,6 +93,11 @@ export function readStepEntry(c: IssueCollector, raw: unknown, path: Path, label
   if (timeout !== undefined) fields.timeout = timeout;
   const retry = r.object('retry');
   if (retry !== undefined) fields.retry = readRetry(c, retry, [...path, 'retry'], step);
+  const concurrency = r.object('concurrency');
+  if (concurrency !== undefined) {
+    const spec = readConcurrency(c, concurrency, [...path, 'concurrency'], false, step);
+    if (spec !== undefined) fields.concurrency = spec;
+  }
   return fields;
 }
 
@@ -132,6 +140,7 @@ export function toStepTemplate(fields: StepFields & { name: string }): StepTempl
   if (fields.handler_class !== undefined) step.handler_class = fields.handler_class;
   if (fields.timeout !== undefined) step.timeout = fields.timeout;
   if (fields.retry !== undefined) step.retry = { ...DEFAULT_RETRY_POLICY, ...fields.retry };
+  if (fields.concurrency !== undefined) step.concurrency = { ...fields.concurrency };
   return step;
 }
 

@@ -10,6 +10,7 @@ export const TASK_KEYS = [
   'default_dependent_system',
   'default_step_timeout',
   'priority',
+  'concurrency',
   'named_steps',
   'schema',
   'step_templates',
@@ -30,6 +31,7 @@ export const STEP_KEYS = [
   'skippable',
   'timeout',
   'retry',
+  'concurrency',
 ] as const;
 
 export const RETRY_KEYS = ['base', 'multiplier', 'max', 'jitter'] as const;

@@ -11,6 +11,7 @@ import { checkRetryPolicy, readStepEntry, toStepTemplate, type StepFields } from
 import { readSchedules } from './schedule-fields.js';
 import { TASK_KEYS } from './template-keys.js';
 import { MAX_PRIORITY, MIN_PRIORITY } from '../core/store-flow.js';
+import { readConcurrency } from './concurrency-fields.js';
 import type { ValidationIssue } from './validation-issue.js';
 
 export interface ValidateOptions {
@@ -136,6 +137,11 @@ export function validateTemplate(raw: unknown, opts: ValidateOptions = {}): Vali
   if (defaultStepTimeout !== undefined) optional.default_step_timeout = defaultStepTimeout;
   const priority = r.integerIn('priority', MIN_PRIORITY, MAX_PRIORITY);
   if (priority !== undefined) optional.priority = priority;
+  const concurrency = r.object('concurrency');
+  if (concurrency !== undefined) {
+    const spec = readConcurrency(c, concurrency, ['concurrency'], true);
+    if (spec !== undefined) optional.concurrency = spec;
+  }
   const named = r.stringList('named_steps', false);
   const schema = readSchema(c, r);
   const schedules = readSchedules(c, raw, schema);

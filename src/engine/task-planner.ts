@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import type { NewStep, NewTask } from '../core/store-contract.js';
 import type { AnnotationInput, PlannedStep, StepDefaultsPatch } from '../core/handler-api.js';
 import type { CompiledTemplate } from './workflow-catalog.js';
-import { MAX_TIMEOUT_MS } from '../definition/model.js';
+import { MAX_TIMEOUT_MS, type TaskTemplate } from '../definition/model.js';
+import { concurrencyGroups } from './concurrency-keys.js';
 import { InvalidRequestError } from '../core/errors.js';
 import { makeTaskView } from './handler-views.js';
 import type { NormalisedTaskRequest as NormalisedRequest } from './task-request.js';
@@ -76,6 +77,8 @@ export interface PlanOptions {
    * exists (the context was validated at submission; bypassed steps are already skipped in the store).
    */
   mode?: 'submit' | 'defer' | 'deferred';
+  /** The newest registered version of the template: its concurrency limits apply (default: the template itself). */
+  newest?: TaskTemplate;
   /** The task's id, correlation id and run when it exists already. */
   taskId?: number;
   correlationId?: string;
@@ -109,6 +112,8 @@ export async function planTask(
       unknownBypass.map((n) => ({ field: 'bypass_steps', message: `unknown step '${n}'` })),
     );
   }
+  // A context that lacks a concurrency key field is refused now, before the planning hook runs.
+  const gates = mode === 'deferred' ? null : concurrencyGroups(template, options.newest ?? template, req.context);
   const bypass = new Set(req.bypass_steps);
   const planned = template.step_templates.map((st) => {
     const c = compiled.steps.get(st.name)!;
@@ -153,6 +158,7 @@ export async function planTask(
     skippable: compiled.steps.get(p.name)!.template.skippable,
     initial_state: skipped.has(p.name) || p.bypassed ? 'skipped' : 'pending',
     skip_reason: p.bypassed ? 'bypassed by request' : skipped.has(p.name) ? skipped.get(p.name)! : null,
+    ...(gates?.steps.has(p.name) ? { concurrency: gates.steps.get(p.name)! } : {}),
   }));
   return {
     task: {
@@ -168,6 +174,7 @@ export async function planTask(
       correlation_id: correlationId,
       steps,
       priority: req.priority ?? template.priority ?? 0,
+      ...(gates?.task ? { concurrency: gates.task } : {}),
       ...(req.run_at !== null ? { run_at: req.run_at } : {}),
       ...(req.delay_ms !== null ? { delay_ms: req.delay_ms } : {}),
       ...(mode === 'defer' ? { needs_plan: true } : {}),

@@ -12,7 +12,7 @@ import type { TaskFinalizer } from './task-finalizer.js';
 import type { TaskTracing } from './task-tracing.js';
 import { normaliseTaskRequest, type NormalisedTaskRequest, type TaskRequest } from './task-request.js';
 import { retryUncommitted } from './submit-retry.js';
-import { planTask, type TaskPlan } from './task-planner.js';
+import { planTask, type PlanOptions, type TaskPlan } from './task-planner.js';
 
 export interface SubmitResult {
   task_id: number;
@@ -74,7 +74,7 @@ export class TaskSubmitter {
         return { task_id: existing, created: false };
       }
     }
-    const plan = await planTask(compiled, req, { mode: this.catalog.canPlan(compiled) ? 'submit' : 'defer' });
+    const plan = await planTask(compiled, req, this.planOptions(compiled));
     if (span) plan.task.trace_context = this.tracing.storedContext(span);
     // Only the creation is retried (never the planning hooks, never the writes after it), and only on errors that
     // prove nothing was committed: a retry after a lost COMMIT acknowledgement could create a second task.
@@ -133,7 +133,7 @@ export class TaskSubmitter {
       try {
         const req = normaliseTaskRequest(requests[i]!);
         const compiled = this.catalog.forRequest(req.namespace, req.name, req.version);
-        plans.push(await planTask(compiled, req, { mode: this.catalog.canPlan(compiled) ? 'submit' : 'defer' }));
+        plans.push(await planTask(compiled, req, this.planOptions(compiled)));
       } catch (err) {
         if (err instanceof Error && requests.length > 1)
           err.message = `request #${i + 1} of ${requests.length}: ${err.message}`;
@@ -158,6 +158,13 @@ export class TaskSubmitter {
       this.created(starts.length > 0 ? Math.min(...starts) : null);
     }
     return out;
+  }
+
+  /** Plan now when this process can run the hook, else defer it; concurrency limits from the newest version. */
+  private planOptions(compiled: CompiledTemplate): PlanOptions {
+    const { namespace_name, name } = compiled.template;
+    const newest = this.catalog.newest(namespace_name, name);
+    return { mode: this.catalog.canPlan(compiled) ? 'submit' : 'defer', ...(newest ? { newest } : {}) };
   }
 
   /** Annotations from the planning hook, creation-time skip events and an at-once finalisation of a new task. */

@@ -12,6 +12,7 @@ import { loadHandlerModule, type HandlerModule } from '../definition/handler-mod
 import { TemplateValidationError, type ValidationIssue } from '../definition/validation-issue.js';
 import { openStore } from '../store/open-store.js';
 import type {
+  ConcurrencyGroup,
   OperatorAction,
   OperatorResult,
   PausedTemplate,
@@ -349,6 +350,11 @@ export class Tasker {
   /** Every paused template and namespace. */
   listPaused(): Promise<PausedTemplate[]> {
     return this.store.listPaused();
+  }
+
+  /** Every concurrency slot group: its limit, the slots held and the work waiting for one. */
+  concurrencyGroups(): Promise<ConcurrencyGroup[]> {
+    return this.store.concurrencyGroups();
   }
 
   /** Operator actions: retry/resolve/skip a step, retry a task. Illegal ones throw OperatorActionError. */

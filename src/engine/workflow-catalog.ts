@@ -63,6 +63,11 @@ export class WorkflowCatalog {
     addFormats(this.ajv);
   }
 
+  /** The newest registered version of a template (whose concurrency limits apply), if any. */
+  newest(namespace: string, name: string): TaskTemplate | undefined {
+    return this.templates.get(namespace, name);
+  }
+
   /** The template a request names (latest version when none is given); unknown ones are a bad request. */
   forRequest(namespace: string, name: string, version?: string | null): CompiledTemplate {
     const template = this.templates.get(namespace, name, version ?? undefined);

@@ -1,6 +1,7 @@
 // Flow control over real HTTP on both stores: delayed starts and priorities on POST /tasks (with pointed 400s),
 // pausing and resuming a task (409 once it has ended), a template and a namespace, and the paused list.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defineTask } from '../../src/definition/define-task.js';
 import { STORE_KINDS, type TestDb } from '../support/stores.js';
 import { API_TEMPLATES, Controls, apiHandlers } from './support/workflows.js';
 import { call, expectError, startApi, waitForTaskOverHttp, type ApiHarness } from './support/api.js';
@@ -101,6 +102,30 @@ describe.each(STORE_KINDS)('flow control routes on $kind', ({ make }) => {
     expectError(late, 409, 'illegal_action');
     expect(late.json.error.message).toMatch(/cannot pause task \d+: it is completed/);
     expectError(await post('/tasks/999999/pause'), 404, 'not_found');
+  });
+
+  it('takes a concurrency key from the context (400 naming a missing field) and lists the slot groups', async () => {
+    api.tasker.registerTemplate(
+      defineTask({
+        name: 'keyed',
+        namespace_name: 'api',
+        version: '1.0.0',
+        module_namespace: 'Fanout',
+        concurrency: { key: 'context.customer_id', limit: 1 },
+        step_templates: [{ name: 'start' }],
+      }),
+    );
+    const missing = await post('/tasks', { namespace: 'api', name: 'keyed', context: {} });
+    expectError(missing, 400, 'invalid_request');
+    expect(missing.json.error.details).toEqual([
+      { field: 'context.customer_id', message: 'required by the concurrency key of api/keyed' },
+    ]);
+    const created = await post('/tasks', { namespace: 'api', name: 'keyed', context: { customer_id: 'acme' } });
+    expect(created.status, created.text).toBe(201);
+    expect((await waitForTaskOverHttp(api.base, created.json.task_id)).json.current_state).toBe('completed');
+    const groups = await call(api.base, 'GET', '/concurrency');
+    expect(groups.status, groups.text).toBe(200);
+    expect(groups.json.groups).toEqual([{ key: 'task:api/keyed:["acme"]', limit: 1, running: 0, waiting: 0 }]);
   });
 
   it('pauses a template and a namespace: new tasks wait, the paused list shows them, resume releases them', async () => {

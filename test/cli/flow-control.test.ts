@@ -97,4 +97,17 @@ describe('flow control from the CLI', () => {
       expect(versioned.stderr).toContain('a pause applies to every version of a template');
     },
   );
+
+  it('lists the concurrency slot groups: the second sync of a customer waits for the first', async () => {
+    const sync = ['submit', 'flow_control/sync_customer', ...T, ...DB, '--context', '{"customer_id":"acme"}'];
+    const first = await runCli(sync, { env });
+    expect(first.code, first.stderr).toBe(0);
+    const second = await runCli(sync, { env });
+    expect(await show(Number(second.stdout.trim()))).toMatchObject({
+      current_state: 'pending',
+      waiting_for: 'concurrency',
+    });
+    const list = await runCli(['concurrency', ...DB], { env });
+    expect(list.stdout).toBe('task:flow_control/sync_customer:["acme"]  1/1 running, 1 waiting\n');
+  });
 });

@@ -10,7 +10,16 @@ describe('flow-control examples', () => {
     const result = await loadTemplates(['examples/flow-control/tasks']);
     expect(result.issues).toEqual([]);
     const byName = Object.fromEntries(result.templates.map((l) => [l.template.name, l.template]));
-    expect(Object.keys(byName).sort()).toEqual(['capture_payment', 'nightly_report', 'send_reminder', 'vip_order']);
+    expect(Object.keys(byName).sort()).toEqual([
+      'capture_payment',
+      'nightly_report',
+      'partner_export',
+      'send_reminder',
+      'sync_customer',
+      'vip_order',
+    ]);
+    expect(byName.sync_customer!.concurrency).toEqual({ key: 'context.customer_id', limit: 1 });
+    expect(byName.partner_export!.step_templates[1]!.concurrency).toEqual({ limit: 5 });
     expect(byName.vip_order!.priority).toBe(100);
     expect(byName.nightly_report!.priority).toBe(-100);
     expect(byName.send_reminder!.priority).toBeUndefined();

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tasker } from '../../src/engine/tasker.js';
 import { isTaskerError } from '../../src/core/errors.js';
+import { defineTask } from '../../src/definition/define-task.js';
 import { STORE_KINDS, type TestDb } from '../support/stores.js';
 import { openTestEngine } from '../support/engine.js';
 
@@ -119,6 +120,46 @@ describe.each(STORE_KINDS)('flow control through the library on $kind', ({ make 
     });
     expect(await tasker.resumeTask(next.task_id)).toMatchObject({ changed: true, paused: false, waiting_for: 'delay' });
     expect(await tasker.cancelTask(next.task_id)).toBe(true);
+  });
+
+  it('refuses a context without the concurrency key, applies the newest limit and runs the keyed tasks', async () => {
+    await tasker.start();
+    const keyed = (version: string, limit: number) =>
+      defineTask({
+        name: 'keyed',
+        namespace_name: 'flow_control',
+        version,
+        module_namespace: 'FlowControl',
+        concurrency: { key: 'context.account.id', limit },
+        step_templates: [{ name: 'build_batch' }],
+      });
+    tasker.registerTemplate(keyed('1.0.0', 2));
+    const request = { namespace: 'flow_control', name: 'keyed', version: '1.0.0' };
+    const missing = await tasker.submit({ ...request, context: { account: {} } }).catch((e: unknown) => e);
+    expect(isTaskerError(missing) && missing.code).toBe('invalid_request');
+    expect((missing as Error).message).toBe(
+      "context.account.id is missing: the concurrency key of flow_control/keyed is 'context.account.id', so every " +
+        'request must give it',
+    );
+    expect((missing as { details: Array<{ field: string }> }).details[0]!.field).toBe('context.account.id');
+    await expect(tasker.submit({ ...request, context: { account: { id: { x: 1 } } } })).rejects.toThrow(
+      'context.account.id must be a string, a number or a boolean',
+    );
+    tasker.registerTemplate(keyed('2.0.0', 5)); // the newest registered version's limit applies
+    const done = await tasker.run({ ...request, context: { account: { id: 42 } } }, { timeoutMs: 30_000 });
+    expect(done.current_state).toBe('completed');
+    const syncs = await tasker.submitMany(
+      [1, 2, 3].map(() => ({ namespace: 'flow_control', name: 'sync_customer', context: { customer_id: 'acme' } })),
+    );
+    for (const t of syncs)
+      expect((await tasker.waitForTask(t.task_id, { timeoutMs: 30_000 })).current_state).toBe('completed');
+    const groups = await tasker.concurrencyGroups();
+    expect(groups).toEqual(
+      expect.arrayContaining([
+        { key: 'task:flow_control/keyed:[42]', limit: 5, running: 0, waiting: 0 },
+        { key: 'task:flow_control/sync_customer:["acme"]', limit: 1, running: 0, waiting: 0 },
+      ]),
+    );
   });
 
   it('refuses bad run_at, delay and priority with the field named', async () => {

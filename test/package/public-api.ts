@@ -24,6 +24,7 @@ export const TASKER_TYPES = [
   'ActorOptions',
   'AnnotationInput',
   'AnyEventPayload',
+  'ConcurrencyGroup',
   'CreatedTick',
   'CustomEventPayload',
   'DefineTaskOptions',

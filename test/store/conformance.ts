@@ -6,6 +6,7 @@ import { completionTests } from './conformance/completion.js';
 import { creationTests } from './conformance/creation.js';
 import { dashboardReadTests } from './conformance/dashboard-reads.js';
 import { flowControlTests } from './conformance/flow.js';
+import { concurrencyTests } from './conformance/concurrency.js';
 import { operatorTests } from './conformance/operator.js';
 import { readTests } from './conformance/reads.js';
 import { recoveryTests } from './conformance/recovery.js';
@@ -35,5 +36,6 @@ export function storeConformanceSuite(label: string, makeStore: MakeStore): void
     traceContextTests(makeStore);
     flowControlTests(makeStore);
     scheduleTests(makeStore);
+    concurrencyTests(makeStore);
   });
 }

@@ -90,6 +90,7 @@ describe('PostgreSQL migrations', () => {
       });
       expect(tables).toEqual([
         'annotations',
+        'concurrency_groups',
         'paused_templates',
         'schedule_ticks',
         'schedules',

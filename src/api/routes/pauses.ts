@@ -1,5 +1,6 @@
 // Pause and resume routes (flow control): one task (`steps:operate`, like the other operator actions), a template or
-// a whole namespace (`admin`: an incident switch for every process), and the list of what is paused. Pauses are kept
+// a whole namespace (`admin`: an incident switch for every process), the list of what is paused, and the concurrency
+// slot groups. Pauses are kept
 // in the store; every action is recorded in the tasks' history with its actor.
 import type { FastifyRequest } from 'fastify';
 import type { PausedTemplate, PauseTarget } from '../../core/store-contract.js';
@@ -7,6 +8,7 @@ import { actorOf, type ApiContext } from '../context.js';
 import type { RouteSpec } from '../route-catalog.js';
 import { TaskIdParams } from '../schemas/common.js';
 import {
+  ConcurrencyListSchema,
   NamespaceParams,
   PausedListSchema,
   TaskPauseResultSchema,
@@ -92,6 +94,19 @@ export function pauseRoutes(ctx: ApiContext): RouteSpec[] {
     targetPauseRoute(ctx, 'template', false),
     targetPauseRoute(ctx, 'namespace', true),
     targetPauseRoute(ctx, 'namespace', false),
+    {
+      method: 'GET',
+      path: '/concurrency',
+      operationId: 'listConcurrency',
+      tag: 'flow control',
+      summary: 'Concurrency slot groups',
+      description:
+        'Every slot group of a concurrency limit (a template per key value, or a step): its limit, the slots held and ' +
+        'the tasks and steps waiting for one.',
+      auth: ['tasks:read'],
+      responses: { 200: { description: 'the slot groups, by key', schema: ConcurrencyListSchema } },
+      handler: async () => ({ groups: await ctx.tasker.concurrencyGroups() }),
+    },
     {
       method: 'GET',
       path: '/paused',

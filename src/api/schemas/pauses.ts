@@ -45,6 +45,29 @@ export const TemplatePauseResultSchema: JsonSchema = {
   },
 };
 
+export const ConcurrencyListSchema: JsonSchema = {
+  type: 'object',
+  required: ['groups'],
+  properties: {
+    groups: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['key', 'limit', 'running', 'waiting'],
+        properties: {
+          key: {
+            type: 'string',
+            description: "'task:<namespace>/<name>:<key values>' or 'step:<namespace>/<name>/<step>[:<key values>]'",
+          },
+          limit: { type: 'integer', minimum: 1 },
+          running: { type: 'integer', minimum: 0, description: 'slots held now' },
+          waiting: { type: 'integer', minimum: 0, description: 'tasks and steps queued for a slot' },
+        },
+      },
+    },
+  },
+};
+
 export const PausedListSchema: JsonSchema = {
   type: 'object',
   required: ['paused'],

@@ -1,6 +1,7 @@
-// `tasker pause <namespace>[/<name>]` and `tasker paused` (flow control): pause a template (every version) or a whole
-// namespace in the store — new tasks are accepted and wait, unfinished ones start no new step, for every process —
-// and list what is paused. `tasker resume <namespace>[/<name>]` (./resume.ts) lifts a pause.
+// `tasker pause <namespace>[/<name>]`, `tasker paused` and `tasker concurrency` (flow control): pause a template (every
+// version) or a whole namespace in the store — new tasks are accepted and wait, unfinished ones start no new step,
+// for every process — list what is paused, and list the concurrency slot groups. `tasker resume
+// <namespace>[/<name>]` (./resume.ts) lifts a pause.
 import type { Command } from 'commander';
 import type { PauseTarget, Store } from '../../core/store-contract.js';
 import { UsageError } from '../cli-errors.js';
@@ -48,6 +49,22 @@ export function registerPause(program: Command): void {
   ).action(async (ref: string, flags: { db?: string; reason?: string }) => {
     const target = parsePauseTarget(ref);
     await withStore(flags.db, (store) => switchTarget(store, target, true, flags.reason));
+  });
+
+  addStoreOption(
+    program
+      .command('concurrency')
+      .description('list concurrency slot groups: limit, slots held, tasks and steps waiting')
+      .option('--json', 'print JSON'),
+  ).action(async (flags: { db?: string; json?: boolean }) => {
+    await withStore(flags.db, async (store) => {
+      const groups = await store.concurrencyGroups();
+      if (flags.json) process.stdout.write(`${JSON.stringify(groups, null, 2)}\n`);
+      else if (!groups.length) process.stdout.write('no concurrency limits in use\n');
+      for (const g of flags.json ? [] : groups) {
+        process.stdout.write(`${g.key}  ${g.running}/${g.limit} running, ${g.waiting} waiting\n`);
+      }
+    });
   });
 
   addStoreOption(

@@ -43,6 +43,23 @@ function taskParams(task: NewTask, plan: TaskPlan, encoded: EncodedTask): unknow
   ];
 }
 
+/**
+ * Whether a new task has concurrency limits to enforce (its own, or one of its steps'); a task with nothing to run
+ * has none. Such a task is created statement by statement, its slots settled in the same transaction.
+ */
+export function gatedTask(task: NewTask, plan: TaskPlan): boolean {
+  return plan.openSteps > 0 && (!!task.concurrency || task.steps.some((s) => !!s.concurrency));
+}
+
+/** The slot groups of a gated task with their limits: the task's first, then its steps' in key order (lock order). */
+export function taskGroups(task: NewTask): { keys: string[]; limits: number[] } {
+  const steps = new Map<string, number>();
+  for (const s of task.steps) if (s.concurrency) steps.set(s.concurrency.key, s.concurrency.limit);
+  const ordered = [...steps].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const all = task.concurrency ? [[task.concurrency.key, task.concurrency.limit] as const, ...ordered] : ordered;
+  return { keys: all.map(([k]) => k), limits: all.map(([, l]) => l) };
+}
+
 /** The flow-control parameters of insertTask and createTaskAtOnce: priority, run_at (epoch ms), delay (ms). */
 export function flowParams(task: NewTask): [number, number | null, number | null] {
   return [task.priority ?? 0, task.run_at ?? null, task.delay_ms ?? null];
@@ -85,10 +102,13 @@ export async function createTaskInTx(
 ): Promise<CreateTaskResult> {
   const { client, ctx } = tx;
   const w = ctx.sql;
+  const gated = gatedTask(task, plan);
   const [inserted] = await run<{ task_id: number; state: string }>(client, w.insertTask, [
     ...taskParams(task, plan, encoded),
     task.trace_context ?? null,
     ...flowParams(task),
+    gated ? (task.concurrency?.key ?? null) : null,
+    gated,
   ]);
   if (!inserted) return existingTask(client, ctx, task.idempotency_key);
   const taskId = inserted.task_id; // insertTask wrote its first history row too
@@ -100,6 +120,7 @@ export async function createTaskInTx(
     taskId,
     ...stepParams(plan, encoded, held),
     task.priority ?? 0,
+    rows.map((r) => (gated ? (r.step.concurrency?.key ?? null) : null)),
   ]);
   const idByName = new Map(stepRows.map((r) => [r.name, r.step_id]));
   const ids = rows.map((r) => idByName.get(r.step.name)!);
@@ -119,6 +140,14 @@ export async function createTaskInTx(
       })),
   );
   if (!held) tx.readyCount += plan.openSteps;
+  if (gated) {
+    // concurrency limits: the groups exist with the newest limit, then the task and its ready steps take free slots
+    // or queue for them (reconcile_gates_v1), all before this transaction commits
+    const groups = taskGroups(task);
+    await run(client, w.upsertGroups, [groups.keys, groups.limits]);
+    const [settled] = await run<{ ready: number }>(client, w.reconcileGates, [[taskId], task.initiator]);
+    tx.readyCount += settled?.ready ?? 0;
+  }
   let finalized = null;
   if (plan.openSteps === 0) {
     tx.touch(taskId);
@@ -138,7 +167,7 @@ export async function createTaskAtOnce(
   plan: TaskPlan,
   encoded: EncodedTask,
 ): Promise<CreateTaskResult | null> {
-  if (plan.openSteps === 0 || task.needs_plan === true) return null;
+  if (plan.openSteps === 0 || task.needs_plan === true || gatedTask(task, plan)) return null;
   const rows = plan.steps;
   const names = rows.map((r) => r.step.name);
   const [inserted] = await runRetrying<{ task_id: number }>(ctx.pool, ctx.sql.createTaskAtOnce, [

@@ -5,7 +5,7 @@ import type { CreateTaskResult, NewTask } from '../../core/store-contract.js';
 import { REASONS, submittedReason } from '../shared/lifecycle-rules.js';
 import type { TaskPlan } from '../shared/task-plan.js';
 import type { PgContext } from './context.js';
-import { createTaskAtOnce, createTaskInTx, flowParams, type EncodedTask } from './create-task.js';
+import { createTaskAtOnce, createTaskInTx, flowParams, gatedTask, type EncodedTask } from './create-task.js';
 import { jsonbValue } from './jsonb.js';
 import { run, withTransaction } from './pool.js';
 import { PgTx } from './tx.js';
@@ -47,7 +47,13 @@ export async function createTasks(ctx: PgContext, prepared: readonly PreparedTas
 
 /** The batch path applies when no task can collide on a key and none finalises at creation (all steps skipped). */
 export function batchable(batch: readonly PreparedTask[]): boolean {
-  return batch.every((p) => p.task.idempotency_key === null && p.plan.openSteps > 0 && p.task.needs_plan !== true);
+  return batch.every(
+    (p) =>
+      p.task.idempotency_key === null &&
+      p.plan.openSteps > 0 &&
+      p.task.needs_plan !== true &&
+      !gatedTask(p.task, p.plan),
+  );
 }
 
 /** Create every task of a `batchable` batch; results in input order. */

@@ -58,6 +58,7 @@ export async function setTaskPauseInTx(
   }
   const why = reason ?? (on ? REASONS.paused : REASONS.resumed);
   await tx.history([{ task_id: taskId, step_id: null, from: row.state, to: row.state, reason: why, actor }]);
+  await tx.reconcileGates([taskId]); // a paused task leaves its concurrency queue; a resumed one takes or queues
   await tx.notifyIfReady();
   return { ...result, changed: true };
 }
@@ -83,13 +84,14 @@ export async function setTemplatePauseInTx(
   }
   const deleted = await run(tx.client, w.deletePausedTemplate, [namespace, name]);
   if (deleted.length === 0) return { changed: false, tasks: 0 };
-  const [released] = await run<{ tasks: number; ready: number }>(tx.client, w.releaseTemplateTasks, [
+  const [released] = await run<{ tasks: number; ready: number; gated: string[] }>(tx.client, w.releaseTemplateTasks, [
     namespace,
     name,
     why,
     actor,
   ]);
   tx.readyCount += released?.ready ?? 0;
+  await tx.reconcileGates((released?.gated ?? []).map(Number));
   await tx.notifyIfReady();
   return { changed: true, tasks: released?.tasks ?? 0 };
 }
@@ -113,9 +115,9 @@ export async function pausedFor(ctx: PgContext, namespace: string, name: string)
 }
 
 export async function releaseDue(ctx: PgContext, limit: number): Promise<DueTasksResult> {
-  const [row] = await run<{ released: number; next_at: number | null }>(ctx.pool, ctx.sql.releaseDue, [
+  const [row] = await run<{ r: { released: number; next_at: number | null } }>(ctx.pool, ctx.sql.releaseDue, [
     limit,
     ctx.names.channel,
   ]);
-  return { released: row?.released ?? 0, next_at: row?.next_at ?? null };
+  return { released: row?.r.released ?? 0, next_at: row?.r.next_at ?? null };
 }

@@ -14,6 +14,7 @@ import { migration0005 } from './migrations/0005-task-runs.js';
 import { migration0006 } from './migrations/0006-dashboard-reads.js';
 import { migration0007 } from './migrations/0007-flow-control.js';
 import { migration0008 } from './migrations/0008-cron-schedules.js';
+import { migration0010 } from './migrations/0010-concurrency-limits.js';
 import { advisoryKey, type SchemaNames } from './sql.js';
 import {
   addCompatibleFrom,
@@ -56,6 +57,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'dashboard reads: list search and activity indexes', statements: migration0006 },
   { version: 7, name: 'flow control: priorities, delayed starts, pauses', statements: migration0007 },
   { version: 8, name: 'cron schedules: schedules, ticks, tasks.scheduled_for', statements: migration0008 },
+  { version: 10, name: 'flow control: concurrency limits', statements: migration0010 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

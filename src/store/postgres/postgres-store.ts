@@ -6,7 +6,7 @@ import { NotFoundError, StoreUrlError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../telemetry/logger.js';
 import type * as S from '../../core/store-contract.js';
 import { SYSTEM_ACTOR } from '../shared/lifecycle-rules.js';
-import { mapWorkerRow } from '../shared/row-mappers.js';
+import { mapGroupRow, mapWorkerRow } from '../shared/row-mappers.js';
 import {
   assertClaimRequest,
   assertLeaseMs,
@@ -330,6 +330,11 @@ export class PostgresStore implements S.Store {
   async pruneTasks(req: S.PruneRequest): Promise<S.PruneResult> {
     this.open();
     return pruneTasks(this.ctx, req);
+  }
+
+  async concurrencyGroups(): Promise<S.ConcurrencyGroup[]> {
+    this.open();
+    return (await run<Record<string, unknown>>(this.ctx.pool, this.ctx.sql.listGroups)).map(mapGroupRow);
   }
 
   async addAnnotation(taskId: S.TaskId, annotationType: string, content: unknown): Promise<void> {

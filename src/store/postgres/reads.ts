@@ -50,6 +50,7 @@ export class PgReads {
         state: step.current_state,
         unmet: num(s.unmet),
         ready_at: readyAt,
+        gate: s.gate,
       });
       if (held) step.waiting_for = held;
       return step;

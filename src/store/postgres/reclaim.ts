@@ -111,6 +111,8 @@ export async function cancelInTx(tx: PgTx, taskId: TaskId, reason: string | null
   const ids = steps.map((s) => s.step_id);
   if (ids.length > 0) await run(tx.client, w.cancelSteps, [ids]);
   await run(tx.client, w.cancelTask, [taskId]);
+  await tx.reconcileGates([taskId]); // its concurrency slots go to the next in line
+  await tx.notifyIfReady();
   return {
     cancelled: true,
     state: 'cancelled',

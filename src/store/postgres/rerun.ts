@@ -93,6 +93,7 @@ export async function rerunInTx(tx: PgTx, taskId: TaskId, stepId: StepId, opts: 
   await run(tx.client, w.restartTask, [taskId, nextRun, plan.open_steps, plan.satisfied_steps, plan.replan, context]);
   await refreshPauseInTx(tx, taskId); // the new run holds while the task (or its template) is paused
   tx.readyCount += plan.reset.filter((s) => s.ready).length;
+  await tx.reconcileGates([taskId]); // with concurrency limits, the new run takes or queues for its slots
   await tx.notifyIfReady();
   return {
     task_id: taskId,

@@ -119,14 +119,25 @@ export class PgTx {
     ]);
     const out: FinalizedTask[] = [];
     const paused: number[] = [];
+    const gated: number[] = [];
     for (const r of rows) {
       if (r.finalized) out.push(mapFinalizedTask(r, r.state as FinalizedTask['state'], Number(r.completed_at)));
       else if (Number(r.paused) !== 0) paused.push(Number(r.task_id));
       else this.readyCount += Number(r.readied);
+      if (r.gates === true) gated.push(Number(r.task_id));
     }
     // Paused tasks (flow control): nothing this transaction made ready in them may be claimed before a resume.
     if (paused.length > 0) await run(this.client, this.ctx.sql.holdSteps, [paused]);
+    // Tasks with concurrency limits: slots given back go to the next in line, readied steps take or queue for one.
+    await this.reconcileGates(gated);
     return out;
+  }
+
+  /** Reconcile the concurrency slots of these tasks (those without limits are skipped by the function itself). */
+  async reconcileGates(taskIds: number[]): Promise<void> {
+    if (taskIds.length === 0) return;
+    const [r] = await run<{ ready: number }>(this.client, this.ctx.sql.reconcileGates, [taskIds, this.actor]);
+    this.readyCount += r?.ready ?? 0;
   }
 
   /** One NOTIFY for the whole transaction (delivered at commit), when it made steps claimable. */

@@ -11,6 +11,8 @@ export const REASONS = {
   submitted: 'submitted',
   submittedPaused: 'submitted while its template or namespace is paused',
   submittedDelayed: 'submitted with a delayed start',
+  submittedQueued: 'submitted; it waits for a concurrency slot',
+  slotFree: 'a concurrency slot is free',
   started: 'started',
   paused: 'paused by operator',
   resumed: 'resumed by operator',
@@ -37,6 +39,7 @@ export const REASONS = {
 export function submittedReason(waitingFor: string | null): string {
   if (waitingFor === 'paused') return REASONS.submittedPaused;
   if (waitingFor === 'delay') return REASONS.submittedDelayed;
+  if (waitingFor === 'concurrency') return REASONS.submittedQueued;
   return REASONS.submitted;
 }
 

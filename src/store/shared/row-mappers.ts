@@ -2,6 +2,7 @@
 // (PostgreSQL BIGINT), booleans as 0/1 (SQLite); JSON columns go through the store's decoder.
 import type { StepState, TaskState, TaskWait } from '../../core/states.js';
 import type {
+  ConcurrencyGroup,
   FinalizedTask,
   StepError,
   StepRecord,
@@ -112,17 +113,19 @@ export function mapFlowFields(row: Row): Pick<TaskSummary, 'priority' | 'run_at'
 }
 
 /**
- * Why a step of a held task waits (`delay` or `paused`), or null: a pending step with no unmet parent, or a retrying
- * one, whose ready_at is NULL because its task is held back. `task` is the task's waiting_for.
+ * Why a step that could run waits because of flow control, or null: a pending step with no unmet parent, or a
+ * retrying one, whose ready_at is NULL because its task is held back (`task`: the task's waiting_for) or because it
+ * is queued for a concurrency slot of its own (`gate` 1).
  */
 export function heldStepWait(
   task: TaskWait | null,
-  step: { state: StepState; unmet: number; ready_at: number | null },
-): 'delay' | 'paused' | null {
-  if (task !== 'delay' && task !== 'paused') return null;
+  step: { state: StepState; unmet: number; ready_at: number | null; gate?: unknown },
+): TaskWait | null {
   if (step.ready_at !== null) return null;
-  const held = (step.state === 'pending' && step.unmet === 0) || step.state === 'retrying';
-  return held ? task : null;
+  const ready = (step.state === 'pending' && step.unmet === 0) || step.state === 'retrying';
+  if (!ready) return null;
+  if (task !== null) return task;
+  return step.gate !== null && step.gate !== undefined && num(step.gate) === 1 ? 'concurrency' : null;
 }
 
 /** A step that could run now (claimable: pending or retrying with ready_at passed); `nowMs` is the store's clock. */
@@ -179,6 +182,16 @@ export function mapTransitionRow(row: Row, decode: JsonDecoder = decodeJson): Tr
     error: mapStepError(row.error, decode),
     run: runOf(row),
     results: row.results === undefined ? null : decode(row.results),
+  };
+}
+
+/** A concurrency_groups row with its queued count (columns group_key, max_running, running, waiting). */
+export function mapGroupRow(row: Row): ConcurrencyGroup {
+  return {
+    key: String(row.group_key),
+    limit: num(row.max_running),
+    running: num(row.running),
+    waiting: num(row.waiting),
   };
 }
 

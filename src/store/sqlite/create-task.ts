@@ -5,6 +5,7 @@ import type { CreateTaskResult, NewTask } from '../../core/store-contract.js';
 import { encodeFaithfulJson } from '../shared/json.js';
 import { REASONS, submittedReason } from '../shared/lifecycle-rules.js';
 import { TEMPLATE_PAUSE } from '../shared/pause-rules.js';
+import { reconcileGates } from './gates.js';
 import type { TaskPlan } from '../shared/task-plan.js';
 import type { SqliteTx } from './tx.js';
 
@@ -32,7 +33,10 @@ export function createTaskInTx(tx: SqliteTx, task: NewTask, plan: TaskPlan, enco
   const runAt = task.run_at ?? (task.delay_ms === null || task.delay_ms === undefined ? null : now + task.delay_ms);
   const paused = plan.openSteps > 0 && st.pausedFor.get(task.namespace, task.name) !== undefined;
   const delayed = plan.openSteps > 0 && runAt !== null && runAt > now;
-  const waiting = paused ? 'paused' : delayed ? 'delay' : null;
+  // Concurrency limits: a task with a limit of its own starts pending, queued for its slot (unless held otherwise).
+  const gated = plan.openSteps > 0 && (!!task.concurrency || task.steps.some((s) => !!s.concurrency));
+  const queued = gated && !!task.concurrency && !paused && !delayed;
+  const waiting = paused ? 'paused' : delayed ? 'delay' : queued ? 'concurrency' : null;
   const held = waiting !== null;
   const info = st.insertTask.run(
     task.namespace,
@@ -56,6 +60,9 @@ export function createTaskInTx(tx: SqliteTx, task: NewTask, plan: TaskPlan, enco
     runAt,
     waiting,
     paused ? TEMPLATE_PAUSE : 0,
+    gated ? 1 : 0,
+    gated ? (task.concurrency?.key ?? null) : null,
+    gated && task.concurrency ? (queued ? 1 : 0) : null,
   );
   const taskId = Number(info.lastInsertRowid);
   tx.taskHistory(taskId, 'pending', held ? 'pending' : 'running', submittedReason(waiting));
@@ -78,6 +85,8 @@ export function createTaskInTx(tx: SqliteTx, task: NewTask, plan: TaskPlan, enco
       planned.ready && !held ? now : null,
       planned.state === 'skipped' ? now : null,
       task.priority ?? 0,
+      gated ? (s.concurrency?.key ?? null) : null,
+      gated && s.concurrency ? 0 : null,
     );
     const stepId = Number(stepInfo.lastInsertRowid);
     ids.push(stepId);
@@ -90,6 +99,12 @@ export function createTaskInTx(tx: SqliteTx, task: NewTask, plan: TaskPlan, enco
   }
   for (const [parent, child] of plan.edges) st.insertEdge.run(ids[parent], ids[child]);
   if (!held) tx.readyCount += plan.openSteps;
+  if (gated) {
+    // the groups exist with the newest limits; the task and its ready steps take free slots or queue for them
+    if (task.concurrency) st.upsertGroup.run(task.concurrency.key, task.concurrency.limit);
+    for (const s of task.steps) if (s.concurrency) st.upsertGroup.run(s.concurrency.key, s.concurrency.limit);
+    reconcileGates(tx, [taskId], task.initiator);
+  }
 
   const finalized = plan.openSteps === 0 ? tx.finalizeIfDone(taskId) : null;
   return { task_id: taskId, created: true, finalized };

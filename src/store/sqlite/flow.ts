@@ -4,7 +4,7 @@
 import { NotFoundError } from '../../core/errors.js';
 import type { TaskState } from '../../core/states.js';
 import type { PausedTemplate, PauseTarget, TaskPauseResult, TemplatePauseResult } from '../../core/store-contract.js';
-import { REASONS } from '../shared/lifecycle-rules.js';
+import { REASONS, SYSTEM_ACTOR } from '../shared/lifecycle-rules.js';
 import {
   assertPausable,
   assertPauseTarget,
@@ -14,6 +14,7 @@ import {
   targetLabel,
   waitAfterPause,
 } from '../shared/pause-rules.js';
+import { reconcileGates } from './gates.js';
 import type { Statements } from './statements.js';
 import type { SqliteTx } from './tx.js';
 
@@ -47,6 +48,7 @@ export function setTaskPauseInTx(
   if (on) st.holdSteps.run(taskId);
   else if (waiting === null) tx.readyCount += st.releaseHeldSteps.run(now, taskId).changes;
   tx.taskHistory(taskId, row.state, row.state, reason ?? (on ? REASONS.paused : REASONS.resumed), actor);
+  reconcileGates(tx, [taskId], actor); // a paused task leaves its concurrency queue; a resumed one takes or queues
   return { ...result, changed: true };
 }
 
@@ -78,11 +80,17 @@ export function setTemplatePauseInTx(
     task_id: number;
     state: TaskState;
     waiting_for: string | null;
+    gates: number;
   }>;
   for (const t of released) {
     if (t.waiting_for === null) tx.readyCount += st.releaseHeldSteps.run(now, t.task_id).changes;
     tx.taskHistory(t.task_id, t.state, t.state, why, actor);
   }
+  reconcileGates(
+    tx,
+    released.filter((t) => t.gates === 1).map((t) => t.task_id),
+    actor,
+  );
   return { changed: true, tasks: released.length };
 }
 
@@ -114,7 +122,13 @@ export function pausedFor(st: Statements, namespace: string, name: string): Paus
 /** Release up to `limit` delayed tasks due now, in the caller's transaction. Returns how many were released. */
 export function releaseDueInTx(tx: SqliteTx, limit: number): number {
   const { st, now } = tx;
-  const due = st.releaseDueTasks.all(now, limit) as Array<{ task_id: number; run_at: number }>;
-  for (const t of due) tx.readyCount += st.releaseDueSteps.run(t.run_at, t.task_id).changes;
+  const due = st.releaseDueTasks.all(now, limit) as Array<{ task_id: number; run_at: number; gates: number }>;
+  for (const t of due) if (t.gates !== 1) tx.readyCount += st.releaseDueSteps.run(t.run_at, t.task_id).changes;
+  // tasks with concurrency limits take or queue for their slots instead
+  reconcileGates(
+    tx,
+    due.filter((t) => t.gates === 1).map((t) => t.task_id),
+    SYSTEM_ACTOR,
+  );
   return due.length;
 }

@@ -9,6 +9,7 @@ import { migration0006 } from './migrations/0006-task-runs.js';
 import { migration0007 } from './migrations/0007-dashboard-reads.js';
 import { migration0008 } from './migrations/0008-flow-control.js';
 import { migration0009 } from './migrations/0009-cron-schedules.js';
+import { migration0011 } from './migrations/0011-concurrency-limits.js';
 
 export interface Migration {
   version: number;
@@ -38,6 +39,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'dashboard reads: list search and activity indexes', sql: migration0007 },
   { version: 8, name: 'flow control: priorities, delayed starts, pauses', sql: migration0008 },
   { version: 9, name: 'cron schedules: schedules, ticks, tasks.scheduled_for', sql: migration0009 },
+  { version: 11, name: 'flow control: concurrency limits', sql: migration0011 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -10,6 +10,7 @@ import {
   operatorReason,
 } from '../shared/operator-rules.js';
 import { holdIfPaused } from './flow.js';
+import { reconcileGates } from './gates.js';
 import type { SqliteTx, StepRow } from './tx.js';
 
 /** failed -> pending with attempts reset; claimable at once when its parents are satisfied. */
@@ -83,5 +84,6 @@ export function operateInTx(tx: SqliteTx, action: OperatorAction, resultsJson: s
     holdIfPaused(tx, taskId, false);
   }
   const finalized = tx.finalizeIfDone(taskId);
+  reconcileGates(tx, [taskId], action.actor); // concurrency slots follow what the action changed
   return { task_state: finalized?.state ?? state, changed_step_ids: changed, finalized };
 }

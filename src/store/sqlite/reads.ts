@@ -62,6 +62,7 @@ export class SqliteReads {
         state: step.current_state,
         unmet: num(r.unmet),
         ready_at: readyAt,
+        gate: r.gate,
       });
       if (held) step.waiting_for = held;
       return step;

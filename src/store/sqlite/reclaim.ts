@@ -6,6 +6,7 @@ import type { CancelResult, ReclaimedStep, ReclaimRequest, ReclaimResult, TaskId
 import { encodeJson } from '../shared/json.js';
 import { leaseLostError, reclaimTarget, releaseTarget, REASONS } from '../shared/lifecycle-rules.js';
 import type { SqliteTx, StepRow } from './tx.js';
+import { reconcileGates } from './gates.js';
 
 export const DEFAULT_RECLAIM_LIMIT = 1000;
 
@@ -80,5 +81,6 @@ export function cancelInTx(tx: SqliteTx, taskId: TaskId, reason: string | null):
   }
   tx.taskHistory(taskId, task.state, 'cancelled', why);
   st.closeTask.run('cancelled', now, taskId);
+  reconcileGates(tx, [taskId], tx.actor); // its concurrency slots go to the next in line
   return { cancelled: true, state: 'cancelled', running_step_ids: running, cancelled_step_ids: cancelled };
 }

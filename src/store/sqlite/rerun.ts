@@ -14,6 +14,7 @@ import {
   type RerunStepRow,
 } from '../shared/rerun-rules.js';
 import { holdIfPaused } from './flow.js';
+import { reconcileGates } from './gates.js';
 import type { SqliteTx } from './tx.js';
 
 interface TaskRow {
@@ -96,6 +97,7 @@ export function rerunInTx(tx: SqliteTx, taskId: TaskId, stepId: StepId, opts: Re
   for (const u of plan.unmet) st.setUnmet.run(u.unmet, u.step_id);
   st.restartTask.run(run, plan.open_steps, plan.satisfied_steps, plan.replan ? 1 : 0, context, taskId);
   holdIfPaused(tx, taskId, true); // the new run holds while the task (or its template) is paused
+  reconcileGates(tx, [taskId], opts.actor); // with concurrency limits, the new run takes or queues for its slots
   tx.readyCount += plan.reset.filter((s) => s.ready).length;
   return {
     task_id: taskId,

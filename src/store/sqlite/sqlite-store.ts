@@ -8,7 +8,7 @@ import type { Logger } from '../../telemetry/logger.js';
 import type * as S from '../../core/store-contract.js';
 import { encodeFaithfulJson, encodeJson } from '../shared/json.js';
 import { SYSTEM_ACTOR } from '../shared/lifecycle-rules.js';
-import { mapWorkerRow } from '../shared/row-mappers.js';
+import { mapGroupRow, mapWorkerRow } from '../shared/row-mappers.js';
 import {
   assertClaimRequest,
   assertLeaseMs,
@@ -328,6 +328,10 @@ export class SqliteStore implements S.Store {
 
   async pruneTasks(req: S.PruneRequest): Promise<S.PruneResult> {
     return pruneTasks(this.db, this.st, (fn) => this.runInTransaction.immediate(fn), req);
+  }
+
+  async concurrencyGroups(): Promise<S.ConcurrencyGroup[]> {
+    return (this.st.listGroups.all() as Array<Record<string, unknown>>).map(mapGroupRow);
   }
 
   async addAnnotation(taskId: S.TaskId, annotationType: string, content: unknown): Promise<void> {

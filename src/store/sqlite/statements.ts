@@ -39,6 +39,20 @@ import {
   setTaskFlow,
   taskFlow,
 } from './sql/flow.js';
+import {
+  gateSteps,
+  gateTask,
+  groupFree,
+  groupTake,
+  holdTaskSteps,
+  listGroups,
+  queuedSteps,
+  queuedTasks,
+  releaseAdmitted,
+  setStepGate,
+  setTaskGate,
+  upsertGroup,
+} from './sql/gates.js';
 import { historyByIds, historyPage, historySince, lastHistoryId } from './sql/history.js';
 import { extendLease } from './sql/leases.js';
 import { closeStep, reopenStep, step, stepsOfTaskIn } from './sql/operate.js';
@@ -156,6 +170,19 @@ export const SQLITE_STATEMENTS = {
   releaseDueTasks,
   releaseDueSteps,
   nextDue,
+  // concurrency limits
+  upsertGroup,
+  groupFree,
+  groupTake,
+  gateTask,
+  setTaskGate,
+  gateSteps,
+  setStepGate,
+  holdTaskSteps,
+  queuedTasks,
+  releaseAdmitted,
+  queuedSteps,
+  listGroups,
   // reruns
   rerunTask,
   rerunSteps,

@@ -13,6 +13,7 @@ import { encodeJson } from '../shared/json.js';
 import { finalReason, finalTaskState, REASONS } from '../shared/lifecycle-rules.js';
 import { mapFinalizedTask } from '../shared/row-mappers.js';
 import type { Statements } from './statements.js';
+import { reconcileGates } from './gates.js';
 
 /** A raw `steps` row as SQLite returns it. */
 export interface StepRow {
@@ -63,6 +64,7 @@ type CountedTaskRow = [
   started_at: number | null,
   run: number,
   paused: number,
+  gates: number,
 ];
 
 export interface HistoryFields {
@@ -219,6 +221,7 @@ export class SqliteTx {
   finalizeTouched(): FinalizedTask[] {
     this.releaseChildren();
     const finalized: FinalizedTask[] = [];
+    const gated: number[] = [];
     if (this.deltas.size > 1) {
       // Many tasks: apply every delta in one statement that returns what finalisation needs (no re-read).
       const deltas = JSON.stringify(Array.from(this.deltas, ([taskId, d]) => [taskId, d.open, d.satisfied]));
@@ -228,26 +231,29 @@ export class SqliteTx {
         if (!r) continue;
         if (r[1] === 'running' && r[2] === 0) finalized.push(this.finish(taskId, countedRowObject(r)));
         else if (r[12] !== 0) this.st.holdSteps.run(taskId);
+        if (r[13] === 1) gated.push(taskId);
       }
-      this.deltas.clear();
-      return finalized;
-    }
-    for (const [taskId, d] of this.deltas) {
-      // Apply the deltas and read back what decides finalisation in one statement; the full row only when done.
-      const row = (
-        d.open !== 0 || d.satisfied !== 0
-          ? this.st.adjustCountersReturning.get(d.open, d.satisfied, taskId)
-          : this.st.taskOpenState.get(taskId)
-      ) as { state: TaskState; open_steps: number; paused: number } | undefined;
-      if (!row) continue;
-      if (row.state !== 'running' || row.open_steps !== 0) {
-        if (row.paused !== 0) this.st.holdSteps.run(taskId);
-        continue;
+    } else {
+      for (const [taskId, d] of this.deltas) {
+        // Apply the deltas and read back what decides finalisation in one statement; the full row only when done.
+        const row = (
+          d.open !== 0 || d.satisfied !== 0
+            ? this.st.adjustCountersReturning.get(d.open, d.satisfied, taskId)
+            : this.st.taskOpenState.get(taskId)
+        ) as { state: TaskState; open_steps: number; paused: number; gates: number } | undefined;
+        if (!row) continue;
+        if (row.gates === 1) gated.push(taskId);
+        if (row.state !== 'running' || row.open_steps !== 0) {
+          if (row.paused !== 0) this.st.holdSteps.run(taskId);
+          continue;
+        }
+        const f = this.finalizeIfDone(taskId);
+        if (f) finalized.push(f);
       }
-      const f = this.finalizeIfDone(taskId);
-      if (f) finalized.push(f);
     }
     this.deltas.clear();
+    // Tasks with concurrency limits: slots given back go to the next in line, readied steps take or queue for one.
+    if (gated.length > 0) reconcileGates(this, gated, this.actor);
     return finalized;
   }
 

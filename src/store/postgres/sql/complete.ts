@@ -1,7 +1,8 @@
-// completeSteps: one call of the completion function `complete_steps_v4` (installed by migration 7,
-// ../migrations/0007-flow-control.ts), which applies a batch of step outcomes, prunes routed-away steps, releases
-// children (none claimable in a paused task), applies the task counters, finalises finished tasks exactly once, claims
-// more steps (by priority, then ready time) and NOTIFYs: the whole completion transaction in one round trip. The function is versioned in its name: a change to it
+// completeSteps: one call of the completion function `complete_steps_v5` (installed by migration 10,
+// ../migrations/0010-concurrency-limits.ts), which applies a batch of step outcomes, prunes routed-away steps, releases
+// children (none claimable in a paused task), applies the task counters, finalises finished tasks exactly once,
+// reconciles the concurrency slots of gated tasks, claims more steps (by priority, then ready time) and NOTIFYs: the
+// whole completion transaction in one round trip. The function is versioned in its name: a change to it
 // is a new migration with a new name, so workers of the old and the new release can share one database.
 // Parameters (one array entry per outcome, in step-id order, for $1-$8): $1 step ids, $2 task ids, $3 attempts,
 // $4 kinds (completed, retry, failed, released), $5 results (jsonb), $6 errors (jsonb), $7 retry delays in ms,
@@ -13,7 +14,7 @@ import { statement } from './statement.js';
 
 export const completeSteps = statement(
   'complete_steps',
-  (n) => `SELECT ${n.q}.complete_steps_v4(
+  (n) => `SELECT ${n.q}.complete_steps_v5(
     $1::bigint[], $2::bigint[], $3::integer[], $4::text[], $5::jsonb[], $6::jsonb[], $7::float8[], $8::integer[],
     $9::text,
     $10::bigint[], $11::text[], $12::bigint[], $13::integer[], $14::integer[],

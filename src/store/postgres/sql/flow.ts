@@ -23,13 +23,14 @@ export const setTaskFlow = statement(
 
 /**
  * Make the held ready steps of tasks $1 (bigint[]) claimable now: pending ones with no unmet parent and retrying
- * ones, whose ready_at a pause cleared. Rows: task_id, one per step made claimable.
+ * ones, whose ready_at a pause cleared — but no step that needs a concurrency slot it does not hold (reconcile_gates_v1
+ * admits those). Rows: task_id, one per step made claimable.
  */
 export const releaseHeldSteps = statement(
   'release_held_steps',
   (n) => `UPDATE ${n.q}.steps SET ready_at = date_trunc('milliseconds', now())
         WHERE task_id = ANY($1::bigint[]) AND ready_at IS NULL
-          AND ((state = 'pending' AND unmet = 0) OR state = 'retrying')
+          AND ((state = 'pending' AND unmet = 0) OR state = 'retrying') AND (gate_key IS NULL OR gate = 2)
        RETURNING task_id`,
 );
 
@@ -73,8 +74,9 @@ export const deletePausedTemplate = statement(
 
 /**
  * Hold the unfinished tasks of namespace $1 (template $2, or all of the namespace when ''): set pause bit 2 and
- * waiting_for, take their ready steps out of the claim index, and write a history row each (reason $3, actor $4).
- * Tasks are locked in id order, as completions lock them. Row: tasks (how many were held).
+ * waiting_for, take their ready steps out of the claim index, leave the concurrency queue (they queue again once
+ * released), and write a history row each (reason $3, actor $4). Tasks are locked in id order, as completions lock
+ * them. Row: tasks (how many were held).
  */
 export const holdTemplateTasks = statement(
   'hold_template_tasks',
@@ -85,7 +87,8 @@ export const holdTemplateTasks = statement(
      ORDER BY t.task_id
        FOR NO KEY UPDATE
   ), held AS (
-    UPDATE ${n.q}.tasks t SET paused = t.paused | 2, waiting_for = 'paused'
+    UPDATE ${n.q}.tasks t SET paused = t.paused | 2, waiting_for = 'paused',
+           gate = CASE WHEN t.gate = 1 THEN 0 ELSE t.gate END
       FROM locked l WHERE t.task_id = l.task_id
     RETURNING t.task_id, t.state
   ), steps AS (
@@ -101,8 +104,9 @@ export const holdTemplateTasks = statement(
 /**
  * Release the tasks of namespace $1 (template $2, or all of the namespace when '') that pause bit 2 held and no
  * remaining template or namespace pause covers: clear bit 2; a task no pause holds any more waits for its run_at when
- * that is still ahead (an unstarted delayed task), else its held steps become claimable now. A history row each
- * (reason $3, actor $4). Row: tasks (released from this pause), ready (steps made claimable).
+ * that is still ahead (an unstarted delayed task), else its held steps become claimable now (those of tasks with
+ * concurrency limits are left to the caller's reconcile). A history row each (reason $3, actor $4). Row: tasks
+ * (released from this pause), ready (steps made claimable), gated (released tasks with limits, to reconcile).
  */
 export const releaseTemplateTasks = statement(
   'release_template_tasks',
@@ -118,17 +122,18 @@ export const releaseTemplateTasks = statement(
            waiting_for = CASE WHEN t.paused & 1 <> 0 THEN 'paused'
                               WHEN t.started_at IS NULL AND t.run_at > now() THEN 'delay' END
       FROM locked l WHERE t.task_id = l.task_id
-    RETURNING t.task_id, t.state, t.waiting_for
+    RETURNING t.task_id, t.state, t.waiting_for, t.gates
   ), rel AS (
     UPDATE ${n.q}.steps s SET ready_at = date_trunc('milliseconds', now())
-      FROM upd WHERE s.task_id = upd.task_id AND upd.waiting_for IS NULL AND s.ready_at IS NULL
+      FROM upd WHERE s.task_id = upd.task_id AND upd.waiting_for IS NULL AND NOT upd.gates AND s.ready_at IS NULL
        AND ((s.state = 'pending' AND s.unmet = 0) OR s.state = 'retrying')
     RETURNING s.step_id
   ), history AS (
     INSERT INTO ${n.q}.transitions (task_id, step_id, from_state, to_state, at, reason, attempt, actor)
     SELECT task_id, NULL, state, state, date_trunc('milliseconds', now()), $3, NULL, $4 FROM upd ORDER BY task_id
   )
-  SELECT (SELECT count(*) FROM upd)::integer AS tasks, (SELECT count(*) FROM rel)::integer AS ready`,
+  SELECT (SELECT count(*) FROM upd)::integer AS tasks, (SELECT count(*) FROM rel)::integer AS ready,
+         (SELECT coalesce(array_agg(task_id), '{}') FROM upd WHERE gates) AS gated`,
 );
 
 /** Every paused template and namespace. Rows: namespace, name ('' = namespace), paused_at, actor, reason. */
@@ -146,28 +151,9 @@ export const pausedFor = statement(
 );
 
 /**
- * Up to $1 delayed tasks whose run_at has come (tasks_delayed_idx; SKIP LOCKED, so concurrent callers share them):
- * waiting_for cleared, their first steps claimable as of their run_at, one NOTIFY on channel $2 when any became
- * claimable. Row: released (tasks), woken, next_at (the next run_at still ahead, epoch ms, or NULL).
+ * Up to $1 delayed tasks whose run_at has come (release_due_v1, migration 10: SKIP LOCKED, so concurrent callers share
+ * them): waiting_for cleared, their first steps claimable as of their run_at (tasks with concurrency limits take or
+ * queue for their slots), one NOTIFY on channel $2 when any became claimable. Row: r, JSON { released, next_at } (the
+ * next run_at still ahead, epoch ms, or null).
  */
-export const releaseDue = statement(
-  'release_due',
-  (n) => `
-  WITH due AS (
-    SELECT task_id FROM ${n.q}.tasks WHERE waiting_for = 'delay' AND run_at <= now()
-     ORDER BY run_at LIMIT $1
-       FOR NO KEY UPDATE SKIP LOCKED
-  ), t AS (
-    UPDATE ${n.q}.tasks t SET waiting_for = NULL FROM due WHERE t.task_id = due.task_id AND t.waiting_for = 'delay'
-    RETURNING t.task_id, t.run_at
-  ), s AS (
-    UPDATE ${n.q}.steps s SET ready_at = t.run_at
-      FROM t WHERE s.task_id = t.task_id AND s.ready_at IS NULL AND s.state = 'pending' AND s.unmet = 0
-    RETURNING s.step_id
-  ), wake AS (
-    SELECT pg_notify($2, '') WHERE EXISTS (SELECT 1 FROM s)
-  )
-  SELECT (SELECT count(*) FROM t)::integer AS released, (SELECT count(*) FROM wake)::integer AS woken,
-         (SELECT (round(extract(epoch from min(run_at)) * 1000))::float8 FROM ${n.q}.tasks
-           WHERE waiting_for = 'delay' AND run_at > now()) AS next_at`,
-);
+export const releaseDue = statement('release_due', (n) => `SELECT ${n.q}.release_due_v1($1::integer, $2::text) AS r`);

@@ -7,9 +7,19 @@ import { markPlanned, planSteps, releaseHeld } from './apply-plan.js';
 import { cancelSteps, cancelTask } from './cancel.js';
 import { claim } from './claim.js';
 import { completeSteps } from './complete.js';
-import { createTaskAtOnce, findTaskByKey, insertEdges, insertSteps, insertTask, setNeedsPlan } from './create-task.js';
+import {
+  createTaskAtOnce,
+  findTaskByKey,
+  insertEdges,
+  insertSteps,
+  insertTask,
+  reconcileGates,
+  setNeedsPlan,
+  upsertGroups,
+} from './create-task.js';
 import { allocateIds, insertStepsOf, insertTasks } from './create-tasks.js';
 import { extendLeases } from './leases.js';
+import { listGroups } from './gates.js';
 import {
   deletePausedTemplate,
   holdTemplateTasks,
@@ -94,6 +104,8 @@ export const PG_STATEMENTS = {
   allocateIds,
   insertTasks,
   insertStepsOf,
+  upsertGroups,
+  reconcileGates,
   // the hot path
   claim,
   completeSteps,
@@ -130,6 +142,7 @@ export const PG_STATEMENTS = {
   listPaused,
   pausedFor,
   releaseDue,
+  listGroups,
   // reruns
   rerunTask,
   rerunSteps,

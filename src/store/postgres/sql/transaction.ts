@@ -55,7 +55,8 @@ export const satisfyChildren = statement(
  * Parameters: $1 task ids, $2 open-step deltas, $3 satisfied-step deltas, $5 each task's order (all arrays, one entry
  * per task), $4 the actor of the task history rows, $6 the satisfied steps.
  * Rows: tasks finalised, with children made claimable, or paused, in the given order: the task columns, `finalized`,
- * `ord`, `readied` (children made claimable), `paused` (non-zero: the caller holds the task's ready steps).
+ * `ord`, `readied` (children made claimable), `paused` (non-zero: the caller holds the task's ready steps), `gates`
+ * (the caller reconciles the task's concurrency slots).
  */
 export const finalize = statement(
   'finalize',
@@ -101,7 +102,7 @@ export const finalize = statement(
       (round(extract(epoch from t.created_at) * 1000))::float8 AS created_at,
       (round(extract(epoch from t.started_at) * 1000))::float8 AS started_at,
       (round(extract(epoch from t.completed_at) * 1000))::float8 AS completed_at,
-      (b.old_state = 'running' AND t.state <> 'running') AS finalized, d.ord, d.readied, t.run, t.paused
+      (b.old_state = 'running' AND t.state <> 'running') AS finalized, d.ord, d.readied, t.run, t.paused, t.gates
   ), history AS (
     INSERT INTO ${n.q}.transitions (task_id, step_id, from_state, to_state, at, reason, attempt, actor)
     SELECT task_id, NULL, 'running', state, date_trunc('milliseconds', now()),
@@ -109,7 +110,7 @@ export const finalize = statement(
                       ELSE 'a step failed and nothing else can run' END, NULL, $4
       FROM upd WHERE finalized ORDER BY ord, task_id
   )
-  SELECT * FROM upd WHERE finalized OR readied > 0 OR paused <> 0 ORDER BY ord, task_id`,
+  SELECT * FROM upd WHERE finalized OR readied > 0 OR paused <> 0 OR gates ORDER BY ord, task_id`,
 );
 
 /**

@@ -14,11 +14,13 @@ export const setTaskFlow = 'UPDATE tasks SET paused = ?, waiting_for = ? WHERE t
 
 /**
  * Make the held ready steps of task (second) claimable at now (first): pending ones with no unmet parent and retrying
- * ones, whose ready_at a pause cleared.
+ * ones, whose ready_at a pause cleared — but no step that needs a concurrency slot it does not hold (../gates.ts
+ * admits those).
  */
 export const releaseHeldSteps = `
     UPDATE steps SET ready_at = ?
-     WHERE task_id = ? AND ready_at IS NULL AND ((state = 'pending' AND unmet = 0) OR state = 'retrying')`;
+     WHERE task_id = ? AND ready_at IS NULL AND ((state = 'pending' AND unmet = 0) OR state = 'retrying')
+       AND (gate_key IS NULL OR gate = 2)`;
 
 /** Pause namespace ?, template ? ('' = the whole namespace), at ?, by actor ?, for reason ?; no change when paused. */
 export const insertPausedTemplate = `
@@ -33,7 +35,7 @@ export const deletePausedTemplate = 'DELETE FROM paused_templates WHERE namespac
  * hold yet: pause bit 2 and waiting_for set. Rows: task_id, state (their ready steps are held by the caller).
  */
 export const holdTemplateTasks = `
-    UPDATE tasks SET paused = paused | 2, waiting_for = 'paused'
+    UPDATE tasks SET paused = paused | 2, waiting_for = 'paused', gate = CASE WHEN gate = 1 THEN 0 ELSE gate END
      WHERE namespace = ? AND (? = '' OR name = ?) AND (state = 'pending' OR state = 'running') AND (paused & 2) = 0
     RETURNING task_id, state`;
 
@@ -50,7 +52,7 @@ export const releaseTemplateTasks = `
      WHERE namespace = ? AND (? = '' OR name = ?) AND (state = 'pending' OR state = 'running') AND (paused & 2) <> 0
        AND NOT EXISTS (SELECT 1 FROM paused_templates p
                         WHERE p.namespace = tasks.namespace AND p.name IN (tasks.name, ''))
-    RETURNING task_id, state, waiting_for`;
+    RETURNING task_id, state, waiting_for, gates`;
 
 /** Every paused template and namespace. Rows: namespace, name ('' = namespace), paused_at, actor, reason. */
 export const listPaused =
@@ -66,7 +68,7 @@ export const anyDue = "SELECT 1 AS ok FROM tasks WHERE waiting_for = 'delay' AND
 export const releaseDueTasks = `
     UPDATE tasks SET waiting_for = NULL
      WHERE task_id IN (SELECT task_id FROM tasks WHERE waiting_for = 'delay' AND run_at <= ? ORDER BY run_at LIMIT ?)
-    RETURNING task_id, run_at`;
+    RETURNING task_id, run_at, gates`;
 
 /** The first steps of released task (second) claimable as of its run_at (first). */
 export const releaseDueSteps = `

@@ -30,9 +30,9 @@ export const satisfyChildrenOf = `
 export const adjustCounters =
   'UPDATE tasks SET open_steps = open_steps + ?, satisfied_steps = satisfied_steps + ? WHERE task_id = ?';
 
-/** adjustCounters returning the task's state, open steps and pause bits. */
+/** adjustCounters returning the task's state, open steps, pause bits and whether it has concurrency limits. */
 export const adjustCountersReturning = `UPDATE tasks SET open_steps = open_steps + ?, satisfied_steps = satisfied_steps + ?
-                             WHERE task_id = ? RETURNING state, open_steps, paused`;
+                             WHERE task_id = ? RETURNING state, open_steps, paused, gates`;
 
 /**
  * adjustCountersReturning for many tasks (a JSON array of [task_id, open delta, satisfied delta]), returning the
@@ -42,10 +42,10 @@ export const adjustCountersMany = `
     UPDATE tasks SET open_steps = open_steps + (j.value ->> 1), satisfied_steps = satisfied_steps + (j.value ->> 2)
       FROM json_each(?) j WHERE tasks.task_id = j.value ->> 0
     RETURNING tasks.task_id, state, open_steps, satisfied_steps, step_count, namespace, name, version, correlation_id,
-              created_at, started_at, run, paused`;
+              created_at, started_at, run, paused, gates`;
 
-/** Task ?'s state, open steps and pause bits. */
-export const taskOpenState = 'SELECT state, open_steps, paused FROM tasks WHERE task_id = ?';
+/** Task ?'s state, open steps, pause bits and whether it has concurrency limits. */
+export const taskOpenState = 'SELECT state, open_steps, paused, gates FROM tasks WHERE task_id = ?';
 
 /**
  * Take the ready steps of paused task ? out of the claim index (flow control): what a transaction made claimable in

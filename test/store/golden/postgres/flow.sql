@@ -9,7 +9,7 @@ UPDATE "tasker".tasks SET paused = $2::smallint, waiting_for = $3::text WHERE ta
 -- releaseHeldSteps (tasker_release_held_steps)
 UPDATE "tasker".steps SET ready_at = date_trunc('milliseconds', now())
         WHERE task_id = ANY($1::bigint[]) AND ready_at IS NULL
-          AND ((state = 'pending' AND unmet = 0) OR state = 'retrying')
+          AND ((state = 'pending' AND unmet = 0) OR state = 'retrying') AND (gate_key IS NULL OR gate = 2)
        RETURNING task_id;
 
 -- refreshPause (tasker_refresh_pause)
@@ -39,7 +39,8 @@ DELETE FROM "tasker".paused_templates WHERE namespace = $1 AND name = $2 RETURNI
      ORDER BY t.task_id
        FOR NO KEY UPDATE
   ), held AS (
-    UPDATE "tasker".tasks t SET paused = t.paused | 2, waiting_for = 'paused'
+    UPDATE "tasker".tasks t SET paused = t.paused | 2, waiting_for = 'paused',
+           gate = CASE WHEN t.gate = 1 THEN 0 ELSE t.gate END
       FROM locked l WHERE t.task_id = l.task_id
     RETURNING t.task_id, t.state
   ), steps AS (
@@ -64,17 +65,18 @@ DELETE FROM "tasker".paused_templates WHERE namespace = $1 AND name = $2 RETURNI
            waiting_for = CASE WHEN t.paused & 1 <> 0 THEN 'paused'
                               WHEN t.started_at IS NULL AND t.run_at > now() THEN 'delay' END
       FROM locked l WHERE t.task_id = l.task_id
-    RETURNING t.task_id, t.state, t.waiting_for
+    RETURNING t.task_id, t.state, t.waiting_for, t.gates
   ), rel AS (
     UPDATE "tasker".steps s SET ready_at = date_trunc('milliseconds', now())
-      FROM upd WHERE s.task_id = upd.task_id AND upd.waiting_for IS NULL AND s.ready_at IS NULL
+      FROM upd WHERE s.task_id = upd.task_id AND upd.waiting_for IS NULL AND NOT upd.gates AND s.ready_at IS NULL
        AND ((s.state = 'pending' AND s.unmet = 0) OR s.state = 'retrying')
     RETURNING s.step_id
   ), history AS (
     INSERT INTO "tasker".transitions (task_id, step_id, from_state, to_state, at, reason, attempt, actor)
     SELECT task_id, NULL, state, state, date_trunc('milliseconds', now()), $3, NULL, $4 FROM upd ORDER BY task_id
   )
-  SELECT (SELECT count(*) FROM upd)::integer AS tasks, (SELECT count(*) FROM rel)::integer AS ready;
+  SELECT (SELECT count(*) FROM upd)::integer AS tasks, (SELECT count(*) FROM rel)::integer AS ready,
+         (SELECT coalesce(array_agg(task_id), '{}') FROM upd WHERE gates) AS gated;
 
 -- listPaused (tasker_list_paused)
 SELECT namespace, name, (round(extract(epoch from paused_at) * 1000))::float8 AS paused_at, actor, reason
@@ -85,21 +87,4 @@ SELECT namespace, name, (round(extract(epoch from paused_at) * 1000))::float8 AS
          FROM "tasker".paused_templates WHERE namespace = $1 AND name IN ($2, '') ORDER BY name DESC LIMIT 1;
 
 -- releaseDue (tasker_release_due)
-
-  WITH due AS (
-    SELECT task_id FROM "tasker".tasks WHERE waiting_for = 'delay' AND run_at <= now()
-     ORDER BY run_at LIMIT $1
-       FOR NO KEY UPDATE SKIP LOCKED
-  ), t AS (
-    UPDATE "tasker".tasks t SET waiting_for = NULL FROM due WHERE t.task_id = due.task_id AND t.waiting_for = 'delay'
-    RETURNING t.task_id, t.run_at
-  ), s AS (
-    UPDATE "tasker".steps s SET ready_at = t.run_at
-      FROM t WHERE s.task_id = t.task_id AND s.ready_at IS NULL AND s.state = 'pending' AND s.unmet = 0
-    RETURNING s.step_id
-  ), wake AS (
-    SELECT pg_notify($2, '') WHERE EXISTS (SELECT 1 FROM s)
-  )
-  SELECT (SELECT count(*) FROM t)::integer AS released, (SELECT count(*) FROM wake)::integer AS woken,
-         (SELECT (round(extract(epoch from min(run_at)) * 1000))::float8 FROM "tasker".tasks
-           WHERE waiting_for = 'delay' AND run_at > now()) AS next_at;
+SELECT "tasker".release_due_v1($1::integer, $2::text) AS r;

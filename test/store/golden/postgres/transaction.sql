@@ -69,7 +69,7 @@ INSERT INTO "tasker".transitions (task_id, step_id, from_state, to_state, at, re
       (round(extract(epoch from t.created_at) * 1000))::float8 AS created_at,
       (round(extract(epoch from t.started_at) * 1000))::float8 AS started_at,
       (round(extract(epoch from t.completed_at) * 1000))::float8 AS completed_at,
-      (b.old_state = 'running' AND t.state <> 'running') AS finalized, d.ord, d.readied, t.run, t.paused
+      (b.old_state = 'running' AND t.state <> 'running') AS finalized, d.ord, d.readied, t.run, t.paused, t.gates
   ), history AS (
     INSERT INTO "tasker".transitions (task_id, step_id, from_state, to_state, at, reason, attempt, actor)
     SELECT task_id, NULL, 'running', state, date_trunc('milliseconds', now()),
@@ -77,7 +77,7 @@ INSERT INTO "tasker".transitions (task_id, step_id, from_state, to_state, at, re
                       ELSE 'a step failed and nothing else can run' END, NULL, $4
       FROM upd WHERE finalized ORDER BY ord, task_id
   )
-  SELECT * FROM upd WHERE finalized OR readied > 0 OR paused <> 0 ORDER BY ord, task_id;
+  SELECT * FROM upd WHERE finalized OR readied > 0 OR paused <> 0 OR gates ORDER BY ord, task_id;
 
 -- holdSteps (tasker_hold_steps)
 UPDATE "tasker".steps SET ready_at = NULL WHERE task_id = ANY($1::bigint[]) AND ready_at IS NOT NULL;

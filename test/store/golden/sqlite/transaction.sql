@@ -25,17 +25,17 @@ UPDATE tasks SET open_steps = open_steps + ?, satisfied_steps = satisfied_steps 
 
 -- adjustCountersReturning
 UPDATE tasks SET open_steps = open_steps + ?, satisfied_steps = satisfied_steps + ?
-                             WHERE task_id = ? RETURNING state, open_steps, paused;
+                             WHERE task_id = ? RETURNING state, open_steps, paused, gates;
 
 -- adjustCountersMany
 
     UPDATE tasks SET open_steps = open_steps + (j.value ->> 1), satisfied_steps = satisfied_steps + (j.value ->> 2)
       FROM json_each(?) j WHERE tasks.task_id = j.value ->> 0
     RETURNING tasks.task_id, state, open_steps, satisfied_steps, step_count, namespace, name, version, correlation_id,
-              created_at, started_at, run, paused;
+              created_at, started_at, run, paused, gates;
 
 -- taskOpenState
-SELECT state, open_steps, paused FROM tasks WHERE task_id = ?;
+SELECT state, open_steps, paused, gates FROM tasks WHERE task_id = ?;
 
 -- holdSteps
 UPDATE steps SET ready_at = NULL WHERE task_id = ? AND ready_at IS NOT NULL;

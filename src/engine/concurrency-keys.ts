@@ -1,0 +1,55 @@
+// Concurrency limits at submission (flow control): the slot group each new task and step belongs to, from the newest
+// registered version of its template (its limit applies) and the values of the key's context fields. A context that
+// lacks a key field is refused here, naming the field, before anything is created.
+import { InvalidRequestError } from '../core/errors.js';
+import type { StoreConcurrency } from '../core/store-contract.js';
+import { keyPaths } from '../definition/concurrency-fields.js';
+import type { ConcurrencySpec, TaskTemplate } from '../definition/model.js';
+
+/** The values of `spec.key`'s fields in `context`, as JSON text; InvalidRequestError naming a missing field. */
+function keyValues(spec: ConcurrencySpec, context: unknown, what: string): string {
+  const values = keyPaths(spec.key!).map((path) => {
+    let v: unknown = context;
+    for (const part of path) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
+    const field = `context.${path.join('.')}`;
+    if (v === undefined || v === null) {
+      throw new InvalidRequestError(
+        `${field} is missing: the concurrency key of ${what} is '${spec.key}', so every request must give it`,
+        [{ field, message: `required by the concurrency key of ${what}` }],
+      );
+    }
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+      throw new InvalidRequestError(
+        `${field} must be a string, a number or a boolean: it is the concurrency key of ${what}`,
+        [{ field, message: 'a concurrency key value must be a string, a number or a boolean' }],
+      );
+    }
+    return v;
+  });
+  return JSON.stringify(values);
+}
+
+/** A slot group: its key as the store keeps it, and the limit of the newest template version. */
+function group(prefix: string, spec: ConcurrencySpec, context: unknown, what: string): StoreConcurrency {
+  return { key: spec.key ? `${prefix}:${keyValues(spec, context, what)}` : prefix, limit: spec.limit };
+}
+
+/**
+ * The task's slot group (or null) and each step's (by name), for a task of `template` created while `newest` is the
+ * newest registered version of it.
+ */
+export function concurrencyGroups(
+  template: TaskTemplate,
+  newest: TaskTemplate,
+  context: unknown,
+): { task: StoreConcurrency | null; steps: Map<string, StoreConcurrency> } {
+  const base = `${template.namespace_name}/${template.name}`;
+  const task = newest.concurrency ? group(`task:${base}`, newest.concurrency, context, base) : null;
+  const steps = new Map<string, StoreConcurrency>();
+  for (const st of template.step_templates) {
+    const latest = newest.step_templates.find((s) => s.name === st.name);
+    const spec = latest ? latest.concurrency : st.concurrency;
+    if (spec) steps.set(st.name, group(`step:${base}/${st.name}`, spec, context, `step ${base}/${st.name}`));
+  }
+  return { task, steps };
+}
