@@ -25,8 +25,6 @@ function instructions(root: string, n: number): number {
       '--callgrind-out-file=/dev/null',
       process.execPath,
       '--single-threaded',
-      '--import',
-      'tsx',
       once,
       root,
       String(n),
