@@ -29,6 +29,7 @@ export type {
   OperatorResult,
   PausedTemplate,
   PruneResult,
+  RateLimitInfo,
   StoreActivity,
   StoreStats,
   TaskListFilter,
@@ -91,10 +92,12 @@ export type {
 // Errors a handler throws, and those a caller catches (check them with isTaskerError and `code`).
 export {
   PermanentError,
+  RateLimitedError,
   RetryableError,
   TaskerError,
   isTaskerError,
   type PermanentErrorOptions,
+  type RateLimitedErrorOptions,
   type RetryableErrorOptions,
   type TaskerErrorCode,
 } from './core/errors.js';

@@ -51,6 +51,7 @@ export class PgReads {
         unmet: num(s.unmet),
         ready_at: readyAt,
         gate: s.gate,
+        rate_wait: s.rate_wait,
       });
       if (held) step.waiting_for = held;
       return step;

@@ -115,15 +115,18 @@ export function mapFlowFields(row: Row): Pick<TaskSummary, 'priority' | 'run_at'
 /**
  * Why a step that could run waits because of flow control, or null: a pending step with no unmet parent, or a
  * retrying one, whose ready_at is NULL because its task is held back (`task`: the task's waiting_for) or because it
- * is queued for a concurrency slot of its own (`gate` 1).
+ * is queued for a concurrency slot of its own (`gate` 1); or one waiting for a rate-limit token (`rate_wait` 1).
  */
 export function heldStepWait(
   task: TaskWait | null,
-  step: { state: StepState; unmet: number; ready_at: number | null; gate?: unknown },
+  step: { state: StepState; unmet: number; ready_at: number | null; gate?: unknown; rate_wait?: unknown },
 ): TaskWait | null {
-  if (step.ready_at !== null) return null;
   const ready = (step.state === 'pending' && step.unmet === 0) || step.state === 'retrying';
   if (!ready) return null;
+  // A step denied a rate-limit token (or rate-limited by its handler) keeps a ready_at: when to look again.
+  if (step.ready_at !== null) {
+    return step.rate_wait !== null && step.rate_wait !== undefined && num(step.rate_wait) === 1 ? 'rate_limit' : null;
+  }
   if (task !== null) return task;
   return step.gate !== null && step.gate !== undefined && num(step.gate) === 1 ? 'concurrency' : null;
 }

@@ -63,6 +63,7 @@ export class SqliteReads {
         unmet: num(r.unmet),
         ready_at: readyAt,
         gate: r.gate,
+        rate_wait: r.rate_wait,
       });
       if (held) step.waiting_for = held;
       return step;
