@@ -53,6 +53,7 @@ export const TASKER_TYPES = [
   'PruneOptions',
   'PruneResult',
   'RateLimitInfo',
+  'RateLimitInput',
   'RateLimitedErrorOptions',
   'RerunFilter',
   'RerunOptions',

@@ -1,11 +1,10 @@
 // claimSteps on PostgreSQL: one statement (UPDATE … FROM (SELECT … FOR UPDATE SKIP LOCKED) with CTEs for the
 // task start stamp and the history rows), so concurrent workers on any number of machines never share a step; and
-// the mapping of its rows, which the completion function's claim returns too. A claim with `rateLimited` that came
-// back short goes on with the rate claim (./rate-limits.ts), in a transaction of its own.
+// the mapping of its rows, which the completion function's claim returns too. (A claim with `rateLimited` that came
+// back short goes on with the rate claim, ./rate-limits.ts, in a transaction of its own: postgres-store.ts.)
 import type { ClaimedStep, ClaimRequest } from '../../core/store-contract.js';
 import type { PgContext } from './context.js';
 import { runRetrying } from './pool.js';
-import { rateClaim } from './rate-limits.js';
 
 export interface ClaimRow {
   step_id: number;
@@ -34,12 +33,7 @@ export async function claimSteps(ctx: PgContext, req: ClaimRequest): Promise<Cla
   if (req.templates && req.templates.length === 0) return [];
   const params = [req.workerId, req.limit, Math.ceil(req.leaseMs), req.namespaces ?? null, req.templates ?? null];
   const rows = await runRetrying<ClaimRow>(ctx.pool, ctx.sql.claim, params);
-  const claimed = rows.map(mapClaimRow);
-  // Rate-limited steps: only for a worker that can run some, and only when the plain claim came back short.
-  if (req.rateLimited === true && claimed.length < req.limit) {
-    claimed.push(...(await rateClaim(ctx, req, req.limit - claimed.length, ctx.missingRateLimit)));
-  }
-  return claimed;
+  return rows.map(mapClaimRow);
 }
 
 export function mapClaimRow(r: ClaimRow): ClaimedStep {

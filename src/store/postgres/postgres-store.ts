@@ -19,7 +19,7 @@ import {
 import { planNewTask } from '../shared/task-plan.js';
 import { assertRerunOptions } from '../shared/rerun-rules.js';
 import { claimSteps } from './claim.js';
-import { declareRateLimits, listRateLimits, setRateLimit } from './rate-limits.js';
+import { declareRateLimits, listRateLimits, rateClaim, setRateLimit } from './rate-limits.js';
 import { assertRateLimit, missingLimitReporter } from '../shared/rate-buckets.js';
 import { completeSteps, encodeOutcome } from './complete.js';
 import type { PgContext } from './context.js';
@@ -172,7 +172,12 @@ export class PostgresStore implements S.Store {
     assertClaimRequest(req, 'claimSteps');
     assertWorkerId(req.workerId, 'claimSteps');
     this.open();
-    return claimSteps(this.ctx, req);
+    const claimed = await claimSteps(this.ctx, req);
+    // Rate-limited steps: only for a worker that can run some, and only when the plain claim came back short.
+    if (req.rateLimited === true && claimed.length < req.limit) {
+      claimed.push(...(await rateClaim(this.ctx, req, req.limit - claimed.length, this.ctx.missingRateLimit)));
+    }
+    return claimed;
   }
 
   async completeSteps(outcomes: S.StepOutcome[], opts: S.CompleteOptions): Promise<S.CompletionResult> {
