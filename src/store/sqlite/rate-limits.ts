@@ -98,5 +98,5 @@ export function setRateLimit(
 }
 
 export function listRateLimits(st: Statements, name: string | null = null): RateLimitInfo[] {
-  return (st.listRateLimits.all(name) as Array<Record<string, unknown>>).map(mapRateLimitRow);
+  return (st.listRateLimits.all(name, name) as Array<Record<string, unknown>>).map(mapRateLimitRow);
 }

@@ -116,8 +116,8 @@ export class SqliteReads {
     for (const r of this.st.tasksByState.all() as Array<{ state: TaskState; n: number }>) tasks[r.state] = r.n;
     const steps: Partial<Record<StepState, number>> = {};
     for (const r of this.st.stepsByState.all() as Array<{ state: StepState; n: number }>) steps[r.state] = r.n;
-    const { n: ready, oldest } = this.st.readyDepth.get(now) as { n: number; oldest: number | null };
-    const waiting = ready === 0 ? 0 : (this.st.waitingForWorker.get(now, now) as { n: number }).n;
+    const { n: ready, oldest } = this.st.readyDepth.get(now, now) as { n: number; oldest: number | null };
+    const waiting = ready === 0 ? 0 : (this.st.waitingForWorker.get(now, now, now) as { n: number }).n;
     const workers = (this.st.listWorkers.all() as Row[]).map((w) => mapWorkerRow(w));
     return {
       tasks_by_state: tasks,

@@ -179,10 +179,16 @@ export class SqliteStore implements S.Store {
     }) as S.CreateTaskResult[];
   }
 
+  /** Whether a step is claimable now: the plain claim's, or (`rated`) the rate claim's. */
+  private anyReady(rated: boolean): boolean {
+    const now = Date.now();
+    return this.st.anyReady.get(now) !== undefined || (rated && this.st.anyRateReady.get(now) !== undefined);
+  }
+
   async claimSteps(req: S.ClaimRequest): Promise<S.ClaimedStep[]> {
     assertClaimRequest(req, 'claimSteps');
     // Idle pollers skip the write lock when nothing is claimable.
-    if (req.limit === 0 || !this.st.anyReady.get(Date.now())) return [];
+    if (req.limit === 0 || !this.anyReady(req.rateLimited === true)) return [];
     return this.write(req.workerId, (tx) => claimInTx(tx, req));
   }
 
@@ -275,7 +281,7 @@ export class SqliteStore implements S.Store {
   }
 
   async nextRetryAt(): Promise<number | null> {
-    return (this.st.nextRetryAt.get(Date.now()) as { at: number | null }).at ?? null;
+    return (this.st.nextRetryAt.get(Date.now(), Date.now()) as { at: number | null }).at ?? null;
   }
 
   async cancelTask(taskId: S.TaskId, actor: string, reason?: string | null): Promise<S.CancelResult> {

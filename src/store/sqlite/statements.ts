@@ -59,6 +59,7 @@ import { extendLease } from './sql/leases.js';
 import { closeStep, reopenStep, step, stepsOfTaskIn } from './sql/operate.js';
 import {
   anyReady,
+  anyRateReady,
   historyOfStep,
   historyOfTask,
   nextRetryAt,
@@ -250,6 +251,7 @@ export const SQLITE_STATEMENTS = {
   unfinishedTaskIds,
   nextRetryAt,
   anyReady,
+  anyRateReady,
   tasksByState,
   stepsByState,
   readyDepth,

@@ -60,4 +60,4 @@ export const listRateLimits = `
            (SELECT COUNT(*) FROM rate_buckets b WHERE b.name = l.name) AS buckets,
            (SELECT COUNT(*) FROM steps s WHERE s.rate_wait = 1
                AND (s.rate_key = l.name OR substr(s.rate_key, 1, length(l.name) + 1) = l.name || ':')) AS waiting
-      FROM rate_limits l WHERE ?1 IS NULL OR l.name = ?1 ORDER BY l.name`;
+      FROM rate_limits l WHERE ? IS NULL OR l.name = ? ORDER BY l.name`;
