@@ -89,6 +89,7 @@ import {
   stampTask,
   stampTick,
   tickTask,
+  trimTicks,
   updateSchedule,
 } from './sql/schedules.js';
 import {
@@ -203,6 +204,7 @@ export const SQLITE_STATEMENTS = {
   stampTask,
   stampTick,
   moveLastTick,
+  trimTicks,
   // retention
   pruneCount,
   pruneCandidates,
