@@ -184,3 +184,57 @@ describe('dashboard: schedules', () => {
     expect(pageErrors).toEqual([]);
   });
 });
+
+describe('dashboard: schedules with auth', () => {
+  const READER = 'reader-token-0123456789abcdef';
+  const OPERATOR = 'operator-token-0123456789abcdef';
+  let served: Served;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const tokens = `tokens:
+  - { name: reader, token: ${READER}, scopes: [tasks:read] }
+  - { name: oncall, token: ${OPERATOR}, scopes: [tasks:read, steps:operate] }
+`;
+    served = await serve(['--templates', 'reports.yaml', '--auth-tokens', 'tokens.yaml'], {
+      'reports.yaml': REPORTS.replace('"* * * * * *"', '"0 4 * * *"'),
+      'tokens.yaml': tokens,
+    });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+  });
+
+  it('a read-only token sees the schedules with the actions disabled and why; an operator pauses as itself', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${served.base}/ui/schedules`);
+      await page.getByLabel('Token').fill(READER);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      const pulse = page.locator('tr[data-schedule="reports/rollup/pulse"]');
+      await pulse.waitFor();
+      for (const name of ['Pause', 'Trigger now']) {
+        expect(await pulse.getByRole('button', { name, exact: true }).isDisabled(), name).toBe(true);
+      }
+      await page.getByText("Token 'reader' lacks the steps:operate scope").waitFor();
+      const refused = await apiCall(served.base, 'POST', '/schedules/reports/rollup/pulse/pause', { token: READER });
+      expect(refused.status).toBe(403);
+
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByLabel('Token').fill(OPERATOR);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await pulse.getByRole('button', { name: 'Pause', exact: true }).click();
+      await confirmAction(page, 'on call says so');
+      await page.locator('tr[data-schedule="reports/rollup/pulse"][data-paused="true"]').waitFor();
+      const list = await apiCall(served.base, 'GET', '/schedules', { token: OPERATOR });
+      const row = (list.json.schedules as Json[]).find((s) => s.schedule === 'pulse');
+      expect(row).toMatchObject({ paused: true, paused_by: 'token:oncall' });
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,7 +1,8 @@
 // Schedules (/ui/schedules): every cron schedule with its definition, state, last and next tick, and the operator
 // actions Pause / Resume / Trigger now; below it what holds tasks back (paused templates and namespaces, concurrency
-// slots; see holds.tsx). Live: refreshed by the event stream (a tick creates a task), or every second without one.
-import { useCallback, useState } from 'preact/hooks';
+// slots; see holds.tsx). Live: refreshed by the event stream (a tick creates a task), or every second without one,
+// and every few seconds anyway (pauses send no event).
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, isMissingRoute } from '../api.js';
 import { missingScope, useWho } from '../auth.js';
 import { fmtTime } from '../format.js';
@@ -38,6 +39,9 @@ async function loadData(): Promise<Data> {
   ]);
   return { schedules, paused, groups };
 }
+
+/** How often the page reloads its lists besides the live updates (tasks created by ticks). */
+const RELOOK_MS = 3000;
 
 const idOf = (s: Schedule) => `${s.namespace}/${s.name}/${s.schedule}`;
 
@@ -76,6 +80,11 @@ export function Schedules() {
     }
   }, []);
   const mode = useLive(refresh);
+  // Pausing a schedule, template or namespace elsewhere sends no stream event: look again every few seconds.
+  useEffect(() => {
+    const timer = setInterval(() => void refresh(), RELOOK_MS);
+    return () => clearInterval(timer);
+  }, [refresh]);
 
   const confirm = async (reason: string) => {
     if (!pending) return;
