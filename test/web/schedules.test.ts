@@ -113,12 +113,17 @@ describe('dashboard: schedules', () => {
   it('pauses a schedule from the keyboard: the row and the API say paused, then Resume undoes it', async () => {
     const pulse = page.locator('tr[data-schedule="reports/rollup/pulse"]');
     const pause = pulse.getByRole('button', { name: 'Pause', exact: true });
-    let focused = false;
-    for (let i = 0; i < 80 && !focused; i++) {
+    const target = 'reports/rollup/pulse pause_schedule';
+    const active =
+      "(document.activeElement?.closest('tr')?.dataset.schedule ?? '') + ' ' + " +
+      "(document.activeElement?.getAttribute('data-action') ?? '')";
+    let focused = '';
+    for (let i = 0; i < 80 && focused !== target; i++) {
       await page.keyboard.press('Tab');
-      focused = await pause.evaluate((b) => b === document.activeElement);
+      focused = await page.evaluate<string>(active);
     }
-    expect(focused).toBe(true);
+    expect(focused).toBe(target);
+    expect(await pause.textContent()).toBe('Pause');
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('heading', { name: 'Pause: reports/rollup/pulse' }).waitFor();
