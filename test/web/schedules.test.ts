@@ -6,13 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { POLL, apiCall, confirmAction, launchBrowser, screenshot, serve, type Json, type Served } from './harness.js';
 
-/** Two schedules: `pulse` ticks every second, `nightly` (catch_up all) at 03:00 in Paris, so never during the test. */
+/**
+ * Two schedules: `pulse` ticks every second, `nightly` (catch_up all) at 03:00 in Paris, so never during the test;
+ * the step's concurrency limit makes a slot group for the page to list.
+ */
 const REPORTS = `name: rollup
 namespace_name: reports
 version: 2.1.0
 step_templates:
   - name: notify
     handler_class: Shop::Notify
+    concurrency: { limit: 2 }
 schedules:
   - name: pulse
     cron: "* * * * * *"
@@ -108,6 +112,14 @@ describe('dashboard: schedules', () => {
     await page.locator('tr[data-paused-target="reports"]').waitFor();
     await apiCall(served.base, 'POST', '/namespaces/reports/resume', { body: {} });
     await page.locator('tr[data-schedule="reports/rollup/nightly"][data-status="active"]').waitFor();
+    // The step limit's slot group, once pulse's tasks have run the step.
+    const key = 'step:reports/rollup/notify';
+    const group = async () =>
+      ((await apiCall(served.base, 'GET', '/concurrency')).json.groups as Json[]).find((g) => g.key === key);
+    await expect.poll(async () => (await group())?.limit, POLL).toBe(2);
+    const slots = page.locator(`tr[data-slot-key="${key}"]`);
+    await slots.waitFor();
+    expect((await slots.locator('td').allTextContents())[0]).toBe('2');
   });
 
   it('pauses a schedule from the keyboard: the row and the API say paused, then Resume undoes it', async () => {

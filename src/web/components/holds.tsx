@@ -90,7 +90,7 @@ export function Holds({ paused, groups }: Props) {
         <section aria-labelledby="slots-title">
           <h2 id="slots-title">Concurrency slots</h2>
           {groups.length === 0 ? (
-            <p class="muted">No concurrency slots in use.</p>
+            <p class="muted">No slot groups: no task or step with a concurrency limit has run yet.</p>
           ) : (
             <div class="table-scroll">
               <table>

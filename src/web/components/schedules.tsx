@@ -47,16 +47,17 @@ const idOf = (s: Schedule) => `${s.namespace}/${s.name}/${s.schedule}`;
 
 type Status = 'active' | 'paused' | 'held' | 'disabled' | 'retired';
 
-function statusOf(s: Schedule, paused: PausedTarget[]): { status: Status; note: string | null } {
-  if (!s.declared) return { status: 'retired', note: `no longer declared by version ${s.version}` };
-  if (!s.enabled) return { status: 'disabled', note: 'declared with enabled: false' };
+/** The row's state and the lines that explain it. */
+function statusOf(s: Schedule, paused: PausedTarget[]): { status: Status; notes: string[] } {
+  if (!s.declared) return { status: 'retired', notes: ['no longer declared', `by version ${s.version}`] };
+  if (!s.enabled) return { status: 'disabled', notes: ['enabled: false'] };
   if (s.paused) {
-    const by = s.paused_by ? ` by ${s.paused_by}` : '';
-    return { status: 'paused', note: `${by}${s.paused_at ? ` since ${fmtTime(s.paused_at)}` : ''}`.trim() || null };
+    const notes = [s.paused_by && `by ${s.paused_by}`, s.paused_at && `since ${fmtTime(s.paused_at)}`];
+    return { status: 'paused', notes: notes.filter((n): n is string => Boolean(n)) };
   }
   const hold = heldBy(s, paused);
-  if (hold) return { status: 'held', note: `its ${hold.name === null ? 'namespace' : 'template'} is paused` };
-  return { status: 'active', note: null };
+  if (hold) return { status: 'held', notes: [`its ${hold.name === null ? 'namespace' : 'template'} is paused`] };
+  return { status: 'active', notes: [] };
 }
 
 interface Pending {
@@ -159,10 +160,10 @@ export function Schedules() {
               </thead>
               <tbody>
                 {schedules.map((s) => {
-                  const { status, note } = statusOf(s, data.paused ?? []);
+                  const { status, notes } = statusOf(s, data.paused ?? []);
                   return (
                     <tr key={idOf(s)} data-schedule={idOf(s)} data-paused={String(s.paused)} data-status={status}>
-                      <td>
+                      <td data-label="Template">
                         <a
                           href={href('/templates', { namespace: s.namespace, name: s.name, version: s.version })}
                           onClick={linkClick}
@@ -171,7 +172,7 @@ export function Schedules() {
                         </a>
                         <span class="muted">@{s.version}</span>
                       </td>
-                      <th scope="row">
+                      <th scope="row" data-label="Schedule">
                         <strong>{s.schedule}</strong>
                         <div>
                           <a href={href('/tasks', { tag: `schedule:${s.schedule}` })} onClick={linkClick}>
@@ -179,14 +180,20 @@ export function Schedules() {
                           </a>
                         </div>
                       </th>
-                      <td class="mono">{s.cron}</td>
-                      <td>{s.timezone}</td>
-                      <td>{s.catch_up}</td>
-                      <td>
-                        <span class={`badge state-sched-${status}`}>{status}</span>
-                        {note && <div class="muted">{note}</div>}
+                      <td class="mono" data-label="Cron">
+                        {s.cron}
                       </td>
-                      <td data-col="last-tick">
+                      <td data-label="Time zone">{s.timezone}</td>
+                      <td data-label="Catch up">{s.catch_up}</td>
+                      <td data-label="State">
+                        <span class={`badge state-sched-${status}`}>{status}</span>
+                        {notes.map((n) => (
+                          <div key={n} class="muted">
+                            {n}
+                          </div>
+                        ))}
+                      </td>
+                      <td data-col="last-tick" data-label="Last tick">
                         <span title={s.last_tick_at ?? undefined}>{fmtTime(s.last_tick_at)}</span>
                         {s.last_task_id !== null && (
                           <div>
@@ -200,11 +207,11 @@ export function Schedules() {
                           </div>
                         )}
                       </td>
-                      <td data-col="next-tick" title={s.next_tick_at ?? undefined}>
+                      <td data-col="next-tick" data-label="Next tick" title={s.next_tick_at ?? undefined}>
                         {fmtTime(s.next_tick_at)}
                         {status === 'held' && s.next_tick_at !== null && <div class="muted">missed while held</div>}
                       </td>
-                      <td>
+                      <td data-label="Actions">
                         <div class="actions row-actions" role="group" aria-label={`Actions of ${idOf(s)}`}>
                           {scheduleActions(s).map((k) => (
                             <button
