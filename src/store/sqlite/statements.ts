@@ -91,6 +91,7 @@ import {
   stampTask,
   stampTick,
   tickTask,
+  trimTicks,
   updateSchedule,
 } from './sql/schedules.js';
 import {
@@ -216,6 +217,7 @@ export const SQLITE_STATEMENTS = {
   stampTask,
   stampTick,
   moveLastTick,
+  trimTicks,
   // retention
   pruneCount,
   pruneCandidates,
