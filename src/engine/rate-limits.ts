@@ -70,7 +70,12 @@ export class RateLimitDeclarer {
 }
 
 /** Set a limit by hand (it overrides templates); the input checked, naming the field. */
-export function setRateLimit(store: Store, name: string, input: RateLimitInput, actor: string): Promise<RateLimitInfo> {
+export async function setRateLimit(
+  store: Store,
+  name: string,
+  input: RateLimitInput,
+  actor: string,
+): Promise<RateLimitInfo> {
   const period = parseDuration(input.period);
   if ('error' in period) {
     throw new InvalidRequestError(`period ${period.error}`, [{ field: 'period', message: period.error }]);
