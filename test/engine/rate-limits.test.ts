@@ -9,6 +9,7 @@ import { RateLimitedError } from '../../src/core/errors.js';
 import { defineTask } from '../../src/definition/define-task.js';
 import { sqliteDb, type TestDb } from '../support/stores.js';
 import { openTestEngine } from '../support/engine.js';
+import { busiestWindow } from '../support/rate-windows.js';
 
 const LIMIT = 5;
 const PERIOD = 1_000;
@@ -30,18 +31,6 @@ const flaky = defineTask({
   rate_limits: { partner: { limit: 100, period: '1s', burst: 0 } },
   step_templates: [{ name: 'push', default_retry_limit: 1, rate_limit: 'partner:context.partner_id' }],
 });
-
-/** The most starts in any half-open window [t, t + period) of the sorted start times. */
-export function busiestWindow(starts: number[], period: number): number {
-  const sorted = [...starts].sort((a, b) => a - b);
-  let most = 0;
-  let j = 0;
-  for (let i = 0; i < sorted.length; i += 1) {
-    while (j < sorted.length && sorted[j]! < sorted[i]! + period) j += 1;
-    most = Math.max(most, j - i);
-  }
-  return most;
-}
 
 describe('rate limits through the library on SQLite', () => {
   let db: TestDb;
