@@ -68,6 +68,28 @@ export function rateLimitTests(makeStore: MakeStore): void {
       expect(later.map((c) => c.task.task_id)).toEqual([limited]);
     });
 
+    it("a completion's claim serves rate-limited steps only with rateLimited, and then takes their tokens", async () => {
+      await store().declareRateLimits([{ name: 'api', limit: 1, period_ms: HOUR, burst: 0 }]);
+      const first = await create(store(), [step('a')]);
+      const second = await create(store(), [step('a')]);
+      const limitedA = await create(store(), [rated('call', 'api')]);
+      const limitedB = await create(store(), [rated('call', 'api')]);
+      const [c1, c2] = await claim(store());
+      const plain = await store().completeSteps([ok(c1!)], {
+        workerId: 'w1',
+        claim: { limit: 10, leaseMs: LEASE },
+      });
+      expect(plain.claimed).toEqual([]);
+      expect(c2!.task.task_id).toBe(second);
+      const rated2 = await store().completeSteps([ok(c2!)], {
+        workerId: 'w1',
+        claim: { limit: 10, leaseMs: LEASE, rateLimited: true },
+      });
+      expect(rated2.claimed.map((c) => c.task.task_id)).toEqual([limitedA]);
+      expect((await store().getTask(limitedB))!.workflow_steps[0]!.waiting_for).toBe('rate_limit');
+      expect(await store().getTask(first)).toMatchObject({ current_state: 'completed' });
+    });
+
     it('tokens refill at limit / period (store clock): consecutive starts of a one-token bucket are a period apart', async () => {
       await store().declareRateLimits([{ name: 'fast', limit: 1, period_ms: 150, burst: 0 }]);
       const ids: number[] = [];
