@@ -91,11 +91,7 @@ export async function rateClaim(
       ]);
     }
     if (d.denied.length) {
-      await run(client, ctx.sql.denySteps, [
-        d.denied.map((x) => x.step.step_id),
-        d.denied.map((x) => x.at),
-        [...new Set(d.denied.map((x) => x.step.task_id))],
-      ]);
+      await run(client, ctx.sql.denySteps, [d.denied.map((x) => x.step.step_id), d.denied.map((x) => x.at)]);
     }
     for (const name of d.missing) missing(name);
     if (d.granted.length === 0) return [];

@@ -131,6 +131,19 @@ export function heldStepWait(
   return step.gate !== null && step.gate !== undefined && num(step.gate) === 1 ? 'concurrency' : null;
 }
 
+/**
+ * A task that has not started yet and waits only because its ready steps wait for rate-limit tokens shows
+ * `waiting_for: rate_limit` (read, not stored: concurrency limits read a stored NULL as "may run").
+ */
+export function taskRateWait(
+  task: { current_state: string; started_at: number | null; waiting_for: TaskWait | null },
+  steps: ReadonlyArray<{ waiting_for: string | null }>,
+): TaskWait | null {
+  if (task.waiting_for !== null || task.started_at !== null) return task.waiting_for;
+  if (task.current_state !== 'pending' && task.current_state !== 'running') return null;
+  return steps.some((s) => s.waiting_for === 'rate_limit') ? 'rate_limit' : null;
+}
+
 /** A step that could run now (claimable: pending or retrying with ready_at passed); `nowMs` is the store's clock. */
 export function isClaimableNow(state: StepState, readyAt: number | null, nowMs: number): boolean {
   return (state === 'pending' || state === 'retrying') && readyAt !== null && readyAt <= nowMs;

@@ -50,10 +50,7 @@ export function rateClaim(tx: SqliteTx, candidates: RateCandidate[]): number[] {
     tx.now,
   );
   for (const b of d.buckets) tx.st.writeBucket.run(b.tokens, b.refilled_at, b.key);
-  for (const { step, at } of d.denied) {
-    tx.st.denyStep.run(at, step.step_id);
-    tx.st.markTaskRateWait.run(step.task_id);
-  }
+  for (const { step, at } of d.denied) tx.st.denyStep.run(at, step.step_id);
   for (const name of d.missing) tx.missingRateLimit(name);
   const ids = d.granted.map((c) => c.step_id);
   if (ids.length) tx.st.clearRateWait.run(JSON.stringify(ids));

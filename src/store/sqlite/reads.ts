@@ -19,6 +19,7 @@ import { decodeJson } from '../shared/json.js';
 import { finishPage, normalizeListFilter } from '../shared/list-query.js';
 import {
   heldStepWait,
+  taskRateWait,
   isClaimableNow,
   mapStepRow,
   mapTaskContext,
@@ -69,6 +70,7 @@ export class SqliteReads {
       return step;
     });
     const scheduled_for = numOrNull(row.scheduled_for);
+    summary.waiting_for = taskRateWait(summary, steps);
     return { ...summary, scheduled_for, planned: row.needs_plan !== 1, context, annotations, workflow_steps: steps };
   }
 

@@ -191,7 +191,6 @@ export const SQLITE_STATEMENTS = {
   readBucket: rate.readBucket,
   writeBucket: rate.writeBucket,
   denyStep: rate.denyStep,
-  markTaskRateWait: rate.markTaskRateWait,
   clearRateWait: rate.clearRateWait,
   rateLimitedStep: rate.rateLimitedStep,
   declareRateLimit: rate.declareRateLimit,

@@ -12,8 +12,8 @@
 // - steps_claim_idx now holds only steps without a rate limit (the plain claim and the completion function's claim
 //   walk it as before); steps_rate_ready_idx the ready rate-limited ones, in claim order, for the rate claim;
 //   steps_rate_wait_idx only the steps waiting for a token.
-// - complete_steps_v6: complete_steps_v5 whose claim leaves rate-limited steps to the rate claim, and clears a task's
-//   `waiting_for: rate_limit` when it starts.
+// - complete_steps_v6: complete_steps_v5 whose claim leaves rate-limited steps to the rate claim (`AND s.rate_key IS
+//   NULL`, which also lets it walk the partial claim index); nothing else changed.
 //
 // Shipped SQL: never edit it; a change is a new numbered migration with a new function name. Only the schema name
 // and its NOTIFY channel are substituted.
@@ -289,8 +289,7 @@ BEGIN
        FOR NO KEY UPDATE
   ), started AS (
     UPDATE ${n.q}.tasks t SET started_at = date_trunc('milliseconds', now()),
-           state = CASE WHEN t.state = 'pending' THEN 'running' ELSE t.state END,
-           waiting_for = CASE WHEN t.waiting_for = 'rate_limit' THEN NULL ELSE t.waiting_for END
+           state = CASE WHEN t.state = 'pending' THEN 'running' ELSE t.state END
       FROM first_claims f WHERE t.task_id = f.task_id
     RETURNING t.task_id
   ), history AS (

@@ -63,8 +63,7 @@ function claimText(n: SchemaNames, source: 'ready' | 'granted'): string {
        FOR NO KEY UPDATE
   ), started AS (
     UPDATE ${n.q}.tasks t SET started_at = date_trunc('milliseconds', now()),
-           state = CASE WHEN t.state = 'pending' THEN 'running' ELSE t.state END,
-           waiting_for = CASE WHEN t.waiting_for = 'rate_limit' THEN NULL ELSE t.waiting_for END
+           state = CASE WHEN t.state = 'pending' THEN 'running' ELSE t.state END
       FROM first_claims f WHERE t.task_id = f.task_id
     RETURNING t.task_id
   ), history AS (

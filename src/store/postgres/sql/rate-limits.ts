@@ -55,23 +55,15 @@ export const writeBuckets = statement(
 );
 
 /**
- * Steps $1 (bigint[]) denied a token look again at $2 (float8[], epoch ms), waiting for one; their tasks $3
- * (bigint[]) that have not started say so (skipping a task another transaction holds: it is only the hint).
+ * Steps $1 (bigint[]) denied a token look again at $2 (float8[], epoch ms), waiting for one (locked by this
+ * transaction's candidate pick). The task's `waiting_for` is not written: concurrency limits read a NULL one as
+ * "may run"; a task that has not started shows `rate_limit` when read (../reads.ts).
  */
 export const denySteps = statement(
   'deny_steps',
-  (n) => `WITH d AS (
-    UPDATE ${n.q}.steps s SET ready_at = 'epoch'::timestamptz + u.at * interval '1 millisecond', rate_wait = 1
-      FROM unnest($1::bigint[], $2::float8[]) AS u(step_id, at)
-     WHERE s.step_id = u.step_id
-    RETURNING s.step_id
-  )
-  UPDATE ${n.q}.tasks t SET waiting_for = 'rate_limit'
-   WHERE t.task_id IN (SELECT x.task_id FROM ${n.q}.tasks x
-                        WHERE x.task_id = ANY($3::bigint[]) AND x.started_at IS NULL AND x.waiting_for IS NULL
-                          AND EXISTS (SELECT 1 FROM d)
-                        ORDER BY x.task_id
-                          FOR NO KEY UPDATE SKIP LOCKED)`,
+  (n) => `UPDATE ${n.q}.steps s SET ready_at = 'epoch'::timestamptz + u.at * interval '1 millisecond', rate_wait = 1
+    FROM unnest($1::bigint[], $2::float8[]) AS u(step_id, at)
+   WHERE s.step_id = u.step_id`,
 );
 
 /**

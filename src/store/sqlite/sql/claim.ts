@@ -69,17 +69,14 @@ export const claimSteps = `
                      ready_at = NULL, next_attempt_at = NULL, completed_at = NULL, duration_ms = NULL
      WHERE step_id IN (SELECT value FROM json_each(?))`;
 
-/** Task ? (second) started now (first), unless it started before (a wait for a rate-limit token ends with it). */
-export const markTaskStarted = `UPDATE tasks SET started_at = ?,
-       waiting_for = CASE WHEN waiting_for = 'rate_limit' THEN NULL ELSE waiting_for END
-     WHERE task_id = ? AND started_at IS NULL`;
+/** Task ? (second) started now (first), unless it started before. */
+export const markTaskStarted = 'UPDATE tasks SET started_at = ? WHERE task_id = ? AND started_at IS NULL';
 
 /** Task ?, held back until its first claim (pending), to running. */
 export const startHeldTask =
   "UPDATE tasks SET state = 'running', waiting_for = NULL WHERE task_id = ? AND state = 'pending'";
 
 /** Tasks (JSON array, second) started now (first), unless they started before. Rows: task_id of each started. */
-export const markTasksStarted = `UPDATE tasks SET started_at = ?,
-       waiting_for = CASE WHEN waiting_for = 'rate_limit' THEN NULL ELSE waiting_for END
+export const markTasksStarted = `UPDATE tasks SET started_at = ?
      WHERE task_id IN (SELECT value FROM json_each(?)) AND started_at IS NULL
     RETURNING task_id`;

@@ -18,10 +18,6 @@ export const writeBucket = 'UPDATE rate_buckets SET tokens = ?, refilled_at = ? 
 /** A step denied a token looks again at ready_at (first), waiting for one: step id (second). */
 export const denyStep = 'UPDATE steps SET ready_at = ?, rate_wait = 1 WHERE step_id = ?';
 
-/** Task ?, not started yet, waits for a rate-limit token (unless it waits for something else). */
-export const markTaskRateWait = `UPDATE tasks SET waiting_for = 'rate_limit'
-     WHERE task_id = ? AND started_at IS NULL AND waiting_for IS NULL`;
-
 /** Steps (JSON array of ids) got their token: no longer waiting. */
 export const clearRateWait = `UPDATE steps SET rate_wait = NULL
      WHERE step_id IN (SELECT value FROM json_each(?)) AND rate_wait IS NOT NULL`;

@@ -33,18 +33,9 @@ UPDATE "tasker".rate_buckets b SET tokens = u.tokens, refilled_at = u.at
    WHERE b.bucket_key = u.bucket_key;
 
 -- denySteps (tasker_deny_steps)
-WITH d AS (
-    UPDATE "tasker".steps s SET ready_at = 'epoch'::timestamptz + u.at * interval '1 millisecond', rate_wait = 1
-      FROM unnest($1::bigint[], $2::float8[]) AS u(step_id, at)
-     WHERE s.step_id = u.step_id
-    RETURNING s.step_id
-  )
-  UPDATE "tasker".tasks t SET waiting_for = 'rate_limit'
-   WHERE t.task_id IN (SELECT x.task_id FROM "tasker".tasks x
-                        WHERE x.task_id = ANY($3::bigint[]) AND x.started_at IS NULL AND x.waiting_for IS NULL
-                          AND EXISTS (SELECT 1 FROM d)
-                        ORDER BY x.task_id
-                          FOR NO KEY UPDATE SKIP LOCKED);
+UPDATE "tasker".steps s SET ready_at = 'epoch'::timestamptz + u.at * interval '1 millisecond', rate_wait = 1
+    FROM unnest($1::bigint[], $2::float8[]) AS u(step_id, at)
+   WHERE s.step_id = u.step_id;
 
 -- rateLimitedSteps (tasker_rate_limited_steps)
 WITH o AS (

@@ -66,15 +66,12 @@ INSERT OR IGNORE INTO temp.tasker_can_run (worker_id, namespace, name, version) 
      WHERE step_id IN (SELECT value FROM json_each(?));
 
 -- markTaskStarted
-UPDATE tasks SET started_at = ?,
-       waiting_for = CASE WHEN waiting_for = 'rate_limit' THEN NULL ELSE waiting_for END
-     WHERE task_id = ? AND started_at IS NULL;
+UPDATE tasks SET started_at = ? WHERE task_id = ? AND started_at IS NULL;
 
 -- startHeldTask
 UPDATE tasks SET state = 'running', waiting_for = NULL WHERE task_id = ? AND state = 'pending';
 
 -- markTasksStarted
-UPDATE tasks SET started_at = ?,
-       waiting_for = CASE WHEN waiting_for = 'rate_limit' THEN NULL ELSE waiting_for END
+UPDATE tasks SET started_at = ?
      WHERE task_id IN (SELECT value FROM json_each(?)) AND started_at IS NULL
     RETURNING task_id;

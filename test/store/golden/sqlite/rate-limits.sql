@@ -14,10 +14,6 @@ UPDATE rate_buckets SET tokens = ?, refilled_at = ? WHERE bucket_key = ?;
 -- denyStep
 UPDATE steps SET ready_at = ?, rate_wait = 1 WHERE step_id = ?;
 
--- markTaskRateWait
-UPDATE tasks SET waiting_for = 'rate_limit'
-     WHERE task_id = ? AND started_at IS NULL AND waiting_for IS NULL;
-
 -- clearRateWait
 UPDATE steps SET rate_wait = NULL
      WHERE step_id IN (SELECT value FROM json_each(?)) AND rate_wait IS NOT NULL;
