@@ -11,6 +11,7 @@ import type {
   StoreRateLimit,
 } from '../../core/store-contract.js';
 import {
+  candidateLimit,
   decide,
   drained,
   limitName,
@@ -62,7 +63,7 @@ export async function rateClaim(
 ): Promise<ClaimedStep[]> {
   return withTransaction(ctx.pool, ctx.logger, async (client) => {
     const rows = await run<RateCandidate & { now_ms: number }>(client, ctx.sql.rateCandidates, [
-      limit,
+      candidateLimit(limit),
       req.namespaces ?? null,
       req.templates ?? null,
     ]);
@@ -73,16 +74,13 @@ export async function rateClaim(
       task_id: Number(r.task_id),
       rate_key: r.rate_key,
     }));
-    const d = decide(
-      candidates,
-      await lockBuckets(
-        client,
-        ctx,
-        candidates.map((c) => c.rate_key),
-        now,
-      ),
+    const buckets = await lockBuckets(
+      client,
+      ctx,
+      candidates.map((c) => c.rate_key),
       now,
     );
+    const d = decide(candidates, buckets, now, limit);
     if (d.buckets.length) {
       await run(client, ctx.sql.writeBuckets, [
         d.buckets.map((b) => b.key),

@@ -53,11 +53,23 @@ export function refilled(b: { tokens: number; refilled_at: number }, spec: Store
   return Math.min(capacity(spec), b.tokens + (elapsed * spec.limit) / spec.period_ms);
 }
 
-/** Serve `candidates` in order from `buckets` (every candidate's bucket, locked) at `now`. */
+/**
+ * How many candidates a rate claim of `limit` steps looks at: more than it may grant, so a bucket without tokens at
+ * the head of the queue does not hide the steps of other buckets behind it for a round.
+ */
+export function candidateLimit(limit: number): number {
+  return Math.min(limit * 4, Math.max(limit, 1_000));
+}
+
+/**
+ * Serve `candidates` in order from `buckets` (every candidate's bucket, locked) at `now`, granting at most `max`
+ * tokens; the candidates after the last grant needed are left as they are.
+ */
 export function decide(
   candidates: readonly RateCandidate[],
   buckets: readonly LockedBucket[],
   now: number,
+  max = Infinity,
 ): RateDecision {
   const state = new Map(
     buckets.map((b) => [b.key, { b, tokens: b.spec ? refilled(b, b.spec, now) : 0, deniedSoFar: 0 }]),
@@ -65,6 +77,7 @@ export function decide(
   const out: RateDecision = { granted: [], denied: [], buckets: [], missing: [] };
   const missing = new Set<string>();
   for (const c of candidates) {
+    if (out.granted.length >= max) break;
     const s = state.get(c.rate_key);
     if (!s || !s.b.spec) {
       missing.add(limitName(c.rate_key));

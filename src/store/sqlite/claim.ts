@@ -8,6 +8,7 @@ import type { SqliteTx } from './tx.js';
 import type { StepState } from '../../core/states.js';
 import { InvalidRequestError } from '../../core/errors.js';
 import { rateClaim } from './rate-limits.js';
+import { candidateLimit } from '../shared/rate-buckets.js';
 
 /** A claimable row as the claim statement returns it (an array, in CLAIM_SELECT's column order). */
 type ClaimableRow = [
@@ -87,15 +88,11 @@ export function claimInTx(tx: SqliteTx, req: ClaimRequest): ClaimedStep[] {
 /** Candidates of the rate claim (steps with a rate limit, in claim order) that got a token; the rest put back. */
 function claimRated(tx: SqliteTx, limit: number, params: unknown[], req: ClaimRequest): ClaimableRow[] {
   const rows = tx.st
-    .claimLimited(limit, Boolean(req.namespaces), Boolean(req.templates), true)
+    .claimLimited(candidateLimit(limit), Boolean(req.namespaces), Boolean(req.templates), true)
     .all(...params) as ClaimableRow[];
   if (rows.length === 0) return [];
-  const granted = new Set(
-    rateClaim(
-      tx,
-      rows.map((r) => ({ step_id: r[0], task_id: r[1], rate_key: r[17]! })),
-    ),
-  );
+  const candidates = rows.map((r) => ({ step_id: r[0], task_id: r[1], rate_key: r[17]! }));
+  const granted = new Set(rateClaim(tx, candidates, limit));
   return rows.filter((r) => granted.has(r[0]));
 }
 

@@ -39,16 +39,16 @@ function lockBuckets(tx: SqliteTx, keys: Iterable<string>): LockedBucket[] {
   return out;
 }
 
-/** Serve the candidates (claim order) from their buckets: the ids granted a token; the others put back to wait. */
-export function rateClaim(tx: SqliteTx, candidates: RateCandidate[]): number[] {
-  const d = decide(
-    candidates,
-    lockBuckets(
-      tx,
-      candidates.map((c) => c.rate_key),
-    ),
-    tx.now,
+/**
+ * Serve the candidates (claim order) from their buckets, at most `max` of them: the ids granted a token; those denied
+ * one put back to wait.
+ */
+export function rateClaim(tx: SqliteTx, candidates: RateCandidate[], max: number): number[] {
+  const buckets = lockBuckets(
+    tx,
+    candidates.map((c) => c.rate_key),
   );
+  const d = decide(candidates, buckets, tx.now, max);
   for (const b of d.buckets) tx.st.writeBucket.run(b.tokens, b.refilled_at, b.key);
   for (const { step, at } of d.denied) tx.st.denyStep.run(at, step.step_id);
   for (const name of d.missing) tx.missingRateLimit(name);

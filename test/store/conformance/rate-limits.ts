@@ -126,6 +126,18 @@ export function rateLimitTests(makeStore: MakeStore): void {
       ]);
     });
 
+    it('an empty bucket at the head of the queue does not hide the steps of other buckets behind it', async () => {
+      await store().declareRateLimits([
+        { name: 'busy', limit: 1, period_ms: HOUR, burst: 0 },
+        { name: 'idle', limit: 1, period_ms: HOUR, burst: 0 },
+      ]);
+      const busy: number[] = [];
+      for (let i = 0; i < 5; i += 1) busy.push(await create(store(), [rated('call', 'busy')]));
+      const idle = await create(store(), [rated('call', 'idle')]);
+      const claimed = await rateClaim(store(), 2);
+      expect(claimed.map((c) => c.task.task_id)).toEqual([busy[0], idle]);
+    });
+
     it("an operator's limit overrides templates, which never overwrite it", async () => {
       await store().declareRateLimits([{ name: 'api', limit: 1, period_ms: HOUR, burst: 0 }]);
       const set = await store().setRateLimit('api', { limit: 1, period_ms: HOUR, burst: 3 }, 'ops:alice');
