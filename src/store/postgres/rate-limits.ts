@@ -144,10 +144,11 @@ export async function applyRateLimited(
       const now = Number(rows[0]!.now_ms);
       const buckets = (await lockBuckets(client, ctx, drains.keys(), now)).filter((b) => b.spec !== null);
       if (buckets.length) {
+        const after = buckets.map((b) => drained(b, b.spec!, now, drains.get(b.key)!));
         await run(client, ctx.sql.writeBuckets, [
           buckets.map((b) => b.key),
-          buckets.map((b) => drained(b, b.spec!, now, drains.get(b.key)!)),
-          buckets.map(() => now),
+          after.map((a) => a.tokens),
+          after.map((a) => a.refilled_at),
         ]);
       }
     }

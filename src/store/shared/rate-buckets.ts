@@ -84,6 +84,9 @@ export function decide(
       out.denied.push({ step: c, at: now + MISSING_LIMIT_RECHECK_MS });
       continue;
     }
+    // Another claim accounted this bucket at a later clock reading than this transaction's (it began earlier and
+    // waited for the bucket's lock): leave its steps for the next claim, so each bucket's grants are stamped in order.
+    if (s.b.refilled_at > now) continue;
     if (s.tokens >= 1) {
       s.tokens -= 1;
       out.granted.push(c);
@@ -95,23 +98,25 @@ export function decide(
     out.denied.push({ step: c, at: now + Math.max(1, wait) });
   }
   for (const s of state.values()) {
-    if (s.b.spec) out.buckets.push({ key: s.b.key, tokens: s.tokens, refilled_at: now });
+    if (s.b.spec && s.b.refilled_at <= now) out.buckets.push({ key: s.b.key, tokens: s.tokens, refilled_at: now });
   }
   out.missing = [...missing];
   return out;
 }
 
 /**
- * The tokens a bucket keeps after a RateLimitedError of `retryAfterMs` at `now`: few enough that it reaches one
- * token no sooner than then (never more than it has).
+ * A bucket after a RateLimitedError of `retryAfterMs` at `now`: few enough tokens that it reaches one no sooner than
+ * now + retryAfterMs (never more than it has), as of a time that never goes back.
  */
 export function drained(
   b: { tokens: number; refilled_at: number },
   spec: StoreRateLimit,
   now: number,
   retryAfterMs: number,
-): number {
-  return Math.min(refilled(b, spec, now), 1 - (retryAfterMs * spec.limit) / spec.period_ms);
+): { tokens: number; refilled_at: number } {
+  const at = Math.max(now, b.refilled_at);
+  const until = now + retryAfterMs - at;
+  return { tokens: Math.min(refilled(b, spec, at), 1 - (until * spec.limit) / spec.period_ms), refilled_at: at };
 }
 
 /** A limit's spec checked, or InvalidRequestError naming the field. */

@@ -72,7 +72,8 @@ export function applyRateLimited(tx: SqliteTx, row: StepRow, retryAfterMs: numbe
   if (typeof key !== 'string') return;
   const [bucket] = lockBuckets(tx, [key]);
   if (!bucket?.spec) return;
-  tx.st.writeBucket.run(drained(bucket, bucket.spec, tx.now, retryAfterMs), tx.now, key);
+  const after = drained(bucket, bucket.spec, tx.now, retryAfterMs);
+  tx.st.writeBucket.run(after.tokens, after.refilled_at, key);
 }
 
 export function declareRateLimits(
