@@ -24,6 +24,7 @@ import { TaskTracing } from './task-tracing.js';
 import { Scheduler } from './scheduler.js';
 import { ScheduleControl, scheduledSubmit } from './schedule-control.js';
 import { RetentionKeeper } from './retention-keeper.js';
+import { RateLimitDeclarer } from './rate-limits.js';
 
 /** What the parts ask of the engine that owns them. */
 export interface EngineHost {
@@ -56,6 +57,7 @@ export interface EngineParts {
   readonly scheduler: Scheduler;
   readonly schedules: ScheduleControl;
   readonly retention: RetentionKeeper | null;
+  readonly rateLimits: RateLimitDeclarer;
 }
 
 /** Build every part of an engine, in dependency order. */
@@ -79,6 +81,7 @@ export function assembleEngine(host: EngineHost): EngineParts {
     pollIntervalMs: options.pollIntervalMs,
     namespaces,
     templates: () => catalog.capabilities(namespaces),
+    rateLimited: () => catalog.rateLimited(namespaces),
     tracing,
   });
   const rerunner = new TaskRerunner(store, catalog, (id) => {
@@ -121,5 +124,6 @@ export function assembleEngine(host: EngineHost): EngineParts {
     scheduler,
     schedules,
     retention,
+    rateLimits: new RateLimitDeclarer(store, host.templates, logger),
   };
 }

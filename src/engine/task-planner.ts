@@ -7,6 +7,7 @@ import type { AnnotationInput, PlannedStep, StepDefaultsPatch } from '../core/ha
 import type { CompiledTemplate } from './workflow-catalog.js';
 import { MAX_TIMEOUT_MS, type TaskTemplate } from '../definition/model.js';
 import { concurrencyGroups } from './concurrency-keys.js';
+import { rateKeys } from './rate-limits.js';
 import { InvalidRequestError } from '../core/errors.js';
 import { makeTaskView } from './handler-views.js';
 import type { NormalisedTaskRequest as NormalisedRequest } from './task-request.js';
@@ -114,6 +115,8 @@ export async function planTask(
   }
   // A context that lacks a concurrency key field is refused now, before the planning hook runs.
   const gates = mode === 'deferred' ? null : concurrencyGroups(template, options.newest ?? template, req.context);
+  // Likewise for a rate limit's key fields: each rate-limited step's bucket.
+  const rated = mode === 'deferred' ? null : rateKeys(template, req.context);
   const bypass = new Set(req.bypass_steps);
   const planned = template.step_templates.map((st) => {
     const c = compiled.steps.get(st.name)!;
@@ -159,6 +162,7 @@ export async function planTask(
     initial_state: skipped.has(p.name) || p.bypassed ? 'skipped' : 'pending',
     skip_reason: p.bypassed ? 'bypassed by request' : skipped.has(p.name) ? skipped.get(p.name)! : null,
     ...(gates?.steps.has(p.name) ? { concurrency: gates.steps.get(p.name)! } : {}),
+    ...(rated?.has(p.name) ? { rate_key: rated.get(p.name)! } : {}),
   }));
   return {
     task: {

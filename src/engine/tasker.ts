@@ -13,6 +13,7 @@ import { TemplateValidationError, type ValidationIssue } from '../definition/val
 import { openStore } from '../store/open-store.js';
 import type {
   ConcurrencyGroup,
+  RateLimitInfo,
   OperatorAction,
   OperatorResult,
   PausedTemplate,
@@ -40,6 +41,7 @@ import { assembleEngine, type EngineParts } from './engine-parts.js';
 import type { RerunFilter, RerunOptions, RerunWhereOptions, RerunWhereResult } from './task-rerun.js';
 import type { ScheduleControl } from './schedule-control.js';
 import { pruneInBatches, type PruneOptions } from './retention.js';
+import { setRateLimit, type RateLimitInput } from './rate-limits.js';
 
 export type { TaskerOptions } from './options.js';
 export type { SubmitResult } from './task-submitter.js';
@@ -120,6 +122,7 @@ export class Tasker {
   registerTemplate(template: TaskTemplate, source?: TemplateSource): this {
     this.templates.register(template, source);
     this.p.scheduler.wake();
+    if (this.started) this.p.rateLimits.declareSoon();
     return this;
   }
 
@@ -129,6 +132,7 @@ export class Tasker {
     if (result.issues.length) throw new TemplateValidationError(result.issues);
     for (const l of result.templates) this.templates.register(l.template, l.source);
     this.p.scheduler.wake();
+    if (this.started) await this.p.rateLimits.declare();
     return result.templates.map((l) => l.template);
   }
 
@@ -182,6 +186,7 @@ export class Tasker {
     if (this.started || this.closed) return;
     const issues = this.checkHandlers();
     if (issues.length && this.p.dispatcher.options.concurrency > 0) throw new TemplateValidationError(issues);
+    await this.p.rateLimits.declare(); // before the first claim: a limit not in the store holds its steps
     this.started = true;
     await this.p.leases.start();
     this.unsubscribeWake = this.store.onWake(() => this.p.dispatcher.wake());
@@ -298,6 +303,16 @@ export class Tasker {
   /** Every concurrency slot group: its limit, the slots held and the work waiting for one. */
   concurrencyGroups(): Promise<ConcurrencyGroup[]> {
     return this.store.concurrencyGroups();
+  }
+
+  /** Set a rate limit by hand (it overrides every template's declaration of the name). */
+  setRateLimit(name: string, spec: RateLimitInput, options: ActorOptions = {}): Promise<RateLimitInfo> {
+    return setRateLimit(this.store, name, spec, options.actor ?? 'api');
+  }
+
+  /** Every rate limit: its spec, where it came from, its buckets and the steps waiting for a token. */
+  listRateLimits(): Promise<RateLimitInfo[]> {
+    return this.store.listRateLimits();
   }
 
   /** Operator actions: retry/resolve/skip a step, retry a task. Illegal ones throw OperatorActionError. */

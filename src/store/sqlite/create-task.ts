@@ -87,6 +87,7 @@ export function createTaskInTx(tx: SqliteTx, task: NewTask, plan: TaskPlan, enco
       task.priority ?? 0,
       gated ? (s.concurrency?.key ?? null) : null,
       gated && s.concurrency ? 0 : null,
+      s.rate_key ?? null,
     );
     const stepId = Number(stepInfo.lastInsertRowid);
     ids.push(stepId);
