@@ -90,6 +90,7 @@ import {
   stampTask,
   stampTick,
   tickTask,
+  trimTicks,
   updateSchedule,
 } from './sql/schedules.js';
 import {
@@ -215,6 +216,7 @@ export const SQLITE_STATEMENTS = {
   stampTask,
   stampTick,
   moveLastTick,
+  trimTicks,
   // retention
   pruneCount,
   pruneCandidates,
