@@ -192,3 +192,15 @@ export interface ConcurrencyGroup {
   running: number;
   waiting: number;
 }
+
+/** One row of GET /rate-limits: a named token bucket limit. */
+export interface RateLimit {
+  name: string;
+  limit: number;
+  period_ms: number;
+  burst: number;
+  source: 'template' | 'operator';
+  updated_at: string;
+  buckets: number;
+  waiting: number;
+}

@@ -8,7 +8,7 @@ import { POLL, apiCall, confirmAction, launchBrowser, screenshot, serve, type Js
 
 /**
  * Two schedules: `pulse` ticks every second, `nightly` (catch_up all) at 03:00 in Paris, so never during the test;
- * the step's concurrency limit makes a slot group for the page to list.
+ * the step's concurrency limit makes a slot group for the page to list, and its rate limit a row of rate limits.
  */
 const REPORTS = `name: rollup
 namespace_name: reports
@@ -17,6 +17,9 @@ step_templates:
   - name: notify
     handler_class: Shop::Notify
     concurrency: { limit: 2 }
+    rate_limit: reports_mail
+rate_limits:
+  reports_mail: { limit: 100, period: 1m, burst: 5 }
 schedules:
   - name: pulse
     cron: "* * * * * *"
@@ -120,6 +123,10 @@ describe('dashboard: schedules', () => {
     const slots = page.locator(`tr[data-slot-key="${key}"]`);
     await slots.waitFor();
     expect((await slots.locator('td').allTextContents())[0]).toBe('2');
+    // The rate limit the template declares, with the bucket its steps use.
+    const limit = page.locator('tr[data-rate-limit="reports_mail"]');
+    await limit.waitFor();
+    expect((await limit.locator('td').allTextContents()).slice(0, 2)).toEqual(['100 per 1m (burst 5)', 'template']);
   });
 
   it('pauses a schedule from the keyboard: the row and the API say paused, then Resume undoes it', async () => {

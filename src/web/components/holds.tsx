@@ -1,9 +1,10 @@
 // What holds tasks back, shown on the Schedules page so an operator sees why tasks wait: the paused templates and
-// namespaces (GET /paused: their new tasks wait and their schedules skip ticks) and the concurrency slot groups
-// (GET /concurrency: the slots held and the work queued for one).
+// namespaces (GET /paused: their new tasks wait and their schedules skip ticks), the concurrency slot groups
+// (GET /concurrency: the slots held and the work queued for one) and the rate limits (GET /rate-limits: the steps
+// waiting for a token).
 import { fmtTime } from '../format.js';
 import { href, linkClick } from '../router.js';
-import type { ConcurrencyGroup, PausedTarget } from '../types.js';
+import type { ConcurrencyGroup, PausedTarget, RateLimit } from '../types.js';
 
 /** The pause of this template or of its namespace, if any. */
 export function heldBy(t: { namespace: string; name: string }, paused: PausedTarget[]): PausedTarget | null {
@@ -14,9 +15,23 @@ interface Props {
   /** Null when the server has no such route. */
   paused: PausedTarget[] | null;
   groups: ConcurrencyGroup[] | null;
+  limits: RateLimit[] | null;
 }
 
-export function Holds({ paused, groups }: Props) {
+/** `60000` -> `1m`, for a limit's period. */
+function period(ms: number): string {
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const) {
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+export function Holds({ paused, groups, limits }: Props) {
   return (
     <>
       {paused !== null && (
@@ -111,6 +126,44 @@ export function Holds({ paused, groups }: Props) {
                       <td>{g.limit}</td>
                       <td>{g.running}</td>
                       <td class={g.waiting > 0 ? 'bad' : undefined}>{g.waiting}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+      )}
+      {limits !== null && (
+        <section aria-labelledby="rate-title">
+          <h2 id="rate-title">Rate limits</h2>
+          {limits.length === 0 ? (
+            <p class="muted">No rate limits: no template declares one and none was set by hand.</p>
+          ) : (
+            <div class="table-scroll">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Rate</th>
+                    <th scope="col">Source</th>
+                    <th scope="col">Buckets</th>
+                    <th scope="col">Waiting</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {limits.map((r) => (
+                    <tr key={r.name} data-rate-limit={r.name}>
+                      <th scope="row" class="mono">
+                        {r.name}
+                      </th>
+                      <td>
+                        {r.limit} per {period(r.period_ms)}
+                        {r.burst > 0 ? ` (burst ${r.burst})` : ''}
+                      </td>
+                      <td title={fmtTime(r.updated_at)}>{r.source === 'operator' ? 'set by hand' : 'template'}</td>
+                      <td>{r.buckets}</td>
+                      <td class={r.waiting > 0 ? 'bad' : undefined}>{r.waiting}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -1,7 +1,7 @@
 // Schedules (/ui/schedules): every cron schedule with its definition, state, last and next tick, and the operator
 // actions Pause / Resume / Trigger now; below it what holds tasks back (paused templates and namespaces, concurrency
-// slots; see holds.tsx). Live: refreshed by the event stream (a tick creates a task), or every second without one,
-// and every few seconds anyway (pauses send no event).
+// slots, rate limits; see holds.tsx). Live: refreshed by the event stream (a tick creates a task), or every second
+// without one, and every few seconds anyway (pauses send no event).
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, isMissingRoute } from '../api.js';
 import { missingScope, useWho } from '../auth.js';
@@ -9,7 +9,7 @@ import { fmtTime } from '../format.js';
 import { useLive } from '../live.js';
 import { SCHEDULE_ACTIONS, performSchedule, scheduleActions, type ScheduleActionKind } from '../operator.js';
 import { href, linkClick } from '../router.js';
-import type { ConcurrencyGroup, PausedTarget, Schedule } from '../types.js';
+import type { ConcurrencyGroup, PausedTarget, RateLimit, Schedule } from '../types.js';
 import { ConfirmDialog } from './confirm-dialog.js';
 import { Holds, heldBy } from './holds.js';
 import { LiveBadge } from './live-badge.js';
@@ -19,6 +19,7 @@ interface Data {
   schedules: Schedule[] | null;
   paused: PausedTarget[] | null;
   groups: ConcurrencyGroup[] | null;
+  limits: RateLimit[] | null;
 }
 
 /** GET a list, or null when this server has no such route. */
@@ -32,12 +33,13 @@ async function optional<T>(path: string, pick: (body: T) => T[keyof T]): Promise
 }
 
 async function loadData(): Promise<Data> {
-  const [schedules, paused, groups] = await Promise.all([
+  const [schedules, paused, groups, limits] = await Promise.all([
     optional<{ schedules: Schedule[] }>('/schedules', (b) => b.schedules),
     optional<{ paused: PausedTarget[] }>('/paused', (b) => b.paused),
     optional<{ groups: ConcurrencyGroup[] }>('/concurrency', (b) => b.groups),
+    optional<{ rate_limits: RateLimit[] }>('/rate-limits', (b) => b.rate_limits),
   ]);
-  return { schedules, paused, groups };
+  return { schedules, paused, groups, limits };
 }
 
 /** How often the page reloads its lists besides the live updates (tasks created by ticks). */
@@ -235,7 +237,7 @@ export function Schedules() {
           </div>
         </>
       )}
-      {data && <Holds paused={data.paused} groups={data.groups} />}
+      {data && <Holds paused={data.paused} groups={data.groups} limits={data.limits} />}
       {pending && (
         <ConfirmDialog
           title={`${SCHEDULE_ACTIONS[pending.kind].label}: ${idOf(pending.schedule)}`}
