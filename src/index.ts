@@ -17,7 +17,7 @@ export type { HandlerModule } from './definition/handler-module.js';
 export type { OperatorReads } from './engine/operator-reads.js';
 export type { ScheduleControl, ScheduleRef, TriggerResult } from './engine/schedule-control.js';
 export type { ScheduleJson } from './engine/schedule-json.js';
-export type { RateLimitInput } from './engine/rate-limits.js';
+export type { RateLimitInput } from './definition/define-task.js';
 export type { CreatedTick } from './engine/scheduler.js';
 export type { FeedListener, FeedSubscription, HistoryFeed } from './engine/history-feed.js';
 export type {

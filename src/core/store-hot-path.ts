@@ -126,7 +126,7 @@ export interface ClaimRequest {
    */
   templates?: string[] | null;
   /**
-   * Also claim rate-limited steps (after the main claim, when it came back short): each takes a token of its bucket
+   * Also claim rate-limited steps (before the plain claim, which takes what is left): each takes a token of its bucket
    * or is put back to wait for one. Set when any template the worker can run has a step with a rate limit; false or
    * absent: the claim is exactly the plain one.
    */

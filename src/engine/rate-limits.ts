@@ -3,20 +3,13 @@
 // them; an operator's limit is never overwritten by a template's), the bucket key of each new rate-limited step (from
 // the task's context, like concurrency keys: a request lacking a key field is refused at submission), and the
 // operator's `setRateLimit` input (a period in ms or as a duration such as '1m').
-import { parseDuration } from '../core/duration.js';
-import { InvalidRequestError } from '../core/errors.js';
 import type { DeclaredRateLimit, RateLimitInfo, Store } from '../core/store-contract.js';
 import type { TaskTemplate } from '../definition/model.js';
+import type { RateLimitInput } from '../definition/define-task.js';
+import { readRateLimitInput } from '../definition/rate-limit-input.js';
 import type { TemplateRegistry } from '../definition/template-registry.js';
 import type { Logger } from '../telemetry/logger.js';
 import { keyValues } from './concurrency-keys.js';
-
-/** An operator's limit: `limit` starts per `period` (ms, or a duration such as '1m'), plus `burst` at once. */
-export interface RateLimitInput {
-  limit: number;
-  period: number | string;
-  burst?: number;
-}
 
 /** Each step's bucket key (`name`, or `name:` + the key values as JSON), by step name, for a task of `template`. */
 export function rateKeys(template: TaskTemplate, context: unknown): Map<string, string> {
@@ -69,16 +62,13 @@ export class RateLimitDeclarer {
   }
 }
 
-/** Set a limit by hand (it overrides templates); the input checked, naming the field. */
+/** Set a limit by hand (it overrides templates); the input read with a template's rules, naming each bad field. */
 export async function setRateLimit(
   store: Store,
   name: string,
   input: RateLimitInput,
   actor: string,
 ): Promise<RateLimitInfo> {
-  const period = parseDuration(input.period);
-  if ('error' in period) {
-    throw new InvalidRequestError(`period ${period.error}`, [{ field: 'period', message: period.error }]);
-  }
-  return store.setRateLimit(name, { limit: input.limit, period_ms: period.ms, burst: input.burst ?? 0 }, actor);
+  const spec = readRateLimitInput(name, input);
+  return store.setRateLimit(name, { limit: spec.limit, period_ms: spec.period, burst: spec.burst }, actor);
 }

@@ -41,7 +41,8 @@ import { assembleEngine, type EngineParts } from './engine-parts.js';
 import type { RerunFilter, RerunOptions, RerunWhereOptions, RerunWhereResult } from './task-rerun.js';
 import type { ScheduleControl } from './schedule-control.js';
 import { pruneInBatches, type PruneOptions } from './retention.js';
-import { setRateLimit, type RateLimitInput } from './rate-limits.js';
+import { setRateLimit } from './rate-limits.js';
+import type { RateLimitInput } from '../definition/define-task.js';
 
 export type { TaskerOptions } from './options.js';
 export type { SubmitResult } from './task-submitter.js';

@@ -53,7 +53,8 @@ describe.each(STORE_KINDS)('rate-limit routes on $kind', ({ make }) => {
       await new Promise((r) => setTimeout(r, 25));
       task = (await call(api.base, 'GET', `/tasks/${second}`)).json;
     }
-    expect(task).toMatchObject({ current_state: 'pending', waiting_for: 'rate_limit' });
+    // a task that is not held back is running from its creation; it says what its first step waits for
+    expect(task).toMatchObject({ current_state: 'running', waiting_for: 'rate_limit' });
     expect(task.workflow_steps[0]).toMatchObject({ current_state: 'pending', waiting_for: 'rate_limit' });
     const waiting = (await call(api.base, 'GET', '/rate-limits')).json.rate_limits[0];
     expect(waiting).toMatchObject({ buckets: 1, waiting: 1 });

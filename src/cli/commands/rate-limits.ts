@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import type { RateLimitInfo } from '../../core/store-contract.js';
 import { formatDuration } from '../../core/duration.js';
-import { readRateLimitInput } from '../../definition/rate-limit-input.js';
+import { setRateLimit } from '../../engine/rate-limits.js';
 import { UsageError } from '../cli-errors.js';
 import { addStoreOption } from '../engine-options.js';
 import { actor, withStore } from '../task-store.js';
@@ -49,17 +49,13 @@ export function registerRateLimits(program: Command): void {
       .option('--json', 'print the limit as JSON'),
   ).action(
     async (name: string, flags: { db?: string; limit: string; period: string; burst: string; json?: boolean }) => {
-      const spec = readRateLimitInput(name, {
+      const input = {
         limit: wholeNumber('--limit', flags.limit)!,
         period: flags.period,
         burst: wholeNumber('--burst', flags.burst)!,
-      });
+      };
       await withStore(flags.db, async (store) => {
-        const set = await store.setRateLimit(
-          name,
-          { limit: spec.limit, period_ms: spec.period, burst: spec.burst },
-          actor(),
-        );
+        const set = await setRateLimit(store, name, input, actor());
         if (flags.json) process.stdout.write(`${JSON.stringify(json(set), null, 2)}\n`);
         else process.stdout.write(`rate limit ${line(set)}`);
       });

@@ -1,8 +1,8 @@
 // completeSteps on PostgreSQL: encode the outcomes, then one call of the completion function (sql/complete.ts)
 // whatever the batch size — it locks the tasks, prunes, applies the outcomes the caller still holds (the rest are
 // stale), releases children, finalises, optionally claims more and NOTIFYs, in one implicit transaction.
-// RateLimitedError outcomes go first, in a transaction of their own; a claim with `rateLimited` that came back short
-// goes on with the rate claim (./rate-limits.ts).
+// RateLimitedError outcomes go first, in a transaction of their own, and so does the rate claim of a claim with
+// `rateLimited` (./rate-limits.ts): the function's claim takes the rest of the limit.
 import type {
   CompleteOptions,
   CompletionResult,
@@ -93,7 +93,14 @@ export async function completeSteps(
   }
   // Rows go in step-id order (the order row locks are taken); `ord` keeps the caller's order for history rows.
   const sorted = batch.map((e, ord) => ({ e, o: e.outcome, ord })).sort((a, b) => a.o.step_id - b.o.step_id);
-  const claim = opts.claim;
+  // Rate-limited steps are claimed first, in a transaction of their own (they are bounded by their tokens; served
+  // only when a claim came back short, a worker kept busy by other work would never start them); the function's
+  // claim takes what is left.
+  const tokened =
+    opts.claim?.rateLimited === true
+      ? await rateClaim(ctx, { ...opts.claim, workerId: opts.workerId }, opts.claim.limit, ctx.missingRateLimit)
+      : [];
+  const claim = opts.claim && opts.claim.limit > tokened.length ? opts.claim : undefined;
   const [row] = await runRetrying<{ r: CompletionReply }>(ctx.pool, ctx.sql.completeSteps, [
     sorted.map((x) => x.o.step_id),
     sorted.map((x) => x.o.task_id),
@@ -109,7 +116,7 @@ export async function completeSteps(
     prune.by,
     prune.attempt,
     prune.ord,
-    claim ? claim.limit : null,
+    claim ? claim.limit - tokened.length : null,
     claim ? Math.ceil(claim.leaseMs) : null,
     claim?.namespaces ?? null,
     claim?.templates ?? null,
@@ -122,11 +129,7 @@ export async function completeSteps(
     const id = e.outcome.step_id;
     (firstIndex.get(id) === i && appliedIds.has(id) ? applied : stale).push(id);
   });
-  const claimed = reply.claimed.map(mapClaimRow);
-  if (claim?.rateLimited === true && claimed.length < claim.limit) {
-    const req = { ...claim, workerId: opts.workerId };
-    claimed.push(...(await rateClaim(ctx, req, claim.limit - claimed.length, ctx.missingRateLimit)));
-  }
+  const claimed = [...tokened, ...reply.claimed.map(mapClaimRow)];
   return {
     applied,
     stale,

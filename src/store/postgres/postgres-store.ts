@@ -172,12 +172,12 @@ export class PostgresStore implements S.Store {
     assertClaimRequest(req, 'claimSteps');
     assertWorkerId(req.workerId, 'claimSteps');
     this.open();
-    const claimed = await claimSteps(this.ctx, req);
-    // Rate-limited steps: only for a worker that can run some, and only when the plain claim came back short.
-    if (req.rateLimited === true && claimed.length < req.limit) {
-      claimed.push(...(await rateClaim(this.ctx, req, req.limit - claimed.length, this.ctx.missingRateLimit)));
-    }
-    return claimed;
+    if (req.rateLimited !== true) return claimSteps(this.ctx, req);
+    // Rate-limited steps first, for a worker that can run some: they are bounded by their tokens, and served only
+    // after a short plain claim they would never start on a worker kept busy by other work.
+    const tokened = await rateClaim(this.ctx, req, req.limit, this.ctx.missingRateLimit);
+    if (tokened.length >= req.limit) return tokened;
+    return [...tokened, ...(await claimSteps(this.ctx, { ...req, limit: req.limit - tokened.length }))];
   }
 
   async completeSteps(outcomes: S.StepOutcome[], opts: S.CompleteOptions): Promise<S.CompletionResult> {

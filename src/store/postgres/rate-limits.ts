@@ -1,5 +1,5 @@
-// Rate limits on PostgreSQL: the rate claim (one transaction, only for claims with `rateLimited` whose plain claim
-// came back short: lock ready rate-limited steps with SKIP LOCKED, lock their buckets in key order, decide with
+// Rate limits on PostgreSQL: the rate claim (one transaction, only for claims with `rateLimited`, before their plain
+// claim: lock ready rate-limited steps with SKIP LOCKED, lock their buckets in key order, decide with
 // ../shared/rate-buckets.ts, write the buckets, put the denied back to wait, claim the granted with the claim's own
 // statement), a handler's RateLimitedError (the attempt handed back uncounted, its bucket drained), and the limits.
 import type pg from 'pg';

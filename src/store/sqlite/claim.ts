@@ -1,6 +1,6 @@
 // claimSteps on SQLite: pick claimable steps (ready_at <= now, task unfinished, namespace filter) by priority, then
 // in ready order, and hand them to one worker under a lease, counting the attempt and reporting each task's first
-// start once (a task held back until now moves from pending to running). A claim with `rateLimited` then serves
+// start once (a task held back until now moves from pending to running). A claim with `rateLimited` first serves
 // rate-limited steps the same way, those that get a token of their bucket (./rate-limits.ts).
 import type { ClaimedStep, ClaimRequest } from '../../core/store-contract.js';
 import { REASONS } from '../shared/lifecycle-rules.js';
@@ -73,15 +73,14 @@ export function claimInTx(tx: SqliteTx, req: ClaimRequest): ClaimedStep[] {
     syncCanRun(tx, req.workerId, req.templates);
     params.push(req.workerId);
   }
-  const rows = st
-    .claimLimited(req.limit, Boolean(req.namespaces), Boolean(req.templates))
-    .all(...params) as ClaimableRow[];
-  const claimed = rows.length === 0 ? [] : claimRows(tx, req, rows);
-  // Rate-limited steps, only for a worker that can run some and only when the plain claim came back short.
-  if (req.rateLimited === true && claimed.length < req.limit) {
-    const more = claimRated(tx, req.limit - claimed.length, params, req);
-    if (more.length) claimed.push(...claimRows(tx, req, more));
-  }
+  // Rate-limited steps first, for a worker that can run some: they are bounded by their tokens, and served only after
+  // a short plain claim they would never start on a worker kept busy by other work.
+  const tokened = req.rateLimited === true ? claimRated(tx, req.limit, params, req) : [];
+  const claimed = tokened.length ? claimRows(tx, req, tokened) : [];
+  const limit = req.limit - claimed.length;
+  if (limit <= 0) return claimed;
+  const rows = st.claimLimited(limit, Boolean(req.namespaces), Boolean(req.templates)).all(...params) as ClaimableRow[];
+  if (rows.length) claimed.push(...claimRows(tx, req, rows));
   return claimed;
 }
 

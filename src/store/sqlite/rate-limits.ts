@@ -84,14 +84,11 @@ export function declareRateLimits(
   for (const l of limits) st.declareRateLimit.run(l.name, l.limit, l.period_ms, l.burst, now);
 }
 
-export function setRateLimit(
-  st: Statements,
-  now: number,
-  name: string,
-  spec: StoreRateLimit,
-  actor: string | null,
-): RateLimitInfo {
+export function setRateLimit(tx: SqliteTx, name: string, spec: StoreRateLimit, actor: string | null): RateLimitInfo {
+  const { st, now } = tx;
   st.setRateLimit.run(name, spec.limit, spec.period_ms, spec.burst, actor, now);
+  // the steps waiting for a token were given times under the old limit: they look again now
+  tx.readyCount += st.wakeRateWaits.run(now, now, name, name, name).changes;
   return listRateLimits(st, name)[0]!;
 }
 

@@ -352,7 +352,7 @@ export class SqliteStore implements S.Store {
 
   async setRateLimit(name: string, spec: S.StoreRateLimit, actor: string | null): Promise<S.RateLimitInfo> {
     assertRateLimit(name, spec, 'setRateLimit');
-    return this.write(actor, (tx) => setRateLimit(tx.st, tx.now, name, spec, actor));
+    return this.write(actor, (tx) => setRateLimit(tx, name, spec, actor));
   }
 
   async listRateLimits(): Promise<S.RateLimitInfo[]> {

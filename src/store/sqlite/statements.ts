@@ -195,6 +195,7 @@ export const SQLITE_STATEMENTS = {
   rateLimitedStep: rate.rateLimitedStep,
   declareRateLimit: rate.declareRateLimit,
   setRateLimit: rate.setRateLimit,
+  wakeRateWaits: rate.wakeRateWaits,
   listRateLimits: rate.listRateLimits,
   // reruns
   rerunTask,

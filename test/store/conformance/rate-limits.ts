@@ -25,8 +25,8 @@ export function rateLimitTests(makeStore: MakeStore): void {
       const before = Date.now();
       const first = await rateClaim(store());
       const after = Date.now();
-      // the plain step first (the plain claim), then three tokens in claim order
-      expect(first.map((c) => c.task.task_id)).toEqual([plain, ...ids.slice(0, 3)]);
+      // three tokens in claim order first (the rate claim), then the plain step
+      expect(first.map((c) => c.task.task_id)).toEqual([...ids.slice(0, 3), plain]);
       for (const id of ids.slice(3)) {
         const task = (await store().getTask(id))!;
         expect(task).toMatchObject({ current_state: 'running', waiting_for: 'rate_limit' });
@@ -88,6 +88,23 @@ export function rateLimitTests(makeStore: MakeStore): void {
       expect(rated2.claimed.map((c) => c.task.task_id)).toEqual([limitedA]);
       expect((await store().getTask(limitedB))!.workflow_steps[0]!.waiting_for).toBe('rate_limit');
       expect(await store().getTask(first)).toMatchObject({ current_state: 'completed' });
+    });
+
+    it('a worker kept busy by plain work still starts rate-limited steps: the rate claim comes first', async () => {
+      await store().declareRateLimits([{ name: 'api', limit: 10, period_ms: HOUR, burst: 1 }]);
+      for (let i = 0; i < 4; i += 1) await create(store(), [step('plain')]);
+      const limited = await create(store(), [rated('call', 'api')]);
+      // a claim the plain steps alone could fill
+      const claimed = await rateClaim(store(), 2);
+      expect(claimed).toHaveLength(2);
+      expect(claimed[0]!.task.task_id).toBe(limited);
+      // and a completion's claim the same way
+      const more = await create(store(), [rated('call', 'api')]);
+      const done = await store().completeSteps([ok(claimed[1]!)], {
+        workerId: 'w1',
+        claim: { limit: 1, leaseMs: LEASE, rateLimited: true },
+      });
+      expect(done.claimed.map((c) => c.task.task_id)).toEqual([more]);
     });
 
     it('tokens refill at limit / period (store clock): consecutive starts of a one-token bucket are a period apart', async () => {

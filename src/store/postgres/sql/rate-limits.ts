@@ -117,13 +117,22 @@ export const declareRateLimits = statement(
      AND (r."limit", r.period_ms, r.burst) IS DISTINCT FROM (EXCLUDED."limit", EXCLUDED.period_ms, EXCLUDED.burst)`,
 );
 
-/** An operator's limit: $1 name, $2 limit, $3 period (ms), $4 burst, $5 actor. It overrides templates from now on. */
+/**
+ * An operator's limit: $1 name, $2 limit, $3 period (ms), $4 burst, $5 actor. It overrides templates from now on, and
+ * the steps waiting for a token of it look again now (their times were given under the old limit).
+ */
 export const setRateLimit = statement(
   'set_rate_limit',
-  (n) => `INSERT INTO ${n.q}.rate_limits AS r (name, "limit", period_ms, burst, source, actor, updated_at)
-  VALUES ($1, $2, $3, $4, 'operator', $5, date_trunc('milliseconds', now()))
-  ON CONFLICT (name) DO UPDATE SET "limit" = EXCLUDED."limit", period_ms = EXCLUDED.period_ms, burst = EXCLUDED.burst,
-                                   source = 'operator', actor = EXCLUDED.actor, updated_at = EXCLUDED.updated_at`,
+  (n) => `WITH set AS (
+    INSERT INTO ${n.q}.rate_limits AS r (name, "limit", period_ms, burst, source, actor, updated_at)
+    VALUES ($1, $2, $3, $4, 'operator', $5, date_trunc('milliseconds', now()))
+    ON CONFLICT (name) DO UPDATE SET "limit" = EXCLUDED."limit", period_ms = EXCLUDED.period_ms, burst = EXCLUDED.burst,
+                                     source = 'operator', actor = EXCLUDED.actor, updated_at = EXCLUDED.updated_at
+    RETURNING name
+  )
+  UPDATE ${n.q}.steps SET ready_at = date_trunc('milliseconds', now())
+   WHERE rate_wait = 1 AND ready_at > now() AND (rate_key = $1 OR left(rate_key, length($1) + 1) = $1 || ':')
+     AND EXISTS (SELECT 1 FROM set)`,
 );
 
 /**

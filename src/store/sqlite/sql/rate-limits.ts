@@ -50,6 +50,15 @@ export const setRateLimit = `
                                      burst = excluded.burst, source = 'operator', actor = excluded.actor,
                                      updated_at = excluded.updated_at`;
 
+/**
+ * The steps waiting for a token of limit ? (name, three times) look again now (?, twice): an operator changed the
+ * limit, so the times they were given no longer hold.
+ */
+export const wakeRateWaits = `
+    UPDATE steps SET ready_at = ?
+     WHERE rate_wait = 1 AND ready_at > ?
+       AND (rate_key = ? OR substr(rate_key, 1, length(?) + 1) = ? || ':')`;
+
 /** Every limit (or the one named ?, when not NULL) with its buckets and the steps waiting for a token, by name. */
 export const listRateLimits = `
     SELECT l.name, l."limit" AS lim, l.period_ms, l.burst, l.source, l.updated_at,

@@ -74,10 +74,16 @@ INSERT INTO "tasker".rate_limits AS r (name, "limit", period_ms, burst, source, 
      AND (r."limit", r.period_ms, r.burst) IS DISTINCT FROM (EXCLUDED."limit", EXCLUDED.period_ms, EXCLUDED.burst);
 
 -- setRateLimit (tasker_set_rate_limit)
-INSERT INTO "tasker".rate_limits AS r (name, "limit", period_ms, burst, source, actor, updated_at)
-  VALUES ($1, $2, $3, $4, 'operator', $5, date_trunc('milliseconds', now()))
-  ON CONFLICT (name) DO UPDATE SET "limit" = EXCLUDED."limit", period_ms = EXCLUDED.period_ms, burst = EXCLUDED.burst,
-                                   source = 'operator', actor = EXCLUDED.actor, updated_at = EXCLUDED.updated_at;
+WITH set AS (
+    INSERT INTO "tasker".rate_limits AS r (name, "limit", period_ms, burst, source, actor, updated_at)
+    VALUES ($1, $2, $3, $4, 'operator', $5, date_trunc('milliseconds', now()))
+    ON CONFLICT (name) DO UPDATE SET "limit" = EXCLUDED."limit", period_ms = EXCLUDED.period_ms, burst = EXCLUDED.burst,
+                                     source = 'operator', actor = EXCLUDED.actor, updated_at = EXCLUDED.updated_at
+    RETURNING name
+  )
+  UPDATE "tasker".steps SET ready_at = date_trunc('milliseconds', now())
+   WHERE rate_wait = 1 AND ready_at > now() AND (rate_key = $1 OR left(rate_key, length($1) + 1) = $1 || ':')
+     AND EXISTS (SELECT 1 FROM set);
 
 -- listRateLimits (tasker_list_rate_limits)
 SELECT l.name, l."limit" AS lim, l.period_ms::float8 AS period_ms, l.burst, l.source,

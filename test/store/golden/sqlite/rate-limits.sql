@@ -40,6 +40,12 @@ UPDATE steps SET state = ?, attempts = attempts - 1, ready_at = ?, next_attempt_
                                      burst = excluded.burst, source = 'operator', actor = excluded.actor,
                                      updated_at = excluded.updated_at;
 
+-- wakeRateWaits
+
+    UPDATE steps SET ready_at = ?
+     WHERE rate_wait = 1 AND ready_at > ?
+       AND (rate_key = ? OR substr(rate_key, 1, length(?) + 1) = ? || ':');
+
 -- listRateLimits
 
     SELECT l.name, l."limit" AS lim, l.period_ms, l.burst, l.source, l.updated_at,
