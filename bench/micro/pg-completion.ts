@@ -4,7 +4,7 @@
 // complete_steps_v2 (migration 3); they alternate so a drift of the machine hits both. Needs the local PostgreSQL:
 //   npx tsx bench/micro/pg-completion.ts [postgres://root@127.0.0.1:5432/test]
 import pg from 'pg';
-import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { openPostgresStore } from '../../src/store/postgres/open-postgres-store.js';
 
 const url = process.argv[2] ?? 'postgres://root@127.0.0.1:5432/test';
 const schema = `micro_completion_${process.pid}`;

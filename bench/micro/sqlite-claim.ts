@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tasker-micro-claim-'));
 const store = await openSqliteStore(join(dir, 'bench.db'));

@@ -45,7 +45,7 @@ export async function openStore(url?: string, opts: OpenStoreOptions = {}): Prom
   // Lazy imports keep each driver out of the other store's processes (the native SQLite module is not loaded by a
   // PostgreSQL worker, nor pg by an embedded run); literal specifiers let the bundler emit each as its own chunk.
   if (sqlitePath !== null) {
-    const { openSqliteStore } = await import('./sqlite/sqlite-store.js');
+    const { openSqliteStore } = await import('./sqlite/open-sqlite-store.js');
     return openSqliteStore(sqlitePath, {
       url: redactStoreUrl(target),
       ...(opts.logger ? { logger: opts.logger } : {}),
@@ -53,7 +53,7 @@ export async function openStore(url?: string, opts: OpenStoreOptions = {}): Prom
     });
   }
   if (/^postgres(ql)?:\/\//i.test(target)) {
-    const { openPostgresStore } = await import('./postgres/postgres-store.js');
+    const { openPostgresStore } = await import('./postgres/open-postgres-store.js');
     return openPostgresStore(target, opts);
   }
   throw new StoreUrlError(`unsupported store URL "${redactStoreUrl(target)}"; accepted forms: ${ACCEPTED_FORMS}`);

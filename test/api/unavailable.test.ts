@@ -4,7 +4,7 @@
 // held by another connection; the shared PostgreSQL server is never restarted.
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { PgProxy } from '../support/pg-proxy.js';
 import { postgresDb, sqliteDb, type TestDb } from '../support/stores.js';

@@ -12,7 +12,7 @@ import { ConfiguredTask, type PlannedStep, type TaskView } from '../../src/core/
 import { InvalidRequestError, OperatorActionError } from '../../src/core/errors.js';
 import type { TaskEventPayload } from '../../src/engine/events.js';
 import { StepInputLoader } from '../../src/engine/step-inputs.js';
-import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js';
 import { STORE_KINDS, type TestDb } from '../support/stores.js';
 import { openTestEngine, Recorder, recorded, sleep } from '../support/engine.js';
 

@@ -4,7 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { defineTask } from '../../src/definition/define-task.js';
 import { Tasker } from '../../src/engine/tasker.js';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js';
+import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { sqliteDb, type TestDb } from '../support/stores.js';
 import { memoryLogger } from '../support/logs.js';
 import { waitFor } from '../store/conformance/fixtures.js';

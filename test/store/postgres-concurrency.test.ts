@@ -3,7 +3,8 @@
 // idempotency key, and completing a batch costs the same number of statements whatever its size.
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { openPostgresStore } from '../../src/store/postgres/open-postgres-store.js';
+import type { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { ClaimedStep, FinalizedTask } from '../../src/core/store-contract.js';
 import { diamond, newTask, ok, step } from './conformance/fixtures.js';
 

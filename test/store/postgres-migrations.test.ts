@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { StoreSchemaError, StoreUrlError } from '../../src/core/errors.js';
 import { LATEST_SCHEMA_VERSION, migrate, MIGRATIONS } from '../../src/store/postgres/migrations.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
-import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { openPostgresStore } from '../../src/store/postgres/open-postgres-store.js';
 import { parsePostgresUrl } from '../../src/store/postgres/url.js';
 import { schemaNames } from '../../src/store/postgres/sql.js';
 import { installPostgresSchema } from '../support/old-schema.js';

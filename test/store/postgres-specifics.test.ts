@@ -3,7 +3,8 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidRequestError } from '../../src/core/errors.js';
-import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { openPostgresStore } from '../../src/store/postgres/open-postgres-store.js';
+import type { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { wakeChannel } from '../../src/store/postgres/sql.js';
 import { err, newTask, ok, step, waitFor } from './conformance/fixtures.js';
 

@@ -3,7 +3,7 @@
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { openPostgresStore } from '../../src/store/postgres/open-postgres-store.js';
 import { isRetryableConflict, isTransientDbError } from '../../src/store/postgres/transient-errors.js';
 import { newTask, step, waitFor } from './conformance/fixtures.js';
 

@@ -2,7 +2,8 @@
 // store's listeners; a transaction notifies once however many steps it readies; unsubscribing stops wake-ups.
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { openPostgresStore } from '../../src/store/postgres/open-postgres-store.js';
+import type { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { wakeChannel } from '../../src/store/postgres/sql.js';
 import { newTask, ok, step, waitFor } from './conformance/fixtures.js';
 

@@ -2,8 +2,7 @@
 // versioned migrations under an advisory lock, SKIP LOCKED claims, set-based completions, LISTEN/NOTIFY wake-ups,
 // and connection errors that are logged and reported as transient (see transient-errors.ts) instead of crashing.
 import type pg from 'pg';
-import { NotFoundError, StoreUrlError } from '../../core/errors.js';
-import { silentLogger, type Logger } from '../../telemetry/logger.js';
+import { NotFoundError } from '../../core/errors.js';
 import type * as S from '../../core/store-contract.js';
 import { SYSTEM_ACTOR } from '../shared/lifecycle-rules.js';
 import { mapGroupRow, mapWorkerRow } from '../shared/row-mappers.js';
@@ -20,72 +19,27 @@ import { planNewTask } from '../shared/task-plan.js';
 import { assertRerunOptions } from '../shared/rerun-rules.js';
 import { claimSteps } from './claim.js';
 import { declareRateLimits, listRateLimits, rateClaim, setRateLimit } from './rate-limits.js';
-import { assertRateLimit, missingLimitReporter } from '../shared/rate-buckets.js';
+import { assertRateLimit } from '../shared/rate-buckets.js';
 import { completeSteps, encodeOutcome } from './complete.js';
 import type { PgContext } from './context.js';
 import { createTaskAtOnce, createTaskInTx, encodeTask } from './create-task.js';
 import { createTasks } from './create-tasks.js';
 import { jsonbValue } from './jsonb.js';
 import { listTasks } from './list-tasks.js';
-import { migrate, requireCurrentSchema } from './migrations.js';
 import { operateInTx } from './operate.js';
-import { createPool, run, runRetrying, withTransaction } from './pool.js';
+import { run, runRetrying, withTransaction } from './pool.js';
 import { PgReads, pgDecode } from './reads.js';
 import { PgHistory } from './history.js';
 import { cancelInTx, reclaimCandidates, reclaimInTx } from './reclaim.js';
 import { rerunInTx } from './rerun.js';
 import { PgSchedules } from './schedules.js';
 import { pruneTasks } from './prune.js';
-import { schemaNames } from './sql.js';
 import { PgTx } from './tx.js';
-import { parsePostgresUrl } from './url.js';
-import { WakeListener } from './wake-listener.js';
-import { presenceLabel } from './presence.js';
+import { type WakeListener } from './wake-listener.js';
 import { applyPlanInTx } from './apply-plan.js';
 import { listPaused, pausedFor, releaseDue, setTaskPauseInTx, setTemplatePauseInTx } from './flow.js';
 import { isTransientDbError } from './transient-errors.js';
-import { pgStatements } from './sql/index.js';
 import { ESTIMATE_ABOVE } from './stats.js';
-
-export interface PostgresStoreOptions {
-  logger?: Logger;
-  /** Schema holding every table; overrides nothing in the URL (giving both with different values is an error). */
-  schema?: string;
-  /** Connections in the pool (default 10). The LISTEN connection comes on top. */
-  poolSize?: number;
-  /**
-   * Bring the schema up to date on open (default true). False only checks that it is current and refuses it
-   * otherwise (StoreSchemaError naming both versions), changing nothing: `tasker migrate` upgrades it.
-   */
-  migrate?: boolean;
-}
-
-export const DEFAULT_POOL_SIZE = 10;
-
-/** Open a pool on `url`, migrate the schema (safe with concurrent openers) or check it, and return the store. */
-export async function openPostgresStore(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
-  const parsed = parsePostgresUrl(url, opts.schema);
-  const poolSize = opts.poolSize ?? DEFAULT_POOL_SIZE;
-  if (!Number.isInteger(poolSize) || poolSize < 1) {
-    throw new StoreUrlError(`PostgreSQL poolSize must be an integer >= 1, got ${poolSize}`);
-  }
-  const logger = opts.logger ?? silentLogger();
-  const pool = createPool({ connectionString: parsed.connectionString, max: poolSize, logger });
-  const names = schemaNames(parsed.schema);
-  try {
-    if (opts.migrate === false) await requireCurrentSchema(pool, names, logger);
-    else await migrate(pool, names, logger);
-  } catch (err) {
-    await pool.end().catch(() => undefined);
-    throw err;
-  }
-  const missingRateLimit = missingLimitReporter((name) =>
-    logger.warn({ rate_limit: name }, `rate limit '${name}' is not defined; its steps wait (looked at every 5 s)`),
-  );
-  const ctx: PgContext = { pool, names, sql: pgStatements(names), logger, missingRateLimit };
-  const session = new WakeListener(parsed.connectionString, names.channel, logger, presenceLabel(names), ctx.sql);
-  return new PostgresStore(ctx, parsed.displayUrl, session);
-}
 
 export class PostgresStore implements S.Store {
   readonly kind = 'postgres' as const;

@@ -1,8 +1,6 @@
 // The embedded SQLite implementation of the Store contract (better-sqlite3, WAL). better-sqlite3 is synchronous,
 // so each async method runs its whole body — one IMMEDIATE transaction for writes — before it resolves.
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import BetterSqlite3, { type Database } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import { NotFoundError } from '../../core/errors.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type * as S from '../../core/store-contract.js';
@@ -26,7 +24,6 @@ import { isTransientSqliteError } from './transient-errors.js';
 import { claimInTx, forgetCanRun } from './claim.js';
 import { completeInTx, encodeOutcome } from './complete.js';
 import { createTaskInTx, encodeTask } from './create-task.js';
-import { migrate, requireCurrentSchema } from './migrate.js';
 import { operateInTx } from './operate.js';
 import { SqliteReads } from './reads.js';
 import { SqliteHistory } from './history.js';
@@ -54,35 +51,6 @@ export interface SqliteStoreOptions {
    * otherwise (StoreSchemaError naming both versions), creating and changing nothing.
    */
   migrate?: boolean;
-}
-
-/**
- * Open (creating if needed) a SQLite database file, or `:memory:`, and migrate it (or, with `migrate: false`, check
- * that it is current).
- * Durability: WAL with synchronous=NORMAL. A commit is in the WAL before the call returns, so a crash of the
- * process (SIGKILL included) never loses a committed transaction; only an OS crash or power loss can roll back the
- * last few commits (never corrupting the file). That is the guarantee Tasker promises; FULL would fsync every
- * commit for protection against power loss, at a large cost on the hot path.
- */
-export async function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Promise<SqliteStore> {
-  const memory = path === ':memory:';
-  const where = memory ? ':memory:' : path;
-  const migrating = opts.migrate !== false;
-  if (!migrating && !memory && !existsSync(path)) requireCurrentSchema(null, where);
-  if (!memory) mkdirSync(dirname(path), { recursive: true });
-  const db = new BetterSqlite3(path);
-  try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
-    db.pragma('foreign_keys = ON');
-    if (migrating) migrate(db, where, opts.logger);
-    else requireCurrentSchema(db, where, opts.logger);
-  } catch (err) {
-    db.close();
-    throw err;
-  }
-  return new SqliteStore(db, opts.url ?? `sqlite:${path}`, opts);
 }
 
 export class SqliteStore implements S.Store {

@@ -1,6 +1,6 @@
 // A worker process for the multi-process SQLite test: claims and completes steps on a shared database file until
 // every task is finished, printing each claimed step id (one JSON line per claim batch) on stdout.
-import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { openSqliteStore } from '../../../src/store/sqlite/open-sqlite-store.js';
 
 const [path, workerId] = process.argv.slice(2);
 if (!path || !workerId) {

@@ -1,0 +1,54 @@
+// Opening the PostgreSQL store: parse the URL, create the pool, migrate the schema under its advisory lock (or only
+// check that it is current), and build the context and the LISTEN session the PostgresStore runs on.
+import { StoreUrlError } from '../../core/errors.js';
+import { silentLogger, type Logger } from '../../telemetry/logger.js';
+import { missingLimitReporter } from '../shared/rate-buckets.js';
+import type { PgContext } from './context.js';
+import { migrate, requireCurrentSchema } from './migrations.js';
+import { createPool } from './pool.js';
+import { PostgresStore } from './postgres-store.js';
+import { presenceLabel } from './presence.js';
+import { schemaNames } from './sql.js';
+import { pgStatements } from './sql/index.js';
+import { parsePostgresUrl } from './url.js';
+import { WakeListener } from './wake-listener.js';
+
+export interface PostgresStoreOptions {
+  logger?: Logger;
+  /** Schema holding every table; overrides nothing in the URL (giving both with different values is an error). */
+  schema?: string;
+  /** Connections in the pool (default 10). The LISTEN connection comes on top. */
+  poolSize?: number;
+  /**
+   * Bring the schema up to date on open (default true). False only checks that it is current and refuses it
+   * otherwise (StoreSchemaError naming both versions), changing nothing: `tasker migrate` upgrades it.
+   */
+  migrate?: boolean;
+}
+
+export const DEFAULT_POOL_SIZE = 10;
+
+/** Open a pool on `url`, migrate the schema (safe with concurrent openers) or check it, and return the store. */
+export async function openPostgresStore(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
+  const parsed = parsePostgresUrl(url, opts.schema);
+  const poolSize = opts.poolSize ?? DEFAULT_POOL_SIZE;
+  if (!Number.isInteger(poolSize) || poolSize < 1) {
+    throw new StoreUrlError(`PostgreSQL poolSize must be an integer >= 1, got ${poolSize}`);
+  }
+  const logger = opts.logger ?? silentLogger();
+  const pool = createPool({ connectionString: parsed.connectionString, max: poolSize, logger });
+  const names = schemaNames(parsed.schema);
+  try {
+    if (opts.migrate === false) await requireCurrentSchema(pool, names, logger);
+    else await migrate(pool, names, logger);
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+  const missingRateLimit = missingLimitReporter((name) =>
+    logger.warn({ rate_limit: name }, `rate limit '${name}' is not defined; its steps wait (looked at every 5 s)`),
+  );
+  const ctx: PgContext = { pool, names, sql: pgStatements(names), logger, missingRateLimit };
+  const session = new WakeListener(parsed.connectionString, names.channel, logger, presenceLabel(names), ctx.sql);
+  return new PostgresStore(ctx, parsed.displayUrl, session);
+}
