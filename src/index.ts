@@ -17,6 +17,7 @@ export type { HandlerModule } from './definition/handler-module.js';
 export type { OperatorReads } from './engine/operator-reads.js';
 export type { ScheduleControl, ScheduleRef, TriggerResult } from './engine/schedule-control.js';
 export type { ScheduleJson } from './engine/schedule-json.js';
+export type { RateLimitInput } from './engine/rate-limits.js';
 export type { CreatedTick } from './engine/scheduler.js';
 export type { FeedListener, FeedSubscription, HistoryFeed } from './engine/history-feed.js';
 export type {
@@ -29,6 +30,7 @@ export type {
   OperatorResult,
   PausedTemplate,
   PruneResult,
+  RateLimitInfo,
   StoreActivity,
   StoreStats,
   TaskListFilter,
@@ -91,10 +93,12 @@ export type {
 // Errors a handler throws, and those a caller catches (check them with isTaskerError and `code`).
 export {
   PermanentError,
+  RateLimitedError,
   RetryableError,
   TaskerError,
   isTaskerError,
   type PermanentErrorOptions,
+  type RateLimitedErrorOptions,
   type RetryableErrorOptions,
   type TaskerErrorCode,
 } from './core/errors.js';

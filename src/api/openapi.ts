@@ -10,6 +10,7 @@ import * as rerun from './schemas/rerun.js';
 import * as pauses from './schemas/pauses.js';
 import * as schedules from './schemas/schedules.js';
 import * as prune from './schemas/prune.js';
+import * as rateLimits from './schemas/rate-limits.js';
 
 /** Shared schemas, by component name; any occurrence of the same object becomes a $ref. */
 const COMPONENTS: Record<string, JsonSchema> = {
@@ -29,6 +30,8 @@ const COMPONENTS: Record<string, JsonSchema> = {
   TemplatePauseResult: pauses.TemplatePauseResultSchema,
   PausedList: pauses.PausedListSchema,
   ConcurrencyList: pauses.ConcurrencyListSchema,
+  RateLimit: rateLimits.RateLimitSchema,
+  RateLimitList: rateLimits.RateLimitListSchema,
   HistoryPage: history.HistoryPageSchema,
   HistoryEntry: history.HistoryEntrySchema,
   StreamTicket: history.TicketSchema,
@@ -188,7 +191,8 @@ export function buildOpenApi(catalog: RouteCatalog, options: OpenApiOptions): Re
       },
       {
         name: 'flow control',
-        description: 'pause and resume a template or a whole namespace; what is paused; concurrency slot groups',
+        description:
+          'pause and resume a template or a whole namespace; what is paused; concurrency slot groups; rate limits',
       },
       { name: 'schedules', description: 'cron schedules: list them; pause, resume and trigger one' },
       { name: 'handlers', description: 'registered templates and their dependency graphs' },

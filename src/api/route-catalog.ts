@@ -17,7 +17,7 @@ export interface ResponseSpec {
 export type RouteHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
 export interface RouteSpec {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Path under the API prefix, Fastify syntax (`/tasks/:id`). */
   path: string;
   operationId: string;

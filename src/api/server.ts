@@ -37,6 +37,7 @@ import { eventRoutes } from './routes/events.js';
 import { EventStreams } from './events/event-streams.js';
 import { whoamiRoutes } from './routes/whoami.js';
 import { scheduleRoutes } from './routes/schedules.js';
+import { rateLimitRoutes } from './routes/rate-limits.js';
 import { builtUiDir, installUi } from './routes/ui.js';
 
 export { DEFAULT_BODY_LIMIT };
@@ -157,6 +158,7 @@ export function createApiServer(tasker: Tasker, options: ApiServerOptions = {}):
     ...rerunRoutes(ctx),
     ...pauseRoutes(ctx),
     ...scheduleRoutes(ctx),
+    ...rateLimitRoutes(ctx),
     ...pruneRoutes(ctx),
     ...handlerRoutes(ctx),
     ...healthRoutes(ctx),

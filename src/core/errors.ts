@@ -3,6 +3,7 @@
 // carries a brand, `Symbol.for('tasker.error')`, which is how Tasker recognises its errors: never by class name (a
 // user's own class may share it), and not by instanceof alone (a handlers module may import another copy of the
 // package, e.g. the built `dist` while the engine runs from `src`; `Symbol.for` is the same symbol in both).
+import { parseDuration } from './duration.js';
 
 /** Every `code` a TaskerError can carry, with what it means. Stable and machine-readable. */
 export const TASKER_ERROR_CODES = {
@@ -29,7 +30,7 @@ export const TASKER_ERROR_CODES = {
 export type TaskerErrorCode = keyof typeof TASKER_ERROR_CODES;
 
 /** What a branded error is: a TaskerError (refusal with a code), or a handler's PermanentError / RetryableError. */
-export type TaskerErrorKind = 'error' | 'permanent' | 'retryable';
+export type TaskerErrorKind = 'error' | 'permanent' | 'retryable' | 'rate_limited';
 
 const BRAND = Symbol.for('tasker.error');
 
@@ -41,7 +42,7 @@ function brand(cls: { prototype: object }, kind: TaskerErrorKind): void {
 export function taskerErrorKind(value: unknown): TaskerErrorKind | undefined {
   if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return undefined;
   const kind = (value as Record<symbol, unknown>)[BRAND];
-  return kind === 'error' || kind === 'permanent' || kind === 'retryable' ? kind : undefined;
+  return kind === 'error' || kind === 'permanent' || kind === 'retryable' || kind === 'rate_limited' ? kind : undefined;
 }
 
 /** Base of every error Tasker raises on purpose. `code` is stable and machine-readable. */
@@ -100,6 +101,40 @@ export class PermanentError extends Error {
   }
 }
 brand(PermanentError, 'permanent');
+
+export interface RateLimitedErrorOptions {
+  /**
+   * How long to wait before the step runs again: milliseconds, or a duration such as '30s' (default 1 s, at most
+   * 24 h).
+   */
+  retryAfter?: number | string;
+  cause?: unknown;
+}
+
+/** The longest a RateLimitedError may put a step back for. */
+export const MAX_RATE_LIMITED_MS = 86_400_000;
+
+/**
+ * Thrown by a handler: a downstream rate limit was hit. The attempt is not spent: the step waits (`waiting_for:
+ * rate_limit`) for `retryAfterMs` and runs again; a step using a rate limit drains its bucket for that long.
+ */
+export class RateLimitedError extends Error {
+  override name = 'RateLimitedError';
+  readonly retryAfterMs: number;
+  constructor(options: RateLimitedErrorOptions = {}) {
+    const ms = rateLimitedMs(options.retryAfter);
+    super(`rate limited: retry after ${ms} ms`, options.cause === undefined ? undefined : { cause: options.cause });
+    this.retryAfterMs = ms;
+  }
+}
+brand(RateLimitedError, 'rate_limited');
+
+function rateLimitedMs(value: number | string | undefined): number {
+  if (value === undefined) return 1_000;
+  const parsed = parseDuration(typeof value === 'number' ? Math.ceil(value) : value);
+  if ('error' in parsed) throw new TypeError(`RateLimitedError: retryAfter ${parsed.error}`);
+  return Math.min(parsed.ms, MAX_RATE_LIMITED_MS);
+}
 
 /** A step's timeout elapsed; counts as a retryable failure. `limit` says which timeout applied. */
 export class StepTimeoutError extends Error {

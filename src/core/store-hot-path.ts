@@ -20,6 +20,11 @@ export interface NewStep {
   skip_reason?: string | null;
   /** The step's slot group (a step concurrency limit): at most `limit` of its group ready or running at once. */
   concurrency?: StoreConcurrency | null;
+  /**
+   * The step's rate-limit bucket (flow control): `name`, or `name:` + the key values as JSON. Each attempt takes a
+   * token of it when it is claimed (claims with `rateLimited`); absent or null: no rate limit.
+   */
+  rate_key?: string | null;
 }
 
 /**
@@ -120,6 +125,12 @@ export interface ClaimRequest {
    * null/undefined means any.
    */
   templates?: string[] | null;
+  /**
+   * Also claim rate-limited steps (after the main claim, when it came back short): each takes a token of its bucket
+   * or is put back to wait for one. Set when any template the worker can run has a step with a rate limit; false or
+   * absent: the claim is exactly the plain one.
+   */
+  rateLimited?: boolean;
 }
 
 /** The outcome of one attempt of one claimed step. */
@@ -136,7 +147,12 @@ export type StepOutcome =
   | { type: 'retry'; step_id: StepId; task_id: TaskId; attempt: number; error: StepError; delayMs: number }
   | { type: 'failed'; step_id: StepId; task_id: TaskId; attempt: number; error: StepError }
   /** Put back without running (draining worker): running -> pending/retrying, the attempt is not counted. */
-  | { type: 'released'; step_id: StepId; task_id: TaskId; attempt: number };
+  | { type: 'released'; step_id: StepId; task_id: TaskId; attempt: number }
+  /**
+   * The handler reported a rate limit it hit (RateLimitedError): like `released` (the attempt is not counted), but
+   * ready again only after `retryAfterMs`, waiting for `rate_limit`; the step's bucket, if any, is drained until then.
+   */
+  | { type: 'rate_limited'; step_id: StepId; task_id: TaskId; attempt: number; retryAfterMs: number };
 
 /** A task that reached a terminal state in some transaction. Reported exactly once, by that transaction. */
 export interface FinalizedTask extends TaskIdentity {

@@ -6,6 +6,13 @@
 import type { FinalizedTask, NewTask } from './store-hot-path.js';
 import type { TaskId } from './store-records.js';
 
+/**
+ * Tick rows kept per schedule: recording a tick deletes the schedule's ticks older than its newest this many. No
+ * process asks for a tick at or before the schedule's last tick except among the newest 100 cron ticks before now
+ * (catch-up and on-time ticks are each bounded to 100), so no deleted tick is ever created again.
+ */
+export const TICKS_KEPT_PER_SCHEDULE = 100;
+
 /** What a schedule does with ticks that fell while nothing could create them (the template's `catch_up`). */
 export type ScheduleCatchUp = 'none' | 'latest' | 'all';
 

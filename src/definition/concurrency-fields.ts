@@ -10,7 +10,7 @@ export const CONCURRENCY_KEYS = ['key', 'limit'] as const;
 export const MAX_CONCURRENCY_LIMIT = 1_000_000;
 
 /** One field of a key: `context.` and a dot path of names (no spaces or commas). */
-const FIELD = /^context(\.[^.\s,]+)+$/;
+export const KEY_FIELD = /^context(\.[^.\s,]+)+$/;
 
 /** The context paths of a key as declared (`context.tenant_id,context.region` -> [['tenant_id'], ['region']]). */
 export function keyPaths(key: string): string[][] {
@@ -43,7 +43,7 @@ export function readConcurrency(
     const text = r.string('key');
     if (text !== undefined) {
       const fields = text.split(',').map((f) => f.trim());
-      const bad = fields.filter((f) => !FIELD.test(f));
+      const bad = fields.filter((f) => !KEY_FIELD.test(f));
       if (bad.length > 0) {
         c.add(
           'invalid_value',

@@ -27,12 +27,25 @@ export interface StepTemplateInput<S extends string = string> {
   retry?: RetryPolicyInput;
   /** At most `limit` attempts of this step at once across all tasks and workers (per key value when keyed). */
   concurrency?: ConcurrencyInput;
+  /**
+   * Each attempt first takes a token of this named rate limit: `'payment_gateway'`, or one bucket per key value with
+   * `'payment_gateway:context.merchant_id'`.
+   */
+  rate_limit?: string;
 }
 
 /** `{ key: 'context.customer_id', limit: 1 }`: at most `limit` at once per key value (no key: in all; steps only). */
 export interface ConcurrencyInput {
   key?: string;
   limit: number;
+}
+
+/** A named rate limit: at most `limit` starts per `period` (a duration such as `'1m'`, or ms), plus `burst`. */
+export interface RateLimitInput {
+  limit: number;
+  period: string | number;
+  /** Extra starts allowed at once beyond the steady rate (default 0). */
+  burst?: number;
 }
 
 /** A cron schedule of the template (docs/flow-control.md, "Cron schedules"). */
@@ -70,6 +83,8 @@ export interface TaskTemplateInput<S extends string = string> {
   priority?: number;
   /** At most `limit` tasks per value of `key` (context fields) run at once; the others wait, in order. */
   concurrency?: ConcurrencyInput & { key: string };
+  /** Named rate limits this template declares (shared by name with every template that uses them). */
+  rate_limits?: Record<string, RateLimitInput>;
   named_steps?: readonly NoInfer<S>[];
   schema?: Record<string, unknown>;
   step_templates: ReadonlyArray<StepTemplateInput<S>>;

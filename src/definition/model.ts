@@ -35,6 +35,26 @@ export interface ConcurrencySpec {
   limit: number;
 }
 
+/**
+ * A named rate limit (flow control): a token bucket kept in the store and shared by every step, template and worker
+ * that uses the name. Tokens refill continuously at `limit` per `period`; the bucket holds `burst + 1` at most, so no
+ * `period`-long window sees more than `limit + burst` starts (docs/flow-control.md).
+ */
+export interface RateLimitSpec {
+  limit: number;
+  /** Milliseconds. */
+  period: number;
+  /** Extra starts allowed at once beyond the steady rate; 0 when not declared. */
+  burst: number;
+}
+
+/** A step's use of a named rate limit: one bucket for the name, or one per value of `key` (context fields). */
+export interface RateLimitUse {
+  name: string;
+  /** Context fields as declared (`context.merchant_id`, several comma-separated), as in ConcurrencySpec. */
+  key?: string;
+}
+
 /** One step of a template after normalisation. */
 export interface StepTemplate {
   name: string;
@@ -53,6 +73,8 @@ export interface StepTemplate {
   retry?: RetryPolicy;
   /** At most `limit` attempts of this step at once across all tasks and workers (per key value when keyed). */
   concurrency?: ConcurrencySpec;
+  /** Each attempt takes a token of this named rate limit before it starts (`rate_limit: name[:context.field]`). */
+  rate_limit?: RateLimitUse;
 }
 
 /** What a schedule does with ticks that fell while nothing could create them (docs/flow-control.md). */
@@ -100,6 +122,8 @@ export interface TaskTemplate {
    * become claimable and holds it until it finishes; the others wait `pending` (waiting_for `concurrency`), in order.
    */
   concurrency?: ConcurrencySpec;
+  /** Rate limits this template declares, by name (shared with every template that uses the name). */
+  rate_limits?: Record<string, RateLimitSpec>;
   step_templates: StepTemplate[];
   /** Cron schedules; absent when the template declares none. */
   schedules?: ScheduleTemplate[];

@@ -5,10 +5,12 @@ import {
   DEFAULT_RETRY_POLICY,
   RETRY_POLICY_RULES,
   type ConcurrencySpec,
+  type RateLimitUse,
   type RetryPolicy,
   type StepTemplate,
 } from './model.js';
 import { readConcurrency } from './concurrency-fields.js';
+import { readRateLimitUse } from './rate-limit-fields.js';
 import { FieldReader, isPlainObject, type IssueCollector, type RawObject } from './issue-collector.js';
 import type { Path } from './source-locator.js';
 import { RETRY_KEYS, STEP_KEYS } from './template-keys.js';
@@ -37,6 +39,7 @@ export interface StepFields {
   timeout?: number;
   retry?: Partial<RetryPolicy>;
   concurrency?: ConcurrencySpec;
+  rate_limit?: RateLimitUse;
 }
 
 function readRetry(c: IssueCollector, raw: RawObject, path: Path, step: string | undefined): Partial<RetryPolicy> {
@@ -98,6 +101,10 @@ export function readStepEntry(c: IssueCollector, raw: unknown, path: Path, label
     const spec = readConcurrency(c, concurrency, [...path, 'concurrency'], false, step);
     if (spec !== undefined) fields.concurrency = spec;
   }
+  if (r.has('rate_limit') && raw['rate_limit'] !== null) {
+    const use = readRateLimitUse(c, raw['rate_limit'], [...path, 'rate_limit'], step ?? '?');
+    if (use !== undefined) fields.rate_limit = use;
+  }
   return fields;
 }
 
@@ -141,6 +148,7 @@ export function toStepTemplate(fields: StepFields & { name: string }): StepTempl
   if (fields.timeout !== undefined) step.timeout = fields.timeout;
   if (fields.retry !== undefined) step.retry = { ...DEFAULT_RETRY_POLICY, ...fields.retry };
   if (fields.concurrency !== undefined) step.concurrency = { ...fields.concurrency };
+  if (fields.rate_limit !== undefined) step.rate_limit = { ...fields.rate_limit };
   return step;
 }
 

@@ -11,6 +11,7 @@ export const TASK_KEYS = [
   'default_step_timeout',
   'priority',
   'concurrency',
+  'rate_limits',
   'named_steps',
   'schema',
   'step_templates',
@@ -32,9 +33,12 @@ export const STEP_KEYS = [
   'timeout',
   'retry',
   'concurrency',
+  'rate_limit',
 ] as const;
 
 export const RETRY_KEYS = ['base', 'multiplier', 'max', 'jitter'] as const;
+
+export const RATE_LIMIT_KEYS = ['limit', 'period', 'burst'] as const;
 
 export const ENVIRONMENT_KEYS = ['step_templates'] as const;
 

@@ -12,6 +12,7 @@ import { readSchedules } from './schedule-fields.js';
 import { TASK_KEYS } from './template-keys.js';
 import { MAX_PRIORITY, MIN_PRIORITY } from '../core/store-flow.js';
 import { readConcurrency } from './concurrency-fields.js';
+import { readRateLimits } from './rate-limit-fields.js';
 import type { ValidationIssue } from './validation-issue.js';
 
 export interface ValidateOptions {
@@ -142,6 +143,8 @@ export function validateTemplate(raw: unknown, opts: ValidateOptions = {}): Vali
     const spec = readConcurrency(c, concurrency, ['concurrency'], true);
     if (spec !== undefined) optional.concurrency = spec;
   }
+  const rateLimits = readRateLimits(c, raw);
+  if (rateLimits !== undefined) optional.rate_limits = rateLimits;
   const named = r.stringList('named_steps', false);
   const schema = readSchema(c, r);
   const schedules = readSchedules(c, raw, schema);

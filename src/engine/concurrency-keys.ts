@@ -6,23 +6,25 @@ import type { StoreConcurrency } from '../core/store-contract.js';
 import { keyPaths } from '../definition/concurrency-fields.js';
 import type { ConcurrencySpec, TaskTemplate } from '../definition/model.js';
 
-/** The values of `spec.key`'s fields in `context`, as JSON text; InvalidRequestError naming a missing field. */
-function keyValues(spec: ConcurrencySpec, context: unknown, what: string): string {
-  const values = keyPaths(spec.key!).map((path) => {
+/**
+ * The values of `key`'s fields (`context.a,context.b`) in `context`, as JSON text; InvalidRequestError naming a
+ * missing field. `kind` says what the key is for (`concurrency key`, `rate limit key`), `what` whose it is.
+ */
+export function keyValues(key: string, context: unknown, what: string, kind = 'concurrency key'): string {
+  const values = keyPaths(key).map((path) => {
     let v: unknown = context;
     for (const part of path) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
     const field = `context.${path.join('.')}`;
     if (v === undefined || v === null) {
       throw new InvalidRequestError(
-        `${field} is missing: the concurrency key of ${what} is '${spec.key}', so every request must give it`,
-        [{ field, message: `required by the concurrency key of ${what}` }],
+        `${field} is missing: the ${kind} of ${what} is '${key}', so every request must give it`,
+        [{ field, message: `required by the ${kind} of ${what}` }],
       );
     }
     if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
-      throw new InvalidRequestError(
-        `${field} must be a string, a number or a boolean: it is the concurrency key of ${what}`,
-        [{ field, message: 'a concurrency key value must be a string, a number or a boolean' }],
-      );
+      throw new InvalidRequestError(`${field} must be a string, a number or a boolean: it is the ${kind} of ${what}`, [
+        { field, message: `a ${kind} value must be a string, a number or a boolean` },
+      ]);
     }
     return v;
   });
@@ -31,7 +33,7 @@ function keyValues(spec: ConcurrencySpec, context: unknown, what: string): strin
 
 /** A slot group: its key as the store keeps it, and the limit of the newest template version. */
 function group(prefix: string, spec: ConcurrencySpec, context: unknown, what: string): StoreConcurrency {
-  return { key: spec.key ? `${prefix}:${keyValues(spec, context, what)}` : prefix, limit: spec.limit };
+  return { key: spec.key ? `${prefix}:${keyValues(spec.key, context, what)}` : prefix, limit: spec.limit };
 }
 
 /**

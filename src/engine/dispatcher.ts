@@ -35,6 +35,8 @@ export interface DispatcherOptions {
   namespaces: string[] | null;
   /** The template keys this process can run (what it claims); null claims anything. Read at every claim. */
   templates: () => string[] | null;
+  /** Whether a template this process can run has rate-limited steps (its claims then run the rate claim too). */
+  rateLimited: () => boolean;
   /** Step spans; asked once per claimed batch whether any SDK is registered. */
   tracing: TaskTracing;
 }
@@ -58,6 +60,8 @@ export class Dispatcher {
   private readonly attempts: StepAttempts;
   private idleResolvers: Array<() => void> = [];
   private driveScheduled = false;
+  /** A read of the next due time after a short rate claim is in flight (wakeForTokens). */
+  private tokenCheck = false;
   /** Where claims and completion batches are reported (`Tasker.instrument`); null: nowhere. */
   metrics: EngineMetricsSink | null = null;
 
@@ -229,6 +233,7 @@ export class Dispatcher {
                 leaseMs: this.options.leaseMs,
                 namespaces: this.options.namespaces,
                 templates: this.options.templates(),
+                rateLimited: this.options.rateLimited(),
               }
             : undefined;
         let res: CompletionResult;
@@ -254,7 +259,10 @@ export class Dispatcher {
         }
         this.effects.apply(batch, res);
         if (claim) {
-          if (res.claimed.length < claim.limit) this.wantClaim = false;
+          if (res.claimed.length < claim.limit) {
+            this.wantClaim = false;
+            if (claim.rateLimited) this.wakeForTokens();
+          }
           if (res.claimed.length) this.attempts.launch(res.claimed);
         } else if (res.readyCount > 0) {
           this.wantClaim = true;
@@ -263,14 +271,19 @@ export class Dispatcher {
       }
       const free = this.free();
       if (free > 0 && this.wantClaim) {
+        const rateLimited = this.options.rateLimited();
         const claimed = await this.store.claimSteps({
           workerId: this.options.workerId,
           limit: free,
           leaseMs: this.options.leaseMs,
           namespaces: this.options.namespaces,
           templates: this.options.templates(),
+          rateLimited,
         });
-        if (claimed.length < free) this.wantClaim = false;
+        if (claimed.length < free) {
+          this.wantClaim = false;
+          if (rateLimited) this.wakeForTokens();
+        }
         if (claimed.length) {
           this.metrics?.stepsClaimed(claimed);
           this.attempts.launch(claimed);
@@ -279,6 +292,24 @@ export class Dispatcher {
       }
       return;
     }
+  }
+
+  /**
+   * A short claim that served rate-limited steps may have put some back to wait for a token (ready_at pushed to when
+   * their bucket should have one): wake when the next of them comes due (one read; one at a time).
+   */
+  private wakeForTokens(): void {
+    if (this.tokenCheck) return;
+    this.tokenCheck = true;
+    this.store
+      .nextRetryAt()
+      .then((at) => {
+        if (at !== null) this.wakeAt(at);
+      })
+      .catch(() => undefined) // the poll timer wakes the loop anyway
+      .finally(() => {
+        this.tokenCheck = false;
+      });
   }
 
   private async isolateRejected(batch: PendingOutcome[], batchError: unknown): Promise<void> {

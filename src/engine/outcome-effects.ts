@@ -71,6 +71,10 @@ export class OutcomeEffects {
           o.error,
           span,
         );
+      } else if (o.type === 'rate_limited') {
+        // Not a failure: the step waits for `rate_limit` and runs again after retryAfter, its attempt not spent.
+        this.wakeAt(Date.now() + o.retryAfterMs);
+        pending.log.logger.info({ retry_in_ms: o.retryAfterMs }, 'step rate-limited by its handler; it will run again');
       }
       if (span) this.tracing.endStep(span, exec);
     }

@@ -5,7 +5,13 @@ import type { ClaimedStep, StepError, StepOutcome } from '../core/store-contract
 import type { StepSnapshot, TaskView } from '../core/handler-api.js';
 import { isRoutingDecision } from '../core/handler-api.js';
 import type { CompiledStep, CompiledTemplate, WorkflowCatalog } from './workflow-catalog.js';
-import { RetryableError, StepTimeoutError, taskerErrorKind, type RetryableErrorOptions } from '../core/errors.js';
+import {
+  MAX_RATE_LIMITED_MS,
+  RetryableError,
+  StepTimeoutError,
+  taskerErrorKind,
+  type RetryableErrorOptions,
+} from '../core/errors.js';
 import { toStepError } from './error-capture.js';
 import { backoffDelay, retryAfterDelay } from './backoff.js';
 import { pruneForRoute } from './routing.js';
@@ -102,11 +108,23 @@ export async function executeStep(catalog: WorkflowCatalog, r: RunnableStep): Pr
       }
       return { kind: 'dropped', cause: why.abortCause, durationMs };
     }
+    if (!why && taskerErrorKind(thrown) === 'rate_limited') {
+      // A limit the handler hit: not a failure, and the attempt is not spent (the store hands it back uncounted).
+      const base = { step_id: claimed.step_id, task_id: claimed.task.task_id, attempt: claimed.attempt };
+      const retryAfterMs = rateLimitedDelay((thrown as { retryAfterMs?: unknown }).retryAfterMs);
+      return { kind: 'outcome', outcome: { type: 'rate_limited', ...base, retryAfterMs }, error: null, durationMs };
+    }
     const err = why ? timeoutError(timeout, r) : thrown;
     return { kind: 'outcome', ...failureOutcome(r, err), durationMs };
   } finally {
     if (timer) clearTimeout(timer);
   }
+}
+
+/** A RateLimitedError's delay, as another copy of the package may have set it: whole ms, 0 to 24 h (default 1 s). */
+function rateLimitedDelay(ms: unknown): number {
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) return 1_000;
+  return Math.min(MAX_RATE_LIMITED_MS, Math.max(0, Math.ceil(ms)));
 }
 
 function timeoutError(timeout: StepTimeout, r: RunnableStep): StepTimeoutError {

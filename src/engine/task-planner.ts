@@ -7,6 +7,7 @@ import type { AnnotationInput, PlannedStep, StepDefaultsPatch } from '../core/ha
 import type { CompiledTemplate } from './workflow-catalog.js';
 import { MAX_TIMEOUT_MS, type TaskTemplate } from '../definition/model.js';
 import { concurrencyGroups } from './concurrency-keys.js';
+import { rateKeys } from './rate-limits.js';
 import { InvalidRequestError } from '../core/errors.js';
 import { makeTaskView } from './handler-views.js';
 import type { NormalisedTaskRequest as NormalisedRequest } from './task-request.js';
@@ -114,6 +115,9 @@ export async function planTask(
   }
   // A context that lacks a concurrency key field is refused now, before the planning hook runs.
   const gates = mode === 'deferred' ? null : concurrencyGroups(template, options.newest ?? template, req.context);
+  // Likewise for a rate limit's key fields: each rate-limited step's bucket (none to compute for most templates).
+  const rated =
+    mode === 'deferred' || !template.step_templates.some((s) => s.rate_limit) ? null : rateKeys(template, req.context);
   const bypass = new Set(req.bypass_steps);
   const planned = template.step_templates.map((st) => {
     const c = compiled.steps.get(st.name)!;
@@ -151,6 +155,7 @@ export async function planTask(
   // Optional fields are assigned only when present (a spread of `{}` per step and per task is a runtime call and an
   // allocation each, on the submission hot path).
   const stepGates = gates !== null && gates.steps.size > 0 ? gates.steps : null;
+  const stepRates = rated !== null && rated.size > 0 ? rated : null;
   const steps: NewStep[] = planned.map((p) => {
     const step: NewStep = {
       name: p.name,
@@ -165,6 +170,8 @@ export async function planTask(
     };
     const gate = stepGates?.get(p.name);
     if (gate) step.concurrency = gate;
+    const rate = stepRates?.get(p.name);
+    if (rate !== undefined) step.rate_key = rate;
     return step;
   });
   const task: NewTask = {

@@ -19,6 +19,7 @@ export type StepSpanOutcome =
   | 'failed'
   | 'timed_out'
   | 'released'
+  | 'rate_limited'
   | 'cancelled'
   | 'lease_lost'
   | 'stale'
@@ -144,7 +145,7 @@ export class TaskTracing {
       const o = exec.outcome;
       error = exec.error;
       if (o.type === 'completed') outcome = 'completed';
-      else if (o.type === 'released') outcome = 'released';
+      else if (o.type === 'released' || o.type === 'rate_limited') outcome = o.type;
       else if (error?.class === 'StepTimeoutError') outcome = 'timed_out';
       else outcome = o.type === 'retry' ? 'retrying' : 'failed';
     }

@@ -1,7 +1,7 @@
 // `Tasker`, the library's engine facade: open a store, register templates, handlers and subscribers, submit task
 // requests, run steps (the dispatcher), wait for and read tasks, cancel, apply operator actions, close cleanly.
-// Submission itself (planning, creating, after-create events) is task-submitter.ts, cancel and operator actions are
-// task-control.ts.
+// Its parts are built and wired in engine-parts.ts; submission itself (planning, creating, after-create events) is
+// task-submitter.ts, cancel and operator actions are task-control.ts.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { TaskTemplate, TemplateSource } from '../definition/model.js';
@@ -13,6 +13,7 @@ import { TemplateValidationError, type ValidationIssue } from '../definition/val
 import { openStore } from '../store/open-store.js';
 import type {
   ConcurrencyGroup,
+  RateLimitInfo,
   OperatorAction,
   OperatorResult,
   PausedTemplate,
@@ -27,35 +28,20 @@ import type {
 } from '../core/store-contract.js';
 import { checkStore, type StoreHealth } from './store-health.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
-import { EventBus } from './event-bus.js';
-import { LifecyclePublisher } from './lifecycle-publisher.js';
-import { WorkflowCatalog } from './workflow-catalog.js';
-import { TaskFinalizer } from './task-finalizer.js';
 import { TaskWaiters, type WaitOptions } from './task-waiters.js';
-import { Dispatcher } from './dispatcher.js';
-import { LeaseKeeper } from './lease-keeper.js';
 import type { TaskRequest } from './task-request.js';
-import { TaskSubmitter, type SubmitResult } from './task-submitter.js';
-import { TaskControl, type ActorOptions } from './task-control.js';
+import type { SubmitResult } from './task-submitter.js';
+import type { ActorOptions } from './task-control.js';
 import { taskJson, type TaskJson } from './task-json.js';
 import { NotFoundError } from '../core/errors.js';
-import { DelayedStarts } from './delayed-starts.js';
 import { resolveTaskerOptions, type ResolvedTaskerOptions, type TaskerOptions } from './options.js';
-import type { AnnotationSink } from './handler-views.js';
 import { fanOut, type EngineMetricsSink } from './metrics-sink.js';
-import { OperatorReads } from './operator-reads.js';
-import {
-  TaskRerunner,
-  type RerunFilter,
-  type RerunOptions,
-  type RerunWhereOptions,
-  type RerunWhereResult,
-} from './task-rerun.js';
-import { TaskTracing } from './task-tracing.js';
-import { Scheduler } from './scheduler.js';
-import { ScheduleControl, scheduledSubmit } from './schedule-control.js';
+import type { OperatorReads } from './operator-reads.js';
+import { assembleEngine, type EngineParts } from './engine-parts.js';
+import type { RerunFilter, RerunOptions, RerunWhereOptions, RerunWhereResult } from './task-rerun.js';
+import type { ScheduleControl } from './schedule-control.js';
 import { pruneInBatches, type PruneOptions } from './retention.js';
-import { RetentionKeeper } from './retention-keeper.js';
+import { setRateLimit, type RateLimitInput } from './rate-limits.js';
 
 export type { TaskerOptions } from './options.js';
 export type { SubmitResult } from './task-submitter.js';
@@ -71,20 +57,9 @@ export class Tasker {
   readonly reads: OperatorReads;
   /** Cron schedules: list, pause, resume, trigger (schedule-control.ts). */
   readonly schedules: ScheduleControl;
-  private readonly bus: EventBus;
-  private readonly publisher: LifecyclePublisher;
-  private readonly catalog: WorkflowCatalog;
   private readonly waiters = new TaskWaiters();
-  private readonly finalizer: TaskFinalizer;
-  private readonly dispatcher: Dispatcher;
-  private readonly leases: LeaseKeeper;
-  private readonly rerunner: TaskRerunner;
-  private readonly tracing: TaskTracing;
-  private readonly submitter: TaskSubmitter;
-  private readonly control: TaskControl;
-  private readonly delayed: DelayedStarts;
-  private readonly scheduler: Scheduler;
-  private readonly retention: RetentionKeeper | null;
+  /** The engine's parts (engine-parts.ts). */
+  private readonly p: EngineParts;
   private unsubscribeWake: (() => void) | null = null;
   private metricsSinks: EngineMetricsSink[] = [];
   private started = false;
@@ -98,49 +73,19 @@ export class Tasker {
   ) {
     this.logger = logger;
     this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    this.bus = new EventBus(logger);
-    this.publisher = new LifecyclePublisher(this.bus);
-    this.reads = new OperatorReads(store, this.bus, logger);
-    // A step cut off by the built-in default says so (and where to change it), not "this worker's step timeout".
-    const workerStepTimeout = options.stepTimeoutFrom === 'default' ? undefined : options.stepTimeoutMs;
-    this.catalog = new WorkflowCatalog(this.templates, this.handlers, options.retry, workerStepTimeout);
-    const forget = (id: number) => this.onTaskFinished(id);
-    this.tracing = new TaskTracing(store, this.workerId);
-    this.finalizer = new TaskFinalizer(store, this.catalog, this.publisher, this.waiters, logger, forget, this.tracing);
-    const annotate: AnnotationSink = (id, a) => store.addAnnotation(id, a.annotation_type, a.content);
-    const { namespaces, leaseMs } = options;
-    this.dispatcher = new Dispatcher(store, this.catalog, this.publisher, this.finalizer, annotate, logger, {
+    this.p = assembleEngine({
+      store,
+      options,
+      logger,
       workerId: this.workerId,
-      concurrency: options.concurrency,
-      leaseMs,
-      pollIntervalMs: options.pollIntervalMs,
-      namespaces,
-      templates: () => this.catalog.capabilities(namespaces),
-      tracing: this.tracing,
+      templates: this.templates,
+      handlers: this.handlers,
+      waiters: this.waiters,
+      started: () => this.started,
+      forget: (id) => this.onTaskFinished(id),
     });
-    this.rerunner = new TaskRerunner(store, this.catalog, (id) => {
-      this.onTaskFinished(id); // nothing cached of the previous run serves the next
-      if (this.started) this.dispatcher.wake();
-    });
-    this.leases = new LeaseKeeper(store, this.dispatcher, this.finalizer, this.publisher, logger, {
-      workerId: this.workerId,
-      leaseMs,
-      namespaces,
-      capabilities: () => this.catalog.capabilities(namespaces),
-    });
-    const { bus, catalog, publisher, finalizer, tracing } = this;
-    this.delayed = new DelayedStarts(store, logger, options.pollIntervalMs, () => this.dispatcher.wake());
-    this.submitter = new TaskSubmitter(store, catalog, bus, publisher, finalizer, tracing, logger, (startAt) => {
-      if (!this.started) return;
-      if (startAt !== null) this.delayed.dueAt(startAt);
-      this.dispatcher.wake();
-    });
-    const host = { started: () => this.started, forget };
-    this.control = new TaskControl(store, this.dispatcher, publisher, finalizer, this.waiters, tracing, host);
-    const submitScheduled = scheduledSubmit(store, this.submitter);
-    this.scheduler = new Scheduler(store, this.templates, submitScheduled, logger, { namespaces });
-    this.schedules = new ScheduleControl(store, this.templates, submitScheduled, this.scheduler);
-    this.retention = options.retention ? new RetentionKeeper(store, options.retention, logger) : null;
+    this.reads = this.p.reads;
+    this.schedules = this.p.schedules;
   }
 
   /**
@@ -176,7 +121,8 @@ export class Tasker {
 
   registerTemplate(template: TaskTemplate, source?: TemplateSource): this {
     this.templates.register(template, source);
-    this.scheduler.wake();
+    this.p.scheduler.wake();
+    if (this.started) this.p.rateLimits.declareSoon();
     return this;
   }
 
@@ -185,13 +131,14 @@ export class Tasker {
     const result = await loadTemplates(paths, this.options.env ? { env: this.options.env } : {});
     if (result.issues.length) throw new TemplateValidationError(result.issues);
     for (const l of result.templates) this.templates.register(l.template, l.source);
-    this.scheduler.wake();
+    this.p.scheduler.wake();
+    if (this.started) await this.p.rateLimits.declare();
     return result.templates.map((l) => l.template);
   }
 
   registerHandlers(entries: Record<string, HandlerEntry>): this {
     this.handlers.registerAll(entries);
-    this.catalog.invalidateHandlers();
+    this.p.catalog.invalidateHandlers();
     return this;
   }
 
@@ -205,7 +152,7 @@ export class Tasker {
 
   /** Subscribe an EventSubscriber class/instance or a function (`events` defaults to the class's or `*`). */
   subscribe(subscriber: unknown, events?: readonly string[]): () => void {
-    return this.bus.subscribe(subscriber, events);
+    return this.p.bus.subscribe(subscriber, events);
   }
 
   /**
@@ -222,12 +169,12 @@ export class Tasker {
   }
 
   private attachMetrics(): void {
-    this.dispatcher.metrics = this.leases.metrics = fanOut(this.metricsSinks);
+    this.p.dispatcher.metrics = this.p.leases.metrics = fanOut(this.metricsSinks);
   }
 
   /** Problems that would surprise at run time: step handler classes that resolve to nothing. */
   checkHandlers(): ValidationIssue[] {
-    const ns = this.dispatcher.options.namespaces;
+    const ns = this.p.dispatcher.options.namespaces;
     return this.templates
       .list()
       .filter((l) => !ns || ns.includes(l.template.namespace_name))
@@ -238,17 +185,18 @@ export class Tasker {
   async start(): Promise<void> {
     if (this.started || this.closed) return;
     const issues = this.checkHandlers();
-    if (issues.length && this.dispatcher.options.concurrency > 0) throw new TemplateValidationError(issues);
+    if (issues.length && this.p.dispatcher.options.concurrency > 0) throw new TemplateValidationError(issues);
+    await this.p.rateLimits.declare(); // before the first claim: a limit not in the store holds its steps
     this.started = true;
-    await this.leases.start();
-    this.unsubscribeWake = this.store.onWake(() => this.dispatcher.wake());
+    await this.p.leases.start();
+    this.unsubscribeWake = this.store.onWake(() => this.p.dispatcher.wake());
     const next = await this.store.nextRetryAt();
-    if (next !== null) this.dispatcher.wakeAt(next);
-    this.dispatcher.start();
-    if (this.dispatcher.options.concurrency > 0) this.delayed.start();
+    if (next !== null) this.p.dispatcher.wakeAt(next);
+    this.p.dispatcher.start();
+    if (this.p.dispatcher.options.concurrency > 0) this.p.delayed.start();
     // Every process that runs steps ticks the schedules (no leader; the store makes each tick one task).
-    if (this.options.schedules && this.dispatcher.options.concurrency > 0) this.scheduler.start();
-    this.retention?.start();
+    if (this.options.schedules && this.p.dispatcher.options.concurrency > 0) this.p.scheduler.start();
+    this.p.retention?.start();
   }
 
   /**
@@ -256,7 +204,7 @@ export class Tasker {
    * a `tasker.submit` span (a child of the active context) covers it, and the task keeps its context for its steps.
    */
   submit(request: TaskRequest): Promise<SubmitResult> {
-    return this.submitter.submit(request);
+    return this.p.submitter.submit(request);
   }
 
   /**
@@ -264,7 +212,7 @@ export class Tasker {
    * request rejects the batch with its position named). Results follow the request order. Does not wait for them.
    */
   submitMany(requests: readonly TaskRequest[]): Promise<SubmitResult[]> {
-    return this.submitter.submitMany(requests);
+    return this.p.submitter.submitMany(requests);
   }
 
   /** Submit and wait for the end; returns the final task JSON. */
@@ -276,7 +224,7 @@ export class Tasker {
   /** Resolves with the task JSON once the task is terminal (finished here or by any other worker). */
   async waitForTask(taskId: number, options: WaitOptions = {}): Promise<TaskJson> {
     // its annotations hook may still be writing when the task is seen terminal
-    return taskJson(await this.waiters.untilFinished(this.store, taskId, options, () => this.finalizer.drain()));
+    return taskJson(await this.waiters.untilFinished(this.store, taskId, options, () => this.p.finalizer.drain()));
   }
 
   /** The store's health within `timeoutMs` (never throws): kind, credential-free URL, latency or error. */
@@ -310,7 +258,7 @@ export class Tasker {
 
   /** Cancel a task: pending steps are cancelled and in-flight handlers see `step.signal` abort. */
   cancelTask(taskId: number, options: { actor?: string; reason?: string } = {}): Promise<boolean> {
-    return this.control.cancel(taskId, options);
+    return this.p.control.cancel(taskId, options);
   }
 
   /**
@@ -318,12 +266,12 @@ export class Tasker {
    * recorded in its history with the actor. OperatorActionError when the task is finished.
    */
   pauseTask(taskId: number, options: ActorOptions = {}): Promise<TaskPauseResult> {
-    return this.control.pauseTask(taskId, true, options);
+    return this.p.control.pauseTask(taskId, true, options);
   }
 
   /** Resume a task paused by `pauseTask`; it still waits while its template or namespace is paused. */
   resumeTask(taskId: number, options: ActorOptions = {}): Promise<TaskPauseResult> {
-    return this.control.pauseTask(taskId, false, options);
+    return this.p.control.pauseTask(taskId, false, options);
   }
 
   /**
@@ -331,20 +279,20 @@ export class Tasker {
    * (`pending`, waiting_for `paused`), unfinished ones finish the steps they are in and start no new one.
    */
   pauseTemplate(namespace: string, name: string, options: ActorOptions = {}): Promise<TemplatePauseResult> {
-    return this.control.pauseTemplates({ namespace, name }, true, options);
+    return this.p.control.pauseTemplates({ namespace, name }, true, options);
   }
 
   resumeTemplate(namespace: string, name: string, options: ActorOptions = {}): Promise<TemplatePauseResult> {
-    return this.control.pauseTemplates({ namespace, name }, false, options);
+    return this.p.control.pauseTemplates({ namespace, name }, false, options);
   }
 
   /** `pauseTemplate` for every template of a namespace, present and future. */
   pauseNamespace(namespace: string, options: ActorOptions = {}): Promise<TemplatePauseResult> {
-    return this.control.pauseTemplates({ namespace }, true, options);
+    return this.p.control.pauseTemplates({ namespace }, true, options);
   }
 
   resumeNamespace(namespace: string, options: ActorOptions = {}): Promise<TemplatePauseResult> {
-    return this.control.pauseTemplates({ namespace }, false, options);
+    return this.p.control.pauseTemplates({ namespace }, false, options);
   }
 
   /** Every paused template and namespace. */
@@ -357,9 +305,19 @@ export class Tasker {
     return this.store.concurrencyGroups();
   }
 
+  /** Set a rate limit by hand (it overrides every template's declaration of the name). */
+  setRateLimit(name: string, spec: RateLimitInput, options: ActorOptions = {}): Promise<RateLimitInfo> {
+    return setRateLimit(this.store, name, spec, options.actor ?? 'api');
+  }
+
+  /** Every rate limit: its spec, where it came from, its buckets and the steps waiting for a token. */
+  listRateLimits(): Promise<RateLimitInfo[]> {
+    return this.store.listRateLimits();
+  }
+
   /** Operator actions: retry/resolve/skip a step, retry a task. Illegal ones throw OperatorActionError. */
   operate(action: OperatorAction): Promise<OperatorResult> {
-    return this.control.operate(action);
+    return this.p.control.operate(action);
   }
 
   /**
@@ -367,7 +325,7 @@ export class Tasker {
    * of it, at its next run (task-rerun.ts). Returns the task JSON after the reset; OperatorActionError when illegal.
    */
   async rerun(taskId: number, step: number | string, options: RerunOptions): Promise<TaskJson> {
-    await this.rerunner.rerun(taskId, step, options);
+    await this.p.rerunner.rerun(taskId, step, options);
     const task = await this.getTask(taskId);
     if (!task) throw new NotFoundError(`task ${taskId} not found`, { task_id: taskId });
     return task;
@@ -375,7 +333,7 @@ export class Tasker {
 
   /** `rerun` for every completed or failed task `filter` selects, a page at a time; `dryRun` only counts. */
   rerunWhere(filter: RerunFilter, step: string, options: RerunWhereOptions): Promise<RerunWhereResult> {
-    return this.rerunner.rerunWhere(filter, step, options);
+    return this.p.rerunner.rerunWhere(filter, step, options);
   }
 
   /**
@@ -389,21 +347,21 @@ export class Tasker {
 
   /** Resolves when this process has nothing in flight (useful in tests). */
   idle(): Promise<void> {
-    return this.dispatcher.idle();
+    return this.p.dispatcher.idle();
   }
 
   /** Stop running steps: no new claims; in-flight steps finish (or are released after the drain timeout). */
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    this.delayed.stop();
+    this.p.delayed.stop();
     this.unsubscribeWake?.();
     this.unsubscribeWake = null;
-    await this.scheduler.stop();
-    await this.retention?.stop();
-    await this.dispatcher.stop(this.options.drainTimeoutMs);
-    await this.finalizer.drain();
-    await this.leases.stop();
+    await this.p.scheduler.stop();
+    await this.p.retention?.stop();
+    await this.p.dispatcher.stop(this.options.drainTimeoutMs);
+    await this.p.finalizer.drain();
+    await this.p.leases.stop();
   }
 
   async close(): Promise<void> {
@@ -411,12 +369,12 @@ export class Tasker {
     this.reads.close();
     await this.stop();
     this.closed = true;
-    await this.finalizer.drain();
+    await this.p.finalizer.drain();
     this.waiters.notifyAll();
     if (this.ownsStore) await this.store.close();
   }
 
   private onTaskFinished(taskId: number): void {
-    this.dispatcher.forgetTask(taskId);
+    this.p.dispatcher.forgetTask(taskId);
   }
 }

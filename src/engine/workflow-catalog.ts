@@ -50,6 +50,8 @@ export class WorkflowCatalog {
     handlers: number;
     namespaces: readonly string[] | null;
     value: string[];
+    /** Some template it can run has a step with a rate limit (its claims then ask for the rate claim too). */
+    rated: boolean;
   } | null = null;
 
   constructor(
@@ -107,13 +109,20 @@ export class WorkflowCatalog {
     if (cache && cache.templates === templates && cache.handlers === handlers && cache.namespaces === namespaces) {
       return cache.value;
     }
-    const value = this.templates
+    const runnable = this.templates
       .list()
       .filter((l) => namespaces === null || namespaces.includes(l.template.namespace_name))
-      .filter((l) => checkHandlers(l.template, this.handlers).length === 0)
-      .map((l) => templateKey(l.template));
-    this.capabilityCache = { templates, handlers, namespaces, value };
+      .filter((l) => checkHandlers(l.template, this.handlers).length === 0);
+    const value = runnable.map((l) => templateKey(l.template));
+    const rated = runnable.some((l) => l.template.step_templates.some((st) => st.rate_limit !== undefined));
+    this.capabilityCache = { templates, handlers, namespaces, value, rated };
     return value;
+  }
+
+  /** Whether a template this process can run has a rate-limited step (computed with `capabilities`). */
+  rateLimited(namespaces: readonly string[] | null): boolean {
+    this.capabilities(namespaces);
+    return this.capabilityCache!.rated;
   }
 
   /**

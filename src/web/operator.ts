@@ -1,7 +1,8 @@
-// The operator actions the dashboard offers, when each applies (the same rules the API enforces), the scope it
-// needs and the request it sends. Every action is confirmed in a dialog with a reason, recorded with the actor.
+// The operator actions the dashboard offers — on steps, tasks and cron schedules — when each applies (the same
+// rules the API enforces), the scope it needs and the request it sends. Every action is confirmed in a dialog with a
+// reason, recorded with the actor.
 import { api } from './api.js';
-import type { Step, Task } from './types.js';
+import type { Schedule, Step, Task } from './types.js';
 
 export type ActionKind =
   'retry' | 'skip' | 'resolve' | 'rerun' | 'retry_task' | 'pause_task' | 'resume_task' | 'cancel_task';
@@ -121,4 +122,61 @@ export function perform(kind: ActionKind, task: Task, step: Step | null, input: 
     case 'cancel_task':
       return api(base, { method: 'DELETE', query: { reason } });
   }
+}
+
+export type ScheduleActionKind = 'pause_schedule' | 'resume_schedule' | 'trigger_schedule';
+
+export interface ScheduleActionSpec {
+  kind: ScheduleActionKind;
+  /** The button's accessible name (stable, like the task actions'). */
+  label: string;
+  scope: string;
+  explain: (s: Schedule) => string;
+}
+
+/** What a schedule's catch_up makes of the ticks missed while it was paused. */
+const MISSED: Record<string, string> = {
+  none: 'they are skipped',
+  latest: 'the newest of them is created',
+  all: 'they are created, oldest first (at most 100)',
+};
+
+const scheduleName = (s: Schedule) => `${s.namespace}/${s.name}/${s.schedule}`;
+
+export const SCHEDULE_ACTIONS: Record<ScheduleActionKind, ScheduleActionSpec> = {
+  pause_schedule: {
+    kind: 'pause_schedule',
+    label: 'Pause',
+    scope: 'steps:operate',
+    explain: (s) =>
+      `No tick of schedule ${scheduleName(s)} creates a task until it is resumed, in any process (Trigger now still does).`,
+  },
+  resume_schedule: {
+    kind: 'resume_schedule',
+    label: 'Resume',
+    scope: 'steps:operate',
+    explain: (s) =>
+      `Schedule ${scheduleName(s)} ticks again. Ticks that fell while it was paused are missed ticks: with ` +
+      `catch_up ${s.catch_up}, ${MISSED[s.catch_up] ?? 'its catch_up decides'}.`,
+  },
+  trigger_schedule: {
+    kind: 'trigger_schedule',
+    label: 'Trigger now',
+    scope: 'steps:operate',
+    explain: (s) =>
+      `A task of ${s.namespace}/${s.name} is created now with the schedule's context, paused or not. It is no tick: ` +
+      'the next tick still comes.',
+  },
+};
+
+/** The schedule actions that apply now: Pause or Resume, and Trigger now. */
+export function scheduleActions(s: Schedule): ScheduleActionKind[] {
+  return [s.paused ? 'resume_schedule' : 'pause_schedule', 'trigger_schedule'];
+}
+
+/** Sends the schedule action; resolves with the API's answer (the schedule, or the task a trigger created). */
+export function performSchedule(kind: ScheduleActionKind, s: Schedule, reason: string): Promise<unknown> {
+  const path = `/schedules/${[s.namespace, s.name, s.schedule].map(encodeURIComponent).join('/')}`;
+  const verb = kind === 'pause_schedule' ? 'pause' : kind === 'resume_schedule' ? 'resume' : 'trigger';
+  return api(`${path}/${verb}`, { method: 'POST', body: { reason: reason.trim() || undefined } });
 }

@@ -152,3 +152,55 @@ export interface TemplateDetail {
   step_templates: StepTemplate[];
   dependency_graph: { nodes: string[]; edges: Array<{ from: string; to: string }>; levels: string[][] };
 }
+
+/** One row of GET /schedules: a cron schedule of a template, its state, last and next tick. */
+export interface Schedule {
+  namespace: string;
+  /** The template's name. */
+  name: string;
+  /** The schedule's name within the template. */
+  schedule: string;
+  version: string;
+  declared: boolean;
+  cron: string;
+  timezone: string;
+  catch_up: string;
+  enabled: boolean;
+  context: unknown;
+  paused: boolean;
+  paused_at: string | null;
+  paused_by: string | null;
+  resumed_at: string | null;
+  last_tick_at: string | null;
+  last_task_id: number | null;
+  next_tick_at: string | null;
+}
+
+/** One row of GET /paused: a paused template, or a whole namespace (name null). */
+export interface PausedTarget {
+  namespace: string;
+  name: string | null;
+  paused_at: string;
+  actor: string | null;
+  reason: string | null;
+}
+
+/** One row of GET /concurrency: a slot group of a concurrency limit. */
+export interface ConcurrencyGroup {
+  key: string;
+  limit: number;
+  running: number;
+  waiting: number;
+}
+
+/** One row of GET /rate-limits: a named token bucket limit. */
+export interface RateLimit {
+  name: string;
+  limit: number;
+  period_ms: number;
+  burst: number;
+  source: 'template' | 'operator';
+  updated_at: string;
+  buckets: number;
+  waiting: number;
+}

@@ -12,6 +12,7 @@ describe('flow-control examples', () => {
     const byName = Object.fromEntries(result.templates.map((l) => [l.template.name, l.template]));
     expect(Object.keys(byName).sort()).toEqual([
       'capture_payment',
+      'charge_merchant',
       'nightly_report',
       'partner_export',
       'send_reminder',
@@ -20,6 +21,11 @@ describe('flow-control examples', () => {
     ]);
     expect(byName.sync_customer!.concurrency).toEqual({ key: 'context.customer_id', limit: 1 });
     expect(byName.partner_export!.step_templates[1]!.concurrency).toEqual({ limit: 5 });
+    expect(byName.charge_merchant!.rate_limits).toEqual({ payment_gateway: { limit: 100, period: 60_000, burst: 10 } });
+    expect(byName.charge_merchant!.step_templates[0]!.rate_limit).toEqual({
+      name: 'payment_gateway',
+      key: 'context.merchant_id',
+    });
     expect(byName.vip_order!.priority).toBe(100);
     expect(byName.nightly_report!.priority).toBe(-100);
     expect(byName.send_reminder!.priority).toBeUndefined();

@@ -7,6 +7,7 @@ import { creationTests } from './conformance/creation.js';
 import { dashboardReadTests } from './conformance/dashboard-reads.js';
 import { flowControlTests } from './conformance/flow.js';
 import { concurrencyTests } from './conformance/concurrency.js';
+import { rateLimitTests } from './conformance/rate-limits.js';
 import { operatorTests } from './conformance/operator.js';
 import { readTests } from './conformance/reads.js';
 import { recoveryTests } from './conformance/recovery.js';
@@ -37,5 +38,6 @@ export function storeConformanceSuite(label: string, makeStore: MakeStore): void
     flowControlTests(makeStore);
     scheduleTests(makeStore);
     concurrencyTests(makeStore);
+    rateLimitTests(makeStore);
   });
 }

@@ -92,6 +92,8 @@ describe('PostgreSQL migrations', () => {
         'annotations',
         'concurrency_groups',
         'paused_templates',
+        'rate_buckets',
+        'rate_limits',
         'schedule_ticks',
         'schedules',
         'schema_migrations',

@@ -11,6 +11,7 @@ import { registerGraph } from './graph.js';
 import { registerServe } from './serve.js';
 import { registerPause } from './pause.js';
 import { registerSchedules } from './schedules.js';
+import { registerRateLimits } from './rate-limits.js';
 import { registerPrune } from './prune.js';
 
 export function registerCommands(program: Command): void {
@@ -21,6 +22,7 @@ export function registerCommands(program: Command): void {
   registerPause(program);
   registerTasks(program);
   registerSchedules(program);
+  registerRateLimits(program);
   registerPrune(program);
   registerMigrate(program);
   registerValidate(program);

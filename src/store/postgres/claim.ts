@@ -1,6 +1,7 @@
 // claimSteps on PostgreSQL: one statement (UPDATE … FROM (SELECT … FOR UPDATE SKIP LOCKED) with CTEs for the
 // task start stamp and the history rows), so concurrent workers on any number of machines never share a step; and
-// the mapping of its rows, which the completion function's claim returns too.
+// the mapping of its rows, which the completion function's claim returns too. (A claim with `rateLimited` that came
+// back short goes on with the rate claim, ./rate-limits.ts, in a transaction of its own: postgres-store.ts.)
 import type { ClaimedStep, ClaimRequest } from '../../core/store-contract.js';
 import type { PgContext } from './context.js';
 import { runRetrying } from './pool.js';

@@ -1,6 +1,8 @@
 // completeSteps on PostgreSQL: encode the outcomes, then one call of the completion function (sql/complete.ts)
 // whatever the batch size — it locks the tasks, prunes, applies the outcomes the caller still holds (the rest are
 // stale), releases children, finalises, optionally claims more and NOTIFYs, in one implicit transaction.
+// RateLimitedError outcomes go first, in a transaction of their own; a claim with `rateLimited` that came back short
+// goes on with the rate claim (./rate-limits.ts).
 import type {
   CompleteOptions,
   CompletionResult,
@@ -14,6 +16,7 @@ import { mapClaimRow, type ClaimRow } from './claim.js';
 import type { PgContext } from './context.js';
 import { jsonbDiagnostic, jsonbValue } from './jsonb.js';
 import { runRetrying } from './pool.js';
+import { applyRateLimited, rateClaim, type RateLimitedOutcome } from './rate-limits.js';
 
 /** An outcome with its JSON columns encoded up front, so a bad value fails before the transaction starts. */
 export interface EncodedOutcome {
@@ -56,7 +59,15 @@ export async function completeSteps(
   outcomes.forEach((e, i) => {
     if (!firstIndex.has(e.outcome.step_id)) firstIndex.set(e.outcome.step_id, i);
   });
-  const batch = outcomes.filter((e, i) => firstIndex.get(e.outcome.step_id) === i);
+  const first = outcomes.filter((e, i) => firstIndex.get(e.outcome.step_id) === i);
+  // RateLimitedError outcomes: their own transaction first (./rate-limits.ts); the function takes the rest.
+  const limited: RateLimitedOutcome[] = [];
+  first.forEach((e, ord) => {
+    const o = e.outcome;
+    if (o.type === 'rate_limited') limited.push({ ...o, ord });
+  });
+  const rated = limited.length ? await applyRateLimited(ctx, opts.workerId, limited) : { applied: [], ready: 0 };
+  const batch = limited.length ? first.filter((e) => e.outcome.type !== 'rate_limited') : first;
 
   // Prune lists of completing outcomes, one row per (task, name); the first outcome naming a step wins.
   const seen = new Set<string>();
@@ -104,13 +115,18 @@ export async function completeSteps(
     claim?.templates ?? null,
   ]);
   const reply = row!.r;
-  const appliedIds = new Set(reply.applied);
+  const appliedIds = new Set([...reply.applied, ...rated.applied]);
   const applied: number[] = [];
   const stale: number[] = [];
   outcomes.forEach((e, i) => {
     const id = e.outcome.step_id;
     (firstIndex.get(id) === i && appliedIds.has(id) ? applied : stale).push(id);
   });
+  const claimed = reply.claimed.map(mapClaimRow);
+  if (claim?.rateLimited === true && claimed.length < claim.limit) {
+    const req = { ...claim, workerId: opts.workerId };
+    claimed.push(...(await rateClaim(ctx, req, claim.limit - claimed.length, ctx.missingRateLimit)));
+  }
   return {
     applied,
     stale,
@@ -118,7 +134,7 @@ export async function completeSteps(
     finalized: reply.finalized.map((r) =>
       mapFinalizedTask(r, r.state as FinalizedTask['state'], Number(r.completed_at)),
     ),
-    readyCount: reply.ready,
-    claimed: reply.claimed.map(mapClaimRow),
+    readyCount: reply.ready + rated.ready,
+    claimed,
   };
 }

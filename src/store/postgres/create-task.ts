@@ -51,6 +51,14 @@ export function gatedTask(task: NewTask, plan: TaskPlan): boolean {
   return plan.openSteps > 0 && (!!task.concurrency || task.steps.some((s) => !!s.concurrency));
 }
 
+/**
+ * Whether a new task has a step with a rate limit: created statement by statement too (insertSteps writes the rate
+ * keys), so the one-statement creation and the batch statements stay as they are.
+ */
+export function rateKeyed(task: NewTask): boolean {
+  return task.steps.some((s) => !!s.rate_key);
+}
+
 /** The slot groups of a gated task with their limits: the task's first, then its steps' in key order (lock order). */
 export function taskGroups(task: NewTask): { keys: string[]; limits: number[] } {
   const steps = new Map<string, number>();
@@ -121,6 +129,7 @@ export async function createTaskInTx(
     ...stepParams(plan, encoded, held),
     task.priority ?? 0,
     rows.map((r) => (gated ? (r.step.concurrency?.key ?? null) : null)),
+    rows.map((r) => r.step.rate_key ?? null),
   ]);
   const idByName = new Map(stepRows.map((r) => [r.name, r.step_id]));
   const ids = rows.map((r) => idByName.get(r.step.name)!);
@@ -167,7 +176,7 @@ export async function createTaskAtOnce(
   plan: TaskPlan,
   encoded: EncodedTask,
 ): Promise<CreateTaskResult | null> {
-  if (plan.openSteps === 0 || task.needs_plan === true || gatedTask(task, plan)) return null;
+  if (plan.openSteps === 0 || task.needs_plan === true || gatedTask(task, plan) || rateKeyed(task)) return null;
   const rows = plan.steps;
   const names = rows.map((r) => r.step.name);
   const [inserted] = await runRetrying<{ task_id: number }>(ctx.pool, ctx.sql.createTaskAtOnce, [

@@ -5,7 +5,7 @@ import type { CreateTaskResult, NewTask } from '../../core/store-contract.js';
 import { REASONS, submittedReason } from '../shared/lifecycle-rules.js';
 import type { TaskPlan } from '../shared/task-plan.js';
 import type { PgContext } from './context.js';
-import { createTaskAtOnce, createTaskInTx, flowParams, gatedTask, type EncodedTask } from './create-task.js';
+import { createTaskAtOnce, createTaskInTx, flowParams, gatedTask, rateKeyed, type EncodedTask } from './create-task.js';
 import { jsonbValue } from './jsonb.js';
 import { run, withTransaction } from './pool.js';
 import { PgTx } from './tx.js';
@@ -52,7 +52,8 @@ export function batchable(batch: readonly PreparedTask[]): boolean {
       p.task.idempotency_key === null &&
       p.plan.openSteps > 0 &&
       p.task.needs_plan !== true &&
-      !gatedTask(p.task, p.plan),
+      !gatedTask(p.task, p.plan) &&
+      !rateKeyed(p.task),
   );
 }
 

@@ -15,6 +15,7 @@ import { migration0006 } from './migrations/0006-dashboard-reads.js';
 import { migration0007 } from './migrations/0007-flow-control.js';
 import { migration0008 } from './migrations/0008-cron-schedules.js';
 import { migration0010 } from './migrations/0010-concurrency-limits.js';
+import { migration0011 } from './migrations/0011-rate-limits.js';
 import { advisoryKey, type SchemaNames } from './sql.js';
 import {
   addCompatibleFrom,
@@ -58,6 +59,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'flow control: priorities, delayed starts, pauses', statements: migration0007 },
   { version: 8, name: 'cron schedules: schedules, ticks, tasks.scheduled_for', statements: migration0008 },
   { version: 10, name: 'flow control: concurrency limits', statements: migration0010 },
+  { version: 11, name: 'flow control: rate limits', statements: migration0011 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

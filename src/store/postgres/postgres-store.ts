@@ -19,6 +19,8 @@ import {
 import { planNewTask } from '../shared/task-plan.js';
 import { assertRerunOptions } from '../shared/rerun-rules.js';
 import { claimSteps } from './claim.js';
+import { declareRateLimits, listRateLimits, rateClaim, setRateLimit } from './rate-limits.js';
+import { assertRateLimit, missingLimitReporter } from '../shared/rate-buckets.js';
 import { completeSteps, encodeOutcome } from './complete.js';
 import type { PgContext } from './context.js';
 import { createTaskAtOnce, createTaskInTx, encodeTask } from './create-task.js';
@@ -77,7 +79,10 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     await pool.end().catch(() => undefined);
     throw err;
   }
-  const ctx: PgContext = { pool, names, sql: pgStatements(names), logger };
+  const missingRateLimit = missingLimitReporter((name) =>
+    logger.warn({ rate_limit: name }, `rate limit '${name}' is not defined; its steps wait (looked at every 5 s)`),
+  );
+  const ctx: PgContext = { pool, names, sql: pgStatements(names), logger, missingRateLimit };
   const session = new WakeListener(parsed.connectionString, names.channel, logger, presenceLabel(names), ctx.sql);
   return new PostgresStore(ctx, parsed.displayUrl, session);
 }
@@ -167,7 +172,12 @@ export class PostgresStore implements S.Store {
     assertClaimRequest(req, 'claimSteps');
     assertWorkerId(req.workerId, 'claimSteps');
     this.open();
-    return claimSteps(this.ctx, req);
+    const claimed = await claimSteps(this.ctx, req);
+    // Rate-limited steps: only for a worker that can run some, and only when the plain claim came back short.
+    if (req.rateLimited === true && claimed.length < req.limit) {
+      claimed.push(...(await rateClaim(this.ctx, req, req.limit - claimed.length, this.ctx.missingRateLimit)));
+    }
+    return claimed;
   }
 
   async completeSteps(outcomes: S.StepOutcome[], opts: S.CompleteOptions): Promise<S.CompletionResult> {
@@ -330,6 +340,23 @@ export class PostgresStore implements S.Store {
   async pruneTasks(req: S.PruneRequest): Promise<S.PruneResult> {
     this.open();
     return pruneTasks(this.ctx, req);
+  }
+
+  async declareRateLimits(limits: readonly S.DeclaredRateLimit[]): Promise<void> {
+    for (const l of limits) assertRateLimit(l.name, l, 'declareRateLimits');
+    this.open();
+    await declareRateLimits(this.ctx, limits);
+  }
+
+  async setRateLimit(name: string, spec: S.StoreRateLimit, actor: string | null): Promise<S.RateLimitInfo> {
+    assertRateLimit(name, spec, 'setRateLimit');
+    this.open();
+    return setRateLimit(this.ctx, name, spec, actor);
+  }
+
+  async listRateLimits(): Promise<S.RateLimitInfo[]> {
+    this.open();
+    return listRateLimits(this.ctx);
   }
 
   async concurrencyGroups(): Promise<S.ConcurrencyGroup[]> {

@@ -11,7 +11,15 @@ import type {
   TaskRecord,
   TransitionRecord,
 } from '../../core/store-contract.js';
-import { heldStepWait, mapStepRow, mapTaskSummary, mapTransitionRow, num, numOrNull } from '../shared/row-mappers.js';
+import {
+  heldStepWait,
+  taskRateWait,
+  mapStepRow,
+  mapTaskSummary,
+  mapTransitionRow,
+  num,
+  numOrNull,
+} from '../shared/row-mappers.js';
 import type { PgContext } from './context.js';
 import { run } from './pool.js';
 import { readStats } from './stats.js';
@@ -51,10 +59,12 @@ export class PgReads {
         unmet: num(s.unmet),
         ready_at: readyAt,
         gate: s.gate,
+        rate_wait: s.rate_wait,
       });
       if (held) step.waiting_for = held;
       return step;
     });
+    summary.waiting_for = taskRateWait(summary, steps);
     return {
       ...summary,
       scheduled_for: numOrNull(row.scheduled_for),

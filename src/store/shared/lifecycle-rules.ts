@@ -24,6 +24,7 @@ export const REASONS = {
   retry: 'retry scheduled',
   failed: 'failed',
   released: 'released',
+  rateLimited: 'rate_limited',
   releasedForPlanning: 'handed back to plan the task first',
   leaseExpired: 'lease expired',
   leaseLapsed: 'lease lapsed while its worker was alive; handed back, attempt not counted',

@@ -2,7 +2,7 @@
 import { InvalidRequestError } from '../../core/errors.js';
 import type { ClaimRequest, StepOutcome } from '../../core/store-contract.js';
 
-const OUTCOME_TYPES = new Set(['completed', 'retry', 'failed', 'released']);
+const OUTCOME_TYPES = new Set(['completed', 'retry', 'failed', 'released', 'rate_limited']);
 
 export function assertClaimRequest(req: Omit<ClaimRequest, 'workerId'> & { workerId?: string }, where: string): void {
   if (req.workerId !== undefined && (typeof req.workerId !== 'string' || req.workerId === '')) {
@@ -32,13 +32,19 @@ export function assertWorkerId(workerId: string, where: string): void {
 export function assertOutcome(outcome: StepOutcome, index: number): void {
   const at = `completeSteps: outcome #${index + 1}`;
   if (!outcome || !OUTCOME_TYPES.has(outcome.type)) {
-    throw new InvalidRequestError(`${at}: type must be completed, retry, failed or released`);
+    throw new InvalidRequestError(`${at}: type must be completed, retry, failed, released or rate_limited`);
   }
   if (!Number.isInteger(outcome.step_id) || !Number.isInteger(outcome.task_id) || !Number.isInteger(outcome.attempt)) {
     throw new InvalidRequestError(`${at}: step_id, task_id and attempt must be integers`);
   }
   if (outcome.type === 'retry' && !(Number.isFinite(outcome.delayMs) && outcome.delayMs >= 0)) {
     throw new InvalidRequestError(`${at}: delayMs must be a number >= 0, got ${outcome.delayMs}`);
+  }
+  if (
+    outcome.type === 'rate_limited' &&
+    !(Number.isSafeInteger(outcome.retryAfterMs) && outcome.retryAfterMs >= 0 && outcome.retryAfterMs <= 86_400_000)
+  ) {
+    throw new InvalidRequestError(`${at}: retryAfterMs must be a whole number of ms from 0 to 24 h`);
   }
   if (
     (outcome.type === 'retry' || outcome.type === 'failed') &&

@@ -115,17 +115,33 @@ export function mapFlowFields(row: Row): Pick<TaskSummary, 'priority' | 'run_at'
 /**
  * Why a step that could run waits because of flow control, or null: a pending step with no unmet parent, or a
  * retrying one, whose ready_at is NULL because its task is held back (`task`: the task's waiting_for) or because it
- * is queued for a concurrency slot of its own (`gate` 1).
+ * is queued for a concurrency slot of its own (`gate` 1); or one waiting for a rate-limit token (`rate_wait` 1).
  */
 export function heldStepWait(
   task: TaskWait | null,
-  step: { state: StepState; unmet: number; ready_at: number | null; gate?: unknown },
+  step: { state: StepState; unmet: number; ready_at: number | null; gate?: unknown; rate_wait?: unknown },
 ): TaskWait | null {
-  if (step.ready_at !== null) return null;
   const ready = (step.state === 'pending' && step.unmet === 0) || step.state === 'retrying';
   if (!ready) return null;
+  // A step denied a rate-limit token (or rate-limited by its handler) keeps a ready_at: when to look again.
+  if (step.ready_at !== null) {
+    return step.rate_wait !== null && step.rate_wait !== undefined && num(step.rate_wait) === 1 ? 'rate_limit' : null;
+  }
   if (task !== null) return task;
   return step.gate !== null && step.gate !== undefined && num(step.gate) === 1 ? 'concurrency' : null;
+}
+
+/**
+ * A task that has not started yet and waits only because its ready steps wait for rate-limit tokens shows
+ * `waiting_for: rate_limit` (read, not stored: concurrency limits read a stored NULL as "may run").
+ */
+export function taskRateWait(
+  task: { current_state: string; started_at: number | null; waiting_for: TaskWait | null },
+  steps: ReadonlyArray<{ waiting_for: string | null }>,
+): TaskWait | null {
+  if (task.waiting_for !== null || task.started_at !== null) return task.waiting_for;
+  if (task.current_state !== 'pending' && task.current_state !== 'running') return null;
+  return steps.some((s) => s.waiting_for === 'rate_limit') ? 'rate_limit' : null;
 }
 
 /** A step that could run now (claimable: pending or retrying with ready_at passed); `nowMs` is the store's clock. */

@@ -1,11 +1,14 @@
 // claimSteps on SQLite: pick claimable steps (ready_at <= now, task unfinished, namespace filter) by priority, then
 // in ready order, and hand them to one worker under a lease, counting the attempt and reporting each task's first
-// start once (a task held back until now moves from pending to running).
+// start once (a task held back until now moves from pending to running). A claim with `rateLimited` then serves
+// rate-limited steps the same way, those that get a token of their bucket (./rate-limits.ts).
 import type { ClaimedStep, ClaimRequest } from '../../core/store-contract.js';
 import { REASONS } from '../shared/lifecycle-rules.js';
 import type { SqliteTx } from './tx.js';
 import type { StepState } from '../../core/states.js';
 import { InvalidRequestError } from '../../core/errors.js';
+import { rateClaim } from './rate-limits.js';
+import { candidateLimit } from '../shared/rate-buckets.js';
 
 /** A claimable row as the claim statement returns it (an array, in CLAIM_SELECT's column order). */
 type ClaimableRow = [
@@ -26,6 +29,8 @@ type ClaimableRow = [
   ready_at: number,
   run: number,
   task_state: string,
+  /** The rate claim's candidates only: the step's bucket. */
+  rate_key?: string,
 ];
 
 /** Last template list written to temp.tasker_can_run per connection and worker (compared by identity, then content). */
@@ -71,8 +76,30 @@ export function claimInTx(tx: SqliteTx, req: ClaimRequest): ClaimedStep[] {
   const rows = st
     .claimLimited(req.limit, Boolean(req.namespaces), Boolean(req.templates))
     .all(...params) as ClaimableRow[];
-  const leaseExpiresAt = now + Math.ceil(req.leaseMs);
+  const claimed = rows.length === 0 ? [] : claimRows(tx, req, rows);
+  // Rate-limited steps, only for a worker that can run some and only when the plain claim came back short.
+  if (req.rateLimited === true && claimed.length < req.limit) {
+    const more = claimRated(tx, req.limit - claimed.length, params, req);
+    if (more.length) claimed.push(...claimRows(tx, req, more));
+  }
+  return claimed;
+}
+
+/** Candidates of the rate claim (steps with a rate limit, in claim order) that got a token; the rest put back. */
+function claimRated(tx: SqliteTx, limit: number, params: unknown[], req: ClaimRequest): ClaimableRow[] {
+  const rows = tx.st
+    .claimLimited(candidateLimit(limit), Boolean(req.namespaces), Boolean(req.templates), true)
+    .all(...params) as ClaimableRow[];
   if (rows.length === 0) return [];
+  const candidates = rows.map((r) => ({ step_id: r[0], task_id: r[1], rate_key: r[17]! }));
+  const granted = new Set(rateClaim(tx, candidates, limit));
+  return rows.filter((r) => granted.has(r[0]));
+}
+
+/** Hand claimable rows to the worker: running under a lease, the attempt counted, history, first starts. */
+function claimRows(tx: SqliteTx, req: ClaimRequest, rows: ClaimableRow[]): ClaimedStep[] {
+  const { st, now } = tx;
+  const leaseExpiresAt = now + Math.ceil(req.leaseMs);
   // Few rows: per-row statements; many: one UPDATE per table for the whole claim.
   let started: Set<number>;
   if (rows.length === 1) {

@@ -11,6 +11,7 @@ import { encodeFaithfulJson, encodeJson } from '../shared/json.js';
 import { releaseTarget, REASONS } from '../shared/lifecycle-rules.js';
 import { excerptStepError } from '../shared/step-error.js';
 import { claimInTx } from './claim.js';
+import { applyRateLimited } from './rate-limits.js';
 import type { SqliteTx, StepRow } from './tx.js';
 
 /** An outcome with its JSON columns encoded up front, so a bad value fails before the transaction starts. */
@@ -80,6 +81,9 @@ function applyOutcome(tx: SqliteTx, row: StepRow, e: EncodedOutcome, skipped: Sk
       tx.adjust(row.task_id, -1);
       return;
     }
+    case 'rate_limited':
+      applyRateLimited(tx, row, o.retryAfterMs);
+      return;
     case 'released': {
       const to = releaseTarget(attempt);
       tx.stepHistory(row, to, { reason: REASONS.released, attempt });

@@ -113,6 +113,7 @@ export function createTaskInTx(
       task.priority ?? 0,
       gated ? (s.concurrency?.key ?? null) : null,
       gated && s.concurrency ? 0 : null,
+      s.rate_key ?? null,
     );
     const stepId = Number(stepInfo.lastInsertRowid);
     ids.push(stepId);

@@ -19,6 +19,7 @@ import { decodeJson } from '../shared/json.js';
 import { finishPage, normalizeListFilter } from '../shared/list-query.js';
 import {
   heldStepWait,
+  taskRateWait,
   isClaimableNow,
   mapStepRow,
   mapTaskContext,
@@ -63,11 +64,13 @@ export class SqliteReads {
         unmet: num(r.unmet),
         ready_at: readyAt,
         gate: r.gate,
+        rate_wait: r.rate_wait,
       });
       if (held) step.waiting_for = held;
       return step;
     });
     const scheduled_for = numOrNull(row.scheduled_for);
+    summary.waiting_for = taskRateWait(summary, steps);
     return { ...summary, scheduled_for, planned: row.needs_plan !== 1, context, annotations, workflow_steps: steps };
   }
 
@@ -115,8 +118,8 @@ export class SqliteReads {
     for (const r of this.st.tasksByState.all() as Array<{ state: TaskState; n: number }>) tasks[r.state] = r.n;
     const steps: Partial<Record<StepState, number>> = {};
     for (const r of this.st.stepsByState.all() as Array<{ state: StepState; n: number }>) steps[r.state] = r.n;
-    const { n: ready, oldest } = this.st.readyDepth.get(now) as { n: number; oldest: number | null };
-    const waiting = ready === 0 ? 0 : (this.st.waitingForWorker.get(now, now) as { n: number }).n;
+    const { n: ready, oldest } = this.st.readyDepth.get(now, now) as { n: number; oldest: number | null };
+    const waiting = ready === 0 ? 0 : (this.st.waitingForWorker.get(now, now, now) as { n: number }).n;
     const workers = (this.st.listWorkers.all() as Row[]).map((w) => mapWorkerRow(w));
     return {
       tasks_by_state: tasks,

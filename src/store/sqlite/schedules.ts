@@ -83,6 +83,7 @@ export class SqliteSchedules implements S.ScheduleStore {
         this.st.stampTick.run(created.task_id, scheduleId, req.tick_at);
         const at = req.tick_at;
         this.st.moveLastTick.run(at, created.task_id, at, at, scheduleId);
+        this.st.trimTicks.run(scheduleId, scheduleId);
       }
       return {
         outcome: 'created',

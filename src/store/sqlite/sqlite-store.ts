@@ -37,6 +37,8 @@ import { SqliteSchedules } from './schedules.js';
 import { pruneTasks } from './prune.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { SqliteTx } from './tx.js';
+import { declareRateLimits, listRateLimits, setRateLimit } from './rate-limits.js';
+import { assertRateLimit, missingLimitReporter } from '../shared/rate-buckets.js';
 import { DataVersionWatcher, DEFAULT_WAKE_POLL_MS } from './wake.js';
 
 export interface SqliteStoreOptions {
@@ -95,6 +97,8 @@ export class SqliteStore implements S.Store {
     deferred: (fn: () => unknown) => unknown;
   };
   private closed = false;
+  /** Logs a rate limit a step uses that no row defines, once per name. */
+  private readonly missingRateLimit: (name: string) => void;
 
   constructor(
     /** The underlying connection, for SQLite-specific tests and tools. */
@@ -103,6 +107,10 @@ export class SqliteStore implements S.Store {
     opts: SqliteStoreOptions = {},
   ) {
     this.st = prepareStatements(db);
+    const logger = opts.logger;
+    this.missingRateLimit = missingLimitReporter((name) =>
+      logger?.warn({ rate_limit: name }, `rate limit '${name}' is not defined; its steps wait (looked at every 5 s)`),
+    );
     this.reads = new SqliteReads(db, this.st);
     this.history = new SqliteHistory(this.st);
     this.runInTransaction = db.transaction((fn: () => unknown) => fn());
@@ -119,6 +127,7 @@ export class SqliteStore implements S.Store {
     try {
       return this.runInTransaction.immediate(() => {
         const tx = new SqliteTx(this.st, Date.now(), actor);
+        tx.missingRateLimit = this.missingRateLimit;
         return fn(tx);
       }) as T;
     } catch (err) {
@@ -171,10 +180,16 @@ export class SqliteStore implements S.Store {
     }) as S.CreateTaskResult[];
   }
 
+  /** Whether a step is claimable now: the plain claim's, or (`rated`) the rate claim's. */
+  private anyReady(rated: boolean): boolean {
+    const now = Date.now();
+    return this.st.anyReady.get(now) !== undefined || (rated && this.st.anyRateReady.get(now) !== undefined);
+  }
+
   async claimSteps(req: S.ClaimRequest): Promise<S.ClaimedStep[]> {
     assertClaimRequest(req, 'claimSteps');
     // Idle pollers skip the write lock when nothing is claimable.
-    if (req.limit === 0 || !this.st.anyReady.get(Date.now())) return [];
+    if (req.limit === 0 || !this.anyReady(req.rateLimited === true)) return [];
     return this.write(req.workerId, (tx) => claimInTx(tx, req));
   }
 
@@ -267,7 +282,7 @@ export class SqliteStore implements S.Store {
   }
 
   async nextRetryAt(): Promise<number | null> {
-    return (this.st.nextRetryAt.get(Date.now()) as { at: number | null }).at ?? null;
+    return (this.st.nextRetryAt.get(Date.now(), Date.now()) as { at: number | null }).at ?? null;
   }
 
   async cancelTask(taskId: S.TaskId, actor: string, reason?: string | null): Promise<S.CancelResult> {
@@ -329,6 +344,20 @@ export class SqliteStore implements S.Store {
 
   async pruneTasks(req: S.PruneRequest): Promise<S.PruneResult> {
     return pruneTasks(this.db, this.st, (fn) => this.runInTransaction.immediate(fn), req);
+  }
+
+  async declareRateLimits(limits: readonly S.DeclaredRateLimit[]): Promise<void> {
+    for (const l of limits) assertRateLimit(l.name, l, 'declareRateLimits');
+    if (limits.length) this.write(null, (tx) => declareRateLimits(tx.st, tx.now, limits));
+  }
+
+  async setRateLimit(name: string, spec: S.StoreRateLimit, actor: string | null): Promise<S.RateLimitInfo> {
+    assertRateLimit(name, spec, 'setRateLimit');
+    return this.write(actor, (tx) => setRateLimit(tx.st, tx.now, name, spec, actor));
+  }
+
+  async listRateLimits(): Promise<S.RateLimitInfo[]> {
+    return listRateLimits(this.st);
   }
 
   async concurrencyGroups(): Promise<S.ConcurrencyGroup[]> {

@@ -54,10 +54,12 @@ import {
   upsertGroup,
 } from './sql/gates.js';
 import { historyByIds, historyPage, historySince, lastHistoryId } from './sql/history.js';
+import * as rate from './sql/rate-limits.js';
 import { extendLease } from './sql/leases.js';
 import { closeStep, reopenStep, step, stepsOfTaskIn } from './sql/operate.js';
 import {
   anyReady,
+  anyRateReady,
   historyOfStep,
   historyOfTask,
   nextRetryAt,
@@ -89,6 +91,7 @@ import {
   stampTask,
   stampTick,
   tickTask,
+  trimTicks,
   updateSchedule,
 } from './sql/schedules.js';
 import {
@@ -183,6 +186,16 @@ export const SQLITE_STATEMENTS = {
   releaseAdmitted,
   queuedSteps,
   listGroups,
+  // rate limits
+  ensureBucket: rate.ensureBucket,
+  readBucket: rate.readBucket,
+  writeBucket: rate.writeBucket,
+  denyStep: rate.denyStep,
+  clearRateWait: rate.clearRateWait,
+  rateLimitedStep: rate.rateLimitedStep,
+  declareRateLimit: rate.declareRateLimit,
+  setRateLimit: rate.setRateLimit,
+  listRateLimits: rate.listRateLimits,
   // reruns
   rerunTask,
   rerunSteps,
@@ -203,6 +216,7 @@ export const SQLITE_STATEMENTS = {
   stampTask,
   stampTick,
   moveLastTick,
+  trimTicks,
   // retention
   pruneCount,
   pruneCandidates,
@@ -238,6 +252,7 @@ export const SQLITE_STATEMENTS = {
   unfinishedTaskIds,
   nextRetryAt,
   anyReady,
+  anyRateReady,
   tasksByState,
   stepsByState,
   readyDepth,
@@ -256,7 +271,12 @@ export type Statements = { readonly [K in keyof typeof SQLITE_STATEMENTS]: State
    * `LIMIT ?` about 20× slower than a literal limit on this index walk (measured: ~8 µs vs ~0.4 µs for an empty
    * ready index), and the claim runs in every hot-path transaction. Its rows are arrays in the claim's column order.
    */
-  claimLimited(limit: number, withNamespaces: boolean, withTemplates: boolean): Statement<unknown[], unknown>;
+  claimLimited(
+    limit: number,
+    withNamespaces: boolean,
+    withTemplates: boolean,
+    rated?: boolean,
+  ): Statement<unknown[], unknown>;
 };
 
 const MAX_CACHED_CLAIMS = 2_048;
@@ -276,15 +296,16 @@ export function prepareStatements(db: Database): Statements {
     limit: number,
     withNamespaces: boolean,
     withTemplates: boolean,
+    rated = false,
   ): Statement<unknown[], unknown> => {
     if (!Number.isSafeInteger(limit) || limit < 0)
       throw new Error(`internal: claim limit must be an integer >= 0, got ${limit}`);
-    const key = `${withNamespaces ? 'n' : 'a'}${withTemplates ? 't' : 'a'}${limit}`;
+    const key = `${rated ? 'r' : ''}${withNamespaces ? 'n' : 'a'}${withTemplates ? 't' : 'a'}${limit}`;
     let st = cache.get(key);
     if (!st) {
       if (cache.size >= MAX_CACHED_CLAIMS) cache.clear();
       // Rows as arrays (raw): ~1.3 us less per claimed row than objects; claim.ts reads them in the claim's order.
-      st = db.prepare(claimQuery(limit, withNamespaces, withTemplates)).raw(true);
+      st = db.prepare(claimQuery(limit, withNamespaces, withTemplates, rated)).raw(true);
       cache.set(key, st);
     }
     return st;

@@ -89,6 +89,9 @@ export class SqliteTx {
     readonly actor: string | null,
   ) {}
 
+  /** Reports a rate limit a step uses but no row defines (the store's logger; rate-limits.ts logs each name once). */
+  missingRateLimit: (name: string) => void = () => {};
+
   /**
    * Check a step transition is legal and write its history row (the caller updates the row itself). Rows are written
    * at once, one positional INSERT each (cheaper per row than a JSON batch), so they keep the transaction's order.

@@ -9,6 +9,7 @@ import type { WhoAmI } from '../types.js';
 import { Overview } from './overview.js';
 import { TaskList } from './task-list.js';
 import { TaskDetail } from './task-detail.js';
+import { Schedules } from './schedules.js';
 import { Templates } from './templates.js';
 import { TokenForm } from './token-form.js';
 
@@ -74,6 +75,7 @@ export function App() {
     { path: '/', label: 'Overview', active: page.kind === 'overview' },
     { path: '/tasks', label: 'Tasks', active: page.kind === 'tasks' || page.kind === 'task' },
     { path: '/templates', label: 'Templates', active: page.kind === 'templates' },
+    { path: '/schedules', label: 'Schedules', active: page.kind === 'schedules' },
   ];
   return (
     <WhoContext.Provider value={who}>
@@ -118,6 +120,7 @@ export function App() {
         {page.kind === 'tasks' && <TaskList query={loc.query} />}
         {page.kind === 'task' && <TaskDetail id={page.id} query={loc.query} />}
         {page.kind === 'templates' && <Templates query={loc.query} />}
+        {page.kind === 'schedules' && <Schedules />}
         {page.kind === 'missing' && (
           <>
             <h1>Not found</h1>
@@ -136,7 +139,12 @@ export function App() {
 }
 
 type Page =
-  { kind: 'overview' } | { kind: 'tasks' } | { kind: 'task'; id: number } | { kind: 'templates' } | { kind: 'missing' };
+  | { kind: 'overview' }
+  | { kind: 'tasks' }
+  | { kind: 'task'; id: number }
+  | { kind: 'templates' }
+  | { kind: 'schedules' }
+  | { kind: 'missing' };
 
 function route(path: string): Page {
   if (path === '/') return { kind: 'overview' };
@@ -144,5 +152,6 @@ function route(path: string): Page {
   const m = /^\/tasks\/(\d{1,15})$/.exec(path);
   if (m) return { kind: 'task', id: Number(m[1]) };
   if (path === '/templates') return { kind: 'templates' };
+  if (path === '/schedules') return { kind: 'schedules' };
   return { kind: 'missing' };
 }

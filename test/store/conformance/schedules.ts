@@ -4,7 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type Database from 'better-sqlite3';
-import type { ScheduleDefinition, ScheduledTaskRequest, Store, TaskId } from '../../../src/core/store-contract.js';
+import {
+  TICKS_KEPT_PER_SCHEDULE,
+  type ScheduleDefinition,
+  type ScheduledTaskRequest,
+  type Store,
+  type TaskId,
+} from '../../../src/core/store-contract.js';
 import { claim, linear, type MakeStore, newTask, step, useStore } from './fixtures.js';
 
 const KEY = { namespace: 'conformance', template: 'sample', schedule: 'every_minute' };
@@ -48,6 +54,17 @@ async function deleteTaskRow(store: Store, taskId: TaskId): Promise<void> {
   const { pool, schema } = store as unknown as { pool: pg.Pool; schema: string };
   await pool.query(`DELETE FROM ${pg.escapeIdentifier(schema)}.transitions WHERE task_id = $1`, [taskId]);
   await pool.query(`DELETE FROM ${pg.escapeIdentifier(schema)}.tasks WHERE task_id = $1`, [taskId]);
+}
+
+/** How many tick rows the store holds. */
+async function tickCount(store: Store): Promise<number> {
+  if (store.kind === 'sqlite') {
+    const db = (store as unknown as { db: Database.Database }).db;
+    return (db.prepare('SELECT count(*) AS n FROM schedule_ticks').get() as { n: number }).n;
+  }
+  const { pool, schema } = store as unknown as { pool: pg.Pool; schema: string };
+  const r = await pool.query(`SELECT count(*)::int AS n FROM ${pg.escapeIdentifier(schema)}.schedule_ticks`);
+  return (r.rows[0] as { n: number }).n;
 }
 
 export function scheduleTests(makeStore: MakeStore): void {
@@ -121,6 +138,20 @@ export function scheduleTests(makeStore: MakeStore): void {
       expect(await store().getTask(id)).toBeNull();
       expect(await schedules().createScheduledTask(tick(T0))).toEqual({ outcome: 'exists', task_id: id });
       expect((await store().listTasks({})).tasks).toHaveLength(0);
+    });
+
+    it('keeps the newest 100 ticks of a schedule: recording one deletes the older ones', async () => {
+      await schedules().saveSchedule(definition(), null);
+      for (let i = 1; i <= 102; i += 1) {
+        expect((await schedules().createScheduledTask(tick(T0 + i * MINUTE))).outcome).toBe('created');
+      }
+      expect(await tickCount(store())).toBe(TICKS_KEPT_PER_SCHEDULE);
+      // the oldest kept tick (the 3rd) still exists; the 2nd was deleted (the scheduler never asks for it again)
+      expect((await schedules().createScheduledTask(tick(T0 + 3 * MINUTE))).outcome).toBe('exists');
+      expect((await schedules().createScheduledTask(tick(T0 + 2 * MINUTE))).outcome).toBe('created');
+      // a trigger records no tick and deletes none
+      expect((await schedules().createScheduledTask(tick(null))).outcome).toBe('created');
+      expect(await tickCount(store())).toBe(TICKS_KEPT_PER_SCHEDULE);
     });
 
     it('a paused schedule records no tick; a trigger creates a task anyway, without using a tick', async () => {

@@ -21,8 +21,12 @@ export const readActivity = statement(
            FROM ${n.q}.transitions tr
           WHERE tr.to_state = 'retrying' AND tr.at >= now() - interval '1 day'
        ), ready AS (
-         SELECT count(*)::integer AS n, min(s.ready_at) AS oldest
-           FROM ${n.q}.steps s WHERE s.ready_at IS NOT NULL AND s.ready_at <= now()
+         SELECT coalesce(sum(r.n), 0)::integer AS n, min(r.oldest) AS oldest
+           FROM (SELECT count(*) AS n, min(s.ready_at) AS oldest FROM ${n.q}.steps s
+                  WHERE s.ready_at IS NOT NULL AND s.ready_at <= now() AND s.rate_key IS NULL
+                 UNION ALL
+                 SELECT count(*), min(s.ready_at) FROM ${n.q}.steps s
+                  WHERE s.ready_at IS NOT NULL AND s.ready_at <= now() AND s.rate_key IS NOT NULL) r
        ), failing AS (
          SELECT t.namespace, t.name, t.version, count(*)::integer AS failed
            FROM ends e JOIN ${n.q}.tasks t ON t.task_id = e.task_id

@@ -1,4 +1,4 @@
-// claimSteps: lock up to $2 claimable steps with SKIP LOCKED, by priority (higher first) then oldest first (so
+// claimSteps: lock up to $2 claimable steps without a rate limit with SKIP LOCKED, by priority (higher first) then oldest first (so
 // concurrent claimers never wait on, nor share, a step), move them to running under a lease for worker $1, stamp each
 // task's first start once (a task held back until now moves from pending to running, with its history row) and
 // write one history row per step: one statement, its own implicit transaction.
@@ -8,11 +8,25 @@
 // step of a task this claim started (tested against CTE `started` with a hashed subplan: a join to the CTE was
 // planned as a nested loop, quadratic in the batch). Times are epoch ms; `ready_at` is when the step became
 // claimable (the queue lag's start).
+import type { SchemaNames } from '../sql.js';
 import { statement } from './statement.js';
 
-export const claim = statement(
-  'claim',
-  (n) => `
+/**
+ * The claim's text. `ready`: the plain claim ($2 limit) over steps without a rate limit, walking steps_claim_idx;
+ * `granted`: the rate claim's second half, steps $2 (bigint[]) that took a token in this transaction (./rate-claim.ts
+ * locked them already), no longer waiting for one.
+ */
+function claimText(n: SchemaNames, source: 'ready' | 'granted'): string {
+  const pick =
+    source === 'ready'
+      ? `s.ready_at <= now() AND s.rate_key IS NULL
+     ORDER BY s.priority DESC, s.ready_at, s.step_id
+     LIMIT $2
+       FOR NO KEY UPDATE OF s SKIP LOCKED`
+      : `s.step_id = ANY($2::bigint[])
+     ORDER BY s.priority DESC, s.ready_at, s.step_id
+       FOR NO KEY UPDATE OF s`;
+  return `
   WITH picked AS (
     SELECT s.step_id, s.state AS from_state, s.ready_at AS was_ready_at, s.priority, t.namespace, t.task_name,
            t.version, t.correlation_id, t.needs_plan, t.run
@@ -26,15 +40,14 @@ export const claim = statement(
            AND ($5::text[] IS NULL OR (t.namespace || '/' || t.name || '@' || t.version) = ANY($5::text[]))
         OFFSET 0
       ) t
-     WHERE s.ready_at <= now()
-     ORDER BY s.priority DESC, s.ready_at, s.step_id
-     LIMIT $2
-       FOR NO KEY UPDATE OF s SKIP LOCKED
+     WHERE ${pick}
   ), claimed AS (
     UPDATE ${n.q}.steps s
        SET state = 'running', attempts = s.attempts + 1, locked_by = $1,
            lease_expires_at = (date_trunc('milliseconds', now()) + ($3)::float8 * interval '1 millisecond'),
-           started_at = date_trunc('milliseconds', now()), ready_at = NULL, completed_at = NULL, duration_ms = NULL
+           started_at = date_trunc('milliseconds', now()), ready_at = NULL, completed_at = NULL, duration_ms = NULL${
+             source === 'granted' ? ', rate_wait = NULL' : ''
+           }
       FROM picked p
      WHERE s.step_id = p.step_id
     RETURNING s.step_id, s.task_id, s.name, s.handler_class, s.attempts, s.retry_limit, s.retryable, s.timeout_ms,
@@ -69,5 +82,10 @@ export const claim = statement(
            AS task_started,
          (round(extract(epoch from c.was_ready_at) * 1000))::float8 AS ready_at
     FROM claimed c
-   ORDER BY c.priority DESC, c.was_ready_at, c.step_id`,
-);
+   ORDER BY c.priority DESC, c.was_ready_at, c.step_id`;
+}
+
+export const claim = statement('claim', (n) => claimText(n, 'ready'));
+
+/** The rate claim's claim of the steps granted a token: $1 worker, $2 step ids, $3 lease, $4, $5 as `claim`. */
+export const claimGranted = statement('claim_granted', (n) => claimText(n, 'granted'));

@@ -135,22 +135,23 @@ export const findTaskByKey = statement(
 /**
  * The steps of new task $1 in plan order (so step ids follow it): $2-$11 arrays of name, handler class, parent names
  * (jsonb array), state, unmet, retry limit, retryable, timeout, skippable, ready (claimable now: false for every step
- * of a held task); $12 the task's priority; $13 each step's slot group (a step concurrency limit) or NULL.
+ * of a held task); $12 the task's priority; $13 each step's slot group (a step concurrency limit) or NULL; $14 each
+ * step's rate-limit bucket or NULL.
  * Rows: step_id, name.
  */
 export const insertSteps = statement(
   'insert_steps',
   (n) => `INSERT INTO ${n.q}.steps (task_id, name, handler_class, depends_on, state, unmet, retry_limit, retryable,
-                               timeout_ms, skippable, ready_at, completed_at, priority, gate_key, gate)
+                               timeout_ms, skippable, ready_at, completed_at, priority, gate_key, gate, rate_key)
        SELECT $1, u.name, u.handler_class, ARRAY(SELECT jsonb_array_elements_text(u.deps)), u.state, u.unmet,
               u.retry_limit, u.retryable, u.timeout_ms, u.skippable,
               CASE WHEN u.ready THEN date_trunc('milliseconds', now()) END,
               CASE WHEN u.state = 'skipped' THEN date_trunc('milliseconds', now()) END, $12::integer, u.gate_key,
-              CASE WHEN u.gate_key IS NOT NULL THEN 0 END
+              CASE WHEN u.gate_key IS NOT NULL THEN 0 END, u.rate_key
          FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::text[], $6::integer[], $7::integer[], $8::boolean[],
-                     $9::integer[], $10::boolean[], $11::boolean[], $13::text[]) WITH ORDINALITY
+                     $9::integer[], $10::boolean[], $11::boolean[], $13::text[], $14::text[]) WITH ORDINALITY
            AS u(name, handler_class, deps, state, unmet, retry_limit, retryable, timeout_ms, skippable, ready, gate_key,
-                ord)
+                rate_key, ord)
         ORDER BY u.ord
        RETURNING step_id, name`,
 );

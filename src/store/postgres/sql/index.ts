@@ -5,7 +5,8 @@ import type { SchemaNames } from '../sql.js';
 import { insertAnnotation } from './annotations.js';
 import { markPlanned, planSteps, releaseHeld } from './apply-plan.js';
 import { cancelSteps, cancelTask } from './cancel.js';
-import { claim } from './claim.js';
+import { claim, claimGranted } from './claim.js';
+import * as rate from './rate-limits.js';
 import { completeSteps } from './complete.js';
 import {
   createTaskAtOnce,
@@ -109,6 +110,16 @@ export const PG_STATEMENTS = {
   // the hot path
   claim,
   completeSteps,
+  // rate limits
+  claimGranted,
+  rateCandidates: rate.rateCandidates,
+  lockBuckets: rate.lockBuckets,
+  writeBuckets: rate.writeBuckets,
+  denySteps: rate.denySteps,
+  rateLimitedSteps: rate.rateLimitedSteps,
+  declareRateLimits: rate.declareRateLimits,
+  setRateLimit: rate.setRateLimit,
+  listRateLimits: rate.listRateLimits,
   // transactions
   lockTasks,
   insertHistory,

@@ -30,7 +30,8 @@ export const readTask = statement(
                          x.locked_by, (round(extract(epoch from x.lease_expires_at) * 1000))::float8 AS lease_expires_at,
                          (round(extract(epoch from x.started_at) * 1000))::float8 AS started_at,
                          (round(extract(epoch from x.completed_at) * 1000))::float8 AS completed_at, x.duration_ms,
-                         (x.ready_at IS NOT NULL AND x.ready_at <= now()) AS ready_now, x.priority, x.gate
+                         (x.ready_at IS NOT NULL AND x.ready_at <= now()) AS ready_now, x.priority, x.gate,
+                         x.rate_wait
                     FROM ${n.q}.steps x WHERE x.task_id = t.task_id) s) AS steps,
          (SELECT coalesce(json_agg(json_build_object('annotation_type', a.annotation_type, 'content', a.content,
                                                      'created_at', (round(extract(epoch from a.created_at) * 1000))::float8)
@@ -93,6 +94,8 @@ export const readUnfinished = statement(
 /** When the next retry is due (epoch ms), or NULL. Row: at. */
 export const readNextRetry = statement(
   'read_next_retry',
-  (n) => `SELECT (round(extract(epoch from min(ready_at)) * 1000))::float8 AS at FROM ${n.q}.steps
-        WHERE ready_at IS NOT NULL AND ready_at > now()`,
+  (n) => `SELECT (round(extract(epoch from least(
+          (SELECT min(ready_at) FROM ${n.q}.steps WHERE ready_at IS NOT NULL AND ready_at > now() AND rate_key IS NULL),
+          (SELECT min(ready_at) FROM ${n.q}.steps
+            WHERE ready_at IS NOT NULL AND ready_at > now() AND rate_key IS NOT NULL))) * 1000))::float8 AS at`,
 );

@@ -1,7 +1,9 @@
 // Cron schedules (../schedules.ts): schedule rows (definition, pause state, last tick) and the tick table whose primary
 // key (schedule_id, tick_at) makes each tick create one task. A tick is created in one transaction: lock the schedule
-// row, insert the tick (nothing when it exists), create the task, stamp it and the tick, move last_tick_at. Times
+// row, insert the tick (nothing when it exists), create the task, stamp it and the tick, move last_tick_at, delete the
+// schedule's ticks older than its newest 100. Times
 // are epoch ms in and out ('epoch' plus milliseconds, so no float rounding).
+import { TICKS_KEPT_PER_SCHEDULE } from '../../../core/store-schedules.js';
 import { statement } from './statement.js';
 
 /** The columns of a schedule row as ScheduleRecord reads them (times in epoch ms). */
@@ -91,7 +93,8 @@ export const tickTask = statement(
 
 /**
  * Task $1 was created for tick $2 (epoch ms; NULL: triggered now) of schedule $3: stamp the task's scheduled_for, and
- * for a tick its row's task and the schedule's last tick. Row: scheduled_for (epoch ms).
+ * for a tick its row's task and the schedule's last tick, and delete its ticks older than its newest
+ * TICKS_KEPT_PER_SCHEDULE. Row: scheduled_for (epoch ms).
  */
 export const stampScheduledTask = statement(
   'stamp_scheduled_task',
@@ -113,6 +116,12 @@ export const stampScheduledTask = statement(
                     OR last_tick_at <= 'epoch'::timestamptz + $2::float8 * interval '1 millisecond' THEN $1
                   ELSE last_task_id END
           WHERE $2::float8 IS NOT NULL AND schedule_id = $3
+       ), trimmed AS (
+         -- the schedule's ticks older than its newest ${TICKS_KEPT_PER_SCHEDULE} (the statement sees the tick inserted before it)
+         DELETE FROM ${n.q}.schedule_ticks
+          WHERE $2::float8 IS NOT NULL AND schedule_id = $3
+            AND tick_at < (SELECT k.tick_at FROM ${n.q}.schedule_ticks k WHERE k.schedule_id = $3
+                            ORDER BY k.tick_at DESC OFFSET ${TICKS_KEPT_PER_SCHEDULE - 1} LIMIT 1)
        )
        SELECT (round(extract(epoch from scheduled_for) * 1000))::float8 AS scheduled_for FROM stamped`,
 );

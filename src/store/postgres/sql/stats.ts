@@ -46,9 +46,13 @@ export const stateEstimates = statement(
  */
 export const readyDepth = statement(
   'read_ready_depth',
-  (n) => `SELECT count(*)::integer AS n,
-           coalesce(extract(epoch from now() - min(ready_at)) * 1000, 0)::float8 AS oldest_ms
-      FROM ${n.q}.steps WHERE ready_at IS NOT NULL AND ready_at <= now()`,
+  (n) => `SELECT coalesce(sum(r.n), 0)::integer AS n,
+           coalesce(extract(epoch from now() - min(r.oldest)) * 1000, 0)::float8 AS oldest_ms
+      FROM (SELECT count(*) AS n, min(ready_at) AS oldest FROM ${n.q}.steps
+             WHERE ready_at IS NOT NULL AND ready_at <= now() AND rate_key IS NULL
+            UNION ALL
+            SELECT count(*), min(ready_at) FROM ${n.q}.steps
+             WHERE ready_at IS NOT NULL AND ready_at <= now() AND rate_key IS NOT NULL) r`,
 );
 
 /**
@@ -57,8 +61,13 @@ export const readyDepth = statement(
  */
 export const waitingForWorker = statement(
   'read_waiting_for_worker',
-  (n) => `SELECT count(*)::integer AS n FROM ${n.q}.steps s JOIN ${n.q}.tasks t ON t.task_id = s.task_id
-        WHERE s.ready_at IS NOT NULL AND s.ready_at <= now() AND t.state = 'running'
+  (n) => `SELECT count(*)::integer AS n
+       FROM (SELECT task_id FROM ${n.q}.steps WHERE ready_at IS NOT NULL AND ready_at <= now() AND rate_key IS NULL
+             UNION ALL
+             SELECT task_id FROM ${n.q}.steps
+              WHERE ready_at IS NOT NULL AND ready_at <= now() AND rate_key IS NOT NULL) s
+       JOIN ${n.q}.tasks t ON t.task_id = s.task_id
+        WHERE t.state = 'running'
           AND NOT EXISTS (SELECT 1 FROM ${n.q}.workers w
                            WHERE w.last_seen_at >= now() - coalesce(w.lease_ms, 30000) * interval '1 millisecond'
                              AND (w.capabilities IS NULL

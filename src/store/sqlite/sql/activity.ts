@@ -17,8 +17,11 @@ export const retries = `
 
 /** Row: ready_steps, oldest_ready_at (NULL when none). */
 export const readyQueue = `
-    SELECT COUNT(*) AS ready_steps, MIN(ready_at) AS oldest_ready_at
-      FROM steps WHERE ready_at IS NOT NULL AND ready_at <= @now`;
+    SELECT TOTAL(n) AS ready_steps, MIN(oldest) AS oldest_ready_at FROM (
+      SELECT COUNT(*) AS n, MIN(ready_at) AS oldest FROM steps
+       WHERE ready_at IS NOT NULL AND ready_at <= @now AND rate_key IS NULL
+      UNION ALL
+      SELECT COUNT(*), MIN(ready_at) FROM steps WHERE ready_at IS NOT NULL AND ready_at <= @now AND rate_key IS NOT NULL)`;
 
 /** Rows: namespace, name, version, failed — the 10 templates with most tasks failed since @day, most first. */
 export const failingTemplates = `

@@ -22,13 +22,15 @@ export const insertCanRun =
   'INSERT OR IGNORE INTO temp.tasker_can_run (worker_id, namespace, name, version) VALUES (?, ?, ?, ?)';
 
 // CROSS JOIN fixes the join order: walk the claim index in order (no sort), then look up each step's task.
-// ../claim.ts reads the rows (arrays) in this column order. Parameters: now.
-const CLAIM_SELECT = `
+// ../claim.ts reads the rows (arrays) in this column order. Parameters: now. The plain claim walks steps_claim_idx
+// (steps without a rate limit); the rate claim steps_rate_ready_idx, and reads each step's bucket too (last column).
+const claimSelect = (rated: boolean): string => `
   SELECT s.step_id, s.task_id, s.name, s.handler_class, s.state, s.attempts, s.retry_limit, s.retryable,
          s.timeout_ms, t.namespace, t.name AS task_name, t.version, t.correlation_id, t.needs_plan, s.ready_at, t.run,
-         t.state AS task_state
+         t.state AS task_state${rated ? ', s.rate_key' : ''}
     FROM steps s CROSS JOIN tasks t ON t.task_id = s.task_id
-   WHERE s.ready_at IS NOT NULL AND s.ready_at <= ? AND (t.state = 'running' OR t.state = 'pending')`;
+   WHERE s.ready_at IS NOT NULL AND s.ready_at <= ? AND s.rate_key IS ${rated ? 'NOT ' : ''}NULL
+     AND (t.state = 'running' OR t.state = 'pending')`;
 /** Parameter: the namespaces (JSON array). */
 const IN_NAMESPACES = ' AND t.namespace IN (SELECT value FROM json_each(?))';
 /** Parameter: the claiming worker (its rows of tasker_can_run). */
@@ -41,11 +43,12 @@ const CAN_RUN = ` AND EXISTS (SELECT 1 FROM temp.tasker_can_run c WHERE c.worker
  * some namespaces and only of templates the worker can run. Its LIMIT is written as a literal (SQLite runs
  * `LIMIT ?` about 20× slower than a literal limit on this index walk), so each (limit, filters) is its own prepared
  * statement. Parameters: now, then the namespaces (JSON array) when filtered, then the worker when filtered by
- * templates. Rows are arrays in CLAIM_SELECT's column order.
+ * templates. Rows are arrays in claimSelect's column order. `rated`: the rate claim's
+ * candidates (steps with a rate limit), with their bucket key as a last column.
  */
-export function claimQuery(limit: number, withNamespaces: boolean, withTemplates: boolean): string {
+export function claimQuery(limit: number, withNamespaces: boolean, withTemplates: boolean, rated = false): string {
   const filters = `${withNamespaces ? IN_NAMESPACES : ''}${withTemplates ? CAN_RUN : ''}`;
-  return `${CLAIM_SELECT}${filters} ORDER BY s.priority DESC, s.ready_at, s.step_id LIMIT ${limit}`;
+  return `${claimSelect(rated)}${filters} ORDER BY s.priority DESC, s.ready_at, s.step_id LIMIT ${limit}`;
 }
 
 /** History of steps about to be claimed, read before their rows change: now, reason, actor, step ids (JSON, in order). */

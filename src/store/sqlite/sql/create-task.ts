@@ -26,12 +26,12 @@ export const pausedFor = `
 /**
  * A step: task id, name, handler class, state, parent names (JSON), unmet, retry limit, retryable, timeout,
  * skippable, ready at (NULL unless claimable), completed at (skipped steps), priority (its task's), its slot group
- * (a step concurrency limit, or NULL), its gate (NULL, or 0: no slot yet).
+ * (a step concurrency limit, or NULL), its gate (NULL, or 0: no slot yet), its rate-limit bucket (or NULL).
  */
 export const insertStep = `
     INSERT INTO steps (task_id, name, handler_class, state, depends_on, unmet, retry_limit, retryable, timeout_ms,
-                       skippable, ready_at, completed_at, priority, gate_key, gate)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+                       skippable, ready_at, completed_at, priority, gate_key, gate, rate_key)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /** An edge: parent step id, child step id. */
 export const insertEdge = 'INSERT INTO step_edges (parent_step_id, child_step_id) VALUES (?, ?)';

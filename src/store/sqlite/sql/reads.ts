@@ -50,7 +50,16 @@ export const unfinishedTaskIds =
   "SELECT task_id FROM tasks WHERE state IN ('pending', 'running') ORDER BY task_id LIMIT ?";
 
 /** When the next retry after now (?) is due, or NULL. Row: at. */
-export const nextRetryAt = 'SELECT MIN(ready_at) AS at FROM steps WHERE ready_at IS NOT NULL AND ready_at > ?';
+export const nextRetryAt = `
+    SELECT MIN(at) AS at FROM (
+      SELECT MIN(ready_at) AS at FROM steps WHERE ready_at IS NOT NULL AND ready_at > ? AND rate_key IS NULL
+      UNION ALL
+      SELECT MIN(ready_at) FROM steps WHERE ready_at IS NOT NULL AND ready_at > ? AND rate_key IS NOT NULL)`;
 
 /** Whether some step is claimable at now (?). Row: ok, or none. */
-export const anyReady = 'SELECT 1 AS ok FROM steps WHERE ready_at IS NOT NULL AND ready_at <= ? LIMIT 1';
+export const anyReady =
+  'SELECT 1 AS ok FROM steps WHERE ready_at IS NOT NULL AND ready_at <= ? AND rate_key IS NULL LIMIT 1';
+
+/** Whether a rate-limited step is ready at ? (the rate claim's candidates, on steps_rate_ready_idx). */
+export const anyRateReady =
+  'SELECT 1 AS ok FROM steps WHERE ready_at IS NOT NULL AND ready_at <= ? AND rate_key IS NOT NULL LIMIT 1';

@@ -1,7 +1,8 @@
 // Cron schedules on SQLite (../schedules.ts): schedule rows (definition, pause state, last tick) and the tick table
 // whose primary key (schedule_id, tick_at) makes each tick create one task. A tick is one IMMEDIATE transaction:
 // read the schedule row, insert the tick (nothing when it exists), create the task, stamp it and the tick, move
-// last_tick_at. Times are epoch ms.
+// last_tick_at, delete the schedule's ticks older than its newest 100. Times are epoch ms.
+import { TICKS_KEPT_PER_SCHEDULE } from '../../../core/store-schedules.js';
 
 /** Every schedule row, by namespace, template and schedule name. */
 export const listSchedules = 'SELECT * FROM schedules ORDER BY namespace, template_name, schedule_name';
@@ -55,6 +56,12 @@ export const scheduleForTick =
 export const insertTick = `
     INSERT INTO schedule_ticks (schedule_id, tick_at, created_at) VALUES (?, ?, ?)
     ON CONFLICT (schedule_id, tick_at) DO NOTHING`;
+
+/** Delete the ticks of schedule ? older than its newest TICKS_KEPT_PER_SCHEDULE (schedule id twice). */
+export const trimTicks = `
+    DELETE FROM schedule_ticks
+     WHERE schedule_id = ? AND tick_at < (SELECT tick_at FROM schedule_ticks WHERE schedule_id = ?
+                                           ORDER BY tick_at DESC LIMIT 1 OFFSET ${TICKS_KEPT_PER_SCHEDULE - 1})`;
 
 /** The task of a tick: schedule id, tick at. */
 export const tickTask = 'SELECT task_id FROM schedule_ticks WHERE schedule_id = ? AND tick_at = ?';

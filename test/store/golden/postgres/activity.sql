@@ -9,8 +9,12 @@ WITH ends AS (
            FROM "tasker".transitions tr
           WHERE tr.to_state = 'retrying' AND tr.at >= now() - interval '1 day'
        ), ready AS (
-         SELECT count(*)::integer AS n, min(s.ready_at) AS oldest
-           FROM "tasker".steps s WHERE s.ready_at IS NOT NULL AND s.ready_at <= now()
+         SELECT coalesce(sum(r.n), 0)::integer AS n, min(r.oldest) AS oldest
+           FROM (SELECT count(*) AS n, min(s.ready_at) AS oldest FROM "tasker".steps s
+                  WHERE s.ready_at IS NOT NULL AND s.ready_at <= now() AND s.rate_key IS NULL
+                 UNION ALL
+                 SELECT count(*), min(s.ready_at) FROM "tasker".steps s
+                  WHERE s.ready_at IS NOT NULL AND s.ready_at <= now() AND s.rate_key IS NOT NULL) r
        ), failing AS (
          SELECT t.namespace, t.name, t.version, count(*)::integer AS failed
            FROM ends e JOIN "tasker".tasks t ON t.task_id = e.task_id

@@ -95,16 +95,16 @@ SELECT task_id FROM "tasker".tasks WHERE idempotency_key = $1;
 
 -- insertSteps (tasker_insert_steps)
 INSERT INTO "tasker".steps (task_id, name, handler_class, depends_on, state, unmet, retry_limit, retryable,
-                               timeout_ms, skippable, ready_at, completed_at, priority, gate_key, gate)
+                               timeout_ms, skippable, ready_at, completed_at, priority, gate_key, gate, rate_key)
        SELECT $1, u.name, u.handler_class, ARRAY(SELECT jsonb_array_elements_text(u.deps)), u.state, u.unmet,
               u.retry_limit, u.retryable, u.timeout_ms, u.skippable,
               CASE WHEN u.ready THEN date_trunc('milliseconds', now()) END,
               CASE WHEN u.state = 'skipped' THEN date_trunc('milliseconds', now()) END, $12::integer, u.gate_key,
-              CASE WHEN u.gate_key IS NOT NULL THEN 0 END
+              CASE WHEN u.gate_key IS NOT NULL THEN 0 END, u.rate_key
          FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::text[], $6::integer[], $7::integer[], $8::boolean[],
-                     $9::integer[], $10::boolean[], $11::boolean[], $13::text[]) WITH ORDINALITY
+                     $9::integer[], $10::boolean[], $11::boolean[], $13::text[], $14::text[]) WITH ORDINALITY
            AS u(name, handler_class, deps, state, unmet, retry_limit, retryable, timeout_ms, skippable, ready, gate_key,
-                ord)
+                rate_key, ord)
         ORDER BY u.ord
        RETURNING step_id, name;
 

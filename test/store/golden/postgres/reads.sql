@@ -20,7 +20,8 @@ SELECT t.task_id, t.namespace, t.name, t.version, t.state, t.initiator, t.source
                          x.locked_by, (round(extract(epoch from x.lease_expires_at) * 1000))::float8 AS lease_expires_at,
                          (round(extract(epoch from x.started_at) * 1000))::float8 AS started_at,
                          (round(extract(epoch from x.completed_at) * 1000))::float8 AS completed_at, x.duration_ms,
-                         (x.ready_at IS NOT NULL AND x.ready_at <= now()) AS ready_now, x.priority, x.gate
+                         (x.ready_at IS NOT NULL AND x.ready_at <= now()) AS ready_now, x.priority, x.gate,
+                         x.rate_wait
                     FROM "tasker".steps x WHERE x.task_id = t.task_id) s) AS steps,
          (SELECT coalesce(json_agg(json_build_object('annotation_type', a.annotation_type, 'content', a.content,
                                                      'created_at', (round(extract(epoch from a.created_at) * 1000))::float8)
@@ -62,5 +63,7 @@ SELECT h.* FROM (
 SELECT task_id FROM "tasker".tasks WHERE state IN ('pending', 'running') ORDER BY task_id LIMIT $1;
 
 -- readNextRetry (tasker_read_next_retry)
-SELECT (round(extract(epoch from min(ready_at)) * 1000))::float8 AS at FROM "tasker".steps
-        WHERE ready_at IS NOT NULL AND ready_at > now();
+SELECT (round(extract(epoch from least(
+          (SELECT min(ready_at) FROM "tasker".steps WHERE ready_at IS NOT NULL AND ready_at > now() AND rate_key IS NULL),
+          (SELECT min(ready_at) FROM "tasker".steps
+            WHERE ready_at IS NOT NULL AND ready_at > now() AND rate_key IS NOT NULL))) * 1000))::float8 AS at;

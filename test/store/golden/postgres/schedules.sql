@@ -82,5 +82,11 @@ WITH stamped AS (
                     OR last_tick_at <= 'epoch'::timestamptz + $2::float8 * interval '1 millisecond' THEN $1
                   ELSE last_task_id END
           WHERE $2::float8 IS NOT NULL AND schedule_id = $3
+       ), trimmed AS (
+         -- the schedule's ticks older than its newest 100 (the statement sees the tick inserted before it)
+         DELETE FROM "tasker".schedule_ticks
+          WHERE $2::float8 IS NOT NULL AND schedule_id = $3
+            AND tick_at < (SELECT k.tick_at FROM "tasker".schedule_ticks k WHERE k.schedule_id = $3
+                            ORDER BY k.tick_at DESC OFFSET 99 LIMIT 1)
        )
        SELECT (round(extract(epoch from scheduled_for) * 1000))::float8 AS scheduled_for FROM stamped;

@@ -18,13 +18,22 @@ SELECT s.tablename AS tbl, v.state, round(v.f * greatest(c.reltuples, 0))::float
      WHERE s.schemaname = $1 AND s.tablename IN ('tasks', 'steps') AND s.attname = 'state';
 
 -- readyDepth (tasker_read_ready_depth)
-SELECT count(*)::integer AS n,
-           coalesce(extract(epoch from now() - min(ready_at)) * 1000, 0)::float8 AS oldest_ms
-      FROM "tasker".steps WHERE ready_at IS NOT NULL AND ready_at <= now();
+SELECT coalesce(sum(r.n), 0)::integer AS n,
+           coalesce(extract(epoch from now() - min(r.oldest)) * 1000, 0)::float8 AS oldest_ms
+      FROM (SELECT count(*) AS n, min(ready_at) AS oldest FROM "tasker".steps
+             WHERE ready_at IS NOT NULL AND ready_at <= now() AND rate_key IS NULL
+            UNION ALL
+            SELECT count(*), min(ready_at) FROM "tasker".steps
+             WHERE ready_at IS NOT NULL AND ready_at <= now() AND rate_key IS NOT NULL) r;
 
 -- waitingForWorker (tasker_read_waiting_for_worker)
-SELECT count(*)::integer AS n FROM "tasker".steps s JOIN "tasker".tasks t ON t.task_id = s.task_id
-        WHERE s.ready_at IS NOT NULL AND s.ready_at <= now() AND t.state = 'running'
+SELECT count(*)::integer AS n
+       FROM (SELECT task_id FROM "tasker".steps WHERE ready_at IS NOT NULL AND ready_at <= now() AND rate_key IS NULL
+             UNION ALL
+             SELECT task_id FROM "tasker".steps
+              WHERE ready_at IS NOT NULL AND ready_at <= now() AND rate_key IS NOT NULL) s
+       JOIN "tasker".tasks t ON t.task_id = s.task_id
+        WHERE t.state = 'running'
           AND NOT EXISTS (SELECT 1 FROM "tasker".workers w
                            WHERE w.last_seen_at >= now() - coalesce(w.lease_ms, 30000) * interval '1 millisecond'
                              AND (w.capabilities IS NULL

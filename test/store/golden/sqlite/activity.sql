@@ -13,8 +13,11 @@
 
 -- readyQueue
 
-    SELECT COUNT(*) AS ready_steps, MIN(ready_at) AS oldest_ready_at
-      FROM steps WHERE ready_at IS NOT NULL AND ready_at <= @now;
+    SELECT TOTAL(n) AS ready_steps, MIN(oldest) AS oldest_ready_at FROM (
+      SELECT COUNT(*) AS n, MIN(ready_at) AS oldest FROM steps
+       WHERE ready_at IS NOT NULL AND ready_at <= @now AND rate_key IS NULL
+      UNION ALL
+      SELECT COUNT(*), MIN(ready_at) FROM steps WHERE ready_at IS NOT NULL AND ready_at <= @now AND rate_key IS NOT NULL);
 
 -- failingTemplates
 

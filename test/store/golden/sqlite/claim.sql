@@ -15,7 +15,8 @@ INSERT OR IGNORE INTO temp.tasker_can_run (worker_id, namespace, name, version) 
          s.timeout_ms, t.namespace, t.name AS task_name, t.version, t.correlation_id, t.needs_plan, s.ready_at, t.run,
          t.state AS task_state
     FROM steps s CROSS JOIN tasks t ON t.task_id = s.task_id
-   WHERE s.ready_at IS NOT NULL AND s.ready_at <= ? AND (t.state = 'running' OR t.state = 'pending') ORDER BY s.priority DESC, s.ready_at, s.step_id LIMIT 10;
+   WHERE s.ready_at IS NOT NULL AND s.ready_at <= ? AND s.rate_key IS NULL
+     AND (t.state = 'running' OR t.state = 'pending') ORDER BY s.priority DESC, s.ready_at, s.step_id LIMIT 10;
 
 -- claimQuery limit 10, namespaces
 
@@ -23,7 +24,8 @@ INSERT OR IGNORE INTO temp.tasker_can_run (worker_id, namespace, name, version) 
          s.timeout_ms, t.namespace, t.name AS task_name, t.version, t.correlation_id, t.needs_plan, s.ready_at, t.run,
          t.state AS task_state
     FROM steps s CROSS JOIN tasks t ON t.task_id = s.task_id
-   WHERE s.ready_at IS NOT NULL AND s.ready_at <= ? AND (t.state = 'running' OR t.state = 'pending') AND t.namespace IN (SELECT value FROM json_each(?)) ORDER BY s.priority DESC, s.ready_at, s.step_id LIMIT 10;
+   WHERE s.ready_at IS NOT NULL AND s.ready_at <= ? AND s.rate_key IS NULL
+     AND (t.state = 'running' OR t.state = 'pending') AND t.namespace IN (SELECT value FROM json_each(?)) ORDER BY s.priority DESC, s.ready_at, s.step_id LIMIT 10;
 
 -- claimQuery limit 10, templates
 
@@ -31,7 +33,8 @@ INSERT OR IGNORE INTO temp.tasker_can_run (worker_id, namespace, name, version) 
          s.timeout_ms, t.namespace, t.name AS task_name, t.version, t.correlation_id, t.needs_plan, s.ready_at, t.run,
          t.state AS task_state
     FROM steps s CROSS JOIN tasks t ON t.task_id = s.task_id
-   WHERE s.ready_at IS NOT NULL AND s.ready_at <= ? AND (t.state = 'running' OR t.state = 'pending') AND EXISTS (SELECT 1 FROM temp.tasker_can_run c WHERE c.worker_id = ? AND c.namespace = t.namespace
+   WHERE s.ready_at IS NOT NULL AND s.ready_at <= ? AND s.rate_key IS NULL
+     AND (t.state = 'running' OR t.state = 'pending') AND EXISTS (SELECT 1 FROM temp.tasker_can_run c WHERE c.worker_id = ? AND c.namespace = t.namespace
                    AND c.name = t.name AND c.version = t.version) ORDER BY s.priority DESC, s.ready_at, s.step_id LIMIT 10;
 
 -- claimQuery limit 10, namespaces, templates
@@ -40,7 +43,8 @@ INSERT OR IGNORE INTO temp.tasker_can_run (worker_id, namespace, name, version) 
          s.timeout_ms, t.namespace, t.name AS task_name, t.version, t.correlation_id, t.needs_plan, s.ready_at, t.run,
          t.state AS task_state
     FROM steps s CROSS JOIN tasks t ON t.task_id = s.task_id
-   WHERE s.ready_at IS NOT NULL AND s.ready_at <= ? AND (t.state = 'running' OR t.state = 'pending') AND t.namespace IN (SELECT value FROM json_each(?)) AND EXISTS (SELECT 1 FROM temp.tasker_can_run c WHERE c.worker_id = ? AND c.namespace = t.namespace
+   WHERE s.ready_at IS NOT NULL AND s.ready_at <= ? AND s.rate_key IS NULL
+     AND (t.state = 'running' OR t.state = 'pending') AND t.namespace IN (SELECT value FROM json_each(?)) AND EXISTS (SELECT 1 FROM temp.tasker_can_run c WHERE c.worker_id = ? AND c.namespace = t.namespace
                    AND c.name = t.name AND c.version = t.version) ORDER BY s.priority DESC, s.ready_at, s.step_id LIMIT 10;
 
 -- insertClaimHistory

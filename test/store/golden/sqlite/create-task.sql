@@ -16,8 +16,8 @@ SELECT task_id FROM tasks WHERE idempotency_key = ?;
 -- insertStep
 
     INSERT INTO steps (task_id, name, handler_class, state, depends_on, unmet, retry_limit, retryable, timeout_ms,
-                       skippable, ready_at, completed_at, priority, gate_key, gate)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+                       skippable, ready_at, completed_at, priority, gate_key, gate, rate_key)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- insertEdge
 INSERT INTO step_edges (parent_step_id, child_step_id) VALUES (?, ?);

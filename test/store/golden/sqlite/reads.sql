@@ -44,7 +44,14 @@ SELECT * FROM steps WHERE task_id = ? ORDER BY step_id;
 SELECT task_id FROM tasks WHERE state IN ('pending', 'running') ORDER BY task_id LIMIT ?;
 
 -- nextRetryAt
-SELECT MIN(ready_at) AS at FROM steps WHERE ready_at IS NOT NULL AND ready_at > ?;
+
+    SELECT MIN(at) AS at FROM (
+      SELECT MIN(ready_at) AS at FROM steps WHERE ready_at IS NOT NULL AND ready_at > ? AND rate_key IS NULL
+      UNION ALL
+      SELECT MIN(ready_at) FROM steps WHERE ready_at IS NOT NULL AND ready_at > ? AND rate_key IS NOT NULL);
 
 -- anyReady
-SELECT 1 AS ok FROM steps WHERE ready_at IS NOT NULL AND ready_at <= ? LIMIT 1;
+SELECT 1 AS ok FROM steps WHERE ready_at IS NOT NULL AND ready_at <= ? AND rate_key IS NULL LIMIT 1;
+
+-- anyRateReady
+SELECT 1 AS ok FROM steps WHERE ready_at IS NOT NULL AND ready_at <= ? AND rate_key IS NOT NULL LIMIT 1;

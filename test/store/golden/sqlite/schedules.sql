@@ -38,6 +38,12 @@ SELECT schedule_id, version, declared, paused FROM schedules WHERE namespace = ?
     INSERT INTO schedule_ticks (schedule_id, tick_at, created_at) VALUES (?, ?, ?)
     ON CONFLICT (schedule_id, tick_at) DO NOTHING;
 
+-- trimTicks
+
+    DELETE FROM schedule_ticks
+     WHERE schedule_id = ? AND tick_at < (SELECT tick_at FROM schedule_ticks WHERE schedule_id = ?
+                                           ORDER BY tick_at DESC LIMIT 1 OFFSET 99);
+
 -- tickTask
 SELECT task_id FROM schedule_ticks WHERE schedule_id = ? AND tick_at = ?;
 

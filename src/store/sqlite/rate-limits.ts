@@ -1,0 +1,100 @@
+// Rate limits on SQLite: the rate claim's token decisions (buckets read, refilled and written in the claim's
+// transaction; ../shared/rate-buckets.ts decides), a RateLimitedError outcome (the attempt handed back uncounted,
+// the bucket drained), and the limits themselves (declared by templates, set by operators, listed).
+import type { RateLimitInfo, StoreRateLimit } from '../../core/store-contract.js';
+import { releaseTarget, REASONS } from '../shared/lifecycle-rules.js';
+import {
+  decide,
+  drained,
+  limitName,
+  mapRateLimitRow,
+  type LockedBucket,
+  type RateCandidate,
+} from '../shared/rate-buckets.js';
+import type { SqliteTx, StepRow } from './tx.js';
+import type { Statements } from './statements.js';
+
+interface BucketRow {
+  key: string;
+  tokens: number;
+  refilled_at: number;
+  lim: number | null;
+  period_ms: number | null;
+  burst: number | null;
+}
+
+/** Lock (SQLite: the transaction holds the write lock), create full and read the buckets of `keys`. */
+function lockBuckets(tx: SqliteTx, keys: Iterable<string>): LockedBucket[] {
+  const out: LockedBucket[] = [];
+  for (const key of [...new Set(keys)].sort()) {
+    tx.st.ensureBucket.run(key, tx.now, limitName(key));
+    const row = tx.st.readBucket.get(key) as BucketRow | undefined;
+    if (!row) {
+      out.push({ key, tokens: 0, refilled_at: tx.now, spec: null });
+      continue;
+    }
+    const spec = row.lim === null ? null : { limit: row.lim, period_ms: row.period_ms!, burst: row.burst! };
+    out.push({ key, tokens: row.tokens, refilled_at: row.refilled_at, spec });
+  }
+  return out;
+}
+
+/**
+ * Serve the candidates (claim order) from their buckets, at most `max` of them: the ids granted a token; those denied
+ * one put back to wait.
+ */
+export function rateClaim(tx: SqliteTx, candidates: RateCandidate[], max: number): number[] {
+  const buckets = lockBuckets(
+    tx,
+    candidates.map((c) => c.rate_key),
+  );
+  const d = decide(candidates, buckets, tx.now, max);
+  for (const b of d.buckets) tx.st.writeBucket.run(b.tokens, b.refilled_at, b.key);
+  for (const { step, at } of d.denied) tx.st.denyStep.run(at, step.step_id);
+  for (const name of d.missing) tx.missingRateLimit(name);
+  const ids = d.granted.map((c) => c.step_id);
+  if (ids.length) tx.st.clearRateWait.run(JSON.stringify(ids));
+  return ids;
+}
+
+/**
+ * A handler's RateLimitedError: the attempt goes back uncounted (pending, or retrying if it was), ready again after
+ * `retryAfterMs` and waiting for `rate_limit`; its bucket, if any, has no token before then.
+ */
+export function applyRateLimited(tx: SqliteTx, row: StepRow, retryAfterMs: number): void {
+  const to = releaseTarget(row.attempts);
+  const at = tx.now + retryAfterMs;
+  tx.stepHistory(row, to, { reason: REASONS.rateLimited, attempt: row.attempts });
+  tx.st.rateLimitedStep.run(to, at, to === 'retrying' ? at : null, row.step_id);
+  tx.touch(row.task_id);
+  if (retryAfterMs === 0) tx.readyCount += 1;
+  const key = row.rate_key;
+  if (typeof key !== 'string') return;
+  const [bucket] = lockBuckets(tx, [key]);
+  if (!bucket?.spec) return;
+  const after = drained(bucket, bucket.spec, tx.now, retryAfterMs);
+  tx.st.writeBucket.run(after.tokens, after.refilled_at, key);
+}
+
+export function declareRateLimits(
+  st: Statements,
+  now: number,
+  limits: ReadonlyArray<StoreRateLimit & { name: string }>,
+): void {
+  for (const l of limits) st.declareRateLimit.run(l.name, l.limit, l.period_ms, l.burst, now);
+}
+
+export function setRateLimit(
+  st: Statements,
+  now: number,
+  name: string,
+  spec: StoreRateLimit,
+  actor: string | null,
+): RateLimitInfo {
+  st.setRateLimit.run(name, spec.limit, spec.period_ms, spec.burst, actor, now);
+  return listRateLimits(st, name)[0]!;
+}
+
+export function listRateLimits(st: Statements, name: string | null = null): RateLimitInfo[] {
+  return (st.listRateLimits.all(name, name) as Array<Record<string, unknown>>).map(mapRateLimitRow);
+}
