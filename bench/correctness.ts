@@ -15,6 +15,11 @@ export interface CorrectnessReport {
   earlyStarts: number;
   /** Records naming a task or step outside the run, or ending before they start. */
   malformed: number;
+  /**
+   * W7 (a per-key concurrency limit): task starts that found the limit already reached by tasks of their key, from
+   * the handlers' timestamps (bench/key-overlap.ts); absent for workloads without a limit.
+   */
+  keyOverlaps?: number;
   /** Up to 5 human-readable examples of what went wrong. */
   examples: string[];
 }
@@ -94,8 +99,10 @@ export function checkRun(shape: ShapeDef, taskCount: number, records: StepRecord
 
 /** One line summarising a report: `ok 5000/5000` or `INVALID: 2 duplicates, 1 missing ...`. */
 export function describeCorrectness(r: CorrectnessReport): string {
-  if (r.valid) return `ok ${r.executions}/${r.expectedSteps}`;
+  const keys = r.keyOverlaps === undefined ? '' : `, ${r.keyOverlaps} key-limit violations`;
+  if (r.valid) return `ok ${r.executions}/${r.expectedSteps}${keys}`;
   const parts: string[] = [];
+  if (r.keyOverlaps) parts.push(`${r.keyOverlaps} key-limit violations`);
   if (r.duplicates) parts.push(`${r.duplicates} duplicated`);
   if (r.missing) parts.push(`${r.missing} missing`);
   if (r.earlyStarts) parts.push(`${r.earlyStarts} early starts`);

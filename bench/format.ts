@@ -12,6 +12,7 @@ export const METRIC_LABELS: Record<keyof Metrics, string> = {
   startP99Ms: 'start p99 ms',
   rssPeakMb: 'RSS peak MB',
   rssIdleMb: 'RSS idle MB',
+  maxPerKey: 'max running per key',
   submitMs: 'submit ms',
 };
 
@@ -23,6 +24,8 @@ export const WORKLOAD_METRICS: Record<WorkloadId, Array<keyof Metrics>> = {
   W4: ['wallMs', 'stepsPerSec'],
   W5: ['startP50Ms', 'startP99Ms'],
   W6: ['rssPeakMb', 'rssIdleMb', 'stepsPerSec'],
+  W7: ['tasksPerSec', 'stepsPerSec', 'wallMs', 'maxPerKey'],
+  W7N: ['tasksPerSec', 'stepsPerSec', 'wallMs', 'maxPerKey'],
 };
 
 export function formatNumber(value: number | undefined): string {

@@ -47,6 +47,7 @@ const HIGHER_IS_BETTER: Record<keyof Metrics, boolean> = {
   startP99Ms: false,
   rssPeakMb: false,
   rssIdleMb: false,
+  maxPerKey: false,
   submitMs: false,
 };
 

@@ -17,6 +17,8 @@ export interface Metrics {
   /** W6 (sampled in every workload): worker-process RSS peak during the run and right after start. */
   rssPeakMb?: number;
   rssIdleMb?: number;
+  /** W7/W7N: the most tasks of one concurrency key that ran at once (W7's limit is 1). */
+  maxPerKey?: number;
   /** Time the submit call(s) took, for context. */
   submitMs?: number;
 }

@@ -3,12 +3,14 @@
 import os from 'node:os';
 import { now } from './clock.js';
 import { checkRun, type CorrectnessReport } from './correctness.js';
+import { checkKeyOverlap } from './key-overlap.js';
 import { computeMetrics, type RunTiming } from './measure.js';
-import type { RunResult } from './results-model.js';
+import type { StepRecords } from './recorder.js';
+import type { Metrics, RunResult } from './results-model.js';
 import type { BenchTarget } from './targets/target.js';
 import type { WorkerLaunch } from './worker-build.js';
 import { WorkerPool } from './worker-pool.js';
-import { shapeFor, type ShapeParams, type WorkloadDef } from './workloads.js';
+import { KEYED_SHAPES, keyOf, shapeFor, type ShapeParams, type WorkloadDef } from './workloads.js';
 
 export interface RunSpec {
   target: BenchTarget;
@@ -58,6 +60,7 @@ export async function runWorkload(spec: RunSpec): Promise<RunResult> {
       peakMb: harvest.rssPeakMb,
       idleMb: harvest.rssIdleMb,
     });
+    if (KEYED_SHAPES.includes(shape.id)) checkKeys(spec, harvest.records, correctness, metrics);
     return { ...base, wallMs, metrics, correctness, loadAvg1: load() };
   } catch (err) {
     return {
@@ -101,6 +104,21 @@ async function submitAll(spec: RunSpec, shape: ReturnType<typeof shapeFor>): Pro
   await Promise.all(pending);
   if (failure) throw failure;
   return { firstSubmit, submitDone: now(), submitAt };
+}
+
+/**
+ * W7/W7N: the most tasks of one key that ran at once goes to the figures; under W7's limit of 1 per key, every task
+ * that started while another of its key ran is a violation and makes the run invalid.
+ */
+function checkKeys(spec: RunSpec, records: StepRecords, correctness: CorrectnessReport, metrics: Metrics): void {
+  const overlap = checkKeyOverlap(records, spec.workload.tasks, (t) => keyOf(t, spec.shapes), 1);
+  metrics.maxPerKey = overlap.maxPerKey;
+  if (spec.workload.shape !== 'keyed') return;
+  correctness.keyOverlaps = overlap.violations;
+  if (overlap.violations > 0) {
+    correctness.valid = false;
+    correctness.examples.push(...overlap.examples);
+  }
 }
 
 function failedCorrectness(expected: number, executions: number): CorrectnessReport {

@@ -13,7 +13,15 @@ import { selectTargets } from './targets/registry.js';
 import type { BenchTarget, TargetOptions } from './targets/target.js';
 import { compiledLaunch, sourceLaunch, type WorkerLaunch } from './worker-build.js';
 import { killAllWorkers } from './worker-pool.js';
-import { FULL_SIZES, parseWorkloadList, QUICK_SIZES, WORKLOAD_IDS, workloads, type WorkloadDef } from './workloads.js';
+import {
+  BASE_SHAPES,
+  FULL_SIZES,
+  parseWorkloadList,
+  QUICK_SIZES,
+  WORKLOAD_IDS,
+  workloads,
+  type WorkloadDef,
+} from './workloads.js';
 
 function positiveInt(flag: string, min: number) {
   return (value: string): number => {
@@ -34,10 +42,13 @@ function workerList(value: string): number[] {
 }
 
 const program = new Command('bench')
-  .description('Benchmark Tasker and its peers (graphile-worker, pg-boss, BullMQ) on workloads W1–W6 of issue 5')
+  .description(
+    'Benchmark Tasker and its peers (graphile-worker, pg-boss, BullMQ) on workloads W1–W6 of issue 5, and W7/W7N ' +
+      '(concurrency keys, issue 14) when named with --workloads',
+  )
   .option('--quick', 'scaled-down workloads for a run of a few minutes', false)
   .option('--only <targets>', 'comma-separated target names (default: every default target)')
-  .option('--workloads <ids>', 'comma-separated workload ids', WORKLOAD_IDS.join(','))
+  .option('--workloads <ids>', 'comma-separated workload ids (W1–W6, W7, W7N)', WORKLOAD_IDS.join(','))
   .option('--runs <n>', 'measured runs per cell after one warm-up', positiveInt('--runs', 1), 3)
   .option(
     '--workers <counts>',
@@ -75,7 +86,7 @@ async function main(): Promise<void> {
     redisHost: process.env.BENCH_REDIS_HOST ?? '127.0.0.1',
     redisPort: Number(process.env.BENCH_REDIS_PORT ?? 6379),
     redisDb: Number(process.env.BENCH_REDIS_DB ?? 7),
-    shapes: { chainLength: sizes.chainLength, fanoutWidth: sizes.fanoutWidth },
+    shapes: { chainLength: sizes.chainLength, fanoutWidth: sizes.fanoutWidth, keys: sizes.keys },
   };
   const startedAt = new Date();
   const out = resolve(opts.out ?? `bench/results/${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
@@ -119,6 +130,12 @@ async function main(): Promise<void> {
     try {
       for (const workers of workerCounts) {
         for (const workload of selected) {
+          if (target && !encodes(target, workload)) {
+            log(
+              `  ${workload.id} ×${workers}: skipped (${target.name} has no encoding of the ${workload.shape} shape)`,
+            );
+            continue;
+          }
           const cell =
             setupError || !target || !launch
               ? aggregate([failed(entry.name, workload, workers, `setup failed: ${setupError}`)])
@@ -140,6 +157,11 @@ async function main(): Promise<void> {
   writeFileSync(out, JSON.stringify(results, null, 2));
   printTable(results.cells, selected);
   log(`\nresults: ${out}`);
+}
+
+/** Issue 5's shapes are encoded by every target; others (W7's) only by targets that list them. */
+function encodes(target: BenchTarget, workload: WorkloadDef): boolean {
+  return BASE_SHAPES.includes(workload.shape) || (target.extraShapes ?? []).includes(workload.shape);
 }
 
 /** One warm-up run (run 0) then `runs` measured runs of one target × workload × worker count. */

@@ -1,6 +1,13 @@
-// The benchmark workloads (issue 5, W1–W6) and the task shapes they run: step numbering, parents and children.
+// The benchmark workloads (issue 5, W1–W6; issue 14, W7 and its no-limit twin W7N) and the task shapes they run:
+// step numbering, parents and children.
 
-export type ShapeId = 'flat' | 'diamond' | 'chain' | 'fanout';
+export type ShapeId = 'flat' | 'diamond' | 'chain' | 'fanout' | 'keyed' | 'unkeyed';
+
+/** The shapes of issue 5, which every target encodes; the others are encoded only by targets that list them. */
+export const BASE_SHAPES: readonly ShapeId[] = ['flat', 'diamond', 'chain', 'fanout'];
+
+/** Shapes whose tasks carry a concurrency key: task `t` has key number `t % keys`. */
+export const KEYED_SHAPES: readonly ShapeId[] = ['keyed', 'unkeyed'];
 
 /** A task shape: steps are numbered 0..steps-1, step 0 is the only root and the last step is the only sink. */
 export interface ShapeDef {
@@ -14,6 +21,8 @@ export interface ShapeDef {
 export interface ShapeParams {
   readonly chainLength: number;
   readonly fanoutWidth: number;
+  /** W7: how many distinct concurrency-key values the tasks are spread over (task t has key t % keys). */
+  readonly keys: number;
 }
 
 function build(id: ShapeId, stepNames: string[], edges: Array<[number, number]>): ShapeDef {
@@ -63,6 +72,20 @@ export function fanoutShape(width: number): ShapeDef {
   return build('fanout', names, edges);
 }
 
+/**
+ * keyed / unkeyed: two steps a → b, so that a task spans a claim, a completion and the next claim. `keyed`'s template
+ * allows one running task per key value (`concurrency: { key: "context.k", limit: 1 }`); `unkeyed` is the same
+ * template with no limit.
+ */
+export function keyedShape(id: 'keyed' | 'unkeyed'): ShapeDef {
+  return build(id, ['a', 'b'], [[0, 1]]);
+}
+
+/** The key number of task `t` in a keyed shape. */
+export function keyOf(task: number, params: ShapeParams): number {
+  return task % params.keys;
+}
+
 export function shapeFor(id: ShapeId, params: ShapeParams): ShapeDef {
   switch (id) {
     case 'flat':
@@ -73,11 +96,16 @@ export function shapeFor(id: ShapeId, params: ShapeParams): ShapeDef {
       return chainShape(params.chainLength);
     case 'fanout':
       return fanoutShape(params.fanoutWidth);
+    case 'keyed':
+    case 'unkeyed':
+      return keyedShape(id);
   }
 }
 
-export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W5' | 'W6';
+export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W5' | 'W6' | 'W7' | 'W7N';
+/** The default selection: issue 5's workloads. W7/W7N (concurrency keys) run when named with `--workloads`. */
 export const WORKLOAD_IDS: readonly WorkloadId[] = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6'];
+const ALL_WORKLOAD_IDS: readonly WorkloadId[] = [...WORKLOAD_IDS, 'W7', 'W7N'];
 
 export interface WorkloadDef {
   readonly id: WorkloadId;
@@ -99,6 +127,8 @@ export interface WorkloadSizes {
   steadyRate: number;
   steadySeconds: number;
   memoryPending: number;
+  keyedTasks: number;
+  keys: number;
 }
 
 export const FULL_SIZES: WorkloadSizes = {
@@ -109,6 +139,8 @@ export const FULL_SIZES: WorkloadSizes = {
   steadyRate: 200,
   steadySeconds: 20,
   memoryPending: 100_000,
+  keyedTasks: 1_000,
+  keys: 100,
 };
 
 export const QUICK_SIZES: WorkloadSizes = {
@@ -119,6 +151,8 @@ export const QUICK_SIZES: WorkloadSizes = {
   steadyRate: 200,
   steadySeconds: 5,
   memoryPending: 10_000,
+  keyedTasks: 200,
+  keys: 20,
 };
 
 export function workloads(sizes: WorkloadSizes): Record<WorkloadId, WorkloadDef> {
@@ -167,6 +201,20 @@ export function workloads(sizes: WorkloadSizes): Record<WorkloadId, WorkloadDef>
       tasks: sizes.memoryPending,
       headline: { metric: 'rssPeakMb', unit: 'MB RSS', higherIsBetter: false },
     },
+    W7: {
+      id: 'W7',
+      title: `concurrency keys: ${sizes.keyedTasks} two-step tasks over ${sizes.keys} keys, limit 1 per key`,
+      shape: 'keyed',
+      tasks: sizes.keyedTasks,
+      headline: { metric: 'tasksPerSec', unit: 'tasks/s', higherIsBetter: true },
+    },
+    W7N: {
+      id: 'W7N',
+      title: `W7 without the limit: the same ${sizes.keyedTasks} tasks over ${sizes.keys} keys, no concurrency key`,
+      shape: 'unkeyed',
+      tasks: sizes.keyedTasks,
+      headline: { metric: 'tasksPerSec', unit: 'tasks/s', higherIsBetter: true },
+    },
   };
 }
 
@@ -177,8 +225,8 @@ export function parseWorkloadList(text: string): WorkloadId[] {
     .map((s) => s.trim().toUpperCase())
     .filter(Boolean);
   for (const id of ids) {
-    if (!(WORKLOAD_IDS as readonly string[]).includes(id)) {
-      throw new Error(`--workloads: unknown workload "${id}"; expected some of ${WORKLOAD_IDS.join(',')}`);
+    if (!(ALL_WORKLOAD_IDS as readonly string[]).includes(id)) {
+      throw new Error(`--workloads: unknown workload "${id}"; expected some of ${ALL_WORKLOAD_IDS.join(',')}`);
     }
   }
   return ids as WorkloadId[];

@@ -5,13 +5,18 @@
 // identical runs agree within 0.1%. For each built checkout (`npm run build` or `npx tsup` in it): the instructions
 // of a 1,000-diamond W2 (5,000 steps) minus those of opening and closing the engine alone, median of R rounds, and
 // per step.
-//   npx tsx bench/micro/w2-instructions.ts ../before . [rounds=3]
+//   npx tsx bench/micro/w2-instructions.ts ../before . [rounds=3] [--predictable]
+// --predictable also runs node with V8's --predictable: garbage collection no longer depends on wall time. Without it,
+// V8's time-driven GC heuristics (idle-time scavenges, incremental-marking steps) run more or less work depending on
+// how slow the run is under valgrind and on the machine's load: on a busy machine identical builds then differ by up
+// to 5% between rounds, almost all of it in the collector.
 // Needs valgrind (on every machine kind here); each round takes about a minute per checkout.
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const args = process.argv.slice(2);
+const predictable = process.argv.includes('--predictable');
+const args = process.argv.slice(2).filter((a) => a !== '--predictable');
 const rounds = args.length > 1 && /^\d+$/.test(args[args.length - 1]!) ? Number(args.pop()) : 3;
 const roots = (args.length ? args : ['.']).map((p) => resolve(p));
 const once = fileURLToPath(new URL('./w2-once.mjs', import.meta.url));
@@ -25,6 +30,7 @@ function instructions(root: string, n: number): number {
       '--callgrind-out-file=/dev/null',
       process.execPath,
       '--single-threaded',
+      ...(predictable ? ['--predictable'] : []),
       once,
       root,
       String(n),

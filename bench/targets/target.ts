@@ -15,6 +15,11 @@ export interface BenchTarget {
   readonly workerModule: string;
   /** True when workers can only run inside the harness process (e.g. embedded SQLite): `--workers` is then ignored. */
   readonly inProcessOnly?: boolean;
+  /**
+   * Shapes beyond issue 5's four (flat, diamond, chain, fanout) this target encodes, e.g. W7's `keyed`; a workload
+   * of any other shape is skipped for this target, with a note.
+   */
+  readonly extraShapes?: readonly ShapeId[];
   /** Once per target before any run: create the database/schema/queues, run migrations. */
   setup(): Promise<void>;
   /** Before every run, with no worker running: delete every job, task, counter and record of earlier runs. */

@@ -40,11 +40,20 @@ function group(prefix: string, spec: ConcurrencySpec, context: unknown, what: st
  * The task's slot group (or null) and each step's (by name), for a task of `template` created while `newest` is the
  * newest registered version of it.
  */
-export function concurrencyGroups(
-  template: TaskTemplate,
-  newest: TaskTemplate,
-  context: unknown,
-): { task: StoreConcurrency | null; steps: Map<string, StoreConcurrency> } {
+export interface ConcurrencyGroups {
+  readonly task: StoreConcurrency | null;
+  readonly steps: ReadonlyMap<string, StoreConcurrency>;
+}
+
+/** What a task of a template without any concurrency limit gets (shared: nothing to allocate per task). */
+const NO_GROUPS: ConcurrencyGroups = { task: null, steps: new Map() };
+
+const declaresLimits = (t: TaskTemplate): boolean =>
+  t.concurrency !== undefined || t.step_templates.some((s) => s.concurrency !== undefined);
+
+export function concurrencyGroups(template: TaskTemplate, newest: TaskTemplate, context: unknown): ConcurrencyGroups {
+  // Most templates declare no limit: skip the key strings and the per-step lookups for them.
+  if (!declaresLimits(newest) && !declaresLimits(template)) return NO_GROUPS;
   const base = `${template.namespace_name}/${template.name}`;
   const task = newest.concurrency ? group(`task:${base}`, newest.concurrency, context, base) : null;
   const steps = new Map<string, StoreConcurrency>();

@@ -115,8 +115,9 @@ export async function planTask(
   }
   // A context that lacks a concurrency key field is refused now, before the planning hook runs.
   const gates = mode === 'deferred' ? null : concurrencyGroups(template, options.newest ?? template, req.context);
-  // Likewise for a rate limit's key fields: each rate-limited step's bucket.
-  const rated = mode === 'deferred' ? null : rateKeys(template, req.context);
+  // Likewise for a rate limit's key fields: each rate-limited step's bucket (none to compute for most templates).
+  const rated =
+    mode === 'deferred' || !template.step_templates.some((s) => s.rate_limit) ? null : rateKeys(template, req.context);
   const bypass = new Set(req.bypass_steps);
   const planned = template.step_templates.map((st) => {
     const c = compiled.steps.get(st.name)!;
@@ -151,42 +152,49 @@ export async function planTask(
     await hook.call(compiled.taskHandler, view, planned);
   }
   const skipped = disabledClosure(compiled, planned);
-  const steps: NewStep[] = planned.map((p) => ({
-    name: p.name,
-    handler_class: p.handler_class,
-    depends_on: [...p.depends_on],
-    retry_limit: p.retry_limit,
-    retryable: p.retryable,
-    timeout_ms: p.timeout,
-    skippable: compiled.steps.get(p.name)!.template.skippable,
-    initial_state: skipped.has(p.name) || p.bypassed ? 'skipped' : 'pending',
-    skip_reason: p.bypassed ? 'bypassed by request' : skipped.has(p.name) ? skipped.get(p.name)! : null,
-    ...(gates?.steps.has(p.name) ? { concurrency: gates.steps.get(p.name)! } : {}),
-    ...(rated?.has(p.name) ? { rate_key: rated.get(p.name)! } : {}),
-  }));
-  return {
-    task: {
-      namespace: template.namespace_name,
-      name: template.name,
-      version: template.version,
-      context: req.context,
-      initiator: req.initiator,
-      source_system: req.source_system,
-      reason: req.reason,
-      tags: req.tags,
-      idempotency_key: req.idempotency_key,
-      correlation_id: correlationId,
-      steps,
-      priority: req.priority ?? template.priority ?? 0,
-      ...(gates?.task ? { concurrency: gates.task } : {}),
-      ...(req.run_at !== null ? { run_at: req.run_at } : {}),
-      ...(req.delay_ms !== null ? { delay_ms: req.delay_ms } : {}),
-      ...(mode === 'defer' ? { needs_plan: true } : {}),
-      // normaliseTaskRequest refused any context or tag JSON would change: the store need not walk them again
-      checked: true,
-    },
-    annotations,
+  // Optional fields are assigned only when present (a spread of `{}` per step and per task is a runtime call and an
+  // allocation each, on the submission hot path).
+  const stepGates = gates !== null && gates.steps.size > 0 ? gates.steps : null;
+  const stepRates = rated !== null && rated.size > 0 ? rated : null;
+  const steps: NewStep[] = planned.map((p) => {
+    const step: NewStep = {
+      name: p.name,
+      handler_class: p.handler_class,
+      depends_on: [...p.depends_on],
+      retry_limit: p.retry_limit,
+      retryable: p.retryable,
+      timeout_ms: p.timeout,
+      skippable: compiled.steps.get(p.name)!.template.skippable,
+      initial_state: skipped.has(p.name) || p.bypassed ? 'skipped' : 'pending',
+      skip_reason: p.bypassed ? 'bypassed by request' : skipped.has(p.name) ? skipped.get(p.name)! : null,
+    };
+    const gate = stepGates?.get(p.name);
+    if (gate) step.concurrency = gate;
+    const rate = stepRates?.get(p.name);
+    if (rate !== undefined) step.rate_key = rate;
+    return step;
+  });
+  const task: NewTask = {
+    namespace: template.namespace_name,
+    name: template.name,
+    version: template.version,
+    context: req.context,
+    initiator: req.initiator,
+    source_system: req.source_system,
+    reason: req.reason,
+    tags: req.tags,
+    idempotency_key: req.idempotency_key,
+    correlation_id: correlationId,
+    steps,
+    priority: req.priority ?? template.priority ?? 0,
+    // normaliseTaskRequest refused any context or tag JSON would change: the store need not walk them again
+    checked: true,
   };
+  if (gates?.task) task.concurrency = gates.task;
+  if (req.run_at !== null) task.run_at = req.run_at;
+  if (req.delay_ms !== null) task.delay_ms = req.delay_ms;
+  if (mode === 'defer') task.needs_plan = true;
+  return { task, annotations };
 }
 
 /**

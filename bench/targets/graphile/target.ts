@@ -1,10 +1,12 @@
 // graphile-worker 0.17 as a benchmark peer (client side): its own database, migrations, the join-counter table,
-// and submission of root jobs with addJobs. Two configurations: with and without its documented batching.
+// and submission of root jobs with addJobs. Two configurations: with and without its documented batching. W7's
+// per-key limit of 1 is graphile-worker's named job queue (`queue_name`), one per key; W7N the same without it.
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { makeWorkerUtils, runMigrations, type WorkerUtils } from 'graphile-worker';
 import { packageVersion } from '../../package-version.js';
 import { databaseUrl, dropDatabase, JOIN_TABLE_SQL, recreateDatabase } from '../pg-admin.js';
+import { KEYED_SHAPES, keyOf } from '../../workloads.js';
 import type { BenchTarget, ShapeDef, TargetOptions } from '../target.js';
 import { GRAPHILE_TASK, type GraphileWorkerConfig } from './worker.js';
 
@@ -19,6 +21,7 @@ export class GraphileTarget implements BenchTarget {
   readonly name: string;
   readonly config: string;
   readonly workerModule = fileURLToPath(new URL('./worker.ts', import.meta.url));
+  readonly extraShapes = KEYED_SHAPES;
   private readonly dbName: string;
   private readonly url: string;
   private readonly settings: GraphileWorkerConfig;
@@ -74,11 +77,14 @@ export class GraphileTarget implements BenchTarget {
   async submit(shape: ShapeDef, tasks: readonly number[]): Promise<void> {
     const utils = this.utils;
     if (!utils) throw new Error(`${this.name}: submit before setup`);
+    const queued = shape.id === 'keyed';
+    const spec = (t: number) => {
+      if (!queued) return { identifier: GRAPHILE_TASK, payload: { s: shape.id, t, i: 0 } };
+      const q = `k${keyOf(t, this.options.shapes)}`;
+      return { identifier: GRAPHILE_TASK, payload: { s: shape.id, t, i: 0, q }, queueName: q };
+    };
     for (let i = 0; i < tasks.length; i += SUBMIT_CHUNK) {
-      const specs = tasks
-        .slice(i, i + SUBMIT_CHUNK)
-        .map((t) => ({ identifier: GRAPHILE_TASK, payload: { s: shape.id, t, i: 0 } }));
-      await utils.addJobs(specs);
+      await utils.addJobs(tasks.slice(i, i + SUBMIT_CHUNK).map(spec));
     }
   }
 

@@ -1,5 +1,7 @@
 // graphile-worker 0.17 worker process for the benchmark: one task identifier runs every step; a finishing job adds
-// its single-parent successors with addJobs and releases join steps through the bench_join counter row.
+// its single-parent successors with addJobs and releases join steps through the bench_join counter row. W7's keyed
+// tasks carry their job queue (`q`, one per key): a queue runs one job at a time, and a task's next step is added to
+// it at priority -1, so that it runs before the next task of its key (a task holds its key from first to last step).
 import { Logger, run, type JobHelpers } from 'graphile-worker';
 import { JOIN_DECREMENT_SQL } from '../pg-admin.js';
 import type { RunningWorker, ShapeId, WorkerContext } from '../target.js';
@@ -20,7 +22,12 @@ interface StepPayload {
   s: ShapeId;
   t: number;
   i: number;
+  /** W7: the job queue of the task's key. */
+  q?: string;
 }
+
+/** Priority of a keyed task's later steps: ahead of the next task waiting in the same queue (default 0). */
+export const NEXT_STEP_PRIORITY = -1;
 
 /** Decrement the join counter and, in the same statement, add the join job when the counter reaches 0. */
 const RELEASE_JOIN_SQL = `WITH d AS (${JOIN_DECREMENT_SQL})
@@ -33,8 +40,16 @@ const logger = new Logger(() => (level, message) => {
 export async function startWorker(ctx: WorkerContext): Promise<RunningWorker> {
   const cfg = ctx.config as GraphileWorkerConfig;
   const step = async (raw: unknown, helpers: JobHelpers): Promise<void> => {
-    const { s, t, i } = raw as StepPayload;
+    const { s, t, i, q } = raw as StepPayload;
     ctx.runStep(s, t, i);
+    if (q !== undefined) {
+      // Keyed shapes are chains: one successor, in the task's queue.
+      const next = ctx.shape(s).children[i]![0];
+      if (next !== undefined) {
+        await helpers.addJob(GRAPHILE_TASK, { s, t, i: next, q }, { queueName: q, priority: NEXT_STEP_PRIORITY });
+      }
+      return;
+    }
     const shape = ctx.shape(s);
     const direct: number[] = [];
     for (const child of shape.children[i]!) {

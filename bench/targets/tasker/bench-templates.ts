@@ -1,16 +1,22 @@
 // Tasker's encoding of the benchmark shapes: one template per shape (namespace `bench`, name = shape id), every
-// step a DAG node with its real dependencies, all steps served by one handler that reports to the harness.
+// step a DAG node with its real dependencies, all steps served by one handler that reports to the harness. W7's
+// `keyed` shape declares a per-key concurrency limit of 1 on the task (`context.k`); `unkeyed` is the same without.
 import { defineTask, type TaskTemplate } from '../../../src/index.js';
+import { BASE_SHAPES, KEYED_SHAPES, type ShapeId } from '../../workloads.js';
 import type { ShapeDef } from '../target.js';
 
 export const BENCH_NAMESPACE = 'bench';
 export const BENCH_HANDLER = 'Bench::StepHandler';
+
+/** Every shape Tasker's target encodes (one template each). */
+export const TASKER_SHAPES: readonly ShapeId[] = [...BASE_SHAPES, ...KEYED_SHAPES];
 
 export function benchTemplate(shape: ShapeDef): TaskTemplate {
   return defineTask({
     name: shape.id,
     namespace_name: BENCH_NAMESPACE,
     version: '1.0.0',
+    ...(shape.id === 'keyed' ? { concurrency: { key: 'context.k', limit: 1 } } : {}),
     step_templates: shape.stepNames.map((name, i) => {
       const parents = shape.parents[i]!.map((p) => shape.stepNames[p]!);
       return parents.length

@@ -8,13 +8,12 @@ import pg from 'pg';
 import { Tasker } from '../../../src/index.js';
 import { silentLogger } from '../../../src/telemetry/logger.js';
 import { packageVersion } from '../../package-version.js';
-import { shapeFor } from '../../workloads.js';
+import { KEYED_SHAPES, keyOf, shapeFor } from '../../workloads.js';
 import type { BenchTarget, ShapeDef, ShapeId, TargetOptions } from '../target.js';
-import { BENCH_NAMESPACE, benchTemplate } from './bench-templates.js';
+import { BENCH_NAMESPACE, benchTemplate, TASKER_SHAPES } from './bench-templates.js';
 import { sharedEngines, type TaskerWorkerConfig } from './worker.js';
 
 const SUBMIT_CHUNK = 500;
-const SHAPES: readonly ShapeId[] = ['flat', 'diamond', 'chain', 'fanout'];
 const SCHEMA = 'tasker_bench';
 
 export interface TaskerVariant {
@@ -28,6 +27,7 @@ export class TaskerTarget implements BenchTarget {
   readonly config: string;
   readonly workerModule = fileURLToPath(new URL('./worker.ts', import.meta.url));
   readonly inProcessOnly: boolean;
+  readonly extraShapes = KEYED_SHAPES;
   private engine: Tasker | undefined;
   private dir: string | undefined;
 
@@ -75,10 +75,14 @@ export class TaskerTarget implements BenchTarget {
   async submit(shape: ShapeDef, tasks: readonly number[]): Promise<void> {
     const engine = this.engine;
     if (!engine) throw new Error(`${this.name}: submit before setup`);
-    // One store transaction per chunk (Tasker.submitMany).
+    // One store transaction per chunk (Tasker.submitMany). Keyed shapes carry their key in `k` (W7N too, unused).
+    const keyed = KEYED_SHAPES.includes(shape.id);
+    const context = (t: number) => (keyed ? { t, k: keyOf(t, this.options.shapes) } : { t });
     for (let i = 0; i < tasks.length; i += SUBMIT_CHUNK) {
       await engine.submitMany(
-        tasks.slice(i, i + SUBMIT_CHUNK).map((t) => ({ namespace: BENCH_NAMESPACE, name: shape.id, context: { t } })),
+        tasks
+          .slice(i, i + SUBMIT_CHUNK)
+          .map((t) => ({ namespace: BENCH_NAMESPACE, name: shape.id, context: context(t) })),
       );
     }
   }
@@ -105,7 +109,7 @@ export class TaskerTarget implements BenchTarget {
     this.engine = await Tasker.open({
       db: this.url(),
       logger: silentLogger(),
-      templates: SHAPES.map((id) => benchTemplate(this.shapeDef(id))),
+      templates: TASKER_SHAPES.map((id) => benchTemplate(this.shapeDef(id))),
       concurrency: embedded ? this.variant.concurrency : 0,
       start: false,
     });

@@ -3,12 +3,10 @@
 import { Tasker, type SequenceView, type StepView, type TaskView } from '../../../src/index.js';
 import { silentLogger } from '../../../src/telemetry/logger.js';
 import type { RunningWorker, ShapeId, WorkerContext } from '../target.js';
-import { BENCH_HANDLER, benchTemplate } from './bench-templates.js';
+import { BENCH_HANDLER, benchTemplate, TASKER_SHAPES } from './bench-templates.js';
 
 export type TaskerWorkerConfig =
   { mode: 'shared'; key: string } | { mode: 'process'; url: string; concurrency: number; leaseMs: number };
-
-const SHAPES: readonly ShapeId[] = ['flat', 'diamond', 'chain', 'fanout'];
 
 /** Embedded engines the harness shares with in-process workers, by target name. */
 export function sharedEngines(): Map<string, Tasker> {
@@ -18,7 +16,7 @@ export function sharedEngines(): Map<string, Tasker> {
 
 function benchHandler(ctx: WorkerContext) {
   const index = new Map<string, Map<string, number>>();
-  for (const id of SHAPES) index.set(id, new Map(ctx.shape(id).stepNames.map((n, i) => [n, i])));
+  for (const id of TASKER_SHAPES) index.set(id, new Map(ctx.shape(id).stepNames.map((n, i) => [n, i])));
   return (task: TaskView, _sequence: SequenceView, step: StepView) => {
     ctx.runStep(task.name as ShapeId, task.context.t as number, index.get(task.name)!.get(step.name)!);
     return null;
@@ -37,7 +35,7 @@ export async function startWorker(ctx: WorkerContext): Promise<RunningWorker> {
   const engine = await Tasker.open({
     db: cfg.url,
     logger: silentLogger(),
-    templates: SHAPES.map((id) => benchTemplate(ctx.shape(id))),
+    templates: TASKER_SHAPES.map((id) => benchTemplate(ctx.shape(id))),
     handlers: { [BENCH_HANDLER]: benchHandler(ctx) },
     concurrency: cfg.concurrency,
     leaseMs: cfg.leaseMs,

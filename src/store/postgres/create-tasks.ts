@@ -84,7 +84,8 @@ export async function createTasksInTx(tx: PgTx, batch: readonly PreparedTask[]):
     ...flowParams(task),
   ]);
   const column = (i: number) => tasks.map((t) => t[i]);
-  // The tasks first: whether each is held back (pending) decides whether its ready steps are claimable.
+  // The tasks first: whether each is held back (pending, the only rows returned) decides whether its ready steps are
+  // claimable.
   const inserted = await run<{ task_id: string; state: string; waiting_for: string | null }>(
     client,
     ctx.sql.insertTasks,

@@ -7,6 +7,7 @@ import { REASONS, submittedReason } from '../shared/lifecycle-rules.js';
 import { TEMPLATE_PAUSE } from '../shared/pause-rules.js';
 import { reconcileGates } from './gates.js';
 import type { TaskPlan } from '../shared/task-plan.js';
+import type { Statements } from './statements.js';
 import type { SqliteTx } from './tx.js';
 
 /** Encoded JSON columns, computed before the transaction so a bad value fails before anything is written. */
@@ -23,7 +24,30 @@ export function encodeTask(task: NewTask): EncodedTask {
   };
 }
 
-export function createTaskInTx(tx: SqliteTx, task: NewTask, plan: TaskPlan, encoded: EncodedTask): CreateTaskResult {
+/** Whether new tasks of namespace/name are held by a pause of their template or namespace. */
+export type PauseLookup = (namespace: string, name: string) => boolean;
+
+/**
+ * A PauseLookup for one batch transaction (createTasks): a batch creates many tasks of one template, and nothing else
+ * writes while it holds the write lock (pauses are set by transactions of their own), so the last answer is reused.
+ */
+export function batchPauseLookup(st: Statements): PauseLookup {
+  let last: { namespace: string; name: string; paused: boolean } | null = null;
+  return (namespace, name) => {
+    if (last !== null && last.namespace === namespace && last.name === name) return last.paused;
+    last = { namespace, name, paused: st.pausedFor.get(namespace, name) !== undefined };
+    return last.paused;
+  };
+}
+
+export function createTaskInTx(
+  tx: SqliteTx,
+  task: NewTask,
+  plan: TaskPlan,
+  encoded: EncodedTask,
+  /** How to read pauses (a batch passes batchPauseLookup); default: read the store. */
+  pauses?: PauseLookup,
+): CreateTaskResult {
   const { st, now } = tx;
   if (task.idempotency_key !== null) {
     const existing = st.findTaskByKey.get(task.idempotency_key) as { task_id: number } | undefined;
@@ -31,7 +55,9 @@ export function createTaskInTx(tx: SqliteTx, task: NewTask, plan: TaskPlan, enco
   }
   // A task with nothing to run is never held: it finalises at once.
   const runAt = task.run_at ?? (task.delay_ms === null || task.delay_ms === undefined ? null : now + task.delay_ms);
-  const paused = plan.openSteps > 0 && st.pausedFor.get(task.namespace, task.name) !== undefined;
+  const paused =
+    plan.openSteps > 0 &&
+    (pauses ? pauses(task.namespace, task.name) : st.pausedFor.get(task.namespace, task.name) !== undefined);
   const delayed = plan.openSteps > 0 && runAt !== null && runAt > now;
   // Concurrency limits: a task with a limit of its own starts pending, queued for its slot (unless held otherwise).
   const gated = plan.openSteps > 0 && (!!task.concurrency || task.steps.some((s) => !!s.concurrency));

@@ -23,7 +23,7 @@ import { applyPlanInTx } from './apply-plan.js';
 import { isTransientSqliteError } from './transient-errors.js';
 import { claimInTx, forgetCanRun } from './claim.js';
 import { completeInTx, encodeOutcome } from './complete.js';
-import { createTaskInTx, encodeTask } from './create-task.js';
+import { batchPauseLookup, createTaskInTx, encodeTask } from './create-task.js';
 import { operateInTx } from './operate.js';
 import { SqliteReads } from './reads.js';
 import { SqliteHistory } from './history.js';
@@ -139,10 +139,11 @@ export class SqliteStore implements S.Store {
     if (prepared.length === 0) return [];
     return this.runInTransaction.immediate(() => {
       const now = Date.now();
+      const pauses = batchPauseLookup(this.st);
       // One SqliteTx per task, so each task's history carries its own initiator as actor.
       return prepared.map((p) => {
         const tx = new SqliteTx(this.st, now, p.task.initiator);
-        return createTaskInTx(tx, p.task, p.plan, p.encoded);
+        return createTaskInTx(tx, p.task, p.plan, p.encoded, pauses);
       });
     }) as S.CreateTaskResult[];
   }

@@ -10,6 +10,7 @@ import {
   linear,
   moves,
   names,
+  newTask,
   ok,
   retry,
   step,
@@ -292,6 +293,25 @@ export function flowControlTests(makeStore: MakeStore): void {
       await store().resumeTask(own, 'ops');
       expect(names(await claim(store()))).toEqual(['c']);
       expect([one, two].length).toBe(2);
+    });
+
+    it('createTasks holds exactly the batch tasks whose template or namespace is paused', async () => {
+      await store().pauseTemplates({ namespace: 'conformance', name: 'sample' }, 'ops');
+      await store().pauseTemplates({ namespace: 'held' }, 'ops');
+      // Templates alternate within the batch, so an answer kept from the task before would be wrong.
+      const batch = [
+        newTask([step('a')]),
+        newTask([step('b')]),
+        newTask([step('c')], { name: 'other' }),
+        newTask([step('d')]),
+        newTask([step('e')], { name: 'other' }),
+        newTask([step('f')], { namespace: 'held', name: 'other' }),
+        newTask([step('g')], { name: 'other' }),
+      ];
+      const results = await store().createTasks(batch);
+      const states = await Promise.all(results.map(async (r) => (await store().getTask(r.task_id))!.waiting_for));
+      expect(states).toEqual(['paused', 'paused', null, 'paused', null, 'paused', null]);
+      expect(names(await claim(store()))).toEqual(['c', 'e', 'g']);
     });
 
     it('refuses a bad target', async () => {

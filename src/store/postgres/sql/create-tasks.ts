@@ -17,11 +17,13 @@ export const allocateIds = statement(
  * template or namespace, a start in the future): arrays (one entry per task, in order) of $1 task id, $2 namespace,
  * $3 name, $4 version, $5 context (jsonb), $6 initiator, $7 source system, $8 reason, $9 tags (jsonb array),
  * $10 correlation id, $11 step count, $12 open steps, $13 satisfied steps, $14 trace context (text or NULL),
- * $15 priority, $16 run_at (epoch ms) or NULL, $17 delay (ms) or NULL. Rows: task_id, state, waiting_for.
+ * $15 priority, $16 run_at (epoch ms) or NULL, $17 delay (ms) or NULL. Rows: only the tasks held back (pending):
+ * task_id, state, waiting_for; a task not returned runs (most batches return nothing to decode).
  */
 export const insertTasks = statement(
   'insert_tasks',
-  (n) => `INSERT INTO ${n.q}.tasks
+  (n) => `WITH inserted AS (
+       INSERT INTO ${n.q}.tasks
          (task_id, namespace, name, version, state, context, initiator, source_system, reason, tags, idempotency_key,
           correlation_id, step_count, open_steps, satisfied_steps, created_at, trace_context, priority, run_at,
           waiting_for, paused) OVERRIDING SYSTEM VALUE
@@ -45,7 +47,8 @@ export const insertTasks = statement(
                       THEN date_trunc('milliseconds', now()) + u.delay_ms * interval '1 millisecond' END AS run_at
         ) g
         ORDER BY u.ord
-       RETURNING task_id, state, waiting_for`,
+       RETURNING task_id, state, waiting_for)
+     SELECT task_id, state, waiting_for FROM inserted WHERE state = 'pending'`,
 );
 
 /**

@@ -5,7 +5,8 @@ SELECT ARRAY(SELECT nextval(pg_get_serial_sequence('"tasker".tasks', 'task_id'))
                       FROM generate_series(1, $2::integer) ORDER BY id) AS step_ids;
 
 -- insertTasks (tasker_insert_tasks)
-INSERT INTO "tasker".tasks
+WITH inserted AS (
+       INSERT INTO "tasker".tasks
          (task_id, namespace, name, version, state, context, initiator, source_system, reason, tags, idempotency_key,
           correlation_id, step_count, open_steps, satisfied_steps, created_at, trace_context, priority, run_at,
           waiting_for, paused) OVERRIDING SYSTEM VALUE
@@ -29,7 +30,8 @@ INSERT INTO "tasker".tasks
                       THEN date_trunc('milliseconds', now()) + u.delay_ms * interval '1 millisecond' END AS run_at
         ) g
         ORDER BY u.ord
-       RETURNING task_id, state, waiting_for;
+       RETURNING task_id, state, waiting_for)
+     SELECT task_id, state, waiting_for FROM inserted WHERE state = 'pending';
 
 -- insertStepsOf (tasker_insert_steps_of)
 INSERT INTO "tasker".steps
