@@ -35,6 +35,11 @@ describe('dashboard: flow control', () => {
       await page.goto(`${served.base}/ui/tasks/${id}`);
       await page.locator('[data-task-state="pending"]').waitFor();
       expect(await page.locator('dd[data-waiting-for="delay"]').textContent()).toMatch(/^its start at /);
+      // its first step says why it waits, in words
+      await page.locator('[data-step="fetch_order"]').click();
+      const wait = page.locator('[data-step-panel="fetch_order"] dd[data-step-waiting-for="delay"]');
+      await wait.waitFor();
+      expect(await wait.textContent()).toBe("its task's delayed start");
 
       await page.getByRole('button', { name: 'Pause task', exact: true }).click();
       await confirmAction(page, 'hold it for the audit');

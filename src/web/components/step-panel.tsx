@@ -13,6 +13,24 @@ interface Props {
   onAction: (kind: ActionKind) => void;
 }
 
+/** What a ready step waits for (the API's `waiting_for`), in words. */
+function stepWait(wait: string): string {
+  switch (wait) {
+    case 'worker':
+      return 'a worker that can run it';
+    case 'delay':
+      return "its task's delayed start";
+    case 'paused':
+      return 'a resume (its task, template or namespace is paused)';
+    case 'concurrency':
+      return 'a slot of its concurrency limit';
+    case 'rate_limit':
+      return 'a token of its rate limit';
+    default:
+      return wait;
+  }
+}
+
 export function StepPanel({ task, step, onAction }: Props) {
   const who = useWho();
   const actions = stepActions(task, step);
@@ -43,7 +61,7 @@ export function StepPanel({ task, step, onAction }: Props) {
         {step.waiting_for && (
           <>
             <dt>Waiting for</dt>
-            <dd>a {step.waiting_for} that can run it</dd>
+            <dd data-step-waiting-for={step.waiting_for}>{stepWait(step.waiting_for)}</dd>
           </>
         )}
       </dl>
