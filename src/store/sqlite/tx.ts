@@ -74,6 +74,9 @@ export interface HistoryFields {
   actor?: string | null;
 }
 
+/** The default report of an undefined rate limit: nothing (one shared function, not a closure per transaction). */
+const ignoreMissingLimit = (): void => undefined;
+
 export class SqliteTx {
   /** Steps that became claimable in this transaction (wake-up hint). */
   readyCount = 0;
@@ -90,7 +93,7 @@ export class SqliteTx {
   ) {}
 
   /** Reports a rate limit a step uses but no row defines (the store's logger; rate-limits.ts logs each name once). */
-  missingRateLimit: (name: string) => void = () => {};
+  missingRateLimit: (name: string) => void = ignoreMissingLimit;
 
   /**
    * Check a step transition is legal and write its history row (the caller updates the row itself). Rows are written
