@@ -2,14 +2,8 @@
 // share 200 tasks over 20 keys with `limit: 1`, and 100 tasks whose step has `limit: 5`. Every handler logs when it
 // starts and ends (the machine's clock, sub-millisecond); from those logs, the most runs of one key (or of the step)
 // ever in progress at once must never exceed the limit, and every task must complete. Invariants, not timings.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Tasker } from '../../src/engine/tasker.js';
-import { silentLogger } from '../../src/telemetry/logger.js';
-import { postgresDb, type TestDb } from '../support/stores.js';
+import { LimitWorkers, type Run } from './limit-workers.js';
 
 const TEMPLATES = `---
 name: per_customer
@@ -57,13 +51,6 @@ export const handlers = {
 };
 `;
 
-interface Run {
-  kind: 'start' | 'end';
-  key: string;
-  task: number;
-  at: number;
-}
-
 /** The most runs of each key in progress at once, from the start/end logs (an end at the same instant goes first). */
 function peaks(runs: Run[]): Map<string, number> {
   const sorted = [...runs].sort((a, b) => a.at - b.at || (a.kind === 'end' ? -1 : 1));
@@ -78,81 +65,15 @@ function peaks(runs: Run[]): Map<string, number> {
 }
 
 describe('concurrency limits across worker processes on PostgreSQL', () => {
-  let db: TestDb;
-  let dir: string;
-  let submitter: Tasker | undefined;
-  const children: ChildProcess[] = [];
-
+  let cluster: LimitWorkers;
   beforeEach(() => {
-    db = postgresDb();
-    dir = mkdtempSync(join(tmpdir(), 'tasker-limits-'));
-    mkdirSync(join(dir, 'logs'));
-    mkdirSync(join(dir, 'templates'));
-    writeFileSync(join(dir, 'templates', 'per_customer.yaml'), TEMPLATES);
-    writeFileSync(join(dir, 'templates', 'gateway_calls.yaml'), STEP_TEMPLATE);
-    writeFileSync(join(dir, 'handlers.mjs'), HANDLERS);
+    cluster = new LimitWorkers({ 'per_customer.yaml': TEMPLATES, 'gateway_calls.yaml': STEP_TEMPLATE }, HANDLERS);
   });
-  afterEach(async () => {
-    await submitter?.close();
-    submitter = undefined;
-    for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-    await db.cleanup();
-  });
+  afterEach(() => cluster.cleanup());
 
-  async function startWorker(): Promise<void> {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'src/cli/main.ts',
-        'worker',
-        '--db',
-        db.url,
-        '--templates',
-        join(dir, 'templates'),
-        '--handlers',
-        join(dir, 'handlers.mjs'),
-        '--concurrency',
-        '10',
-        '--log-level',
-        'info',
-      ],
-      { env: { ...process.env, LIMITS_LOG_DIR: join(dir, 'logs') }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    children.push(child);
-    let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    child.stderr!.on('data', (d) => (out += d));
-    for (let i = 0; i < 1200 && !out.includes('running on'); i++) {
-      if (child.exitCode !== null) throw new Error(`worker exited early (${child.exitCode}):\n${out}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    if (!out.includes('running on')) throw new Error(`worker did not start:\n${out}`);
-  }
-
-  function runs(): Run[] {
-    const out: Run[] = [];
-    for (const f of readdirSync(join(dir, 'logs'))) {
-      for (const line of readFileSync(join(dir, 'logs', f), 'utf8').split('\n')) {
-        const [kind, key, task, at] = line.split(' ');
-        if (kind === 'start' || kind === 'end') out.push({ kind, key: key!, task: Number(task), at: Number(at) });
-      }
-    }
-    return out;
-  }
-
-  async function openSubmitter(): Promise<Tasker> {
-    submitter = await Tasker.open({
-      db: db.url,
-      logger: silentLogger(),
-      templates: [join(dir, 'templates')],
-      concurrency: 0,
-      start: false,
-    });
-    return submitter;
-  }
+  const startWorker = () => cluster.startWorker();
+  const openSubmitter = () => cluster.openSubmitter();
+  const runs = () => cluster.runs();
 
   it('never runs two tasks of one key at once (limit 1, 20 keys, 200 tasks), and completes them all', async () => {
     const tasker = await openSubmitter();

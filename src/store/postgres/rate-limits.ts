@@ -15,22 +15,15 @@ import {
   decide,
   drained,
   limitName,
+  lockedBucket,
   mapRateLimitRow,
+  type BucketRow,
   type LockedBucket,
   type RateCandidate,
 } from '../shared/rate-buckets.js';
 import { mapClaimRow, type ClaimRow } from './claim.js';
 import type { PgContext } from './context.js';
 import { run, withTransaction } from './pool.js';
-
-interface BucketRow {
-  key: string;
-  tokens: number;
-  refilled_at: number;
-  lim: number;
-  period_ms: number;
-  burst: number;
-}
 
 /** Lock (creating missing ones full) the buckets of `keys`, in key order; those of undefined limits come back null. */
 async function lockBuckets(
@@ -42,16 +35,7 @@ async function lockBuckets(
   const sorted = [...new Set(keys)].sort();
   const rows = await run<BucketRow>(client, ctx.sql.lockBuckets, [sorted, sorted.map(limitName), now]);
   const byKey = new Map(rows.map((r) => [r.key, r]));
-  return sorted.map((key) => {
-    const r = byKey.get(key);
-    if (!r) return { key, tokens: 0, refilled_at: now, spec: null };
-    return {
-      key,
-      tokens: Number(r.tokens),
-      refilled_at: Number(r.refilled_at),
-      spec: { limit: Number(r.lim), period_ms: Number(r.period_ms), burst: Number(r.burst) },
-    };
-  });
+  return sorted.map((key) => lockedBucket(key, byKey.get(key), now));
 }
 
 /** Claim up to `limit` rate-limited steps that get a token (see the header); `missing` reports undefined limits. */

@@ -15,6 +15,24 @@ export interface LockedBucket {
   spec: StoreRateLimit | null;
 }
 
+/** A bucket row as both stores read it with its limit (`lim` NULL: the limit is not defined). */
+export interface BucketRow {
+  key: string;
+  tokens: number | string;
+  refilled_at: number | string;
+  lim: number | string | null;
+  period_ms: number | string | null;
+  burst: number | string | null;
+}
+
+/** The locked bucket of `key` from its row (absent: no bucket could be made, its limit is not defined). */
+export function lockedBucket(key: string, row: BucketRow | undefined, now: number): LockedBucket {
+  if (!row) return { key, tokens: 0, refilled_at: now, spec: null };
+  const spec =
+    row.lim === null ? null : { limit: Number(row.lim), period_ms: Number(row.period_ms), burst: Number(row.burst) };
+  return { key, tokens: Number(row.tokens), refilled_at: Number(row.refilled_at), spec };
+}
+
 /** A ready rate-limited step, in claim order. */
 export interface RateCandidate {
   step_id: number;

@@ -7,36 +7,21 @@ import {
   decide,
   drained,
   limitName,
+  lockedBucket,
   mapRateLimitRow,
+  type BucketRow,
   type LockedBucket,
   type RateCandidate,
 } from '../shared/rate-buckets.js';
 import type { SqliteTx, StepRow } from './tx.js';
 import type { Statements } from './statements.js';
 
-interface BucketRow {
-  key: string;
-  tokens: number;
-  refilled_at: number;
-  lim: number | null;
-  period_ms: number | null;
-  burst: number | null;
-}
-
 /** Lock (SQLite: the transaction holds the write lock), create full and read the buckets of `keys`. */
 function lockBuckets(tx: SqliteTx, keys: Iterable<string>): LockedBucket[] {
-  const out: LockedBucket[] = [];
-  for (const key of [...new Set(keys)].sort()) {
+  return [...new Set(keys)].sort().map((key) => {
     tx.st.ensureBucket.run(key, tx.now, limitName(key));
-    const row = tx.st.readBucket.get(key) as BucketRow | undefined;
-    if (!row) {
-      out.push({ key, tokens: 0, refilled_at: tx.now, spec: null });
-      continue;
-    }
-    const spec = row.lim === null ? null : { limit: row.lim, period_ms: row.period_ms!, burst: row.burst! };
-    out.push({ key, tokens: row.tokens, refilled_at: row.refilled_at, spec });
-  }
-  return out;
+    return lockedBucket(key, tx.st.readBucket.get(key) as BucketRow | undefined, tx.now);
+  });
 }
 
 /**
