@@ -45,6 +45,8 @@ export async function rateClaim(
   limit: number,
   missing: (name: string) => void,
 ): Promise<ClaimedStep[]> {
+  // Most claims find no rate-limited step ready: one probe instead of a transaction of three round trips.
+  if ((await run(ctx.pool, ctx.sql.rateReady, [])).length === 0) return [];
   return withTransaction(ctx.pool, ctx.logger, async (client) => {
     const rows = await run<RateCandidate & { now_ms: number }>(client, ctx.sql.rateCandidates, [
       candidateLimit(limit),

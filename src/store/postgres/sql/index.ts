@@ -112,6 +112,7 @@ export const PG_STATEMENTS = {
   completeSteps,
   // rate limits
   claimGranted,
+  rateReady: rate.rateReady,
   rateCandidates: rate.rateCandidates,
   lockBuckets: rate.lockBuckets,
   writeBuckets: rate.writeBuckets,

@@ -5,6 +5,15 @@
 import { statement } from './statement.js';
 
 /**
+ * Whether any rate-limited step is claimable now, whatever its namespace or template (one indexed probe, outside a
+ * transaction): the rate claim opens its transaction only when one is. Row: one, or none.
+ */
+export const rateReady = statement(
+  'rate_ready',
+  (n) => `SELECT 1 AS ready FROM ${n.q}.steps s WHERE s.ready_at <= now() AND s.rate_key IS NOT NULL LIMIT 1`,
+);
+
+/**
  * Ready rate-limited steps, in claim order, locked (SKIP LOCKED): $1 limit, $2 namespaces, $3 template keys (as in
  * the claim). Rows: step_id, task_id, rate_key, now_ms (the transaction's clock, epoch ms).
  */

@@ -1,3 +1,6 @@
+-- rateReady (tasker_rate_ready)
+SELECT 1 AS ready FROM "tasker".steps s WHERE s.ready_at <= now() AND s.rate_key IS NOT NULL LIMIT 1;
+
 -- rateCandidates (tasker_rate_candidates)
 SELECT s.step_id, s.task_id, s.rate_key,
          (round(extract(epoch from date_trunc('milliseconds', now())) * 1000))::float8 AS now_ms
