@@ -44,3 +44,6 @@ export interface RateLimitStore {
 
 /** The bounds a limit must keep (refused with InvalidRequestError otherwise). */
 export const RATE_LIMIT_BOUNDS = { maxLimit: 1_000_000, minPeriodMs: 1, maxPeriodMs: 31_536_000_000 } as const;
+
+/** What a rate limit's name may hold: it is a path segment of the API (`/tasker/rate-limits/{name}`). */
+export const RATE_LIMIT_NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;

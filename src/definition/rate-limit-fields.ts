@@ -4,15 +4,14 @@
 // place with the YAML path.
 import { parseDuration } from '../core/duration.js';
 import { FieldReader, isPlainObject, type IssueCollector, type RawObject } from './issue-collector.js';
-import { KEY_FIELD, MAX_CONCURRENCY_LIMIT } from './concurrency-fields.js';
+import { RATE_LIMIT_BOUNDS, RATE_LIMIT_NAME_PATTERN } from '../core/store-rate-limits.js';
+import { KEY_FIELD } from './concurrency-fields.js';
 import type { RateLimitSpec, RateLimitUse } from './model.js';
 import type { Path } from './source-locator.js';
 import { RATE_LIMIT_KEYS } from './template-keys.js';
 
-/** What a rate limit's name may hold: it is a path segment of the API (`/tasker/rate-limits/{name}`). */
-export const RATE_LIMIT_NAME = /^[A-Za-z0-9_.-]+$/;
-/** The longest period a limit may declare (30 days). */
-export const MAX_RATE_PERIOD_MS = 30 * 86_400_000;
+/** The name pattern and bounds are the store's (core/store-rate-limits.ts), so a template and the store agree. */
+const { maxLimit, minPeriodMs, maxPeriodMs } = RATE_LIMIT_BOUNDS;
 
 /** Read `limit`, `period` and `burst` of one limit at `path` (also the API's and CLI's check); undefined when bad. */
 export function readRateLimitSpec(
@@ -28,8 +27,8 @@ export function readRateLimitSpec(
   }
   c.unknownKeys(raw, RATE_LIMIT_KEYS, path, where);
   const r = new FieldReader(c, raw, path);
-  const limit = r.integerIn('limit', 1, MAX_CONCURRENCY_LIMIT);
-  const burst = r.has('burst') ? r.integerIn('burst', 0, MAX_CONCURRENCY_LIMIT) : 0;
+  const limit = r.integerIn('limit', 1, maxLimit);
+  const burst = r.has('burst') ? r.integerIn('burst', 0, maxLimit) : 0;
   for (const key of ['limit', 'period'] as const) {
     if (!r.has(key)) {
       const what = key === 'limit' ? 'how many starts per period' : "the period the limit counts over, e.g. '1m'";
@@ -39,8 +38,8 @@ export function readRateLimitSpec(
   let period: number | undefined;
   if (r.has('period')) {
     const parsed = parseDuration(raw['period']);
-    if ('error' in parsed || parsed.ms < 1 || parsed.ms > MAX_RATE_PERIOD_MS) {
-      const why = 'error' in parsed ? parsed.error : `must be between 1 ms and 30d, got '${String(raw['period'])}'`;
+    if ('error' in parsed || parsed.ms < minPeriodMs || parsed.ms > maxPeriodMs) {
+      const why = 'error' in parsed ? parsed.error : `must be between 1 ms and 365d, got '${String(raw['period'])}'`;
       c.add('invalid_value', `${where}: period ${why}`, { path: [...path, 'period'], key: 'period' });
     } else period = parsed.ms;
   }
@@ -64,7 +63,7 @@ export function readRateLimits(c: IssueCollector, raw: RawObject): Record<string
   const limits: Record<string, RateLimitSpec> = {};
   for (const [name, spec] of Object.entries(value)) {
     const path: Path = ['rate_limits', name];
-    if (!RATE_LIMIT_NAME.test(name)) {
+    if (!RATE_LIMIT_NAME_PATTERN.test(name)) {
       c.add('invalid_value', `rate limit name '${name}' may hold only letters, digits, '_', '.' and '-'`, {
         path,
         key: 'rate_limits',
@@ -96,7 +95,7 @@ export function readRateLimitUse(
   }
   const at = value.indexOf(':');
   const name = (at < 0 ? value : value.slice(0, at)).trim();
-  if (!RATE_LIMIT_NAME.test(name)) {
+  if (!RATE_LIMIT_NAME_PATTERN.test(name)) {
     c.add('invalid_value', `rate_limit '${value}' does not start with a limit name (letters, digits, '_', '.', '-')`, {
       path,
       key: 'rate_limit',

@@ -5,12 +5,13 @@ import { InvalidRequestError } from '../core/errors.js';
 import type { RateLimitInput } from './define-task.js';
 import { IssueCollector } from './issue-collector.js';
 import type { RateLimitSpec } from './model.js';
-import { RATE_LIMIT_NAME, readRateLimitSpec } from './rate-limit-fields.js';
+import { RATE_LIMIT_NAME_PATTERN } from '../core/store-rate-limits.js';
+import { readRateLimitSpec } from './rate-limit-fields.js';
 import { noLocator } from './source-locator.js';
 
 /** `input` as a RateLimitSpec, or InvalidRequestError listing every problem (`details`: field and message). */
 export function readRateLimitInput(name: string, input: RateLimitInput): RateLimitSpec {
-  if (typeof name !== 'string' || !RATE_LIMIT_NAME.test(name)) {
+  if (typeof name !== 'string' || !RATE_LIMIT_NAME_PATTERN.test(name)) {
     throw new InvalidRequestError(`rate limit name '${String(name)}' may hold only letters, digits, '_', '.' and '-'`, [
       { field: 'name', message: 'letters, digits, _ . - only' },
     ]);

@@ -75,12 +75,12 @@ describe('rate limits in templates', () => {
     expect(messages[6]).toContain('does not start with a limit name');
   });
 
-  it('refuses a period of zero or beyond 30 days and a negative burst', () => {
+  it('refuses a period of zero or beyond 365 days and a negative burst', () => {
     const r = parse(`
       name: t
       rate_limits:
         a: { limit: 1, period: 0 }
-        b: { limit: 1, period: 31d }
+        b: { limit: 1, period: 400d }
         c: { limit: 1, period: 1s, burst: -1 }
       step_templates:
         - name: s
@@ -91,6 +91,6 @@ describe('rate limits in templates', () => {
       [4, 'period', 'invalid_value'],
       [5, 'burst', 'wrong_type'],
     ]);
-    expect(r.issues[0]!.message).toContain("must be between 1 ms and 30d, got '0'");
+    expect(r.issues[0]!.message).toContain("must be between 1 ms and 365d, got '0'");
   });
 });

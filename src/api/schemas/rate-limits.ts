@@ -1,8 +1,9 @@
 // JSON schemas of the rate-limit routes (flow control): a named limit as set by an operator, and a limit as the store
 // keeps it, with where it came from and what uses it.
+import { RATE_LIMIT_NAME_PATTERN } from '../../core/store-rate-limits.js';
 import type { JsonSchema } from './common.js';
 
-const RATE_LIMIT_NAME = { type: 'string', pattern: '^[A-Za-z0-9_.-]+$', maxLength: 200 } as const;
+const RATE_LIMIT_NAME = { type: 'string', pattern: RATE_LIMIT_NAME_PATTERN.source, maxLength: 200 } as const;
 
 export const RateLimitParams: JsonSchema = {
   type: 'object',

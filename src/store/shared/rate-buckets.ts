@@ -5,7 +5,7 @@
 // should have one, the i-th denied of a bucket i * period/limit later still, so they do not all wake at once.
 import type { RateLimitInfo, StoreRateLimit } from '../../core/store-contract.js';
 import { InvalidRequestError } from '../../core/errors.js';
-import { RATE_LIMIT_BOUNDS } from '../../core/store-rate-limits.js';
+import { RATE_LIMIT_BOUNDS, RATE_LIMIT_NAME_PATTERN } from '../../core/store-rate-limits.js';
 
 /** A bucket as locked by a rate claim, with its limit (null: the limit's name is not in rate_limits). */
 export interface LockedBucket {
@@ -139,7 +139,7 @@ export function drained(
 
 /** A limit's spec checked, or InvalidRequestError naming the field. */
 export function assertRateLimit(name: string, spec: StoreRateLimit, where: string): void {
-  if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(name)) {
+  if (typeof name !== 'string' || !RATE_LIMIT_NAME_PATTERN.test(name)) {
     throw new InvalidRequestError(`${where}: a rate limit name is letters, digits, _ . or -, got '${String(name)}'`);
   }
   const { maxLimit, minPeriodMs, maxPeriodMs } = RATE_LIMIT_BOUNDS;
