@@ -4,7 +4,7 @@
 // must complete. Invariants, not timings.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LimitWorkers } from './limit-workers.js';
-import { busiestWindow } from '../support/rate-windows.js';
+import { busiestWindow, leastSpan, span } from '../support/rate-windows.js';
 
 const LIMIT = 10;
 const BURST = 2;
@@ -63,7 +63,8 @@ describe('rate limits across worker processes on PostgreSQL', () => {
     expect(starts).toHaveLength(60);
     const busiest = busiestWindow(starts, PERIOD);
     expect(busiest).toBeLessThanOrEqual(LIMIT + BURST);
-    expect(busiest).toBeGreaterThanOrEqual(LIMIT); // the limit, not a lack of work, kept it there
+    // and the starts are spread as the refill rate demands (a bound on their times, not on the machine's speed)
+    expect(span(starts)).toBeGreaterThanOrEqual(leastSpan(60, LIMIT, PERIOD, BURST));
     expect(runs().filter((r) => r.kind === 'start')).toHaveLength(60);
     expect(await tasker.listRateLimits()).toEqual([
       expect.objectContaining({ name: 'gateway', limit: LIMIT, burst: BURST, buckets: 1, waiting: 0 }),

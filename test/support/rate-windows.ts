@@ -11,3 +11,17 @@ export function busiestWindow(starts: readonly number[], period: number): number
   }
   return most;
 }
+
+/**
+ * The shortest time `n` starts of one bucket can spread over: it never holds more than burst + 1 tokens and gains
+ * limit per period, so the last of them starts at least (n - burst - 1) refill intervals after the first. Less 5 ms
+ * for clocks read in whole milliseconds. A bound the limit imposes, whatever the machine's speed.
+ */
+export function leastSpan(n: number, limit: number, period: number, burst: number): number {
+  return Math.max(0, ((n - burst - 1) * period) / limit - 5);
+}
+
+/** The time between the first and the last start. */
+export function span(starts: readonly number[]): number {
+  return Math.max(...starts) - Math.min(...starts);
+}
