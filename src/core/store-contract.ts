@@ -24,7 +24,8 @@
 //   priority (higher first), then by ready time; a task's first claim moves it from pending to running.
 //
 // The records and the requests and results the methods exchange live in store-records.ts, store-hot-path.ts,
-// store-control.ts, store-queries.ts, store-flow.ts, store-schedules.ts, store-retention.ts and store-rate-limits.ts;
+// store-control.ts, store-queries.ts, store-flow.ts, store-schedules.ts, store-retention.ts, store-rate-limits.ts and
+// store-dynamic.ts;
 // this file re-exports them all, so the contract is importable from here.
 import type {
   ClaimedStep,
@@ -52,6 +53,7 @@ import type {
 import type { HistoryPageRequest, StoreActivity, StoreStats, TaskListFilter, TaskPage } from './store-queries.js';
 import type { ScheduleStore } from './store-schedules.js';
 import type { RateLimitStore } from './store-rate-limits.js';
+import type { DynamicStore } from './store-dynamic.js';
 import type { PruneRequest, PruneResult } from './store-retention.js';
 import type {
   HistoryFeedRow,
@@ -74,6 +76,7 @@ export * from './store-flow.js';
 export * from './store-schedules.js';
 export * from './store-retention.js';
 export * from './store-rate-limits.js';
+export * from './store-dynamic.js';
 
 export interface Store extends RateLimitStore {
   readonly kind: 'sqlite' | 'postgres';
@@ -81,6 +84,8 @@ export interface Store extends RateLimitStore {
   readonly url: string;
   /** Cron schedules: their rows, their ticks, and the tasks ticks create (store-schedules.ts). */
   readonly schedules: ScheduleStore;
+  /** Dynamic workflows: durable waits and signals (store-dynamic.ts). */
+  readonly dynamic: DynamicStore;
 
   // --- lifecycle -------------------------------------------------------------------------------------------------
   /** Cheap liveness check of the underlying database. */

@@ -26,6 +26,7 @@ import { DeferredPlanner } from './deferred-planner.js';
 import { StepAttempts, type AttemptHost } from './step-attempts.js';
 import type { EngineMetricsSink } from './metrics-sink.js';
 import type { TaskTracing } from './task-tracing.js';
+import { DynamicSteps } from './dynamic-steps.js';
 
 export interface DispatcherOptions {
   workerId: string;
@@ -86,6 +87,7 @@ export class Dispatcher {
       logger,
       options.tracing,
       this.attemptHost,
+      new DynamicSteps(store, options.workerId),
     );
   }
 

@@ -25,6 +25,7 @@ import { Scheduler } from './scheduler.js';
 import { ScheduleControl, scheduledSubmit } from './schedule-control.js';
 import { RetentionKeeper } from './retention-keeper.js';
 import { RateLimitDeclarer } from './rate-limits.js';
+import { SignalDelivery } from './signal-delivery.js';
 
 /** What the parts ask of the engine that owns them. */
 export interface EngineHost {
@@ -58,6 +59,7 @@ export interface EngineParts {
   readonly schedules: ScheduleControl;
   readonly retention: RetentionKeeper | null;
   readonly rateLimits: RateLimitDeclarer;
+  readonly signals: SignalDelivery;
 }
 
 /** Build every part of an engine, in dependency order. */
@@ -125,5 +127,8 @@ export function assembleEngine(host: EngineHost): EngineParts {
     schedules,
     retention,
     rateLimits: new RateLimitDeclarer(store, host.templates, logger),
+    signals: new SignalDelivery(store, catalog, () => {
+      if (host.started()) dispatcher.wake();
+    }),
   };
 }

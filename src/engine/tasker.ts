@@ -32,6 +32,7 @@ import { TaskWaiters, type WaitOptions } from './task-waiters.js';
 import type { TaskRequest } from './task-request.js';
 import type { SubmitResult } from './task-submitter.js';
 import type { ActorOptions } from './task-control.js';
+import type { SignalOptions, SignalReceipt, SignalTarget } from './signal-delivery.js';
 import { taskJson, type TaskJson } from './task-json.js';
 import { NotFoundError } from '../core/errors.js';
 import { resolveTaskerOptions, type ResolvedTaskerOptions, type TaskerOptions } from './options.js';
@@ -314,6 +315,14 @@ export class Tasker {
   /** Every rate limit: its spec, where it came from, its buckets and the steps waiting for a token. */
   listRateLimits(): Promise<RateLimitInfo[]> {
     return this.store.listRateLimits();
+  }
+
+  /**
+   * Send a signal to a task (by id, or by the idempotency key it was submitted with): the step waiting for `name`
+   * completes with `payload` as its results, now or when it starts waiting (signal-delivery.ts).
+   */
+  signal(target: SignalTarget, name: string, payload?: unknown, options?: SignalOptions): Promise<SignalReceipt> {
+    return this.p.signals.send(target, name, payload, options);
   }
 
   /** Operator actions: retry/resolve/skip a step, retry a task. Illegal ones throw OperatorActionError. */

@@ -60,6 +60,10 @@ export class PgReads {
         ready_at: readyAt,
         gate: s.gate,
         rate_wait: s.rate_wait,
+        wait_kind: s.wait_kind,
+        wait_key: s.wait_key,
+        attempts: step.attempts,
+        run: summary.run,
       });
       if (held) step.waiting_for = held;
       return step;

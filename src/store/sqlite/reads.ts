@@ -65,6 +65,10 @@ export class SqliteReads {
         ready_at: readyAt,
         gate: r.gate,
         rate_wait: r.rate_wait,
+        wait_kind: r.wait_kind,
+        wait_key: r.wait_key,
+        attempts: step.attempts,
+        run: summary.run,
       });
       if (held) step.waiting_for = held;
       return step;

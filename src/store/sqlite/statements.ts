@@ -55,6 +55,7 @@ import {
 } from './sql/gates.js';
 import { historyByIds, historyPage, historySince, lastHistoryId } from './sql/history.js';
 import * as rate from './sql/rate-limits.js';
+import * as dynamic from './sql/dynamic.js';
 import { extendLease } from './sql/leases.js';
 import { closeStep, reopenStep, step, stepsOfTaskIn } from './sql/operate.js';
 import {
@@ -197,6 +198,19 @@ export const SQLITE_STATEMENTS = {
   setRateLimit: rate.setRateLimit,
   wakeRateWaits: rate.wakeRateWaits,
   listRateLimits: rate.listRateLimits,
+  // dynamic workflows
+  parkStep: dynamic.parkStep,
+  stepWait: dynamic.stepWait,
+  setStepWait: dynamic.setStepWait,
+  takeableSignal: dynamic.takeableSignal,
+  consumeSignal: dynamic.consumeSignal,
+  unconsumedSignal: dynamic.unconsumedSignal,
+  insertSignal: dynamic.insertSignal,
+  signalByKey: dynamic.signalByKey,
+  wakeSignalWaits: dynamic.wakeSignalWaits,
+  taskStateForSignal: dynamic.taskStateForSignal,
+  listSignals: dynamic.listSignals,
+  taskFinished: dynamic.taskFinished,
   // reruns
   rerunTask,
   rerunSteps,

@@ -7,6 +7,7 @@ import { markPlanned, planSteps, releaseHeld } from './apply-plan.js';
 import { cancelSteps, cancelTask } from './cancel.js';
 import { claim, claimGranted } from './claim.js';
 import * as rate from './rate-limits.js';
+import * as dynamic from './dynamic.js';
 import { completeSteps } from './complete.js';
 import {
   createTaskAtOnce,
@@ -121,6 +122,17 @@ export const PG_STATEMENTS = {
   declareRateLimits: rate.declareRateLimits,
   setRateLimit: rate.setRateLimit,
   listRateLimits: rate.listRateLimits,
+  // dynamic workflows
+  lockWatched: dynamic.lockWatched,
+  parkSteps: dynamic.parkSteps,
+  stepWaitForUpdate: dynamic.stepWaitForUpdate,
+  setStepWait: dynamic.setStepWait,
+  takeSignal: dynamic.takeSignal,
+  signalTask: dynamic.signalTask,
+  insertSignal: dynamic.insertSignal,
+  signalByKey: dynamic.signalByKey,
+  wakeSignalWaits: dynamic.wakeSignalWaits,
+  listSignals: dynamic.listSignals,
   // transactions
   lockTasks,
   insertHistory,
