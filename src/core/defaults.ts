@@ -26,6 +26,8 @@ export const TASKER_DEFAULTS = Object.freeze({
   stepTimeoutMs: 15 * 60_000,
   /** How long a handlers module may take to load. */
   handlersTimeoutMs: 30_000,
+  /** The most items one `map` step fans out over; a longer list fails the step. */
+  maxMapItems: 10_000,
   /** Failed attempts (warn) and failed steps and tasks (error) are logged; progress (info) is not. */
   logLevel: 'warn' as LogLevel,
   /** Human-readable lines on a terminal, JSON lines otherwise (a file, a pipe, a log collector). */

@@ -66,8 +66,17 @@ export interface SequenceView {
 /** The step being processed. */
 export interface StepView {
   readonly workflow_step_id: number;
+  /** The step template's name (for a map instance too: `charge_line_item`, never `charge_line_item[3]`). */
   readonly name: string;
   readonly task_id: number;
+  /**
+   * A map instance (a step with `map`): the item of the list this instance runs for, as JSON. Undefined for any other
+   * step.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly item?: any;
+  /** A map instance: its item's index in the list (0-based). Undefined for any other step. */
+  readonly index?: number;
   /** This attempt's number (1-based). */
   readonly attempts: number;
   readonly retry_limit: number;

@@ -53,7 +53,8 @@ export const TERMINAL_TASK_STATES: ReadonlySet<TaskState> = new Set([
  * Step transitions.
  * - pending  -> running (claimed), skipped (disabled, bypassed, routed away, operator), cancelled, resolved_manually
  * - running  -> completed, retrying (retryable error, timeout, lost lease), failed (permanent / out of attempts),
- *               cancelled (task cancelled), pending (released by a draining worker; attempt not counted)
+ *               cancelled (task cancelled), pending (released by a draining worker; attempt not counted), skipped
+ *               (a mapped step whose list's source step was skipped)
  * - retrying -> running (next attempt claimed), cancelled, skipped, resolved_manually, failed (lease reclaim at limit)
  * - failed   -> pending (operator retry, rerun), resolved_manually, skipped (operator)
  * - completed, skipped, resolved_manually -> pending (rerun from a step: a finished task's step and its descendants
@@ -61,7 +62,7 @@ export const TERMINAL_TASK_STATES: ReadonlySet<TaskState> = new Set([
  */
 export const STEP_TRANSITIONS: Readonly<Record<StepState, readonly StepState[]>> = {
   pending: ['running', 'skipped', 'cancelled', 'resolved_manually'],
-  running: ['completed', 'retrying', 'failed', 'cancelled', 'pending'],
+  running: ['completed', 'retrying', 'failed', 'cancelled', 'pending', 'skipped'],
   retrying: ['running', 'cancelled', 'skipped', 'resolved_manually', 'failed'],
   failed: ['pending', 'resolved_manually', 'skipped'],
   completed: ['pending'],

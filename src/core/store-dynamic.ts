@@ -2,8 +2,9 @@
 // with no handler of its own is claimed like any step; the engine then decides what it waits for (`beginWait`) and
 // parks it — handed back uncounted, holding no lease and no worker slot, ready again when its deadline comes
 // (`ready_at`), when a signal for it arrives (`sendSignal`), or when its child task finishes (a trigger in the
-// transaction that finishes the child). store-contract.ts re-exports these types; the Store interface extends
-// DynamicStore.
+// transaction that finishes the child). A mapped step fans out into instances (an `expand` outcome, store-hot-path.ts)
+// and gathers their results once they are all done (`mapState`). store-contract.ts re-exports these types; the Store
+// interface extends DynamicStore.
 import type { StepId, TaskId } from './store-records.js';
 
 /** What a signal name must look like (templates, the API, the CLI and the store agree). */
@@ -76,6 +77,34 @@ export interface SignalRecord {
   consumed_at: number | null;
 }
 
+/** The most instances one mapped step may have (an `expand` outcome; the engine's `maxMapItems` is at most this). */
+export const MAX_MAP_INSTANCES = 1_000_000;
+
+/** A mapped step's instances as stored (`mapState`). */
+export interface MapState {
+  /** How many instances the step was expanded into in its task's current run; null: not expanded yet. */
+  size: number | null;
+  /** Each instance's results, in item order (null for one skipped); empty until expanded. */
+  results: unknown[];
+  /** Instances not completed, skipped or resolved yet. */
+  open: number;
+}
+
+/** The name of instance `index` of mapped step `step`: `charge_line_item[3]`. */
+export function mapInstanceName(step: string, index: number): string {
+  return `${step}[${index}]`;
+}
+
+/** A map instance's mapped step and item index, from its name (`charge_line_item[3]`); null for any other step. */
+export function parseMapInstanceName(name: string): { step: string; index: number } | null {
+  if (name.charCodeAt(name.length - 1) !== 93) return null; // ']'
+  const open = name.lastIndexOf('[');
+  if (open < 1) return null;
+  const digits = name.slice(open + 1, -1);
+  if (!/^\d+$/.test(digits)) return null;
+  return { step: name.slice(0, open), index: Number(digits) };
+}
+
 export interface DynamicStore {
   /**
    * Store a signal for a running or pending task and wake the steps parked for it, in one transaction that locks the
@@ -86,4 +115,9 @@ export interface DynamicStore {
   beginWait(req: BeginWaitRequest): Promise<BeginWaitResult>;
   /** A task's signals, oldest first. */
   listSignals(taskId: TaskId): Promise<SignalRecord[]>;
+  /**
+   * A mapped step's instances: whether it was expanded, and once it was, its instances' results in item order (read
+   * by the step's gather claim only: its descendants read the one array it completes with).
+   */
+  mapState(stepId: StepId): Promise<MapState>;
 }

@@ -168,7 +168,23 @@ export type StepOutcome =
       untilMs: number | null;
       signal?: string | null;
       watch?: TaskId | null;
-    };
+    }
+  /**
+   * A mapped step fans out (store-dynamic.ts): `count` instances named `name[i]` are created, each a copy of the step
+   * (handler, retries, timeout, priority, concurrency and rate limits) with an edge to it, and the step is handed back
+   * uncounted, pending on them (waiting_for `map`, its map size `count`). With `max_parallel`, instance i also waits
+   * for instance i - max_parallel (lanes), so at most that many of them are ready or running at once.
+   */
+  | {
+      type: 'expand';
+      step_id: StepId;
+      task_id: TaskId;
+      attempt: number;
+      count: number;
+      max_parallel: number | null;
+    }
+  /** The held step is skipped (a mapped step whose list's source step was skipped): its dependents then run. */
+  | { type: 'skipped'; step_id: StepId; task_id: TaskId; attempt: number; reason: string };
 
 /** A task that reached a terminal state in some transaction. Reported exactly once, by that transaction. */
 export interface FinalizedTask extends TaskIdentity {

@@ -56,6 +56,12 @@ export interface StepRecord {
    * delayed, or the task, its template or its namespace is paused). Null otherwise.
    */
   waiting_for: StepWait | null;
+  /** A map instance (`name[3]`): its mapped step's id; null or absent for any other step. */
+  map_of?: StepId | null;
+  /** A map instance: its item's index in the list. */
+  map_index?: number | null;
+  /** A mapped step: how many instances it was expanded into in this run (null until expanded). */
+  map_size?: number | null;
 }
 
 export interface AnnotationRecord {

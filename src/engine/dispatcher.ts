@@ -40,6 +40,8 @@ export interface DispatcherOptions {
   rateLimited: () => boolean;
   /** Step spans; asked once per claimed batch whether any SDK is registered. */
   tracing: TaskTracing;
+  /** The most items a map step fans out over. */
+  maxMapItems: number;
 }
 
 const MAX_BATCH = 500;
@@ -87,7 +89,7 @@ export class Dispatcher {
       logger,
       options.tracing,
       this.attemptHost,
-      new DynamicSteps(store, options.workerId),
+      new DynamicSteps(store, options.workerId, options.maxMapItems),
     );
   }
 

@@ -85,6 +85,7 @@ export function assembleEngine(host: EngineHost): EngineParts {
     templates: () => catalog.capabilities(namespaces),
     rateLimited: () => catalog.rateLimited(namespaces),
     tracing,
+    maxMapItems: options.maxMapItems,
   });
   const rerunner = new TaskRerunner(store, catalog, (id) => {
     forget(id); // nothing cached of the previous run serves the next

@@ -52,7 +52,10 @@ export interface TaskEventPayload extends BasePayload {
 export interface StepEventPayload extends BasePayload, Partial<ErrorFields> {
   event: StepEventName;
   step_id: number;
+  /** The step template's name (a map instance's events name its mapped step; `map_index` says which item). */
   step_name: string;
+  /** A map instance: its item's index. */
+  map_index?: number;
   attempt_number: number;
   /** Milliseconds the attempt took (finished attempts only). */
   duration?: number;

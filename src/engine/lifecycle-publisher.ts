@@ -6,6 +6,7 @@ import type { ClaimedStep, FinalizedTask, StepError, TaskIdentity } from '../cor
 import type { EventBus } from './event-bus.js';
 import type { CustomEventPayload, StepEventName, StepEventPayload, TaskEventName, TaskEventPayload } from './events.js';
 import { assertCustomEventName } from './events.js';
+import { parseMapInstanceName } from '../core/store-dynamic.js';
 
 function base(task: TaskIdentity) {
   return {
@@ -29,6 +30,15 @@ function withTrace<P extends { trace_id?: string; span_id?: string }>(payload: P
   return payload;
 }
 
+/** A map instance's payload names its mapped step (metrics label by it) and the item's index, never `name[3]`. */
+function nameTemplateStep(payload: { step_name?: string; map_index?: unknown }, name: string): void {
+  const instance = parseMapInstanceName(name);
+  if (instance) {
+    payload.step_name = instance.step;
+    payload.map_index = instance.index;
+  }
+}
+
 export class LifecyclePublisher {
   constructor(readonly bus: EventBus) {}
 
@@ -49,6 +59,7 @@ export class LifecyclePublisher {
       attempt_number: step.attempt,
       ...extra,
     };
+    nameTemplateStep(payload, step.name);
     if (error) {
       payload.error_message = error.message;
       payload.error_class = error.class;
@@ -101,6 +112,7 @@ export class LifecyclePublisher {
       ...base(task),
       ...(step ? { step_id: step.step_id, step_name: step.name } : {}),
     };
+    if (step) nameTemplateStep(event, step.name);
     this.bus.publish(withTrace(event, span));
   }
 }

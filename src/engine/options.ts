@@ -6,7 +6,7 @@
 import { TaskerError } from '../core/errors.js';
 import { LOG_FORMATS, LOG_LEVELS, TASKER_DEFAULTS, type LogFormat, type LogLevel } from '../core/defaults.js';
 import { readEnvironment, type EnvironmentSource, type TaskerVariable } from '../core/environment.js';
-import { MAX_PRUNE_BATCH, RETENTION_CLASS_NAMES, type Store } from '../core/store-contract.js';
+import { MAX_MAP_INSTANCES, MAX_PRUNE_BATCH, RETENTION_CLASS_NAMES, type Store } from '../core/store-contract.js';
 import { didYouMean } from '../definition/did-you-mean.js';
 import type { HandlerEntry } from '../definition/handler-registry.js';
 import { MAX_TIMEOUT_MS, RETRY_POLICY_RULES, type RetryPolicy, type TaskTemplate } from '../definition/model.js';
@@ -57,6 +57,8 @@ export interface TaskerOptions {
    * The module's own code cannot be stopped: whatever it started keeps running in this process.
    */
   handlersTimeoutMs?: number;
+  /** The most items one `map` step fans out over; a longer list fails the step (`map_too_large`). Default 10000. */
+  maxMapItems?: number;
   /** Global retry backoff; a step's `retry` overrides it. */
   retry?: Partial<RetryPolicy>;
   /** Environment for template overrides (default TASKER_ENV / NODE_ENV). */
@@ -103,6 +105,7 @@ export interface ResolvedTaskerOptions {
   /** Where `stepTimeoutMs` came from: a step cut off by the built-in default says so in its error. */
   stepTimeoutFrom: 'option' | 'environment' | 'default';
   handlersTimeoutMs: number;
+  maxMapItems: number;
   retry: RetryPolicy;
   env: string | undefined;
   logLevel: LogLevel;
@@ -129,6 +132,7 @@ const OPTION_NAMES: Record<keyof TaskerOptions, true> = {
   namespaces: true,
   stepTimeoutMs: true,
   handlersTimeoutMs: true,
+  maxMapItems: true,
   retry: true,
   env: true,
   logLevel: true,
@@ -157,6 +161,7 @@ export const OPTION_RANGES = {
   drainTimeoutMs: { min: 0, max: 3_600_000, ms: true },
   stepTimeoutMs: { min: 1, max: MAX_TIMEOUT_MS, ms: true },
   handlersTimeoutMs: { min: 1, max: MAX_TIMEOUT_MS, ms: true },
+  maxMapItems: { min: 1, max: MAX_MAP_INSTANCES, ms: false },
 } as const satisfies Record<string, OptionRange>;
 
 type RangedOption = keyof typeof OPTION_RANGES;
@@ -360,6 +365,7 @@ export function resolveTaskerOptions(
     stepTimeoutMs: stepTimeout.value,
     stepTimeoutFrom: stepTimeout.from,
     handlersTimeoutMs: ranged('handlersTimeoutMs', o.handlersTimeoutMs).value,
+    maxMapItems: ranged('maxMapItems', o.maxMapItems).value,
     retry: retryPolicy(o.retry),
     env: given ?? vars.TASKER_ENV ?? vars.NODE_ENV,
     logLevel: logLevel(o.logLevel, envLogLevel),

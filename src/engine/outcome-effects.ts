@@ -9,6 +9,9 @@ import type { TaskFinalizer } from './task-finalizer.js';
 import type { StepInputLoader } from './step-inputs.js';
 import type { AttemptLog } from '../telemetry/log-fields.js';
 import type { TaskTracing } from './task-tracing.js';
+import { parseMapInstanceName } from '../core/store-dynamic.js';
+
+const isInstance = (name: string) => parseMapInstanceName(name) !== null;
 
 /** A step's finished attempt waiting to be recorded. */
 export interface PendingOutcome {
@@ -41,17 +44,19 @@ export class OutcomeEffects {
       const ref = { step_id: claimed.step_id, name: claimed.name, attempt: claimed.attempt };
       const duration = Math.round(exec.durationMs);
       if (o.type === 'completed') {
-        this.inputs.rememberResult(claimed.task.task_id, claimed.task.run, {
-          workflow_step_id: claimed.step_id,
-          name: claimed.name,
-          current_state: 'completed',
-          results: o.results,
-          attempts: claimed.attempt,
-          error: null,
-          started_at: claimed.started_at,
-          completed_at: claimed.started_at + duration,
-          duration,
-        });
+        // A map instance's results are read only by its mapped step's gather (from the store), never by name.
+        if (!isInstance(claimed.name))
+          this.inputs.rememberResult(claimed.task.task_id, claimed.task.run, {
+            workflow_step_id: claimed.step_id,
+            name: claimed.name,
+            current_state: 'completed',
+            results: o.results,
+            attempts: claimed.attempt,
+            error: null,
+            started_at: claimed.started_at,
+            completed_at: claimed.started_at + duration,
+            duration,
+          });
         this.publisher.step('step.completed', claimed.task, ref, { duration }, null, span);
       } else if (o.type === 'failed') {
         pending.log.logger.error(errorFields(claimed, o.error), 'step failed for good');
@@ -79,15 +84,24 @@ export class OutcomeEffects {
         // A step with no handler waits (a signal, a timer, a child task): no lease, no slot, until due or woken.
         if (o.untilMs !== null) this.wakeAt(o.untilMs);
         pending.log.logger.debug({ wait: o.wait, until: o.untilMs }, 'step waits');
+      } else if (o.type === 'expand') {
+        // A mapped step waits for its instances, holding no lease and no slot (map-steps.ts).
+        pending.log.logger.debug({ instances: o.count, max_parallel: o.max_parallel }, 'step mapped');
+      } else if (o.type === 'skipped') {
+        this.publisher.step('step.skipped', claimed.task, ref, { reason: o.reason }, null, span);
       }
       if (span) this.tracing.endStep(span, exec);
     }
     if (res.skipped.length) {
       const traced = batch.some((b) => b.span !== undefined);
       const identities = new Map(batch.map((b) => [b.claimed.task.task_id, b.claimed.task]));
+      // Steps that skipped themselves (their outcome): published above, with their own reason and span.
+      const ownSkips = batch.some((b) => b.exec.outcome.type === 'skipped')
+        ? new Set(batch.filter((b) => b.exec.outcome.type === 'skipped').map((b) => b.claimed.step_id))
+        : null;
       for (const s of res.skipped) {
         const task = identities.get(s.task_id);
-        if (!task) continue;
+        if (!task || ownSkips?.has(s.step_id)) continue;
         const span = traced ? this.tracing.markStep(task, s, 'skipped', 'routed away') : undefined;
         this.publisher.step(
           'step.skipped',

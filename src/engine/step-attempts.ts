@@ -17,6 +17,8 @@ import { toStepError } from './error-capture.js';
 import { released, type DeferredPlanner, type PlanningHost } from './deferred-planner.js';
 import type { TaskTracing } from './task-tracing.js';
 import type { DynamicSteps } from './dynamic-steps.js';
+import { mapInstanceOf } from './map-steps.js';
+import { parseMapInstanceName } from '../core/store-dynamic.js';
 
 /** One claimed step held by this process. */
 export interface InFlight {
@@ -125,7 +127,8 @@ export class StepAttempts {
   private resolve(c: ClaimedStep): InFlight['resolved'] {
     try {
       const compiled = this.catalog.forTask(c.task.namespace, c.task.name, c.task.version);
-      const step = compiled.steps.get(c.name);
+      // A map instance (`charge_line_item[3]`) runs its mapped step's template.
+      const step = compiled.steps.get(parseMapInstanceName(c.name)?.step ?? c.name);
       if (!step) throw new Error(`template ${compiled.key} has no step '${c.name}'`);
       return { compiled, step };
     } catch (error) {
@@ -182,9 +185,12 @@ export class StepAttempts {
         publish: this.publisher.stepPublish(c, f.span),
         span: f.span,
       };
+      if (step.template.map !== undefined && c.name !== step.template.name) r.instance = mapInstanceOf(r);
       // With tracing on, the handler runs inside its step span's context (its own spans are children of it).
       const span = f.span;
-      const run = this.dynamic.handles(step.template) ? () => this.dynamic.run(r) : () => executeStep(this.catalog, r);
+      const run = this.dynamic.handles(step.template, c.name)
+        ? () => this.dynamic.run(r)
+        : () => executeStep(this.catalog, r);
       exec = await (span ? this.tracing.runIn(span, run) : run());
     } catch (err) {
       const error = toStepError(err);

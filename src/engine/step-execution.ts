@@ -21,7 +21,7 @@ import { makeSequenceView } from './handler-views.js';
 import { StepAbort, type AbortCause, type StepAbortHandle } from './step-abort.js';
 import type { AttemptLog } from '../telemetry/log-fields.js';
 import type { Span } from '@opentelemetry/api';
-import { AttemptStepView } from './step-view.js';
+import { AttemptStepView, type MapInstance } from './step-view.js';
 
 export { StepAbort, StepAbortHandle, type AbortCause } from './step-abort.js';
 
@@ -37,6 +37,8 @@ export interface RunnableStep {
   publish: (eventName: string, payload?: Record<string, unknown>) => void;
   /** The attempt's `tasker.step` span (tracing on). */
   span?: Span | undefined;
+  /** A map instance (`name[3]`): its mapped step's name, index and item (map-steps.ts). */
+  instance?: MapInstance | undefined;
 }
 
 export type Execution =
@@ -58,9 +60,18 @@ export async function executeStep(catalog: WorkflowCatalog, r: RunnableStep): Pr
   let timer: NodeJS.Timeout | undefined;
   try {
     const handler = catalog.stepHandler(claimed.handler_class);
-    const stepView = new AttemptStepView(claimed, r.step.template.handler_config, abort, r.log, r.publish, r.span);
+    const stepView = new AttemptStepView(
+      claimed,
+      r.step.template.handler_config,
+      abort,
+      r.log,
+      r.publish,
+      r.span,
+      r.instance,
+    );
+    const stepName = r.step.template.name;
     const sequence = makeSequenceView(r.ancestors, {
-      step: claimed.name,
+      step: stepName,
       template: r.compiled.key,
       allSteps: r.compiled.steps,
     });
@@ -76,7 +87,7 @@ export async function executeStep(catalog: WorkflowCatalog, r: RunnableStep): Pr
     let results: unknown = value === undefined ? null : value;
     let prune: string[] | undefined;
     if (isRoutingDecision(value)) {
-      prune = pruneForRoute(r.compiled, claimed.name, value.next);
+      prune = pruneForRoute(r.compiled, stepName, value.next);
       results = value.results === undefined ? null : value.results;
     }
     assertStorable(results, claimed.name);

@@ -2,10 +2,12 @@
 // upstream results — with one store call per kind per batch. Contexts (fixed within a run) are cached per task and
 // run, and so are results of steps this process completed itself, so a chain or a join running here reads nothing
 // back. A cached entry of another run than the claimed step's is never served: a rerun may have changed the context
-// (context_patch) and reruns upstream steps, so it is dropped and read again.
+// (context_patch) and reruns upstream steps, so it is dropped and read again. The upstream results a map instance
+// reads are kept too (its siblings read the same).
 import type { ClaimedStep, Store, StepSnapshotRequest, TaskContextRecord } from '../core/store-contract.js';
 import type { StepSnapshot } from '../core/handler-api.js';
 import { toSnapshot } from './handler-views.js';
+import { parseMapInstanceName } from '../core/store-dynamic.js';
 
 const CONTEXT_CACHE_LIMIT = 10_000;
 const RESULT_CACHE_TASKS = 10_000;
@@ -78,6 +80,15 @@ export class StepInputLoader {
       let m = byTask.get(s.task_id);
       if (!m) byTask.set(s.task_id, (m = new Map()));
       m.set(s.name, toSnapshot(s));
+    }
+    // A map's instances (many claims of one task, each reading the same upstream list): keep what was read, so the
+    // next batches of the map are served from memory instead of reading and parsing the list again. An ancestor of a
+    // claimed step is satisfied, so its results stay as they are for the rest of the run.
+    for (const c of batch) {
+      const m = byTask.get(c.task.task_id);
+      if (m && parseMapInstanceName(c.name) !== null) {
+        for (const snap of m.values()) this.rememberResult(c.task.task_id, c.task.run, snap);
+      }
     }
     const out = new Map<number, StepInputs>();
     for (const c of batch) {

@@ -11,6 +11,14 @@ import { NON_RECORDING_SPAN } from '../telemetry/tracing.js';
 import { headersOf } from '../telemetry/trace-context.js';
 import type { StepAbortHandle } from './step-abort.js';
 
+/** What a map instance's handler gets besides the usual (map-steps.ts). */
+export interface MapInstance {
+  /** The mapped step's (template step's) name. */
+  step: string;
+  index: number;
+  item: unknown;
+}
+
 export class AttemptStepView implements StepView {
   readonly workflow_step_id: number;
   readonly name: string;
@@ -18,6 +26,9 @@ export class AttemptStepView implements StepView {
   readonly attempts: number;
   readonly retry_limit: number;
   readonly config: Record<string, unknown>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly item?: any;
+  readonly index?: number;
   readonly publish: (eventName: string, payload?: Record<string, unknown>) => void;
   readonly #abort: StepAbortHandle;
   readonly #log: AttemptLog;
@@ -30,9 +41,15 @@ export class AttemptStepView implements StepView {
     log: AttemptLog,
     publish: (eventName: string, payload?: Record<string, unknown>) => void,
     span: Span | undefined,
+    /** A map instance: its template step's name, index and item. */
+    instance?: MapInstance,
   ) {
     this.workflow_step_id = claimed.step_id;
-    this.name = claimed.name;
+    this.name = instance ? instance.step : claimed.name;
+    if (instance) {
+      this.index = instance.index;
+      this.item = instance.item;
+    }
     this.task_id = claimed.task.task_id;
     this.attempts = claimed.attempt;
     this.retry_limit = claimed.retry_limit;

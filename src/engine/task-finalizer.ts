@@ -75,7 +75,8 @@ export class TaskFinalizer {
       writes.push(w);
       return w;
     });
-    const steps = record.workflow_steps.map(toFinishedStep);
+    // A map's instances are summed up by their mapped step (its results array): not listed on their own.
+    const steps = record.workflow_steps.filter((s) => s.map_of == null).map(toFinishedStep);
     await hook.call(handler, view, makeSequenceView(steps), steps);
     await Promise.all(writes);
   }

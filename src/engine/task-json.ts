@@ -22,6 +22,20 @@ export interface StepJson {
    * `delay` / `paused` while its task is held back (flow control); else null.
    */
   waiting_for: StepWait | null;
+  /** A mapped step once expanded: its instances, grouped under it (they are not listed among the task's steps). */
+  map?: MapJson;
+  /** A map instance (`name[3]`, under its step's `map.instances`): its item's index. */
+  map_index?: number;
+}
+
+/** A mapped step's instances (one per item of its list), under the step in the task JSON. */
+export interface MapJson {
+  /** How many instances (items) the step was expanded into. */
+  size: number;
+  /** How many of its instances are in each state (states with none left out). */
+  counts: Partial<Record<StepState, number>>;
+  /** The instances in item order. */
+  instances: StepJson[];
 }
 
 export interface TaskSummaryJson {
@@ -105,6 +119,32 @@ export function stepJson(s: StepRecord): StepJson {
   };
 }
 
+/**
+ * The task's steps as JSON with each map's instances under their mapped step (`map`), in item order; the instances
+ * are not listed among the task's steps.
+ */
+export function groupedStepsJson(steps: readonly StepRecord[]): StepJson[] {
+  if (!steps.some((s) => s.map_of != null)) return steps.map(stepJson);
+  const maps = new Map<number, MapJson>();
+  const top: StepJson[] = [];
+  for (const s of steps) {
+    if (s.map_of != null) continue;
+    const json = stepJson(s);
+    if (s.map_size != null) maps.set(s.workflow_step_id, (json.map = { size: s.map_size, counts: {}, instances: [] }));
+    top.push(json);
+  }
+  const instances = steps.filter((s) => s.map_of != null).sort((a, b) => (a.map_index ?? 0) - (b.map_index ?? 0));
+  for (const s of instances) {
+    const map = maps.get(s.map_of!);
+    if (!map) continue; // its step was reset by a rerun in this same read: not shown
+    const json = stepJson(s);
+    json.map_index = s.map_index ?? 0;
+    map.instances.push(json);
+    map.counts[s.current_state] = (map.counts[s.current_state] ?? 0) + 1;
+  }
+  return top;
+}
+
 function annotationJson(a: AnnotationRecord) {
   return { annotation_type: a.annotation_type, content: a.content, created_at: iso(a.created_at)! };
 }
@@ -116,6 +156,6 @@ export function taskJson(t: TaskRecord): TaskJson {
     planned: t.planned,
     context: t.context,
     annotations: t.annotations.map(annotationJson),
-    workflow_steps: t.workflow_steps.map(stepJson),
+    workflow_steps: groupedStepsJson(t.workflow_steps),
   };
 }

@@ -9,6 +9,7 @@ import { contextFromStored, encodeTraceContext } from '../telemetry/trace-contex
 import type { Execution } from './step-execution.js';
 import type { TaskTemplate } from '../definition/model.js';
 import type { TaskPlan } from './task-planner.js';
+import { parseMapInstanceName } from '../core/store-dynamic.js';
 
 const PARENT_CACHE_LIMIT = 10_000;
 
@@ -20,6 +21,7 @@ export type StepSpanOutcome =
   | 'timed_out'
   | 'released'
   | 'rate_limited'
+  | 'parked'
   | 'cancelled'
   | 'lease_lost'
   | 'stale'
@@ -119,7 +121,7 @@ export class TaskTracing {
         kind: SpanKind.CONSUMER,
         attributes: {
           ...taskAttributes(c.task),
-          [ATTR.stepName]: c.name,
+          [ATTR.stepName]: parseMapInstanceName(c.name)?.step ?? c.name,
           [ATTR.stepId]: c.step_id,
           [ATTR.attempt]: c.attempt,
           [ATTR.workerId]: this.workerId,
@@ -145,7 +147,8 @@ export class TaskTracing {
       const o = exec.outcome;
       error = exec.error;
       if (o.type === 'completed') outcome = 'completed';
-      else if (o.type === 'released' || o.type === 'rate_limited') outcome = o.type;
+      else if (o.type === 'released' || o.type === 'rate_limited' || o.type === 'skipped') outcome = o.type;
+      else if (o.type === 'park' || o.type === 'expand') outcome = 'parked';
       else if (error?.class === 'StepTimeoutError') outcome = 'timed_out';
       else outcome = o.type === 'retry' ? 'retrying' : 'failed';
     }

@@ -1,6 +1,7 @@
 // The fields that tie a log line to its task and step (docs/observability.md, "Logs"), and the logger of one step
 // attempt: a pino child bound to those fields, made on first use, so an attempt that logs nothing costs no child.
 import type { ClaimedStep, TaskIdentity } from '../core/store-contract.js';
+import { parseMapInstanceName } from '../core/store-dynamic.js';
 import type { Logger } from './logger.js';
 import type { Span } from '@opentelemetry/api';
 
@@ -15,8 +16,10 @@ export interface TaskLogFields {
 /** The fields of every line about a step attempt: its task's, and which step and attempt. */
 export interface StepLogFields extends TaskLogFields {
   workflow_step_id: number;
+  /** The step template's name: a map instance's lines name its mapped step, and its item's `map_index`. */
   step: string;
   attempt: number;
+  map_index?: number;
   trace_id?: string;
   span_id?: string;
 }
@@ -69,6 +72,11 @@ export function stepLogFields(
     step: step.name,
     attempt: step.attempt,
   };
+  const instance = parseMapInstanceName(step.name);
+  if (instance) {
+    fields.step = instance.step;
+    fields.map_index = instance.index;
+  }
   if (trace) {
     fields.trace_id = trace.trace_id;
     fields.span_id = trace.span_id;

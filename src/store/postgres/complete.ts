@@ -18,6 +18,7 @@ import { jsonbDiagnostic, jsonbValue } from './jsonb.js';
 import { runRetrying } from './pool.js';
 import { applyRateLimited, rateClaim, type RateLimitedOutcome } from './rate-limits.js';
 import { applyParks, type ParkOutcome } from './dynamic.js';
+import { applyMapOutcomes, type MapOutcome } from './map.js';
 
 /** An outcome with its JSON columns encoded up front, so a bad value fails before the transaction starts. */
 export interface EncodedOutcome {
@@ -37,6 +38,9 @@ export function encodeOutcome(outcome: StepOutcome, checked = false): EncodedOut
       : null;
   return { outcome, results, error };
 }
+
+/** Outcomes applied in transactions of their own before the completion function takes the rest. */
+const SEPARATE: ReadonlySet<StepOutcome['type']> = new Set(['rate_limited', 'park', 'expand', 'skipped']);
 
 /** What the completion function returns (json, parsed by node-postgres). */
 interface CompletionReply {
@@ -65,17 +69,21 @@ export async function completeSteps(
   // Parks (steps with no handler waiting: ./dynamic.ts) too.
   const limited: RateLimitedOutcome[] = [];
   const parks: ParkOutcome[] = [];
+  // Map fan-outs and skips of mapped steps (./map.ts) too.
+  const maps: MapOutcome[] = [];
   first.forEach((e, ord) => {
     const o = e.outcome;
     if (o.type === 'rate_limited') limited.push({ ...o, ord });
     else if (o.type === 'park') parks.push({ ...o, ord });
+    else if (o.type === 'expand' || o.type === 'skipped') maps.push(o);
   });
   const rated = limited.length ? await applyRateLimited(ctx, opts.workerId, limited) : { applied: [], ready: 0 };
   const parked = parks.length ? await applyParks(ctx, opts.workerId, parks) : { applied: [], ready: 0 };
+  const mapped = maps.length
+    ? await applyMapOutcomes(ctx, opts.workerId, maps)
+    : { applied: [], ready: 0, skipped: [], finalized: [] };
   const batch =
-    limited.length || parks.length
-      ? first.filter((e) => e.outcome.type !== 'rate_limited' && e.outcome.type !== 'park')
-      : first;
+    limited.length || parks.length || maps.length ? first.filter((e) => !SEPARATE.has(e.outcome.type)) : first;
 
   // Prune lists of completing outcomes, one row per (task, name); the first outcome naming a step wins.
   const seen = new Set<string>();
@@ -130,7 +138,7 @@ export async function completeSteps(
     claim?.templates ?? null,
   ]);
   const reply = row!.r;
-  const appliedIds = new Set([...reply.applied, ...rated.applied, ...parked.applied]);
+  const appliedIds = new Set([...reply.applied, ...rated.applied, ...parked.applied, ...mapped.applied]);
   const applied: number[] = [];
   const stale: number[] = [];
   outcomes.forEach((e, i) => {
@@ -141,11 +149,12 @@ export async function completeSteps(
   return {
     applied,
     stale,
-    skipped: reply.skipped,
-    finalized: reply.finalized.map((r) =>
-      mapFinalizedTask(r, r.state as FinalizedTask['state'], Number(r.completed_at)),
-    ),
-    readyCount: reply.ready + rated.ready + parked.ready,
+    skipped: mapped.skipped.length ? [...mapped.skipped, ...reply.skipped] : reply.skipped,
+    finalized: [
+      ...mapped.finalized,
+      ...reply.finalized.map((r) => mapFinalizedTask(r, r.state as FinalizedTask['state'], Number(r.completed_at))),
+    ],
+    readyCount: reply.ready + rated.ready + parked.ready + mapped.ready,
     claimed,
   };
 }

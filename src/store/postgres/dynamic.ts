@@ -3,6 +3,7 @@
 // snapshot), a claimed wait step's decision (`beginWait`: one transaction on the step row), signals (`sendSignal`:
 // lock the task, store, wake; NOTIFY when a step became claimable) and their listing.
 import type {
+  MapState,
   BeginWaitRequest,
   BeginWaitResult,
   SendSignalRequest,
@@ -18,6 +19,7 @@ import { TERMINAL_TASK_STATES, type TaskState } from '../../core/states.js';
 import { mapSignalRow } from '../shared/row-mappers.js';
 import type { PgContext } from './context.js';
 import { run, withTransaction } from './pool.js';
+import { readMapState } from './map.js';
 
 export type ParkOutcome = Extract<StepOutcome, { type: 'park' }> & { ord: number };
 
@@ -145,5 +147,10 @@ export class PgDynamic implements DynamicStore {
   async listSignals(taskId: TaskId): Promise<SignalRecord[]> {
     this.open();
     return listSignals(this.ctx, taskId);
+  }
+
+  async mapState(stepId: number): Promise<MapState> {
+    this.open();
+    return readMapState(this.ctx, stepId);
   }
 }

@@ -26,6 +26,7 @@ export const REASONS = {
   released: 'released',
   rateLimited: 'rate_limited',
   parked: (wait: string) => `waiting for ${wait}`,
+  mapExpanded: (count: number) => `waiting for map: ${count} instance${count === 1 ? '' : 's'}`,
   signalled: (name: string) => `signal ${name} received`,
   releasedForPlanning: 'handed back to plan the task first',
   leaseExpired: 'lease expired',

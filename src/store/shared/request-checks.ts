@@ -1,8 +1,18 @@
 // Argument checks for hot-path calls, so a caller bug fails with a message naming the bad field.
 import { InvalidRequestError } from '../../core/errors.js';
-import { WAIT_KINDS, type ClaimRequest, type StepOutcome } from '../../core/store-contract.js';
+import { MAX_MAP_INSTANCES, WAIT_KINDS, type ClaimRequest, type StepOutcome } from '../../core/store-contract.js';
 
-const OUTCOME_TYPES = new Set(['completed', 'retry', 'failed', 'released', 'rate_limited', 'park']);
+const OUTCOME_TYPES = new Set([
+  'completed',
+  'retry',
+  'failed',
+  'released',
+  'rate_limited',
+  'park',
+  'expand',
+  'skipped',
+]);
+
 const WAITS: ReadonlySet<string> = new Set(WAIT_KINDS);
 
 export function assertClaimRequest(req: Omit<ClaimRequest, 'workerId'> & { workerId?: string }, where: string): void {
@@ -33,7 +43,9 @@ export function assertWorkerId(workerId: string, where: string): void {
 export function assertOutcome(outcome: StepOutcome, index: number): void {
   const at = `completeSteps: outcome #${index + 1}`;
   if (!outcome || !OUTCOME_TYPES.has(outcome.type)) {
-    throw new InvalidRequestError(`${at}: type must be completed, retry, failed, released, rate_limited or park`);
+    throw new InvalidRequestError(
+      `${at}: type must be completed, retry, failed, released, rate_limited, park, expand or skipped`,
+    );
   }
   if (!Number.isInteger(outcome.step_id) || !Number.isInteger(outcome.task_id) || !Number.isInteger(outcome.attempt)) {
     throw new InvalidRequestError(`${at}: step_id, task_id and attempt must be integers`);
@@ -52,6 +64,18 @@ export function assertOutcome(outcome: StepOutcome, index: number): void {
     if (outcome.untilMs !== null && !Number.isSafeInteger(outcome.untilMs)) {
       throw new InvalidRequestError(`${at}: untilMs must be epoch milliseconds or null`);
     }
+  }
+  if (outcome.type === 'expand') {
+    const { count, max_parallel: lanes } = outcome;
+    if (!Number.isSafeInteger(count) || count < 1 || count > MAX_MAP_INSTANCES) {
+      throw new InvalidRequestError(`${at}: count must be a whole number from 1 to ${MAX_MAP_INSTANCES}`);
+    }
+    if (lanes !== null && (!Number.isSafeInteger(lanes) || lanes < 1)) {
+      throw new InvalidRequestError(`${at}: max_parallel must be a whole number >= 1 or null`);
+    }
+  }
+  if (outcome.type === 'skipped' && (typeof outcome.reason !== 'string' || outcome.reason === '')) {
+    throw new InvalidRequestError(`${at}: a skipped outcome needs a reason`);
   }
   if (
     (outcome.type === 'retry' || outcome.type === 'failed') &&

@@ -50,7 +50,7 @@ export function mapStepError(value: unknown, decode: JsonDecoder = decodeJson): 
 }
 
 export function mapStepRow(row: Row, decode: JsonDecoder = decodeJson): StepRecord {
-  return {
+  const step: StepRecord = {
     workflow_step_id: num(row.step_id),
     task_id: num(row.task_id),
     name: String(row.name),
@@ -72,6 +72,13 @@ export function mapStepRow(row: Row, decode: JsonDecoder = decodeJson): StepReco
     duration_ms: numOrNull(row.duration_ms),
     waiting_for: null,
   };
+  // Map fields only where set, so other steps' records keep their shape.
+  if (row.map_of !== null && row.map_of !== undefined) {
+    step.map_of = num(row.map_of);
+    step.map_index = numOrNull(row.map_index);
+  }
+  if (row.map_size !== null && row.map_size !== undefined) step.map_size = num(row.map_size);
+  return step;
 }
 
 export function mapTaskIdentity(row: Row): TaskIdentity {
@@ -133,6 +140,8 @@ export function heldStepWait(
     run?: number;
   },
 ): StepWait | null {
+  // A mapped step waits for its instances (its unmet counts them).
+  if (step.wait_kind === 'map' && step.state === 'pending' && step.unmet > 0) return 'map';
   const ready = (step.state === 'pending' && step.unmet === 0) || step.state === 'retrying';
   if (!ready) return null;
   // Parked now: its wait is the one of the attempt it was handed back from (the next one to be claimed).

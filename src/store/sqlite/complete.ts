@@ -13,6 +13,7 @@ import { excerptStepError } from '../shared/step-error.js';
 import { claimInTx } from './claim.js';
 import { applyRateLimited } from './rate-limits.js';
 import { applyPark } from './dynamic.js';
+import { applyExpand, applySkip } from './map.js';
 import type { SqliteTx, StepRow } from './tx.js';
 
 /** An outcome with its JSON columns encoded up front, so a bad value fails before the transaction starts. */
@@ -87,6 +88,12 @@ function applyOutcome(tx: SqliteTx, row: StepRow, e: EncodedOutcome, skipped: Sk
       return;
     case 'park':
       applyPark(tx, row, o);
+      return;
+    case 'expand':
+      applyExpand(tx, row, o);
+      return;
+    case 'skipped':
+      applySkip(tx, row, o, skipped);
       return;
     case 'released': {
       const to = releaseTarget(attempt);

@@ -3,6 +3,7 @@
 // them (`sendSignal`), and listing a task's signals. The write lock serialises all of it, so a signal and a park
 // never miss each other.
 import type {
+  MapState,
   BeginWaitRequest,
   BeginWaitResult,
   SendSignalRequest,
@@ -19,6 +20,7 @@ import { releaseTarget, REASONS } from '../shared/lifecycle-rules.js';
 import { mapSignalRow } from '../shared/row-mappers.js';
 import type { Statements } from './statements.js';
 import type { SqliteTx, StepRow } from './tx.js';
+import { readMapState } from './map.js';
 
 type Park = Extract<StepOutcome, { type: 'park' }>;
 
@@ -113,5 +115,9 @@ export class SqliteDynamic implements DynamicStore {
 
   async listSignals(taskId: TaskId): Promise<SignalRecord[]> {
     return (this.st.listSignals.all(taskId) as Array<Record<string, unknown>>).map((r) => mapSignalRow(r));
+  }
+
+  async mapState(stepId: number): Promise<MapState> {
+    return readMapState(this.st, stepId);
   }
 }

@@ -56,6 +56,7 @@ import {
 import { historyByIds, historyPage, historySince, lastHistoryId } from './sql/history.js';
 import * as rate from './sql/rate-limits.js';
 import * as dynamic from './sql/dynamic.js';
+import * as map from './sql/map.js';
 import { extendLease } from './sql/leases.js';
 import { closeStep, reopenStep, step, stepsOfTaskIn } from './sql/operate.js';
 import {
@@ -211,6 +212,14 @@ export const SQLITE_STATEMENTS = {
   taskStateForSignal: dynamic.taskStateForSignal,
   listSignals: dynamic.listSignals,
   taskFinished: dynamic.taskFinished,
+  // map fan-out
+  insertInstances: map.insertInstances,
+  insertMapEdges: map.insertMapEdges,
+  insertLaneEdges: map.insertLaneEdges,
+  parkMapped: map.parkMapped,
+  addSteps: map.addSteps,
+  mapSize: map.mapSize,
+  mapInstances: map.mapInstances,
   // reruns
   rerunTask,
   rerunSteps,

@@ -8,6 +8,7 @@ import { cancelSteps, cancelTask } from './cancel.js';
 import { claim, claimGranted } from './claim.js';
 import * as rate from './rate-limits.js';
 import * as dynamic from './dynamic.js';
+import * as map from './map.js';
 import { completeSteps } from './complete.js';
 import {
   createTaskAtOnce,
@@ -133,6 +134,12 @@ export const PG_STATEMENTS = {
   signalByKey: dynamic.signalByKey,
   wakeSignalWaits: dynamic.wakeSignalWaits,
   listSignals: dynamic.listSignals,
+  // map fan-out
+  heldStepForUpdate: map.heldStepForUpdate,
+  insertInstances: map.insertInstances,
+  parkMapped: map.parkMapped,
+  addSteps: map.addSteps,
+  readMapState: map.readMapState,
   // transactions
   lockTasks,
   insertHistory,

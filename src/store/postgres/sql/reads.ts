@@ -31,7 +31,7 @@ export const readTask = statement(
                          (round(extract(epoch from x.started_at) * 1000))::float8 AS started_at,
                          (round(extract(epoch from x.completed_at) * 1000))::float8 AS completed_at, x.duration_ms,
                          (x.ready_at IS NOT NULL AND x.ready_at <= now()) AS ready_now, x.priority, x.gate,
-                         x.rate_wait, x.wait_kind, x.wait_key
+                         x.rate_wait, x.wait_kind, x.wait_key, x.map_of, x.map_index, x.map_size
                     FROM ${n.q}.steps x WHERE x.task_id = t.task_id) s) AS steps,
          (SELECT coalesce(json_agg(json_build_object('annotation_type', a.annotation_type, 'content', a.content,
                                                      'created_at', (round(extract(epoch from a.created_at) * 1000))::float8)
