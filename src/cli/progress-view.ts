@@ -77,7 +77,7 @@ export class ProgressView {
 
   private apply(e: StepEventPayload): void {
     const row = this.rows.get(e.step_name);
-    if (!row) return;
+    if (!row || e.map_index !== undefined) return; // a map instance's events: its mapped step's row shows the map
     const state =
       e.event === 'step.started' || e.event === 'step.retry_attempted'
         ? 'running'

@@ -1,6 +1,19 @@
-// Prints a template's step graph as Mermaid, Graphviz DOT or JSON ({nodes, edges, levels, roots, leaves}).
+// Prints a template's step graph as Mermaid, Graphviz DOT or JSON ({nodes, edges, levels, roots, leaves}, and `maps`
+// when a step maps over a list). A mapped step is one node standing for all its instances: drawn as a stack, labelled
+// with the list it maps over.
 import { buildDag } from './dag.js';
-import { templateKey, type TaskTemplate } from './model.js';
+import { templateKey, type MapSpec, type TaskTemplate } from './model.js';
+
+/** The mapped steps of a template, by name. */
+function mapsOf(template: TaskTemplate): Map<string, MapSpec> {
+  return new Map(template.step_templates.flatMap((s) => (s.map ? [[s.name, s.map] as const] : [])));
+}
+
+/** A mapped step's label: `name (map over <list>, max_parallel N)`. */
+function mapLabel(name: string, spec: MapSpec): string {
+  const limit = spec.max_parallel !== undefined ? `, max_parallel ${spec.max_parallel}` : '';
+  return `${name} (map over ${spec.over}${limit})`;
+}
 
 export const GRAPH_FORMATS = ['mermaid', 'dot', 'json'] as const;
 export type GraphFormat = (typeof GRAPH_FORMATS)[number];
@@ -48,7 +61,11 @@ function renderMermaid(template: TaskTemplate): string {
   const dag = buildDag(template.step_templates);
   const id = mermaidIds(dag.nodes);
   const lines = ['flowchart TD', `  %% ${templateKey(template)}`];
-  for (const n of dag.nodes) lines.push(`  ${id.get(n)}[${mermaidLabel(n)}]`);
+  const maps = mapsOf(template);
+  for (const n of dag.nodes) {
+    const spec = maps.get(n);
+    lines.push(spec ? `  ${id.get(n)}[[${mermaidLabel(mapLabel(n, spec))}]]` : `  ${id.get(n)}[${mermaidLabel(n)}]`);
+  }
   for (const e of dag.edges) lines.push(`  ${id.get(e.from)} --> ${id.get(e.to)}`);
   return `${lines.join('\n')}\n`;
 }
@@ -56,7 +73,11 @@ function renderMermaid(template: TaskTemplate): string {
 function renderDot(template: TaskTemplate): string {
   const dag = buildDag(template.step_templates);
   const lines = [`digraph ${dotString(templateKey(template))} {`, '  rankdir=LR;', '  node [shape=box];'];
-  for (const n of dag.nodes) lines.push(`  ${dotString(n)};`);
+  const maps = mapsOf(template);
+  for (const n of dag.nodes) {
+    const spec = maps.get(n);
+    lines.push(spec ? `  ${dotString(n)} [shape=box3d, label=${dotString(mapLabel(n, spec))}];` : `  ${dotString(n)};`);
+  }
   for (const e of dag.edges) lines.push(`  ${dotString(e.from)} -> ${dotString(e.to)};`);
   lines.push('}');
   return `${lines.join('\n')}\n`;
@@ -64,7 +85,11 @@ function renderDot(template: TaskTemplate): string {
 
 function renderJson(template: TaskTemplate): string {
   const { nodes, edges, levels, roots, leaves } = buildDag(template.step_templates);
-  return `${JSON.stringify({ nodes, edges, levels, roots, leaves }, null, 2)}\n`;
+  const maps = mapsOf(template);
+  const graph = maps.size
+    ? { nodes, edges, levels, roots, leaves, maps: Object.fromEntries(maps) }
+    : { nodes, edges, levels, roots, leaves };
+  return `${JSON.stringify(graph, null, 2)}\n`;
 }
 
 export function renderGraph(template: TaskTemplate, format: GraphFormat): string {

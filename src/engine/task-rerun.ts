@@ -192,7 +192,10 @@ function findStep(task: TaskRecord, step: number | string): number {
       : task.workflow_steps.find((s) => s.name === step);
   if (found) return found.workflow_step_id;
   const what = typeof step === 'number' ? `step ${step}` : `step named '${step}'`;
-  const steps = task.workflow_steps.map((s) => `${s.workflow_step_id} ${s.name}`).join(', ');
+  const steps = task.workflow_steps
+    .filter((s) => s.map_of == null)
+    .map((s) => `${s.workflow_step_id} ${s.name}`)
+    .join(', ');
   throw new NotFoundError(`task ${task.task_id} has no ${what} (its steps: ${steps})`, {
     task_id: task.task_id,
     ...(typeof step === 'number' ? { step_id: step } : { step }),

@@ -54,4 +54,27 @@ describe('renderGraph', () => {
     expect(out).toContain('  "pay" -> "end";');
     expect(out.trim().endsWith('}')).toBe(true);
   });
+
+  it('draws a mapped step as one node for all its instances, labelled with its list', () => {
+    const orders = defineTask({
+      name: 'order_lines',
+      namespace_name: 'shop',
+      version: '1.0.0',
+      step_templates: [
+        { name: 'load_order' },
+        {
+          name: 'charge_line_item',
+          depends_on_step: 'load_order',
+          map: { over: 'load_order.results.line_items', max_parallel: 10 },
+        },
+      ],
+    });
+    const label = 'charge_line_item (map over load_order.results.line_items, max_parallel 10)';
+    expect(renderGraph(orders, 'mermaid')).toContain(`  charge_line_item[["${label}"]]`);
+    expect(renderGraph(orders, 'dot')).toContain(`  "charge_line_item" [shape=box3d, label="${label}"];`);
+    expect(JSON.parse(renderGraph(orders, 'json')).maps).toEqual({
+      charge_line_item: { over: 'load_order.results.line_items', max_parallel: 10 },
+    });
+    expect(JSON.parse(renderGraph(diamond, 'json'))).not.toHaveProperty('maps');
+  });
 });

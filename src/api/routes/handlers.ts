@@ -37,6 +37,7 @@ function templateJson(template: TaskTemplate, versions: string[]) {
       default_retry_limit: s.default_retry_limit,
       skippable: s.skippable,
       timeout_ms: s.timeout ?? null,
+      map: s.map ?? null,
       retry: s.retry ?? null,
     })),
     dependency_graph: { nodes, edges, levels },

@@ -18,10 +18,9 @@ type StepAction = 'retry_step' | 'resolve_step' | 'skip_step';
 type StepRef = { id: number } | { name: string };
 
 function requireStep(task: TaskJson, ref: StepRef): StepJson {
-  const step =
-    'id' in ref
-      ? task.workflow_steps.find((s) => s.workflow_step_id === ref.id)
-      : task.workflow_steps.find((s) => s.name === ref.name);
+  // A map instance (`charge_line_item[3]`, or its id) is found under its step's `map.instances`.
+  const steps = task.workflow_steps.flatMap((s) => (s.map ? [s, ...s.map.instances] : [s]));
+  const step = 'id' in ref ? steps.find((s) => s.workflow_step_id === ref.id) : steps.find((s) => s.name === ref.name);
   if (!step) {
     const steps = task.workflow_steps.map((s) => `${s.workflow_step_id} ${s.name}`).join(', ');
     const what = 'id' in ref ? `step ${ref.id}` : `step named '${ref.name}'`;

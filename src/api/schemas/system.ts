@@ -81,6 +81,14 @@ export const StepTemplateSchema: JsonSchema = {
     default_retry_limit: { type: 'integer' },
     skippable: { type: 'boolean' },
     timeout_ms: nullable({ type: 'integer' }),
+    map: {
+      ...nullable({
+        type: 'object',
+        required: ['over'],
+        properties: { over: { type: 'string' }, max_parallel: { type: 'integer', minimum: 1 } },
+      }),
+      description: "a mapped step: the list it runs once per item of ('over') and how many instances may run at once",
+    },
     retry: nullable({
       type: 'object',
       properties: {

@@ -83,10 +83,37 @@ const stepProperties = {
   },
 };
 
+/** A map instance, under its step's `map.instances`: a step with its item's index. */
+const MapInstanceSchema: JsonSchema = {
+  type: 'object',
+  required: [...Object.keys(stepProperties), 'map_index'],
+  properties: {
+    ...stepProperties,
+    map_index: { type: 'integer', minimum: 0, description: "the index of the item of the step's list it runs for" },
+  },
+};
+
+const MapSchema: JsonSchema = {
+  type: 'object',
+  description:
+    'a mapped step (`map:` in its template) once expanded: one instance per item of its list, in item order ' +
+    "(they are not listed among the task's steps); the step's results are their results as one array",
+  required: ['size', 'counts', 'instances'],
+  properties: {
+    size: { type: 'integer', minimum: 1, description: 'how many instances (items)' },
+    counts: {
+      type: 'object',
+      description: 'how many instances are in each state (states with none left out)',
+      additionalProperties: { type: 'integer', minimum: 1 },
+    },
+    instances: { type: 'array', items: MapInstanceSchema },
+  },
+};
+
 export const StepSchema: JsonSchema = {
   type: 'object',
   required: Object.keys(stepProperties),
-  properties: stepProperties,
+  properties: { ...stepProperties, map: MapSchema },
 };
 
 export const TaskSchema: JsonSchema = {
@@ -256,6 +283,8 @@ export const StepDetailSchema: JsonSchema = {
   properties: {
     task_id: ID_SCHEMA,
     ...stepProperties,
+    map_index: { type: 'integer', minimum: 0, description: 'a map instance: the index of the item it runs for' },
+    map: MapSchema,
     attempt_history: { type: 'array', items: AttemptSchema },
     history: { type: 'array', items: TransitionSchema },
   },

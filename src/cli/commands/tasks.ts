@@ -2,7 +2,7 @@
 // actions (rerun: ./tasks-rerun.ts).
 import type { Command } from 'commander';
 import type { OperatorAction, Store, TaskRecord } from '../../core/store-contract.js';
-import { taskJson, taskSummaryJson } from '../../engine/task-json.js';
+import { taskJson, taskSummaryJson, type StepJson } from '../../engine/task-json.js';
 import { TASK_STATES, type TaskState } from '../../core/states.js';
 import { NotFoundError } from '../../core/errors.js';
 import { UsageError } from '../cli-errors.js';
@@ -20,12 +20,15 @@ function findStep(task: TaskRecord, ref: string): number {
   const step = /^\d+$/.test(ref)
     ? task.workflow_steps.find((s) => s.workflow_step_id === Number(ref))
     : task.workflow_steps.find((s) => s.name === ref);
-  if (!step)
-    throw new NotFoundError(
-      `task ${task.task_id} has no step '${ref}' (steps: ${task.workflow_steps.map((s) => s.name).join(', ')})`,
-    );
+  if (!step) {
+    const names = task.workflow_steps.filter((s) => s.map_of == null).map((s) => s.name);
+    throw new NotFoundError(`task ${task.task_id} has no step '${ref}' (steps: ${names.join(', ')})`);
+  }
   return step.workflow_step_id;
 }
+
+/** How many unfinished instances of a map `tasks show` lists under it. */
+const MAP_LINES = 20;
 
 function printTask(task: TaskRecord): void {
   const t = taskJson(task);
@@ -35,11 +38,21 @@ function printTask(task: TaskRecord): void {
   process.stdout.write(`  created ${t.created_at}${t.completed_at ? `, finished ${t.completed_at}` : ''}\n`);
   if (t.run_at) process.stdout.write(`  run at ${t.run_at}\n`);
   if (t.priority !== 0) process.stdout.write(`  priority ${t.priority}\n`);
-  for (const s of t.workflow_steps) {
+  const line = (s: StepJson, indent: string) => {
     const err = s.error ? `  (${s.error.class}: ${s.error.message})` : '';
     process.stdout.write(
-      `  ${String(s.workflow_step_id).padStart(6)} ${s.name.padEnd(30)} ${s.current_state.padEnd(17)} attempts ${s.attempts}/${s.retry_limit}${s.duration_ms !== null ? `  ${s.duration_ms} ms` : ''}${err}\n`,
+      `${indent}${String(s.workflow_step_id).padStart(6)} ${s.name.padEnd(30)} ${s.current_state.padEnd(17)} attempts ${s.attempts}/${s.retry_limit}${s.duration_ms !== null ? `  ${s.duration_ms} ms` : ''}${err}\n`,
     );
+  };
+  for (const s of t.workflow_steps) {
+    line(s, '  ');
+    if (!s.map) continue;
+    // A mapped step: its instances by state, then those not completed (at most MAP_LINES of them).
+    const counts = Object.entries(s.map.counts).map(([state, n]) => `${n} ${state}`);
+    process.stdout.write(`         map: ${s.map.size} instances (${counts.join(', ')})\n`);
+    const notDone = s.map.instances.filter((i) => i.current_state !== 'completed');
+    for (const i of notDone.slice(0, MAP_LINES)) line(i, '    ');
+    if (notDone.length > MAP_LINES) process.stdout.write(`    … ${notDone.length - MAP_LINES} more not completed\n`);
   }
   for (const a of t.annotations)
     process.stdout.write(`  annotation ${a.annotation_type}: ${JSON.stringify(a.content)}\n`);

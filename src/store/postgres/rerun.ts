@@ -32,6 +32,8 @@ interface StepRow {
   attempts: number;
   depends_on: string[];
   results: unknown;
+  map_of: number | null;
+  map_size: number | null;
 }
 
 export async function rerunInTx(tx: PgTx, taskId: TaskId, stepId: StepId, opts: RerunOptions): Promise<RerunResult> {
@@ -56,6 +58,8 @@ export async function rerunInTx(tx: PgTx, taskId: TaskId, stepId: StepId, opts: 
     attempts: r.attempts,
     depends_on: r.depends_on ?? [],
     skip_reason: r.state === 'skipped' ? (reasons.get(Number(r.step_id)) ?? null) : null,
+    map_of: r.map_of === null ? null : Number(r.map_of),
+    map_size: r.map_size,
   }));
   const patch = opts.contextPatch ?? null;
   const plan = planRerun(
@@ -90,6 +94,9 @@ export async function rerunInTx(tx: PgTx, taskId: TaskId, stepId: StepId, opts: 
   if (plan.unmet.length) {
     await run(tx.client, w.setUnmet, [plan.unmet.map((u) => u.step_id), plan.unmet.map((u) => u.unmet)]);
   }
+  // Reset mapped steps forget their map and their instances go (./map.ts): they map their list afresh.
+  if (rows.some((r) => r.map_size !== null)) await run(tx.client, w.clearMaps, [plan.reset.map((s) => s.step_id)]);
+  if (plan.dropped.length) await run(tx.client, w.dropInstances, [taskId, plan.dropped]);
   await run(tx.client, w.restartTask, [taskId, nextRun, plan.open_steps, plan.satisfied_steps, plan.replan, context]);
   await refreshPauseInTx(tx, taskId); // the new run holds while the task (or its template) is paused
   tx.readyCount += plan.reset.filter((s) => s.ready).length;

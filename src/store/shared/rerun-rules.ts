@@ -19,6 +19,10 @@ export interface RerunStepRow {
   depends_on: readonly string[];
   /** The reason of its latest move to `skipped` (when skipped). */
   skip_reason: string | null;
+  /** A map instance: its mapped step's id (null or absent otherwise). */
+  map_of?: StepId | null;
+  /** A mapped step expanded in this run: its instance count (null or absent otherwise). */
+  map_size?: number | null;
 }
 
 export interface RerunPlan {
@@ -27,6 +31,11 @@ export interface RerunPlan {
   /** Other steps whose `unmet` changes (children of reset steps that keep their state). */
   unmet: Array<{ step_id: StepId; unmet: number }>;
   kept_skipped: StepId[];
+  /**
+   * The instances of reset mapped steps: deleted (with their edges and history), so the step maps its list afresh in
+   * the new run; the task's step count drops by as many.
+   */
+  dropped: StepId[];
   open_steps: number;
   satisfied_steps: number;
   /** The planning hook runs again before the new run (hook-disabled steps were reset, or the context changed). */
@@ -116,11 +125,28 @@ function keepsSkip(step: RerunStepRow, affected: ReadonlySet<string>): boolean {
  */
 export function planRerun(
   taskId: TaskId,
-  steps: readonly RerunStepRow[],
+  allSteps: readonly RerunStepRow[],
   target: RerunStepRow,
   downstream: boolean,
   contextPatched: boolean,
 ): RerunPlan {
+  // A map's instances are not steps of the template: the graph is the template's, and a reset mapped step drops them.
+  const mapped = allSteps.find((s) => s.step_id === target.map_of);
+  if (target.map_of != null) {
+    throw new OperatorActionError(
+      `cannot rerun map instance "${target.name}" (${target.step_id}) of task ${taskId}: rerun its mapped step ` +
+        `"${mapped?.name ?? '?'}" (${target.map_of}) instead, which maps its list again`,
+      { task_id: taskId, step_id: target.step_id, action: 'rerun' },
+    );
+  }
+  const steps = allSteps.filter((s) => s.map_of == null);
+  const instancesOf = new Map<StepId, RerunStepRow[]>();
+  for (const s of allSteps) {
+    if (s.map_of == null) continue;
+    const list = instancesOf.get(s.map_of);
+    if (list) list.push(s);
+    else instancesOf.set(s.map_of, [s]);
+  }
   const byName = new Map(steps.map((s) => [s.name, s]));
   const blocking = target.depends_on.filter((p) => !SATISFYING_STEP_STATES.has(byName.get(p)?.state ?? 'pending'));
   if (blocking.length) {
@@ -140,13 +166,30 @@ export function planRerun(
     reset: [],
     unmet: [],
     kept_skipped: [],
+    dropped: [],
     open_steps: 0,
     satisfied_steps: 0,
     replan: contextPatched,
   };
+  // Instances of mapped steps that stay as they are keep their state; a kept mapped step also waits for them.
+  const rows: RerunStepRow[] = [...steps];
+  const parents = new Map<StepId, readonly string[]>();
   for (const s of steps) {
+    const instances = instancesOf.get(s.step_id);
+    if (!instances) continue;
+    if (affected.has(s.name) && !kept.has(s.name)) {
+      plan.dropped.push(...instances.map((i) => i.step_id));
+      continue;
+    }
+    for (const i of instances) state.set(i.name, i.state);
+    rows.push(...instances);
+    parents.set(s.step_id, [...s.depends_on, ...instances.map((i) => i.name)]);
+  }
+  for (const s of rows) {
     const now = state.get(s.name)!;
-    const unmet = s.depends_on.filter((p) => !SATISFYING_STEP_STATES.has(state.get(p) ?? 'pending')).length;
+    const unmet = (parents.get(s.step_id) ?? s.depends_on).filter(
+      (p) => !SATISFYING_STEP_STATES.has(state.get(p) ?? 'pending'),
+    ).length;
     if (countsAsOpen(now, unmet)) plan.open_steps += 1;
     if (SATISFYING_STEP_STATES.has(now)) plan.satisfied_steps += 1;
     if (kept.has(s.name)) plan.kept_skipped.push(s.step_id);
@@ -158,6 +201,7 @@ export function planRerun(
     }
   }
   plan.reset.sort((a, b) => a.step_id - b.step_id);
+  plan.dropped.sort((a, b) => a - b);
   return plan;
 }
 

@@ -38,6 +38,21 @@ export function applySkip(tx: SqliteTx, row: StepRow, o: Skip, skipped: SkippedS
   skipped.push({ step_id: row.step_id, task_id: row.task_id, name: row.name });
 }
 
+/**
+ * A rerun resets mapped steps: their instances (`dropped`) go, with their edges and history, and the task's step
+ * count with them; the steps forget their map (`reset`: the reset steps' ids).
+ */
+export function dropMaps(tx: SqliteTx, taskId: number, dropped: readonly number[], reset: readonly number[]): void {
+  const { st } = tx;
+  if (reset.length) st.clearMaps.run(JSON.stringify(reset));
+  if (!dropped.length) return;
+  const ids = JSON.stringify(dropped);
+  st.dropInstanceHistory.run(taskId, ids);
+  st.dropInstanceEdges.run(ids);
+  st.dropInstances.run(ids);
+  st.addSteps.run(-dropped.length, taskId);
+}
+
 /** A mapped step's instances in item order (a read outside any write transaction). */
 export function readMapState(st: Statements, stepId: number): MapState {
   const row = st.mapSize.get(stepId) as { map_size: number | null } | undefined;

@@ -16,6 +16,7 @@ import {
 import { holdIfPaused } from './flow.js';
 import { reconcileGates } from './gates.js';
 import type { SqliteTx } from './tx.js';
+import { dropMaps } from './map.js';
 
 interface TaskRow {
   task_id: number;
@@ -32,6 +33,8 @@ interface StepRow {
   attempts: number;
   depends_on: string;
   results: string | null;
+  map_of: number | null;
+  map_size: number | null;
 }
 
 export function rerunInTx(tx: SqliteTx, taskId: TaskId, stepId: StepId, opts: RerunOptions): RerunResult {
@@ -56,6 +59,8 @@ export function rerunInTx(tx: SqliteTx, taskId: TaskId, stepId: StepId, opts: Re
     attempts: r.attempts,
     depends_on: (decodeJson(r.depends_on) as string[] | null) ?? [],
     skip_reason: r.state === 'skipped' ? (reasons.get(r.step_id) ?? null) : null,
+    map_of: r.map_of,
+    map_size: r.map_size,
   }));
   const patch = opts.contextPatch ?? null;
   const plan = planRerun(
@@ -95,6 +100,13 @@ export function rerunInTx(tx: SqliteTx, taskId: TaskId, stepId: StepId, opts: Re
   }
   for (const s of plan.reset) st.resetStep.run(s.new_unmet, s.ready ? now : null, s.step_id);
   for (const u of plan.unmet) st.setUnmet.run(u.unmet, u.step_id);
+  if (rows.some((r) => r.map_size !== null))
+    dropMaps(
+      tx,
+      taskId,
+      plan.dropped,
+      plan.reset.map((s) => s.step_id),
+    );
   st.restartTask.run(run, plan.open_steps, plan.satisfied_steps, plan.replan ? 1 : 0, context, taskId);
   holdIfPaused(tx, taskId, true); // the new run holds while the task (or its template) is paused
   reconcileGates(tx, [taskId], opts.actor); // with concurrency limits, the new run takes or queues for its slots

@@ -220,6 +220,11 @@ export const SQLITE_STATEMENTS = {
   addSteps: map.addSteps,
   mapSize: map.mapSize,
   mapInstances: map.mapInstances,
+  hasInstances: map.hasInstances,
+  dropInstanceHistory: map.dropInstanceHistory,
+  dropInstanceEdges: map.dropInstanceEdges,
+  dropInstances: map.dropInstances,
+  clearMaps: map.clearMaps,
   // reruns
   rerunTask,
   rerunSteps,

@@ -140,6 +140,8 @@ export const PG_STATEMENTS = {
   parkMapped: map.parkMapped,
   addSteps: map.addSteps,
   readMapState: map.readMapState,
+  dropInstances: map.dropInstances,
+  clearMaps: map.clearMaps,
   // transactions
   lockTasks,
   insertHistory,

@@ -61,3 +61,21 @@ export const readMapState = statement(
         WHERE m.step_id = $1
         ORDER BY i.map_index`,
 );
+
+/**
+ * A rerun drops the instances $2 (bigint[]) of task $1's reset mapped steps: their history, the rows (their edges go
+ * with them, ON DELETE CASCADE), and as many from the task's step count.
+ */
+export const dropInstances = statement(
+  'drop_instances',
+  (n) => `WITH h AS (DELETE FROM ${n.q}.transitions WHERE task_id = $1 AND step_id = ANY($2::bigint[])),
+            s AS (DELETE FROM ${n.q}.steps WHERE step_id = ANY($2::bigint[]) RETURNING 1)
+       UPDATE ${n.q}.tasks SET step_count = step_count - (SELECT count(*) FROM s)::integer WHERE task_id = $1`,
+);
+
+/** Reset mapped steps $1 (bigint[]) forget their map: they map their list afresh. */
+export const clearMaps = statement(
+  'clear_maps',
+  (n) => `UPDATE ${n.q}.steps SET map_size = NULL, wait_kind = NULL
+        WHERE step_id = ANY($1::bigint[]) AND map_size IS NOT NULL`,
+);

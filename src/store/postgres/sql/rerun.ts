@@ -9,10 +9,13 @@ export const rerunTask = statement(
   (n) => `SELECT task_id, state, run, context FROM ${n.q}.tasks WHERE task_id = $1 FOR NO KEY UPDATE`,
 );
 
-/** Every step of task $1, locked in id order. Rows: step_id, name, state, unmet, attempts, depends_on, results. */
+/**
+ * Every step of task $1, locked in id order. Rows: step_id, name, state, unmet, attempts, depends_on, results, map_of,
+ * map_size.
+ */
 export const rerunSteps = statement(
   'rerun_steps',
-  (n) => `SELECT step_id, name, state, unmet, attempts, depends_on, results FROM ${n.q}.steps
+  (n) => `SELECT step_id, name, state, unmet, attempts, depends_on, results, map_of, map_size FROM ${n.q}.steps
         WHERE task_id = $1 ORDER BY step_id FOR NO KEY UPDATE`,
 );
 

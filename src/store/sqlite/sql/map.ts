@@ -12,7 +12,7 @@ export const insertInstances = `
     INSERT INTO steps (task_id, name, handler_class, state, depends_on, unmet, attempts, retry_limit, retryable,
                        timeout_ms, skippable, ready_at, priority, gate_key, gate, rate_key, map_of, map_index)
     SELECT p.task_id, p.name || '[' || seq.i || ']', p.handler_class, 'pending',
-           CASE WHEN seq.i >= @lanes THEN json_array(p.name || '[' || (seq.i - @lanes) || ']') ELSE '[]' END,
+           CASE WHEN seq.i >= @lanes THEN json_array(p.name || '[' || CAST(seq.i - @lanes AS INTEGER) || ']') ELSE '[]' END,
            CASE WHEN seq.i >= @lanes THEN 1 ELSE 0 END, 0, p.retry_limit, p.retryable, p.timeout_ms, p.skippable,
            CASE WHEN seq.i < @lanes THEN @now END, p.priority, p.gate_key,
            CASE WHEN p.gate_key IS NOT NULL THEN 0 END, p.rate_key, p.step_id, seq.i
@@ -46,3 +46,21 @@ export const mapSize = 'SELECT map_size FROM steps WHERE step_id = ?';
 
 /** The instances of mapped step ?, in item order. Rows: state, results. */
 export const mapInstances = 'SELECT state, results FROM steps WHERE map_of = ? ORDER BY map_index';
+
+/** Whether task ? has map instances (a rerun of it may drop some). Row: 1, or none. */
+export const hasInstances = 'SELECT 1 FROM steps WHERE task_id = ? AND map_of IS NOT NULL LIMIT 1';
+
+/** History rows of dropped instances: task id, their step ids (JSON array). */
+export const dropInstanceHistory = `
+    DELETE FROM transitions WHERE task_id = ? AND step_id IN (SELECT value FROM json_each(?))`;
+
+/** Edges from dropped instances (every edge touching an instance starts at one): step ids (JSON array). */
+export const dropInstanceEdges = `DELETE FROM step_edges WHERE parent_step_id IN (SELECT value FROM json_each(?))`;
+
+/** Dropped instances themselves: step ids (JSON array). */
+export const dropInstances = `DELETE FROM steps WHERE step_id IN (SELECT value FROM json_each(?))`;
+
+/** Reset mapped steps (JSON array of step ids) forget their map: they map their list afresh. */
+export const clearMaps = `
+    UPDATE steps SET map_size = NULL, wait_kind = NULL WHERE step_id IN (SELECT value FROM json_each(?))
+       AND map_size IS NOT NULL`;

@@ -6,8 +6,8 @@
 export const rerunTask = 'SELECT task_id, state, run, context FROM tasks WHERE task_id = ?';
 
 /** Every step of task ?, in id order, with what a rerun decides from. */
-export const rerunSteps = `SELECT step_id, name, state, unmet, attempts, depends_on, results FROM steps
-     WHERE task_id = ? ORDER BY step_id`;
+export const rerunSteps = `SELECT step_id, name, state, unmet, attempts, depends_on, results, map_of, map_size
+     FROM steps WHERE task_id = ? ORDER BY step_id`;
 
 /** The reasons task ?'s steps were skipped, oldest first (the latest per step counts). Rows: step_id, reason. */
 export const skipReasons = `SELECT step_id, reason FROM transitions

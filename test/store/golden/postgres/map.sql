@@ -37,3 +37,12 @@ SELECT m.map_size, i.state, i.results
          FROM "tasker".steps m LEFT JOIN "tasker".steps i ON m.map_size IS NOT NULL AND i.map_of = m.step_id
         WHERE m.step_id = $1
         ORDER BY i.map_index;
+
+-- dropInstances (tasker_drop_instances)
+WITH h AS (DELETE FROM "tasker".transitions WHERE task_id = $1 AND step_id = ANY($2::bigint[])),
+            s AS (DELETE FROM "tasker".steps WHERE step_id = ANY($2::bigint[]) RETURNING 1)
+       UPDATE "tasker".tasks SET step_count = step_count - (SELECT count(*) FROM s)::integer WHERE task_id = $1;
+
+-- clearMaps (tasker_clear_maps)
+UPDATE "tasker".steps SET map_size = NULL, wait_kind = NULL
+        WHERE step_id = ANY($1::bigint[]) AND map_size IS NOT NULL;

@@ -2,7 +2,7 @@
 SELECT task_id, state, run, context FROM "tasker".tasks WHERE task_id = $1 FOR NO KEY UPDATE;
 
 -- rerunSteps (tasker_rerun_steps)
-SELECT step_id, name, state, unmet, attempts, depends_on, results FROM "tasker".steps
+SELECT step_id, name, state, unmet, attempts, depends_on, results, map_of, map_size FROM "tasker".steps
         WHERE task_id = $1 ORDER BY step_id FOR NO KEY UPDATE;
 
 -- skipReasons (tasker_skip_reasons)

@@ -2,8 +2,8 @@
 SELECT task_id, state, run, context FROM tasks WHERE task_id = ?;
 
 -- rerunSteps
-SELECT step_id, name, state, unmet, attempts, depends_on, results FROM steps
-     WHERE task_id = ? ORDER BY step_id;
+SELECT step_id, name, state, unmet, attempts, depends_on, results, map_of, map_size
+     FROM steps WHERE task_id = ? ORDER BY step_id;
 
 -- skipReasons
 SELECT step_id, reason FROM transitions
