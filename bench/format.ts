@@ -26,6 +26,7 @@ export const WORKLOAD_METRICS: Record<WorkloadId, Array<keyof Metrics>> = {
   W6: ['rssPeakMb', 'rssIdleMb', 'stepsPerSec'],
   W7: ['tasksPerSec', 'stepsPerSec', 'wallMs', 'maxPerKey'],
   W7N: ['tasksPerSec', 'stepsPerSec', 'wallMs', 'maxPerKey'],
+  W8: ['wallMs', 'stepsPerSec', 'rssPeakMb'],
 };
 
 export function formatNumber(value: number | undefined): string {

@@ -44,11 +44,11 @@ function workerList(value: string): number[] {
 const program = new Command('bench')
   .description(
     'Benchmark Tasker and its peers (graphile-worker, pg-boss, BullMQ) on workloads W1–W6 of issue 5, and W7/W7N ' +
-      '(concurrency keys, issue 14) when named with --workloads',
+      '(concurrency keys, issue 14) and W8 (map fan-out, issue 15) when named with --workloads',
   )
   .option('--quick', 'scaled-down workloads for a run of a few minutes', false)
   .option('--only <targets>', 'comma-separated target names (default: every default target)')
-  .option('--workloads <ids>', 'comma-separated workload ids (W1–W6, W7, W7N)', WORKLOAD_IDS.join(','))
+  .option('--workloads <ids>', 'comma-separated workload ids (W1–W6, W7, W7N, W8)', WORKLOAD_IDS.join(','))
   .option('--runs <n>', 'measured runs per cell after one warm-up', positiveInt('--runs', 1), 3)
   .option(
     '--workers <counts>',
@@ -86,7 +86,12 @@ async function main(): Promise<void> {
     redisHost: process.env.BENCH_REDIS_HOST ?? '127.0.0.1',
     redisPort: Number(process.env.BENCH_REDIS_PORT ?? 6379),
     redisDb: Number(process.env.BENCH_REDIS_DB ?? 7),
-    shapes: { chainLength: sizes.chainLength, fanoutWidth: sizes.fanoutWidth, keys: sizes.keys },
+    shapes: {
+      chainLength: sizes.chainLength,
+      fanoutWidth: sizes.fanoutWidth,
+      keys: sizes.keys,
+      mapItems: sizes.mapItems,
+    },
   };
   const startedAt = new Date();
   const out = resolve(opts.out ?? `bench/results/${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);

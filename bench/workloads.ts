@@ -1,7 +1,7 @@
-// The benchmark workloads (issue 5, W1–W6; issue 14, W7 and its no-limit twin W7N) and the task shapes they run:
-// step numbering, parents and children.
+// The benchmark workloads (issue 5, W1–W6; issue 14, W7 and its no-limit twin W7N; issue 15, W8: one task mapping
+// over 10,000 items) and the task shapes they run: step numbering, parents and children.
 
-export type ShapeId = 'flat' | 'diamond' | 'chain' | 'fanout' | 'keyed' | 'unkeyed';
+export type ShapeId = 'flat' | 'diamond' | 'chain' | 'fanout' | 'keyed' | 'unkeyed' | 'map';
 
 /** The shapes of issue 5, which every target encodes; the others are encoded only by targets that list them. */
 export const BASE_SHAPES: readonly ShapeId[] = ['flat', 'diamond', 'chain', 'fanout'];
@@ -23,6 +23,8 @@ export interface ShapeParams {
   readonly fanoutWidth: number;
   /** W7: how many distinct concurrency-key values the tasks are spread over (task t has key t % keys). */
   readonly keys: number;
+  /** W8: how many items the mapped step fans out over. */
+  readonly mapItems: number;
 }
 
 function build(id: ShapeId, stepNames: string[], edges: Array<[number, number]>): ShapeDef {
@@ -81,6 +83,17 @@ export function keyedShape(id: 'keyed' | 'unkeyed'): ShapeDef {
   return build(id, ['a', 'b'], [[0, 1]]);
 }
 
+/**
+ * map: load=0 → one instance per item, 1..items (a list known only when `load` has run: Tasker's `map`) → after=items+1.
+ * The mapped step's own gather claim runs no handler, so it records nothing: the shape is the fan-out's.
+ */
+export function mapShape(items: number): ShapeDef {
+  const names = ['load', ...Array.from({ length: items }, (_, i) => `each[${i}]`), 'after'];
+  const edges: Array<[number, number]> = [];
+  for (let i = 1; i <= items; i++) edges.push([0, i], [i, items + 1]);
+  return build('map', names, edges);
+}
+
 /** The key number of task `t` in a keyed shape. */
 export function keyOf(task: number, params: ShapeParams): number {
   return task % params.keys;
@@ -99,13 +112,18 @@ export function shapeFor(id: ShapeId, params: ShapeParams): ShapeDef {
     case 'keyed':
     case 'unkeyed':
       return keyedShape(id);
+    case 'map':
+      return mapShape(params.mapItems);
   }
 }
 
-export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W5' | 'W6' | 'W7' | 'W7N';
-/** The default selection: issue 5's workloads. W7/W7N (concurrency keys) run when named with `--workloads`. */
+export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W5' | 'W6' | 'W7' | 'W7N' | 'W8';
+/**
+ * The default selection: issue 5's workloads. W7/W7N (concurrency keys) and W8 (map fan-out) run when named with
+ * `--workloads`.
+ */
 export const WORKLOAD_IDS: readonly WorkloadId[] = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6'];
-const ALL_WORKLOAD_IDS: readonly WorkloadId[] = [...WORKLOAD_IDS, 'W7', 'W7N'];
+const ALL_WORKLOAD_IDS: readonly WorkloadId[] = [...WORKLOAD_IDS, 'W7', 'W7N', 'W8'];
 
 export interface WorkloadDef {
   readonly id: WorkloadId;
@@ -129,6 +147,7 @@ export interface WorkloadSizes {
   memoryPending: number;
   keyedTasks: number;
   keys: number;
+  mapItems: number;
 }
 
 export const FULL_SIZES: WorkloadSizes = {
@@ -141,6 +160,7 @@ export const FULL_SIZES: WorkloadSizes = {
   memoryPending: 100_000,
   keyedTasks: 1_000,
   keys: 100,
+  mapItems: 10_000,
 };
 
 export const QUICK_SIZES: WorkloadSizes = {
@@ -153,6 +173,7 @@ export const QUICK_SIZES: WorkloadSizes = {
   memoryPending: 10_000,
   keyedTasks: 200,
   keys: 20,
+  mapItems: 1_000,
 };
 
 export function workloads(sizes: WorkloadSizes): Record<WorkloadId, WorkloadDef> {
@@ -214,6 +235,13 @@ export function workloads(sizes: WorkloadSizes): Record<WorkloadId, WorkloadDef>
       shape: 'unkeyed',
       tasks: sizes.keyedTasks,
       headline: { metric: 'tasksPerSec', unit: 'tasks/s', higherIsBetter: true },
+    },
+    W8: {
+      id: 'W8',
+      title: `map: 1 task mapping over ${sizes.mapItems} items (load → ${sizes.mapItems} instances → after)`,
+      shape: 'map',
+      tasks: 1,
+      headline: { metric: 'wallMs', unit: 'ms', higherIsBetter: false },
     },
   };
 }

@@ -27,7 +27,7 @@ export class TaskerTarget implements BenchTarget {
   readonly config: string;
   readonly workerModule = fileURLToPath(new URL('./worker.ts', import.meta.url));
   readonly inProcessOnly: boolean;
-  readonly extraShapes = KEYED_SHAPES;
+  readonly extraShapes: readonly ShapeId[] = [...KEYED_SHAPES, 'map'];
   private engine: Tasker | undefined;
   private dir: string | undefined;
 

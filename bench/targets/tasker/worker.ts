@@ -17,7 +17,15 @@ export function sharedEngines(): Map<string, Tasker> {
 function benchHandler(ctx: WorkerContext) {
   const index = new Map<string, Map<string, number>>();
   for (const id of TASKER_SHAPES) index.set(id, new Map(ctx.shape(id).stepNames.map((n, i) => [n, i])));
+  const map = ctx.shape('map');
+  const items = Array.from({ length: map.steps - 2 }, (_, i) => i);
   return (task: TaskView, _sequence: SequenceView, step: StepView) => {
+    if (task.name === 'map') {
+      // W8: `load` returns the list; each instance of `each` is step 1 + its index; `after` is the last.
+      const n = step.name === 'load' ? 0 : step.name === 'each' ? 1 + step.index! : map.steps - 1;
+      ctx.runStep('map', task.context.t as number, n);
+      return n === 0 ? { items } : null;
+    }
     ctx.runStep(task.name as ShapeId, task.context.t as number, index.get(task.name)!.get(step.name)!);
     return null;
   };
