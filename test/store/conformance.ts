@@ -8,6 +8,7 @@ import { dashboardReadTests } from './conformance/dashboard-reads.js';
 import { flowControlTests } from './conformance/flow.js';
 import { concurrencyTests } from './conformance/concurrency.js';
 import { rateLimitTests } from './conformance/rate-limits.js';
+import { definitionTests } from './conformance/definitions.js';
 import { operatorTests } from './conformance/operator.js';
 import { readTests } from './conformance/reads.js';
 import { recoveryTests } from './conformance/recovery.js';
@@ -39,5 +40,6 @@ export function storeConformanceSuite(label: string, makeStore: MakeStore): void
     scheduleTests(makeStore);
     concurrencyTests(makeStore);
     rateLimitTests(makeStore);
+    definitionTests(makeStore);
   });
 }

@@ -100,6 +100,7 @@ describe('PostgreSQL migrations', () => {
         'step_edges',
         'steps',
         'tasks',
+        'template_definitions',
         'transitions',
         'workers',
       ]);

@@ -55,6 +55,7 @@ import {
 } from './sql/gates.js';
 import { historyByIds, historyPage, historySince, lastHistoryId } from './sql/history.js';
 import * as rate from './sql/rate-limits.js';
+import * as definitions from './sql/definitions.js';
 import { extendLease } from './sql/leases.js';
 import { closeStep, reopenStep, step, stepsOfTaskIn } from './sql/operate.js';
 import {
@@ -197,6 +198,11 @@ export const SQLITE_STATEMENTS = {
   setRateLimit: rate.setRateLimit,
   wakeRateWaits: rate.wakeRateWaits,
   listRateLimits: rate.listRateLimits,
+  // template definitions
+  readDefinition: definitions.readDefinition,
+  insertDefinition: definitions.insertDefinition,
+  replaceDefinition: definitions.replaceDefinition,
+  listDefinitions: definitions.listDefinitions,
   // reruns
   rerunTask,
   rerunSteps,

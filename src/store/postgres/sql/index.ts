@@ -7,6 +7,7 @@ import { markPlanned, planSteps, releaseHeld } from './apply-plan.js';
 import { cancelSteps, cancelTask } from './cancel.js';
 import { claim, claimGranted } from './claim.js';
 import * as rate from './rate-limits.js';
+import { insertDefinitions, readDefinitions } from './definitions.js';
 import { completeSteps } from './complete.js';
 import {
   createTaskAtOnce,
@@ -121,6 +122,9 @@ export const PG_STATEMENTS = {
   declareRateLimits: rate.declareRateLimits,
   setRateLimit: rate.setRateLimit,
   listRateLimits: rate.listRateLimits,
+  // template definitions
+  insertDefinitions,
+  readDefinitions,
   // transactions
   lockTasks,
   insertHistory,
