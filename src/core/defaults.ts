@@ -35,6 +35,11 @@ export const TASKER_DEFAULTS = Object.freeze({
    * to one and a half times it), deleting `batchSize` tasks per transaction; `tasker prune` uses the same batch size.
    */
   retention: Object.freeze({ intervalMs: 600_000, batchSize: 500 }),
+  /**
+   * A template whose definition changed under the same version is refused (the store keeps the first one); true
+   * replaces the stored one instead (embedded SQLite only).
+   */
+  allowRedefine: false,
   /** Retry backoff: `base · multiplier^(attempt-1)` ms, capped at `max`, with up to `jitter` of it taken off. */
   retry: Object.freeze({ base: 1_000, multiplier: 2, max: 60_000, jitter: 0.2 }),
 });

@@ -1,6 +1,6 @@
 // The parts of one engine and how they are wired together: the event bus and lifecycle publisher, the workflow
-// catalog, the dispatcher and lease keeper, submission, task control, reruns, delayed starts, the cron scheduler and
-// retention. `Tasker` (tasker.ts) is the facade over them; this file owns only the construction order and the
+// catalog and the stored template definitions, the dispatcher and lease keeper, submission, task control, reruns,
+// delayed starts, the cron scheduler and retention. `Tasker` (tasker.ts) is the facade over them; this file owns only the construction order and the
 // callbacks between parts.
 import type { Store } from '../core/store-contract.js';
 import type { TemplateRegistry } from '../definition/template-registry.js';
@@ -25,6 +25,7 @@ import { Scheduler } from './scheduler.js';
 import { ScheduleControl, scheduledSubmit } from './schedule-control.js';
 import { RetentionKeeper } from './retention-keeper.js';
 import { RateLimitDeclarer } from './rate-limits.js';
+import { TemplateDefinitions } from './template-definitions.js';
 
 /** What the parts ask of the engine that owns them. */
 export interface EngineHost {
@@ -58,6 +59,7 @@ export interface EngineParts {
   readonly schedules: ScheduleControl;
   readonly retention: RetentionKeeper | null;
   readonly rateLimits: RateLimitDeclarer;
+  readonly definitions: TemplateDefinitions;
 }
 
 /** Build every part of an engine, in dependency order. */
@@ -69,7 +71,8 @@ export function assembleEngine(host: EngineHost): EngineParts {
   const reads = new OperatorReads(store, bus, logger);
   // A step cut off by the built-in default says so (and where to change it), not "this worker's step timeout".
   const workerStepTimeout = options.stepTimeoutFrom === 'default' ? undefined : options.stepTimeoutMs;
-  const catalog = new WorkflowCatalog(host.templates, host.handlers, options.retry, workerStepTimeout);
+  const definitions = new TemplateDefinitions(store, host.templates, logger, options.allowRedefine);
+  const catalog = new WorkflowCatalog(host.templates, host.handlers, options.retry, workerStepTimeout, definitions);
   const tracing = new TaskTracing(store, workerId);
   const finalizer = new TaskFinalizer(store, catalog, publisher, waiters, logger, forget, tracing);
   const annotate: AnnotationSink = (id, a) => store.addAnnotation(id, a.annotation_type, a.content);
@@ -95,11 +98,21 @@ export function assembleEngine(host: EngineHost): EngineParts {
     capabilities: () => catalog.capabilities(namespaces),
   });
   const delayed = new DelayedStarts(store, logger, options.pollIntervalMs, () => dispatcher.wake());
-  const submitter = new TaskSubmitter(store, catalog, bus, publisher, finalizer, tracing, logger, (startAt) => {
-    if (!host.started()) return;
-    if (startAt !== null) delayed.dueAt(startAt);
-    dispatcher.wake();
-  });
+  const submitter = new TaskSubmitter(
+    store,
+    catalog,
+    bus,
+    publisher,
+    finalizer,
+    tracing,
+    logger,
+    (startAt) => {
+      if (!host.started()) return;
+      if (startAt !== null) delayed.dueAt(startAt);
+      dispatcher.wake();
+    },
+    () => definitions.save(),
+  );
   const control = new TaskControl(store, dispatcher, publisher, finalizer, waiters, tracing, {
     started: () => host.started(),
     forget,
@@ -125,5 +138,6 @@ export function assembleEngine(host: EngineHost): EngineParts {
     schedules,
     retention,
     rateLimits: new RateLimitDeclarer(store, host.templates, logger),
+    definitions,
   };
 }

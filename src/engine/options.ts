@@ -86,6 +86,12 @@ export interface TaskerOptions {
   migrate?: boolean;
   /** Prune finished tasks past these ages while running steps. Default: none (keep everything). */
   retention?: RetentionOptions;
+  /**
+   * Replace a template's stored definition when its content changed but its version did not, instead of refusing it
+   * (default false). For a developer's loop on the embedded SQLite store: tasks already running continue on the new
+   * definition. Refused on PostgreSQL (many processes share it).
+   */
+  allowRedefine?: boolean;
 }
 
 /** The options with every default filled in and every value checked. */
@@ -114,6 +120,7 @@ export interface ResolvedTaskerOptions {
   schedules: boolean;
   migrate: boolean;
   retention: RetentionPolicy | null;
+  allowRedefine: boolean;
 }
 
 /** Every option name; typed over TaskerOptions, so an option added there does not compile until it is listed. */
@@ -140,6 +147,7 @@ const OPTION_NAMES: Record<keyof TaskerOptions, true> = {
   schedules: true,
   migrate: true,
   retention: true,
+  allowRedefine: true,
 };
 
 export interface OptionRange {
@@ -345,8 +353,10 @@ export function resolveTaskerOptions(
   if (o.logger !== undefined && (typeof o.logger !== 'object' || o.logger === null))
     throw invalid('logger', 'a pino logger', o.logger);
   const given = o.env === undefined || o.env === '' ? undefined : optionalString('env', o.env);
+  const store =
+    typeof db === 'object' && db !== null ? (db as Store) : (url ?? vars.TASKER_DATABASE_URL ?? TASKER_DEFAULTS.db);
   return {
-    db: typeof db === 'object' && db !== null ? (db as Store) : (url ?? vars.TASKER_DATABASE_URL ?? TASKER_DEFAULTS.db),
+    db: store,
     schema: optionalString('schema', o.schema),
     templates: list('templates', o.templates, 'a list of template paths or defineTask templates', (t) => {
       return typeof t === 'string' || (typeof t === 'object' && t !== null);
@@ -374,7 +384,23 @@ export function resolveTaskerOptions(
     schedules: o.schedules ?? true,
     migrate: o.migrate ?? true,
     retention: retentionPolicy(o.retention),
+    allowRedefine: allowRedefine(o.allowRedefine, store),
   };
+}
+
+/** `allowRedefine`: a boolean, true only on the embedded SQLite store (PostgreSQL is shared by many processes). */
+function allowRedefine(given: unknown, db: string | Store): boolean {
+  if (given === undefined) return TASKER_DEFAULTS.allowRedefine;
+  if (typeof given !== 'boolean') throw invalid('allowRedefine', 'true or false', given);
+  const sqlite = typeof db === 'string' ? /^sqlite:/i.test(db) : db.kind === 'sqlite';
+  if (given && !sqlite)
+    throw new TaskerError(
+      'allowRedefine is refused on PostgreSQL: many processes share the store, and tasks running in them would ' +
+        'change definition under them; give the changed template a new version instead',
+      'invalid_option',
+      { option: 'allowRedefine', value: true },
+    );
+  return given;
 }
 
 function nonEmpty(item: unknown): boolean {

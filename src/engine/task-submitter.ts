@@ -41,6 +41,8 @@ export class TaskSubmitter {
      * the earliest delayed start among them (epoch ms, local clock) or null.
      */
     private readonly created: (startAt: number | null) => void,
+    /** Resolves once every registered template's definition is in the store (no task of an unstored one is made). */
+    private readonly definitionsSaved: () => Promise<void>,
   ) {}
 
   /** Create one task (`Tasker.submit`). */
@@ -76,6 +78,7 @@ export class TaskSubmitter {
     }
     const plan = await planTask(compiled, req, this.planOptions(compiled));
     if (span) plan.task.trace_context = this.tracing.storedContext(span);
+    await this.definitionsSaved();
     // Only the creation is retried (never the planning hooks, never the writes after it), and only on errors that
     // prove nothing was committed: a retry after a lost COMMIT acknowledgement could create a second task.
     const res = await retryUncommitted(() => this.store.createTask(plan.task), this.logger, 'createTask');
@@ -99,6 +102,7 @@ export class TaskSubmitter {
     const req = normaliseTaskRequest(request);
     const compiled = this.catalog.forRequest(req.namespace, req.name, req.version);
     const mode = this.catalog.canPlan(compiled) ? 'submit' : 'defer';
+    await this.definitionsSaved();
     if (!this.tracing.active()) {
       const plan = await planTask(compiled, req, { mode });
       const res = await create(plan.task);
@@ -141,6 +145,7 @@ export class TaskSubmitter {
       }
     }
     if (plans.length === 0) return [];
+    await this.definitionsSaved();
     const tasks = plans.map((p) => p.task);
     const spans = this.tracing.startSubmits(tasks); // one per task, tracing on; each task keeps its context
     let results: CreateTaskResult[];

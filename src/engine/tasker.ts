@@ -10,6 +10,7 @@ import { HandlerRegistry, checkHandlers, type HandlerEntry } from '../definition
 import { loadTemplates } from '../definition/template-loader.js';
 import { loadHandlerModule, type HandlerModule } from '../definition/handler-module.js';
 import { TemplateValidationError, type ValidationIssue } from '../definition/validation-issue.js';
+import { TemplateRedefinedError } from '../definition/template-redefinition.js';
 import { openStore } from '../store/open-store.js';
 import type {
   ConcurrencyGroup,
@@ -112,6 +113,8 @@ export class Tasker {
       if (paths.length) await tasker.loadTemplates(paths);
       for (const t of o.templates) if (typeof t !== 'string') tasker.registerTemplate(t);
       for (const s of o.subscribers) tasker.subscribe(s);
+      // Before anything can create a task: a template that changed under the same version is refused here.
+      await tasker.p.definitions.save();
       if (o.start) await tasker.start();
     } catch (err) {
       await tasker.close().catch(() => undefined);
@@ -120,10 +123,18 @@ export class Tasker {
     return tasker;
   }
 
+  /**
+   * Register a template. One that differs from the stored definition of its version (as this process last read the
+   * store) is refused with TemplateRedefinedError; its definition is saved before any task is created from it.
+   */
   registerTemplate(template: TaskTemplate, source?: TemplateSource): this {
+    this.p.definitions.checkRegistration(template, source?.file);
     this.templates.register(template, source);
     this.p.scheduler.wake();
-    if (this.started) this.p.rateLimits.declareSoon();
+    if (this.started) {
+      this.p.rateLimits.declareSoon();
+      this.p.definitions.saveSoon();
+    }
     return this;
   }
 
@@ -131,9 +142,22 @@ export class Tasker {
   async loadTemplates(paths: string[]): Promise<TaskTemplate[]> {
     const result = await loadTemplates(paths, this.options.env ? { env: this.options.env } : {});
     if (result.issues.length) throw new TemplateValidationError(result.issues);
+    const redefined = result.templates.flatMap((l) => {
+      try {
+        this.p.definitions.checkRegistration(l.template, l.source.file);
+        return [];
+      } catch (err) {
+        if (err instanceof TemplateRedefinedError) return err.issues;
+        throw err;
+      }
+    });
+    if (redefined.length) throw new TemplateRedefinedError(redefined);
     for (const l of result.templates) this.templates.register(l.template, l.source);
     this.p.scheduler.wake();
-    if (this.started) await this.p.rateLimits.declare();
+    if (this.started) {
+      await this.p.definitions.save();
+      await this.p.rateLimits.declare();
+    }
     return result.templates.map((l) => l.template);
   }
 
@@ -187,6 +211,8 @@ export class Tasker {
     if (this.started || this.closed) return;
     const issues = this.checkHandlers();
     if (issues.length && this.p.dispatcher.options.concurrency > 0) throw new TemplateValidationError(issues);
+    await this.p.definitions.save(); // refuses a template changed under the same version
+    await this.p.definitions.refresh(); // the stored definitions: tasks of templates not registered here run on them
     await this.p.rateLimits.declare(); // before the first claim: a limit not in the store holds its steps
     this.started = true;
     await this.p.leases.start();
@@ -194,7 +220,10 @@ export class Tasker {
     const next = await this.store.nextRetryAt();
     if (next !== null) this.p.dispatcher.wakeAt(next);
     this.p.dispatcher.start();
-    if (this.p.dispatcher.options.concurrency > 0) this.p.delayed.start();
+    if (this.p.dispatcher.options.concurrency > 0) {
+      this.p.delayed.start();
+      this.p.definitions.start();
+    }
     // Every process that runs steps ticks the schedules (no leader; the store makes each tick one task).
     if (this.options.schedules && this.p.dispatcher.options.concurrency > 0) this.p.scheduler.start();
     this.p.retention?.start();
@@ -356,6 +385,7 @@ export class Tasker {
     if (!this.started) return;
     this.started = false;
     this.p.delayed.stop();
+    this.p.definitions.stop();
     this.unsubscribeWake?.();
     this.unsubscribeWake = null;
     await this.p.scheduler.stop();
