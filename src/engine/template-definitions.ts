@@ -44,20 +44,27 @@ function asTemplate(d: StoredDefinition): TaskTemplate | null {
 
 const keyOf = (namespace: string, name: string, version: string): string => `${namespace}/${name}@${version}`;
 
+/** A loaded template whose definition differs from the one the store holds for its version, and the issue saying so. */
+export interface RedefinedTemplate {
+  loaded: LoadedTemplate;
+  issue: ValidationIssue;
+}
+
 /**
- * The templates of `loaded` whose definition differs from the one the store holds for their version, as validation
- * issues (`tasker validate --db`, and the CLI's check before it registers templates). Stores nothing.
+ * The templates of `loaded` whose definition differs from the one the store holds for their version (`tasker
+ * validate --db`, and the CLI's check before it registers templates). Stores nothing.
  */
-export async function definitionIssues(store: Store, loaded: readonly LoadedTemplate[]): Promise<ValidationIssue[]> {
+export async function redefinedTemplates(
+  store: Store,
+  loaded: readonly LoadedTemplate[],
+): Promise<RedefinedTemplate[]> {
   if (loaded.length === 0) return [];
   const stored = new Map((await store.listDefinitions()).map((d) => [keyOf(d.namespace, d.name, d.version), d]));
-  const issues: ValidationIssue[] = [];
-  for (const l of loaded) {
+  return loaded.flatMap((l) => {
     const found = stored.get(templateKey(l.template));
-    if (found && found.fingerprint !== templateFingerprint(l.template))
-      issues.push(redefinitionIssue(l.template, l.source, found));
-  }
-  return issues;
+    if (!found || found.fingerprint === templateFingerprint(l.template)) return [];
+    return [{ loaded: l, issue: redefinitionIssue(l.template, l.source, found) }];
+  });
 }
 
 export class TemplateDefinitions implements PinnedDefinitions {
