@@ -89,7 +89,8 @@ export interface TaskerOptions {
   /**
    * Replace a template's stored definition when its content changed but its version did not, instead of refusing it
    * (default false). For a developer's loop on the embedded SQLite store: tasks already running continue on the new
-   * definition. Refused on PostgreSQL (many processes share it).
+   * definition (their steps and handler classes, written at creation, stay). Refused on PostgreSQL (many processes
+   * share it).
    */
   allowRedefine?: boolean;
 }

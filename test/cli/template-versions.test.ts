@@ -45,7 +45,10 @@ const HANDLERS = `import { existsSync } from 'node:fs';
 const tick = () => new Promise((r) => setTimeout(r, 20).unref());
 export const handlers = {
   'Pin::A': () => ({ ran: 'a', pid: process.pid }),
-  'Pin::B': async () => { while (!existsSync(process.env.PIN_GATE)) await tick(); return { ran: 'b', pid: process.pid }; },
+  'Pin::B': async () => {
+    while (process.env.PIN_GATE && !existsSync(process.env.PIN_GATE)) await tick();
+    return { ran: 'b', pid: process.pid };
+  },
   'Pin::C': () => ({ ran: 'c' }),
   'Pin::X': () => ({ ran: 'x' }),
   'Pin::Y': () => ({ ran: 'y' }),
@@ -163,7 +166,8 @@ describe.each(STORE_KINDS)('template versions with real processes ($kind)', ({ k
     expect((await s.listDefinitions()).map((d) => d.version)).toEqual(['1.0.0', '1.1.0']);
   });
 
-  it('refuses a YAML edited without a new version at load and in validate --db; --allow-redefine on SQLite only', async () => {
+  /** A store holding pinned/order@1.0.0 (from `tasker submit`), and the YAML then edited: step b's handler changed. */
+  async function edited() {
     const { templates, handlers } = setup();
     const common = ['--db', db.url, '--templates', templates, '--handlers', handlers];
     const migrate = kind === 'postgres' ? ['--migrate'] : [];
@@ -173,22 +177,33 @@ describe.each(STORE_KINDS)('template versions with real processes ($kind)', ({ k
     writeFileSync(join(templates, 'order.yaml'), `# edited\n${V1.replace('description: an order', 'description: x')}`);
     expect((await runCli(['validate', templates, '--db', db.url])).code).toBe(0);
     writeFileSync(join(templates, 'order.yaml'), V1.replace('handler_class: Pin::B', 'handler_class: Pin::C'));
-    const message =
-      /pinned\/order@1\.0\.0 differs from the definition stored on \d{4}-\d\d-\d\dT[\d:.]+Z; bump the version \(step_templates\[1\]\.handler_class changed\)/;
+    return { templates, common };
+  }
 
-    const worker = await runCli(['worker', ...common]);
+  const MESSAGE =
+    /pinned\/order@1\.0\.0 differs from the definition stored on \d{4}-\d\d-\d\dT[\d:.]+Z; bump the version \(step_templates\[1\]\.handler_class changed\)/;
+
+  it('refuses a YAML edited without a new version at load (worker, run) and in validate --db', async () => {
+    const { templates, common } = await edited();
+    const [worker, run, validate, plain] = await Promise.all([
+      runCli(['worker', ...common]),
+      runCli(['run', 'pinned/order', ...common]),
+      runCli(['validate', templates, '--db', db.url]),
+      runCli(['validate', templates]),
+    ]);
     expect(worker.code).toBe(2);
-    expect(worker.stderr).toMatch(message);
-    const run = await runCli(['run', 'pinned/order', ...common]);
+    expect(worker.stderr).toMatch(MESSAGE);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(message);
-    const validate = await runCli(['validate', templates, '--db', db.url]);
+    expect(run.stderr).toMatch(MESSAGE);
     expect(validate.code).toBe(1);
     expect(validate.stderr).toContain(join(templates, 'order.yaml'));
-    expect(validate.stderr).toMatch(message);
+    expect(validate.stderr).toMatch(MESSAGE);
     expect(validate.stdout).not.toContain('ok  pinned/order@1.0.0');
-    expect((await runCli(['validate', templates])).code).toBe(0); // without --db, as before
+    expect(plain.code).toBe(0); // without --db, as before
+  });
 
+  it('--allow-redefine replaces the stored definition on SQLite and is refused on PostgreSQL', async () => {
+    const { templates, common } = await edited();
     const redefine = await runCli(['run', 'pinned/order', ...common, '--allow-redefine', '--json']);
     if (kind === 'postgres') {
       expect(redefine.code).toBe(2);
