@@ -4,6 +4,7 @@
 // (`ready_at`), when a signal for it arrives (`sendSignal`), or when its child task finishes (a trigger in the
 // transaction that finishes the child). store-contract.ts re-exports these types; the Store interface extends
 // DynamicStore.
+import type { TaskState } from './states.js';
 import type { StepId, TaskId } from './store-records.js';
 
 /** What a signal name must look like (templates, the API, the CLI and the store agree). */
@@ -63,6 +64,17 @@ export type BeginWaitResult =
   /** The caller no longer holds the step. */
   | { kind: 'stale' };
 
+/** A sub-workflow of a task (`childTasks`). */
+export interface ChildTask {
+  task_id: TaskId;
+  /** The parent's step that waits (or waited) for it. */
+  parent_step_id: StepId;
+  namespace: string;
+  name: string;
+  version: string;
+  state: TaskState;
+}
+
 /** A signal as stored (`listSignals`). */
 export interface SignalRecord {
   signal_id: number;
@@ -86,4 +98,6 @@ export interface DynamicStore {
   beginWait(req: BeginWaitRequest): Promise<BeginWaitResult>;
   /** A task's signals, oldest first. */
   listSignals(taskId: TaskId): Promise<SignalRecord[]>;
+  /** A task's sub-workflows (tasks created with `NewTask.parent` naming it), oldest first. */
+  childTasks(taskId: TaskId): Promise<ChildTask[]>;
 }

@@ -26,6 +26,7 @@ import { ScheduleControl, scheduledSubmit } from './schedule-control.js';
 import { RetentionKeeper } from './retention-keeper.js';
 import { RateLimitDeclarer } from './rate-limits.js';
 import { SignalDelivery } from './signal-delivery.js';
+import { DynamicSteps } from './dynamic-steps.js';
 
 /** What the parts ask of the engine that owns them. */
 export interface EngineHost {
@@ -85,6 +86,12 @@ export function assembleEngine(host: EngineHost): EngineParts {
     templates: () => catalog.capabilities(namespaces),
     rateLimited: () => catalog.rateLimited(namespaces),
     tracing,
+    dynamic: new DynamicSteps(
+      store,
+      workerId,
+      (req, parent) => submitter.submitChild(req, parent),
+      options.maxSubtaskDepth,
+    ),
   });
   const rerunner = new TaskRerunner(store, catalog, (id) => {
     forget(id); // nothing cached of the previous run serves the next

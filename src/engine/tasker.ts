@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import type { TaskTemplate, TemplateSource } from '../definition/model.js';
 import { TemplateRegistry } from '../definition/template-registry.js';
 import { HandlerRegistry, checkHandlers, type HandlerEntry } from '../definition/handler-registry.js';
+import { checkSubtaskCycles } from '../definition/subtask-cycles.js';
 import { loadTemplates } from '../definition/template-loader.js';
 import { loadHandlerModule, type HandlerModule } from '../definition/handler-module.js';
 import { TemplateValidationError, type ValidationIssue } from '../definition/validation-issue.js';
@@ -188,6 +189,8 @@ export class Tasker {
     if (this.started || this.closed) return;
     const issues = this.checkHandlers();
     if (issues.length && this.p.dispatcher.options.concurrency > 0) throw new TemplateValidationError(issues);
+    const cycles = checkSubtaskCycles(this.templates.list());
+    if (cycles.length) throw new TemplateValidationError(cycles);
     await this.p.rateLimits.declare(); // before the first claim: a limit not in the store holds its steps
     this.started = true;
     await this.p.leases.start();
@@ -226,7 +229,8 @@ export class Tasker {
   /** Resolves with the task JSON once the task is terminal (finished here or by any other worker). */
   async waitForTask(taskId: number, options: WaitOptions = {}): Promise<TaskJson> {
     // its annotations hook may still be writing when the task is seen terminal
-    return taskJson(await this.waiters.untilFinished(this.store, taskId, options, () => this.p.finalizer.drain()));
+    const task = await this.waiters.untilFinished(this.store, taskId, options, () => this.p.finalizer.drain());
+    return taskJson(task, await this.store.dynamic.childTasks(taskId));
   }
 
   /** The store's health within `timeoutMs` (never throws): kind, credential-free URL, latency or error. */
@@ -250,8 +254,8 @@ export class Tasker {
   }
 
   async getTask(taskId: number): Promise<TaskJson | null> {
-    const task = await this.store.getTask(taskId);
-    return task ? taskJson(task) : null;
+    const [task, children] = await Promise.all([this.store.getTask(taskId), this.store.dynamic.childTasks(taskId)]);
+    return task ? taskJson(task, children) : null;
   }
 
   listTasks(filter: TaskListFilter = {}): Promise<TaskPage> {

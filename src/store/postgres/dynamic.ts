@@ -4,6 +4,7 @@
 // lock the task, store, wake; NOTIFY when a step became claimable) and their listing.
 import type {
   BeginWaitRequest,
+  ChildTask,
   BeginWaitResult,
   SendSignalRequest,
   SendSignalResult,
@@ -15,7 +16,7 @@ import type {
 import { assertSignal } from '../shared/signal-checks.js';
 import { jsonbValue } from './jsonb.js';
 import { TERMINAL_TASK_STATES, type TaskState } from '../../core/states.js';
-import { mapSignalRow } from '../shared/row-mappers.js';
+import { mapChildRow, mapSignalRow } from '../shared/row-mappers.js';
 import type { PgContext } from './context.js';
 import { run, withTransaction } from './pool.js';
 
@@ -145,5 +146,10 @@ export class PgDynamic implements DynamicStore {
   async listSignals(taskId: TaskId): Promise<SignalRecord[]> {
     this.open();
     return listSignals(this.ctx, taskId);
+  }
+
+  async childTasks(taskId: TaskId): Promise<ChildTask[]> {
+    this.open();
+    return (await run<Record<string, unknown>>(this.ctx.pool, this.ctx.sql.childTasks, [taskId])).map(mapChildRow);
   }
 }

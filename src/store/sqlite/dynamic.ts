@@ -4,6 +4,7 @@
 // never miss each other.
 import type {
   BeginWaitRequest,
+  ChildTask,
   BeginWaitResult,
   SendSignalRequest,
   SendSignalResult,
@@ -16,7 +17,7 @@ import { assertSignal } from '../shared/signal-checks.js';
 import { TERMINAL_TASK_STATES, type TaskState } from '../../core/states.js';
 import { decodeJson } from '../shared/json.js';
 import { releaseTarget, REASONS } from '../shared/lifecycle-rules.js';
-import { mapSignalRow } from '../shared/row-mappers.js';
+import { mapChildRow, mapSignalRow } from '../shared/row-mappers.js';
 import type { Statements } from './statements.js';
 import type { SqliteTx, StepRow } from './tx.js';
 
@@ -113,5 +114,9 @@ export class SqliteDynamic implements DynamicStore {
 
   async listSignals(taskId: TaskId): Promise<SignalRecord[]> {
     return (this.st.listSignals.all(taskId) as Array<Record<string, unknown>>).map((r) => mapSignalRow(r));
+  }
+
+  async childTasks(taskId: TaskId): Promise<ChildTask[]> {
+    return (this.st.childTasks.all(taskId) as Array<Record<string, unknown>>).map(mapChildRow);
   }
 }

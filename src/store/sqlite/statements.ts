@@ -102,6 +102,8 @@ import {
   pruneEdges,
   pruneSteps,
   pruneTaskRows,
+  pruneTree,
+  pruneSignals,
   pruneTransitions,
 } from './sql/prune.js';
 import { dataVersion, ping, readyDepth, stepsByState, tasksByState, waitingForWorker } from './sql/stats.js';
@@ -211,6 +213,8 @@ export const SQLITE_STATEMENTS = {
   taskStateForSignal: dynamic.taskStateForSignal,
   listSignals: dynamic.listSignals,
   taskFinished: dynamic.taskFinished,
+  setTaskParent: dynamic.setTaskParent,
+  childTasks: dynamic.childTasks,
   // reruns
   rerunTask,
   rerunSteps,
@@ -240,6 +244,8 @@ export const SQLITE_STATEMENTS = {
   pruneAnnotations,
   pruneSteps,
   pruneTaskRows,
+  pruneTree,
+  pruneSignals,
   // leases and reclaims
   extendLease,
   expiredSteps,

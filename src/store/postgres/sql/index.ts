@@ -63,6 +63,8 @@ import {
   pruneNow,
   pruneSteps,
   pruneTaskRows,
+  pruneTree,
+  pruneSignals,
   pruneTransitions,
 } from './prune.js';
 import { readActivity } from './activity.js';
@@ -133,6 +135,8 @@ export const PG_STATEMENTS = {
   signalByKey: dynamic.signalByKey,
   wakeSignalWaits: dynamic.wakeSignalWaits,
   listSignals: dynamic.listSignals,
+  setTaskParent: dynamic.setTaskParent,
+  childTasks: dynamic.childTasks,
   // transactions
   lockTasks,
   insertHistory,
@@ -193,6 +197,8 @@ export const PG_STATEMENTS = {
   pruneAnnotations,
   pruneSteps,
   pruneTaskRows,
+  pruneTree,
+  pruneSignals,
   // leases and reclaims
   extendLeases,
   expiredCandidates,
