@@ -79,7 +79,9 @@ const stepProperties = {
     ...nullable({ type: 'string', enum: [...STEP_WAITS, null] }),
     description:
       "'worker' when the step could run now but no live worker has its template version with all its handlers; " +
-      "'delay' or 'paused' while its task is held back",
+      "'delay' or 'paused' while its task is held back; 'concurrency' or 'rate_limit' while it waits for a slot or " +
+      "a token; a parked step (pending, no lease, no worker slot): 'signal' (wait_for: { signal }), 'timer' " +
+      "(wait_for: { duration } or { until }), 'subtask' (its child task), 'map' (its instances)",
   },
 };
 

@@ -38,8 +38,9 @@ function printTask(task: TaskRecord, children: readonly ChildTask[]): void {
   if (t.parent_task_id !== null) process.stdout.write(`  sub-workflow of task ${t.parent_task_id}\n`);
   for (const s of t.workflow_steps) {
     const err = s.error ? `  (${s.error.class}: ${s.error.message})` : '';
+    const waits = s.waiting_for ? `  waiting for ${s.waiting_for}` : '';
     process.stdout.write(
-      `  ${String(s.workflow_step_id).padStart(6)} ${s.name.padEnd(30)} ${s.current_state.padEnd(17)} attempts ${s.attempts}/${s.retry_limit}${s.duration_ms !== null ? `  ${s.duration_ms} ms` : ''}${err}\n`,
+      `  ${String(s.workflow_step_id).padStart(6)} ${s.name.padEnd(30)} ${s.current_state.padEnd(17)} attempts ${s.attempts}/${s.retry_limit}${s.duration_ms !== null ? `  ${s.duration_ms} ms` : ''}${waits}${err}\n`,
     );
   }
   for (const a of t.annotations)
