@@ -32,7 +32,10 @@ export interface SendSignalRequest {
 
 export type SendSignalResult =
   | { outcome: 'delivered'; signal_id: number; woke: number }
-  /** The same `signal_key` was sent before: nothing changed; `signal_id` is the first one's. */
+  /**
+   * The same `signal_key` was sent before (also after the task finished: a sender's retry is told it was delivered):
+   * nothing changed; `signal_id` is the first one's.
+   */
   | { outcome: 'duplicate'; signal_id: number; woke: 0 }
   /** The task is completed, failed, cancelled or resolved: nothing was stored. */
   | { outcome: 'finished'; state: string }

@@ -136,6 +136,12 @@ describe.each(STORE_KINDS)('durable waits on $kind', ({ make }) => {
     await tasker.signal(task_id, 'approval', {});
     await tasker.waitForTask(task_id, { timeoutMs: 20_000 });
     await expect(tasker.signal(task_id, 'approval', {})).rejects.toMatchObject({ code: 'illegal_action' });
+    // a retry of a signal delivered before the task finished is a duplicate, not a refusal
+    const { task_id: other } = await tasker.submit({ namespace: 'waits', name: 'approval', context: {} });
+    const first = await tasker.signal(other, 'approval', { ok: 1 }, { signalId: 'retry-me' });
+    await tasker.waitForTask(other, { timeoutMs: 20_000 });
+    const again = await tasker.signal(other, 'approval', { ok: 1 }, { signalId: 'retry-me' });
+    expect(again).toMatchObject({ delivered: false, signal_id: first.signal_id });
     await expect(tasker.signal(99_999_999, 'approval', {})).rejects.toMatchObject({ code: 'not_found' });
   });
 

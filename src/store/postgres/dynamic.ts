@@ -93,7 +93,15 @@ async function sendSignal(ctx: PgContext, req: SendSignalRequest, payload: strin
   return withTransaction(ctx.pool, ctx.logger, async (client) => {
     const [task] = await run<{ state: TaskState; paused: number }>(client, ctx.sql.signalTask, [req.task_id]);
     if (!task) return { outcome: 'no_task' };
-    if (TERMINAL_TASK_STATES.has(task.state)) return { outcome: 'finished', state: task.state };
+    if (TERMINAL_TASK_STATES.has(task.state)) {
+      // A sender retrying a signal that was delivered before the task finished hears "duplicate", not "finished".
+      const [first] =
+        req.signal_key === null
+          ? []
+          : await run<{ id: string }>(client, ctx.sql.signalByKey, [req.task_id, req.name, req.signal_key]);
+      if (first) return { outcome: 'duplicate', signal_id: Number(first.id), woke: 0 };
+      return { outcome: 'finished', state: task.state };
+    }
     const [inserted] = await run<{ id: string }>(client, ctx.sql.insertSignal, [
       req.task_id,
       req.name,

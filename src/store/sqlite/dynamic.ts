@@ -80,7 +80,12 @@ export function beginWaitInTx(tx: SqliteTx, req: BeginWaitRequest): BeginWaitRes
 export function sendSignalInTx(tx: SqliteTx, req: SendSignalRequest, payload: string): SendSignalResult {
   const task = tx.st.taskStateForSignal.get(req.task_id) as { state: TaskState; paused: number } | undefined;
   if (!task) return { outcome: 'no_task' };
-  if (TERMINAL_TASK_STATES.has(task.state)) return { outcome: 'finished', state: task.state };
+  if (TERMINAL_TASK_STATES.has(task.state)) {
+    // A sender retrying a signal that was delivered before the task finished hears "duplicate", not "finished".
+    const first = req.signal_key === null ? undefined : tx.st.signalByKey.get(req.task_id, req.name, req.signal_key);
+    if (first) return { outcome: 'duplicate', signal_id: (first as { id: number }).id, woke: 0 };
+    return { outcome: 'finished', state: task.state };
+  }
   const inserted = tx.st.insertSignal.get(req.task_id, req.name, req.signal_key, payload, req.actor, tx.now) as
     { id: number } | undefined;
   if (!inserted) {
