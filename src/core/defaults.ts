@@ -40,6 +40,8 @@ export const TASKER_DEFAULTS = Object.freeze({
    * replaces the stored one instead (embedded SQLite only).
    */
   allowRedefine: false,
+  /** Deepest nesting of sub-workflows (a child of a child …): a step whose child would be deeper fails for good. */
+  maxSubtaskDepth: 10,
   /** Retry backoff: `base · multiplier^(attempt-1)` ms, capped at `max`, with up to `jitter` of it taken off. */
   retry: Object.freeze({ base: 1_000, multiplier: 2, max: 60_000, jitter: 0.2 }),
 });

@@ -25,8 +25,11 @@ export type TaskState = (typeof TASK_STATES)[number];
 export const TASK_WAITS = ['delay', 'paused', 'concurrency', 'rate_limit'] as const;
 export type TaskWait = (typeof TASK_WAITS)[number];
 
-/** Why a step that could otherwise run waits: no live worker can run it, or one of its task's TASK_WAITS. */
-export const STEP_WAITS = ['worker', ...TASK_WAITS] as const;
+/**
+ * Why a step that could otherwise run waits: no live worker can run it, one of its task's TASK_WAITS, or — a step
+ * with no handler, parked without a lease — a signal, a timer, its sub-workflow or its map's instances.
+ */
+export const STEP_WAITS = ['worker', ...TASK_WAITS, 'signal', 'timer', 'subtask', 'map'] as const;
 export type StepWait = (typeof STEP_WAITS)[number];
 
 /** States that let a dependent step run. */

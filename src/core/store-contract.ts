@@ -24,8 +24,8 @@
 //   priority (higher first), then by ready time; a task's first claim moves it from pending to running.
 //
 // The records and the requests and results the methods exchange live in store-records.ts, store-hot-path.ts,
-// store-control.ts, store-queries.ts, store-flow.ts, store-schedules.ts, store-retention.ts, store-rate-limits.ts and
-// store-definitions.ts; this file re-exports them all, so the contract is importable from here.
+// store-control.ts, store-queries.ts, store-flow.ts, store-schedules.ts, store-retention.ts, store-rate-limits.ts,
+// store-dynamic.ts and store-definitions.ts; this file re-exports them all, so the contract is importable from here.
 import type {
   ClaimedStep,
   ClaimRequest,
@@ -53,6 +53,7 @@ import type { HistoryPageRequest, StoreActivity, StoreStats, TaskListFilter, Tas
 import type { ScheduleStore } from './store-schedules.js';
 import type { RateLimitStore } from './store-rate-limits.js';
 import type { DefinitionStore } from './store-definitions.js';
+import type { DynamicStore } from './store-dynamic.js';
 import type { PruneRequest, PruneResult } from './store-retention.js';
 import type {
   HistoryFeedRow,
@@ -76,6 +77,7 @@ export * from './store-schedules.js';
 export * from './store-retention.js';
 export * from './store-rate-limits.js';
 export * from './store-definitions.js';
+export * from './store-dynamic.js';
 
 export interface Store extends RateLimitStore, DefinitionStore {
   readonly kind: 'sqlite' | 'postgres';
@@ -83,6 +85,8 @@ export interface Store extends RateLimitStore, DefinitionStore {
   readonly url: string;
   /** Cron schedules: their rows, their ticks, and the tasks ticks create (store-schedules.ts). */
   readonly schedules: ScheduleStore;
+  /** Dynamic workflows: durable waits and signals (store-dynamic.ts). */
+  readonly dynamic: DynamicStore;
 
   // --- lifecycle -------------------------------------------------------------------------------------------------
   /** Cheap liveness check of the underlying database. */

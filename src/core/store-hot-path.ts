@@ -3,6 +3,7 @@
 // Store interface and its rules are in store-contract.ts, which re-exports these.
 import type { StepState, TaskState } from './states.js';
 import type { StepError, StepId, TaskId, TaskIdentity } from './store-records.js';
+import type { WaitKind } from './store-dynamic.js';
 
 /** A step to insert with its task. */
 export interface NewStep {
@@ -65,6 +66,11 @@ export interface NewTask {
    * telemetry/trace-context.ts), kept with the task so its steps join the submitter's trace; null or absent: none.
    */
   trace_context?: string | null;
+  /**
+   * A sub-workflow: the parent task and the parent's step that waits for this task (its end makes that step
+   * claimable, in the transaction that ends it). Absent or null: a top-level task.
+   */
+  parent?: { task_id: TaskId; step_id: StepId } | null;
   /** Claim priority of the task's steps, -1000..1000 (higher first); default 0. */
   priority?: number;
   /**
@@ -152,7 +158,22 @@ export type StepOutcome =
    * The handler reported a rate limit it hit (RateLimitedError): like `released` (the attempt is not counted), but
    * ready again only after `retryAfterMs`, waiting for `rate_limit`; the step's bucket, if any, is drained until then.
    */
-  | { type: 'rate_limited'; step_id: StepId; task_id: TaskId; attempt: number; retryAfterMs: number };
+  | { type: 'rate_limited'; step_id: StepId; task_id: TaskId; attempt: number; retryAfterMs: number }
+  /**
+   * A step with no handler parks (store-dynamic.ts): handed back uncounted like `released`, holding no lease, waiting
+   * for `wait`, ready again at `untilMs` (epoch ms; null: only when something wakes it). A signal wait parks ready at
+   * once when its signal arrived meanwhile; a sub-workflow wait (`watch`: the child task) when its child finished.
+   */
+  | {
+      type: 'park';
+      step_id: StepId;
+      task_id: TaskId;
+      attempt: number;
+      wait: WaitKind;
+      untilMs: number | null;
+      signal?: string | null;
+      watch?: TaskId | null;
+    };
 
 /** A task that reached a terminal state in some transaction. Reported exactly once, by that transaction. */
 export interface FinalizedTask extends TaskIdentity {

@@ -32,6 +32,27 @@ export interface StepTemplateInput<S extends string = string> {
    * `'payment_gateway:context.merchant_id'`.
    */
   rate_limit?: string;
+  /**
+   * A durable wait instead of a handler: `{ signal: 'approval', timeout: '48h' }`, `{ duration: '24h' }` or
+   * `{ until: 'context.remind_at' }` (durations as text such as `'90s'`, or ms).
+   */
+  wait_for?: WaitForInput;
+  /** Run another template as a child task; the step completes with its results (step name → results). */
+  subtask?: SubtaskInput;
+  /** One instance of the step per item of a list known at run time (`context.<path>` or `<step>.results.<path>`). */
+  map?: { over: string; max_parallel?: number };
+}
+
+export type WaitForInput =
+  { signal: string; timeout?: string | number } | { duration: string | number } | { until: string };
+
+export interface SubtaskInput {
+  namespace?: string;
+  name: string;
+  /** Default: the newest version registered when the parent task is created. */
+  version?: string;
+  /** The child's context, key by key, from value references; default: the parent's context. */
+  context_from?: Record<string, string>;
 }
 
 /** `{ key: 'context.customer_id', limit: 1 }`: at most `limit` at once per key value (no key: in all; steps only). */

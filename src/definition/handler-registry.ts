@@ -3,7 +3,7 @@
 import { TaskerError } from '../core/errors.js';
 import { didYouMean } from './did-you-mean.js';
 import { stepHandlerProblem, type HandlerEntry } from './handler-entry.js';
-import { handlerModuleOf, resolveStepHandlerClass } from './handler-naming.js';
+import { handlerModuleOf, isHandlerless, resolveStepHandlerClass } from './handler-naming.js';
 import type { TaskTemplate, TemplateSource } from './model.js';
 import type { ValidationIssue } from './validation-issue.js';
 
@@ -57,6 +57,7 @@ export function checkHandlers(
 ): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   for (const step of template.step_templates) {
+    if (isHandlerless(step)) continue;
     const cls = resolveStepHandlerClass(template, step);
     const entry = registry.get(cls);
     let message: string;

@@ -55,6 +55,38 @@ export interface RateLimitUse {
   key?: string;
 }
 
+/**
+ * A durable wait (a step with no handler): for a named signal (with an optional timeout, ms), for a fixed time (ms)
+ * after the step becomes ready, or until a time a value reference gives (`context.remind_at`). Exactly one of
+ * `signal`, `duration` and `until`.
+ */
+export interface WaitSpec {
+  signal?: string;
+  /** Milliseconds a signal wait lasts before the step fails with `error.code = "timeout"`; absent: no limit. */
+  timeout?: number;
+  duration?: number;
+  /** A value reference (`context.<path>` or `<step>.results.<path>`) holding an ISO 8601 time or epoch ms. */
+  until?: string;
+}
+
+/** A sub-workflow: the step runs another template as a child task and completes with its results. */
+export interface SubtaskSpec {
+  namespace: string;
+  name: string;
+  /** Absent: the newest version registered when the parent task was created. */
+  version?: string;
+  /** The child's context, key by key, from value references; absent: the parent's context. */
+  context_from?: Record<string, string>;
+}
+
+/** A map fan-out: one instance of the step per item of a list known at run time. */
+export interface MapSpec {
+  /** A value reference to the list: `context.<path>` or `<step>.results.<path>` (an upstream step). */
+  over: string;
+  /** At most this many instances of one task's map ready or running at once; absent: no limit. */
+  max_parallel?: number;
+}
+
 /** One step of a template after normalisation. */
 export interface StepTemplate {
   name: string;
@@ -75,6 +107,12 @@ export interface StepTemplate {
   concurrency?: ConcurrencySpec;
   /** Each attempt takes a token of this named rate limit before it starts (`rate_limit: name[:context.field]`). */
   rate_limit?: RateLimitUse;
+  /** A durable wait instead of a handler (signal, timer). */
+  wait_for?: WaitSpec;
+  /** A child task instead of a handler. */
+  subtask?: SubtaskSpec;
+  /** Run the step (its handler, or its subtask) once per item of a list. */
+  map?: MapSpec;
 }
 
 /** What a schedule does with ticks that fell while nothing could create them (docs/flow-control.md). */

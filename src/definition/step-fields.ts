@@ -5,10 +5,14 @@ import {
   DEFAULT_RETRY_POLICY,
   RETRY_POLICY_RULES,
   type ConcurrencySpec,
+  type MapSpec,
   type RateLimitUse,
   type RetryPolicy,
   type StepTemplate,
+  type SubtaskSpec,
+  type WaitSpec,
 } from './model.js';
+import { readMap, readSubtask, readWaitFor } from './dynamic-step-fields.js';
 import { readConcurrency } from './concurrency-fields.js';
 import { readRateLimitUse } from './rate-limit-fields.js';
 import { FieldReader, isPlainObject, type IssueCollector, type RawObject } from './issue-collector.js';
@@ -40,6 +44,9 @@ export interface StepFields {
   retry?: Partial<RetryPolicy>;
   concurrency?: ConcurrencySpec;
   rate_limit?: RateLimitUse;
+  wait_for?: WaitSpec;
+  subtask?: SubtaskSpec;
+  map?: MapSpec;
 }
 
 function readRetry(c: IssueCollector, raw: RawObject, path: Path, step: string | undefined): Partial<RetryPolicy> {
@@ -105,6 +112,18 @@ export function readStepEntry(c: IssueCollector, raw: unknown, path: Path, label
     const use = readRateLimitUse(c, raw['rate_limit'], [...path, 'rate_limit'], step ?? '?');
     if (use !== undefined) fields.rate_limit = use;
   }
+  if (r.has('wait_for')) {
+    const wait = readWaitFor(c, raw['wait_for'], [...path, 'wait_for'], step ?? '?');
+    if (wait !== undefined) fields.wait_for = wait;
+  }
+  if (r.has('subtask')) {
+    const sub = readSubtask(c, raw['subtask'], [...path, 'subtask'], step ?? '?');
+    if (sub !== undefined) fields.subtask = sub;
+  }
+  if (r.has('map')) {
+    const map = readMap(c, raw['map'], [...path, 'map'], step ?? '?');
+    if (map !== undefined) fields.map = map;
+  }
   return fields;
 }
 
@@ -149,6 +168,12 @@ export function toStepTemplate(fields: StepFields & { name: string }): StepTempl
   if (fields.retry !== undefined) step.retry = { ...DEFAULT_RETRY_POLICY, ...fields.retry };
   if (fields.concurrency !== undefined) step.concurrency = { ...fields.concurrency };
   if (fields.rate_limit !== undefined) step.rate_limit = { ...fields.rate_limit };
+  if (fields.wait_for !== undefined) step.wait_for = { ...fields.wait_for };
+  if (fields.subtask !== undefined) {
+    step.subtask = { ...fields.subtask };
+    if (fields.subtask.context_from !== undefined) step.subtask.context_from = { ...fields.subtask.context_from };
+  }
+  if (fields.map !== undefined) step.map = { ...fields.map };
   return step;
 }
 

@@ -34,7 +34,16 @@ export const STEP_KEYS = [
   'retry',
   'concurrency',
   'rate_limit',
+  'wait_for',
+  'subtask',
+  'map',
 ] as const;
+
+export const WAIT_KEYS = ['signal', 'timeout', 'duration', 'until'] as const;
+
+export const SUBTASK_KEYS = ['namespace', 'name', 'version', 'context_from'] as const;
+
+export const MAP_KEYS = ['over', 'max_parallel'] as const;
 
 export const RETRY_KEYS = ['base', 'multiplier', 'max', 'jitter'] as const;
 

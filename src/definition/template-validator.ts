@@ -13,6 +13,7 @@ import { TASK_KEYS } from './template-keys.js';
 import { MAX_PRIORITY, MIN_PRIORITY } from '../core/store-flow.js';
 import { readConcurrency } from './concurrency-fields.js';
 import { readRateLimits } from './rate-limit-fields.js';
+import { checkDynamicSteps } from './dynamic-step-checks.js';
 import type { ValidationIssue } from './validation-issue.js';
 
 export interface ValidateOptions {
@@ -157,6 +158,7 @@ export function validateTemplate(raw: unknown, opts: ValidateOptions = {}): Vali
   checkDuplicateSteps(c, steps);
   checkDependencies(c, steps);
   checkCycles(c, steps);
+  checkDynamicSteps(c, steps);
   if (named !== undefined) checkNamedSteps(c, steps, named);
 
   const normalised: StepTemplate[] = [];

@@ -26,6 +26,7 @@ import { DeferredPlanner } from './deferred-planner.js';
 import { StepAttempts, type AttemptHost } from './step-attempts.js';
 import type { EngineMetricsSink } from './metrics-sink.js';
 import type { TaskTracing } from './task-tracing.js';
+import type { DynamicSteps } from './dynamic-steps.js';
 
 export interface DispatcherOptions {
   workerId: string;
@@ -39,6 +40,8 @@ export interface DispatcherOptions {
   rateLimited: () => boolean;
   /** Step spans; asked once per claimed batch whether any SDK is registered. */
   tracing: TaskTracing;
+  /** The steps the engine runs itself (durable waits, sub-workflows). */
+  dynamic: DynamicSteps;
 }
 
 const MAX_BATCH = 500;
@@ -86,6 +89,7 @@ export class Dispatcher {
       logger,
       options.tracing,
       this.attemptHost,
+      options.dynamic,
     );
   }
 

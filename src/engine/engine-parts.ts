@@ -26,6 +26,8 @@ import { ScheduleControl, scheduledSubmit } from './schedule-control.js';
 import { RetentionKeeper } from './retention-keeper.js';
 import { RateLimitDeclarer } from './rate-limits.js';
 import { TemplateDefinitions } from './template-definitions.js';
+import { SignalDelivery } from './signal-delivery.js';
+import { DynamicSteps } from './dynamic-steps.js';
 
 /** What the parts ask of the engine that owns them. */
 export interface EngineHost {
@@ -60,6 +62,7 @@ export interface EngineParts {
   readonly retention: RetentionKeeper | null;
   readonly rateLimits: RateLimitDeclarer;
   readonly definitions: TemplateDefinitions;
+  readonly signals: SignalDelivery;
 }
 
 /** Build every part of an engine, in dependency order. */
@@ -86,6 +89,12 @@ export function assembleEngine(host: EngineHost): EngineParts {
     templates: () => catalog.capabilities(namespaces),
     rateLimited: () => catalog.rateLimited(namespaces),
     tracing,
+    dynamic: new DynamicSteps(
+      store,
+      workerId,
+      (req, parent) => submitter.submitChild(req, parent),
+      options.maxSubtaskDepth,
+    ),
   });
   const rerunner = new TaskRerunner(store, catalog, (id) => {
     forget(id); // nothing cached of the previous run serves the next
@@ -139,5 +148,8 @@ export function assembleEngine(host: EngineHost): EngineParts {
     retention,
     rateLimits: new RateLimitDeclarer(store, host.templates, logger),
     definitions,
+    signals: new SignalDelivery(store, catalog, () => {
+      if (host.started()) dispatcher.wake();
+    }),
   };
 }

@@ -57,6 +57,8 @@ export interface TaskerOptions {
    * The module's own code cannot be stopped: whatever it started keeps running in this process.
    */
   handlersTimeoutMs?: number;
+  /** Deepest nesting of sub-workflows; a step whose child would be deeper fails for good. Default 10. */
+  maxSubtaskDepth?: number;
   /** Global retry backoff; a step's `retry` overrides it. */
   retry?: Partial<RetryPolicy>;
   /** Environment for template overrides (default TASKER_ENV / NODE_ENV). */
@@ -110,6 +112,7 @@ export interface ResolvedTaskerOptions {
   /** Where `stepTimeoutMs` came from: a step cut off by the built-in default says so in its error. */
   stepTimeoutFrom: 'option' | 'environment' | 'default';
   handlersTimeoutMs: number;
+  maxSubtaskDepth: number;
   retry: RetryPolicy;
   env: string | undefined;
   logLevel: LogLevel;
@@ -137,6 +140,7 @@ const OPTION_NAMES: Record<keyof TaskerOptions, true> = {
   namespaces: true,
   stepTimeoutMs: true,
   handlersTimeoutMs: true,
+  maxSubtaskDepth: true,
   retry: true,
   env: true,
   logLevel: true,
@@ -166,6 +170,7 @@ export const OPTION_RANGES = {
   drainTimeoutMs: { min: 0, max: 3_600_000, ms: true },
   stepTimeoutMs: { min: 1, max: MAX_TIMEOUT_MS, ms: true },
   handlersTimeoutMs: { min: 1, max: MAX_TIMEOUT_MS, ms: true },
+  maxSubtaskDepth: { min: 1, max: 100, ms: false },
 } as const satisfies Record<string, OptionRange>;
 
 type RangedOption = keyof typeof OPTION_RANGES;
@@ -371,6 +376,7 @@ export function resolveTaskerOptions(
     stepTimeoutMs: stepTimeout.value,
     stepTimeoutFrom: stepTimeout.from,
     handlersTimeoutMs: ranged('handlersTimeoutMs', o.handlersTimeoutMs).value,
+    maxSubtaskDepth: ranged('maxSubtaskDepth', o.maxSubtaskDepth).value,
     retry: retryPolicy(o.retry),
     env: given ?? vars.TASKER_ENV ?? vars.NODE_ENV,
     logLevel: logLevel(o.logLevel, envLogLevel),

@@ -75,6 +75,10 @@ export class OutcomeEffects {
         // Not a failure: the step waits for `rate_limit` and runs again after retryAfter, its attempt not spent.
         this.wakeAt(Date.now() + o.retryAfterMs);
         pending.log.logger.info({ retry_in_ms: o.retryAfterMs }, 'step rate-limited by its handler; it will run again');
+      } else if (o.type === 'park') {
+        // A step with no handler waits (a signal, a timer, a child task): no lease, no slot, until due or woken.
+        if (o.untilMs !== null) this.wakeAt(o.untilMs);
+        pending.log.logger.debug({ wait: o.wait, until: o.untilMs }, 'step waits');
       }
       if (span) this.tracing.endStep(span, exec);
     }

@@ -16,6 +16,7 @@ import { makeTaskView, type AnnotationSink } from './handler-views.js';
 import { toStepError } from './error-capture.js';
 import { released, type DeferredPlanner, type PlanningHost } from './deferred-planner.js';
 import type { TaskTracing } from './task-tracing.js';
+import type { DynamicSteps } from './dynamic-steps.js';
 
 /** One claimed step held by this process. */
 export interface InFlight {
@@ -50,6 +51,7 @@ export class StepAttempts {
     private readonly logger: Logger,
     private readonly tracing: TaskTracing,
     private readonly host: AttemptHost,
+    private readonly dynamic: DynamicSteps,
   ) {}
 
   /** How many steps are held (running, being planned, or loading their inputs). */
@@ -182,7 +184,8 @@ export class StepAttempts {
       };
       // With tracing on, the handler runs inside its step span's context (its own spans are children of it).
       const span = f.span;
-      exec = await (span ? this.tracing.runIn(span, () => executeStep(this.catalog, r)) : executeStep(this.catalog, r));
+      const run = this.dynamic.handles(step.template) ? () => this.dynamic.run(r) : () => executeStep(this.catalog, r);
+      exec = await (span ? this.tracing.runIn(span, run) : run());
     } catch (err) {
       const error = toStepError(err);
       exec = {

@@ -133,7 +133,7 @@ function timeoutError(timeout: StepTimeout, r: RunnableStep): StepTimeoutError {
 }
 
 /** Retry (with backoff or retryAfter) while attempts and retryability allow; otherwise fail for good. */
-function failureOutcome(r: RunnableStep, err: unknown): { outcome: StepOutcome; error: StepError } {
+export function failureOutcome(r: RunnableStep, err: unknown): { outcome: StepOutcome; error: StepError } {
   const { claimed } = r;
   const error = toStepError(err);
   const base = { step_id: claimed.step_id, task_id: claimed.task.task_id, attempt: claimed.attempt };

@@ -101,17 +101,17 @@ export class TaskSubmitter {
   ): Promise<SubmitResult | null> {
     const req = normaliseTaskRequest(request);
     const compiled = this.catalog.forRequest(req.namespace, req.name, req.version);
-    const mode = this.catalog.canPlan(compiled) ? 'submit' : 'defer';
+    const options = this.planOptions(compiled);
     await this.definitionsSaved();
     if (!this.tracing.active()) {
-      const plan = await planTask(compiled, req, { mode });
+      const plan = await planTask(compiled, req, options);
       const res = await create(plan.task);
       return res === null ? null : this.finish(plan, res);
     }
     const span = this.tracing.startSubmit(req.namespace, req.name, root);
     try {
       return await this.tracing.within(span, async () => {
-        const plan = await planTask(compiled, req, { mode });
+        const plan = await planTask(compiled, req, options);
         plan.task.trace_context = this.tracing.storedContext(span);
         const res = await create(plan.task);
         if (res === null) return null; // a span for nothing created would only be noise
@@ -122,6 +122,12 @@ export class TaskSubmitter {
       if (span.isRecording()) this.tracing.endSubmit(span, null, false, [], err);
       throw err;
     }
+  }
+
+  /** A sub-workflow: a task linked to the parent step that waits for it (subtask-steps.ts). */
+  async submitChild(request: TaskRequest, parent: { task_id: number; step_id: number }): Promise<SubmitResult> {
+    const res = await this.submitThrough(request, (task) => this.store.createTask({ ...task, parent }), false);
+    return res as SubmitResult; // the create above never returns null
   }
 
   private async finish(plan: TaskPlan, res: CreateTaskResult): Promise<SubmitResult> {
@@ -166,10 +172,17 @@ export class TaskSubmitter {
   }
 
   /** Plan now when this process can run the hook, else defer it; concurrency limits from the newest version. */
+  private readonly childVersion = (namespace: string, name: string): string | undefined =>
+    this.catalog.newest(namespace, name)?.version;
+
   private planOptions(compiled: CompiledTemplate): PlanOptions {
     const { namespace_name, name } = compiled.template;
     const newest = this.catalog.newest(namespace_name, name);
-    return { mode: this.catalog.canPlan(compiled) ? 'submit' : 'defer', ...(newest ? { newest } : {}) };
+    return {
+      mode: this.catalog.canPlan(compiled) ? 'submit' : 'defer',
+      ...(newest ? { newest } : {}),
+      childVersion: this.childVersion,
+    };
   }
 
   /** Annotations from the planning hook, creation-time skip events and an at-once finalisation of a new task. */

@@ -97,6 +97,7 @@ describe('PostgreSQL migrations', () => {
         'schedule_ticks',
         'schedules',
         'schema_migrations',
+        'signals',
         'step_edges',
         'steps',
         'tasks',

@@ -17,6 +17,7 @@ import type { PgContext } from './context.js';
 import { jsonbDiagnostic, jsonbValue } from './jsonb.js';
 import { runRetrying } from './pool.js';
 import { applyRateLimited, rateClaim, type RateLimitedOutcome } from './rate-limits.js';
+import { applyParks, type ParkOutcome } from './dynamic.js';
 
 /** An outcome with its JSON columns encoded up front, so a bad value fails before the transaction starts. */
 export interface EncodedOutcome {
@@ -61,13 +62,20 @@ export async function completeSteps(
   });
   const first = outcomes.filter((e, i) => firstIndex.get(e.outcome.step_id) === i);
   // RateLimitedError outcomes: their own transaction first (./rate-limits.ts); the function takes the rest.
+  // Parks (steps with no handler waiting: ./dynamic.ts) too.
   const limited: RateLimitedOutcome[] = [];
+  const parks: ParkOutcome[] = [];
   first.forEach((e, ord) => {
     const o = e.outcome;
     if (o.type === 'rate_limited') limited.push({ ...o, ord });
+    else if (o.type === 'park') parks.push({ ...o, ord });
   });
   const rated = limited.length ? await applyRateLimited(ctx, opts.workerId, limited) : { applied: [], ready: 0 };
-  const batch = limited.length ? first.filter((e) => e.outcome.type !== 'rate_limited') : first;
+  const parked = parks.length ? await applyParks(ctx, opts.workerId, parks) : { applied: [], ready: 0 };
+  const batch =
+    limited.length || parks.length
+      ? first.filter((e) => e.outcome.type !== 'rate_limited' && e.outcome.type !== 'park')
+      : first;
 
   // Prune lists of completing outcomes, one row per (task, name); the first outcome naming a step wins.
   const seen = new Set<string>();
@@ -122,7 +130,7 @@ export async function completeSteps(
     claim?.templates ?? null,
   ]);
   const reply = row!.r;
-  const appliedIds = new Set([...reply.applied, ...rated.applied]);
+  const appliedIds = new Set([...reply.applied, ...rated.applied, ...parked.applied]);
   const applied: number[] = [];
   const stale: number[] = [];
   outcomes.forEach((e, i) => {
@@ -137,7 +145,7 @@ export async function completeSteps(
     finalized: reply.finalized.map((r) =>
       mapFinalizedTask(r, r.state as FinalizedTask['state'], Number(r.completed_at)),
     ),
-    readyCount: reply.ready + rated.ready,
+    readyCount: reply.ready + rated.ready + parked.ready,
     claimed,
   };
 }

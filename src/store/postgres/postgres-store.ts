@@ -35,6 +35,7 @@ import { PgHistory } from './history.js';
 import { cancelInTx, reclaimCandidates, reclaimInTx } from './reclaim.js';
 import { rerunInTx } from './rerun.js';
 import { PgSchedules } from './schedules.js';
+import { PgDynamic } from './dynamic.js';
 import { pruneTasks } from './prune.js';
 import { PgTx } from './tx.js';
 import { type WakeListener } from './wake-listener.js';
@@ -46,6 +47,7 @@ import { ESTIMATE_ABOVE } from './stats.js';
 export class PostgresStore implements S.Store {
   readonly kind = 'postgres' as const;
   readonly schedules: PgSchedules;
+  readonly dynamic: PgDynamic;
   private readonly reads: PgReads;
   private readonly history: PgHistory;
   private closed = false;
@@ -60,6 +62,7 @@ export class PostgresStore implements S.Store {
     this.reads = new PgReads(ctx);
     this.history = new PgHistory(ctx);
     this.schedules = new PgSchedules(ctx, () => this.open());
+    this.dynamic = new PgDynamic(ctx, () => this.open());
   }
 
   /** The schema this store lives in. */

@@ -60,6 +60,10 @@ export class PgReads {
         ready_at: readyAt,
         gate: s.gate,
         rate_wait: s.rate_wait,
+        wait_kind: s.wait_kind,
+        wait_key: s.wait_key,
+        attempts: step.attempts,
+        run: summary.run,
       });
       if (held) step.waiting_for = held;
       return step;
@@ -68,6 +72,8 @@ export class PgReads {
     return {
       ...summary,
       scheduled_for: numOrNull(row.scheduled_for),
+      parent_task_id: numOrNull(row.parent_task_id),
+      parent_step_id: numOrNull(row.parent_step_id),
       planned: row.needs_plan !== true,
       context: row.context ?? null,
       annotations,

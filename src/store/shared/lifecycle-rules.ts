@@ -25,6 +25,8 @@ export const REASONS = {
   failed: 'failed',
   released: 'released',
   rateLimited: 'rate_limited',
+  parked: (wait: string) => `waiting for ${wait}`,
+  signalled: (name: string) => `signal ${name} received`,
   releasedForPlanning: 'handed back to plan the task first',
   leaseExpired: 'lease expired',
   leaseLapsed: 'lease lapsed while its worker was alive; handed back, attempt not counted',

@@ -1,8 +1,9 @@
 // Argument checks for hot-path calls, so a caller bug fails with a message naming the bad field.
 import { InvalidRequestError } from '../../core/errors.js';
-import type { ClaimRequest, StepOutcome } from '../../core/store-contract.js';
+import { WAIT_KINDS, type ClaimRequest, type StepOutcome } from '../../core/store-contract.js';
 
-const OUTCOME_TYPES = new Set(['completed', 'retry', 'failed', 'released', 'rate_limited']);
+const OUTCOME_TYPES = new Set(['completed', 'retry', 'failed', 'released', 'rate_limited', 'park']);
+const WAITS: ReadonlySet<string> = new Set(WAIT_KINDS);
 
 export function assertClaimRequest(req: Omit<ClaimRequest, 'workerId'> & { workerId?: string }, where: string): void {
   if (req.workerId !== undefined && (typeof req.workerId !== 'string' || req.workerId === '')) {
@@ -32,7 +33,7 @@ export function assertWorkerId(workerId: string, where: string): void {
 export function assertOutcome(outcome: StepOutcome, index: number): void {
   const at = `completeSteps: outcome #${index + 1}`;
   if (!outcome || !OUTCOME_TYPES.has(outcome.type)) {
-    throw new InvalidRequestError(`${at}: type must be completed, retry, failed, released or rate_limited`);
+    throw new InvalidRequestError(`${at}: type must be completed, retry, failed, released, rate_limited or park`);
   }
   if (!Number.isInteger(outcome.step_id) || !Number.isInteger(outcome.task_id) || !Number.isInteger(outcome.attempt)) {
     throw new InvalidRequestError(`${at}: step_id, task_id and attempt must be integers`);
@@ -45,6 +46,12 @@ export function assertOutcome(outcome: StepOutcome, index: number): void {
     !(Number.isSafeInteger(outcome.retryAfterMs) && outcome.retryAfterMs >= 0 && outcome.retryAfterMs <= 86_400_000)
   ) {
     throw new InvalidRequestError(`${at}: retryAfterMs must be a whole number of ms from 0 to 24 h`);
+  }
+  if (outcome.type === 'park') {
+    if (!WAITS.has(outcome.wait)) throw new InvalidRequestError(`${at}: wait must be one of ${WAIT_KINDS.join(', ')}`);
+    if (outcome.untilMs !== null && !Number.isSafeInteger(outcome.untilMs)) {
+      throw new InvalidRequestError(`${at}: untilMs must be epoch milliseconds or null`);
+    }
   }
   if (
     (outcome.type === 'retry' || outcome.type === 'failed') &&

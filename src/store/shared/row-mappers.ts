@@ -1,9 +1,11 @@
 // Maps database rows (column names as in the schema) to the contract's records. Numbers may arrive as strings
 // (PostgreSQL BIGINT), booleans as 0/1 (SQLite); JSON columns go through the store's decoder.
-import type { StepState, TaskState, TaskWait } from '../../core/states.js';
+import type { StepState, StepWait, TaskState, TaskWait } from '../../core/states.js';
 import type {
+  ChildTask,
   ConcurrencyGroup,
   FinalizedTask,
+  SignalRecord,
   StepError,
   StepRecord,
   TaskContextRecord,
@@ -35,7 +37,7 @@ export function numOrNull(value: unknown): number | null {
   return value === null || value === undefined ? null : num(value);
 }
 
-function strOrNull(value: unknown): string | null {
+export function strOrNull(value: unknown): string | null {
   return value === null || value === undefined ? null : String(value);
 }
 
@@ -119,10 +121,25 @@ export function mapFlowFields(row: Row): Pick<TaskSummary, 'priority' | 'run_at'
  */
 export function heldStepWait(
   task: TaskWait | null,
-  step: { state: StepState; unmet: number; ready_at: number | null; gate?: unknown; rate_wait?: unknown },
-): TaskWait | null {
+  step: {
+    state: StepState;
+    unmet: number;
+    ready_at: number | null;
+    gate?: unknown;
+    rate_wait?: unknown;
+    /** A parked step (store-dynamic.ts): what it waits for, and for which attempt of which run. */
+    wait_kind?: unknown;
+    wait_key?: unknown;
+    attempts?: number;
+    run?: number;
+  },
+): StepWait | null {
   const ready = (step.state === 'pending' && step.unmet === 0) || step.state === 'retrying';
   if (!ready) return null;
+  // Parked now: its wait is the one of the attempt it was handed back from (the next one to be claimed).
+  if (typeof step.wait_kind === 'string' && step.wait_key === `${step.run ?? 1}:${(step.attempts ?? 0) + 1}`) {
+    return step.wait_kind as StepWait;
+  }
   // A step denied a rate-limit token (or rate-limited by its handler) keeps a ready_at: when to look again.
   if (step.ready_at !== null) {
     return step.rate_wait !== null && step.rate_wait !== undefined && num(step.rate_wait) === 1 ? 'rate_limit' : null;
@@ -221,5 +238,32 @@ export function mapWorkerRow(row: Row, decode: JsonDecoder = decodeJson): Worker
     lease_ms: numOrNull(row.lease_ms),
     started_at: num(row.started_at),
     last_seen_at: num(row.last_seen_at),
+  };
+}
+
+/** A sub-workflow row (`childTasks`). */
+export function mapChildRow(row: Row): ChildTask {
+  return {
+    task_id: num(row.task_id),
+    parent_step_id: num(row.parent_step_id),
+    namespace: String(row.namespace),
+    name: String(row.name),
+    version: String(row.version),
+    state: row.state as TaskState,
+  };
+}
+
+/** A `signals` row (store-dynamic.ts). */
+export function mapSignalRow(row: Row, decode: JsonDecoder = decodeJson): SignalRecord {
+  return {
+    signal_id: num(row.id),
+    task_id: num(row.task_id),
+    name: String(row.name),
+    signal_key: strOrNull(row.signal_key),
+    payload: decode(row.payload),
+    actor: strOrNull(row.actor),
+    received_at: num(row.received_at),
+    consumed_step_id: numOrNull(row.consumed_step_id),
+    consumed_at: numOrNull(row.consumed_at),
   };
 }

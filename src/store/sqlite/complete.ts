@@ -12,6 +12,7 @@ import { releaseTarget, REASONS } from '../shared/lifecycle-rules.js';
 import { excerptStepError } from '../shared/step-error.js';
 import { claimInTx } from './claim.js';
 import { applyRateLimited } from './rate-limits.js';
+import { applyPark } from './dynamic.js';
 import type { SqliteTx, StepRow } from './tx.js';
 
 /** An outcome with its JSON columns encoded up front, so a bad value fails before the transaction starts. */
@@ -83,6 +84,9 @@ function applyOutcome(tx: SqliteTx, row: StepRow, e: EncodedOutcome, skipped: Sk
     }
     case 'rate_limited':
       applyRateLimited(tx, row, o.retryAfterMs);
+      return;
+    case 'park':
+      applyPark(tx, row, o);
       return;
     case 'released': {
       const to = releaseTarget(attempt);

@@ -65,13 +65,26 @@ export class SqliteReads {
         ready_at: readyAt,
         gate: r.gate,
         rate_wait: r.rate_wait,
+        wait_kind: r.wait_kind,
+        wait_key: r.wait_key,
+        attempts: step.attempts,
+        run: summary.run,
       });
       if (held) step.waiting_for = held;
       return step;
     });
     const scheduled_for = numOrNull(row.scheduled_for);
     summary.waiting_for = taskRateWait(summary, steps);
-    return { ...summary, scheduled_for, planned: row.needs_plan !== 1, context, annotations, workflow_steps: steps };
+    return {
+      ...summary,
+      scheduled_for,
+      parent_task_id: numOrNull(row.parent_task_id),
+      parent_step_id: numOrNull(row.parent_step_id),
+      planned: row.needs_plan !== 1,
+      context,
+      annotations,
+      workflow_steps: steps,
+    };
   }
 
   getTaskContexts(taskIds: TaskId[]): Map<TaskId, TaskContextRecord> {

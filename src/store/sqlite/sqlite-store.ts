@@ -35,6 +35,7 @@ import { pruneTasks } from './prune.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { SqliteTx } from './tx.js';
 import { declareRateLimits, listRateLimits, setRateLimit } from './rate-limits.js';
+import { SqliteDynamic } from './dynamic.js';
 import { assertRateLimit, missingLimitReporter } from '../shared/rate-buckets.js';
 import { assertDefinitions } from '../shared/definition-rows.js';
 import { getDefinition, listDefinitions, saveDefinitionsInTx } from './definitions.js';
@@ -58,6 +59,7 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements S.Store {
   readonly kind = 'sqlite' as const;
   readonly schedules: SqliteSchedules;
+  readonly dynamic: SqliteDynamic;
   private readonly st: Statements;
   private readonly reads: SqliteReads;
   private readonly history: SqliteHistory;
@@ -85,6 +87,7 @@ export class SqliteStore implements S.Store {
     this.history = new SqliteHistory(this.st);
     this.runInTransaction = db.transaction((fn: () => unknown) => fn());
     this.schedules = new SqliteSchedules(this.st, (actor, fn) => this.write(actor, fn));
+    this.dynamic = new SqliteDynamic(this.st, (actor, fn) => this.write(actor, fn));
     this.watcher = new DataVersionWatcher(
       () => (this.st.dataVersion.get() as { data_version: number }).data_version,
       opts.wakePollMs ?? DEFAULT_WAKE_POLL_MS,

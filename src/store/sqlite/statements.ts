@@ -56,6 +56,7 @@ import {
 import { historyByIds, historyPage, historySince, lastHistoryId } from './sql/history.js';
 import * as rate from './sql/rate-limits.js';
 import * as definitions from './sql/definitions.js';
+import * as dynamic from './sql/dynamic.js';
 import { extendLease } from './sql/leases.js';
 import { closeStep, reopenStep, step, stepsOfTaskIn } from './sql/operate.js';
 import {
@@ -102,6 +103,8 @@ import {
   pruneEdges,
   pruneSteps,
   pruneTaskRows,
+  pruneTree,
+  pruneSignals,
   pruneTransitions,
 } from './sql/prune.js';
 import { dataVersion, ping, readyDepth, stepsByState, tasksByState, waitingForWorker } from './sql/stats.js';
@@ -203,6 +206,21 @@ export const SQLITE_STATEMENTS = {
   insertDefinition: definitions.insertDefinition,
   replaceDefinition: definitions.replaceDefinition,
   listDefinitions: definitions.listDefinitions,
+  // dynamic workflows
+  parkStep: dynamic.parkStep,
+  stepWait: dynamic.stepWait,
+  setStepWait: dynamic.setStepWait,
+  takeableSignal: dynamic.takeableSignal,
+  consumeSignal: dynamic.consumeSignal,
+  unconsumedSignal: dynamic.unconsumedSignal,
+  insertSignal: dynamic.insertSignal,
+  signalByKey: dynamic.signalByKey,
+  wakeSignalWaits: dynamic.wakeSignalWaits,
+  taskStateForSignal: dynamic.taskStateForSignal,
+  listSignals: dynamic.listSignals,
+  taskFinished: dynamic.taskFinished,
+  setTaskParent: dynamic.setTaskParent,
+  childTasks: dynamic.childTasks,
   // reruns
   rerunTask,
   rerunSteps,
@@ -232,6 +250,8 @@ export const SQLITE_STATEMENTS = {
   pruneAnnotations,
   pruneSteps,
   pruneTaskRows,
+  pruneTree,
+  pruneSignals,
   // leases and reclaims
   extendLease,
   expiredSteps,

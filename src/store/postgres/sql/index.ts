@@ -8,6 +8,7 @@ import { cancelSteps, cancelTask } from './cancel.js';
 import { claim, claimGranted } from './claim.js';
 import * as rate from './rate-limits.js';
 import { insertDefinitions, readDefinitions } from './definitions.js';
+import * as dynamic from './dynamic.js';
 import { completeSteps } from './complete.js';
 import {
   createTaskAtOnce,
@@ -63,6 +64,8 @@ import {
   pruneNow,
   pruneSteps,
   pruneTaskRows,
+  pruneTree,
+  pruneSignals,
   pruneTransitions,
 } from './prune.js';
 import { readActivity } from './activity.js';
@@ -125,6 +128,19 @@ export const PG_STATEMENTS = {
   // template definitions
   insertDefinitions,
   readDefinitions,
+  // dynamic workflows
+  lockWatched: dynamic.lockWatched,
+  parkSteps: dynamic.parkSteps,
+  stepWaitForUpdate: dynamic.stepWaitForUpdate,
+  setStepWait: dynamic.setStepWait,
+  takeSignal: dynamic.takeSignal,
+  signalTask: dynamic.signalTask,
+  insertSignal: dynamic.insertSignal,
+  signalByKey: dynamic.signalByKey,
+  wakeSignalWaits: dynamic.wakeSignalWaits,
+  listSignals: dynamic.listSignals,
+  setTaskParent: dynamic.setTaskParent,
+  childTasks: dynamic.childTasks,
   // transactions
   lockTasks,
   insertHistory,
@@ -185,6 +201,8 @@ export const PG_STATEMENTS = {
   pruneAnnotations,
   pruneSteps,
   pruneTaskRows,
+  pruneTree,
+  pruneSignals,
   // leases and reclaims
   extendLeases,
   expiredCandidates,
