@@ -103,3 +103,4 @@ export {
   type TaskerErrorCode,
 } from './core/errors.js';
 export { TemplateValidationError } from './definition/validation-issue.js';
+export { TemplateRedefinedError } from './definition/template-redefinition.js';

@@ -43,6 +43,7 @@ export const TASKER_STATUS: Readonly<Record<TaskerErrorCode, 400 | 404 | 409 | '
   invalid_option: 'fault',
   template_invalid: 'fault',
   template_conflict: 'fault',
+  template_redefined: 'fault',
   handler_invalid: 'fault',
   handler_conflict: 'fault',
   handler_module: 'fault',

@@ -1,6 +1,6 @@
 // Builds the OpenAPI 3.0 document from the route catalogue: the very schemas that validate requests and serialise
 // responses, with the shared ones (Task, Step, Error, …) lifted into components and referenced by $ref.
-import type { CatalogRoute, RouteCatalog } from './route-catalog.js';
+import { SCOPE_NESTING, type CatalogRoute, type RouteCatalog } from './route-catalog.js';
 import { ErrorSchema, type JsonSchema } from './schemas/common.js';
 import * as tasks from './schemas/tasks.js';
 import * as system from './schemas/system.js';
@@ -11,6 +11,7 @@ import * as pauses from './schemas/pauses.js';
 import * as schedules from './schemas/schedules.js';
 import * as prune from './schemas/prune.js';
 import * as rateLimits from './schemas/rate-limits.js';
+import * as signals from './schemas/signals.js';
 
 /** Shared schemas, by component name; any occurrence of the same object becomes a $ref. */
 const COMPONENTS: Record<string, JsonSchema> = {
@@ -32,6 +33,11 @@ const COMPONENTS: Record<string, JsonSchema> = {
   ConcurrencyList: pauses.ConcurrencyListSchema,
   RateLimit: rateLimits.RateLimitSchema,
   RateLimitList: rateLimits.RateLimitListSchema,
+  Signal: signals.SignalSchema,
+  SignalList: signals.SignalListSchema,
+  SignalReceipt: signals.SignalReceiptSchema,
+  SignalSend: signals.SignalBody,
+  SignalSendByKey: signals.SignalByKeyBody,
   HistoryPage: history.HistoryPageSchema,
   HistoryEntry: history.HistoryEntrySchema,
   StreamTicket: history.TicketSchema,
@@ -61,7 +67,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: 'the token lacks a required scope (only when auth is configured)',
   404: 'no such task, step, namespace, template or schedule',
   409: 'conflict: a repeated idempotency_key (details.task_id), or an operator action that is illegal in the current state',
-  413: 'body larger than the limit (default 1 MiB)',
+  413: 'body larger than the limit (default 1 MiB), or a signal payload over 256 KB',
   415: 'Content-Type is not application/json',
   500: 'server fault (logged)',
   503: 'the store is briefly unavailable, or the server is shutting down; retry after Retry-After seconds',
@@ -132,7 +138,7 @@ function operation(
   const scopeText =
     scopes === 'public'
       ? 'No token needed.'
-      : `Token scopes: ${scopes.length ? scopes.join(' + ') : 'any valid token'} (admin implies all).`;
+      : `Token scopes: ${scopes.length ? scopes.join(' + ') : 'any valid token'} (${SCOPE_NESTING}).`;
   return {
     operationId: route.operationId,
     summary: route.summary,
@@ -193,6 +199,10 @@ export function buildOpenApi(catalog: RouteCatalog, options: OpenApiOptions): Re
         name: 'flow control',
         description:
           'pause and resume a template or a whole namespace; what is paused; concurrency slot groups; rate limits',
+      },
+      {
+        name: 'signals',
+        description: 'send a signal to the step of a task waiting for it (durable waits); list what a task received',
       },
       { name: 'schedules', description: 'cron schedules: list them; pause, resume and trigger one' },
       { name: 'handlers', description: 'registered templates and their dependency graphs' },

@@ -4,8 +4,25 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorSchema, type JsonSchema } from './schemas/common.js';
 
-export const SCOPES = ['tasks:read', 'tasks:write', 'steps:operate', 'admin'] as const;
+export const SCOPES = ['tasks:read', 'tasks:write', 'steps:operate', 'signals:send', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
+
+/**
+ * What a granted scope includes besides itself: `admin` every scope; `steps:operate` also `signals:send` (an operator
+ * can already resolve a waiting step with any results, so sending its signal grants nothing more). `signals:send`
+ * alone lets an approval system deliver signals and nothing else.
+ */
+const IMPLIED: Partial<Record<Scope, readonly Scope[]>> = { admin: SCOPES, 'steps:operate': ['signals:send'] };
+
+/** Whether a principal with `granted` scopes may use `scope`. */
+export function grants(granted: ReadonlySet<string>, scope: Scope): boolean {
+  if (granted.has(scope)) return true;
+  for (const g of granted) if (IMPLIED[g as Scope]?.includes(scope)) return true;
+  return false;
+}
+
+/** How scopes nest, in words (OpenAPI descriptions). */
+export const SCOPE_NESTING = 'admin implies all; steps:operate implies signals:send';
 
 export interface ResponseSpec {
   description: string;
@@ -24,7 +41,7 @@ export interface RouteSpec {
   summary: string;
   description?: string;
   tag: string;
-  /** Scopes a token needs by default (all of them; `admin` implies every scope); `public` needs no token ever. */
+  /** Scopes a token needs by default (all of them; see `grants` for how scopes nest); `public` needs no token ever. */
   auth: readonly Scope[] | 'public';
   /** A `ticket` query parameter from POST /events/tickets may stand in for the Authorization header (event stream). */
   acceptsTicket?: boolean;

@@ -38,6 +38,7 @@ import { EventStreams } from './events/event-streams.js';
 import { whoamiRoutes } from './routes/whoami.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { rateLimitRoutes } from './routes/rate-limits.js';
+import { signalRoutes } from './routes/signals.js';
 import { builtUiDir, installUi } from './routes/ui.js';
 
 export { DEFAULT_BODY_LIMIT };
@@ -156,6 +157,7 @@ export function createApiServer(tasker: Tasker, options: ApiServerOptions = {}):
     ...historyRoutes(ctx),
     ...stepRoutes(ctx),
     ...rerunRoutes(ctx),
+    ...signalRoutes(ctx),
     ...pauseRoutes(ctx),
     ...scheduleRoutes(ctx),
     ...rateLimitRoutes(ctx),

@@ -1,11 +1,14 @@
 // The engine for a command that uses one template (run, submit): every template is loaded, but only the one the
 // command names must be valid. Problems in the others are printed as warnings (one line each, with file:line) and
-// those templates are left out. Commands that serve every template (worker, serve, resume) and validate stay strict.
+// those templates are left out — a template changed under a version the store holds a different definition of, too.
+// Commands that serve every template (worker, serve, resume) and validate stay strict.
 import { checkHandlers } from '../definition/handler-registry.js';
 import { loadTemplates, type LoadedTemplate } from '../definition/template-loader.js';
 import { formatIssue, TemplateValidationError, type ValidationIssue } from '../definition/validation-issue.js';
 import { isTaskerError } from '../core/errors.js';
 import type { Tasker, TaskerOptions } from '../engine/tasker.js';
+import { redefinedTemplates } from '../engine/template-definitions.js';
+import { TemplateRedefinedError } from '../definition/template-redefinition.js';
 import { UsageError } from './cli-errors.js';
 import { openEngine, type EngineFlags, type TemplateRef } from './engine-options.js';
 import { templatePathsFrom } from './template-options.js';
@@ -61,7 +64,11 @@ export async function openEngineFor(
     const sorted = sortIssues(tasker, target, loaded.templates, loaded.issues, runsSteps);
     const ref = `${target.namespace}/${target.name}`;
     if (sorted.own.length) throw new TemplateValidationError(sorted.own, `template ${ref}`);
-    for (const l of sorted.usable) {
+    const redefined = flags.allowRedefine === true ? [] : await redefinedTemplates(tasker.store, sorted.usable);
+    const own = redefined.filter((r) => `${r.loaded.template.namespace_name}/${r.loaded.template.name}` === ref);
+    if (own.length) throw new TemplateRedefinedError(own.map((r) => r.issue));
+    for (const r of redefined) sorted.others.push(r.issue);
+    for (const l of sorted.usable.filter((u) => !redefined.some((r) => r.loaded === u))) {
       try {
         tasker.registerTemplate(l.template, l.source);
       } catch (err) {

@@ -24,6 +24,7 @@ export interface EngineFlags {
   leaseMs?: string;
   handlersTimeout?: string;
   stepTimeout?: string;
+  allowRedefine?: boolean;
 }
 
 export function addStoreOption(cmd: Command): Command {
@@ -54,6 +55,10 @@ export function addEngineOptions(cmd: Command, { running = true } = {}): Command
     .option(
       '--step-timeout <ms>',
       `timeout of steps run here that set none (default: $TASKER_STEP_TIMEOUT_MS, else ${stepTimeout} = ${stepTimeout / 60_000} min)`,
+    )
+    .option(
+      '--allow-redefine',
+      'SQLite only: replace the stored definition of a template changed without a new version (running tasks continue on the new one) instead of refusing it',
     );
   if (running) {
     cmd
@@ -138,6 +143,7 @@ export function engineOptionsFrom(flags: EngineFlags, extra: Partial<TaskerOptio
     ...(leaseMs !== undefined ? { leaseMs } : {}),
     ...(handlersTimeoutMs !== undefined ? { handlersTimeoutMs } : {}),
     ...(stepTimeoutMs !== undefined ? { stepTimeoutMs } : {}),
+    ...(flags.allowRedefine === true ? { allowRedefine: true } : {}),
     ...(flags.namespaces
       ? {
           namespaces: flags.namespaces

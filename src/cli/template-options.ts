@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { loadHandlerModule, type HandlerModule } from '../definition/handler-module.js';
 import { HandlerRegistry, checkHandlers } from '../definition/handler-registry.js';
+import { checkSubtaskCycles } from '../definition/subtask-cycles.js';
 import { DEFAULT_TEMPLATE_DIR, loadTemplates } from '../definition/template-loader.js';
 import { TemplateRegistry } from '../definition/template-registry.js';
 import type { ValidationIssue } from '../definition/validation-issue.js';
@@ -84,6 +85,7 @@ export async function loadTemplateOptions(flags: TemplateOptionFlags): Promise<L
     }
     for (const l of templates.list()) issues.push(...checkHandlers(l.template, handlers, l.source));
   }
+  issues.push(...checkSubtaskCycles(templates.list()));
   return { templates, handlers, handlerModule, issues };
 }
 

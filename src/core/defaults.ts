@@ -37,6 +37,13 @@ export const TASKER_DEFAULTS = Object.freeze({
    * to one and a half times it), deleting `batchSize` tasks per transaction; `tasker prune` uses the same batch size.
    */
   retention: Object.freeze({ intervalMs: 600_000, batchSize: 500 }),
+  /**
+   * A template whose definition changed under the same version is refused (the store keeps the first one); true
+   * replaces the stored one instead (embedded SQLite only).
+   */
+  allowRedefine: false,
+  /** Deepest nesting of sub-workflows (a child of a child …): a step whose child would be deeper fails for good. */
+  maxSubtaskDepth: 10,
   /** Retry backoff: `base · multiplier^(attempt-1)` ms, capped at `max`, with up to `jitter` of it taken off. */
   retry: Object.freeze({ base: 1_000, multiplier: 2, max: 60_000, jitter: 0.2 }),
 });

@@ -14,6 +14,7 @@ export const TASKER_ERROR_CODES = {
   invalid_option: 'an option of Tasker.open, or the environment variable behind it, is out of range or malformed',
   template_invalid: 'a task template has problems (all of them are listed)',
   template_conflict: 'a different template is already registered under the same namespace/name@version',
+  template_redefined: "a template's definition changed while its version did not (the store keeps the first one)",
   handler_invalid: 'a handler is not a function, class or object Tasker can call',
   handler_conflict: 'a different handler is already registered under the same name',
   handler_module: 'a handlers module cannot be loaded or exports something unusable',

@@ -24,9 +24,8 @@
 //   priority (higher first), then by ready time; a task's first claim moves it from pending to running.
 //
 // The records and the requests and results the methods exchange live in store-records.ts, store-hot-path.ts,
-// store-control.ts, store-queries.ts, store-flow.ts, store-schedules.ts, store-retention.ts, store-rate-limits.ts and
-// store-dynamic.ts;
-// this file re-exports them all, so the contract is importable from here.
+// store-control.ts, store-queries.ts, store-flow.ts, store-schedules.ts, store-retention.ts, store-rate-limits.ts,
+// store-dynamic.ts and store-definitions.ts; this file re-exports them all, so the contract is importable from here.
 import type {
   ClaimedStep,
   ClaimRequest,
@@ -53,6 +52,7 @@ import type {
 import type { HistoryPageRequest, StoreActivity, StoreStats, TaskListFilter, TaskPage } from './store-queries.js';
 import type { ScheduleStore } from './store-schedules.js';
 import type { RateLimitStore } from './store-rate-limits.js';
+import type { DefinitionStore } from './store-definitions.js';
 import type { DynamicStore } from './store-dynamic.js';
 import type { PruneRequest, PruneResult } from './store-retention.js';
 import type {
@@ -76,9 +76,10 @@ export * from './store-flow.js';
 export * from './store-schedules.js';
 export * from './store-retention.js';
 export * from './store-rate-limits.js';
+export * from './store-definitions.js';
 export * from './store-dynamic.js';
 
-export interface Store extends RateLimitStore {
+export interface Store extends RateLimitStore, DefinitionStore {
   readonly kind: 'sqlite' | 'postgres';
   /** The URL it was opened with, without credentials. */
   readonly url: string;

@@ -5,6 +5,7 @@
 // transaction that finishes the child). A mapped step fans out into instances (an `expand` outcome, store-hot-path.ts)
 // and gathers their results once they are all done (`mapState`). store-contract.ts re-exports these types; the Store
 // interface extends DynamicStore.
+import type { TaskState } from './states.js';
 import type { StepId, TaskId } from './store-records.js';
 
 /** What a signal name must look like (templates, the API, the CLI and the store agree). */
@@ -32,7 +33,10 @@ export interface SendSignalRequest {
 
 export type SendSignalResult =
   | { outcome: 'delivered'; signal_id: number; woke: number }
-  /** The same `signal_key` was sent before: nothing changed; `signal_id` is the first one's. */
+  /**
+   * The same `signal_key` was sent before (also after the task finished: a sender's retry is told it was delivered):
+   * nothing changed; `signal_id` is the first one's.
+   */
   | { outcome: 'duplicate'; signal_id: number; woke: 0 }
   /** The task is completed, failed, cancelled or resolved: nothing was stored. */
   | { outcome: 'finished'; state: string }
@@ -63,6 +67,17 @@ export type BeginWaitResult =
   | { kind: 'wait'; until: number | null }
   /** The caller no longer holds the step. */
   | { kind: 'stale' };
+
+/** A sub-workflow of a task (`childTasks`). */
+export interface ChildTask {
+  task_id: TaskId;
+  /** The parent's step that waits (or waited) for it. */
+  parent_step_id: StepId;
+  namespace: string;
+  name: string;
+  version: string;
+  state: TaskState;
+}
 
 /** A signal as stored (`listSignals`). */
 export interface SignalRecord {
@@ -120,4 +135,6 @@ export interface DynamicStore {
    * by the step's gather claim only: its descendants read the one array it completes with).
    */
   mapState(stepId: StepId): Promise<MapState>;
+  /** A task's sub-workflows (tasks created with `NewTask.parent` naming it), oldest first. */
+  childTasks(taskId: TaskId): Promise<ChildTask[]>;
 }

@@ -66,6 +66,11 @@ export interface NewTask {
    * telemetry/trace-context.ts), kept with the task so its steps join the submitter's trace; null or absent: none.
    */
   trace_context?: string | null;
+  /**
+   * A sub-workflow: the parent task and the parent's step that waits for this task (its end makes that step
+   * claimable, in the transaction that ends it). Absent or null: a top-level task.
+   */
+  parent?: { task_id: TaskId; step_id: StepId } | null;
   /** Claim priority of the task's steps, -1000..1000 (higher first); default 0. */
   priority?: number;
   /**

@@ -94,6 +94,9 @@ export interface TaskSummary extends TaskIdentity {
 export interface TaskRecord extends TaskSummary {
   /** The tick a schedule created the task for (or when it was triggered), epoch ms; null for other tasks. */
   scheduled_for: number | null;
+  /** A sub-workflow's parent task and the parent's step that waits for it; null for a top-level task. */
+  parent_task_id: TaskId | null;
+  parent_step_id: StepId | null;
   /** False while the task waits for a worker with its handlers to run its planning hook (see NewTask.needs_plan). */
   planned: boolean;
   context: unknown;

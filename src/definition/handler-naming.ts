@@ -28,6 +28,21 @@ export function handlerModuleOf(
  */
 export const BUILTIN_HANDLERS = { wait: 'tasker::Wait', subtask: 'tasker::Subtask' } as const;
 
+/**
+ * The handler class a sub-workflow step is created with: `tasker::Subtask(namespace/name@version)`, its child template
+ * pinned when the parent task is created (the declared version, else the newest registered then); without a version
+ * when none was known then (the first child takes the newest its worker has).
+ */
+export function subtaskHandlerClass(spec: { namespace: string; name: string }, version: string | undefined): string {
+  return `${BUILTIN_HANDLERS.subtask}(${spec.namespace}/${spec.name}${version !== undefined ? `@${version}` : ''})`;
+}
+
+/** The child version a sub-workflow step's handler class pins, if any. */
+export function pinnedSubtaskVersion(handlerClass: string): string | undefined {
+  const m = /@([^@()]+)\)$/.exec(handlerClass);
+  return m ? m[1] : undefined;
+}
+
 /** Whether a step runs without a handler of its own (a durable wait or a sub-workflow). */
 export function isHandlerless(step: Pick<StepTemplate, 'wait_for' | 'subtask'>): boolean {
   return step.wait_for !== undefined || step.subtask !== undefined;

@@ -26,7 +26,7 @@ import { DeferredPlanner } from './deferred-planner.js';
 import { StepAttempts, type AttemptHost } from './step-attempts.js';
 import type { EngineMetricsSink } from './metrics-sink.js';
 import type { TaskTracing } from './task-tracing.js';
-import { DynamicSteps } from './dynamic-steps.js';
+import type { DynamicSteps } from './dynamic-steps.js';
 
 export interface DispatcherOptions {
   workerId: string;
@@ -40,8 +40,8 @@ export interface DispatcherOptions {
   rateLimited: () => boolean;
   /** Step spans; asked once per claimed batch whether any SDK is registered. */
   tracing: TaskTracing;
-  /** The most items a map step fans out over. */
-  maxMapItems: number;
+  /** The steps the engine runs itself (durable waits, sub-workflows). */
+  dynamic: DynamicSteps;
 }
 
 const MAX_BATCH = 500;
@@ -89,7 +89,7 @@ export class Dispatcher {
       logger,
       options.tracing,
       this.attemptHost,
-      new DynamicSteps(store, options.workerId, options.maxMapItems),
+      options.dynamic,
     );
   }
 

@@ -1,6 +1,6 @@
 // The parts of one engine and how they are wired together: the event bus and lifecycle publisher, the workflow
-// catalog, the dispatcher and lease keeper, submission, task control, reruns, delayed starts, the cron scheduler and
-// retention. `Tasker` (tasker.ts) is the facade over them; this file owns only the construction order and the
+// catalog and the stored template definitions, the dispatcher and lease keeper, submission, task control, reruns,
+// delayed starts, the cron scheduler and retention. `Tasker` (tasker.ts) is the facade over them; this file owns only the construction order and the
 // callbacks between parts.
 import type { Store } from '../core/store-contract.js';
 import type { TemplateRegistry } from '../definition/template-registry.js';
@@ -25,7 +25,9 @@ import { Scheduler } from './scheduler.js';
 import { ScheduleControl, scheduledSubmit } from './schedule-control.js';
 import { RetentionKeeper } from './retention-keeper.js';
 import { RateLimitDeclarer } from './rate-limits.js';
+import { TemplateDefinitions } from './template-definitions.js';
 import { SignalDelivery } from './signal-delivery.js';
+import { DynamicSteps } from './dynamic-steps.js';
 
 /** What the parts ask of the engine that owns them. */
 export interface EngineHost {
@@ -59,6 +61,7 @@ export interface EngineParts {
   readonly schedules: ScheduleControl;
   readonly retention: RetentionKeeper | null;
   readonly rateLimits: RateLimitDeclarer;
+  readonly definitions: TemplateDefinitions;
   readonly signals: SignalDelivery;
 }
 
@@ -71,7 +74,8 @@ export function assembleEngine(host: EngineHost): EngineParts {
   const reads = new OperatorReads(store, bus, logger);
   // A step cut off by the built-in default says so (and where to change it), not "this worker's step timeout".
   const workerStepTimeout = options.stepTimeoutFrom === 'default' ? undefined : options.stepTimeoutMs;
-  const catalog = new WorkflowCatalog(host.templates, host.handlers, options.retry, workerStepTimeout);
+  const definitions = new TemplateDefinitions(store, host.templates, logger, options.allowRedefine);
+  const catalog = new WorkflowCatalog(host.templates, host.handlers, options.retry, workerStepTimeout, definitions);
   const tracing = new TaskTracing(store, workerId);
   const finalizer = new TaskFinalizer(store, catalog, publisher, waiters, logger, forget, tracing);
   const annotate: AnnotationSink = (id, a) => store.addAnnotation(id, a.annotation_type, a.content);
@@ -85,7 +89,13 @@ export function assembleEngine(host: EngineHost): EngineParts {
     templates: () => catalog.capabilities(namespaces),
     rateLimited: () => catalog.rateLimited(namespaces),
     tracing,
-    maxMapItems: options.maxMapItems,
+    dynamic: new DynamicSteps(
+      store,
+      workerId,
+      (req, parent) => submitter.submitChild(req, parent),
+      options.maxSubtaskDepth,
+      options.maxMapItems,
+    ),
   });
   const rerunner = new TaskRerunner(store, catalog, (id) => {
     forget(id); // nothing cached of the previous run serves the next
@@ -98,11 +108,21 @@ export function assembleEngine(host: EngineHost): EngineParts {
     capabilities: () => catalog.capabilities(namespaces),
   });
   const delayed = new DelayedStarts(store, logger, options.pollIntervalMs, () => dispatcher.wake());
-  const submitter = new TaskSubmitter(store, catalog, bus, publisher, finalizer, tracing, logger, (startAt) => {
-    if (!host.started()) return;
-    if (startAt !== null) delayed.dueAt(startAt);
-    dispatcher.wake();
-  });
+  const submitter = new TaskSubmitter(
+    store,
+    catalog,
+    bus,
+    publisher,
+    finalizer,
+    tracing,
+    logger,
+    (startAt) => {
+      if (!host.started()) return;
+      if (startAt !== null) delayed.dueAt(startAt);
+      dispatcher.wake();
+    },
+    () => definitions.save(),
+  );
   const control = new TaskControl(store, dispatcher, publisher, finalizer, waiters, tracing, {
     started: () => host.started(),
     forget,
@@ -128,6 +148,7 @@ export function assembleEngine(host: EngineHost): EngineParts {
     schedules,
     retention,
     rateLimits: new RateLimitDeclarer(store, host.templates, logger),
+    definitions,
     signals: new SignalDelivery(store, catalog, () => {
       if (host.started()) dispatcher.wake();
     }),

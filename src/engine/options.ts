@@ -59,6 +59,8 @@ export interface TaskerOptions {
   handlersTimeoutMs?: number;
   /** The most items one `map` step fans out over; a longer list fails the step (`map_too_large`). Default 10000. */
   maxMapItems?: number;
+  /** Deepest nesting of sub-workflows; a step whose child would be deeper fails for good. Default 10. */
+  maxSubtaskDepth?: number;
   /** Global retry backoff; a step's `retry` overrides it. */
   retry?: Partial<RetryPolicy>;
   /** Environment for template overrides (default TASKER_ENV / NODE_ENV). */
@@ -88,6 +90,13 @@ export interface TaskerOptions {
   migrate?: boolean;
   /** Prune finished tasks past these ages while running steps. Default: none (keep everything). */
   retention?: RetentionOptions;
+  /**
+   * Replace a template's stored definition when its content changed but its version did not, instead of refusing it
+   * (default false). For a developer's loop on the embedded SQLite store: tasks already running continue on the new
+   * definition (their steps and handler classes, written at creation, stay). Refused on PostgreSQL (many processes
+   * share it).
+   */
+  allowRedefine?: boolean;
 }
 
 /** The options with every default filled in and every value checked. */
@@ -106,6 +115,7 @@ export interface ResolvedTaskerOptions {
   stepTimeoutFrom: 'option' | 'environment' | 'default';
   handlersTimeoutMs: number;
   maxMapItems: number;
+  maxSubtaskDepth: number;
   retry: RetryPolicy;
   env: string | undefined;
   logLevel: LogLevel;
@@ -117,6 +127,7 @@ export interface ResolvedTaskerOptions {
   schedules: boolean;
   migrate: boolean;
   retention: RetentionPolicy | null;
+  allowRedefine: boolean;
 }
 
 /** Every option name; typed over TaskerOptions, so an option added there does not compile until it is listed. */
@@ -133,6 +144,7 @@ const OPTION_NAMES: Record<keyof TaskerOptions, true> = {
   stepTimeoutMs: true,
   handlersTimeoutMs: true,
   maxMapItems: true,
+  maxSubtaskDepth: true,
   retry: true,
   env: true,
   logLevel: true,
@@ -144,6 +156,7 @@ const OPTION_NAMES: Record<keyof TaskerOptions, true> = {
   schedules: true,
   migrate: true,
   retention: true,
+  allowRedefine: true,
 };
 
 export interface OptionRange {
@@ -162,6 +175,7 @@ export const OPTION_RANGES = {
   stepTimeoutMs: { min: 1, max: MAX_TIMEOUT_MS, ms: true },
   handlersTimeoutMs: { min: 1, max: MAX_TIMEOUT_MS, ms: true },
   maxMapItems: { min: 1, max: MAX_MAP_INSTANCES, ms: false },
+  maxSubtaskDepth: { min: 1, max: 100, ms: false },
 } as const satisfies Record<string, OptionRange>;
 
 type RangedOption = keyof typeof OPTION_RANGES;
@@ -350,8 +364,10 @@ export function resolveTaskerOptions(
   if (o.logger !== undefined && (typeof o.logger !== 'object' || o.logger === null))
     throw invalid('logger', 'a pino logger', o.logger);
   const given = o.env === undefined || o.env === '' ? undefined : optionalString('env', o.env);
+  const store =
+    typeof db === 'object' && db !== null ? (db as Store) : (url ?? vars.TASKER_DATABASE_URL ?? TASKER_DEFAULTS.db);
   return {
-    db: typeof db === 'object' && db !== null ? (db as Store) : (url ?? vars.TASKER_DATABASE_URL ?? TASKER_DEFAULTS.db),
+    db: store,
     schema: optionalString('schema', o.schema),
     templates: list('templates', o.templates, 'a list of template paths or defineTask templates', (t) => {
       return typeof t === 'string' || (typeof t === 'object' && t !== null);
@@ -366,6 +382,7 @@ export function resolveTaskerOptions(
     stepTimeoutFrom: stepTimeout.from,
     handlersTimeoutMs: ranged('handlersTimeoutMs', o.handlersTimeoutMs).value,
     maxMapItems: ranged('maxMapItems', o.maxMapItems).value,
+    maxSubtaskDepth: ranged('maxSubtaskDepth', o.maxSubtaskDepth).value,
     retry: retryPolicy(o.retry),
     env: given ?? vars.TASKER_ENV ?? vars.NODE_ENV,
     logLevel: logLevel(o.logLevel, envLogLevel),
@@ -380,7 +397,23 @@ export function resolveTaskerOptions(
     schedules: o.schedules ?? true,
     migrate: o.migrate ?? true,
     retention: retentionPolicy(o.retention),
+    allowRedefine: allowRedefine(o.allowRedefine, store),
   };
+}
+
+/** `allowRedefine`: a boolean, true only on the embedded SQLite store (PostgreSQL is shared by many processes). */
+function allowRedefine(given: unknown, db: string | Store): boolean {
+  if (given === undefined) return TASKER_DEFAULTS.allowRedefine;
+  if (typeof given !== 'boolean') throw invalid('allowRedefine', 'true or false', given);
+  const sqlite = typeof db === 'string' ? /^sqlite:/i.test(db) : db.kind === 'sqlite';
+  if (given && !sqlite)
+    throw new TaskerError(
+      'allowRedefine is refused on PostgreSQL: many processes share the store, and tasks running in them would ' +
+        'change definition under them; give the changed template a new version instead',
+      'invalid_option',
+      { option: 'allowRedefine', value: true },
+    );
+  return given;
 }
 
 function nonEmpty(item: unknown): boolean {

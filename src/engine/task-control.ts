@@ -1,5 +1,5 @@
 // Operator actions on tasks for the Tasker facade (tasker.ts): cancelling a task (abort its handlers running here,
-// publish `task.cancelled` with its span, drop its caches, wake local waiters), retrying / resolving / skipping a
+// publish `task.cancelled` with its span, drop its caches, wake local waiters, cancel its sub-workflows), retrying / resolving / skipping a
 // step or retrying a task (operator spans, finalisation, a wake-up of the dispatch loop), and pausing and resuming a
 // task, a template or a namespace (flow control; a resume wakes the dispatch loop). Reruns are task-rerun.ts.
 import type {
@@ -62,6 +62,15 @@ export class TaskControl {
     }
     this.host.forget(taskId);
     this.waiters.notify(taskId);
+    // Its sub-workflows go with it (each in its own transaction; one left running by a crash here only finishes
+    // unused: the transaction that ends it finds the parent's step cancelled and changes nothing).
+    for (const child of await this.store.dynamic.childTasks(taskId)) {
+      if (child.state !== 'pending' && child.state !== 'running') continue;
+      await this.cancel(child.task_id, {
+        actor: options.actor ?? 'api',
+        reason: `its parent task ${taskId} was cancelled`,
+      });
+    }
     return true;
   }
 

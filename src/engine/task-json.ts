@@ -1,5 +1,5 @@
 // The task's JSON shape, shared by `tasker run --json`, `tasker tasks show --json` and the REST API.
-import type { AnnotationRecord, StepRecord, TaskRecord, TaskSummary } from '../core/store-contract.js';
+import type { AnnotationRecord, ChildTask, StepRecord, TaskRecord, TaskSummary } from '../core/store-contract.js';
 import type { StepState, StepWait, TaskState, TaskWait } from '../core/states.js';
 
 export interface StepJson {
@@ -69,6 +69,18 @@ export interface TaskJson extends TaskSummaryJson {
   scheduled_for: string | null;
   /** False until a worker with the template's handlers has run its planning hook (submitted without handlers). */
   planned: boolean;
+  /** A sub-workflow's parent task and the parent's step that waits for it; null for a top-level task. */
+  parent_task_id: number | null;
+  parent_step_id: number | null;
+  /** The sub-workflows this task started, oldest first. */
+  subtasks: Array<{
+    task_id: number;
+    parent_step_id: number;
+    namespace: string;
+    name: string;
+    version: string;
+    current_state: TaskState;
+  }>;
   context: unknown;
   annotations: Array<{ annotation_type: string; content: unknown; created_at: string }>;
   workflow_steps: StepJson[];
@@ -149,11 +161,21 @@ function annotationJson(a: AnnotationRecord) {
   return { annotation_type: a.annotation_type, content: a.content, created_at: iso(a.created_at)! };
 }
 
-export function taskJson(t: TaskRecord): TaskJson {
+export function taskJson(t: TaskRecord, children: readonly ChildTask[] = []): TaskJson {
   return {
     ...taskSummaryJson(t),
     scheduled_for: iso(t.scheduled_for),
     planned: t.planned,
+    parent_task_id: t.parent_task_id ?? null,
+    parent_step_id: t.parent_step_id ?? null,
+    subtasks: children.map((c) => ({
+      task_id: c.task_id,
+      parent_step_id: c.parent_step_id,
+      namespace: c.namespace,
+      name: c.name,
+      version: c.version,
+      current_state: c.state,
+    })),
     context: t.context,
     annotations: t.annotations.map(annotationJson),
     workflow_steps: groupedStepsJson(t.workflow_steps),

@@ -2,6 +2,7 @@
 // the template's JSON Schema, applies bypass_steps, runs the task handler's `establishStepDependenciesAndDefaults`
 // hook on the planned steps, and marks disabled steps (and steps reachable only through them) skipped.
 import { randomUUID } from 'node:crypto';
+import { subtaskHandlerClass } from '../definition/handler-naming.js';
 import type { NewStep, NewTask } from '../core/store-contract.js';
 import type { AnnotationInput, PlannedStep, StepDefaultsPatch } from '../core/handler-api.js';
 import type { CompiledTemplate } from './workflow-catalog.js';
@@ -80,6 +81,11 @@ export interface PlanOptions {
   mode?: 'submit' | 'defer' | 'deferred';
   /** The newest registered version of the template: its concurrency limits apply (default: the template itself). */
   newest?: TaskTemplate;
+  /**
+   * The newest registered version of a template, for sub-workflow steps that name no version: their child version is
+   * pinned in their handler class when the parent is created (definition/handler-naming.ts subtaskHandlerClass).
+   */
+  childVersion?: (namespace: string, name: string) => string | undefined;
   /** The task's id, correlation id and run when it exists already. */
   taskId?: number;
   correlationId?: string;
@@ -121,9 +127,10 @@ export async function planTask(
   const bypass = new Set(req.bypass_steps);
   const planned = template.step_templates.map((st) => {
     const c = compiled.steps.get(st.name)!;
+    const sub = st.subtask;
     return new PlannedStepImpl(
       st.name,
-      c.handlerClass,
+      sub ? subtaskHandlerClass(sub, sub.version ?? options.childVersion?.(sub.namespace, sub.name)) : c.handlerClass,
       st.depends_on,
       st.timeout,
       st.default_retry_limit,

@@ -41,6 +41,8 @@ export class TaskSubmitter {
      * the earliest delayed start among them (epoch ms, local clock) or null.
      */
     private readonly created: (startAt: number | null) => void,
+    /** Resolves once every registered template's definition is in the store (no task of an unstored one is made). */
+    private readonly definitionsSaved: () => Promise<void>,
   ) {}
 
   /** Create one task (`Tasker.submit`). */
@@ -76,6 +78,7 @@ export class TaskSubmitter {
     }
     const plan = await planTask(compiled, req, this.planOptions(compiled));
     if (span) plan.task.trace_context = this.tracing.storedContext(span);
+    await this.definitionsSaved();
     // Only the creation is retried (never the planning hooks, never the writes after it), and only on errors that
     // prove nothing was committed: a retry after a lost COMMIT acknowledgement could create a second task.
     const res = await retryUncommitted(() => this.store.createTask(plan.task), this.logger, 'createTask');
@@ -98,16 +101,17 @@ export class TaskSubmitter {
   ): Promise<SubmitResult | null> {
     const req = normaliseTaskRequest(request);
     const compiled = this.catalog.forRequest(req.namespace, req.name, req.version);
-    const mode = this.catalog.canPlan(compiled) ? 'submit' : 'defer';
+    const options = this.planOptions(compiled);
+    await this.definitionsSaved();
     if (!this.tracing.active()) {
-      const plan = await planTask(compiled, req, { mode });
+      const plan = await planTask(compiled, req, options);
       const res = await create(plan.task);
       return res === null ? null : this.finish(plan, res);
     }
     const span = this.tracing.startSubmit(req.namespace, req.name, root);
     try {
       return await this.tracing.within(span, async () => {
-        const plan = await planTask(compiled, req, { mode });
+        const plan = await planTask(compiled, req, options);
         plan.task.trace_context = this.tracing.storedContext(span);
         const res = await create(plan.task);
         if (res === null) return null; // a span for nothing created would only be noise
@@ -118,6 +122,12 @@ export class TaskSubmitter {
       if (span.isRecording()) this.tracing.endSubmit(span, null, false, [], err);
       throw err;
     }
+  }
+
+  /** A sub-workflow: a task linked to the parent step that waits for it (subtask-steps.ts). */
+  async submitChild(request: TaskRequest, parent: { task_id: number; step_id: number }): Promise<SubmitResult> {
+    const res = await this.submitThrough(request, (task) => this.store.createTask({ ...task, parent }), false);
+    return res as SubmitResult; // the create above never returns null
   }
 
   private async finish(plan: TaskPlan, res: CreateTaskResult): Promise<SubmitResult> {
@@ -141,6 +151,7 @@ export class TaskSubmitter {
       }
     }
     if (plans.length === 0) return [];
+    await this.definitionsSaved();
     const tasks = plans.map((p) => p.task);
     const spans = this.tracing.startSubmits(tasks); // one per task, tracing on; each task keeps its context
     let results: CreateTaskResult[];
@@ -161,10 +172,17 @@ export class TaskSubmitter {
   }
 
   /** Plan now when this process can run the hook, else defer it; concurrency limits from the newest version. */
+  private readonly childVersion = (namespace: string, name: string): string | undefined =>
+    this.catalog.newest(namespace, name)?.version;
+
   private planOptions(compiled: CompiledTemplate): PlanOptions {
     const { namespace_name, name } = compiled.template;
     const newest = this.catalog.newest(namespace_name, name);
-    return { mode: this.catalog.canPlan(compiled) ? 'submit' : 'defer', ...(newest ? { newest } : {}) };
+    return {
+      mode: this.catalog.canPlan(compiled) ? 'submit' : 'defer',
+      ...(newest ? { newest } : {}),
+      childVersion: this.childVersion,
+    };
   }
 
   /** Annotations from the planning hook, creation-time skip events and an at-once finalisation of a new task. */

@@ -1,56 +1,39 @@
 // `Tasker`, the library's engine facade: open a store, register templates, handlers and subscribers, submit task
-// requests, run steps (the dispatcher), wait for and read tasks, cancel, apply operator actions, close cleanly.
-// Its parts are built and wired in engine-parts.ts; submission itself (planning, creating, after-create events) is
-// task-submitter.ts, cancel and operator actions are task-control.ts.
+// requests, run steps (the dispatcher), wait for and read tasks, close cleanly. Its operator surface (cancel, flow
+// control, signals, operator actions, reruns, prune) is the base class in tasker-operations.ts. Its parts are built
+// and wired in engine-parts.ts; submission itself (planning, creating, after-create events) is task-submitter.ts,
+// cancel and operator actions are task-control.ts.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { TaskTemplate, TemplateSource } from '../definition/model.js';
 import { TemplateRegistry } from '../definition/template-registry.js';
 import { HandlerRegistry, checkHandlers, type HandlerEntry } from '../definition/handler-registry.js';
+import { checkSubtaskCycles } from '../definition/subtask-cycles.js';
 import { loadTemplates } from '../definition/template-loader.js';
 import { loadHandlerModule, type HandlerModule } from '../definition/handler-module.js';
 import { TemplateValidationError, type ValidationIssue } from '../definition/validation-issue.js';
+import { TemplateRedefinedError } from '../definition/template-redefinition.js';
 import { openStore } from '../store/open-store.js';
-import type {
-  ConcurrencyGroup,
-  RateLimitInfo,
-  OperatorAction,
-  OperatorResult,
-  PausedTemplate,
-  PruneResult,
-  Store,
-  StoreStats,
-  TaskListFilter,
-  TaskPage,
-  TaskPauseResult,
-  TemplatePauseResult,
-  TransitionRecord,
-} from '../core/store-contract.js';
+import type { Store, StoreStats, TaskListFilter, TaskPage, TransitionRecord } from '../core/store-contract.js';
 import { checkStore, type StoreHealth } from './store-health.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { TaskWaiters, type WaitOptions } from './task-waiters.js';
 import type { TaskRequest } from './task-request.js';
 import type { SubmitResult } from './task-submitter.js';
-import type { ActorOptions } from './task-control.js';
-import type { SignalOptions, SignalReceipt, SignalTarget } from './signal-delivery.js';
 import { taskJson, type TaskJson } from './task-json.js';
-import { NotFoundError } from '../core/errors.js';
 import { resolveTaskerOptions, type ResolvedTaskerOptions, type TaskerOptions } from './options.js';
 import { fanOut, type EngineMetricsSink } from './metrics-sink.js';
 import type { OperatorReads } from './operator-reads.js';
 import { assembleEngine, type EngineParts } from './engine-parts.js';
-import type { RerunFilter, RerunOptions, RerunWhereOptions, RerunWhereResult } from './task-rerun.js';
+import { TaskerOperations } from './tasker-operations.js';
 import type { ScheduleControl } from './schedule-control.js';
-import { pruneInBatches, type PruneOptions } from './retention.js';
-import { setRateLimit } from './rate-limits.js';
-import type { RateLimitInput } from '../definition/define-task.js';
 
 export type { TaskerOptions } from './options.js';
 export type { SubmitResult } from './task-submitter.js';
 export type { WaitOptions } from './task-waiters.js';
 export type { ActorOptions } from './task-control.js';
 
-export class Tasker {
+export class Tasker extends TaskerOperations {
   readonly templates = new TemplateRegistry();
   readonly handlers = new HandlerRegistry();
   readonly workerId: string;
@@ -73,6 +56,7 @@ export class Tasker {
     private readonly options: ResolvedTaskerOptions,
     logger: Logger,
   ) {
+    super();
     this.logger = logger;
     this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.p = assembleEngine({
@@ -113,6 +97,8 @@ export class Tasker {
       if (paths.length) await tasker.loadTemplates(paths);
       for (const t of o.templates) if (typeof t !== 'string') tasker.registerTemplate(t);
       for (const s of o.subscribers) tasker.subscribe(s);
+      // Before anything can create a task: a template that changed under the same version is refused here.
+      await tasker.p.definitions.save();
       if (o.start) await tasker.start();
     } catch (err) {
       await tasker.close().catch(() => undefined);
@@ -121,10 +107,18 @@ export class Tasker {
     return tasker;
   }
 
+  /**
+   * Register a template. One that differs from the stored definition of its version (as this process last read the
+   * store) is refused with TemplateRedefinedError; its definition is saved before any task is created from it.
+   */
   registerTemplate(template: TaskTemplate, source?: TemplateSource): this {
+    this.p.definitions.checkRegistration(template, source?.file);
     this.templates.register(template, source);
     this.p.scheduler.wake();
-    if (this.started) this.p.rateLimits.declareSoon();
+    if (this.started) {
+      this.p.rateLimits.declareSoon();
+      this.p.definitions.saveSoon();
+    }
     return this;
   }
 
@@ -132,9 +126,22 @@ export class Tasker {
   async loadTemplates(paths: string[]): Promise<TaskTemplate[]> {
     const result = await loadTemplates(paths, this.options.env ? { env: this.options.env } : {});
     if (result.issues.length) throw new TemplateValidationError(result.issues);
+    const redefined = result.templates.flatMap((l) => {
+      try {
+        this.p.definitions.checkRegistration(l.template, l.source.file);
+        return [];
+      } catch (err) {
+        if (err instanceof TemplateRedefinedError) return err.issues;
+        throw err;
+      }
+    });
+    if (redefined.length) throw new TemplateRedefinedError(redefined);
     for (const l of result.templates) this.templates.register(l.template, l.source);
     this.p.scheduler.wake();
-    if (this.started) await this.p.rateLimits.declare();
+    if (this.started) {
+      await this.p.definitions.save();
+      await this.p.rateLimits.declare();
+    }
     return result.templates.map((l) => l.template);
   }
 
@@ -188,6 +195,10 @@ export class Tasker {
     if (this.started || this.closed) return;
     const issues = this.checkHandlers();
     if (issues.length && this.p.dispatcher.options.concurrency > 0) throw new TemplateValidationError(issues);
+    const cycles = checkSubtaskCycles(this.templates.list());
+    if (cycles.length) throw new TemplateValidationError(cycles);
+    await this.p.definitions.save(); // refuses a template changed under the same version
+    await this.p.definitions.refresh(); // the stored definitions: tasks of templates not registered here run on them
     await this.p.rateLimits.declare(); // before the first claim: a limit not in the store holds its steps
     this.started = true;
     await this.p.leases.start();
@@ -195,7 +206,10 @@ export class Tasker {
     const next = await this.store.nextRetryAt();
     if (next !== null) this.p.dispatcher.wakeAt(next);
     this.p.dispatcher.start();
-    if (this.p.dispatcher.options.concurrency > 0) this.p.delayed.start();
+    if (this.p.dispatcher.options.concurrency > 0) {
+      this.p.delayed.start();
+      this.p.definitions.start();
+    }
     // Every process that runs steps ticks the schedules (no leader; the store makes each tick one task).
     if (this.options.schedules && this.p.dispatcher.options.concurrency > 0) this.p.scheduler.start();
     this.p.retention?.start();
@@ -226,7 +240,8 @@ export class Tasker {
   /** Resolves with the task JSON once the task is terminal (finished here or by any other worker). */
   async waitForTask(taskId: number, options: WaitOptions = {}): Promise<TaskJson> {
     // its annotations hook may still be writing when the task is seen terminal
-    return taskJson(await this.waiters.untilFinished(this.store, taskId, options, () => this.p.finalizer.drain()));
+    const task = await this.waiters.untilFinished(this.store, taskId, options, () => this.p.finalizer.drain());
+    return taskJson(task, await this.store.dynamic.childTasks(taskId));
   }
 
   /** The store's health within `timeoutMs` (never throws): kind, credential-free URL, latency or error. */
@@ -250,109 +265,12 @@ export class Tasker {
   }
 
   async getTask(taskId: number): Promise<TaskJson | null> {
-    const task = await this.store.getTask(taskId);
-    return task ? taskJson(task) : null;
+    const [task, children] = await Promise.all([this.store.getTask(taskId), this.store.dynamic.childTasks(taskId)]);
+    return task ? taskJson(task, children) : null;
   }
 
   listTasks(filter: TaskListFilter = {}): Promise<TaskPage> {
     return this.store.listTasks(filter);
-  }
-
-  /** Cancel a task: pending steps are cancelled and in-flight handlers see `step.signal` abort. */
-  cancelTask(taskId: number, options: { actor?: string; reason?: string } = {}): Promise<boolean> {
-    return this.p.control.cancel(taskId, options);
-  }
-
-  /**
-   * Pause a pending or running task: no new step of it starts, running steps finish (and make nothing claimable);
-   * recorded in its history with the actor. OperatorActionError when the task is finished.
-   */
-  pauseTask(taskId: number, options: ActorOptions = {}): Promise<TaskPauseResult> {
-    return this.p.control.pauseTask(taskId, true, options);
-  }
-
-  /** Resume a task paused by `pauseTask`; it still waits while its template or namespace is paused. */
-  resumeTask(taskId: number, options: ActorOptions = {}): Promise<TaskPauseResult> {
-    return this.p.control.pauseTask(taskId, false, options);
-  }
-
-  /**
-   * Pause a template, every version (kept in the store: it holds for every process): new tasks are accepted and wait
-   * (`pending`, waiting_for `paused`), unfinished ones finish the steps they are in and start no new one.
-   */
-  pauseTemplate(namespace: string, name: string, options: ActorOptions = {}): Promise<TemplatePauseResult> {
-    return this.p.control.pauseTemplates({ namespace, name }, true, options);
-  }
-
-  resumeTemplate(namespace: string, name: string, options: ActorOptions = {}): Promise<TemplatePauseResult> {
-    return this.p.control.pauseTemplates({ namespace, name }, false, options);
-  }
-
-  /** `pauseTemplate` for every template of a namespace, present and future. */
-  pauseNamespace(namespace: string, options: ActorOptions = {}): Promise<TemplatePauseResult> {
-    return this.p.control.pauseTemplates({ namespace }, true, options);
-  }
-
-  resumeNamespace(namespace: string, options: ActorOptions = {}): Promise<TemplatePauseResult> {
-    return this.p.control.pauseTemplates({ namespace }, false, options);
-  }
-
-  /** Every paused template and namespace. */
-  listPaused(): Promise<PausedTemplate[]> {
-    return this.store.listPaused();
-  }
-
-  /** Every concurrency slot group: its limit, the slots held and the work waiting for one. */
-  concurrencyGroups(): Promise<ConcurrencyGroup[]> {
-    return this.store.concurrencyGroups();
-  }
-
-  /** Set a rate limit by hand (it overrides every template's declaration of the name). */
-  setRateLimit(name: string, spec: RateLimitInput, options: ActorOptions = {}): Promise<RateLimitInfo> {
-    return setRateLimit(this.store, name, spec, options.actor ?? 'api');
-  }
-
-  /** Every rate limit: its spec, where it came from, its buckets and the steps waiting for a token. */
-  listRateLimits(): Promise<RateLimitInfo[]> {
-    return this.store.listRateLimits();
-  }
-
-  /**
-   * Send a signal to a task (by id, or by the idempotency key it was submitted with): the step waiting for `name`
-   * completes with `payload` as its results, now or when it starts waiting (signal-delivery.ts).
-   */
-  signal(target: SignalTarget, name: string, payload?: unknown, options?: SignalOptions): Promise<SignalReceipt> {
-    return this.p.signals.send(target, name, payload, options);
-  }
-
-  /** Operator actions: retry/resolve/skip a step, retry a task. Illegal ones throw OperatorActionError. */
-  operate(action: OperatorAction): Promise<OperatorResult> {
-    return this.p.control.operate(action);
-  }
-
-  /**
-   * Rerun a completed or failed task from a step (id or name) and, unless `downstream: false`, all that is downstream
-   * of it, at its next run (task-rerun.ts). Returns the task JSON after the reset; OperatorActionError when illegal.
-   */
-  async rerun(taskId: number, step: number | string, options: RerunOptions): Promise<TaskJson> {
-    await this.p.rerunner.rerun(taskId, step, options);
-    const task = await this.getTask(taskId);
-    if (!task) throw new NotFoundError(`task ${taskId} not found`, { task_id: taskId });
-    return task;
-  }
-
-  /** `rerun` for every completed or failed task `filter` selects, a page at a time; `dryRun` only counts. */
-  rerunWhere(filter: RerunFilter, step: string, options: RerunWhereOptions): Promise<RerunWhereResult> {
-    return this.p.rerunner.rerunWhere(filter, step, options);
-  }
-
-  /**
-   * Delete finished tasks older than their cutoffs (ages such as `30d`, or dates) with their steps, history and
-   * annotations, a transaction of `batchSize` tasks at a time (retention.ts); `dryRun` only counts. A pruned task's
-   * idempotency key is free again.
-   */
-  prune(options: PruneOptions): Promise<PruneResult> {
-    return pruneInBatches(this.store, options);
   }
 
   /** Resolves when this process has nothing in flight (useful in tests). */
@@ -365,6 +283,7 @@ export class Tasker {
     if (!this.started) return;
     this.started = false;
     this.p.delayed.stop();
+    this.p.definitions.stop();
     this.unsubscribeWake?.();
     this.unsubscribeWake = null;
     await this.p.scheduler.stop();
@@ -382,6 +301,10 @@ export class Tasker {
     await this.p.finalizer.drain();
     this.waiters.notifyAll();
     if (this.ownsStore) await this.store.close();
+  }
+
+  protected get parts(): EngineParts {
+    return this.p;
   }
 
   private onTaskFinished(taskId: number): void {

@@ -1,6 +1,7 @@
 // Per-template and per-handler caches the engine consults on every step: the compiled DAG, each step's resolved
 // handler class, ancestors and retry policy, the context validator, and handler instances. Built once per
-// template/handler, so the hot path never repeats this work.
+// template/handler, so the hot path never repeats this work. New tasks come only from registered templates; a running
+// task whose template is not registered here runs on its stored ("pinned") definition (template-definitions.ts).
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import {
@@ -17,6 +18,7 @@ import { checkHandlers, type HandlerRegistry } from '../definition/handler-regis
 import { toStepHandler, toTaskHandler } from '../definition/handler-entry.js';
 import type { StepHandlerLike, TaskHandlerLike } from '../core/handler-api.js';
 import { InvalidRequestError, NotFoundError, PermanentError } from '../core/errors.js';
+import type { PinnedDefinitions } from './template-definitions.js';
 
 // ajv-formats ships CJS; under NodeNext its default import is the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
@@ -40,6 +42,8 @@ export interface CompiledTemplate {
   taskHandler: TaskHandlerLike;
 }
 
+const NO_PINNED: PinnedDefinitions = { revision: 0, get: () => undefined, list: () => [] };
+
 export class WorkflowCatalog {
   private readonly compiledByKey = new Map<string, CompiledTemplate>();
   private readonly stepHandlers = new Map<string, StepHandlerLike>();
@@ -48,6 +52,7 @@ export class WorkflowCatalog {
   private capabilityCache: {
     templates: number;
     handlers: number;
+    pinned: number;
     namespaces: readonly string[] | null;
     value: string[];
     /** Some template it can run has a step with a rate limit (its claims then ask for the rate claim too). */
@@ -60,6 +65,8 @@ export class WorkflowCatalog {
     private readonly globalRetry: RetryPolicy = DEFAULT_RETRY_POLICY,
     /** The worker's timeout for steps with none of their own (`stepTimeoutMs`); undefined means the 15 min default. */
     readonly stepTimeoutMs?: number,
+    /** Stored definitions of templates that may not be registered here (tasks created elsewhere or earlier). */
+    private readonly pinned: PinnedDefinitions = NO_PINNED,
   ) {
     this.ajv = new Ajv({ allErrors: true, strict: false });
     addFormats(this.ajv);
@@ -86,36 +93,47 @@ export class WorkflowCatalog {
     return this.compile(template);
   }
 
-  /** The exact template version a running task was created from. */
+  /** The exact template version a running task was created from: registered here, else its stored definition. */
   forTask(namespace: string, name: string, version: string): CompiledTemplate {
     const key = `${namespace}/${name}@${version}`;
     const hit = this.compiledByKey.get(key);
     if (hit) return hit;
-    const template = this.templates.get(namespace, name, version);
+    const template = this.templates.get(namespace, name, version) ?? this.pinned.get(namespace, name, version);
     if (!template) {
-      throw new PermanentError(`template ${key} is not registered in this worker`, { errorCode: 'template_missing' });
+      throw new PermanentError(`template ${key} is not registered in this worker, nor stored`, {
+        errorCode: 'template_missing',
+      });
     }
     return this.compile(template);
   }
 
   /**
-   * The templates this process can run (`namespace/name@version`): registered, in `namespaces` (null: all), with
-   * every step's handler registered and usable. Recomputed only when a template or handler is registered.
+   * The templates this process can run (`namespace/name@version`): registered or stored (pinned), in `namespaces`
+   * (null: all), with every step's handler registered and usable. Recomputed only when a template or handler is
+   * registered or the stored set changes.
    */
   capabilities(namespaces: readonly string[] | null): string[] {
     const cache = this.capabilityCache;
     const templates = this.templates.revision;
     const handlers = this.handlers.revision;
-    if (cache && cache.templates === templates && cache.handlers === handlers && cache.namespaces === namespaces) {
+    const pinned = this.pinned.revision;
+    if (
+      cache &&
+      cache.templates === templates &&
+      cache.handlers === handlers &&
+      cache.pinned === pinned &&
+      cache.namespaces === namespaces
+    ) {
       return cache.value;
     }
-    const runnable = this.templates
-      .list()
-      .filter((l) => namespaces === null || namespaces.includes(l.template.namespace_name))
-      .filter((l) => checkHandlers(l.template, this.handlers).length === 0);
-    const value = runnable.map((l) => templateKey(l.template));
-    const rated = runnable.some((l) => l.template.step_templates.some((st) => st.rate_limit !== undefined));
-    this.capabilityCache = { templates, handlers, namespaces, value, rated };
+    const registered = this.templates.list().map((l) => l.template);
+    const stored = this.pinned.list().filter((t) => !this.templates.has(t.namespace_name, t.name, t.version));
+    const runnable = [...registered, ...stored]
+      .filter((t) => namespaces === null || namespaces.includes(t.namespace_name))
+      .filter((t) => checkHandlers(t, this.handlers).length === 0);
+    const value = runnable.map((t) => templateKey(t));
+    const rated = runnable.some((t) => t.step_templates.some((st) => st.rate_limit !== undefined));
+    this.capabilityCache = { templates, handlers, pinned, namespaces, value, rated };
     return value;
   }
 

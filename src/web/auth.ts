@@ -4,7 +4,7 @@ import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { WhoAmI } from './types.js';
 
-export const ALL_SCOPES = ['tasks:read', 'tasks:write', 'steps:operate', 'admin'];
+export const ALL_SCOPES = ['tasks:read', 'tasks:write', 'steps:operate', 'signals:send', 'admin'];
 
 /** With auth off (or a server too old to say), every scope: the API itself still decides. */
 export const NO_AUTH: WhoAmI = { auth: false, name: null, actor: null, scopes: ALL_SCOPES };

@@ -173,7 +173,7 @@ describe.each(STORE_KINDS)('catalogue, health, metrics and OpenAPI on $kind', ({
     const operations = Object.entries(
       doc.paths as Record<string, Record<string, { parameters?: Array<{ name: string; in: string }> }>>,
     ).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })));
-    expect(operations).toHaveLength(41);
+    expect(operations).toHaveLength(44);
     for (const { path, method, op } of operations) {
       expect(
         api.app.hasRoute({ method: method.toUpperCase() as 'GET', url: path.replace(/\{(\w+)\}/g, ':$1') }),

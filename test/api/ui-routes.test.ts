@@ -87,7 +87,7 @@ describe('dashboard routes', () => {
       auth: false,
       name: null,
       actor: null,
-      scopes: ['tasks:read', 'tasks:write', 'steps:operate', 'admin'],
+      scopes: ['tasks:read', 'tasks:write', 'steps:operate', 'signals:send', 'admin'],
     });
     const doc = await call(api.base, 'GET', '/openapi.json', { token: TOKEN });
     expect(doc.json.paths['/tasker/auth/whoami'].get.operationId).toBe('whoami');

@@ -76,6 +76,20 @@ export class LimitWorkers {
     return out;
   }
 
+  /** Kill every worker process (SIGKILL: no drain, leases left behind) and wait until each has exited. */
+  async killWorkers(): Promise<void> {
+    const alive = this.children.splice(0).filter((c) => c.exitCode === null && c.signalCode === null);
+    await Promise.all(
+      alive.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            c.once('exit', () => resolve());
+            c.kill('SIGKILL');
+          }),
+      ),
+    );
+  }
+
   async cleanup(): Promise<void> {
     await this.submitter?.close();
     for (const c of this.children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');

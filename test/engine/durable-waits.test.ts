@@ -136,6 +136,12 @@ describe.each(STORE_KINDS)('durable waits on $kind', ({ make }) => {
     await tasker.signal(task_id, 'approval', {});
     await tasker.waitForTask(task_id, { timeoutMs: 20_000 });
     await expect(tasker.signal(task_id, 'approval', {})).rejects.toMatchObject({ code: 'illegal_action' });
+    // a retry of a signal delivered before the task finished is a duplicate, not a refusal
+    const { task_id: other } = await tasker.submit({ namespace: 'waits', name: 'approval', context: {} });
+    const first = await tasker.signal(other, 'approval', { ok: 1 }, { signalId: 'retry-me' });
+    await tasker.waitForTask(other, { timeoutMs: 20_000 });
+    const again = await tasker.signal(other, 'approval', { ok: 1 }, { signalId: 'retry-me' });
+    expect(again).toMatchObject({ delivered: false, signal_id: first.signal_id });
     await expect(tasker.signal(99_999_999, 'approval', {})).rejects.toMatchObject({ code: 'not_found' });
   });
 
@@ -199,6 +205,42 @@ describe.each(STORE_KINDS)('durable waits on $kind', ({ make }) => {
     const parkedAt = history.find((h) => h.step_id === pause.workflow_step_id && h.reason === 'waiting for timer')!.at;
     expect(Date.parse(pause.completed_at!) - parkedAt).toBeGreaterThanOrEqual(299);
   });
+
+  it('keeps 1,000 tasks waiting at once while other tasks complete, then completes them all', async () => {
+    const before = (await tasker.store.stats()).steps_by_state.completed ?? 0;
+    const waiting = await tasker.submitMany(
+      Array.from({ length: 1_000 }, () => ({ namespace: 'waits', name: 'approval', context: {} })),
+    );
+    const ids = waiting.map((t) => t.task_id);
+    await until(
+      async () => (await tasker.store.stats()).steps_by_state,
+      (byState) => (byState.completed ?? 0) >= before + 1_000 && (byState.running ?? 0) === 0,
+      'the 1,000 requests to run and their waits to park',
+    );
+    // Others run to the end while the 1,000 wait, none of which holds a worker slot.
+    const others = await tasker.submitMany(
+      Array.from({ length: 50 }, () => ({
+        namespace: 'waits',
+        name: 'timers',
+        context: { remind_at: new Date().toISOString() },
+      })),
+    );
+    for (const { task_id } of others) {
+      expect((await tasker.waitForTask(task_id, { timeoutMs: 60_000 })).current_state).toBe('completed');
+    }
+    await until(
+      () => tasker.getTask(ids[500]!),
+      (t) => t!.workflow_steps.find((s) => s.name === 'manager_approval')!.waiting_for === 'signal',
+      'a waiting step to show its wait',
+    );
+    expect((await tasker.getTask(ids[500]!))!.current_state).toBe('running');
+    for (const id of ids) await tasker.signal(id, 'approval', { id });
+    for (const id of ids) {
+      const done = await tasker.waitForTask(id, { timeoutMs: 120_000 });
+      expect(done.current_state).toBe('completed');
+    }
+    expect(applied.filter((r) => typeof (r as { id?: unknown }).id === 'number')).toHaveLength(1_000);
+  }, 240_000);
 
   it('fails a timer whose until value is not a time, naming it', async () => {
     const { task_id } = await tasker.submit({ namespace: 'waits', name: 'timers', context: { remind_at: 'soon' } });

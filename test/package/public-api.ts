@@ -12,6 +12,7 @@ export const TASKER_VALUES = [
   'StepHandler',
   'Tasker',
   'TaskerError',
+  'TemplateRedefinedError',
   'TemplateValidationError',
   'defineTask',
   'isTaskerError',

@@ -8,6 +8,7 @@ import { dashboardReadTests } from './conformance/dashboard-reads.js';
 import { flowControlTests } from './conformance/flow.js';
 import { concurrencyTests } from './conformance/concurrency.js';
 import { rateLimitTests } from './conformance/rate-limits.js';
+import { definitionTests } from './conformance/definitions.js';
 import { mapTests } from './conformance/map.js';
 import { operatorTests } from './conformance/operator.js';
 import { readTests } from './conformance/reads.js';
@@ -40,6 +41,7 @@ export function storeConformanceSuite(label: string, makeStore: MakeStore): void
     scheduleTests(makeStore);
     concurrencyTests(makeStore);
     rateLimitTests(makeStore);
+    definitionTests(makeStore);
     mapTests(makeStore);
   });
 }

@@ -101,6 +101,7 @@ describe('PostgreSQL migrations', () => {
         'step_edges',
         'steps',
         'tasks',
+        'template_definitions',
         'transitions',
         'workers',
       ]);

@@ -6,7 +6,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../context.js';
 import { ApiError } from '../errors.js';
-import type { CatalogRoute, RouteCatalog, Scope } from '../route-catalog.js';
+import { grants, type CatalogRoute, type RouteCatalog, type Scope } from '../route-catalog.js';
 import { AuthConfigError, hashToken, type AuthConfig } from './config.js';
 import { JwtVerifier, looksLikeJwt } from './jwt.js';
 import type { StreamTickets } from '../events/tickets.js';
@@ -68,7 +68,7 @@ export async function authenticate(
 }
 
 export function hasScopes(principal: Principal, required: readonly Scope[]): boolean {
-  return principal.scopes.has('admin') || required.every((s) => principal.scopes.has(s));
+  return required.every((s) => grants(principal.scopes, s));
 }
 
 /**
@@ -131,7 +131,7 @@ export function installAuth(
       throw new ApiError(
         403,
         'forbidden',
-        `token '${principal.name}' lacks scope ${required.filter((s) => !principal.scopes.has(s)).join(', ')} needed for ${route?.key ?? 'this route'}`,
+        `token '${principal.name}' lacks scope ${required.filter((s) => !grants(principal.scopes, s)).join(', ')} needed for ${route?.key ?? 'this route'}`,
         { required, granted: [...principal.scopes] },
         { 'www-authenticate': `${REALM}, error="insufficient_scope", scope="${required.join(' ')}"` },
       );

@@ -1,7 +1,6 @@
 // GET /auth/whoami: who the request's token is and which scopes it has (or that auth is off), so a client — the
 // dashboard — can tell which actions it may offer before trying them. Any valid token may ask.
-import type { RouteSpec } from '../route-catalog.js';
-import { SCOPES } from '../route-catalog.js';
+import { SCOPE_NESTING, SCOPES, type RouteSpec } from '../route-catalog.js';
 import { EMPTY_QUERY, nullable, type JsonSchema } from '../schemas/common.js';
 
 export const WhoAmISchema: JsonSchema = {
@@ -29,7 +28,8 @@ export function whoamiRoutes(): RouteSpec[] {
       tag: 'auth',
       summary: "The token's name and scopes",
       description:
-        'Answers who the bearer token authenticates as and its scopes (admin implies every scope). Any valid token may ask.',
+        `Answers who the bearer token authenticates as and the scopes it was given (${SCOPE_NESTING}). Any valid ` +
+        'token may ask.',
       auth: [],
       querystring: EMPTY_QUERY,
       responses: { 200: { description: 'the principal', schema: WhoAmISchema } },

@@ -79,7 +79,9 @@ const stepProperties = {
     ...nullable({ type: 'string', enum: [...STEP_WAITS, null] }),
     description:
       "'worker' when the step could run now but no live worker has its template version with all its handlers; " +
-      "'delay' or 'paused' while its task is held back",
+      "'delay' or 'paused' while its task is held back; 'concurrency' or 'rate_limit' while it waits for a slot or " +
+      "a token; a parked step (pending, no lease, no worker slot): 'signal' (wait_for: { signal }), 'timer' " +
+      "(wait_for: { duration } or { until }), 'subtask' (its child task), 'map' (its instances)",
   },
 };
 
@@ -118,7 +120,17 @@ export const StepSchema: JsonSchema = {
 
 export const TaskSchema: JsonSchema = {
   type: 'object',
-  required: [...Object.keys(summaryProperties), 'scheduled_for', 'planned', 'context', 'annotations', 'workflow_steps'],
+  required: [
+    ...Object.keys(summaryProperties),
+    'scheduled_for',
+    'planned',
+    'parent_task_id',
+    'parent_step_id',
+    'subtasks',
+    'context',
+    'annotations',
+    'workflow_steps',
+  ],
   properties: {
     ...summaryProperties,
     scheduled_for: {
@@ -128,6 +140,24 @@ export const TaskSchema: JsonSchema = {
     planned: {
       type: 'boolean',
       description: "false until a worker with the template's handlers has run the task handler's planning hook",
+    },
+    parent_task_id: { ...nullable(ID_SCHEMA), description: "a sub-workflow's parent task; null for a top-level task" },
+    parent_step_id: { ...nullable(ID_SCHEMA), description: "the parent's step that waits for this sub-workflow" },
+    subtasks: {
+      type: 'array',
+      description: 'the sub-workflows this task started (its subtask steps), oldest first',
+      items: {
+        type: 'object',
+        required: ['task_id', 'parent_step_id', 'namespace', 'name', 'version', 'current_state'],
+        properties: {
+          task_id: ID_SCHEMA,
+          parent_step_id: ID_SCHEMA,
+          namespace: { type: 'string' },
+          name: { type: 'string' },
+          version: { type: 'string' },
+          current_state: { type: 'string', enum: [...TASK_STATES] },
+        },
+      },
     },
     context: { type: 'object', additionalProperties: true },
     annotations: {

@@ -13,6 +13,7 @@ import { registerPause } from './pause.js';
 import { registerSchedules } from './schedules.js';
 import { registerRateLimits } from './rate-limits.js';
 import { registerPrune } from './prune.js';
+import { registerSignal } from './signal.js';
 
 export function registerCommands(program: Command): void {
   registerRun(program);
@@ -21,6 +22,7 @@ export function registerCommands(program: Command): void {
   registerResume(program);
   registerPause(program);
   registerTasks(program);
+  registerSignal(program);
   registerSchedules(program);
   registerRateLimits(program);
   registerPrune(program);

@@ -1,7 +1,7 @@
 // `tasker tasks list|show|cancel|pause|resume|retry|resolve|skip|rerun`: read tasks from the store and apply operator
 // actions (rerun: ./tasks-rerun.ts).
 import type { Command } from 'commander';
-import type { OperatorAction, Store, TaskRecord } from '../../core/store-contract.js';
+import type { ChildTask, OperatorAction, Store, TaskRecord } from '../../core/store-contract.js';
 import { taskJson, taskSummaryJson, type StepJson } from '../../engine/task-json.js';
 import { TASK_STATES, type TaskState } from '../../core/states.js';
 import { NotFoundError } from '../../core/errors.js';
@@ -30,18 +30,20 @@ function findStep(task: TaskRecord, ref: string): number {
 /** How many unfinished instances of a map `tasks show` lists under it. */
 const MAP_LINES = 20;
 
-function printTask(task: TaskRecord): void {
-  const t = taskJson(task);
+function printTask(task: TaskRecord, children: readonly ChildTask[]): void {
+  const t = taskJson(task, children);
   const run = t.run > 1 ? ` (run ${t.run})` : '';
   const wait = t.waiting_for ? ` (waiting for ${t.waiting_for})` : '';
   process.stdout.write(`task ${t.task_id} ${t.namespace}/${t.name}@${t.version}: ${t.current_state}${run}${wait}\n`);
   process.stdout.write(`  created ${t.created_at}${t.completed_at ? `, finished ${t.completed_at}` : ''}\n`);
   if (t.run_at) process.stdout.write(`  run at ${t.run_at}\n`);
   if (t.priority !== 0) process.stdout.write(`  priority ${t.priority}\n`);
+  if (t.parent_task_id !== null) process.stdout.write(`  sub-workflow of task ${t.parent_task_id}\n`);
   const line = (s: StepJson, indent: string) => {
     const err = s.error ? `  (${s.error.class}: ${s.error.message})` : '';
+    const waits = s.waiting_for ? `  waiting for ${s.waiting_for}` : '';
     process.stdout.write(
-      `${indent}${String(s.workflow_step_id).padStart(6)} ${s.name.padEnd(30)} ${s.current_state.padEnd(17)} attempts ${s.attempts}/${s.retry_limit}${s.duration_ms !== null ? `  ${s.duration_ms} ms` : ''}${err}\n`,
+      `${indent}${String(s.workflow_step_id).padStart(6)} ${s.name.padEnd(30)} ${s.current_state.padEnd(17)} attempts ${s.attempts}/${s.retry_limit}${s.duration_ms !== null ? `  ${s.duration_ms} ms` : ''}${waits}${err}\n`,
     );
   };
   for (const s of t.workflow_steps) {
@@ -56,6 +58,9 @@ function printTask(task: TaskRecord): void {
   }
   for (const a of t.annotations)
     process.stdout.write(`  annotation ${a.annotation_type}: ${JSON.stringify(a.content)}\n`);
+  for (const c of t.subtasks) {
+    process.stdout.write(`  subtask ${c.task_id} ${c.namespace}/${c.name}@${c.version}: ${c.current_state}\n`);
+  }
 }
 
 export function registerTasks(program: Command): void {
@@ -115,8 +120,9 @@ export function registerTasks(program: Command): void {
     const taskId = parseId(id, 'task_id');
     await withStore(flags.db, async (store) => {
       const task = await requireTask(store, taskId);
-      if (flags.json) process.stdout.write(`${JSON.stringify(taskJson(task), null, 2)}\n`);
-      else printTask(task);
+      const children = await store.dynamic.childTasks(taskId);
+      if (flags.json) process.stdout.write(`${JSON.stringify(taskJson(task, children), null, 2)}\n`);
+      else printTask(task, children);
     });
   });
 

@@ -1,5 +1,6 @@
-// `tasker validate [paths...]`: load and check templates (and, with --handlers, that every step's handler resolves);
-// list every problem. Exit 0 when all is valid, 1 when problems were found, 2 on usage errors.
+// `tasker validate [paths...]`: load and check templates (and, with --handlers, that every step's handler resolves;
+// with --db, that none differs from the definition the store keeps for its version); list every problem. Exit 0
+// when all is valid, 1 when problems were found, 2 on usage errors.
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { buildDag } from '../../definition/dag.js';
@@ -10,12 +11,15 @@ import { UsageError } from '../cli-errors.js';
 import { loadTemplateOptions } from '../template-options.js';
 import { HANDLERS_TIMEOUT_HELP, parseCount } from '../engine-options.js';
 import { OPTION_RANGES } from '../../engine/options.js';
+import { redefinedTemplates } from '../../engine/template-definitions.js';
+import { withStore } from '../task-store.js';
 
 interface ValidateFlags {
   handlers?: string;
   handlersTimeout?: string;
   env?: string;
   json?: boolean;
+  db?: string;
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -31,6 +35,10 @@ export function registerValidate(program: Command): void {
     .option('--handlers <module>', 'handlers module (.js/.mjs/.ts); every step must resolve to one of its handlers')
     .option('--handlers-timeout <ms>', HANDLERS_TIMEOUT_HELP)
     .option('--env <name>', 'environment whose overrides apply (default: $TASKER_ENV, then $NODE_ENV)')
+    .option(
+      '--db <url>',
+      'also compare each template with the definition this store keeps for its version (a change needs a new version)',
+    )
     .option('--json', 'print {ok, templates, issues} as JSON on stdout')
     .addHelpText(
       'after',
@@ -53,11 +61,17 @@ export function registerValidate(program: Command): void {
         ...(flags.handlers !== undefined ? { handlers: flags.handlers } : {}),
         ...(flags.env !== undefined ? { env: flags.env } : {}),
       });
-      const { issues } = loaded;
+      const issues = [...loaded.issues];
       const flagged = new Set(issues.map((i) => `${i.file ?? ''}\u0000${i.template ?? ''}`));
-      const valid = loaded.templates
+      let valid = loaded.templates
         .list()
         .filter((l) => !flagged.has(`${l.source.file ?? ''}\u0000${l.template.namespace_name}/${l.template.name}`));
+      if (flags.db !== undefined) {
+        const checked = valid;
+        const redefined = await withStore(flags.db, (store) => redefinedTemplates(store, checked));
+        issues.push(...redefined.map((r) => r.issue));
+        valid = valid.filter((l) => !redefined.some((r) => r.loaded === l));
+      }
 
       if (flags.json === true) {
         const templates = valid.map((l) => ({

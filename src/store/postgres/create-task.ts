@@ -122,6 +122,7 @@ export async function createTaskInTx(
   const taskId = inserted.task_id; // insertTask wrote its first history row too
   const held = inserted.state === 'pending';
   if (task.needs_plan === true) await run(client, w.setNeedsPlan, [taskId]);
+  if (task.parent) await run(client, w.setTaskParent, [taskId, task.parent.task_id, task.parent.step_id]);
 
   const rows = plan.steps;
   const stepRows = await run<{ step_id: number; name: string }>(client, w.insertSteps, [
@@ -176,7 +177,9 @@ export async function createTaskAtOnce(
   plan: TaskPlan,
   encoded: EncodedTask,
 ): Promise<CreateTaskResult | null> {
-  if (plan.openSteps === 0 || task.needs_plan === true || gatedTask(task, plan) || rateKeyed(task)) return null;
+  if (plan.openSteps === 0 || task.needs_plan === true || gatedTask(task, plan) || rateKeyed(task) || task.parent) {
+    return null;
+  }
   const rows = plan.steps;
   const names = rows.map((r) => r.step.name);
   const [inserted] = await runRetrying<{ task_id: number }>(ctx.pool, ctx.sql.createTaskAtOnce, [

@@ -52,6 +52,7 @@ export function batchable(batch: readonly PreparedTask[]): boolean {
       p.task.idempotency_key === null &&
       p.plan.openSteps > 0 &&
       p.task.needs_plan !== true &&
+      !p.task.parent &&
       !gatedTask(p.task, p.plan) &&
       !rateKeyed(p.task),
   );

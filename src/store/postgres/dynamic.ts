@@ -5,6 +5,7 @@
 import type {
   MapState,
   BeginWaitRequest,
+  ChildTask,
   BeginWaitResult,
   SendSignalRequest,
   SendSignalResult,
@@ -16,7 +17,7 @@ import type {
 import { assertSignal } from '../shared/signal-checks.js';
 import { jsonbValue } from './jsonb.js';
 import { TERMINAL_TASK_STATES, type TaskState } from '../../core/states.js';
-import { mapSignalRow } from '../shared/row-mappers.js';
+import { mapChildRow, mapSignalRow } from '../shared/row-mappers.js';
 import type { PgContext } from './context.js';
 import { run, withTransaction } from './pool.js';
 import { readMapState } from './map.js';
@@ -94,7 +95,15 @@ async function sendSignal(ctx: PgContext, req: SendSignalRequest, payload: strin
   return withTransaction(ctx.pool, ctx.logger, async (client) => {
     const [task] = await run<{ state: TaskState; paused: number }>(client, ctx.sql.signalTask, [req.task_id]);
     if (!task) return { outcome: 'no_task' };
-    if (TERMINAL_TASK_STATES.has(task.state)) return { outcome: 'finished', state: task.state };
+    if (TERMINAL_TASK_STATES.has(task.state)) {
+      // A sender retrying a signal that was delivered before the task finished hears "duplicate", not "finished".
+      const [first] =
+        req.signal_key === null
+          ? []
+          : await run<{ id: string }>(client, ctx.sql.signalByKey, [req.task_id, req.name, req.signal_key]);
+      if (first) return { outcome: 'duplicate', signal_id: Number(first.id), woke: 0 };
+      return { outcome: 'finished', state: task.state };
+    }
     const [inserted] = await run<{ id: string }>(client, ctx.sql.insertSignal, [
       req.task_id,
       req.name,
@@ -152,5 +161,10 @@ export class PgDynamic implements DynamicStore {
   async mapState(stepId: number): Promise<MapState> {
     this.open();
     return readMapState(this.ctx, stepId);
+  }
+
+  async childTasks(taskId: TaskId): Promise<ChildTask[]> {
+    this.open();
+    return (await run<Record<string, unknown>>(this.ctx.pool, this.ctx.sql.childTasks, [taskId])).map(mapChildRow);
   }
 }

@@ -16,6 +16,7 @@ import { migration0007 } from './migrations/0007-flow-control.js';
 import { migration0008 } from './migrations/0008-cron-schedules.js';
 import { migration0010 } from './migrations/0010-concurrency-limits.js';
 import { migration0011 } from './migrations/0011-rate-limits.js';
+import { migration0012 } from './migrations/0012-template-definitions.js';
 import { migration0013 } from './migrations/0013-dynamic-workflows.js';
 import { advisoryKey, type SchemaNames } from './sql.js';
 import {
@@ -61,6 +62,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'cron schedules: schedules, ticks, tasks.scheduled_for', statements: migration0008 },
   { version: 10, name: 'flow control: concurrency limits', statements: migration0010 },
   { version: 11, name: 'flow control: rate limits', statements: migration0011 },
+  { version: 12, name: 'template versions: stored definitions', statements: migration0012 },
   { version: 13, name: 'dynamic workflows: waits, signals, sub-workflows, maps', statements: migration0013 },
 ];
 

@@ -20,6 +20,8 @@ import { assertRerunOptions } from '../shared/rerun-rules.js';
 import { claimSteps } from './claim.js';
 import { declareRateLimits, listRateLimits, rateClaim, setRateLimit } from './rate-limits.js';
 import { assertRateLimit } from '../shared/rate-buckets.js';
+import { assertDefinitions } from '../shared/definition-rows.js';
+import { getDefinition, listDefinitions, saveDefinitions } from './definitions.js';
 import { completeSteps, encodeOutcome } from './complete.js';
 import type { PgContext } from './context.js';
 import { createTaskAtOnce, createTaskInTx, encodeTask } from './create-task.js';
@@ -314,6 +316,25 @@ export class PostgresStore implements S.Store {
   async listRateLimits(): Promise<S.RateLimitInfo[]> {
     this.open();
     return listRateLimits(this.ctx);
+  }
+
+  async saveDefinitions(
+    defs: readonly S.TemplateDefinition[],
+    opts: S.SaveDefinitionsOptions = {},
+  ): Promise<S.SaveDefinitionResult[]> {
+    assertDefinitions(defs);
+    this.open();
+    return saveDefinitions(this.ctx, defs, opts);
+  }
+
+  async listDefinitions(): Promise<S.StoredDefinition[]> {
+    this.open();
+    return listDefinitions(this.ctx);
+  }
+
+  async getDefinition(namespace: string, name: string, version: string): Promise<S.StoredDefinition | null> {
+    this.open();
+    return getDefinition(this.ctx, namespace, name, version);
   }
 
   async concurrencyGroups(): Promise<S.ConcurrencyGroup[]> {

@@ -7,7 +7,7 @@
 // index is the better walk depends on the state's share of the tasks before the cutoff, which a cached generic plan
 // cannot see (docs/benchmarks.md, "Retention at 10,000,000 tasks").
 import type { PruneRequest, PruneResult } from '../../core/store-contract.js';
-import { runPrune, type PruneDriver, type PrunedRows, type PruneTarget } from '../shared/prune-plan.js';
+import { pruneSet, runPrune, type PruneDriver, type PrunedRows, type PruneTarget } from '../shared/prune-plan.js';
 import type { PgContext } from './context.js';
 import { run, runText, withTransaction } from './pool.js';
 
@@ -24,7 +24,10 @@ async function batch(ctx: PgContext, target: PruneTarget, limit: number, after: 
       after,
     ]);
     if (locked.length === 0) return { tasks: 0, steps: 0, step_edges: 0, transitions: 0, annotations: 0, last: null };
-    const ids = [locked.map((t) => t.task_id)];
+    const roots = locked.map((t) => Number(t.task_id));
+    const tree = await run<{ root: string; task_id: string; state: string }>(client, ctx.sql.pruneTree, [roots]);
+    const ids = [pruneSet(roots, tree)];
+    await run(client, ctx.sql.pruneSignals, ids);
     const count = async (statement: (typeof ctx.sql)['pruneTaskRows']) =>
       (await run<Count>(client, statement, ids))[0]!.n;
     const transitions = await count(ctx.sql.pruneTransitions);

@@ -72,6 +72,8 @@ export class PgReads {
     return {
       ...summary,
       scheduled_for: numOrNull(row.scheduled_for),
+      parent_task_id: numOrNull(row.parent_task_id),
+      parent_step_id: numOrNull(row.parent_step_id),
       planned: row.needs_plan !== true,
       context: row.context ?? null,
       annotations,

@@ -177,3 +177,21 @@ export async function runPrune(req: PruneRequest, driver: PruneDriver): Promise<
   }
   return result;
 }
+
+/**
+ * The tasks a batch deletes: its roots (finished tasks without a parent) with every sub-workflow below them, except
+ * roots with an unfinished sub-workflow (an operator resolved the step that waited for it): those stay for a later
+ * prune. `tree` rows are (root, task_id, state).
+ */
+export function pruneSet(
+  roots: readonly number[],
+  tree: ReadonlyArray<{ root: unknown; task_id: unknown; state: unknown }>,
+): number[] {
+  if (tree.length === 0) return [...roots];
+  const unfinished = new Set(
+    tree.filter((r) => r.state === 'pending' || r.state === 'running').map((r) => Number(r.root)),
+  );
+  const kept = roots.filter((id) => !unfinished.has(id));
+  const keptSet = new Set(kept);
+  return [...kept, ...tree.filter((r) => keptSet.has(Number(r.root))).map((r) => Number(r.task_id))];
+}

@@ -2,6 +2,7 @@
 // (PostgreSQL BIGINT), booleans as 0/1 (SQLite); JSON columns go through the store's decoder.
 import type { StepState, StepWait, TaskState, TaskWait } from '../../core/states.js';
 import type {
+  ChildTask,
   ConcurrencyGroup,
   FinalizedTask,
   SignalRecord,
@@ -246,6 +247,18 @@ export function mapWorkerRow(row: Row, decode: JsonDecoder = decodeJson): Worker
     lease_ms: numOrNull(row.lease_ms),
     started_at: num(row.started_at),
     last_seen_at: num(row.last_seen_at),
+  };
+}
+
+/** A sub-workflow row (`childTasks`). */
+export function mapChildRow(row: Row): ChildTask {
+  return {
+    task_id: num(row.task_id),
+    parent_step_id: num(row.parent_step_id),
+    namespace: String(row.namespace),
+    name: String(row.name),
+    version: String(row.version),
+    state: row.state as TaskState,
   };
 }
 

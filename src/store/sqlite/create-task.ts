@@ -92,6 +92,7 @@ export function createTaskInTx(
   );
   const taskId = Number(info.lastInsertRowid);
   tx.taskHistory(taskId, 'pending', held ? 'pending' : 'running', submittedReason(waiting));
+  if (task.parent) st.setTaskParent.run(task.parent.task_id, task.parent.step_id, taskId);
 
   const ids: number[] = [];
   for (const planned of plan.steps) {

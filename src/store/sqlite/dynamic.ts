@@ -5,6 +5,7 @@
 import type {
   MapState,
   BeginWaitRequest,
+  ChildTask,
   BeginWaitResult,
   SendSignalRequest,
   SendSignalResult,
@@ -17,7 +18,7 @@ import { assertSignal } from '../shared/signal-checks.js';
 import { TERMINAL_TASK_STATES, type TaskState } from '../../core/states.js';
 import { decodeJson } from '../shared/json.js';
 import { releaseTarget, REASONS } from '../shared/lifecycle-rules.js';
-import { mapSignalRow } from '../shared/row-mappers.js';
+import { mapChildRow, mapSignalRow } from '../shared/row-mappers.js';
 import type { Statements } from './statements.js';
 import type { SqliteTx, StepRow } from './tx.js';
 import { readMapState } from './map.js';
@@ -81,7 +82,12 @@ export function beginWaitInTx(tx: SqliteTx, req: BeginWaitRequest): BeginWaitRes
 export function sendSignalInTx(tx: SqliteTx, req: SendSignalRequest, payload: string): SendSignalResult {
   const task = tx.st.taskStateForSignal.get(req.task_id) as { state: TaskState; paused: number } | undefined;
   if (!task) return { outcome: 'no_task' };
-  if (TERMINAL_TASK_STATES.has(task.state)) return { outcome: 'finished', state: task.state };
+  if (TERMINAL_TASK_STATES.has(task.state)) {
+    // A sender retrying a signal that was delivered before the task finished hears "duplicate", not "finished".
+    const first = req.signal_key === null ? undefined : tx.st.signalByKey.get(req.task_id, req.name, req.signal_key);
+    if (first) return { outcome: 'duplicate', signal_id: (first as { id: number }).id, woke: 0 };
+    return { outcome: 'finished', state: task.state };
+  }
   const inserted = tx.st.insertSignal.get(req.task_id, req.name, req.signal_key, payload, req.actor, tx.now) as
     { id: number } | undefined;
   if (!inserted) {
@@ -119,5 +125,9 @@ export class SqliteDynamic implements DynamicStore {
 
   async mapState(stepId: number): Promise<MapState> {
     return readMapState(this.st, stepId);
+  }
+
+  async childTasks(taskId: TaskId): Promise<ChildTask[]> {
+    return (this.st.childTasks.all(taskId) as Array<Record<string, unknown>>).map(mapChildRow);
   }
 }

@@ -11,6 +11,7 @@ import { migration0008 } from './migrations/0008-flow-control.js';
 import { migration0009 } from './migrations/0009-cron-schedules.js';
 import { migration0011 } from './migrations/0011-concurrency-limits.js';
 import { migration0012 } from './migrations/0012-rate-limits.js';
+import { migration0013 } from './migrations/0013-template-definitions.js';
 import { migration0014 } from './migrations/0014-dynamic-workflows.js';
 
 export interface Migration {
@@ -43,6 +44,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, name: 'cron schedules: schedules, ticks, tasks.scheduled_for', sql: migration0009 },
   { version: 11, name: 'flow control: concurrency limits', sql: migration0011 },
   { version: 12, name: 'flow control: rate limits', sql: migration0012 },
+  { version: 13, name: 'template versions: stored definitions', sql: migration0013 },
   { version: 14, name: 'dynamic workflows: waits, signals, sub-workflows, maps', sql: migration0014 },
 ];
 

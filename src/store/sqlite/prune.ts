@@ -7,7 +7,7 @@
 // first, so nothing is left dangling.
 import type { Database } from 'better-sqlite3';
 import type { PruneRequest, PruneResult } from '../../core/store-contract.js';
-import { runPrune, type PrunedRows, type PruneTarget } from '../shared/prune-plan.js';
+import { pruneSet, runPrune, type PrunedRows, type PruneTarget } from '../shared/prune-plan.js';
 import type { Statements } from './statements.js';
 
 type Immediate = (fn: () => unknown) => unknown;
@@ -35,7 +35,14 @@ function batch(
         task_id: number;
       }>;
       if (candidates.length === 0) return NOTHING;
-      const ids = { ids: JSON.stringify(candidates.map((c) => c.task_id)) };
+      const roots = candidates.map((c) => c.task_id);
+      const tree = st.pruneTree.all({ ids: JSON.stringify(roots) }) as Array<{
+        root: number;
+        task_id: number;
+        state: string;
+      }>;
+      const ids = { ids: JSON.stringify(pruneSet(roots, tree)) };
+      st.pruneSignals.run(ids);
       const step_edges = st.pruneEdges.run(ids).changes;
       const transitions = st.pruneTransitions.run(ids).changes;
       const annotations = st.pruneAnnotations.run(ids).changes;

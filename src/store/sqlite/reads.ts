@@ -75,7 +75,16 @@ export class SqliteReads {
     });
     const scheduled_for = numOrNull(row.scheduled_for);
     summary.waiting_for = taskRateWait(summary, steps);
-    return { ...summary, scheduled_for, planned: row.needs_plan !== 1, context, annotations, workflow_steps: steps };
+    return {
+      ...summary,
+      scheduled_for,
+      parent_task_id: numOrNull(row.parent_task_id),
+      parent_step_id: numOrNull(row.parent_step_id),
+      planned: row.needs_plan !== 1,
+      context,
+      annotations,
+      workflow_steps: steps,
+    };
   }
 
   getTaskContexts(taskIds: TaskId[]): Map<TaskId, TaskContextRecord> {

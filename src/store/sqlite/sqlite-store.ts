@@ -37,6 +37,8 @@ import { SqliteTx } from './tx.js';
 import { declareRateLimits, listRateLimits, setRateLimit } from './rate-limits.js';
 import { SqliteDynamic } from './dynamic.js';
 import { assertRateLimit, missingLimitReporter } from '../shared/rate-buckets.js';
+import { assertDefinitions } from '../shared/definition-rows.js';
+import { getDefinition, listDefinitions, saveDefinitionsInTx } from './definitions.js';
 import { DataVersionWatcher, DEFAULT_WAKE_POLL_MS } from './wake.js';
 
 export interface SqliteStoreOptions {
@@ -337,6 +339,23 @@ export class SqliteStore implements S.Store {
 
   async listRateLimits(): Promise<S.RateLimitInfo[]> {
     return listRateLimits(this.st);
+  }
+
+  async saveDefinitions(
+    defs: readonly S.TemplateDefinition[],
+    opts: S.SaveDefinitionsOptions = {},
+  ): Promise<S.SaveDefinitionResult[]> {
+    assertDefinitions(defs);
+    if (defs.length === 0) return [];
+    return this.write(null, (tx) => saveDefinitionsInTx(tx.st, tx.now, defs, opts.allowRedefine === true));
+  }
+
+  async listDefinitions(): Promise<S.StoredDefinition[]> {
+    return listDefinitions(this.st);
+  }
+
+  async getDefinition(namespace: string, name: string, version: string): Promise<S.StoredDefinition | null> {
+    return getDefinition(this.st, namespace, name, version);
   }
 
   async concurrencyGroups(): Promise<S.ConcurrencyGroup[]> {

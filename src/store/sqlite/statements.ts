@@ -55,6 +55,7 @@ import {
 } from './sql/gates.js';
 import { historyByIds, historyPage, historySince, lastHistoryId } from './sql/history.js';
 import * as rate from './sql/rate-limits.js';
+import * as definitions from './sql/definitions.js';
 import * as dynamic from './sql/dynamic.js';
 import * as map from './sql/map.js';
 import { extendLease } from './sql/leases.js';
@@ -103,6 +104,8 @@ import {
   pruneEdges,
   pruneSteps,
   pruneTaskRows,
+  pruneTree,
+  pruneSignals,
   pruneTransitions,
 } from './sql/prune.js';
 import { dataVersion, ping, readyDepth, stepsByState, tasksByState, waitingForWorker } from './sql/stats.js';
@@ -199,6 +202,11 @@ export const SQLITE_STATEMENTS = {
   setRateLimit: rate.setRateLimit,
   wakeRateWaits: rate.wakeRateWaits,
   listRateLimits: rate.listRateLimits,
+  // template definitions
+  readDefinition: definitions.readDefinition,
+  insertDefinition: definitions.insertDefinition,
+  replaceDefinition: definitions.replaceDefinition,
+  listDefinitions: definitions.listDefinitions,
   // dynamic workflows
   parkStep: dynamic.parkStep,
   stepWait: dynamic.stepWait,
@@ -212,6 +220,8 @@ export const SQLITE_STATEMENTS = {
   taskStateForSignal: dynamic.taskStateForSignal,
   listSignals: dynamic.listSignals,
   taskFinished: dynamic.taskFinished,
+  setTaskParent: dynamic.setTaskParent,
+  childTasks: dynamic.childTasks,
   // map fan-out
   insertInstances: map.insertInstances,
   insertMapEdges: map.insertMapEdges,
@@ -254,6 +264,8 @@ export const SQLITE_STATEMENTS = {
   pruneAnnotations,
   pruneSteps,
   pruneTaskRows,
+  pruneTree,
+  pruneSignals,
   // leases and reclaims
   extendLease,
   expiredSteps,

@@ -13,7 +13,7 @@ interface Props {
   onAction: (kind: ActionKind) => void;
 }
 
-/** What a ready step waits for (the API's `waiting_for`), in words. */
+/** What a ready or parked step waits for (the API's `waiting_for`), in words. */
 function stepWait(wait: string): string {
   switch (wait) {
     case 'worker':
@@ -26,6 +26,14 @@ function stepWait(wait: string): string {
       return 'a slot of its concurrency limit';
     case 'rate_limit':
       return 'a token of its rate limit';
+    case 'signal':
+      return 'a signal (tasker signal, or POST …/signals/<name>); it holds no worker meanwhile';
+    case 'timer':
+      return 'its timer (wait_for duration or until); it holds no worker meanwhile';
+    case 'subtask':
+      return 'its child task to finish';
+    case 'map':
+      return 'its mapped instances to finish';
     default:
       return wait;
   }

@@ -119,6 +119,19 @@ export const wakeSignalWaits = statement(
      AND wait_kind = 'signal'`,
 );
 
+/** Link a new sub-workflow to its parent: $1 task id, $2 parent task id, $3 parent step id. */
+export const setTaskParent = statement(
+  'set_task_parent',
+  (n) => `UPDATE ${n.q}.tasks SET parent_task_id = $2, parent_step_id = $3 WHERE task_id = $1`,
+);
+
+/** A task's sub-workflows, oldest first: $1 parent task id. */
+export const childTasks = statement(
+  'child_tasks',
+  (n) => `SELECT task_id, parent_step_id, namespace, name, version, state FROM ${n.q}.tasks
+   WHERE parent_task_id = $1 ORDER BY task_id`,
+);
+
 /** A task's signals, oldest first: $1 task id. */
 export const listSignals = statement(
   'list_signals',

@@ -7,6 +7,7 @@ import { markPlanned, planSteps, releaseHeld } from './apply-plan.js';
 import { cancelSteps, cancelTask } from './cancel.js';
 import { claim, claimGranted } from './claim.js';
 import * as rate from './rate-limits.js';
+import { insertDefinitions, readDefinitions } from './definitions.js';
 import * as dynamic from './dynamic.js';
 import * as map from './map.js';
 import { completeSteps } from './complete.js';
@@ -64,6 +65,8 @@ import {
   pruneNow,
   pruneSteps,
   pruneTaskRows,
+  pruneTree,
+  pruneSignals,
   pruneTransitions,
 } from './prune.js';
 import { readActivity } from './activity.js';
@@ -123,6 +126,9 @@ export const PG_STATEMENTS = {
   declareRateLimits: rate.declareRateLimits,
   setRateLimit: rate.setRateLimit,
   listRateLimits: rate.listRateLimits,
+  // template definitions
+  insertDefinitions,
+  readDefinitions,
   // dynamic workflows
   lockWatched: dynamic.lockWatched,
   parkSteps: dynamic.parkSteps,
@@ -134,6 +140,8 @@ export const PG_STATEMENTS = {
   signalByKey: dynamic.signalByKey,
   wakeSignalWaits: dynamic.wakeSignalWaits,
   listSignals: dynamic.listSignals,
+  setTaskParent: dynamic.setTaskParent,
+  childTasks: dynamic.childTasks,
   // map fan-out
   heldStepForUpdate: map.heldStepForUpdate,
   insertInstances: map.insertInstances,
@@ -202,6 +210,8 @@ export const PG_STATEMENTS = {
   pruneAnnotations,
   pruneSteps,
   pruneTaskRows,
+  pruneTree,
+  pruneSignals,
   // leases and reclaims
   extendLeases,
   expiredCandidates,

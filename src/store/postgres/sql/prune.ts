@@ -13,7 +13,7 @@ export const pruneCount = statement(
   'prune_count',
   (n) => `SELECT count(*)::integer AS tasks, coalesce(sum(step_count), 0)::bigint AS steps FROM ${n.q}.tasks
         WHERE state = $1 AND created_at < to_timestamp($2::float8 / 1000)
-          AND completed_at < to_timestamp($2::float8 / 1000)`,
+          AND completed_at < to_timestamp($2::float8 / 1000) AND parent_task_id IS NULL`,
 );
 
 /**
@@ -29,7 +29,7 @@ export const pruneLock = statement(
          FROM ${n.q}.tasks
         WHERE state = $1 AND created_at < to_timestamp($2::float8 / 1000)
           AND completed_at < to_timestamp($2::float8 / 1000)
-          AND ($4::float8 IS NULL OR created_at >= to_timestamp($4::float8 / 1000))
+          AND ($4::float8 IS NULL OR created_at >= to_timestamp($4::float8 / 1000)) AND parent_task_id IS NULL
         ORDER BY tasks.created_at LIMIT $3 FOR UPDATE SKIP LOCKED`,
 );
 
@@ -63,5 +63,23 @@ export const pruneSteps = statement(
 export const pruneTaskRows = statement(
   'prune_task_rows',
   (n) => `WITH d AS (DELETE FROM ${n.q}.tasks WHERE task_id = ANY($1::bigint[]) RETURNING 1)
+       SELECT count(*)::integer AS n FROM d`,
+);
+
+/** Every sub-workflow below tasks $1 (bigint[]), with its root and state. Rows: root, task_id, state. */
+export const pruneTree = statement(
+  'prune_tree',
+  (n) => `WITH RECURSIVE tree(root, task_id, state) AS (
+         SELECT c.parent_task_id, c.task_id, c.state FROM ${n.q}.tasks c WHERE c.parent_task_id = ANY($1::bigint[])
+         UNION ALL
+         SELECT tree.root, c.task_id, c.state FROM ${n.q}.tasks c JOIN tree ON c.parent_task_id = tree.task_id
+       )
+       SELECT root, task_id, state FROM tree`,
+);
+
+/** The signals of tasks $1 (bigint[]). Row: n. */
+export const pruneSignals = statement(
+  'prune_signals',
+  (n) => `WITH d AS (DELETE FROM ${n.q}.signals WHERE task_id = ANY($1::bigint[]) RETURNING 1)
        SELECT count(*)::integer AS n FROM d`,
 );

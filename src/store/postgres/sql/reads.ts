@@ -16,7 +16,7 @@ export const readTask = statement(
          (round(extract(epoch from t.completed_at) * 1000))::float8 AS completed_at,
          t.context, t.needs_plan, t.run, t.priority,
          (round(extract(epoch from t.run_at) * 1000))::float8 AS run_at, t.waiting_for, t.paused,
-         (round(extract(epoch from t.scheduled_for) * 1000))::float8 AS scheduled_for,
+         (round(extract(epoch from t.scheduled_for) * 1000))::float8 AS scheduled_for, t.parent_task_id, t.parent_step_id,
          EXISTS (SELECT 1 FROM ${n.q}.workers w
                   WHERE w.last_seen_at >= now() - coalesce(w.lease_ms, 30000) * interval '1 millisecond'
                     AND (w.capabilities IS NULL

@@ -48,6 +48,13 @@ export const wakeSignalWaits = `
 /** A task's state and pause bits: task id. */
 export const taskStateForSignal = `SELECT state, paused FROM tasks WHERE task_id = ?`;
 
+/** Link a new sub-workflow to its parent: parent task id, parent step id, task id. */
+export const setTaskParent = `UPDATE tasks SET parent_task_id = ?, parent_step_id = ? WHERE task_id = ?`;
+
+/** A task's sub-workflows, oldest first: parent task id. */
+export const childTasks = `
+    SELECT task_id, parent_step_id, namespace, name, version, state FROM tasks WHERE parent_task_id = ? ORDER BY task_id`;
+
 /** A task's signals, oldest first: task id. */
 export const listSignals = `
     SELECT id, task_id, name, signal_key, payload, actor, received_at, consumed_step_id, consumed_at

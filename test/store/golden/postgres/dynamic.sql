@@ -71,6 +71,13 @@ UPDATE "tasker".steps
    WHERE task_id = $1 AND name = ANY($2::text[]) AND state IN ('pending', 'retrying') AND unmet = 0
      AND wait_kind = 'signal';
 
+-- setTaskParent (tasker_set_task_parent)
+UPDATE "tasker".tasks SET parent_task_id = $2, parent_step_id = $3 WHERE task_id = $1;
+
+-- childTasks (tasker_child_tasks)
+SELECT task_id, parent_step_id, namespace, name, version, state FROM "tasker".tasks
+   WHERE parent_task_id = $1 ORDER BY task_id;
+
 -- listSignals (tasker_list_signals)
 SELECT id, task_id, name, signal_key, payload, actor,
          (round(extract(epoch from received_at) * 1000))::float8 AS received_at, consumed_step_id,

@@ -39,6 +39,13 @@ SELECT id FROM signals WHERE task_id = ? AND name = ? AND signal_key = ?;
 -- taskStateForSignal
 SELECT state, paused FROM tasks WHERE task_id = ?;
 
+-- setTaskParent
+UPDATE tasks SET parent_task_id = ?, parent_step_id = ? WHERE task_id = ?;
+
+-- childTasks
+
+    SELECT task_id, parent_step_id, namespace, name, version, state FROM tasks WHERE parent_task_id = ? ORDER BY task_id;
+
 -- listSignals
 
     SELECT id, task_id, name, signal_key, payload, actor, received_at, consumed_step_id, consumed_at

@@ -2,7 +2,7 @@
 
     SELECT task_id, namespace, name, version, state, initiator, source_system, reason, tags, idempotency_key,
            correlation_id, created_at, started_at, completed_at, step_count, open_steps, satisfied_steps, needs_plan,
-           run, priority, run_at, waiting_for, paused, scheduled_for
+           run, priority, run_at, waiting_for, paused, scheduled_for, parent_task_id, parent_step_id
       FROM tasks WHERE task_id = ?;
 
 -- taskRunnable
