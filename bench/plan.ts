@@ -4,8 +4,12 @@
 import { InvalidArgumentError } from 'commander';
 import type { WorkloadDef, WorkloadId } from './workloads.js';
 
-/** The concurrency values of a full run (issue 16: at least 10, 50 and 500). */
+/** The concurrency values of a full run (issue 16: at least 10, 50 and 500), and measured runs per cell. */
 export const DEFAULT_CONCURRENCY: readonly number[] = [10, 50, 500];
+export const FULL_RUNS = 3;
+/** `--quick`: both ends of the sweep, one measured run per cell (after the warm-up). */
+export const QUICK_CONCURRENCY: readonly number[] = [10, 500];
+export const QUICK_RUNS = 1;
 /** Workloads the default plan also runs in library mode (engine and handlers in the harness process). */
 export const LIBRARY_WORKLOADS: readonly WorkloadId[] = ['W1', 'W2', 'W3'];
 

@@ -44,7 +44,7 @@ export function renderMarkdown(results: ResultsFile, svgName: string | undefined
   }
   lines.push(
     '',
-    `Reproduce: \`npm run bench -- ${results.command}\` (PostgreSQL and Redis running), then ` +
+    `Reproduce: \`npm run bench${results.command ? ` -- ${results.command}` : ''}\` (PostgreSQL and Redis running), then ` +
       '`npx tsx bench/report.ts <results.json>`.',
     '',
   );

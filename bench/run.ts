@@ -14,7 +14,15 @@ import { selectTargets, type TargetEntry } from './targets/registry.js';
 import type { BenchTarget, TargetOptions } from './targets/target.js';
 import { compiledLaunch, sourceLaunch, type WorkerLaunch } from './worker-build.js';
 import { killAllWorkers } from './worker-pool.js';
-import { DEFAULT_CONCURRENCY, parseConcurrencyList, parseWorkerList, planCells } from './plan.js';
+import {
+  DEFAULT_CONCURRENCY,
+  FULL_RUNS,
+  parseConcurrencyList,
+  parseWorkerList,
+  planCells,
+  QUICK_CONCURRENCY,
+  QUICK_RUNS,
+} from './plan.js';
 import {
   BASE_SHAPES,
   FULL_SIZES,
@@ -39,15 +47,18 @@ const program = new Command('bench')
     'Benchmark Tasker and its peers (graphile-worker, pg-boss, BullMQ) on workloads W1–W6 of issue 5, and W7/W7N ' +
       '(concurrency keys, issue 14) and W8 (map fan-out, issue 15) when named with --workloads',
   )
-  .option('--quick', 'scaled-down workloads for a run of a few minutes', false)
+  .option(
+    '--quick',
+    'scaled-down workloads, concurrency 10,500 and one measured run per cell (unless given): a few minutes',
+    false,
+  )
   .option('--only <targets>', 'comma-separated target names (default: every default target)')
   .option('--workloads <ids>', 'comma-separated workload ids (W1–W6, W7, W7N, W8)', WORKLOAD_IDS.join(','))
-  .option('--runs <n>', 'measured runs per cell after one warm-up', positiveInt('--runs', 1), 3)
+  .option('--runs <n>', 'measured runs per cell after one warm-up (default 3)', positiveInt('--runs', 1))
   .option(
     '--concurrency <values>',
-    "values of each target's concurrency knob to sweep, e.g. 500 for one fixed value",
+    `values of each target's concurrency knob to sweep, e.g. 500 for one fixed value (default ${DEFAULT_CONCURRENCY.join(',')})`,
     parseConcurrencyList,
-    [...DEFAULT_CONCURRENCY],
   )
   .option(
     '--workers <counts>',
@@ -66,17 +77,22 @@ const program = new Command('bench')
 
 async function main(): Promise<void> {
   program.parse();
-  const opts = program.opts<{
+  const given = program.opts<{
     quick: boolean;
     only?: string;
     workloads: string;
-    runs: number;
-    concurrency: number[];
+    runs?: number;
+    concurrency?: number[];
     workers?: number[];
     out?: string;
     stallMs: number;
     tsxWorkers: boolean;
   }>();
+  const opts = {
+    ...given,
+    runs: given.runs ?? (given.quick ? QUICK_RUNS : FULL_RUNS),
+    concurrency: given.concurrency ?? [...(given.quick ? QUICK_CONCURRENCY : DEFAULT_CONCURRENCY)],
+  };
   const sizes = opts.quick ? QUICK_SIZES : FULL_SIZES;
   const defs = workloads(sizes);
   const selected = parseWorkloadList(opts.workloads).map((id) => defs[id]);
