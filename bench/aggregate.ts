@@ -1,4 +1,4 @@
-// Folds the measured runs of one target × workload × worker count into a Cell: medians over valid runs only.
+// Folds the measured runs of one target × workload × worker count × concurrency into a Cell: medians over valid runs only.
 import { describeCorrectness } from './correctness.js';
 import type { Cell, Metrics, RunResult } from './results-model.js';
 import { median } from './stats.js';
@@ -24,6 +24,7 @@ export function aggregate(runs: RunResult[]): Cell {
     target: first.target,
     workload: first.workload,
     workers: first.workers,
+    ...(first.concurrency !== undefined ? { concurrency: first.concurrency } : {}),
     median: med,
     validRuns: valid.length,
     invalidRuns: invalid.length,

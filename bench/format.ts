@@ -16,6 +16,20 @@ export const METRIC_LABELS: Record<keyof Metrics, string> = {
   submitMs: 'submit ms',
 };
 
+export const HIGHER_IS_BETTER: Record<keyof Metrics, boolean> = {
+  stepsPerSec: true,
+  tasksPerSec: true,
+  wallMs: false,
+  chainMeanMs: false,
+  chainP99Ms: false,
+  startP50Ms: false,
+  startP99Ms: false,
+  rssPeakMb: false,
+  rssIdleMb: false,
+  maxPerKey: false,
+  submitMs: false,
+};
+
 /** The figures shown for each workload, headline first. */
 export const WORKLOAD_METRICS: Record<WorkloadId, Array<keyof Metrics>> = {
   W1: ['stepsPerSec', 'wallMs'],

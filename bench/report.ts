@@ -1,73 +1,16 @@
-// `tsx bench/report.ts <results.json>`: turns a results file into a markdown report (machine, settings, a table
-// of our figure, each peer's figure and ours ÷ best peer) and an SVG bar chart of the headline figures.
+// `tsx bench/report.ts <results.json>`: turns results files into a markdown report (machine; best vs best of each
+// system and ours ÷ best peer; the same ratio at each equal concurrency; every cell; settings) and an SVG bar chart
+// of each system's best headline figure.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, relative } from 'node:path';
 import { Command } from 'commander';
-import { formatNumber, METRIC_LABELS, WORKLOAD_METRICS } from './format.js';
-import type { Cell, Metrics, ResultsFile } from './results-model.js';
+import { bestVsBest, configLabel, isOurs, systemOf, systemsOf } from './best.js';
+import { HIGHER_IS_BETTER, METRIC_LABELS, WORKLOAD_METRICS } from './format.js';
+import { bestTable, detailTables, equalConcurrencyTable } from './report-tables.js';
+import type { Cell, ResultsFile } from './results-model.js';
 import { renderChart, type ChartPanel } from './svg-chart.js';
 
-interface Column {
-  target: string;
-  workers: number;
-  label: string;
-  ours: boolean;
-}
-
-export function isOurs(target: string): boolean {
-  return target.startsWith('tasker');
-}
-
-function columnsOf(results: ResultsFile): Column[] {
-  const seen = new Map<string, Column>();
-  for (const c of results.cells) {
-    const label = `${c.target} ×${c.workers === 0 ? 'in-process' : c.workers}`;
-    if (!seen.has(label)) seen.set(label, { target: c.target, workers: c.workers, label, ours: isOurs(c.target) });
-  }
-  return [...seen.values()].sort((a, b) => Number(b.ours) - Number(a.ours));
-}
-
-function cellOf(results: ResultsFile, col: Column, workload: string): Cell | undefined {
-  return results.cells.find((c) => c.target === col.target && c.workers === col.workers && c.workload === workload);
-}
-
-function value(cell: Cell | undefined, metric: keyof Metrics): number | undefined {
-  if (!cell || cell.validRuns === 0) return undefined;
-  const v = cell.median[metric];
-  return v !== undefined && Number.isFinite(v) ? v : undefined;
-}
-
-const HIGHER_IS_BETTER: Record<keyof Metrics, boolean> = {
-  stepsPerSec: true,
-  tasksPerSec: true,
-  wallMs: false,
-  chainMeanMs: false,
-  chainP99Ms: false,
-  startP50Ms: false,
-  startP99Ms: false,
-  rssPeakMb: false,
-  rssIdleMb: false,
-  maxPerKey: false,
-  submitMs: false,
-};
-
-function best(values: Array<number | undefined>, higher: boolean): number | undefined {
-  const ok = values.filter((v): v is number => v !== undefined);
-  if (!ok.length) return undefined;
-  return higher ? Math.max(...ok) : Math.min(...ok);
-}
-
-function cellText(cell: Cell | undefined, metric: keyof Metrics): string {
-  if (!cell) return '—';
-  if (cell.validRuns === 0) return cell.invalidRuns > 0 ? 'INVALID' : 'error';
-  const rejected = cell.invalidRuns + cell.errorRuns;
-  return `${formatNumber(cell.median[metric])}${rejected ? ` (${rejected} run${rejected > 1 ? 's' : ''} rejected)` : ''}`;
-}
-
 export function renderMarkdown(results: ResultsFile, svgName: string | undefined): string {
-  const cols = columnsOf(results);
-  const ours = cols.filter((c) => c.ours);
-  const peers = cols.filter((c) => !c.ours);
   const m = results.machine;
   const lines: string[] = [];
   lines.push(`# Benchmark results${results.quick ? ' (quick run)' : ''}`, '');
@@ -101,64 +44,66 @@ export function renderMarkdown(results: ResultsFile, svgName: string | undefined
   }
   lines.push(
     '',
-    `Reproduce: \`npm run bench -- ${results.command}\` (PostgreSQL and Redis running), then ` +
+    `Reproduce: \`npm run bench${results.command ? ` -- ${results.command}` : ''}\` (PostgreSQL and Redis running), then ` +
       '`npx tsx bench/report.ts <results.json>`.',
     '',
   );
-  lines.push('## Results', '');
+  const { ours } = systemsOf(results.cells);
+  lines.push('## Best vs best', '');
   if (!ours.length) lines.push('_No Tasker target in this run: peers only._', '');
-  const header = ['Workload', 'Figure', ...cols.map((c) => c.label), ...ours.map((c) => `${c.label} ÷ best peer`)];
-  lines.push(`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`);
-  for (const w of results.workloads) {
-    for (const metric of WORKLOAD_METRICS[w.id]) {
-      const higher = HIGHER_IS_BETTER[metric];
-      const bestPeer = best(
-        peers.map((c) => value(cellOf(results, c, w.id), metric)),
-        higher,
-      );
-      const ratios = ours.map((c) => {
-        const v = value(cellOf(results, c, w.id), metric);
-        return v !== undefined && bestPeer !== undefined && bestPeer !== 0 ? `${(v / bestPeer).toFixed(2)}` : '—';
-      });
-      const row = [
-        `${w.id} ${w.title}`,
-        `${METRIC_LABELS[metric]} (${higher ? 'higher' : 'lower'} is better)`,
-        ...cols.map((c) => cellText(cellOf(results, c, w.id), metric)),
-        ...ratios,
-      ];
-      lines.push(`| ${row.join(' | ')} |`);
-    }
+  lines.push(
+    "Each system's best figure across every configuration measured (concurrency, variant, worker processes: " +
+      '`×in-process` = in the harness process, for tasker-postgres as a library), with the configuration that gave ' +
+      "it; graphile-worker's best is over its batched and unbatched variants. The last columns are our best ÷ the " +
+      "best peer's best.",
+    '',
+    ...bestTable(results),
+  );
+  const equal = equalConcurrencyTable(results);
+  if (equal.length) {
+    lines.push(
+      '## At equal concurrency',
+      '',
+      'Our best at concurrency c (over worker counts) ÷ the best peer at the same c (over variants and worker counts).',
+      '',
+      ...equal,
+    );
   }
-  lines.push('');
-  if (svgName) lines.push(`![Headline figures relative to the best of each workload](${svgName})`, '');
+  lines.push('## Every cell', '', ...detailTables(results));
+  if (svgName) lines.push(`![Best headline figure of each system, relative to the best](${svgName})`, '');
   lines.push('## Settings of each target', '');
-  for (const t of results.targets)
-    lines.push(`- **${t.name}**: ${t.config || '(not loaded)'}${t.error ? ` — setup failed: ${t.error}` : ''}`);
+  for (const t of results.targets) {
+    const at = t.concurrency !== undefined ? ` at concurrency ${t.concurrency}` : '';
+    lines.push(`- **${t.name}**${at}: ${t.config || '(not loaded)'}${t.error ? ` — setup failed: ${t.error}` : ''}`);
+  }
   const problems = results.cells.filter((c) => c.problem);
   if (problems.length) {
     lines.push('', '## Rejected runs', '');
     for (const c of problems) {
       lines.push(
-        `- ${c.target} ×${c.workers} ${c.workload}: ${c.invalidRuns} invalid, ${c.errorRuns} failed — ${c.problem}`,
+        `- ${c.target} ×${c.workers}${c.concurrency !== undefined ? ` c${c.concurrency}` : ''} ${c.workload}: ` +
+          `${c.invalidRuns} invalid, ${c.errorRuns} failed — ${c.problem}`,
       );
     }
   }
   return `${lines.join('\n')}\n`;
 }
 
+/** One panel per workload: each system's best headline figure, labelled with the configuration that gave it. */
 export function renderSvg(results: ResultsFile): string {
-  const cols = columnsOf(results);
+  const { ours, peers } = systemsOf(results.cells);
   const panels: ChartPanel[] = results.workloads.map((w) => {
     const metric = WORKLOAD_METRICS[w.id][0]!;
+    const { bests } = bestVsBest(results.cells, w.id, metric);
     return {
       title: `${w.id} ${w.title}`,
       unit: METRIC_LABELS[metric],
       higherIsBetter: HIGHER_IS_BETTER[metric],
-      bars: cols.map((c) => {
-        const cell = cellOf(results, c, w.id);
-        const v = value(cell, metric);
-        const note = !cell ? 'not run' : cell.validRuns === 0 ? (cell.invalidRuns ? 'INVALID' : 'error') : undefined;
-        return { label: c.label, value: v, ours: c.ours, ...(note ? { note } : {}) };
+      bars: [...ours, ...peers].map((system) => {
+        const pick = bests.get(system);
+        if (pick) return { label: `${system} ${configLabel(pick)}`, value: pick.value, ours: isOurs(system) };
+        const ran = results.cells.some((c) => c.workload === w.id && systemOf(c.target) === system);
+        return { label: system, value: undefined, ours: isOurs(system), note: ran ? 'no valid run' : 'not run' };
       }),
     };
   });
@@ -167,7 +112,7 @@ export function renderSvg(results: ResultsFile): string {
 
 /**
  * Merge results files: machine and settings from the first; a cell of a later file replaces the cell of an earlier
- * one with the same target × workers × workload (so a rerun of failed cells completes a report).
+ * one with the same target × workers × concurrency × workload (so a rerun of failed cells completes a report).
  */
 export function mergeResults(files: ResultsFile[]): ResultsFile {
   const [first, ...rest] = files;
@@ -180,19 +125,25 @@ export function mergeResults(files: ResultsFile[]): ResultsFile {
   };
   for (const r of rest) {
     for (const cell of r.cells) {
-      const i = merged.cells.findIndex(
-        (c) => c.target === cell.target && c.workers === cell.workers && c.workload === cell.workload,
-      );
+      const i = merged.cells.findIndex((c) => sameCell(c, cell));
       if (i >= 0) merged.cells[i] = cell;
       else merged.cells.push(cell);
     }
-    for (const t of r.targets) if (!merged.targets.some((x) => x.name === t.name)) merged.targets.push(t);
+    for (const t of r.targets) {
+      if (!merged.targets.some((x) => x.name === t.name && x.concurrency === t.concurrency)) merged.targets.push(t);
+    }
     for (const w of r.workloads) if (!merged.workloads.some((x) => x.id === w.id)) merged.workloads.push(w);
     Object.assign(merged.machine.packages, r.machine.packages);
     merged.machine.redis ??= r.machine.redis;
     if (r.finishedAt > merged.finishedAt) merged.finishedAt = r.finishedAt;
   }
   return merged;
+}
+
+function sameCell(a: Cell, b: Cell): boolean {
+  return (
+    a.target === b.target && a.workers === b.workers && a.concurrency === b.concurrency && a.workload === b.workload
+  );
 }
 
 function readResults(file: string): ResultsFile {

@@ -1,5 +1,5 @@
 // Shapes of what the harness produces: one RunResult per run, aggregated into a Cell per target × workload ×
-// worker count, and the ResultsFile written as JSON for bench/report.ts.
+// worker count × concurrency, and the ResultsFile written as JSON for bench/report.ts.
 import type { CorrectnessReport } from './correctness.js';
 import type { WorkloadId } from './workloads.js';
 
@@ -28,6 +28,8 @@ export interface RunResult {
   workload: WorkloadId;
   /** Worker processes (0 = in the harness process). */
   workers: number;
+  /** The target's concurrency knob (see its config); absent in results written before the sweep of issue 16. */
+  concurrency?: number;
   /** 0 = warm-up (never counted), 1..N = measured. */
   run: number;
   tasks: number;
@@ -46,6 +48,8 @@ export interface Cell {
   target: string;
   workload: WorkloadId;
   workers: number;
+  /** The target's concurrency knob; absent in results written before the sweep of issue 16. */
+  concurrency?: number;
   /** Median over valid measured runs of each metric. */
   median: Metrics;
   validRuns: number;
@@ -76,12 +80,21 @@ export interface ResultsFile {
   command: string;
   quick: boolean;
   runsPerCell: number;
+  /** The values of the concurrency sweep (absent before issue 16). */
+  concurrencies?: number[];
   machine: MachineInfo;
   workloads: Array<{
     id: WorkloadId;
     title: string;
     headline: { metric: string; unit: string; higherIsBetter: boolean };
   }>;
-  targets: Array<{ name: string; config: string; workerLaunch?: 'compiled' | 'tsx'; error?: string }>;
+  /** One entry per target × concurrency (per target before issue 16). */
+  targets: Array<{
+    name: string;
+    concurrency?: number;
+    config: string;
+    workerLaunch?: 'compiled' | 'tsx';
+    error?: string;
+  }>;
   cells: Cell[];
 }

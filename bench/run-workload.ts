@@ -35,6 +35,7 @@ export async function runWorkload(spec: RunSpec): Promise<RunResult> {
     target: target.name,
     workload: workload.id,
     workers,
+    concurrency: target.concurrency,
     run: spec.run,
     tasks: workload.tasks,
     steps: expected,

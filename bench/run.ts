@@ -1,5 +1,6 @@
-// `npm run bench`: runs every selected target through the selected workloads (a warm-up, then N measured runs,
-// median reported), prints a table and writes the results JSON that bench/report.ts turns into markdown + SVG.
+// `npm run bench`: runs every selected target, at every value of the concurrency sweep, through the selected
+// workloads (a warm-up, then N measured runs, median reported), prints a table and writes the results JSON that
+// bench/report.ts turns into markdown + SVG. Without arguments: the full run of issue 16.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -9,10 +10,19 @@ import { describeCell } from './format.js';
 import { addVersions, describeMachine } from './machine.js';
 import type { Cell, ResultsFile, RunResult } from './results-model.js';
 import { runWorkload, type RunSpec } from './run-workload.js';
-import { selectTargets } from './targets/registry.js';
+import { selectTargets, type TargetEntry } from './targets/registry.js';
 import type { BenchTarget, TargetOptions } from './targets/target.js';
 import { compiledLaunch, sourceLaunch, type WorkerLaunch } from './worker-build.js';
 import { killAllWorkers } from './worker-pool.js';
+import {
+  DEFAULT_CONCURRENCY,
+  FULL_RUNS,
+  parseConcurrencyList,
+  parseWorkerList,
+  planCells,
+  QUICK_CONCURRENCY,
+  QUICK_RUNS,
+} from './plan.js';
 import {
   BASE_SHAPES,
   FULL_SIZES,
@@ -32,29 +42,29 @@ function positiveInt(flag: string, min: number) {
   };
 }
 
-function workerList(value: string): number[] {
-  return value.split(',').map((s) => {
-    const n = Number(s.trim());
-    if (!Number.isInteger(n) || n < 0 || n > 64)
-      throw new InvalidArgumentError(`--workers: "${s}" is not a count in 0..64`);
-    return n;
-  });
-}
-
 const program = new Command('bench')
   .description(
     'Benchmark Tasker and its peers (graphile-worker, pg-boss, BullMQ) on workloads W1–W6 of issue 5, and W7/W7N ' +
       '(concurrency keys, issue 14) and W8 (map fan-out, issue 15) when named with --workloads',
   )
-  .option('--quick', 'scaled-down workloads for a run of a few minutes', false)
+  .option(
+    '--quick',
+    'scaled-down workloads, concurrency 10,500 and one measured run per cell (unless given): a few minutes',
+    false,
+  )
   .option('--only <targets>', 'comma-separated target names (default: every default target)')
   .option('--workloads <ids>', 'comma-separated workload ids (W1–W6, W7, W7N, W8)', WORKLOAD_IDS.join(','))
-  .option('--runs <n>', 'measured runs per cell after one warm-up', positiveInt('--runs', 1), 3)
+  .option('--runs <n>', 'measured runs per cell after one warm-up (default 3)', positiveInt('--runs', 1))
+  .option(
+    '--concurrency <values>',
+    `values of each target's concurrency knob to sweep, e.g. 500 for one fixed value (default ${DEFAULT_CONCURRENCY.join(',')})`,
+    parseConcurrencyList,
+  )
   .option(
     '--workers <counts>',
-    'worker-process counts to run, e.g. 1,2,4 (0 = inside the harness process)',
-    workerList,
-    [1],
+    'worker-process counts to run, e.g. 1,2,4 (0 = inside the harness process); default: 1, plus 0 (library ' +
+      'mode) for W1–W3 of tasker-postgres',
+    parseWorkerList,
   )
   .option('--out <file>', 'results JSON path (default bench/results/<timestamp>.json)')
   .option(
@@ -67,16 +77,22 @@ const program = new Command('bench')
 
 async function main(): Promise<void> {
   program.parse();
-  const opts = program.opts<{
+  const given = program.opts<{
     quick: boolean;
     only?: string;
     workloads: string;
-    runs: number;
-    workers: number[];
+    runs?: number;
+    concurrency?: number[];
+    workers?: number[];
     out?: string;
     stallMs: number;
     tsxWorkers: boolean;
   }>();
+  const opts = {
+    ...given,
+    runs: given.runs ?? (given.quick ? QUICK_RUNS : FULL_RUNS),
+    concurrency: given.concurrency ?? [...(given.quick ? QUICK_CONCURRENCY : DEFAULT_CONCURRENCY)],
+  };
   const sizes = opts.quick ? QUICK_SIZES : FULL_SIZES;
   const defs = workloads(sizes);
   const selected = parseWorkloadList(opts.workloads).map((id) => defs[id]);
@@ -102,6 +118,7 @@ async function main(): Promise<void> {
     command: process.argv.slice(2).join(' '),
     quick: opts.quick,
     runsPerCell: opts.runs,
+    concurrencies: opts.concurrency,
     machine,
     workloads: selected.map((w) => ({ id: w.id, title: w.title, headline: w.headline })),
     targets: [],
@@ -112,49 +129,8 @@ async function main(): Promise<void> {
   );
 
   for (const entry of entries) {
-    let target: BenchTarget | undefined;
-    let setupError: string | undefined;
-    let launch: WorkerLaunch | undefined;
-    try {
-      target = await entry.load(targetOptions);
-      log(`\n== ${target.name}: ${target.config}`);
-      launch = await workerLaunch(target, opts.tsxWorkers);
-      await target.setup();
-      addVersions(machine, await target.versions());
-    } catch (err) {
-      setupError = err instanceof Error ? err.message : String(err);
-      log(`\n== ${entry.name}: setup failed: ${setupError}`);
-    }
-    results.targets.push({
-      name: entry.name,
-      config: target?.config ?? '',
-      workerLaunch: launch?.execArgv.length ? 'tsx' : 'compiled',
-      ...(setupError ? { error: setupError } : {}),
-    });
-    const workerCounts = target?.inProcessOnly ? [0] : opts.workers;
-    try {
-      for (const workers of workerCounts) {
-        for (const workload of selected) {
-          if (target && !encodes(target, workload)) {
-            log(
-              `  ${workload.id} ×${workers}: skipped (${target.name} has no encoding of the ${workload.shape} shape)`,
-            );
-            continue;
-          }
-          const cell =
-            setupError || !target || !launch
-              ? aggregate([failed(entry.name, workload, workers, `setup failed: ${setupError}`)])
-              : await runCell(
-                  { target, launch, workload, workers, run: 0, shapes: targetOptions.shapes, stallMs: opts.stallMs },
-                  opts.runs,
-                );
-          results.cells.push(cell);
-          log(`  ${workload.id} ×${workers}: ${describeCell(cell)}`);
-        }
-      }
-    } finally {
-      if (target && !setupError)
-        await target.teardown().catch((err: unknown) => log(`  teardown failed: ${String(err)}`));
+    for (const concurrency of opts.concurrency) {
+      await runTarget(entry, concurrency, { opts, targetOptions, selected, results });
     }
   }
   results.finishedAt = new Date().toISOString();
@@ -162,6 +138,59 @@ async function main(): Promise<void> {
   writeFileSync(out, JSON.stringify(results, null, 2));
   printTable(results.cells, selected);
   log(`\nresults: ${out}`);
+}
+
+interface Invocation {
+  opts: { runs: number; workers?: number[]; stallMs: number; tsxWorkers: boolean };
+  targetOptions: TargetOptions;
+  selected: WorkloadDef[];
+  results: ResultsFile;
+}
+
+/** Every planned cell of one target at one concurrency: load and set it up, run the cells, tear it down. */
+async function runTarget(entry: TargetEntry, concurrency: number, inv: Invocation): Promise<void> {
+  const { opts, targetOptions, results } = inv;
+  let target: BenchTarget | undefined;
+  let setupError: string | undefined;
+  let launch: WorkerLaunch | undefined;
+  try {
+    target = await entry.load(targetOptions, concurrency);
+    log(`\n== ${target.name} c${concurrency}: ${target.config}`);
+    launch = await workerLaunch(target, opts.tsxWorkers);
+    await target.setup();
+    addVersions(results.machine, await target.versions());
+  } catch (err) {
+    setupError = err instanceof Error ? err.message : String(err);
+    log(`\n== ${entry.name} c${concurrency}: setup failed: ${setupError}`);
+  }
+  results.targets.push({
+    name: entry.name,
+    concurrency,
+    config: target?.config ?? '',
+    workerLaunch: launch?.execArgv.length ? 'tsx' : 'compiled',
+    ...(setupError ? { error: setupError } : {}),
+  });
+  try {
+    for (const { workers, workload } of planCells(target, inv.selected, opts.workers)) {
+      const what = `${workload.id} ×${workers} c${concurrency}`;
+      if (target && !encodes(target, workload)) {
+        log(`  ${what}: skipped (${target.name} has no encoding of the ${workload.shape} shape)`);
+        continue;
+      }
+      const cell =
+        setupError || !target || !launch
+          ? aggregate([failed(entry.name, workload, workers, concurrency, `setup failed: ${setupError}`)])
+          : await runCell(
+              { target, launch, workload, workers, run: 0, shapes: targetOptions.shapes, stallMs: opts.stallMs },
+              opts.runs,
+            );
+      results.cells.push(cell);
+      log(`  ${what}: ${describeCell(cell)}`);
+    }
+  } finally {
+    if (target && !setupError)
+      await target.teardown().catch((err: unknown) => log(`  teardown failed: ${String(err)}`));
+  }
 }
 
 /** Issue 5's shapes are encoded by every target; others (W7's) only by targets that list them. */
@@ -183,22 +212,33 @@ async function runCell(spec: RunSpec, runs: number): Promise<Cell> {
   return aggregate(all);
 }
 
-/** Compiled worker processes by default (no loader in their RSS); tsx when asked or when compiling fails. */
-async function workerLaunch(target: BenchTarget, tsx: boolean): Promise<WorkerLaunch> {
-  if (tsx || target.inProcessOnly) return sourceLaunch(target.workerModule);
-  try {
-    return await compiledLaunch(target.name, target.workerModule);
-  } catch (err) {
-    log(`  compiling the worker failed (${err instanceof Error ? err.message : String(err)}); running it through tsx`);
-    return sourceLaunch(target.workerModule);
+const launches = new Map<string, Promise<WorkerLaunch>>();
+
+/**
+ * Compiled worker processes by default (no loader in their RSS); tsx when asked or when compiling fails. Compiled
+ * once per target and invocation, whatever the concurrency.
+ */
+function workerLaunch(target: BenchTarget, tsx: boolean): Promise<WorkerLaunch> {
+  if (tsx || target.inProcessOnly) return Promise.resolve(sourceLaunch(target.workerModule));
+  let launch = launches.get(target.name);
+  if (!launch) {
+    launch = compiledLaunch(target.name, target.workerModule).catch((err: unknown) => {
+      log(
+        `  compiling the worker failed (${err instanceof Error ? err.message : String(err)}); running it through tsx`,
+      );
+      return sourceLaunch(target.workerModule);
+    });
+    launches.set(target.name, launch);
   }
+  return launch;
 }
 
-function failed(target: string, workload: WorkloadDef, workers: number, error: string): RunResult {
+function failed(target: string, workload: WorkloadDef, workers: number, concurrency: number, error: string): RunResult {
   return {
     target,
     workload: workload.id,
     workers,
+    concurrency,
     run: 1,
     tasks: workload.tasks,
     steps: 0,
@@ -219,10 +259,13 @@ function failed(target: string, workload: WorkloadDef, workers: number, error: s
 }
 
 function printTable(cells: Cell[], selected: WorkloadDef[]): void {
-  const lines = ['', 'workload  target                     workers  median of valid runs'];
+  const lines = ['', 'workload  target                     workers  concurrency  median of valid runs'];
   for (const w of selected) {
     for (const c of cells.filter((x) => x.workload === w.id)) {
-      lines.push(`${w.id.padEnd(9)} ${c.target.padEnd(26)} ${String(c.workers).padStart(7)}  ${describeCell(c)}`);
+      lines.push(
+        `${w.id.padEnd(9)} ${c.target.padEnd(26)} ${String(c.workers).padStart(7)}  ` +
+          `${String(c.concurrency ?? '').padStart(11)}  ${describeCell(c)}`,
+      );
     }
   }
   process.stdout.write(`${lines.join('\n')}\n`);

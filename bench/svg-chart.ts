@@ -1,5 +1,6 @@
-// Hand-written SVG bar chart: one panel per workload, one horizontal bar per column (target × workers), bar length
-// relative to the best figure of the panel (1.0 = best, whether higher or lower is better), labelled with the value.
+// Hand-written SVG bar chart: one panel per workload, one horizontal bar per labelled figure (the report gives each
+// system's best), bar length relative to the best figure of the panel (1.0 = best, whether higher or lower is
+// better), labelled with the value.
 
 export interface ChartPanel {
   title: string;

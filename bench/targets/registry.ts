@@ -1,59 +1,53 @@
 // The known benchmark targets by name. Each entry loads its adapter lazily, so a target whose dependencies are
-// missing fails alone (as an error cell) instead of breaking the harness. Tasker's adapters are added here.
+// missing fails alone (as an error cell) instead of breaking the harness. Tasker's adapters are added here. Every
+// target takes the value of the concurrency sweep (`--concurrency`) as its concurrency knob.
 import type { BenchTarget, TargetOptions } from './target.js';
 
 export interface TargetEntry {
   readonly name: string;
   /** Part of the default set (`--only` not given). */
   readonly byDefault: boolean;
-  load(options: TargetOptions): Promise<BenchTarget>;
+  load(options: TargetOptions, concurrency: number): Promise<BenchTarget>;
 }
 
 export const TARGETS: readonly TargetEntry[] = [
   {
     name: 'tasker-sqlite',
     byDefault: true,
-    load: async (o) =>
-      new (await import('./tasker/target.js')).TaskerTarget(o, {
-        name: 'tasker-sqlite',
-        store: 'sqlite',
-        concurrency: 1000,
-      }),
+    load: async (o, c) =>
+      new (await import('./tasker/target.js')).TaskerTarget(o, { name: 'tasker-sqlite', store: 'sqlite' }, c),
   },
   {
     name: 'tasker-postgres',
     byDefault: true,
-    load: async (o) =>
-      new (await import('./tasker/target.js')).TaskerTarget(o, {
-        name: 'tasker-postgres',
-        store: 'postgres',
-        concurrency: 500,
-      }),
+    load: async (o, c) =>
+      new (await import('./tasker/target.js')).TaskerTarget(o, { name: 'tasker-postgres', store: 'postgres' }, c),
   },
   {
     name: 'graphile-worker',
     byDefault: true,
-    load: async (o) =>
-      new (await import('./graphile/target.js')).GraphileTarget(o, { name: 'graphile-worker', batching: true }),
+    load: async (o, c) =>
+      new (await import('./graphile/target.js')).GraphileTarget(o, { name: 'graphile-worker', batching: true }, c),
   },
   {
     name: 'graphile-worker-nobatch',
     byDefault: true,
-    load: async (o) =>
-      new (await import('./graphile/target.js')).GraphileTarget(o, {
-        name: 'graphile-worker-nobatch',
-        batching: false,
-      }),
+    load: async (o, c) =>
+      new (await import('./graphile/target.js')).GraphileTarget(
+        o,
+        { name: 'graphile-worker-nobatch', batching: false },
+        c,
+      ),
   },
   {
     name: 'pg-boss',
     byDefault: true,
-    load: async (o) => new (await import('./pgboss/target.js')).PgBossTarget(o),
+    load: async (o, c) => new (await import('./pgboss/target.js')).PgBossTarget(o, c),
   },
   {
     name: 'bullmq',
     byDefault: true,
-    load: async (o) => new (await import('./bullmq/target.js')).BullMqTarget(o),
+    load: async (o, c) => new (await import('./bullmq/target.js')).BullMqTarget(o, c),
   },
 ];
 

@@ -11,10 +11,20 @@ export interface BenchTarget {
   readonly name: string;
   /** Human description of the settings in force (concurrency, batching, polling, encoding), printed with results. */
   readonly config: string;
+  /**
+   * The value of the target's concurrency knob in force (steps or jobs one worker process runs or holds at once);
+   * `config` says which setting of the target that knob is. The harness sweeps it with `--concurrency`.
+   */
+  readonly concurrency: number;
   /** Absolute path of the module worker processes import; it must export `startWorker` (see `WorkerModule`). */
   readonly workerModule: string;
   /** True when workers can only run inside the harness process (e.g. embedded SQLite): `--workers` is then ignored. */
   readonly inProcessOnly?: boolean;
+  /**
+   * True when `--workers 0` runs the target as a library user would (one engine in the harness process submits and
+   * runs the steps with its handlers); without `--workers`, the harness then measures W1–W3 in that mode too.
+   */
+  readonly libraryMode?: boolean;
   /**
    * Shapes beyond issue 5's four (flat, diamond, chain, fanout) this target encodes, e.g. W7's `keyed`; a workload
    * of any other shape is skipped for this target, with a note.
@@ -63,8 +73,11 @@ export interface WorkerModule {
   startWorker(ctx: WorkerContext): Promise<RunningWorker>;
 }
 
-/** A factory the registry calls with the harness options; construction must not connect to anything yet. */
-export type TargetFactory = (options: TargetOptions) => BenchTarget;
+/**
+ * A factory the registry calls with the harness options and one value of the concurrency sweep; construction must
+ * not connect to anything yet.
+ */
+export type TargetFactory = (options: TargetOptions, concurrency: number) => BenchTarget;
 
 export interface TargetOptions {
   /** Admin connection to PostgreSQL; targets create their own database through it. */

@@ -1,5 +1,6 @@
 // BullMQ 6 as a benchmark peer (client side): a dedicated Redis database (flushed before each run), one queue,
-// addBulk for batches of root jobs and FlowProducer for chains.
+// addBulk for batches of root jobs and FlowProducer for chains. The concurrency knob is the Worker's `concurrency`;
+// completed jobs are removed (`removeOnComplete`, keeping the last 1,000), as BullMQ recommends for throughput.
 import { fileURLToPath } from 'node:url';
 import { FlowProducer, Queue } from 'bullmq';
 import { packageVersion } from '../../package-version.js';
@@ -13,17 +14,19 @@ const SUBMIT_CHUNK = 1_000;
 export class BullMqTarget implements BenchTarget {
   readonly name = 'bullmq';
   readonly config: string;
+  readonly concurrency: number;
   readonly workerModule = fileURLToPath(new URL('./worker.ts', import.meta.url));
   private readonly settings: BullMqWorkerConfig;
   private connection: RedisClient | undefined;
   private queue: Queue<StepData> | undefined;
   private flows: FlowProducer | undefined;
 
-  constructor(options: TargetOptions) {
+  constructor(options: TargetOptions, concurrency: number) {
+    this.concurrency = concurrency;
     this.settings = {
       redis: { host: options.redisHost, port: options.redisPort, db: options.redisDb },
       prefix: 'tbench',
-      concurrency: 50,
+      concurrency,
       removeOnCompleteCount: 1_000,
       removeOnFailCount: 5_000,
     };

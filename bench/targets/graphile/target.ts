@@ -1,5 +1,6 @@
 // graphile-worker 0.17 as a benchmark peer (client side): its own database, migrations, the join-counter table,
-// and submission of root jobs with addJobs. Two configurations: with and without its documented batching. W7's
+// and submission of root jobs with addJobs. Two configurations: with and without its documented batching (local
+// queue, batched completion). The concurrency knob is the runner's `concurrency` (jobs run at once). W7's
 // per-key limit of 1 is graphile-worker's named job queue (`queue_name`), one per key; W7N the same without it.
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -11,6 +12,10 @@ import type { BenchTarget, ShapeDef, TargetOptions } from '../target.js';
 import { GRAPHILE_TASK, type GraphileWorkerConfig } from './worker.js';
 
 const SUBMIT_CHUNK = 5_000;
+/** PostgreSQL allows 100 connections, shared by every worker process, the harness and other databases. */
+const MAX_POOL = 40;
+/** The local queue of the performance page; never below the concurrency (each running job holds one of its jobs). */
+const LOCAL_QUEUE = 500;
 
 export interface GraphileVariant {
   name: string;
@@ -31,26 +36,28 @@ export class GraphileTarget implements BenchTarget {
   constructor(
     private readonly options: TargetOptions,
     variant: GraphileVariant,
+    readonly concurrency: number,
   ) {
     this.name = variant.name;
     this.dbName = `bench_${variant.name.replace(/[^a-z0-9]+/g, '_')}`;
     this.url = databaseUrl(options.postgresUrl, this.dbName);
-    // Settings of the graphile-worker performance page: concurrentJobs 24, maxPoolSize 25, and for batching a
-    // local queue of 500 with batched completion/failure (delay 0).
+    // After the graphile-worker performance page (concurrentJobs 24, maxPoolSize 25, and for batching a local queue
+    // of 500 with batched completion/failure, delay 0), with the concurrency swept: maxPoolSize concurrency + 1 up
+    // to MAX_POOL, local queue max(500, concurrency).
     this.settings = {
       connectionString: this.url,
-      concurrency: 24,
-      maxPoolSize: 25,
+      concurrency,
+      maxPoolSize: Math.min(concurrency + 1, MAX_POOL),
       pollInterval: 2_000,
-      localQueueSize: variant.batching ? 500 : -1,
+      localQueueSize: variant.batching ? Math.max(LOCAL_QUEUE, concurrency) : -1,
       completeJobBatchDelay: variant.batching ? 0 : -1,
       failJobBatchDelay: variant.batching ? 0 : -1,
     };
     const s = this.settings;
     this.config =
-      `concurrency ${s.concurrency}, maxPoolSize ${s.maxPoolSize}, ` +
+      `concurrency ${s.concurrency}, maxPoolSize ${s.maxPoolSize} (concurrency + 1, at most ${MAX_POOL}), ` +
       (variant.batching
-        ? `localQueue.size ${s.localQueueSize}, completeJobBatchDelay ${s.completeJobBatchDelay}, failJobBatchDelay ${s.failJobBatchDelay}`
+        ? `localQueue.size ${s.localQueueSize} (max(${LOCAL_QUEUE}, concurrency)), completeJobBatchDelay ${s.completeJobBatchDelay}, failJobBatchDelay ${s.failJobBatchDelay}`
         : 'no local queue, unbatched completion') +
       '; LISTEN/NOTIFY wake-ups; successors added by the finishing job, joins released by a counter row';
   }

@@ -1,5 +1,7 @@
 // pg-boss 10 as a benchmark peer (client side): its own database and schema, one queue, the join-counter table,
-// and submission of root jobs (insert for batches, send for single tasks).
+// and submission of root jobs (insert for batches, send for single tasks). The concurrency knob is `batchSize`: four
+// work() loops per process each fetch and hold up to ⌈concurrency / 4⌉ jobs, so a process holds about
+// `concurrency` jobs at once (a loop runs its batch's jobs one after the other).
 import { fileURLToPath } from 'node:url';
 import PgBoss from 'pg-boss';
 import { packageVersion } from '../../package-version.js';
@@ -9,6 +11,7 @@ import { PGBOSS_QUEUE, type PgBossWorkerConfig } from './worker.js';
 
 const DB_NAME = 'bench_pgboss';
 const SUBMIT_CHUNK = 5_000;
+const LOOPS_PER_PROCESS = 4;
 
 /** Options shared by every PgBoss instance of the bench: no cron, no maintenance (irrelevant within a run). */
 export function bossOptions(connectionString: string, max: number): PgBoss.ConstructorOptions {
@@ -23,18 +26,21 @@ export class PgBossTarget implements BenchTarget {
   private readonly settings: PgBossWorkerConfig;
   private boss: PgBoss | undefined;
 
-  constructor(private readonly options: TargetOptions) {
+  constructor(
+    private readonly options: TargetOptions,
+    readonly concurrency: number,
+  ) {
     this.url = databaseUrl(options.postgresUrl, DB_NAME);
     this.settings = {
       connectionString: this.url,
-      workersPerProcess: 4,
-      batchSize: 100,
+      workersPerProcess: LOOPS_PER_PROCESS,
+      batchSize: Math.ceil(concurrency / LOOPS_PER_PROCESS),
       pollingIntervalSeconds: 0.5,
       poolSize: 10,
     };
     const s = this.settings;
     this.config =
-      `${s.workersPerProcess} work() workers per process, batchSize ${s.batchSize}, ` +
+      `${s.workersPerProcess} work() workers per process, batchSize ${s.batchSize} (⌈concurrency ${concurrency} / ${s.workersPerProcess}⌉), ` +
       `pollingIntervalSeconds ${s.pollingIntervalSeconds} (the minimum), pool max ${s.poolSize}; ` +
       'v10 has no LISTEN/NOTIFY: in-process notifyWorker() of idle loops (one per batchSize jobs sent) and of itself after a full batch; ' +
       'successors sent with insert() by the finishing batch, joins released by a counter row';

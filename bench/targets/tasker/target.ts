@@ -1,5 +1,7 @@
 // Tasker as a benchmark target (client side), in two configurations: embedded SQLite in the harness process, and
-// PostgreSQL with separate worker processes. Submits through the public API, one `submitMany` transaction per chunk.
+// PostgreSQL with separate worker processes or, with `--workers 0`, as a library (the harness's engine submits and
+// runs the steps). Submits through the public API, one `submitMany` transaction per chunk. The concurrency knob is
+// the engine's `concurrency` (steps run at once per process).
 import { rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +21,6 @@ const SCHEMA = 'tasker_bench';
 export interface TaskerVariant {
   name: string;
   store: 'sqlite' | 'postgres';
-  concurrency: number;
 }
 
 export class TaskerTarget implements BenchTarget {
@@ -27,6 +28,7 @@ export class TaskerTarget implements BenchTarget {
   readonly config: string;
   readonly workerModule = fileURLToPath(new URL('./worker.ts', import.meta.url));
   readonly inProcessOnly: boolean;
+  readonly libraryMode: boolean;
   readonly extraShapes: readonly ShapeId[] = [...KEYED_SHAPES, 'map'];
   private engine: Tasker | undefined;
   private dir: string | undefined;
@@ -34,13 +36,17 @@ export class TaskerTarget implements BenchTarget {
   constructor(
     private readonly options: TargetOptions,
     private readonly variant: TaskerVariant,
+    readonly concurrency: number,
   ) {
     this.name = variant.name;
     this.inProcessOnly = variant.store === 'sqlite';
+    this.libraryMode = variant.store === 'postgres';
     this.config =
       variant.store === 'sqlite'
-        ? `embedded SQLite (WAL, synchronous=NORMAL) in the harness process, concurrency ${variant.concurrency}; batched claim/complete, in-process fast path`
-        : `PostgreSQL schema ${SCHEMA}, concurrency ${variant.concurrency} per worker process, pool 10; SKIP LOCKED batched claims, set-based completions, LISTEN/NOTIFY wake-ups`;
+        ? `embedded SQLite (WAL, synchronous=NORMAL) in the harness process, concurrency ${concurrency}; batched claim/complete, in-process fast path`
+        : `PostgreSQL schema ${SCHEMA}, concurrency ${concurrency} per worker process, pool 10; SKIP LOCKED batched claims, ` +
+          'set-based completions, LISTEN/NOTIFY wake-ups; ×in-process = library use: the engine that submits runs ' +
+          'the steps with its handlers in the harness process (local wake-ups on submit)';
   }
 
   private url(): string {
@@ -69,7 +75,7 @@ export class TaskerTarget implements BenchTarget {
   workerConfig(): TaskerWorkerConfig {
     return this.variant.store === 'sqlite'
       ? { mode: 'shared', key: this.name }
-      : { mode: 'process', url: this.url(), concurrency: this.variant.concurrency, leaseMs: 30_000 };
+      : { mode: 'process', url: this.url(), concurrency: this.concurrency, leaseMs: 30_000, sharedKey: this.name };
   }
 
   async submit(shape: ShapeDef, tasks: readonly number[]): Promise<void> {
@@ -104,16 +110,21 @@ export class TaskerTarget implements BenchTarget {
     if (this.variant.store === 'postgres') await this.dropSchema();
   }
 
+  /**
+   * The harness's engine: it submits, and runs steps only when an in-process worker (SQLite, or PostgreSQL with
+   * `--workers 0`) registers the handler and starts it; with worker processes it is never started.
+   */
   private async openEngine(): Promise<void> {
-    const embedded = this.variant.store === 'sqlite';
     this.engine = await Tasker.open({
       db: this.url(),
       logger: silentLogger(),
       templates: TASKER_SHAPES.map((id) => benchTemplate(this.shapeDef(id))),
-      concurrency: embedded ? this.variant.concurrency : 0,
+      concurrency: this.concurrency,
+      leaseMs: 30_000,
+      drainTimeoutMs: 5_000,
       start: false,
     });
-    if (embedded) sharedEngines().set(this.name, this.engine);
+    sharedEngines().set(this.name, this.engine);
   }
 
   private shapeDef(id: ShapeId): ShapeDef {

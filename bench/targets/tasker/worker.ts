@@ -1,12 +1,15 @@
-// Tasker worker for the benchmark: an engine (its own process on PostgreSQL, or the harness's shared embedded
-// engine on SQLite) whose single handler reports each step execution to the harness and returns nothing.
+// Tasker worker for the benchmark: an engine (its own, in a worker process on PostgreSQL; the harness's shared
+// engine on SQLite and on PostgreSQL with `--workers 0`) whose single handler reports each step execution to the
+// harness and returns nothing.
 import { Tasker, type SequenceView, type StepView, type TaskView } from '../../../src/index.js';
 import { silentLogger } from '../../../src/telemetry/logger.js';
 import type { RunningWorker, ShapeId, WorkerContext } from '../target.js';
 import { BENCH_HANDLER, benchTemplate, TASKER_SHAPES } from './bench-templates.js';
 
 export type TaskerWorkerConfig =
-  { mode: 'shared'; key: string } | { mode: 'process'; url: string; concurrency: number; leaseMs: number };
+  | { mode: 'shared'; key: string }
+  /** In a worker process: an engine of its own; inside the harness (processCount 0): the shared engine `sharedKey`. */
+  | { mode: 'process'; url: string; concurrency: number; leaseMs: number; sharedKey: string };
 
 /** Embedded engines the harness shares with in-process workers, by target name. */
 export function sharedEngines(): Map<string, Tasker> {
@@ -33,9 +36,10 @@ function benchHandler(ctx: WorkerContext) {
 
 export async function startWorker(ctx: WorkerContext): Promise<RunningWorker> {
   const cfg = ctx.config as TaskerWorkerConfig;
-  if (cfg.mode === 'shared') {
-    const engine = sharedEngines().get(cfg.key);
-    if (!engine) throw new Error(`no shared Tasker engine '${cfg.key}' (setup not run?)`);
+  if (cfg.mode === 'shared' || ctx.processCount === 0) {
+    const key = cfg.mode === 'shared' ? cfg.key : cfg.sharedKey;
+    const engine = sharedEngines().get(key);
+    if (!engine) throw new Error(`no shared Tasker engine '${key}' (setup not run?)`);
     engine.registerHandlers({ [BENCH_HANDLER]: benchHandler(ctx) });
     await engine.start();
     return { stop: () => engine.stop() };
