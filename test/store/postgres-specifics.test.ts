@@ -1,11 +1,14 @@
 // PostgreSQL-only behaviour of the store: the longest schema names PostgreSQL allows (prepared statement names and
-// the NOTIFY channel stay valid), NUL characters that jsonb cannot hold, and times from the database clock.
+// the NOTIFY channel stay valid), NUL characters that jsonb cannot hold, times from the database clock, and the
+// partial tag index (migration 14) that only tagged tasks enter and that the tag filter can use.
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidRequestError } from '../../src/core/errors.js';
 import { openPostgresStore } from '../../src/store/postgres/open-postgres-store.js';
 import type { PostgresStore } from '../../src/store/postgres/postgres-store.js';
-import { wakeChannel } from '../../src/store/postgres/sql.js';
+import { schemaNames, wakeChannel } from '../../src/store/postgres/sql.js';
+import { listTasksQuery } from '../../src/store/postgres/sql/list-tasks.js';
+import { normalizeListFilter } from '../../src/store/shared/list-query.js';
 import { err, newTask, ok, step, waitFor } from './conformance/fixtures.js';
 
 const PG_URL = process.env.TASKER_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test';
@@ -93,5 +96,32 @@ describe('PostgreSQL store specifics', () => {
     // A retrying step holds no lease; the claim history row carries the attempt start time.
     expect(s.lease_expires_at).toBeNull();
     expect(history.find((h) => h.to_state === 'running')!.at).toBe(a!.started_at);
+  });
+
+  it('keeps untagged tasks out of the tag index, and collects a tag filter through it', async () => {
+    const store = await open();
+    const schema = store.schema;
+    await store.createTask(newTask([step('a')], { tags: ['blue'] }));
+    await store.createTask(newTask([step('a')], { tags: [] }));
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    try {
+      const q = pg.escapeIdentifier(schema);
+      const { rows: predicate } = await client.query<{ def: string }>(
+        `SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indrelid = '${q}.tasks'::regclass
+           AND pg_get_indexdef(indexrelid) LIKE '%gin (tags)%'`,
+      );
+      expect(predicate.map((r) => r.def)).toEqual([expect.stringMatching(/WHERE \(cardinality\(tags\) > 0\)$/)]);
+      const f = normalizeListFilter({ tags: ['blue'] });
+      const { statement, params } = listTasksQuery(schemaNames(schema), f, 'collect');
+      await client.query('BEGIN');
+      await client.query('SET LOCAL enable_seqscan = off');
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${statement.text}`, params);
+      await client.query('ROLLBACK');
+      expect(rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('tasks_tagged_idx');
+      expect((await store.listTasks({ tags: ['blue'] })).tasks).toHaveLength(1);
+    } finally {
+      await client.end();
+    }
   });
 });

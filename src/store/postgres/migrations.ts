@@ -18,6 +18,7 @@ import { migration0010 } from './migrations/0010-concurrency-limits.js';
 import { migration0011 } from './migrations/0011-rate-limits.js';
 import { migration0012 } from './migrations/0012-template-definitions.js';
 import { migration0013 } from './migrations/0013-dynamic-workflows.js';
+import { migration0014 } from './migrations/0014-lean-writes.js';
 import { advisoryKey, type SchemaNames } from './sql.js';
 import {
   addCompatibleFrom,
@@ -64,6 +65,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 11, name: 'flow control: rate limits', statements: migration0011 },
   { version: 12, name: 'template versions: stored definitions', statements: migration0012 },
   { version: 13, name: 'dynamic workflows: waits, signals, sub-workflows, maps', statements: migration0013 },
+  { version: 14, name: 'lean writes: steps fillfactor, partial tag index', statements: migration0014 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

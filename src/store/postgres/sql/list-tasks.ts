@@ -83,7 +83,11 @@ export function listTasksQuery(
   if (f.states !== null) where.push(`t.state = ANY(${param(f.states, 'text[]')})`);
   if (f.created_after !== null) where.push(`t.created_at > ${boundParam(param, f.created_after)}`);
   if (f.created_before !== null) where.push(`t.created_at < ${boundParam(param, f.created_before)}`);
-  if (f.tags !== null && tagPlan === 'collect') where.push(`t.tags @> ${param(f.tags, 'text[]')}`);
+  // Only tagged tasks are in the tag index (migration 14): naming its predicate lets the planner use it.
+  if (f.tags !== null && tagPlan === 'collect') {
+    where.push(`t.tags @> ${param(f.tags, 'text[]')}`);
+    if (f.tags.length > 0) where.push('cardinality(t.tags) > 0');
+  }
   if (f.q !== null) where.push(searchClause(param, f.q));
   const key = SORT_EXPR[f.sort];
   const dir = f.order === 'asc' ? 'ASC' : 'DESC';

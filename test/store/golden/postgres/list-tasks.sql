@@ -116,7 +116,7 @@ WITH x AS MATERIALIZED (SELECT t.task_id, t.namespace, t.name, t.version, t.stat
     (round(extract(epoch from t.created_at) * 1000))::float8 AS created_at,
     (round(extract(epoch from t.started_at) * 1000))::float8 AS started_at,
     (round(extract(epoch from t.completed_at) * 1000))::float8 AS completed_at, t.run, t.priority,
-    (round(extract(epoch from t.run_at) * 1000))::float8 AS run_at, t.waiting_for, t.paused, t.created_at AS sort_key FROM "tasker".tasks t WHERE t.tags @> $1::text[]) SELECT x.* FROM x ORDER BY x.sort_key DESC, x.task_id DESC LIMIT $2::integer;
+    (round(extract(epoch from t.run_at) * 1000))::float8 AS run_at, t.waiting_for, t.paused, t.created_at AS sort_key FROM "tasker".tasks t WHERE t.tags @> $1::text[] AND cardinality(t.tags) > 0) SELECT x.* FROM x ORDER BY x.sort_key DESC, x.task_id DESC LIMIT $2::integer;
 
 -- q, text (3 parameters)
 SELECT t.task_id, t.namespace, t.name, t.version, t.state, t.initiator, t.source_system,
