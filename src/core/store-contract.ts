@@ -79,7 +79,7 @@ export * from './store-rate-limits.js';
 export * from './store-definitions.js';
 export * from './store-dynamic.js';
 
-export interface Store extends RateLimitStore, DefinitionStore {
+export interface Store extends RateLimitStore {
   readonly kind: 'sqlite' | 'postgres';
   /** The URL it was opened with, without credentials. */
   readonly url: string;
@@ -87,6 +87,8 @@ export interface Store extends RateLimitStore, DefinitionStore {
   readonly schedules: ScheduleStore;
   /** Dynamic workflows: durable waits and signals (store-dynamic.ts). */
   readonly dynamic: DynamicStore;
+  /** Template versions: the definitions tasks were created from, by template version (store-definitions.ts). */
+  readonly definitions: DefinitionStore;
 
   // --- lifecycle -------------------------------------------------------------------------------------------------
   /** Cheap liveness check of the underlying database. */

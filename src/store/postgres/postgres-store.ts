@@ -20,8 +20,7 @@ import { assertRerunOptions } from '../shared/rerun-rules.js';
 import { claimSteps } from './claim.js';
 import { declareRateLimits, listRateLimits, rateClaim, setRateLimit } from './rate-limits.js';
 import { assertRateLimit } from '../shared/rate-buckets.js';
-import { assertDefinitions } from '../shared/definition-rows.js';
-import { getDefinition, listDefinitions, saveDefinitions } from './definitions.js';
+import { PgDefinitions } from './definitions.js';
 import { completeSteps, encodeOutcome } from './complete.js';
 import type { PgContext } from './context.js';
 import { createTaskAtOnce, createTaskInTx, encodeTask } from './create-task.js';
@@ -48,6 +47,7 @@ export class PostgresStore implements S.Store {
   readonly kind = 'postgres' as const;
   readonly schedules: PgSchedules;
   readonly dynamic: PgDynamic;
+  readonly definitions: PgDefinitions;
   private readonly reads: PgReads;
   private readonly history: PgHistory;
   private closed = false;
@@ -63,6 +63,7 @@ export class PostgresStore implements S.Store {
     this.history = new PgHistory(ctx);
     this.schedules = new PgSchedules(ctx, () => this.open());
     this.dynamic = new PgDynamic(ctx, () => this.open());
+    this.definitions = new PgDefinitions(ctx, () => this.open());
   }
 
   /** The schema this store lives in. */
@@ -316,25 +317,6 @@ export class PostgresStore implements S.Store {
   async listRateLimits(): Promise<S.RateLimitInfo[]> {
     this.open();
     return listRateLimits(this.ctx);
-  }
-
-  async saveDefinitions(
-    defs: readonly S.TemplateDefinition[],
-    opts: S.SaveDefinitionsOptions = {},
-  ): Promise<S.SaveDefinitionResult[]> {
-    assertDefinitions(defs);
-    this.open();
-    return saveDefinitions(this.ctx, defs, opts);
-  }
-
-  async listDefinitions(): Promise<S.StoredDefinition[]> {
-    this.open();
-    return listDefinitions(this.ctx);
-  }
-
-  async getDefinition(namespace: string, name: string, version: string): Promise<S.StoredDefinition | null> {
-    this.open();
-    return getDefinition(this.ctx, namespace, name, version);
   }
 
   async concurrencyGroups(): Promise<S.ConcurrencyGroup[]> {

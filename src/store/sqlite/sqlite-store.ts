@@ -37,8 +37,7 @@ import { SqliteTx } from './tx.js';
 import { declareRateLimits, listRateLimits, setRateLimit } from './rate-limits.js';
 import { SqliteDynamic } from './dynamic.js';
 import { assertRateLimit, missingLimitReporter } from '../shared/rate-buckets.js';
-import { assertDefinitions } from '../shared/definition-rows.js';
-import { getDefinition, listDefinitions, saveDefinitionsInTx } from './definitions.js';
+import { SqliteDefinitions } from './definitions.js';
 import { DataVersionWatcher, DEFAULT_WAKE_POLL_MS } from './wake.js';
 
 export interface SqliteStoreOptions {
@@ -60,6 +59,7 @@ export class SqliteStore implements S.Store {
   readonly kind = 'sqlite' as const;
   readonly schedules: SqliteSchedules;
   readonly dynamic: SqliteDynamic;
+  readonly definitions: SqliteDefinitions;
   private readonly st: Statements;
   private readonly reads: SqliteReads;
   private readonly history: SqliteHistory;
@@ -88,6 +88,7 @@ export class SqliteStore implements S.Store {
     this.runInTransaction = db.transaction((fn: () => unknown) => fn());
     this.schedules = new SqliteSchedules(this.st, (actor, fn) => this.write(actor, fn));
     this.dynamic = new SqliteDynamic(this.st, (actor, fn) => this.write(actor, fn));
+    this.definitions = new SqliteDefinitions(this.st, (actor, fn) => this.write(actor, fn));
     this.watcher = new DataVersionWatcher(
       () => (this.st.dataVersion.get() as { data_version: number }).data_version,
       opts.wakePollMs ?? DEFAULT_WAKE_POLL_MS,
@@ -339,23 +340,6 @@ export class SqliteStore implements S.Store {
 
   async listRateLimits(): Promise<S.RateLimitInfo[]> {
     return listRateLimits(this.st);
-  }
-
-  async saveDefinitions(
-    defs: readonly S.TemplateDefinition[],
-    opts: S.SaveDefinitionsOptions = {},
-  ): Promise<S.SaveDefinitionResult[]> {
-    assertDefinitions(defs);
-    if (defs.length === 0) return [];
-    return this.write(null, (tx) => saveDefinitionsInTx(tx.st, tx.now, defs, opts.allowRedefine === true));
-  }
-
-  async listDefinitions(): Promise<S.StoredDefinition[]> {
-    return listDefinitions(this.st);
-  }
-
-  async getDefinition(namespace: string, name: string, version: string): Promise<S.StoredDefinition | null> {
-    return getDefinition(this.st, namespace, name, version);
   }
 
   async concurrencyGroups(): Promise<S.ConcurrencyGroup[]> {
