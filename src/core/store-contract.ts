@@ -25,7 +25,9 @@
 //
 // The records and the requests and results the methods exchange live in store-records.ts, store-hot-path.ts,
 // store-control.ts, store-queries.ts, store-flow.ts, store-schedules.ts, store-retention.ts, store-rate-limits.ts,
-// store-dynamic.ts and store-definitions.ts; this file re-exports them all, so the contract is importable from here.
+// store-dynamic.ts, store-definitions.ts and store-workers.ts (the last ones also hold the contracts of the store's
+// parts: `store.schedules`, `store.dynamic`, `store.definitions`, `store.workers`); this file re-exports them all, so
+// the contract is importable from here.
 import type {
   ClaimedStep,
   ClaimRequest,
@@ -54,6 +56,7 @@ import type { ScheduleStore } from './store-schedules.js';
 import type { RateLimitStore } from './store-rate-limits.js';
 import type { DefinitionStore } from './store-definitions.js';
 import type { DynamicStore } from './store-dynamic.js';
+import type { WorkerStore } from './store-workers.js';
 import type { PruneRequest, PruneResult } from './store-retention.js';
 import type {
   HistoryFeedRow,
@@ -64,8 +67,6 @@ import type {
   TaskId,
   TaskRecord,
   TransitionRecord,
-  WorkerInfo,
-  WorkerRegistration,
 } from './store-records.js';
 
 export * from './store-records.js';
@@ -78,6 +79,7 @@ export * from './store-retention.js';
 export * from './store-rate-limits.js';
 export * from './store-definitions.js';
 export * from './store-dynamic.js';
+export * from './store-workers.js';
 
 export interface Store extends RateLimitStore {
   readonly kind: 'sqlite' | 'postgres';
@@ -89,6 +91,8 @@ export interface Store extends RateLimitStore {
   readonly dynamic: DynamicStore;
   /** Template versions: the definitions tasks were created from, by template version (store-definitions.ts). */
   readonly definitions: DefinitionStore;
+  /** The worker registry: each running engine process's row and heartbeat (store-workers.ts). */
+  readonly workers: WorkerStore;
 
   // --- lifecycle -------------------------------------------------------------------------------------------------
   /** Cheap liveness check of the underlying database. */
@@ -124,13 +128,8 @@ export interface Store extends RateLimitStore {
   getTaskContexts(taskIds: TaskId[]): Promise<Map<TaskId, TaskContextRecord>>;
   getStepSnapshots(requests: StepSnapshotRequest[]): Promise<StepRecord[]>;
 
-  // --- recovery and workers ---------------------------------------------------------------------------------------
+  // --- recovery ---------------------------------------------------------------------------------------------------
   reclaimSteps(req: ReclaimRequest): Promise<ReclaimResult>;
-  registerWorker(info: WorkerRegistration): Promise<void>;
-  /** Heartbeat of a worker; `capabilities` replaces what it can run when given. */
-  touchWorker(workerId: string, capabilities?: string[] | null): Promise<void>;
-  removeWorker(workerId: string): Promise<void>;
-  listWorkers(): Promise<WorkerInfo[]>;
   /** Tasks not yet terminal, oldest first (for `tasker resume`). */
   listUnfinishedTaskIds(limit?: number): Promise<TaskId[]>;
   /** The earliest future ready_at among retrying steps, if any (a timer hint). */

@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { NotFoundError } from '../../core/errors.js';
 import type * as S from '../../core/store-contract.js';
 import { SYSTEM_ACTOR } from '../shared/lifecycle-rules.js';
-import { mapGroupRow, mapWorkerRow } from '../shared/row-mappers.js';
+import { mapGroupRow } from '../shared/row-mappers.js';
 import {
   assertClaimRequest,
   assertLeaseMs,
@@ -21,6 +21,7 @@ import { claimSteps } from './claim.js';
 import { declareRateLimits, listRateLimits, rateClaim, setRateLimit } from './rate-limits.js';
 import { assertRateLimit } from '../shared/rate-buckets.js';
 import { PgDefinitions } from './definitions.js';
+import { PgWorkers } from './workers.js';
 import { completeSteps, encodeOutcome } from './complete.js';
 import type { PgContext } from './context.js';
 import { createTaskAtOnce, createTaskInTx, encodeTask } from './create-task.js';
@@ -29,7 +30,7 @@ import { jsonbValue } from './jsonb.js';
 import { listTasks } from './list-tasks.js';
 import { operateInTx } from './operate.js';
 import { run, runRetrying, withTransaction } from './pool.js';
-import { PgReads, pgDecode } from './reads.js';
+import { PgReads } from './reads.js';
 import { PgHistory } from './history.js';
 import { cancelInTx, reclaimCandidates, reclaimInTx } from './reclaim.js';
 import { rerunInTx } from './rerun.js';
@@ -48,6 +49,7 @@ export class PostgresStore implements S.Store {
   readonly schedules: PgSchedules;
   readonly dynamic: PgDynamic;
   readonly definitions: PgDefinitions;
+  readonly workers: PgWorkers;
   private readonly reads: PgReads;
   private readonly history: PgHistory;
   private closed = false;
@@ -64,6 +66,7 @@ export class PostgresStore implements S.Store {
     this.schedules = new PgSchedules(ctx, () => this.open());
     this.dynamic = new PgDynamic(ctx, () => this.open());
     this.definitions = new PgDefinitions(ctx, () => this.open());
+    this.workers = new PgWorkers(ctx, wake, () => this.open());
   }
 
   /** The schema this store lives in. */
@@ -195,38 +198,6 @@ export class PostgresStore implements S.Store {
     const candidates = await reclaimCandidates(this.ctx, req);
     if (candidates.length === 0) return { reclaimed: [], finalized: [] };
     return this.write(SYSTEM_ACTOR, (tx) => reclaimInTx(tx, req, candidates));
-  }
-
-  async registerWorker(info: S.WorkerRegistration): Promise<void> {
-    assertWorkerId(info.worker_id, 'registerWorker');
-    this.open();
-    await run(this.ctx.pool, this.ctx.sql.upsertWorker, [
-      info.worker_id,
-      info.hostname,
-      info.pid,
-      info.namespaces,
-      info.capabilities ?? null,
-      info.lease_ms ?? null,
-    ]);
-    await this.wake.holdPresence(info.worker_id);
-  }
-
-  async touchWorker(workerId: string, capabilities?: string[] | null): Promise<void> {
-    this.open();
-    if (capabilities === undefined) await run(this.ctx.pool, this.ctx.sql.touchWorker, [workerId]);
-    else await run(this.ctx.pool, this.ctx.sql.touchWorkerCapabilities, [workerId, capabilities]);
-  }
-
-  async removeWorker(workerId: string): Promise<void> {
-    this.open();
-    await this.wake.dropPresence(workerId);
-    await run(this.ctx.pool, this.ctx.sql.removeWorker, [workerId]);
-  }
-
-  async listWorkers(): Promise<S.WorkerInfo[]> {
-    this.open();
-    const rows = await run<Record<string, unknown>>(this.ctx.pool, this.ctx.sql.listWorkers);
-    return rows.map((r) => mapWorkerRow(r, pgDecode));
   }
 
   async listUnfinishedTaskIds(limit?: number): Promise<S.TaskId[]> {
