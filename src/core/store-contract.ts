@@ -25,9 +25,9 @@
 //
 // The records and the requests and results the methods exchange live in store-records.ts, store-hot-path.ts,
 // store-control.ts, store-queries.ts, store-flow.ts, store-schedules.ts, store-retention.ts, store-rate-limits.ts,
-// store-dynamic.ts, store-definitions.ts and store-workers.ts (the last ones also hold the contracts of the store's
-// parts: `store.schedules`, `store.dynamic`, `store.definitions`, `store.workers`); this file re-exports them all, so
-// the contract is importable from here.
+// store-dynamic.ts, store-definitions.ts and store-workers.ts; this file re-exports them all, so the contract is
+// importable from here. The store's parts each have their contract in theirs: `store.schedules`
+// (store-schedules.ts), `store.dynamic`, `store.rateLimits`, `store.definitions`, `store.workers`.
 import type {
   ClaimedStep,
   ClaimRequest,
@@ -81,7 +81,7 @@ export * from './store-definitions.js';
 export * from './store-dynamic.js';
 export * from './store-workers.js';
 
-export interface Store extends RateLimitStore {
+export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** The URL it was opened with, without credentials. */
   readonly url: string;
@@ -89,6 +89,8 @@ export interface Store extends RateLimitStore {
   readonly schedules: ScheduleStore;
   /** Dynamic workflows: durable waits and signals (store-dynamic.ts). */
   readonly dynamic: DynamicStore;
+  /** Rate limits: named token buckets shared by every process (store-rate-limits.ts). */
+  readonly rateLimits: RateLimitStore;
   /** Template versions: the definitions tasks were created from, by template version (store-definitions.ts). */
   readonly definitions: DefinitionStore;
   /** The worker registry: each running engine process's row and heartbeat (store-workers.ts). */

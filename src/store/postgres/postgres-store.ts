@@ -18,8 +18,7 @@ import {
 import { planNewTask } from '../shared/task-plan.js';
 import { assertRerunOptions } from '../shared/rerun-rules.js';
 import { claimSteps } from './claim.js';
-import { declareRateLimits, listRateLimits, rateClaim, setRateLimit } from './rate-limits.js';
-import { assertRateLimit } from '../shared/rate-buckets.js';
+import { PgRateLimits, rateClaim } from './rate-limits.js';
 import { PgDefinitions } from './definitions.js';
 import { PgWorkers } from './workers.js';
 import { completeSteps, encodeOutcome } from './complete.js';
@@ -48,6 +47,7 @@ export class PostgresStore implements S.Store {
   readonly kind = 'postgres' as const;
   readonly schedules: PgSchedules;
   readonly dynamic: PgDynamic;
+  readonly rateLimits: PgRateLimits;
   readonly definitions: PgDefinitions;
   readonly workers: PgWorkers;
   private readonly reads: PgReads;
@@ -65,6 +65,7 @@ export class PostgresStore implements S.Store {
     this.history = new PgHistory(ctx);
     this.schedules = new PgSchedules(ctx, () => this.open());
     this.dynamic = new PgDynamic(ctx, () => this.open());
+    this.rateLimits = new PgRateLimits(ctx, () => this.open());
     this.definitions = new PgDefinitions(ctx, () => this.open());
     this.workers = new PgWorkers(ctx, wake, () => this.open());
   }
@@ -271,23 +272,6 @@ export class PostgresStore implements S.Store {
   async pruneTasks(req: S.PruneRequest): Promise<S.PruneResult> {
     this.open();
     return pruneTasks(this.ctx, req);
-  }
-
-  async declareRateLimits(limits: readonly S.DeclaredRateLimit[]): Promise<void> {
-    for (const l of limits) assertRateLimit(l.name, l, 'declareRateLimits');
-    this.open();
-    await declareRateLimits(this.ctx, limits);
-  }
-
-  async setRateLimit(name: string, spec: S.StoreRateLimit, actor: string | null): Promise<S.RateLimitInfo> {
-    assertRateLimit(name, spec, 'setRateLimit');
-    this.open();
-    return setRateLimit(this.ctx, name, spec, actor);
-  }
-
-  async listRateLimits(): Promise<S.RateLimitInfo[]> {
-    this.open();
-    return listRateLimits(this.ctx);
   }
 
   async concurrencyGroups(): Promise<S.ConcurrencyGroup[]> {

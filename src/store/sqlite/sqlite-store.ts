@@ -33,9 +33,9 @@ import { SqliteSchedules } from './schedules.js';
 import { pruneTasks } from './prune.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { SqliteTx } from './tx.js';
-import { declareRateLimits, listRateLimits, setRateLimit } from './rate-limits.js';
+import { SqliteRateLimits } from './rate-limits.js';
 import { SqliteDynamic } from './dynamic.js';
-import { assertRateLimit, missingLimitReporter } from '../shared/rate-buckets.js';
+import { missingLimitReporter } from '../shared/rate-buckets.js';
 import { SqliteDefinitions } from './definitions.js';
 import { SqliteWorkers } from './workers.js';
 import { DataVersionWatcher, DEFAULT_WAKE_POLL_MS } from './wake.js';
@@ -59,6 +59,7 @@ export class SqliteStore implements S.Store {
   readonly kind = 'sqlite' as const;
   readonly schedules: SqliteSchedules;
   readonly dynamic: SqliteDynamic;
+  readonly rateLimits: SqliteRateLimits;
   readonly definitions: SqliteDefinitions;
   readonly workers: SqliteWorkers;
   private readonly st: Statements;
@@ -89,6 +90,7 @@ export class SqliteStore implements S.Store {
     this.runInTransaction = db.transaction((fn: () => unknown) => fn());
     this.schedules = new SqliteSchedules(this.st, (actor, fn) => this.write(actor, fn));
     this.dynamic = new SqliteDynamic(this.st, (actor, fn) => this.write(actor, fn));
+    this.rateLimits = new SqliteRateLimits(this.st, (actor, fn) => this.write(actor, fn));
     this.definitions = new SqliteDefinitions(this.st, (actor, fn) => this.write(actor, fn));
     this.workers = new SqliteWorkers(this.st);
     this.watcher = new DataVersionWatcher(
@@ -287,20 +289,6 @@ export class SqliteStore implements S.Store {
 
   async pruneTasks(req: S.PruneRequest): Promise<S.PruneResult> {
     return pruneTasks(this.db, this.st, (fn) => this.runInTransaction.immediate(fn), req);
-  }
-
-  async declareRateLimits(limits: readonly S.DeclaredRateLimit[]): Promise<void> {
-    for (const l of limits) assertRateLimit(l.name, l, 'declareRateLimits');
-    if (limits.length) this.write(null, (tx) => declareRateLimits(tx.st, tx.now, limits));
-  }
-
-  async setRateLimit(name: string, spec: S.StoreRateLimit, actor: string | null): Promise<S.RateLimitInfo> {
-    assertRateLimit(name, spec, 'setRateLimit');
-    return this.write(actor, (tx) => setRateLimit(tx, name, spec, actor));
-  }
-
-  async listRateLimits(): Promise<S.RateLimitInfo[]> {
-    return listRateLimits(this.st);
   }
 
   async concurrencyGroups(): Promise<S.ConcurrencyGroup[]> {
