@@ -50,8 +50,8 @@ export class PostgresStore implements S.Store {
   readonly rateLimits: PgRateLimits;
   readonly definitions: PgDefinitions;
   readonly workers: PgWorkers;
+  readonly history: PgHistory;
   private readonly reads: PgReads;
-  private readonly history: PgHistory;
   private closed = false;
   /** Tables of more rows than this get estimated counts by state in stats() (./stats.ts; tests lower it). */
   statsEstimateAbove = ESTIMATE_ABOVE;
@@ -62,7 +62,7 @@ export class PostgresStore implements S.Store {
     private readonly wake: WakeListener,
   ) {
     this.reads = new PgReads(ctx);
-    this.history = new PgHistory(ctx);
+    this.history = new PgHistory(ctx, () => this.open());
     this.schedules = new PgSchedules(ctx, () => this.open());
     this.dynamic = new PgDynamic(ctx, () => this.open());
     this.rateLimits = new PgRateLimits(ctx, () => this.open());
@@ -312,28 +312,7 @@ export class PostgresStore implements S.Store {
     return this.reads.stats(this.statsEstimateAbove);
   }
 
-  async getHistoryPage(taskId: S.TaskId, page: S.HistoryPageRequest): Promise<S.HistoryRow[]> {
-    this.open();
-    return this.history.page(taskId, page);
-  }
-
-  async historySince(after: number, limit: number): Promise<S.HistoryFeedRow[]> {
-    this.open();
-    return this.history.since(after, limit);
-  }
-
-  async historyRows(ids: number[]): Promise<S.HistoryFeedRow[]> {
-    this.open();
-    return this.history.byIds(ids);
-  }
-
-  async lastHistoryId(): Promise<number> {
-    this.open();
-    return this.history.lastId();
-  }
-
   async activity(): Promise<S.StoreActivity> {
-    this.open();
     return this.history.activity();
   }
 }

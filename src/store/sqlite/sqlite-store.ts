@@ -62,9 +62,9 @@ export class SqliteStore implements S.Store {
   readonly rateLimits: SqliteRateLimits;
   readonly definitions: SqliteDefinitions;
   readonly workers: SqliteWorkers;
+  readonly history: SqliteHistory;
   private readonly st: Statements;
   private readonly reads: SqliteReads;
-  private readonly history: SqliteHistory;
   private readonly watcher: DataVersionWatcher;
   private readonly runInTransaction: {
     immediate: (fn: () => unknown) => unknown;
@@ -323,22 +323,6 @@ export class SqliteStore implements S.Store {
 
   async stats(): Promise<S.StoreStats> {
     return this.snapshot(() => this.reads.stats(Date.now()));
-  }
-
-  async getHistoryPage(taskId: S.TaskId, page: S.HistoryPageRequest): Promise<S.HistoryRow[]> {
-    return this.history.page(taskId, page);
-  }
-
-  async historySince(after: number, limit: number): Promise<S.HistoryFeedRow[]> {
-    return this.history.since(after, limit);
-  }
-
-  async historyRows(ids: number[]): Promise<S.HistoryFeedRow[]> {
-    return this.history.byIds(ids);
-  }
-
-  async lastHistoryId(): Promise<number> {
-    return this.history.lastId();
   }
 
   async activity(): Promise<S.StoreActivity> {
