@@ -5,7 +5,7 @@
 
 // The engine facade, its options and what its methods take and return.
 export { Tasker, type ActorOptions, type SubmitResult, type WaitOptions } from './engine/tasker.js';
-export type { RetentionOptions, TaskerOptions } from './engine/options.js';
+export type { RetentionOptions, TaskerOptions } from './engine/option-types.js';
 export type { PruneOptions, RetentionCutoff } from './engine/retention.js';
 export type { LogFormat, LogLevel } from './core/defaults.js';
 export type { Logger } from './telemetry/logger.js';

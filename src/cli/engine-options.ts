@@ -6,7 +6,8 @@ import type { Command } from 'commander';
 import { LOG_FORMATS, LOG_LEVELS, TASKER_DEFAULTS, type LogFormat, type LogLevel } from '../core/defaults.js';
 import { isTaskerError } from '../core/errors.js';
 import { Tasker } from '../engine/tasker.js';
-import { OPTION_RANGES, resolveTaskerOptions, type TaskerOptions } from '../engine/options.js';
+import type { TaskerOptions } from '../engine/option-types.js';
+import { OPTION_RANGES, resolveTaskerOptions } from '../engine/options.js';
 import { storeFailure, UsageError } from './cli-errors.js';
 import { addTemplateOptions, templatePathsFrom } from './template-options.js';
 

@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 import { durationMs, formatDuration } from '../core/duration.js';
 import { TASKER_DEFAULTS } from '../core/defaults.js';
 import { RETENTION_CLASS_NAMES } from '../core/store-contract.js';
-import { RETENTION_RANGES, type RetentionOptions } from '../engine/options.js';
+import type { RetentionOptions } from '../engine/option-types.js';
+import { RETENTION_RANGES } from '../engine/options.js';
 import { UsageError } from './cli-errors.js';
 
 const KEYS = [...RETENTION_CLASS_NAMES, 'interval', 'batch'];

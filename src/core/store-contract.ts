@@ -25,7 +25,9 @@
 //
 // The records and the requests and results the methods exchange live in store-records.ts, store-hot-path.ts,
 // store-control.ts, store-queries.ts, store-flow.ts, store-schedules.ts, store-retention.ts, store-rate-limits.ts,
-// store-dynamic.ts and store-definitions.ts; this file re-exports them all, so the contract is importable from here.
+// store-dynamic.ts, store-definitions.ts, store-workers.ts and store-history.ts; this file re-exports them all, so
+// the contract is importable from here. The store's parts each have their contract in theirs: `store.schedules`
+// (store-schedules.ts), `store.dynamic`, `store.rateLimits`, `store.definitions`, `store.workers`, `store.history`.
 import type {
   ClaimedStep,
   ClaimRequest,
@@ -49,24 +51,15 @@ import type {
   TaskPauseResult,
   TemplatePauseResult,
 } from './store-flow.js';
-import type { HistoryPageRequest, StoreActivity, StoreStats, TaskListFilter, TaskPage } from './store-queries.js';
+import type { StoreActivity, StoreStats, TaskListFilter, TaskPage } from './store-queries.js';
 import type { ScheduleStore } from './store-schedules.js';
 import type { RateLimitStore } from './store-rate-limits.js';
 import type { DefinitionStore } from './store-definitions.js';
 import type { DynamicStore } from './store-dynamic.js';
+import type { WorkerStore } from './store-workers.js';
+import type { HistoryStore } from './store-history.js';
 import type { PruneRequest, PruneResult } from './store-retention.js';
-import type {
-  HistoryFeedRow,
-  HistoryRow,
-  StepId,
-  StepRecord,
-  TaskContextRecord,
-  TaskId,
-  TaskRecord,
-  TransitionRecord,
-  WorkerInfo,
-  WorkerRegistration,
-} from './store-records.js';
+import type { StepId, StepRecord, TaskContextRecord, TaskId, TaskRecord, TransitionRecord } from './store-records.js';
 
 export * from './store-records.js';
 export * from './store-hot-path.js';
@@ -78,8 +71,10 @@ export * from './store-retention.js';
 export * from './store-rate-limits.js';
 export * from './store-definitions.js';
 export * from './store-dynamic.js';
+export * from './store-workers.js';
+export * from './store-history.js';
 
-export interface Store extends RateLimitStore, DefinitionStore {
+export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** The URL it was opened with, without credentials. */
   readonly url: string;
@@ -87,6 +82,14 @@ export interface Store extends RateLimitStore, DefinitionStore {
   readonly schedules: ScheduleStore;
   /** Dynamic workflows: durable waits and signals (store-dynamic.ts). */
   readonly dynamic: DynamicStore;
+  /** Rate limits: named token buckets shared by every process (store-rate-limits.ts). */
+  readonly rateLimits: RateLimitStore;
+  /** Template versions: the definitions tasks were created from, by template version (store-definitions.ts). */
+  readonly definitions: DefinitionStore;
+  /** The worker registry: each running engine process's row and heartbeat (store-workers.ts). */
+  readonly workers: WorkerStore;
+  /** History by id: a task's history in pages, the live feed's reads of every task's rows (store-history.ts). */
+  readonly history: HistoryStore;
 
   // --- lifecycle -------------------------------------------------------------------------------------------------
   /** Cheap liveness check of the underlying database. */
@@ -122,13 +125,8 @@ export interface Store extends RateLimitStore, DefinitionStore {
   getTaskContexts(taskIds: TaskId[]): Promise<Map<TaskId, TaskContextRecord>>;
   getStepSnapshots(requests: StepSnapshotRequest[]): Promise<StepRecord[]>;
 
-  // --- recovery and workers ---------------------------------------------------------------------------------------
+  // --- recovery ---------------------------------------------------------------------------------------------------
   reclaimSteps(req: ReclaimRequest): Promise<ReclaimResult>;
-  registerWorker(info: WorkerRegistration): Promise<void>;
-  /** Heartbeat of a worker; `capabilities` replaces what it can run when given. */
-  touchWorker(workerId: string, capabilities?: string[] | null): Promise<void>;
-  removeWorker(workerId: string): Promise<void>;
-  listWorkers(): Promise<WorkerInfo[]>;
   /** Tasks not yet terminal, oldest first (for `tasker resume`). */
   listUnfinishedTaskIds(limit?: number): Promise<TaskId[]>;
   /** The earliest future ready_at among retrying steps, if any (a timer hint). */
@@ -192,14 +190,6 @@ export interface Store extends RateLimitStore, DefinitionStore {
   findTaskByIdempotencyKey(key: string): Promise<TaskId | null>;
   listTasks(filter: TaskListFilter): Promise<TaskPage>;
   getHistory(taskId: TaskId, stepId?: StepId): Promise<TransitionRecord[]>;
-  /** One page of a task's history (task and step rows), by history id. */
-  getHistoryPage(taskId: TaskId, page: HistoryPageRequest): Promise<HistoryRow[]>;
-  /** Up to `limit` (1..5000) history rows of every task with an id above `after`, oldest first. */
-  historySince(after: number, limit: number): Promise<HistoryFeedRow[]>;
-  /** The history rows with these ids (at most 5000) that exist now (rows of transactions that committed late), by id. */
-  historyRows(ids: number[]): Promise<HistoryFeedRow[]>;
-  /** The highest history id (0 when there is none). */
-  lastHistoryId(): Promise<number>;
   stats(): Promise<StoreStats>;
   /** Completions, failures and retries of the last hour and day, the ready queue and the most failing templates. */
   activity(): Promise<StoreActivity>;

@@ -3,7 +3,7 @@
 // YAML afterwards. A definition is identified by its key alone (no column on tasks): a different definition under a
 // key already stored is refused (`conflict`) unless the caller allows redefining (the embedded SQLite store only).
 // The fingerprint is computed by the engine (canonical JSON, src/definition/template-fingerprint.ts); the store only
-// compares it. store-contract.ts re-exports these types; the Store interface extends DefinitionStore.
+// compares it. store-contract.ts re-exports these types; the Store exposes a DefinitionStore as `store.definitions`.
 
 /** One template definition to keep: its key, fingerprint and the normalised template as JSON. */
 export interface TemplateDefinition {
@@ -37,6 +37,7 @@ export interface SaveDefinitionsOptions {
   allowRedefine?: boolean;
 }
 
+/** The store's `definitions` part (`Store.definitions`). */
 export interface DefinitionStore {
   /**
    * Keep each definition not stored yet (one transaction on SQLite; idempotent, safe for concurrent callers).

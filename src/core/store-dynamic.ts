@@ -4,7 +4,7 @@
 // (`ready_at`), when a signal for it arrives (`sendSignal`), or when its child task finishes (a trigger in the
 // transaction that finishes the child). A mapped step fans out into instances (an `expand` outcome, store-hot-path.ts)
 // and gathers their results once they are all done (`mapState`). store-contract.ts re-exports these types; the Store
-// interface extends DynamicStore.
+// exposes a DynamicStore as `store.dynamic`.
 import type { TaskState } from './states.js';
 import type { StepId, TaskId } from './store-records.js';
 

@@ -3,7 +3,7 @@
 // bucket starts full), so no half-open window of `period` sees more than limit + burst starts. A step using a limit
 // takes one token of its bucket (`name`, or `name:` + key values as JSON) when a claim with `rateLimited` starts
 // it; without a token it waits (ready_at pushed to when its bucket should have one, `waiting_for: rate_limit`).
-// store-contract.ts re-exports these types; the Store interface extends RateLimitStore.
+// store-contract.ts re-exports these types; the Store exposes a RateLimitStore as `store.rateLimits`.
 
 /** A rate limit as the store keeps it: `limit` starts per `period_ms`, plus `burst` extra at once. */
 export interface StoreRateLimit {
@@ -30,6 +30,7 @@ export interface RateLimitInfo extends StoreRateLimit {
   waiting: number;
 }
 
+/** The store's `rateLimits` part (`Store.rateLimits`). */
 export interface RateLimitStore {
   /**
    * Upsert the limits templates declare (source `template`); a row an operator set (`setRateLimit`) is never

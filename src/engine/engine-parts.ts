@@ -16,7 +16,7 @@ import { LeaseKeeper } from './lease-keeper.js';
 import { TaskSubmitter } from './task-submitter.js';
 import { TaskControl } from './task-control.js';
 import { DelayedStarts } from './delayed-starts.js';
-import type { ResolvedTaskerOptions } from './options.js';
+import type { ResolvedTaskerOptions } from './option-types.js';
 import type { AnnotationSink } from './handler-views.js';
 import { OperatorReads } from './operator-reads.js';
 import { TaskRerunner } from './task-rerun.js';

@@ -81,7 +81,7 @@ export class HistoryFeed {
   }
 
   private async start(): Promise<void> {
-    const cursor = await this.store.lastHistoryId();
+    const cursor = await this.store.history.lastHistoryId();
     this.generation += 1;
     this.cursor = cursor;
     this.holes.clear();
@@ -141,8 +141,8 @@ export class HistoryFeed {
 
   /** New rows after the cursor and late rows filling holes, in id order. */
   private async readOnce(generation: number): Promise<HistoryFeedRow[]> {
-    const late = this.holes.size > 0 ? await this.store.historyRows([...this.holes.keys()]) : [];
-    const rows = await this.store.historySince(this.cursor, this.batch);
+    const late = this.holes.size > 0 ? await this.store.history.historyRows([...this.holes.keys()]) : [];
+    const rows = await this.store.history.historySince(this.cursor, this.batch);
     if (!this.active || generation !== this.generation) return [];
     if (rows.length === this.batch) this.again = true;
     const now = Date.now();

@@ -40,7 +40,7 @@ export class LeaseKeeper {
 
   async start(): Promise<void> {
     this.advertised = this.options.capabilities();
-    await this.store.registerWorker({
+    await this.store.workers.registerWorker({
       worker_id: this.options.workerId,
       hostname: hostname(),
       pid: process.pid,
@@ -63,7 +63,7 @@ export class LeaseKeeper {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.heartbeatTimer = this.sweepTimer = null;
     try {
-      await this.store.removeWorker(this.options.workerId);
+      await this.store.workers.removeWorker(this.options.workerId);
     } catch (err) {
       this.logger.warn({ err }, 'could not deregister worker');
     }
@@ -74,9 +74,9 @@ export class LeaseKeeper {
     this.beating = true;
     try {
       const capabilities = this.options.capabilities();
-      if (capabilities === this.advertised) await this.store.touchWorker(this.options.workerId);
+      if (capabilities === this.advertised) await this.store.workers.touchWorker(this.options.workerId);
       else {
-        await this.store.touchWorker(this.options.workerId, capabilities);
+        await this.store.workers.touchWorker(this.options.workerId, capabilities);
         this.advertised = capabilities;
       }
       // Steps running here and steps whose outcome waits to be written (the store refusing writes for a while).
@@ -111,7 +111,7 @@ export class LeaseKeeper {
   /** Embedded store: the file is local, so a worker row whose process is gone on this host is dead for sure. */
   private async reclaimDeadLocalWorkers(): Promise<void> {
     const here = hostname();
-    const dead = (await this.store.listWorkers()).filter(
+    const dead = (await this.store.workers.listWorkers()).filter(
       (w) => w.worker_id !== this.options.workerId && w.hostname === here && !processAlive(w.pid),
     );
     if (!dead.length) return;
@@ -120,7 +120,7 @@ export class LeaseKeeper {
       'reclaiming steps of workers that are no longer running',
     );
     await this.apply(await this.store.reclaimSteps({ kind: 'workers', workerIds: dead.map((w) => w.worker_id) }));
-    for (const w of dead) await this.store.removeWorker(w.worker_id);
+    for (const w of dead) await this.store.workers.removeWorker(w.worker_id);
   }
 
   private async apply(res: ReclaimResult): Promise<void> {

@@ -23,12 +23,12 @@ export class OperatorReads {
 
   /** One page of a task's history (task and step rows), oldest first, by history id. */
   historyPage(taskId: TaskId, page: HistoryPageRequest): Promise<HistoryRow[]> {
-    return this.store.getHistoryPage(taskId, page);
+    return this.store.history.getHistoryPage(taskId, page);
   }
 
   /** History rows of every task with an id above `after`, oldest first (at most `limit`, 1..5000). */
   historySince(after: number, limit: number): Promise<HistoryFeedRow[]> {
-    return this.store.historySince(after, limit);
+    return this.store.history.historySince(after, limit);
   }
 
   /** Tasks completed and failed, attempts retried in the last hour and day; the ready queue; failing templates. */

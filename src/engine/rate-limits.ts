@@ -50,7 +50,7 @@ export class RateLimitDeclarer {
     const revision = this.templates.revision;
     if (revision === this.declaredRevision) return;
     const limits = declared(this.templates);
-    if (limits.length) await this.store.declareRateLimits(limits);
+    if (limits.length) await this.store.rateLimits.declareRateLimits(limits);
     this.declaredRevision = revision;
   }
 
@@ -70,5 +70,5 @@ export async function setRateLimit(
   actor: string,
 ): Promise<RateLimitInfo> {
   const spec = readRateLimitInput(name, input);
-  return store.setRateLimit(name, { limit: spec.limit, period_ms: spec.period, burst: spec.burst }, actor);
+  return store.rateLimits.setRateLimit(name, { limit: spec.limit, period_ms: spec.period, burst: spec.burst }, actor);
 }

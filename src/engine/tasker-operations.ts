@@ -85,7 +85,7 @@ export abstract class TaskerOperations {
 
   /** Every rate limit: its spec, where it came from, its buckets and the steps waiting for a token. */
   listRateLimits(): Promise<RateLimitInfo[]> {
-    return this.store.listRateLimits();
+    return this.store.rateLimits.listRateLimits();
   }
 
   /**

@@ -21,14 +21,15 @@ import { TaskWaiters, type WaitOptions } from './task-waiters.js';
 import type { TaskRequest } from './task-request.js';
 import type { SubmitResult } from './task-submitter.js';
 import { taskJson, type TaskJson } from './task-json.js';
-import { resolveTaskerOptions, type ResolvedTaskerOptions, type TaskerOptions } from './options.js';
+import type { ResolvedTaskerOptions, TaskerOptions } from './option-types.js';
+import { resolveTaskerOptions } from './options.js';
 import { fanOut, type EngineMetricsSink } from './metrics-sink.js';
 import type { OperatorReads } from './operator-reads.js';
 import { assembleEngine, type EngineParts } from './engine-parts.js';
 import { TaskerOperations } from './tasker-operations.js';
 import type { ScheduleControl } from './schedule-control.js';
 
-export type { TaskerOptions } from './options.js';
+export type { TaskerOptions } from './option-types.js';
 export type { SubmitResult } from './task-submitter.js';
 export type { WaitOptions } from './task-waiters.js';
 export type { ActorOptions } from './task-control.js';

@@ -59,7 +59,9 @@ export async function redefinedTemplates(
   loaded: readonly LoadedTemplate[],
 ): Promise<RedefinedTemplate[]> {
   if (loaded.length === 0) return [];
-  const stored = new Map((await store.listDefinitions()).map((d) => [keyOf(d.namespace, d.name, d.version), d]));
+  const stored = new Map(
+    (await store.definitions.listDefinitions()).map((d) => [keyOf(d.namespace, d.name, d.version), d]),
+  );
   return loaded.flatMap((l) => {
     const found = stored.get(templateKey(l.template));
     if (!found || found.fingerprint === templateFingerprint(l.template)) return [];
@@ -129,7 +131,7 @@ export class TemplateDefinitions implements PinnedDefinitions {
       this.savedRevision = revision;
       return;
     }
-    const results = await this.store.saveDefinitions(
+    const results = await this.store.definitions.saveDefinitions(
       loaded.map((l) => templateDefinition(l.template)),
       this.allowRedefine ? { allowRedefine: true } : {},
     );
@@ -150,7 +152,7 @@ export class TemplateDefinitions implements PinnedDefinitions {
 
   /** Read every stored definition again (at start, then every minute while steps run). */
   async refresh(): Promise<void> {
-    const all = await this.store.listDefinitions();
+    const all = await this.store.definitions.listDefinitions();
     this.remember(all);
   }
 

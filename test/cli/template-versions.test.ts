@@ -163,7 +163,7 @@ describe.each(STORE_KINDS)('template versions with real processes ($kind)', ({ k
     const next = await runCli(['run', 'pinned/order', ...common, '--json']);
     expect(JSON.parse(next.stdout)).toMatchObject({ version: '1.1.0', current_state: 'completed' });
     expect(await second.stop()).toBe(0);
-    expect((await s.listDefinitions()).map((d) => d.version)).toEqual(['1.0.0', '1.1.0']);
+    expect((await s.definitions.listDefinitions()).map((d) => d.version)).toEqual(['1.0.0', '1.1.0']);
   });
 
   /** A store holding pinned/order@1.0.0 (from `tasker submit`), and the YAML then edited: step b's handler changed. */

@@ -28,7 +28,7 @@ async function orphanedStep(db: TestDb, workerId: string, leaseMs: number, pid?:
   try {
     const { task_id } = await submitter.submit({ namespace: 'reclaim', name: 'orphan', context: {} });
     if (pid !== undefined)
-      await submitter.store.registerWorker({
+      await submitter.store.workers.registerWorker({
         worker_id: workerId,
         hostname: hostname(),
         pid,

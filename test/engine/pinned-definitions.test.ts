@@ -49,7 +49,7 @@ describe.each(STORE_KINDS)('pinned definitions ($kind)', ({ make }) => {
     await lacking.definitions.refresh();
     expect(able.catalog.capabilities(null)).toEqual([]);
     // another process stores it
-    await store.saveDefinitions([templateDefinition(report('Pins::Build'))]);
+    await store.definitions.saveDefinitions([templateDefinition(report('Pins::Build'))]);
     expect(able.catalog.capabilities(null)).toEqual([]);
     expect(() => able.catalog.forTask('pins', 'report', '1.0.0')).toThrow(/not registered in this worker, nor stored/);
     await able.definitions.refresh();
@@ -70,9 +70,9 @@ describe.each(STORE_KINDS)('pinned definitions ($kind)', ({ make }) => {
     const first = worker([]);
     first.templates.register(report('Pins::Build'));
     await first.definitions.save();
-    const stored = (await store.getDefinition('pins', 'report', '1.0.0'))!;
+    const stored = (await store.definitions.getDefinition('pins', 'report', '1.0.0'))!;
     await first.definitions.save();
-    expect(await store.getDefinition('pins', 'report', '1.0.0')).toEqual(stored);
+    expect(await store.definitions.getDefinition('pins', 'report', '1.0.0')).toEqual(stored);
 
     const second = worker([]);
     second.templates.register(report('Pins::Changed'));
@@ -80,8 +80,8 @@ describe.each(STORE_KINDS)('pinned definitions ($kind)', ({ make }) => {
     await expect(second.definitions.save()).rejects.toThrow(TemplateRedefinedError);
     await expect(second.definitions.save()).rejects.toThrow(/pins\/report@1\.0\.0 differs/);
     // the other template was stored all the same; the conflicting one kept its first definition
-    expect(await store.getDefinition('pins', 'report', '2.0.0')).not.toBeNull();
-    expect(await store.getDefinition('pins', 'report', '1.0.0')).toEqual(stored);
+    expect(await store.definitions.getDefinition('pins', 'report', '2.0.0')).not.toBeNull();
+    expect(await store.definitions.getDefinition('pins', 'report', '1.0.0')).toEqual(stored);
     // known now: a registration of the changed template is refused before it is registered
     const third = worker([]);
     await third.definitions.refresh();

@@ -66,7 +66,7 @@ describe.each(STORE_KINDS)('a rolling deploy ($kind)', ({ make }) => {
     } finally {
       metrics.close();
     }
-    const oldRow = (await old.store.listWorkers()).find((w) => w.worker_id === old.workerId)!;
+    const oldRow = (await old.store.workers.listWorkers()).find((w) => w.worker_id === old.workerId)!;
     expect(oldRow.capabilities).toEqual(['deploy/signup@1.0.0']);
 
     const fresh = await openTestEngine(db, {

@@ -61,7 +61,7 @@ describe.each(STORE_KINDS)('template versions ($kind)', ({ make }) => {
   it('a task created from v1.0.0 finishes on it where only v1.1.0 is registered', async () => {
     db = make();
     const submitter = await engine({ templates: [V1], concurrency: 0 });
-    const stored = await submitter.store.listDefinitions();
+    const stored = await submitter.store.definitions.listDefinitions();
     expect(stored.map((d) => `${d.namespace}/${d.name}@${d.version}`)).toEqual(['ecommerce/order_verification@1.0.0']);
     const { task_id } = await submitter.submit({ namespace: 'ecommerce', name: 'order_verification', context: {} });
     await submitter.close();
@@ -110,7 +110,7 @@ describe.each(STORE_KINDS)('template versions ($kind)', ({ make }) => {
     // the stored definitions are untouched; a description-only change is no change
     const described = order('1.0.0', [{ name: 'a' }, { name: 'b', after: 'a' }], ', politely');
     const fine = await engine({ templates: [described], concurrency: 0 });
-    const kept = (await fine.store.getDefinition('ecommerce', 'order_verification', '1.0.0'))!;
+    const kept = (await fine.store.definitions.getDefinition('ecommerce', 'order_verification', '1.0.0'))!;
     expect(kept.definition).toMatchObject({ description: 'Verify an order' });
   });
 
@@ -125,7 +125,7 @@ describe.each(STORE_KINDS)('template versions ($kind)', ({ make }) => {
     expect(worker.templates.has('ecommerce', 'order_verification', '1.0.0')).toBe(false);
     worker.registerTemplate(other('2.0.0', 'Steps::only'));
     await worker.run({ namespace: 'ecommerce', name: 'other', context: {} });
-    expect(await worker.store.getDefinition('ecommerce', 'other', '2.0.0')).not.toBeNull();
+    expect(await worker.store.definitions.getDefinition('ecommerce', 'other', '2.0.0')).not.toBeNull();
   });
 
   it('allowRedefine replaces the stored definition on SQLite and is refused on PostgreSQL', async () => {
@@ -142,7 +142,7 @@ describe.each(STORE_KINDS)('template versions ($kind)', ({ make }) => {
     const done = await dev.run({ namespace: 'ecommerce', name: 'order_verification', context: {} });
     expect(done.current_state).toBe('completed');
     expect(done.workflow_steps.find((s) => s.name === 'b')!.results).toEqual({ alt: true });
-    const stored = (await dev.store.getDefinition('ecommerce', 'order_verification', '1.0.0'))!;
+    const stored = (await dev.store.definitions.getDefinition('ecommerce', 'order_verification', '1.0.0'))!;
     expect(JSON.stringify(stored.definition)).toContain('Steps::alt');
   });
 });

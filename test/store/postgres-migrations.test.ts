@@ -114,11 +114,11 @@ describe('PostgreSQL migrations', () => {
   it('re-opens an up-to-date schema without changing it, keeping the data', async () => {
     const schema = freshSchema();
     const first = await openPostgresStore(PG_URL, { schema });
-    await first.registerWorker({ worker_id: 'w-keep', hostname: 'h', pid: 1, namespaces: null });
+    await first.workers.registerWorker({ worker_id: 'w-keep', hostname: 'h', pid: 1, namespaces: null });
     await first.close();
     const second = await openPostgresStore(PG_URL, { schema });
     try {
-      expect((await second.listWorkers()).map((w) => w.worker_id)).toEqual(['w-keep']);
+      expect((await second.workers.listWorkers()).map((w) => w.worker_id)).toEqual(['w-keep']);
       expect(await migrationRows(schema)).toEqual(MIGRATIONS.map((m) => m.version));
     } finally {
       await second.close();
@@ -162,8 +162,8 @@ describe('PostgreSQL migrations', () => {
     for (const migrate of [true, false]) {
       const store = await openPostgresStore(PG_URL, { schema, migrate });
       try {
-        await store.registerWorker({ worker_id: `w-${migrate}`, hostname: 'h', pid: 1, namespaces: null });
-        expect((await store.listWorkers()).map((w) => w.worker_id)).toContain(`w-${migrate}`);
+        await store.workers.registerWorker({ worker_id: `w-${migrate}`, hostname: 'h', pid: 1, namespaces: null });
+        expect((await store.workers.listWorkers()).map((w) => w.worker_id)).toContain(`w-${migrate}`);
       } finally {
         await store.close();
       }

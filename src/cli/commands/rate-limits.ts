@@ -29,7 +29,7 @@ export function registerRateLimits(program: Command): void {
   addStoreOption(limits.command('list').description('list the rate limits the store keeps').option('--json')).action(
     async (flags: { db?: string; json?: boolean }) => {
       await withStore(flags.db, async (store) => {
-        const list = await store.listRateLimits();
+        const list = await store.rateLimits.listRateLimits();
         if (flags.json) process.stdout.write(`${JSON.stringify(list.map(json), null, 2)}\n`);
         else if (list.length === 0)
           process.stdout.write('no rate limits (templates declare them when a worker starts)\n');

@@ -1,15 +1,16 @@
-// Template definitions on PostgreSQL: keep each definition not stored yet (an insert that leaves existing keys
-// alone, safe for any number of processes starting at once), then read every key back to tell stored, unchanged and
-// conflict apart. Redefining is refused: many processes share the store, and tasks running in them would change
-// definition under them.
+// Template definitions on PostgreSQL (DefinitionStore, core/store-definitions.ts): the store's `definitions` part.
+// A save keeps each definition not stored yet (an insert that leaves existing keys alone, safe for any number of
+// processes starting at once), then reads every key back to tell stored, unchanged and conflict apart. Redefining is
+// refused: many processes share the store, and tasks running in them would change definition under them.
 import { InvalidRequestError } from '../../core/errors.js';
 import type {
+  DefinitionStore,
   SaveDefinitionResult,
   SaveDefinitionsOptions,
   StoredDefinition,
   TemplateDefinition,
 } from '../../core/store-contract.js';
-import { compareStored, mapDefinitionRow } from '../shared/definition-rows.js';
+import { assertDefinitions, compareStored, mapDefinitionRow } from '../shared/definition-rows.js';
 import type { PgContext } from './context.js';
 import { jsonbValue } from './jsonb.js';
 import { run } from './pool.js';
@@ -17,7 +18,7 @@ import { run } from './pool.js';
 const keyOf = (d: { namespace: string; name: string; version: string }): string =>
   JSON.stringify([d.namespace, d.name, d.version]);
 
-export async function saveDefinitions(
+async function saveDefinitions(
   ctx: PgContext,
   defs: readonly TemplateDefinition[],
   opts: SaveDefinitionsOptions,
@@ -49,17 +50,32 @@ export async function saveDefinitions(
   });
 }
 
-export async function listDefinitions(ctx: PgContext): Promise<StoredDefinition[]> {
-  const rows = await run<Record<string, unknown>>(ctx.pool, ctx.sql.readDefinitions, [null, null, null]);
-  return rows.map(mapDefinitionRow);
-}
+/** The store's `definitions` part. */
+export class PgDefinitions implements DefinitionStore {
+  constructor(
+    private readonly ctx: PgContext,
+    private readonly open: () => void,
+  ) {}
 
-export async function getDefinition(
-  ctx: PgContext,
-  namespace: string,
-  name: string,
-  version: string,
-): Promise<StoredDefinition | null> {
-  const rows = await run<Record<string, unknown>>(ctx.pool, ctx.sql.readDefinitions, [[namespace], [name], [version]]);
-  return rows[0] ? mapDefinitionRow(rows[0]) : null;
+  async saveDefinitions(
+    defs: readonly TemplateDefinition[],
+    opts: SaveDefinitionsOptions = {},
+  ): Promise<SaveDefinitionResult[]> {
+    assertDefinitions(defs);
+    this.open();
+    return saveDefinitions(this.ctx, defs, opts);
+  }
+
+  async listDefinitions(): Promise<StoredDefinition[]> {
+    this.open();
+    const rows = await run<Record<string, unknown>>(this.ctx.pool, this.ctx.sql.readDefinitions, [null, null, null]);
+    return rows.map(mapDefinitionRow);
+  }
+
+  async getDefinition(namespace: string, name: string, version: string): Promise<StoredDefinition | null> {
+    this.open();
+    const keys = [[namespace], [name], [version]];
+    const rows = await run<Record<string, unknown>>(this.ctx.pool, this.ctx.sql.readDefinitions, keys);
+    return rows[0] ? mapDefinitionRow(rows[0]) : null;
+  }
 }

@@ -1,9 +1,11 @@
-// History by id and recent activity on PostgreSQL (statements: sql/history.ts, sql/activity.ts): a task's history
-// pages, the live feed's reads of every task's new rows, and the stats of the last hour and day.
+// History by id and recent activity on PostgreSQL (statements: sql/history.ts, sql/activity.ts): the store's
+// `history` part (HistoryStore, core/store-history.ts: a task's history pages, the live feed's reads of every task's
+// new rows) and the stats of the last hour and day that `Store.activity` reads from the same tables.
 import type {
   HistoryFeedRow,
   HistoryPageRequest,
   HistoryRow,
+  HistoryStore,
   StoreActivity,
   TaskId,
 } from '../../core/store-contract.js';
@@ -23,33 +25,42 @@ import { pgDecode } from './reads.js';
 
 type Row = Record<string, unknown>;
 
-export class PgHistory {
-  constructor(private readonly ctx: PgContext) {}
+export class PgHistory implements HistoryStore {
+  constructor(
+    private readonly ctx: PgContext,
+    private readonly open: () => void,
+  ) {}
 
-  async page(taskId: TaskId, page: HistoryPageRequest): Promise<HistoryRow[]> {
+  async getHistoryPage(taskId: TaskId, page: HistoryPageRequest): Promise<HistoryRow[]> {
+    this.open();
     const { after, limit } = checkHistoryPage(page);
     const rows = await run<Row>(this.ctx.pool, this.ctx.sql.readHistoryPage, [taskId, after, limit]);
     return rows.map((r) => mapHistoryRow(r, pgDecode));
   }
 
-  async since(after: number, limit: number): Promise<HistoryFeedRow[]> {
+  async historySince(after: number, limit: number): Promise<HistoryFeedRow[]> {
+    this.open();
     const args = [checkAfter(after, 'historySince'), checkHistoryLimit(limit, 'historySince')];
     const rows = await run<Row>(this.ctx.pool, this.ctx.sql.readHistorySince, args);
     return rows.map((r) => mapHistoryFeedRow(r, pgDecode));
   }
 
-  async byIds(ids: number[]): Promise<HistoryFeedRow[]> {
+  async historyRows(ids: number[]): Promise<HistoryFeedRow[]> {
+    this.open();
     if (checkHistoryIds(ids).length === 0) return [];
     const rows = await run<Row>(this.ctx.pool, this.ctx.sql.readHistoryByIds, [ids]);
     return rows.map((r) => mapHistoryFeedRow(r, pgDecode));
   }
 
-  async lastId(): Promise<number> {
+  async lastHistoryId(): Promise<number> {
+    this.open();
     const [row] = await run<{ id: number }>(this.ctx.pool, this.ctx.sql.readLastHistoryId);
     return num(row?.id ?? 0);
   }
 
+  /** `Store.activity`. */
   async activity(): Promise<StoreActivity> {
+    this.open();
     const [row] = await run<Row>(this.ctx.pool, this.ctx.sql.readActivity);
     return activityFromRow(row!, row!.failing as Row[]);
   }

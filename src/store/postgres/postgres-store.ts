@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { NotFoundError } from '../../core/errors.js';
 import type * as S from '../../core/store-contract.js';
 import { SYSTEM_ACTOR } from '../shared/lifecycle-rules.js';
-import { mapGroupRow, mapWorkerRow } from '../shared/row-mappers.js';
+import { mapGroupRow } from '../shared/row-mappers.js';
 import {
   assertClaimRequest,
   assertLeaseMs,
@@ -18,10 +18,9 @@ import {
 import { planNewTask } from '../shared/task-plan.js';
 import { assertRerunOptions } from '../shared/rerun-rules.js';
 import { claimSteps } from './claim.js';
-import { declareRateLimits, listRateLimits, rateClaim, setRateLimit } from './rate-limits.js';
-import { assertRateLimit } from '../shared/rate-buckets.js';
-import { assertDefinitions } from '../shared/definition-rows.js';
-import { getDefinition, listDefinitions, saveDefinitions } from './definitions.js';
+import { PgRateLimits, rateClaim } from './rate-limits.js';
+import { PgDefinitions } from './definitions.js';
+import { PgWorkers } from './workers.js';
 import { completeSteps, encodeOutcome } from './complete.js';
 import type { PgContext } from './context.js';
 import { createTaskAtOnce, createTaskInTx, encodeTask } from './create-task.js';
@@ -30,7 +29,7 @@ import { jsonbValue } from './jsonb.js';
 import { listTasks } from './list-tasks.js';
 import { operateInTx } from './operate.js';
 import { run, runRetrying, withTransaction } from './pool.js';
-import { PgReads, pgDecode } from './reads.js';
+import { PgReads } from './reads.js';
 import { PgHistory } from './history.js';
 import { cancelInTx, reclaimCandidates, reclaimInTx } from './reclaim.js';
 import { rerunInTx } from './rerun.js';
@@ -48,8 +47,11 @@ export class PostgresStore implements S.Store {
   readonly kind = 'postgres' as const;
   readonly schedules: PgSchedules;
   readonly dynamic: PgDynamic;
+  readonly rateLimits: PgRateLimits;
+  readonly definitions: PgDefinitions;
+  readonly workers: PgWorkers;
+  readonly history: PgHistory;
   private readonly reads: PgReads;
-  private readonly history: PgHistory;
   private closed = false;
   /** Tables of more rows than this get estimated counts by state in stats() (./stats.ts; tests lower it). */
   statsEstimateAbove = ESTIMATE_ABOVE;
@@ -60,9 +62,12 @@ export class PostgresStore implements S.Store {
     private readonly wake: WakeListener,
   ) {
     this.reads = new PgReads(ctx);
-    this.history = new PgHistory(ctx);
+    this.history = new PgHistory(ctx, () => this.open());
     this.schedules = new PgSchedules(ctx, () => this.open());
     this.dynamic = new PgDynamic(ctx, () => this.open());
+    this.rateLimits = new PgRateLimits(ctx, () => this.open());
+    this.definitions = new PgDefinitions(ctx, () => this.open());
+    this.workers = new PgWorkers(ctx, wake, () => this.open());
   }
 
   /** The schema this store lives in. */
@@ -196,38 +201,6 @@ export class PostgresStore implements S.Store {
     return this.write(SYSTEM_ACTOR, (tx) => reclaimInTx(tx, req, candidates));
   }
 
-  async registerWorker(info: S.WorkerRegistration): Promise<void> {
-    assertWorkerId(info.worker_id, 'registerWorker');
-    this.open();
-    await run(this.ctx.pool, this.ctx.sql.upsertWorker, [
-      info.worker_id,
-      info.hostname,
-      info.pid,
-      info.namespaces,
-      info.capabilities ?? null,
-      info.lease_ms ?? null,
-    ]);
-    await this.wake.holdPresence(info.worker_id);
-  }
-
-  async touchWorker(workerId: string, capabilities?: string[] | null): Promise<void> {
-    this.open();
-    if (capabilities === undefined) await run(this.ctx.pool, this.ctx.sql.touchWorker, [workerId]);
-    else await run(this.ctx.pool, this.ctx.sql.touchWorkerCapabilities, [workerId, capabilities]);
-  }
-
-  async removeWorker(workerId: string): Promise<void> {
-    this.open();
-    await this.wake.dropPresence(workerId);
-    await run(this.ctx.pool, this.ctx.sql.removeWorker, [workerId]);
-  }
-
-  async listWorkers(): Promise<S.WorkerInfo[]> {
-    this.open();
-    const rows = await run<Record<string, unknown>>(this.ctx.pool, this.ctx.sql.listWorkers);
-    return rows.map((r) => mapWorkerRow(r, pgDecode));
-  }
-
   async listUnfinishedTaskIds(limit?: number): Promise<S.TaskId[]> {
     this.open();
     return this.reads.listUnfinishedTaskIds(limit);
@@ -301,42 +274,6 @@ export class PostgresStore implements S.Store {
     return pruneTasks(this.ctx, req);
   }
 
-  async declareRateLimits(limits: readonly S.DeclaredRateLimit[]): Promise<void> {
-    for (const l of limits) assertRateLimit(l.name, l, 'declareRateLimits');
-    this.open();
-    await declareRateLimits(this.ctx, limits);
-  }
-
-  async setRateLimit(name: string, spec: S.StoreRateLimit, actor: string | null): Promise<S.RateLimitInfo> {
-    assertRateLimit(name, spec, 'setRateLimit');
-    this.open();
-    return setRateLimit(this.ctx, name, spec, actor);
-  }
-
-  async listRateLimits(): Promise<S.RateLimitInfo[]> {
-    this.open();
-    return listRateLimits(this.ctx);
-  }
-
-  async saveDefinitions(
-    defs: readonly S.TemplateDefinition[],
-    opts: S.SaveDefinitionsOptions = {},
-  ): Promise<S.SaveDefinitionResult[]> {
-    assertDefinitions(defs);
-    this.open();
-    return saveDefinitions(this.ctx, defs, opts);
-  }
-
-  async listDefinitions(): Promise<S.StoredDefinition[]> {
-    this.open();
-    return listDefinitions(this.ctx);
-  }
-
-  async getDefinition(namespace: string, name: string, version: string): Promise<S.StoredDefinition | null> {
-    this.open();
-    return getDefinition(this.ctx, namespace, name, version);
-  }
-
   async concurrencyGroups(): Promise<S.ConcurrencyGroup[]> {
     this.open();
     return (await run<Record<string, unknown>>(this.ctx.pool, this.ctx.sql.listGroups)).map(mapGroupRow);
@@ -375,28 +312,7 @@ export class PostgresStore implements S.Store {
     return this.reads.stats(this.statsEstimateAbove);
   }
 
-  async getHistoryPage(taskId: S.TaskId, page: S.HistoryPageRequest): Promise<S.HistoryRow[]> {
-    this.open();
-    return this.history.page(taskId, page);
-  }
-
-  async historySince(after: number, limit: number): Promise<S.HistoryFeedRow[]> {
-    this.open();
-    return this.history.since(after, limit);
-  }
-
-  async historyRows(ids: number[]): Promise<S.HistoryFeedRow[]> {
-    this.open();
-    return this.history.byIds(ids);
-  }
-
-  async lastHistoryId(): Promise<number> {
-    this.open();
-    return this.history.lastId();
-  }
-
   async activity(): Promise<S.StoreActivity> {
-    this.open();
     return this.history.activity();
   }
 }

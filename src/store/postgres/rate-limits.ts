@@ -1,16 +1,20 @@
 // Rate limits on PostgreSQL: the rate claim (one transaction, only for claims with `rateLimited`, before their plain
 // claim: lock ready rate-limited steps with SKIP LOCKED, lock their buckets in key order, decide with
 // ../shared/rate-buckets.ts, write the buckets, put the denied back to wait, claim the granted with the claim's own
-// statement), a handler's RateLimitedError (the attempt handed back uncounted, its bucket drained), and the limits.
+// statement), a handler's RateLimitedError (the attempt handed back uncounted, its bucket drained), and the limits
+// themselves (declared by templates, set by operators, listed: the store's `rateLimits` part, RateLimitStore of
+// core/store-rate-limits.ts).
 import type pg from 'pg';
 import type {
   ClaimedStep,
   ClaimRequest,
   DeclaredRateLimit,
   RateLimitInfo,
+  RateLimitStore,
   StoreRateLimit,
 } from '../../core/store-contract.js';
 import {
+  assertRateLimit,
   candidateLimit,
   decide,
   drained,
@@ -145,7 +149,7 @@ export async function applyRateLimited(
   });
 }
 
-export async function declareRateLimits(ctx: PgContext, limits: readonly DeclaredRateLimit[]): Promise<void> {
+async function declareRateLimits(ctx: PgContext, limits: readonly DeclaredRateLimit[]): Promise<void> {
   const byName = new Map(limits.map((l) => [l.name, l])); // the last declaration of a name wins
   const list = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (list.length === 0) return;
@@ -157,7 +161,7 @@ export async function declareRateLimits(ctx: PgContext, limits: readonly Declare
   ]);
 }
 
-export async function setRateLimit(
+async function setRateLimit(
   ctx: PgContext,
   name: string,
   spec: StoreRateLimit,
@@ -167,7 +171,32 @@ export async function setRateLimit(
   return (await listRateLimits(ctx, name))[0]!;
 }
 
-export async function listRateLimits(ctx: PgContext, name: string | null = null): Promise<RateLimitInfo[]> {
+async function listRateLimits(ctx: PgContext, name: string | null = null): Promise<RateLimitInfo[]> {
   const rows = await run<Record<string, unknown>>(ctx.pool, ctx.sql.listRateLimits, [name]);
   return rows.map(mapRateLimitRow);
+}
+
+/** The store's `rateLimits` part. */
+export class PgRateLimits implements RateLimitStore {
+  constructor(
+    private readonly ctx: PgContext,
+    private readonly open: () => void,
+  ) {}
+
+  async declareRateLimits(limits: readonly DeclaredRateLimit[]): Promise<void> {
+    for (const l of limits) assertRateLimit(l.name, l, 'declareRateLimits');
+    this.open();
+    await declareRateLimits(this.ctx, limits);
+  }
+
+  async setRateLimit(name: string, spec: StoreRateLimit, actor: string | null): Promise<RateLimitInfo> {
+    assertRateLimit(name, spec, 'setRateLimit');
+    this.open();
+    return setRateLimit(this.ctx, name, spec, actor);
+  }
+
+  async listRateLimits(): Promise<RateLimitInfo[]> {
+    this.open();
+    return listRateLimits(this.ctx);
+  }
 }

@@ -1,18 +1,28 @@
-// Template definitions on SQLite: keep each definition not stored yet, in the caller's IMMEDIATE transaction; with
-// allowRedefine (a developer's loop on the embedded store) a different definition replaces the stored one.
-import type { SaveDefinitionResult, StoredDefinition, TemplateDefinition } from '../../core/store-contract.js';
+// Template definitions on SQLite (DefinitionStore, core/store-definitions.ts): the store's `definitions` part. Each
+// save is one IMMEDIATE transaction that keeps every definition not stored yet; with allowRedefine (a developer's
+// loop on the embedded store) a different definition replaces the stored one.
+import type {
+  DefinitionStore,
+  SaveDefinitionResult,
+  SaveDefinitionsOptions,
+  StoredDefinition,
+  TemplateDefinition,
+} from '../../core/store-contract.js';
 import { encodeJson } from '../shared/json.js';
-import { compareStored, mapDefinitionRow } from '../shared/definition-rows.js';
+import { assertDefinitions, compareStored, mapDefinitionRow } from '../shared/definition-rows.js';
 import type { Statements } from './statements.js';
+import type { SqliteTx } from './tx.js';
 
-export function saveDefinitionsInTx(
-  st: Statements,
-  now: number,
+type Row = Record<string, unknown>;
+
+function saveDefinitionsInTx(
+  tx: SqliteTx,
   defs: readonly TemplateDefinition[],
   allowRedefine: boolean,
 ): SaveDefinitionResult[] {
+  const { st, now } = tx;
   return defs.map((d) => {
-    const found = st.readDefinition.get(d.namespace, d.name, d.version) as Record<string, unknown> | undefined;
+    const found = st.readDefinition.get(d.namespace, d.name, d.version) as Row | undefined;
     const json = encodeJson(d.definition, `definition of ${d.namespace}/${d.name}@${d.version}`)!;
     const fresh: StoredDefinition = { ...d, definition: JSON.parse(json) as unknown, stored_at: now };
     if (found === undefined) {
@@ -26,16 +36,28 @@ export function saveDefinitionsInTx(
   });
 }
 
-export function listDefinitions(st: Statements): StoredDefinition[] {
-  return (st.listDefinitions.all() as Array<Record<string, unknown>>).map(mapDefinitionRow);
-}
+/** The store's `definitions` part: each save one IMMEDIATE transaction. */
+export class SqliteDefinitions implements DefinitionStore {
+  constructor(
+    private readonly st: Statements,
+    private readonly write: <T>(actor: string | null, fn: (tx: SqliteTx) => T) => T,
+  ) {}
 
-export function getDefinition(
-  st: Statements,
-  namespace: string,
-  name: string,
-  version: string,
-): StoredDefinition | null {
-  const row = st.readDefinition.get(namespace, name, version) as Record<string, unknown> | undefined;
-  return row === undefined ? null : mapDefinitionRow(row);
+  async saveDefinitions(
+    defs: readonly TemplateDefinition[],
+    opts: SaveDefinitionsOptions = {},
+  ): Promise<SaveDefinitionResult[]> {
+    assertDefinitions(defs);
+    if (defs.length === 0) return [];
+    return this.write(null, (tx) => saveDefinitionsInTx(tx, defs, opts.allowRedefine === true));
+  }
+
+  async listDefinitions(): Promise<StoredDefinition[]> {
+    return (this.st.listDefinitions.all() as Row[]).map(mapDefinitionRow);
+  }
+
+  async getDefinition(namespace: string, name: string, version: string): Promise<StoredDefinition | null> {
+    const row = this.st.readDefinition.get(namespace, name, version) as Row | undefined;
+    return row === undefined ? null : mapDefinitionRow(row);
+  }
 }

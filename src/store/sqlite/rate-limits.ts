@@ -1,9 +1,11 @@
 // Rate limits on SQLite: the rate claim's token decisions (buckets read, refilled and written in the claim's
 // transaction; ../shared/rate-buckets.ts decides), a RateLimitedError outcome (the attempt handed back uncounted,
-// the bucket drained), and the limits themselves (declared by templates, set by operators, listed).
-import type { RateLimitInfo, StoreRateLimit } from '../../core/store-contract.js';
+// the bucket drained), and the limits themselves (declared by templates, set by operators, listed: the store's
+// `rateLimits` part, RateLimitStore of core/store-rate-limits.ts).
+import type { DeclaredRateLimit, RateLimitInfo, RateLimitStore, StoreRateLimit } from '../../core/store-contract.js';
 import { releaseTarget, REASONS } from '../shared/lifecycle-rules.js';
 import {
+  assertRateLimit,
   decide,
   drained,
   limitName,
@@ -61,15 +63,7 @@ export function applyRateLimited(tx: SqliteTx, row: StepRow, retryAfterMs: numbe
   tx.st.writeBucket.run(after.tokens, after.refilled_at, key);
 }
 
-export function declareRateLimits(
-  st: Statements,
-  now: number,
-  limits: ReadonlyArray<StoreRateLimit & { name: string }>,
-): void {
-  for (const l of limits) st.declareRateLimit.run(l.name, l.limit, l.period_ms, l.burst, now);
-}
-
-export function setRateLimit(tx: SqliteTx, name: string, spec: StoreRateLimit, actor: string | null): RateLimitInfo {
+function setRateLimitInTx(tx: SqliteTx, name: string, spec: StoreRateLimit, actor: string | null): RateLimitInfo {
   const { st, now } = tx;
   st.setRateLimit.run(name, spec.limit, spec.period_ms, spec.burst, actor, now);
   // the steps waiting for a token were given times under the old limit: they look again now
@@ -77,6 +71,31 @@ export function setRateLimit(tx: SqliteTx, name: string, spec: StoreRateLimit, a
   return listRateLimits(st, name)[0]!;
 }
 
-export function listRateLimits(st: Statements, name: string | null = null): RateLimitInfo[] {
+function listRateLimits(st: Statements, name: string | null = null): RateLimitInfo[] {
   return (st.listRateLimits.all(name, name) as Array<Record<string, unknown>>).map(mapRateLimitRow);
+}
+
+/** The store's `rateLimits` part: each write one IMMEDIATE transaction. */
+export class SqliteRateLimits implements RateLimitStore {
+  constructor(
+    private readonly st: Statements,
+    private readonly write: <T>(actor: string | null, fn: (tx: SqliteTx) => T) => T,
+  ) {}
+
+  async declareRateLimits(limits: readonly DeclaredRateLimit[]): Promise<void> {
+    for (const l of limits) assertRateLimit(l.name, l, 'declareRateLimits');
+    if (limits.length === 0) return;
+    this.write(null, (tx) => {
+      for (const l of limits) tx.st.declareRateLimit.run(l.name, l.limit, l.period_ms, l.burst, tx.now);
+    });
+  }
+
+  async setRateLimit(name: string, spec: StoreRateLimit, actor: string | null): Promise<RateLimitInfo> {
+    assertRateLimit(name, spec, 'setRateLimit');
+    return this.write(actor, (tx) => setRateLimitInTx(tx, name, spec, actor));
+  }
+
+  async listRateLimits(): Promise<RateLimitInfo[]> {
+    return listRateLimits(this.st);
+  }
 }

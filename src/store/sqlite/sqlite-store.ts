@@ -4,9 +4,9 @@ import type { Database } from 'better-sqlite3';
 import { NotFoundError } from '../../core/errors.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type * as S from '../../core/store-contract.js';
-import { encodeFaithfulJson, encodeJson } from '../shared/json.js';
+import { encodeFaithfulJson } from '../shared/json.js';
 import { SYSTEM_ACTOR } from '../shared/lifecycle-rules.js';
-import { mapGroupRow, mapWorkerRow } from '../shared/row-mappers.js';
+import { mapGroupRow } from '../shared/row-mappers.js';
 import {
   assertClaimRequest,
   assertLeaseMs,
@@ -18,7 +18,6 @@ import {
 } from '../shared/request-checks.js';
 import { planNewTask } from '../shared/task-plan.js';
 import { assertRerunOptions } from '../shared/rerun-rules.js';
-import { isLocalProcessAlive } from '../../core/local-process.js';
 import { applyPlanInTx } from './apply-plan.js';
 import { isTransientSqliteError } from './transient-errors.js';
 import { claimInTx, forgetCanRun } from './claim.js';
@@ -34,11 +33,11 @@ import { SqliteSchedules } from './schedules.js';
 import { pruneTasks } from './prune.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { SqliteTx } from './tx.js';
-import { declareRateLimits, listRateLimits, setRateLimit } from './rate-limits.js';
+import { SqliteRateLimits } from './rate-limits.js';
 import { SqliteDynamic } from './dynamic.js';
-import { assertRateLimit, missingLimitReporter } from '../shared/rate-buckets.js';
-import { assertDefinitions } from '../shared/definition-rows.js';
-import { getDefinition, listDefinitions, saveDefinitionsInTx } from './definitions.js';
+import { missingLimitReporter } from '../shared/rate-buckets.js';
+import { SqliteDefinitions } from './definitions.js';
+import { SqliteWorkers } from './workers.js';
 import { DataVersionWatcher, DEFAULT_WAKE_POLL_MS } from './wake.js';
 
 export interface SqliteStoreOptions {
@@ -60,9 +59,12 @@ export class SqliteStore implements S.Store {
   readonly kind = 'sqlite' as const;
   readonly schedules: SqliteSchedules;
   readonly dynamic: SqliteDynamic;
+  readonly rateLimits: SqliteRateLimits;
+  readonly definitions: SqliteDefinitions;
+  readonly workers: SqliteWorkers;
+  readonly history: SqliteHistory;
   private readonly st: Statements;
   private readonly reads: SqliteReads;
-  private readonly history: SqliteHistory;
   private readonly watcher: DataVersionWatcher;
   private readonly runInTransaction: {
     immediate: (fn: () => unknown) => unknown;
@@ -88,6 +90,9 @@ export class SqliteStore implements S.Store {
     this.runInTransaction = db.transaction((fn: () => unknown) => fn());
     this.schedules = new SqliteSchedules(this.st, (actor, fn) => this.write(actor, fn));
     this.dynamic = new SqliteDynamic(this.st, (actor, fn) => this.write(actor, fn));
+    this.rateLimits = new SqliteRateLimits(this.st, (actor, fn) => this.write(actor, fn));
+    this.definitions = new SqliteDefinitions(this.st, (actor, fn) => this.write(actor, fn));
+    this.workers = new SqliteWorkers(this.st);
     this.watcher = new DataVersionWatcher(
       () => (this.st.dataVersion.get() as { data_version: number }).data_version,
       opts.wakePollMs ?? DEFAULT_WAKE_POLL_MS,
@@ -206,48 +211,7 @@ export class SqliteStore implements S.Store {
 
   async reclaimSteps(req: S.ReclaimRequest): Promise<S.ReclaimResult> {
     if (req.kind === 'workers' && req.workerIds.length === 0) return { reclaimed: [], finalized: [] };
-    return this.write(SYSTEM_ACTOR, (tx) => reclaimInTx(tx, req, this.holderAlive));
-  }
-
-  /** The file is local, so a holder registered from this host with a running process is alive for sure. */
-  private readonly holderAlive = (workerId: string): boolean => {
-    const w = this.st.workerRow.get(workerId) as { hostname: string; pid: number } | undefined;
-    return w !== undefined && isLocalProcessAlive(w.hostname, w.pid);
-  };
-
-  async registerWorker(info: S.WorkerRegistration): Promise<void> {
-    assertWorkerId(info.worker_id, 'registerWorker');
-    const now = Date.now();
-    const namespaces = info.namespaces === null ? null : encodeJson(info.namespaces, 'worker namespaces');
-    const capabilities = info.capabilities == null ? null : encodeJson(info.capabilities, 'worker capabilities');
-    this.st.upsertWorker.run(
-      info.worker_id,
-      info.hostname,
-      info.pid,
-      namespaces,
-      capabilities,
-      info.lease_ms ?? null,
-      now,
-      now,
-    );
-  }
-
-  async touchWorker(workerId: string, capabilities?: string[] | null): Promise<void> {
-    if (capabilities === undefined) this.st.touchWorker.run(Date.now(), workerId);
-    else
-      this.st.touchWorkerCapabilities.run(
-        Date.now(),
-        capabilities === null ? null : encodeJson(capabilities, 'worker capabilities'),
-        workerId,
-      );
-  }
-
-  async removeWorker(workerId: string): Promise<void> {
-    this.st.removeWorker.run(workerId);
-  }
-
-  async listWorkers(): Promise<S.WorkerInfo[]> {
-    return (this.st.listWorkers.all() as Array<Record<string, unknown>>).map((w) => mapWorkerRow(w));
+    return this.write(SYSTEM_ACTOR, (tx) => reclaimInTx(tx, req, this.workers.holderAlive));
   }
 
   async listUnfinishedTaskIds(limit?: number): Promise<S.TaskId[]> {
@@ -327,37 +291,6 @@ export class SqliteStore implements S.Store {
     return pruneTasks(this.db, this.st, (fn) => this.runInTransaction.immediate(fn), req);
   }
 
-  async declareRateLimits(limits: readonly S.DeclaredRateLimit[]): Promise<void> {
-    for (const l of limits) assertRateLimit(l.name, l, 'declareRateLimits');
-    if (limits.length) this.write(null, (tx) => declareRateLimits(tx.st, tx.now, limits));
-  }
-
-  async setRateLimit(name: string, spec: S.StoreRateLimit, actor: string | null): Promise<S.RateLimitInfo> {
-    assertRateLimit(name, spec, 'setRateLimit');
-    return this.write(actor, (tx) => setRateLimit(tx, name, spec, actor));
-  }
-
-  async listRateLimits(): Promise<S.RateLimitInfo[]> {
-    return listRateLimits(this.st);
-  }
-
-  async saveDefinitions(
-    defs: readonly S.TemplateDefinition[],
-    opts: S.SaveDefinitionsOptions = {},
-  ): Promise<S.SaveDefinitionResult[]> {
-    assertDefinitions(defs);
-    if (defs.length === 0) return [];
-    return this.write(null, (tx) => saveDefinitionsInTx(tx.st, tx.now, defs, opts.allowRedefine === true));
-  }
-
-  async listDefinitions(): Promise<S.StoredDefinition[]> {
-    return listDefinitions(this.st);
-  }
-
-  async getDefinition(namespace: string, name: string, version: string): Promise<S.StoredDefinition | null> {
-    return getDefinition(this.st, namespace, name, version);
-  }
-
   async concurrencyGroups(): Promise<S.ConcurrencyGroup[]> {
     return (this.st.listGroups.all() as Array<Record<string, unknown>>).map(mapGroupRow);
   }
@@ -390,22 +323,6 @@ export class SqliteStore implements S.Store {
 
   async stats(): Promise<S.StoreStats> {
     return this.snapshot(() => this.reads.stats(Date.now()));
-  }
-
-  async getHistoryPage(taskId: S.TaskId, page: S.HistoryPageRequest): Promise<S.HistoryRow[]> {
-    return this.history.page(taskId, page);
-  }
-
-  async historySince(after: number, limit: number): Promise<S.HistoryFeedRow[]> {
-    return this.history.since(after, limit);
-  }
-
-  async historyRows(ids: number[]): Promise<S.HistoryFeedRow[]> {
-    return this.history.byIds(ids);
-  }
-
-  async lastHistoryId(): Promise<number> {
-    return this.history.lastId();
   }
 
   async activity(): Promise<S.StoreActivity> {

@@ -17,9 +17,9 @@ export function dashboardReadTests(makeStore: MakeStore): void {
       await complete(store(), [retry(a!, 0, 'flaky')], 'w1');
       await drain(store());
       const whole = await store().getHistory(id);
-      const first = await store().getHistoryPage(id, { limit: 4 });
+      const first = await store().history.getHistoryPage(id, { limit: 4 });
       expect(first).toHaveLength(4);
-      const rest = await store().getHistoryPage(id, { after: first[3]!.history_id, limit: 1000 });
+      const rest = await store().history.getHistoryPage(id, { after: first[3]!.history_id, limit: 1000 });
       const paged = [...first, ...rest];
       expect(paged.map(({ history_id: _id, ...row }) => row)).toEqual(whole);
       const ids = paged.map((r) => r.history_id);
@@ -33,30 +33,30 @@ export function dashboardReadTests(makeStore: MakeStore): void {
         error: { message: 'flaky', class: 'RetryableError' },
       });
       expect(retried.error!.stack).toContain('at handler');
-      expect(await store().getHistoryPage(id, { after: ids[ids.length - 1]!, limit: 10 })).toEqual([]);
-      expect(await store().getHistoryPage(987_654, { limit: 10 })).toEqual([]);
-      expect((await store().getHistoryPage(other, { limit: 10 })).every((r) => r.task_id === other)).toBe(true);
+      expect(await store().history.getHistoryPage(id, { after: ids[ids.length - 1]!, limit: 10 })).toEqual([]);
+      expect(await store().history.getHistoryPage(987_654, { limit: 10 })).toEqual([]);
+      expect((await store().history.getHistoryPage(other, { limit: 10 })).every((r) => r.task_id === other)).toBe(true);
     });
 
     it('refuses bad pages', async () => {
       const id = await create(store(), [step('a')]);
       for (const limit of [0, 5001, 1.5]) {
-        await expect(store().getHistoryPage(id, { limit })).rejects.toBeInstanceOf(InvalidRequestError);
+        await expect(store().history.getHistoryPage(id, { limit })).rejects.toBeInstanceOf(InvalidRequestError);
       }
-      await expect(store().getHistoryPage(id, { after: -1, limit: 5 })).rejects.toThrow(/after must be/);
-      await expect(store().historySince(0, 0)).rejects.toThrow(/limit must be/);
-      await expect(store().historyRows([0])).rejects.toThrow(/bad history id/);
+      await expect(store().history.getHistoryPage(id, { after: -1, limit: 5 })).rejects.toThrow(/after must be/);
+      await expect(store().history.historySince(0, 0)).rejects.toThrow(/limit must be/);
+      await expect(store().history.historyRows([0])).rejects.toThrow(/bad history id/);
     });
 
     it('reads every task history after an id, with the task identity, and rows again by id', async () => {
-      expect(await store().lastHistoryId()).toBe(0);
-      expect(await store().historySince(0, 10)).toEqual([]);
+      expect(await store().history.lastHistoryId()).toBe(0);
+      expect(await store().history.historySince(0, 10)).toEqual([]);
       const t1 = await create(store(), [step('a')], { namespace: 'ns1', name: 'one' });
-      const start = await store().lastHistoryId();
+      const start = await store().history.lastHistoryId();
       expect(start).toBeGreaterThan(0);
       const t2 = await create(store(), [step('b')], { namespace: 'ns2', name: 'two' });
       await drain(store());
-      const since = await store().historySince(start, 100);
+      const since = await store().history.historySince(start, 100);
       expect(since.length).toBeGreaterThan(0);
       expect(since.every((r) => r.history_id > start)).toBe(true);
       const ids = since.map((r) => r.history_id);
@@ -70,12 +70,12 @@ export function dashboardReadTests(makeStore: MakeStore): void {
       });
       const stepRow = since.find((r) => r.task_id === t1 && r.to_state === 'completed' && r.step_id !== null)!;
       expect(stepRow).toMatchObject({ namespace: 'ns1', name: 'one', step_name: 'a', attempt: 1, actor: 'w1' });
-      expect(await store().lastHistoryId()).toBe(ids[ids.length - 1]);
-      expect((await store().historySince(start, 2)).map((r) => r.history_id)).toEqual(ids.slice(0, 2));
-      const again = await store().historyRows([ids[2]!, ids[0]!, 999_999]);
+      expect(await store().history.lastHistoryId()).toBe(ids[ids.length - 1]);
+      expect((await store().history.historySince(start, 2)).map((r) => r.history_id)).toEqual(ids.slice(0, 2));
+      const again = await store().history.historyRows([ids[2]!, ids[0]!, 999_999]);
       expect(again.map((r) => r.history_id)).toEqual([ids[0], ids[2]]);
       expect(again[0]).toEqual(since[0]);
-      expect(await store().historyRows([])).toEqual([]);
+      expect(await store().history.historyRows([])).toEqual([]);
     });
   });
 

@@ -24,31 +24,31 @@ export function definitionTests(makeStore: MakeStore): void {
 
     it('stores a new definition once and reads it back as it was given', async () => {
       const before = Date.now();
-      const [saved] = await store().saveDefinitions([def('1.0.0', 'fp-1')]);
+      const [saved] = await store().definitions.saveDefinitions([def('1.0.0', 'fp-1')]);
       const after = Date.now();
       expect(saved!.status).toBe('stored');
       expect(saved!.stored).toMatchObject({ namespace: 'conformance', name: 'pinned', version: '1.0.0' });
       expect(saved!.stored.definition).toEqual(def('1.0.0', 'fp-1').definition);
       expect(saved!.stored.stored_at).toBeGreaterThanOrEqual(before - 1_000);
       expect(saved!.stored.stored_at).toBeLessThanOrEqual(after + 1_000);
-      const got = await store().getDefinition('conformance', 'pinned', '1.0.0');
+      const got = await store().definitions.getDefinition('conformance', 'pinned', '1.0.0');
       expect(got).toEqual(saved!.stored);
-      expect(await store().listDefinitions()).toEqual([saved!.stored]);
-      expect(await store().getDefinition('conformance', 'pinned', '9.9.9')).toBeNull();
+      expect(await store().definitions.listDefinitions()).toEqual([saved!.stored]);
+      expect(await store().definitions.getDefinition('conformance', 'pinned', '9.9.9')).toBeNull();
     });
 
     it('the same fingerprint again is unchanged; a different one is a conflict that keeps the stored row', async () => {
-      const [first] = await store().saveDefinitions([def('1.0.0', 'fp-1')]);
-      const [again] = await store().saveDefinitions([def('1.0.0', 'fp-1')]);
+      const [first] = await store().definitions.saveDefinitions([def('1.0.0', 'fp-1')]);
+      const [again] = await store().definitions.saveDefinitions([def('1.0.0', 'fp-1')]);
       expect(again).toEqual({ status: 'unchanged', stored: first!.stored });
-      const [other] = await store().saveDefinitions([def('1.0.0', 'fp-2')]);
+      const [other] = await store().definitions.saveDefinitions([def('1.0.0', 'fp-2')]);
       expect(other).toEqual({ status: 'conflict', stored: first!.stored });
-      expect(await store().getDefinition('conformance', 'pinned', '1.0.0')).toEqual(first!.stored);
+      expect(await store().definitions.getDefinition('conformance', 'pinned', '1.0.0')).toEqual(first!.stored);
     });
 
     it('a batch answers each definition in input order', async () => {
-      await store().saveDefinitions([def('1.0.0', 'fp-1'), def('2.0.0', 'fp-2')]);
-      const results = await store().saveDefinitions([
+      await store().definitions.saveDefinitions([def('1.0.0', 'fp-1'), def('2.0.0', 'fp-2')]);
+      const results = await store().definitions.saveDefinitions([
         def('3.0.0', 'fp-3'),
         def('2.0.0', 'fp-2'),
         def('1.0.0', 'fp-changed'),
@@ -61,7 +61,7 @@ export function definitionTests(makeStore: MakeStore): void {
         ['other', '1.0.0', 'stored'],
       ]);
       expect(results[2]!.stored.fingerprint).toBe('fp-1');
-      const listed = await store().listDefinitions();
+      const listed = await store().definitions.listDefinitions();
       expect(listed.map((d) => `${d.namespace}/${d.name}@${d.version}`)).toEqual([
         'conformance/pinned@1.0.0',
         'conformance/pinned@2.0.0',
@@ -71,38 +71,42 @@ export function definitionTests(makeStore: MakeStore): void {
     });
 
     it('concurrent saves of one key store it once', async () => {
-      const results = await Promise.all([1, 2, 3, 4].map(() => store().saveDefinitions([def('1.0.0', 'fp-1')])));
+      const results = await Promise.all(
+        [1, 2, 3, 4].map(() => store().definitions.saveDefinitions([def('1.0.0', 'fp-1')])),
+      );
       const statuses = results.map((r) => r[0]!.status).sort();
       expect(statuses).toEqual(['stored', 'unchanged', 'unchanged', 'unchanged']);
-      expect(await store().listDefinitions()).toHaveLength(1);
+      expect(await store().definitions.listDefinitions()).toHaveLength(1);
     });
 
     it('allowRedefine replaces a different definition on SQLite and is refused on PostgreSQL', async () => {
-      await store().saveDefinitions([def('1.0.0', 'fp-1')]);
+      await store().definitions.saveDefinitions([def('1.0.0', 'fp-1')]);
       if (store().kind === 'postgres') {
-        await expect(store().saveDefinitions([def('1.0.0', 'fp-2')], { allowRedefine: true })).rejects.toThrow(
-          InvalidRequestError,
-        );
-        await expect(store().saveDefinitions([def('1.0.0', 'fp-2')], { allowRedefine: true })).rejects.toThrow(
-          /allowRedefine is refused on PostgreSQL/,
-        );
-        expect((await store().getDefinition('conformance', 'pinned', '1.0.0'))!.fingerprint).toBe('fp-1');
+        await expect(
+          store().definitions.saveDefinitions([def('1.0.0', 'fp-2')], { allowRedefine: true }),
+        ).rejects.toThrow(InvalidRequestError);
+        await expect(
+          store().definitions.saveDefinitions([def('1.0.0', 'fp-2')], { allowRedefine: true }),
+        ).rejects.toThrow(/allowRedefine is refused on PostgreSQL/);
+        expect((await store().definitions.getDefinition('conformance', 'pinned', '1.0.0'))!.fingerprint).toBe('fp-1');
         return;
       }
-      const [same] = await store().saveDefinitions([def('1.0.0', 'fp-1')], { allowRedefine: true });
+      const [same] = await store().definitions.saveDefinitions([def('1.0.0', 'fp-1')], { allowRedefine: true });
       expect(same!.status).toBe('unchanged');
-      const [replaced] = await store().saveDefinitions([def('1.0.0', 'fp-2')], { allowRedefine: true });
+      const [replaced] = await store().definitions.saveDefinitions([def('1.0.0', 'fp-2')], { allowRedefine: true });
       expect(replaced!.status).toBe('replaced');
       expect(replaced!.stored).toMatchObject({ fingerprint: 'fp-2', definition: def('1.0.0', 'fp-2').definition });
-      expect(await store().getDefinition('conformance', 'pinned', '1.0.0')).toEqual(replaced!.stored);
+      expect(await store().definitions.getDefinition('conformance', 'pinned', '1.0.0')).toEqual(replaced!.stored);
     });
 
     it('refuses a definition without a key, fingerprint or body, naming it', async () => {
-      await expect(store().saveDefinitions([def('1.0.0', '')])).rejects.toThrow(/#1 needs a non-empty fingerprint/);
-      await expect(store().saveDefinitions([def('1.0.0', 'fp', { definition: null })])).rejects.toThrow(
+      await expect(store().definitions.saveDefinitions([def('1.0.0', '')])).rejects.toThrow(
+        /#1 needs a non-empty fingerprint/,
+      );
+      await expect(store().definitions.saveDefinitions([def('1.0.0', 'fp', { definition: null })])).rejects.toThrow(
         /has no definition/,
       );
-      expect(await store().listDefinitions()).toEqual([]);
+      expect(await store().definitions.listDefinitions()).toEqual([]);
     });
   });
 }

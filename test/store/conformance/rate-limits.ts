@@ -18,7 +18,7 @@ export function rateLimitTests(makeStore: MakeStore): void {
     const store = useStore(makeStore);
 
     it('a full bucket serves burst + 1 starts; the others wait for rate_limit, looked at again when a token is due', async () => {
-      await store().declareRateLimits([{ name: 'api', limit: 1, period_ms: HOUR, burst: 2 }]);
+      await store().rateLimits.declareRateLimits([{ name: 'api', limit: 1, period_ms: HOUR, burst: 2 }]);
       const ids: number[] = [];
       for (let i = 0; i < 5; i += 1) ids.push(await create(store(), [rated('call', 'api')]));
       const plain = await create(store(), [step('plain')]);
@@ -41,7 +41,7 @@ export function rateLimitTests(makeStore: MakeStore): void {
       expect(next).toBeGreaterThanOrEqual(before + HOUR - 1_000);
       expect(next).toBeLessThanOrEqual(after + HOUR + 1_000);
       expect(await rateClaim(store())).toEqual([]);
-      expect(await store().listRateLimits()).toEqual([
+      expect(await store().rateLimits.listRateLimits()).toEqual([
         expect.objectContaining({
           name: 'api',
           limit: 1,
@@ -57,7 +57,7 @@ export function rateLimitTests(makeStore: MakeStore): void {
     });
 
     it('a claim without rateLimited never starts a rate-limited step (the plain claim is unchanged)', async () => {
-      await store().declareRateLimits([{ name: 'api', limit: 5, period_ms: 1_000, burst: 5 }]);
+      await store().rateLimits.declareRateLimits([{ name: 'api', limit: 5, period_ms: 1_000, burst: 5 }]);
       const limited = await create(store(), [rated('call', 'api')]);
       const plain = await create(store(), [step('a')]);
       const claimed = await claim(store());
@@ -69,7 +69,7 @@ export function rateLimitTests(makeStore: MakeStore): void {
     });
 
     it("a completion's claim serves rate-limited steps only with rateLimited, and then takes their tokens", async () => {
-      await store().declareRateLimits([{ name: 'api', limit: 1, period_ms: HOUR, burst: 0 }]);
+      await store().rateLimits.declareRateLimits([{ name: 'api', limit: 1, period_ms: HOUR, burst: 0 }]);
       const first = await create(store(), [step('a')]);
       const second = await create(store(), [step('a')]);
       const limitedA = await create(store(), [rated('call', 'api')]);
@@ -91,7 +91,7 @@ export function rateLimitTests(makeStore: MakeStore): void {
     });
 
     it('a worker kept busy by plain work still starts rate-limited steps: the rate claim comes first', async () => {
-      await store().declareRateLimits([{ name: 'api', limit: 10, period_ms: HOUR, burst: 1 }]);
+      await store().rateLimits.declareRateLimits([{ name: 'api', limit: 10, period_ms: HOUR, burst: 1 }]);
       for (let i = 0; i < 4; i += 1) await create(store(), [step('plain')]);
       const limited = await create(store(), [rated('call', 'api')]);
       // a claim the plain steps alone could fill
@@ -108,7 +108,7 @@ export function rateLimitTests(makeStore: MakeStore): void {
     });
 
     it('tokens refill at limit / period (store clock): consecutive starts of a one-token bucket are a period apart', async () => {
-      await store().declareRateLimits([{ name: 'fast', limit: 1, period_ms: 150, burst: 0 }]);
+      await store().rateLimits.declareRateLimits([{ name: 'fast', limit: 1, period_ms: 150, burst: 0 }]);
       const ids: number[] = [];
       for (let i = 0; i < 3; i += 1) ids.push(await create(store(), [rated('call', 'fast')]));
       const started: ClaimedStep[] = [];
@@ -131,20 +131,20 @@ export function rateLimitTests(makeStore: MakeStore): void {
     });
 
     it('keyed buckets are independent: one per key value', async () => {
-      await store().declareRateLimits([{ name: 'merchant', limit: 1, period_ms: HOUR, burst: 0 }]);
+      await store().rateLimits.declareRateLimits([{ name: 'merchant', limit: 1, period_ms: HOUR, burst: 0 }]);
       const a1 = await create(store(), [rated('call', 'merchant:["a"]')]);
       await create(store(), [rated('call', 'merchant:["a"]')]);
       const b1 = await create(store(), [rated('call', 'merchant:["b"]')]);
       await create(store(), [rated('call', 'merchant:["b"]')]);
       const claimed = await rateClaim(store());
       expect(claimed.map((c) => c.task.task_id).sort((x, y) => x - y)).toEqual([a1, b1]);
-      expect(await store().listRateLimits()).toEqual([
+      expect(await store().rateLimits.listRateLimits()).toEqual([
         expect.objectContaining({ name: 'merchant', buckets: 2, waiting: 2 }),
       ]);
     });
 
     it('an empty bucket at the head of the queue does not hide the steps of other buckets behind it', async () => {
-      await store().declareRateLimits([
+      await store().rateLimits.declareRateLimits([
         { name: 'busy', limit: 1, period_ms: HOUR, burst: 0 },
         { name: 'idle', limit: 1, period_ms: HOUR, burst: 0 },
       ]);
@@ -156,16 +156,16 @@ export function rateLimitTests(makeStore: MakeStore): void {
     });
 
     it("an operator's limit overrides templates, which never overwrite it", async () => {
-      await store().declareRateLimits([{ name: 'api', limit: 1, period_ms: HOUR, burst: 0 }]);
-      const set = await store().setRateLimit('api', { limit: 1, period_ms: HOUR, burst: 3 }, 'ops:alice');
+      await store().rateLimits.declareRateLimits([{ name: 'api', limit: 1, period_ms: HOUR, burst: 0 }]);
+      const set = await store().rateLimits.setRateLimit('api', { limit: 1, period_ms: HOUR, burst: 3 }, 'ops:alice');
       expect(set).toMatchObject({ name: 'api', burst: 3, source: 'operator', buckets: 0, waiting: 0 });
-      await store().declareRateLimits([{ name: 'api', limit: 1, period_ms: HOUR, burst: 0 }]);
-      expect((await store().listRateLimits())[0]).toMatchObject({ burst: 3, source: 'operator' });
+      await store().rateLimits.declareRateLimits([{ name: 'api', limit: 1, period_ms: HOUR, burst: 0 }]);
+      expect((await store().rateLimits.listRateLimits())[0]).toMatchObject({ burst: 3, source: 'operator' });
       for (let i = 0; i < 5; i += 1) await create(store(), [rated('call', 'api')]);
       expect(await rateClaim(store())).toHaveLength(4);
-      await expect(store().setRateLimit('api', { limit: 0, period_ms: HOUR, burst: 0 }, 'ops')).rejects.toThrow(
-        /limit must be a whole number/,
-      );
+      await expect(
+        store().rateLimits.setRateLimit('api', { limit: 0, period_ms: HOUR, burst: 0 }, 'ops'),
+      ).rejects.toThrow(/limit must be a whole number/);
     });
 
     it('a step whose limit is not defined waits (looked at again in 5 s)', async () => {
@@ -177,7 +177,7 @@ export function rateLimitTests(makeStore: MakeStore): void {
     });
 
     it('RateLimitedError: the attempt goes back uncounted, waiting for rate_limit, and its bucket is drained', async () => {
-      await store().declareRateLimits([{ name: 'api', limit: 1, period_ms: 1_000, burst: 9 }]);
+      await store().rateLimits.declareRateLimits([{ name: 'api', limit: 1, period_ms: 1_000, burst: 9 }]);
       const id = await create(store(), [rated('call', 'api')]);
       const other = await create(store(), [rated('call', 'api')]);
       const [c] = await rateClaim(store(), 1);

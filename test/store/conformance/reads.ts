@@ -202,9 +202,9 @@ export function readTests(makeStore: MakeStore): void {
     });
 
     it('registers, touches, lists and removes workers', async () => {
-      await store().registerWorker({ worker_id: 'w-a', hostname: 'host1', pid: 11, namespaces: ['billing'] });
-      await store().registerWorker({ worker_id: 'w-b', hostname: 'host2', pid: 22, namespaces: null });
-      const listed = await store().listWorkers();
+      await store().workers.registerWorker({ worker_id: 'w-a', hostname: 'host1', pid: 11, namespaces: ['billing'] });
+      await store().workers.registerWorker({ worker_id: 'w-b', hostname: 'host2', pid: 22, namespaces: null });
+      const listed = await store().workers.listWorkers();
       expect(listed.map((w) => [w.worker_id, w.hostname, w.pid, w.namespaces]).sort()).toEqual([
         ['w-a', 'host1', 11, ['billing']],
         ['w-b', 'host2', 22, null],
@@ -212,12 +212,12 @@ export function readTests(makeStore: MakeStore): void {
       const before = listed.find((w) => w.worker_id === 'w-a')!;
       expect(before.last_seen_at).toBeGreaterThanOrEqual(before.started_at);
       await new Promise((r) => setTimeout(r, 5));
-      await store().touchWorker('w-a');
-      const touched = (await store().listWorkers()).find((w) => w.worker_id === 'w-a')!;
+      await store().workers.touchWorker('w-a');
+      const touched = (await store().workers.listWorkers()).find((w) => w.worker_id === 'w-a')!;
       expect(touched.last_seen_at).toBeGreaterThan(before.last_seen_at);
       expect((await store().stats()).workers).toHaveLength(2);
-      await store().removeWorker('w-a');
-      expect((await store().listWorkers()).map((w) => w.worker_id)).toEqual(['w-b']);
+      await store().workers.removeWorker('w-a');
+      expect((await store().workers.listWorkers()).map((w) => w.worker_id)).toEqual(['w-b']);
     });
 
     it('returns step snapshots by name, unfinished task ids, and answers ping', async () => {

@@ -100,7 +100,7 @@ export function rerunTests(makeStore: MakeStore): void {
       expect(history.slice(at).every((h) => h.run === 2)).toBe(true);
       expect((await store().getHistory(id, b)).map((h) => h.run)).toEqual([1, 1, 2, 2, 2]);
       // history pages (the dashboard's and the stream's reads by id) give each row the same run
-      const paged = await store().getHistoryPage(id, { limit: 1000 });
+      const paged = await store().history.getHistoryPage(id, { limit: 1000 });
       expect(paged.map((h) => h.run)).toEqual(history.map((h) => h.run));
       expect(history.filter((h) => h.to_state !== 'pending').every((h) => h.results === null)).toBe(true);
     });

@@ -84,8 +84,8 @@ export function retentionTests(makeStore: MakeStore): void {
       expect(history.length).toBeGreaterThan(8);
       expect(await store().getTask(a.id)).toBeNull();
       expect(await store().getHistory(a.id)).toEqual([]);
-      expect(await store().getHistoryPage(a.id, { limit: 100 })).toEqual([]);
-      expect((await store().historySince(0, 5000)).filter((r) => r.task_id === a.id)).toEqual([]);
+      expect(await store().history.getHistoryPage(a.id, { limit: 100 })).toEqual([]);
+      expect((await store().history.historySince(0, 5000)).filter((r) => r.task_id === a.id)).toEqual([]);
       expect((await store().listTasks({ limit: 100 })).tasks.map((t) => t.task_id).sort()).toEqual(
         [failed.id, running].sort(),
       );

@@ -31,31 +31,31 @@ export function workerTests(makeStore: MakeStore): void {
     it('records what a worker can run and marks steps no live worker can run as waiting', async () => {
       const v2 = await create(store(), [step('a'), step('b', ['a'])], { version: '2.0.0' });
       const self = { hostname: hostname(), pid: process.pid, namespaces: null };
-      await store().registerWorker({ worker_id: 'old', ...self, capabilities: [V1], lease_ms: 60_000 });
+      await store().workers.registerWorker({ worker_id: 'old', ...self, capabilities: [V1], lease_ms: 60_000 });
       const waiting = (await store().getTask(v2))!.workflow_steps.map((s) => [s.name, s.waiting_for]);
       expect(waiting).toEqual([
         ['a', 'worker'],
         ['b', null],
       ]); // b cannot run yet anyway
       expect((await store().stats()).waiting_for_worker).toBe(1);
-      expect((await store().listWorkers()).map((w) => [w.worker_id, w.capabilities, w.lease_ms])).toEqual([
+      expect((await store().workers.listWorkers()).map((w) => [w.worker_id, w.capabilities, w.lease_ms])).toEqual([
         ['old', [V1], 60_000],
       ]);
 
-      await store().touchWorker('old', [V1, V2]);
+      await store().workers.touchWorker('old', [V1, V2]);
       expect((await store().getTask(v2))!.workflow_steps[0]!.waiting_for).toBeNull();
       expect((await store().stats()).waiting_for_worker).toBe(0);
-      expect((await store().listWorkers())[0]!.capabilities).toEqual([V1, V2]);
+      expect((await store().workers.listWorkers())[0]!.capabilities).toEqual([V1, V2]);
 
       // A worker not seen within its lease is not live: the step waits again.
-      await store().registerWorker({ worker_id: 'old', ...self, capabilities: [V1, V2], lease_ms: 1 });
+      await store().workers.registerWorker({ worker_id: 'old', ...self, capabilities: [V1, V2], lease_ms: 1 });
       await waitFor(async () => (await store().stats()).waiting_for_worker === 1, 'the worker to count as gone');
       // A worker of an older release (no capabilities) runs anything.
-      await store().registerWorker({ worker_id: 'legacy', ...self });
+      await store().workers.registerWorker({ worker_id: 'legacy', ...self });
       expect((await store().stats()).waiting_for_worker).toBe(0);
       expect((await store().getTask(v2))!.workflow_steps[0]!.waiting_for).toBeNull();
-      await store().removeWorker('old');
-      await store().removeWorker('legacy');
+      await store().workers.removeWorker('old');
+      await store().workers.removeWorker('legacy');
     });
   });
 
@@ -64,7 +64,12 @@ export function workerTests(makeStore: MakeStore): void {
 
     it("hands an expired lease back uncounted while its holder is alive, and never takes the caller's own", async () => {
       const id = await create(store(), [step('a', [], { retry_limit: 1 })]);
-      await store().registerWorker({ worker_id: 'alive', hostname: hostname(), pid: process.pid, namespaces: null });
+      await store().workers.registerWorker({
+        worker_id: 'alive',
+        hostname: hostname(),
+        pid: process.pid,
+        namespaces: null,
+      });
       const [c] = await store().claimSteps({ workerId: 'alive', limit: 1, leaseMs: 1 });
       await new Promise((r) => setTimeout(r, 20));
       expect((await store().reclaimSteps({ kind: 'expired', exceptWorker: 'alive' })).reclaimed).toEqual([]);
@@ -86,14 +91,19 @@ export function workerTests(makeStore: MakeStore): void {
       expect((await complete(store(), [ok(c!)], 'alive')).stale).toEqual([c!.step_id]);
       const [again] = await claim(store(), 'rescuer');
       expect(again).toMatchObject({ step_id: c!.step_id, attempt: 1 });
-      await store().removeWorker('alive');
+      await store().workers.removeWorker('alive');
     });
 
     it('counts the lost attempt once the holder is gone', async () => {
       const id = await create(store(), [step('a', [], { retry_limit: 1 })]);
-      await store().registerWorker({ worker_id: 'leaving', hostname: hostname(), pid: process.pid, namespaces: null });
+      await store().workers.registerWorker({
+        worker_id: 'leaving',
+        hostname: hostname(),
+        pid: process.pid,
+        namespaces: null,
+      });
       await store().claimSteps({ workerId: 'leaving', limit: 1, leaseMs: 1 });
-      await store().removeWorker('leaving');
+      await store().workers.removeWorker('leaving');
       const r = await waitFor(async () => {
         const res = await store().reclaimSteps({ kind: 'expired' });
         return res.reclaimed.length > 0 && res;
