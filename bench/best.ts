@@ -9,6 +9,7 @@ import type { WorkloadId } from './workloads.js';
 const VARIANTS: Readonly<Record<string, { system: string; label: string }>> = {
   'graphile-worker': { system: 'graphile-worker', label: 'batched' },
   'graphile-worker-nobatch': { system: 'graphile-worker', label: 'nobatch' },
+  'tasker-postgres-queue': { system: 'tasker-postgres', label: 'local queue' },
 };
 
 /** Names starting with `tasker` are ours. */

@@ -2,7 +2,7 @@
 // bytes, commits, CPU seconds of this process and of every PostgreSQL process, per task — beside the wall time.
 // Runs W1 (one-step tasks), W2 (diamonds) or W3 (a chain of 100 steps) in one process (library use) against a
 // BUILT checkout (its dist/), as plain JavaScript, so two checkouts can be compared in one session.
-//   node bench/micro/pg-cost.mjs /path/to/checkout [flat|diamond|chain] [tasks] [concurrency]
+//   node bench/micro/pg-cost.mjs /path/to/checkout [flat|diamond|chain] [tasks] [concurrency] [prefetch]
 //   PG_COST_SQL='ALTER TABLE ${schema}.tasks SET (fillfactor = 80)' node bench/micro/pg-cost.mjs …   (try a change)
 //   (TASKER_TEST_PG_URL or postgres://postgres@127.0.0.1:5432/test; schema bench_pg_cost)
 import { readdirSync, readFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ const root = process.argv[2] ?? process.cwd();
 const shape = process.argv[3] ?? 'flat';
 const n = Number(process.argv[4] ?? (shape === 'chain' ? 1 : shape === 'diamond' ? 1000 : 10000));
 const concurrency = Number(process.argv[5] ?? 500);
+const prefetch = Number(process.argv[6] ?? 0);
 const schema = 'bench_pg_cost';
 const base = process.env.TASKER_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const lib = await import(join(root, 'dist/index.js'));
@@ -83,6 +84,7 @@ const tasker = await lib.Tasker.open({
   logger: pino({ level: 'silent' }),
   templates: [template],
   concurrency,
+  ...(prefetch ? { prefetch } : {}),
   handlers: {
     [H]: () => {
       if (++done === n * names.length) allDone();
@@ -118,6 +120,7 @@ console.log(
     tasks: n,
     steps,
     concurrency,
+    prefetch,
     submitMs: +(t1 - t0).toFixed(1),
     wallMs: +(t2 - t0).toFixed(1),
     stepsPerS: Math.round(steps / ((t2 - t0) / 1000)),

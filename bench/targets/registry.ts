@@ -24,6 +24,16 @@ export const TARGETS: readonly TargetEntry[] = [
       new (await import('./tasker/target.js')).TaskerTarget(o, { name: 'tasker-postgres', store: 'postgres' }, c),
   },
   {
+    name: 'tasker-postgres-queue',
+    byDefault: true,
+    load: async (o, c) =>
+      new (await import('./tasker/target.js')).TaskerTarget(
+        o,
+        { name: 'tasker-postgres-queue', store: 'postgres', localQueue: true },
+        c,
+      ),
+  },
+  {
     name: 'graphile-worker',
     byDefault: true,
     load: async (o, c) =>

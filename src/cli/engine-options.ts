@@ -18,6 +18,7 @@ export interface EngineFlags {
   templates?: string[];
   handlers?: string;
   concurrency?: string;
+  prefetch?: string;
   namespaces?: string;
   env?: string;
   logLevel?: string;
@@ -64,6 +65,7 @@ export function addEngineOptions(cmd: Command, { running = true } = {}): Command
   if (running) {
     cmd
       .option('--concurrency <n>', 'steps run at once in this process', String(TASKER_DEFAULTS.concurrency))
+      .option('--prefetch <n>', 'steps claimed ahead of free slots, queued here until a slot frees up')
       .option('--namespaces <list>', 'only run steps of tasks in these namespaces (comma-separated)')
       .option('--lease-ms <ms>', LEASE_MS_HELP);
   }
@@ -128,6 +130,7 @@ function parseLogFormat(value: string | undefined): LogFormat | undefined {
  */
 export function engineOptionsFrom(flags: EngineFlags, extra: Partial<TaskerOptions> = {}): TaskerOptions {
   const concurrency = parseCount(flags.concurrency, '--concurrency', OPTION_RANGES.concurrency);
+  const prefetch = parseCount(flags.prefetch, '--prefetch', OPTION_RANGES.prefetch);
   const leaseMs = parseCount(flags.leaseMs, '--lease-ms', OPTION_RANGES.leaseMs);
   const handlersTimeoutMs = parseCount(flags.handlersTimeout, '--handlers-timeout', OPTION_RANGES.handlersTimeoutMs);
   const stepTimeoutMs = parseCount(flags.stepTimeout, '--step-timeout', OPTION_RANGES.stepTimeoutMs);
@@ -141,6 +144,7 @@ export function engineOptionsFrom(flags: EngineFlags, extra: Partial<TaskerOptio
     ...(logLevel !== undefined ? { logLevel } : {}),
     ...(logFormat !== undefined ? { logFormat } : {}),
     ...(concurrency !== undefined ? { concurrency } : {}),
+    ...(prefetch !== undefined ? { prefetch } : {}),
     ...(leaseMs !== undefined ? { leaseMs } : {}),
     ...(handlersTimeoutMs !== undefined ? { handlersTimeoutMs } : {}),
     ...(stepTimeoutMs !== undefined ? { stepTimeoutMs } : {}),

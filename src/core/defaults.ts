@@ -16,6 +16,8 @@ export const TASKER_DEFAULTS = Object.freeze({
   db: 'sqlite:.tasker/tasker.db',
   /** Steps run at once in a process (0 runs none: submit and API only). */
   concurrency: 10,
+  /** Steps claimed ahead of free slots, held in a local queue (0: none). */
+  prefetch: 0,
   /** How long a claim is held without a heartbeat before other workers may take it back. */
   leaseMs: 30_000,
   /** Fallback poll for work when no wake-up arrives (an idle worker costs about one query per second). */

@@ -23,7 +23,7 @@ export interface PlanningHost {
 }
 
 /** Put a claimed step back without running it (the attempt is not counted). */
-export function released(c: ClaimedStep): Execution {
+export function released(c: ClaimedStep): Extract<Execution, { kind: 'outcome' }> {
   const outcome: StepOutcome = { type: 'released', step_id: c.step_id, task_id: c.task.task_id, attempt: c.attempt };
   return { kind: 'outcome', outcome, error: null, durationMs: 0 };
 }

@@ -9,9 +9,11 @@
 //   driving   -> backoff   when the store fails; the batch is kept and retried after a growing pause
 //   any       -> draining  on stop(): no more claims; in-flight steps finish or, past the drain timeout, are
 //                          aborted and released (their attempt is not counted); then the loop stops.
+// With `prefetch`, claims also fill a local queue of steps that start as slots free up (claim-queue.ts).
 // Running the claimed steps (the in-flight map, inputs, spans, handlers) is step-attempts.ts; this file decides when
 // to claim and records what the attempts hand back.
 import type { CompletionResult, Store, StepOutcome } from '../core/store-contract.js';
+import { AttemptLog } from '../telemetry/log-fields.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { WorkflowCatalog } from './workflow-catalog.js';
 import type { LifecyclePublisher } from './lifecycle-publisher.js';
@@ -22,8 +24,9 @@ import { StepAbort } from './step-execution.js';
 import type { AnnotationSink } from './handler-views.js';
 import { recordOneByOne } from './rejected-outcomes.js';
 import { RetryWakeups } from './retry-wakeups.js';
-import { DeferredPlanner } from './deferred-planner.js';
+import { DeferredPlanner, released } from './deferred-planner.js';
 import { StepAttempts, type AttemptHost } from './step-attempts.js';
+import { ClaimQueue } from './claim-queue.js';
 import type { EngineMetricsSink } from './metrics-sink.js';
 import type { TaskTracing } from './task-tracing.js';
 import type { DynamicSteps } from './dynamic-steps.js';
@@ -31,6 +34,8 @@ import type { DynamicSteps } from './dynamic-steps.js';
 export interface DispatcherOptions {
   workerId: string;
   concurrency: number;
+  /** Steps claimed beyond the free slots, held in the local queue until a slot frees up (0: none). */
+  prefetch: number;
   leaseMs: number;
   pollIntervalMs: number;
   namespaces: string[] | null;
@@ -49,6 +54,8 @@ const MAX_BACKOFF_MS = 5_000;
 
 export class Dispatcher {
   private outcomes: PendingOutcome[] = [];
+  /** Claimed ahead (`prefetch`), not started yet. */
+  private readonly queued: ClaimQueue;
   private driving = false;
   private kick = false;
   private wantClaim = true;
@@ -91,6 +98,11 @@ export class Dispatcher {
       this.attemptHost,
       options.dynamic,
     );
+    this.queued = new ClaimQueue(
+      options.prefetch,
+      () => (this.accepting ? options.concurrency - this.attempts.size : 0),
+      (claimed) => this.attempts.launch(claimed),
+    );
   }
 
   get inflightCount(): number {
@@ -104,6 +116,7 @@ export class Dispatcher {
   heldStepIds(): number[] {
     const ids = [...this.attempts.stepIds()];
     for (const o of this.outcomes) ids.push(o.claimed.step_id);
+    for (const id of this.queued.stepIds()) ids.push(id);
     return ids;
   }
 
@@ -139,6 +152,9 @@ export class Dispatcher {
 
   /** Abort in-flight handlers of these steps (task cancelled, or lease lost: each such step is logged). */
   abortSteps(stepIds: readonly number[], cause: 'cancelled' | 'lease_lost'): void {
+    // Queued steps never started: a cancelled one needs no outcome, and a lost lease belongs to another worker.
+    const dropped = this.queued.drop(stepIds);
+    if (dropped && cause === 'lease_lost') this.logger.warn({ steps: dropped }, 'lost the lease of queued steps');
     for (const id of stepIds) {
       const f = this.attempts.get(id);
       if (cause === 'lease_lost') {
@@ -157,6 +173,10 @@ export class Dispatcher {
   async stop(drainTimeoutMs: number): Promise<void> {
     if (this.stopped) return;
     this.accepting = false;
+    // Claimed ahead and never started: hand them back (their attempt is not counted).
+    for (const c of this.queued.takeAll()) {
+      this.outcomes.push({ claimed: c, exec: released(c), log: new AttemptLog(this.logger, c) });
+    }
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.pollTimer = null;
     this.retries.stop();
@@ -179,12 +199,26 @@ export class Dispatcher {
 
   /** Resolves when nothing is in flight and no outcome is waiting (tests and `run`). */
   idle(): Promise<void> {
-    if (!this.attempts.size && !this.outcomes.length && !this.driving) return Promise.resolve();
+    if (!this.attempts.size && !this.outcomes.length && !this.queued.length && !this.driving) return Promise.resolve();
     return new Promise((resolve) => this.idleResolvers.push(resolve));
   }
 
+  /** How many steps a claim may take now: the free slots, plus the room left in the local queue. */
   private free(): number {
-    return this.accepting ? this.options.concurrency - this.attempts.size : 0;
+    if (!this.accepting) return 0;
+    return this.options.concurrency + this.options.prefetch - this.attempts.size - this.queued.length;
+  }
+
+  /** A claim of up to `limit` steps this process can run. */
+  private claimOf(limit: number) {
+    const o = this.options;
+    return {
+      limit,
+      leaseMs: o.leaseMs,
+      namespaces: o.namespaces,
+      templates: o.templates(),
+      rateLimited: o.rateLimited(),
+    };
   }
 
   private async drive(): Promise<void> {
@@ -215,7 +249,7 @@ export class Dispatcher {
       this.backoffTimer.unref();
     } finally {
       this.driving = false;
-      if (!this.attempts.size && !this.outcomes.length) {
+      if (!this.attempts.size && !this.outcomes.length && !this.queued.length) {
         const resolvers = this.idleResolvers;
         this.idleResolvers = [];
         for (const r of resolvers) r();
@@ -225,21 +259,13 @@ export class Dispatcher {
 
   private async driveOnce(): Promise<void> {
     for (;;) {
+      this.queued.fill();
       if (this.outcomes.length) {
         const batch = this.outcomes.slice(0, MAX_BATCH);
         // Always offer to claim with a completion: the steps it readies are the likeliest work, and claiming them in
         // the same transaction saves a round trip (an empty claim on the ready index is nearly free).
         const free = this.free();
-        const claim =
-          free > 0
-            ? {
-                limit: free,
-                leaseMs: this.options.leaseMs,
-                namespaces: this.options.namespaces,
-                templates: this.options.templates(),
-                rateLimited: this.options.rateLimited(),
-              }
-            : undefined;
+        const claim = free > 0 ? this.claimOf(free) : undefined;
         let res: CompletionResult;
         const metrics = this.metrics;
         const began = metrics ? performance.now() : 0;
@@ -267,7 +293,7 @@ export class Dispatcher {
             this.wantClaim = false;
             if (claim.rateLimited) this.wakeForTokens();
           }
-          if (res.claimed.length) this.attempts.launch(res.claimed);
+          if (res.claimed.length) this.queued.offer(res.claimed);
         } else if (res.readyCount > 0) {
           this.wantClaim = true;
         }
@@ -275,22 +301,15 @@ export class Dispatcher {
       }
       const free = this.free();
       if (free > 0 && this.wantClaim) {
-        const rateLimited = this.options.rateLimited();
-        const claimed = await this.store.claimSteps({
-          workerId: this.options.workerId,
-          limit: free,
-          leaseMs: this.options.leaseMs,
-          namespaces: this.options.namespaces,
-          templates: this.options.templates(),
-          rateLimited,
-        });
+        const claim = this.claimOf(free);
+        const claimed = await this.store.claimSteps({ workerId: this.options.workerId, ...claim });
         if (claimed.length < free) {
           this.wantClaim = false;
-          if (rateLimited) this.wakeForTokens();
+          if (claim.rateLimited) this.wakeForTokens();
         }
         if (claimed.length) {
           this.metrics?.stepsClaimed(claimed);
-          this.attempts.launch(claimed);
+          this.queued.offer(claimed);
           continue;
         }
       }
@@ -325,12 +344,16 @@ export class Dispatcher {
 
   /** Where attempts hand back what came of them: an outcome to record, or a free slot. */
   private readonly attemptHost: AttemptHost = {
+    // A freed slot takes the next queued step at once (in a microtask: no recursion through synchronous handlers), so
+    // queued steps keep running while a completion batch is being written.
     record: (pending) => {
       this.outcomes.push(pending);
+      if (this.queued.length) queueMicrotask(this.queued.fill);
       this.scheduleDrive();
     },
     freed: () => {
       this.wantClaim = true;
+      if (this.queued.length) queueMicrotask(this.queued.fill);
       this.scheduleDrive();
     },
   };

@@ -83,6 +83,7 @@ export function assembleEngine(host: EngineHost): EngineParts {
   const dispatcher = new Dispatcher(store, catalog, publisher, finalizer, annotate, logger, {
     workerId,
     concurrency: options.concurrency,
+    prefetch: options.prefetch,
     leaseMs,
     pollIntervalMs: options.pollIntervalMs,
     namespaces,

@@ -35,6 +35,12 @@ export interface TaskerOptions {
   subscribers?: unknown[];
   /** Steps run at once in this process; 0 runs none here (submit/API only). Default 10. */
   concurrency?: number;
+  /**
+   * Steps claimed ahead of free slots and kept in a local queue (their leases kept alive), so that at a low
+   * concurrency a worker still claims and completes in large batches. They start as slots free up; a queued step
+   * another worker could have run waits for this one. Default 0 (claim only for free slots).
+   */
+  prefetch?: number;
   /** How long a claim is held without a heartbeat before other workers may take it back. Default 30 s. */
   leaseMs?: number;
   /** Fallback poll for work when no wake-up arrives. Default 1 s (an idle worker costs ~1 query/s). */
@@ -101,6 +107,7 @@ export interface ResolvedTaskerOptions {
   handlers: string | Record<string, HandlerEntry> | undefined;
   subscribers: unknown[];
   concurrency: number;
+  prefetch: number;
   leaseMs: number;
   pollIntervalMs: number;
   drainTimeoutMs: number;

@@ -22,6 +22,7 @@ const OPTION_NAMES: Record<keyof TaskerOptions, true> = {
   handlers: true,
   subscribers: true,
   concurrency: true,
+  prefetch: true,
   leaseMs: true,
   pollIntervalMs: true,
   namespaces: true,
@@ -53,6 +54,7 @@ export interface OptionRange {
 /** The range of every whole-number option; the CLI checks its flags against the same. */
 export const OPTION_RANGES = {
   concurrency: { min: 0, max: 10_000, ms: false },
+  prefetch: { min: 0, max: 10_000, ms: false },
   leaseMs: { min: 100, max: 3_600_000, ms: true },
   pollIntervalMs: { min: 10, max: 3_600_000, ms: true },
   drainTimeoutMs: { min: 0, max: 3_600_000, ms: true },
@@ -259,6 +261,7 @@ export function resolveTaskerOptions(
     handlers: handlers as ResolvedTaskerOptions['handlers'],
     subscribers: list('subscribers', o.subscribers, 'a list of subscribers', () => true),
     concurrency,
+    prefetch: ranged('prefetch', o.prefetch).value,
     leaseMs: ranged('leaseMs', o.leaseMs).value,
     pollIntervalMs: ranged('pollIntervalMs', o.pollIntervalMs).value,
     drainTimeoutMs: ranged('drainTimeoutMs', o.drainTimeoutMs).value,

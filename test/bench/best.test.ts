@@ -53,6 +53,7 @@ describe('systems', () => {
   it('groups the graphile-worker variants into one system, ours first', () => {
     expect(systemOf('graphile-worker-nobatch')).toBe('graphile-worker');
     expect(systemOf('tasker-postgres')).toBe('tasker-postgres');
+    expect(systemOf('tasker-postgres-queue')).toBe('tasker-postgres');
     expect(systemsOf(cells)).toEqual({
       ours: ['tasker-sqlite', 'tasker-postgres'],
       peers: ['graphile-worker', 'bullmq', 'pg-boss'],

@@ -64,6 +64,7 @@ describe('Tasker.open checks its options before opening anything', () => {
   it.each([
     [{ concurrency: -1 }, 'concurrency must be a whole number from 0 to 10000; got -1'],
     [{ concurrency: 1.5 }, 'concurrency must be a whole number from 0 to 10000; got 1.5'],
+    [{ prefetch: -5 }, 'prefetch must be a whole number from 0 to 10000; got -5'],
     [{ concurrency: '10' }, "concurrency must be a whole number from 0 to 10000; got '10'"],
     [{ leaseMs: 99 }, 'leaseMs must be a whole number of milliseconds from 100 to 3600000; got 99'],
     [{ pollIntervalMs: 0 }, 'pollIntervalMs must be a whole number of milliseconds from 10 to 3600000; got 0'],
@@ -118,6 +119,7 @@ describe('resolveTaskerOptions', () => {
     expect(r).toMatchObject({
       db: TASKER_DEFAULTS.db,
       concurrency: TASKER_DEFAULTS.concurrency,
+      prefetch: 0,
       leaseMs: TASKER_DEFAULTS.leaseMs,
       pollIntervalMs: TASKER_DEFAULTS.pollIntervalMs,
       drainTimeoutMs: TASKER_DEFAULTS.drainTimeoutMs,

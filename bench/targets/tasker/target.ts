@@ -21,6 +21,13 @@ const SCHEMA = 'tasker_bench';
 export interface TaskerVariant {
   name: string;
   store: 'sqlite' | 'postgres';
+  /** A local queue as graphile-worker's: `prefetch` max(0, 500 − concurrency), so a claim fills 500 slots or more. */
+  localQueue?: boolean;
+}
+
+/** The engine's `prefetch` in a variant at a concurrency. */
+export function prefetchOf(variant: TaskerVariant, concurrency: number): number {
+  return variant.localQueue ? Math.max(0, 500 - concurrency) : 0;
 }
 
 export class TaskerTarget implements BenchTarget {
@@ -46,7 +53,10 @@ export class TaskerTarget implements BenchTarget {
         ? `embedded SQLite (WAL, synchronous=NORMAL) in the harness process, concurrency ${concurrency}; batched claim/complete, in-process fast path`
         : `PostgreSQL schema ${SCHEMA}, concurrency ${concurrency} per worker process, pool 10; SKIP LOCKED batched claims, ` +
           'set-based completions, LISTEN/NOTIFY wake-ups; ×in-process = library use: the engine that submits runs ' +
-          'the steps with its handlers in the harness process (local wake-ups on submit)';
+          'the steps with its handlers in the harness process (local wake-ups on submit)' +
+          (variant.localQueue
+            ? `; prefetch ${prefetchOf(variant, concurrency)} (local queue of max(500, c) steps)`
+            : '');
   }
 
   private url(): string {
@@ -75,7 +85,14 @@ export class TaskerTarget implements BenchTarget {
   workerConfig(): TaskerWorkerConfig {
     return this.variant.store === 'sqlite'
       ? { mode: 'shared', key: this.name }
-      : { mode: 'process', url: this.url(), concurrency: this.concurrency, leaseMs: 30_000, sharedKey: this.name };
+      : {
+          mode: 'process',
+          url: this.url(),
+          concurrency: this.concurrency,
+          prefetch: prefetchOf(this.variant, this.concurrency),
+          leaseMs: 30_000,
+          sharedKey: this.name,
+        };
   }
 
   async submit(shape: ShapeDef, tasks: readonly number[]): Promise<void> {
@@ -120,6 +137,7 @@ export class TaskerTarget implements BenchTarget {
       logger: silentLogger(),
       templates: TASKER_SHAPES.map((id) => benchTemplate(this.shapeDef(id))),
       concurrency: this.concurrency,
+      prefetch: prefetchOf(this.variant, this.concurrency),
       leaseMs: 30_000,
       drainTimeoutMs: 5_000,
       start: false,

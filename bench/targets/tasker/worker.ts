@@ -9,7 +9,7 @@ import { BENCH_HANDLER, benchTemplate, TASKER_SHAPES } from './bench-templates.j
 export type TaskerWorkerConfig =
   | { mode: 'shared'; key: string }
   /** In a worker process: an engine of its own; inside the harness (processCount 0): the shared engine `sharedKey`. */
-  | { mode: 'process'; url: string; concurrency: number; leaseMs: number; sharedKey: string };
+  | { mode: 'process'; url: string; concurrency: number; prefetch: number; leaseMs: number; sharedKey: string };
 
 /** Embedded engines the harness shares with in-process workers, by target name. */
 export function sharedEngines(): Map<string, Tasker> {
@@ -50,6 +50,7 @@ export async function startWorker(ctx: WorkerContext): Promise<RunningWorker> {
     templates: TASKER_SHAPES.map((id) => benchTemplate(ctx.shape(id))),
     handlers: { [BENCH_HANDLER]: benchHandler(ctx) },
     concurrency: cfg.concurrency,
+    prefetch: cfg.prefetch,
     leaseMs: cfg.leaseMs,
     drainTimeoutMs: 5_000,
   });
