@@ -10,19 +10,19 @@
 //   any       -> draining  on stop(): no more claims; in-flight steps finish or, past the drain timeout, are
 //                          aborted and released (their attempt is not counted); then the loop stops.
 // With `prefetch`, claims also fill a local queue of steps that start as slots free up (claim-queue.ts).
-// Running the claimed steps (the in-flight map, inputs, spans, handlers) is step-attempts.ts; this file decides when
-// to claim and records what the attempts hand back.
-import type { CompletionResult, Store, StepOutcome } from '../core/store-contract.js';
+// Running the claimed steps (the in-flight map, inputs, spans, handlers) is step-attempts.ts, and writing their
+// outcomes in batches is outcome-batches.ts; this file decides when to claim and when to record.
+import type { Store, StepOutcome } from '../core/store-contract.js';
 import { AttemptLog } from '../telemetry/log-fields.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { WorkflowCatalog } from './workflow-catalog.js';
 import type { LifecyclePublisher } from './lifecycle-publisher.js';
 import type { TaskFinalizer } from './task-finalizer.js';
 import { StepInputLoader } from './step-inputs.js';
-import { OutcomeEffects, type PendingOutcome } from './outcome-effects.js';
+import { OutcomeEffects } from './outcome-effects.js';
 import { StepAbort } from './step-execution.js';
 import type { AnnotationSink } from './handler-views.js';
-import { recordOneByOne } from './rejected-outcomes.js';
+import { OutcomeBatches } from './outcome-batches.js';
 import { RetryWakeups } from './retry-wakeups.js';
 import { DeferredPlanner, released } from './deferred-planner.js';
 import { StepAttempts, type AttemptHost } from './step-attempts.js';
@@ -49,11 +49,11 @@ export interface DispatcherOptions {
   dynamic: DynamicSteps;
 }
 
-const MAX_BATCH = 500;
 const MAX_BACKOFF_MS = 5_000;
 
 export class Dispatcher {
-  private outcomes: PendingOutcome[] = [];
+  /** Outcomes handed back and not recorded yet. */
+  private readonly outcomes: OutcomeBatches;
   /** Claimed ahead (`prefetch`), not started yet. */
   private readonly queued: ClaimQueue;
   private driving = false;
@@ -66,7 +66,6 @@ export class Dispatcher {
   private pollTimer: NodeJS.Timeout | null = null;
   private readonly retries = new RetryWakeups(() => this.wake());
   private readonly inputs: StepInputLoader;
-  private readonly effects: OutcomeEffects;
   private readonly attempts: StepAttempts;
   private idleResolvers: Array<() => void> = [];
   private driveScheduled = false;
@@ -85,7 +84,8 @@ export class Dispatcher {
     readonly options: DispatcherOptions,
   ) {
     this.inputs = new StepInputLoader(store);
-    this.effects = new OutcomeEffects(publisher, finalizer, this.inputs, (at) => this.wakeAt(at), options.tracing);
+    const effects = new OutcomeEffects(publisher, finalizer, this.inputs, (at) => this.wakeAt(at), options.tracing);
+    this.outcomes = new OutcomeBatches(store, options.workerId, effects, logger);
     const planner = new DeferredPlanner(store, catalog, this.inputs, publisher, finalizer, logger, options.workerId);
     this.attempts = new StepAttempts(
       catalog,
@@ -114,10 +114,7 @@ export class Dispatcher {
    * refusing writes for a while). Their leases must be kept alive until the outcome lands.
    */
   heldStepIds(): number[] {
-    const ids = [...this.attempts.stepIds()];
-    for (const o of this.outcomes) ids.push(o.claimed.step_id);
-    for (const id of this.queued.stepIds()) ids.push(id);
-    return ids;
+    return [...this.attempts.stepIds(), ...this.outcomes.stepIds(), ...this.queued.stepIds()];
   }
 
   start(): void {
@@ -158,7 +155,7 @@ export class Dispatcher {
     for (const id of stepIds) {
       const f = this.attempts.get(id);
       if (cause === 'lease_lost') {
-        const log = f?.log ?? this.outcomes.find((o) => o.claimed.step_id === id)?.log;
+        const log = f?.log ?? this.outcomes.logOf(id);
         if (log)
           log.logger.warn('lost the lease of this step; aborting the attempt (its outcome will not be recorded)');
         else this.logger.warn({ workflow_step_id: id }, 'lost the lease of a step this worker no longer holds');
@@ -261,33 +258,13 @@ export class Dispatcher {
     for (;;) {
       this.queued.fill();
       if (this.outcomes.length) {
-        const batch = this.outcomes.slice(0, MAX_BATCH);
         // Always offer to claim with a completion: the steps it readies are the likeliest work, and claiming them in
         // the same transaction saves a round trip (an empty claim on the ready index is nearly free).
         const free = this.free();
         const claim = free > 0 ? this.claimOf(free) : undefined;
-        let res: CompletionResult;
-        const metrics = this.metrics;
-        const began = metrics ? performance.now() : 0;
-        try {
-          res = await this.store.completeSteps(
-            batch.map((b) => b.exec.outcome),
-            // Results were checked for JSON fidelity in executeStep: the store need not walk them again.
-            claim
-              ? { workerId: this.options.workerId, resultsChecked: true, claim }
-              : { workerId: this.options.workerId, resultsChecked: true },
-          );
-        } catch (err) {
-          if (this.store.isTransient(err)) throw err; // keep the batch; drive() retries it after a pause
-          await this.isolateRejected(batch, err);
-          continue;
-        }
-        this.outcomes.splice(0, batch.length); // only once recorded: a failed call keeps the batch for the retry
-        if (metrics) {
-          metrics.completionBatch(batch.length, (performance.now() - began) / 1000);
-          if (res.claimed.length) metrics.stepsClaimed(res.claimed);
-        }
-        this.effects.apply(batch, res);
+        // A transient store error propagates with the batch kept: drive() retries it after a pause.
+        const res = await this.outcomes.recordNext(claim, this.metrics);
+        if (!res) continue; // refused, then recorded one by one
         if (claim) {
           if (res.claimed.length < claim.limit) {
             this.wantClaim = false;
@@ -333,13 +310,6 @@ export class Dispatcher {
       .finally(() => {
         this.tokenCheck = false;
       });
-  }
-
-  private async isolateRejected(batch: PendingOutcome[], batchError: unknown): Promise<void> {
-    await recordOneByOne(this.store, this.options.workerId, batch, batchError, this.effects, this.logger, (item) => {
-      const at = this.outcomes.indexOf(item);
-      if (at >= 0) this.outcomes.splice(at, 1);
-    });
   }
 
   /** Where attempts hand back what came of them: an outcome to record, or a free slot. */
