@@ -1,6 +1,7 @@
 // PostgreSQL-only behaviour of the store: the longest schema names PostgreSQL allows (prepared statement names and
 // the NOTIFY channel stay valid), NUL characters that jsonb cannot hold, times from the database clock, and the
-// partial tag index (migration 14) that only tagged tasks enter and that the tag filter can use.
+// partial tag index (migration 14) that only tagged tasks enter and that the tag filter can use, and the room on
+// task pages (migration 15) that keeps a task's start on its page.
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidRequestError } from '../../src/core/errors.js';
@@ -120,6 +121,33 @@ describe('PostgreSQL store specifics', () => {
       await client.query('ROLLBACK');
       expect(rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('tasks_tagged_idx');
       expect((await store.listTasks({ tags: ['blue'] })).tasks).toHaveLength(1);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('keeps a started task on its page: the start is a HOT update (fillfactor 50)', async () => {
+    const store = await open();
+    const q = pg.escapeIdentifier(store.schema);
+    // Enough tasks in one batch to fill several pages up to the fillfactor; then every task starts.
+    await store.createTasks(Array.from({ length: 300 }, () => newTask([step('a')])));
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    try {
+      const blocks = async () =>
+        (
+          await client.query<{ id: string; block: string }>(
+            `SELECT task_id AS id, (ctid::text::point)[0]::bigint AS block FROM ${q}.tasks ORDER BY task_id`,
+          )
+        ).rows.map((r) => `${r.id}@${r.block}`);
+      const before = await blocks();
+      expect(await store.claimSteps({ workerId: 'w', limit: 300, leaseMs: LEASE })).toHaveLength(300);
+      const { rows } = await client.query<{ n: string }>(
+        `SELECT count(*) AS n FROM ${q}.tasks WHERE started_at IS NOT NULL`,
+      );
+      expect(Number(rows[0]!.n)).toBe(300);
+      // With fillfactor 80 most of them moved to another page (a non-HOT update, an entry in every index).
+      expect(await blocks()).toEqual(before);
     } finally {
       await client.end();
     }

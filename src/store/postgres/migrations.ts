@@ -19,6 +19,7 @@ import { migration0011 } from './migrations/0011-rate-limits.js';
 import { migration0012 } from './migrations/0012-template-definitions.js';
 import { migration0013 } from './migrations/0013-dynamic-workflows.js';
 import { migration0014 } from './migrations/0014-lean-writes.js';
+import { migration0015 } from './migrations/0015-task-fillfactor.js';
 import { advisoryKey, type SchemaNames } from './sql.js';
 import {
   addCompatibleFrom,
@@ -66,6 +67,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 12, name: 'template versions: stored definitions', statements: migration0012 },
   { version: 13, name: 'dynamic workflows: waits, signals, sub-workflows, maps', statements: migration0013 },
   { version: 14, name: 'lean writes: steps fillfactor, partial tag index', statements: migration0014 },
+  { version: 15, name: 'lean writes: tasks fillfactor 50 (HOT starts)', statements: migration0015 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
