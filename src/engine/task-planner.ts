@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { subtaskHandlerClass } from '../definition/handler-naming.js';
 import type { NewStep, NewTask } from '../core/store-contract.js';
-import type { AnnotationInput, PlannedStep, StepDefaultsPatch } from '../core/handler-api.js';
+import { ConfiguredTask, type AnnotationInput, type PlannedStep, type StepDefaultsPatch } from '../core/handler-api.js';
 import type { CompiledTemplate } from './workflow-catalog.js';
 import { MAX_TIMEOUT_MS, type TaskTemplate } from '../definition/model.js';
 import { concurrencyGroups } from './concurrency-keys.js';
@@ -141,7 +141,13 @@ export async function planTask(
   const correlationId = options.correlationId ?? randomUUID();
   const annotations: AnnotationInput[] = [];
   const hook = compiled.taskHandler.establishStepDependenciesAndDefaults;
-  if (mode !== 'defer' && typeof hook === 'function') {
+  // ConfiguredTask's own hook does nothing: no view to build, no call to await (the default for every template
+  // without a task handler class).
+  if (
+    mode !== 'defer' &&
+    typeof hook === 'function' &&
+    hook !== ConfiguredTask.prototype.establishStepDependenciesAndDefaults
+  ) {
     const view = makeTaskView(
       {
         ...req,

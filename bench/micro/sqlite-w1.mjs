@@ -1,0 +1,59 @@
+// W1 on the embedded store in one process: N one-step tasks on a fresh SQLite file, submitted with submitMany in
+// chunks of 500 while one engine (concurrency C) runs them, against a BUILT checkout (its dist/), as plain
+// JavaScript, so two builds can be alternated in one session. Prints JSON: submit and wall time (first submit → last
+// step), tasks/s, and this process's CPU time per task (less sensitive to a busy machine than wall time).
+//   node bench/micro/sqlite-w1.mjs /path/to/checkout [concurrency=500] [tasks=10000]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+
+const root = resolve(process.argv[2] ?? process.cwd());
+const concurrency = Number(process.argv[3] ?? 500);
+const n = Number(process.argv[4] ?? 10000);
+const lib = await import(join(root, 'dist/index.js'));
+const pino = createRequire(join(root, 'package.json'))('pino');
+const flat = lib.defineTask({
+  name: 'flat',
+  namespace_name: 'bench',
+  version: '1.0.0',
+  step_templates: [{ name: 'a', handler_class: 'Bench::H' }],
+});
+const dir = mkdtempSync(join(tmpdir(), 'tasker-w1-'));
+let done = 0;
+let allDone;
+const finished = new Promise((r) => (allDone = r));
+const tasker = await lib.Tasker.open({
+  db: `sqlite:${join(dir, 'w1.sqlite')}`,
+  logger: pino({ level: 'silent' }),
+  templates: [flat],
+  concurrency,
+  handlers: {
+    'Bench::H': () => {
+      if (++done === n) allDone();
+      return null;
+    },
+  },
+});
+const requests = Array.from({ length: n }, (_, i) => ({ namespace: 'bench', name: 'flat', context: { t: i } }));
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+for (let i = 0; i < n; i += 500) await tasker.submitMany(requests.slice(i, i + 500));
+const t1 = performance.now();
+await finished;
+const t2 = performance.now();
+const cpu = process.cpuUsage(cpu0);
+await tasker.close();
+rmSync(dir, { recursive: true, force: true });
+console.log(
+  JSON.stringify({
+    root,
+    concurrency,
+    tasks: n,
+    submitMs: Math.round(t1 - t0),
+    wallMs: Math.round(t2 - t0),
+    tasksPerS: Math.round(n / ((t2 - t0) / 1000)),
+    cpuUsPerTask: Math.round((cpu.user + cpu.system) / n),
+  }),
+);
