@@ -2,7 +2,7 @@
 // finalises), applying a deferred plan, reading a claimed step's upstream results, and reclaiming lost leases. The
 // Store interface and its rules are in store-contract.ts, which re-exports these.
 import type { StepState, TaskState } from './states.js';
-import type { StepError, StepId, TaskId, TaskIdentity } from './store-records.js';
+import type { StepError, StepId, TaskContextRecord, TaskId, TaskIdentity } from './store-records.js';
 import type { WaitKind } from './store-dynamic.js';
 
 /** A step to insert with its task. */
@@ -118,6 +118,12 @@ export interface ClaimedStep {
   task_started: boolean;
   /** The task still waits for its planning hook: plan it (`applyPlan`) and run nothing of it before. */
   needs_plan: boolean;
+  /**
+   * The task's context and request fields, where the claim read them anyway (PostgreSQL's claim statement, on the
+   * step that started the task: the worker has never seen that task, and this saves it a read before the handler
+   * runs). Absent: read them with `getTaskContexts` when needed.
+   */
+  context?: TaskContextRecord;
 }
 
 export interface ClaimRequest {

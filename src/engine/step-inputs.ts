@@ -30,6 +30,7 @@ export class StepInputLoader {
   ): Map<number, StepInputs> | null {
     const out = new Map<number, StepInputs>();
     for (const c of batch) {
+      if (c.context) this.remember(c.task.task_id, c.task.run, c.context);
       const task = this.cachedContext(c.task.task_id, c.task.run);
       if (!task) return null;
       const names = ancestorsOf(c);
@@ -58,6 +59,7 @@ export class StepInputLoader {
     const seenTask = new Set<number>();
     for (const c of batch) {
       const id = c.task.task_id;
+      if (c.context) this.remember(id, c.task.run, c.context);
       if (!this.cachedContext(id, c.task.run) && !seenTask.has(id)) {
         missing.push(id);
         seenTask.add(id);

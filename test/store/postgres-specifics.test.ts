@@ -152,4 +152,26 @@ describe('PostgreSQL store specifics', () => {
       await client.end();
     }
   });
+
+  it("hands the task's context over with the claim that starts the task, once per task", async () => {
+    const store = await open();
+    const { task_id } = await store.createTask(
+      newTask([step('a'), step('b'), step('c', ['a'])], {
+        context: { order: 7, big: 12345678901234 },
+        tags: ['blue'],
+        reason: 'test',
+      }),
+    );
+    const first = await store.claimSteps({ workerId: 'w', limit: 10, leaseMs: LEASE });
+    expect(first.map((c) => c.name)).toEqual(['a', 'b']);
+    const [a, b] = first;
+    expect(a!.task_started).toBe(true);
+    expect(a!.context).toEqual(await store.getTaskContexts([task_id]).then((m) => m.get(task_id)));
+    expect(a!.context).toMatchObject({ context: { order: 7, big: 12345678901234 }, tags: ['blue'], reason: 'test' });
+    expect(b!.context).toBeUndefined();
+    await store.completeSteps([ok(a!, { done: true })], { workerId: 'w' });
+    const [c] = await store.claimSteps({ workerId: 'w', limit: 10, leaseMs: LEASE });
+    expect(c!.name).toBe('c');
+    expect(c!.context).toBeUndefined();
+  });
 });

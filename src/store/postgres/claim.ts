@@ -25,6 +25,19 @@ export interface ClaimRow {
   /** When the step became ready (the claim statement, and the completion function from complete_steps_v3). */
   ready_at?: number;
   run: number;
+  /** The claim statement only, on the step that started its task: the task's context record (json). */
+  task_context?: TaskContextJson | null;
+}
+
+/** `task_context` as json_build_object returns it (sql/claim.ts). */
+interface TaskContextJson {
+  context: unknown;
+  initiator: string | null;
+  source_system: string | null;
+  reason: string | null;
+  tags: string[] | null;
+  trace_context: string | null;
+  scheduled_for: number | null;
 }
 
 /** Claim as one statement (its own transaction), re-run after a deadlock. */
@@ -37,7 +50,7 @@ export async function claimSteps(ctx: PgContext, req: ClaimRequest): Promise<Cla
 }
 
 export function mapClaimRow(r: ClaimRow): ClaimedStep {
-  return {
+  const claimed: ClaimedStep = {
     step_id: r.step_id,
     task: {
       task_id: r.task_id,
@@ -58,4 +71,17 @@ export function mapClaimRow(r: ClaimRow): ClaimedStep {
     needs_plan: r.needs_plan === true,
     ready_at: r.ready_at,
   };
+  const tc = r.task_context;
+  if (tc) {
+    claimed.context = {
+      context: tc.context ?? null,
+      initiator: tc.initiator ?? null,
+      source_system: tc.source_system ?? null,
+      reason: tc.reason ?? null,
+      tags: tc.tags ?? [],
+      trace_context: tc.trace_context ?? null,
+      scheduled_for: tc.scheduled_for ?? null,
+    };
+  }
+  return claimed;
 }

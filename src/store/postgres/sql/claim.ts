@@ -6,8 +6,8 @@
 // worker can run (text[] of `namespace/name@version`; NULL = any).
 // Rows: one ClaimRow (../claim.ts) per claimed step, in claim order; `task_started` is true on the first claimed
 // step of a task this claim started (tested against CTE `started` with a hashed subplan: a join to the CTE was
-// planned as a nested loop, quadratic in the batch). Times are epoch ms; `ready_at` is when the step became
-// claimable (the queue lag's start).
+// planned as a nested loop, quadratic in the batch) and carries its task's context (`task_context`, json). Times are
+// epoch ms; `ready_at` is when the step became claimable (the queue lag's start).
 import type { SchemaNames } from '../sql.js';
 import { statement } from './statement.js';
 
@@ -74,15 +74,25 @@ function claimText(n: SchemaNames, source: 'ready' | 'granted'): string {
     (SELECT c.task_id, c.step_id, c.from_state, 'running', date_trunc('milliseconds', now()), 'claimed', c.attempts, $1
        FROM claimed c ORDER BY c.priority DESC, c.was_ready_at, c.step_id)
   )
+  SELECT r.*,
+         -- the step that started its task carries the task's context: the worker has never seen it (one probe by
+         -- primary key, instead of the worker's read before the handler runs)
+         CASE WHEN r.task_started THEN (
+           SELECT json_build_object('context', t.context, 'initiator', t.initiator, 'source_system', t.source_system,
+                    'reason', t.reason, 'tags', t.tags, 'trace_context', t.trace_context,
+                    'scheduled_for', (round(extract(epoch from t.scheduled_for) * 1000))::float8)
+             FROM ${n.q}.tasks t WHERE t.task_id = r.task_id) END AS task_context
+    FROM (
   SELECT c.step_id, c.task_id, c.namespace, c.task_name, c.version, c.correlation_id,
          c.name, c.handler_class, c.attempts AS attempt, c.retry_limit, c.retryable, c.timeout_ms, c.needs_plan, c.run,
          (round(extract(epoch from date_trunc('milliseconds', now())) * 1000))::float8 AS started_at,
          (c.task_id IN (SELECT task_id FROM started)
            AND row_number() OVER (PARTITION BY c.task_id ORDER BY c.was_ready_at, c.step_id) = 1)
            AS task_started,
-         (round(extract(epoch from c.was_ready_at) * 1000))::float8 AS ready_at
-    FROM claimed c
-   ORDER BY c.priority DESC, c.was_ready_at, c.step_id`;
+         (round(extract(epoch from c.was_ready_at) * 1000))::float8 AS ready_at, c.priority AS claim_priority,
+         c.was_ready_at AS claim_ready_at
+    FROM claimed c) r
+   ORDER BY r.claim_priority DESC, r.claim_ready_at, r.step_id`;
 }
 
 export const claim = statement('claim', (n) => claimText(n, 'ready'));

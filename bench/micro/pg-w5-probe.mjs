@@ -1,0 +1,101 @@
+// W5's path on PostgreSQL in one process, against a BUILT checkout (its dist/), as plain JavaScript, so two builds
+// can be alternated in one session: one engine submits (concurrency 0) and another runs the steps (concurrency 10),
+// both on a fresh schema; N one-step tasks are submitted one at a time, GAP ms apart. Prints JSON: submit p50/p99
+// (the creating statement and its commit) and submit → handler start p50/p99. With PG_PROBE_COUNT=1 it also prints,
+// on stderr, how many times each named statement ran through the pool and their total time (round trips per start).
+//   node bench/micro/pg-w5-probe.mjs /path/to/checkout [tasks=300] [gapMs=5]
+//   (TASKER_TEST_PG_URL or postgres://postgres@127.0.0.1:5432/test; schema bench_pg_w5; PG_PROBE_SQL: statements
+//   run after the migrations, ${schema} substituted, to try a schema change)
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const root = resolve(process.argv[2] ?? process.cwd());
+const n = Number(process.argv[3] ?? 300);
+const gapMs = Number(process.argv[4] ?? 5);
+const base = process.env.TASKER_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schema = 'bench_pg_w5';
+const req = createRequire(join(root, 'package.json'));
+const pino = req('pino');
+const pg = req('pg');
+const counts = new Map();
+if (process.env.PG_PROBE_COUNT) {
+  const query = pg.Pool.prototype.query;
+  pg.Pool.prototype.query = function (config, values, cb) {
+    const name = typeof config === 'string' ? config.slice(0, 60) : (config.name ?? String(config.text).slice(0, 60));
+    const t0 = performance.now();
+    const r = query.call(this, config, values, cb);
+    r?.then?.(
+      () => {
+        const c = counts.get(name) ?? { calls: 0, ms: 0 };
+        c.calls += 1;
+        c.ms += performance.now() - t0;
+        counts.set(name, c);
+      },
+      () => undefined,
+    );
+    return r;
+  };
+}
+const lib = await import(join(root, 'dist/index.js'));
+const admin = new pg.Client({ connectionString: base });
+await admin.connect();
+await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+const flat = lib.defineTask({
+  name: 'flat',
+  namespace_name: 'bench',
+  version: '1.0.0',
+  step_templates: [{ name: 'a', handler_class: 'Bench::H' }],
+});
+const startedAt = new Map();
+const db = `${base}?schema=${schema}`;
+const logger = pino({ level: 'silent' });
+const worker = await lib.Tasker.open({
+  db,
+  logger,
+  templates: [flat],
+  concurrency: 10,
+  handlers: {
+    'Bench::H': (task) => {
+      startedAt.set(task.context.i, performance.now());
+      return null;
+    },
+  },
+});
+const submitter = await lib.Tasker.open({ db, logger, templates: [flat], concurrency: 0 });
+if (process.env.PG_PROBE_SQL) await admin.query(process.env.PG_PROBE_SQL.replaceAll('${schema}', schema));
+counts.clear();
+const submitMs = [];
+const submittedAt = [];
+for (let i = 0; i < n; i++) {
+  const t0 = performance.now();
+  await submitter.submit({ namespace: 'bench', name: 'flat', context: { i } });
+  submitMs.push(performance.now() - t0);
+  submittedAt.push(t0);
+  await new Promise((r) => setTimeout(r, gapMs));
+}
+await new Promise((r) => setTimeout(r, 500));
+const startMs = submittedAt.flatMap((t0, i) => (startedAt.has(i) ? [startedAt.get(i) - t0] : []));
+const q = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return +s[Math.floor(p * (s.length - 1))].toFixed(2);
+};
+await submitter.close();
+await worker.close();
+await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+await admin.end();
+console.log(
+  JSON.stringify({
+    root,
+    tasks: n,
+    started: startMs.length,
+    submitP50: q(submitMs, 0.5),
+    submitP99: q(submitMs, 0.99),
+    startP50: q(startMs, 0.5),
+    startP99: q(startMs, 0.99),
+  }),
+);
+if (process.env.PG_PROBE_COUNT) {
+  for (const [name, c] of [...counts].sort((a, b) => b[1].ms - a[1].ms))
+    console.error(`${String(c.calls).padStart(6)} ${c.ms.toFixed(0).padStart(6)} ms  ${name}`);
+}
