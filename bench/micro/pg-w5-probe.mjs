@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const root = resolve(process.argv[2] ?? process.cwd());
 const n = Number(process.argv[3] ?? 300);
@@ -72,9 +73,9 @@ for (let i = 0; i < n; i++) {
   await submitter.submit({ namespace: 'bench', name: 'flat', context: { i } });
   submitMs.push(performance.now() - t0);
   submittedAt.push(t0);
-  await new Promise((r) => setTimeout(r, gapMs));
+  await sleep(gapMs);
 }
-await new Promise((r) => setTimeout(r, 500));
+await sleep(500);
 const startMs = submittedAt.flatMap((t0, i) => (startedAt.has(i) ? [startedAt.get(i) - t0] : []));
 const q = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);

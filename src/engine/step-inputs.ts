@@ -2,8 +2,9 @@
 // upstream results — with one store call per kind per batch. Contexts (fixed within a run) are cached per task and
 // run, and so are results of steps this process completed itself, so a chain or a join running here reads nothing
 // back. A cached entry of another run than the claimed step's is never served: a rerun may have changed the context
-// (context_patch) and reruns upstream steps, so it is dropped and read again. The upstream results a map instance
-// reads are kept too (its siblings read the same).
+// (context_patch) and reruns upstream steps, so it is dropped and read again. A context a claim handed over
+// (`ClaimedStep.context`) is cached as if read. The upstream results a map instance reads are kept too (its siblings
+// read the same).
 import type { ClaimedStep, Store, StepSnapshotRequest, TaskContextRecord } from '../core/store-contract.js';
 import type { StepSnapshot } from '../core/handler-api.js';
 import { toSnapshot } from './handler-views.js';
