@@ -5,6 +5,9 @@
 import type { ClaimedStep, ClaimRequest } from '../../core/store-contract.js';
 import type { PgContext } from './context.js';
 import { runRetrying } from './pool.js';
+import { mapContextRow } from './reads.js';
+
+type Row = Record<string, unknown>;
 
 export interface ClaimRow {
   step_id: number;
@@ -26,18 +29,7 @@ export interface ClaimRow {
   ready_at?: number;
   run: number;
   /** The claim statement only, on the step that started its task: the task's context record (json). */
-  task_context?: TaskContextJson | null;
-}
-
-/** `task_context` as json_build_object returns it (sql/claim.ts). */
-interface TaskContextJson {
-  context: unknown;
-  initiator: string | null;
-  source_system: string | null;
-  reason: string | null;
-  tags: string[] | null;
-  trace_context: string | null;
-  scheduled_for: number | null;
+  task_context?: Row | null;
 }
 
 /** Claim as one statement (its own transaction), re-run after a deadlock. */
@@ -71,17 +63,6 @@ export function mapClaimRow(r: ClaimRow): ClaimedStep {
     needs_plan: r.needs_plan === true,
     ready_at: r.ready_at,
   };
-  const tc = r.task_context;
-  if (tc) {
-    claimed.context = {
-      context: tc.context ?? null,
-      initiator: tc.initiator ?? null,
-      source_system: tc.source_system ?? null,
-      reason: tc.reason ?? null,
-      tags: tc.tags ?? [],
-      trace_context: tc.trace_context ?? null,
-      scheduled_for: tc.scheduled_for ?? null,
-    };
-  }
+  if (r.task_context) claimed.context = mapContextRow(r.task_context);
   return claimed;
 }

@@ -90,15 +90,7 @@ export class PgReads {
     for (const id of ids) {
       const r = byId.get(id);
       if (!r) continue;
-      out.set(id, {
-        context: r.context ?? null,
-        initiator: (r.initiator as string | null) ?? null,
-        source_system: (r.source_system as string | null) ?? null,
-        reason: (r.reason as string | null) ?? null,
-        tags: (r.tags as string[] | null) ?? [],
-        trace_context: (r.trace_context as string | null) ?? null,
-        scheduled_for: numOrNull(r.scheduled_for),
-      });
+      out.set(id, mapContextRow(r));
     }
     return out;
   }
@@ -145,4 +137,20 @@ export class PgReads {
   stats(estimateAbove: number): Promise<StoreStats> {
     return readStats(this.ctx, estimateAbove);
   }
+}
+
+/**
+ * A task's context and request fields from a row of `read_contexts`, or from the `task_context` json the claim
+ * statement returns for the step that started its task (sql/claim.ts): the same fields, the same defaults.
+ */
+export function mapContextRow(r: Row): TaskContextRecord {
+  return {
+    context: r.context ?? null,
+    initiator: (r.initiator as string | null) ?? null,
+    source_system: (r.source_system as string | null) ?? null,
+    reason: (r.reason as string | null) ?? null,
+    tags: (r.tags as string[] | null) ?? [],
+    trace_context: (r.trace_context as string | null) ?? null,
+    scheduled_for: numOrNull(r.scheduled_for),
+  };
 }

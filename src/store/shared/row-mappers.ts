@@ -177,14 +177,8 @@ export function isClaimableNow(state: StepState, readyAt: number | null, nowMs: 
 
 /** The finalisation report for a task row that has just been given its final state and completed_at. */
 export function mapFinalizedTask(row: Row, state: FinalizedTask['state'], completedAt: number): FinalizedTask {
-  // Once per finished task on the completion path: the identity fields are written out, not spread from a copy.
   return {
-    task_id: num(row.task_id),
-    namespace: String(row.namespace),
-    name: String(row.name),
-    version: String(row.version),
-    correlation_id: String(row.correlation_id),
-    run: runOf(row),
+    ...mapTaskIdentity(row),
     state,
     created_at: num(row.created_at),
     started_at: numOrNull(row.started_at),
