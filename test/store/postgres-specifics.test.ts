@@ -174,4 +174,62 @@ describe('PostgreSQL store specifics', () => {
     expect(c!.name).toBe('c');
     expect(c!.context).toBeUndefined();
   });
+
+  it('hands over the context of a task its completion claim starts', async () => {
+    const store = await open();
+    const x = await store.createTask(newTask([step('a')], { context: { x: 1 } }));
+    const y = await store.createTask(newTask([step('a')], { context: { y: 2 }, tags: ['green'] }));
+    const [first] = await store.claimSteps({ workerId: 'w', limit: 1, leaseMs: LEASE });
+    expect(first!.task.task_id).toBe(x.task_id);
+    const done = await store.completeSteps([ok(first!)], { workerId: 'w', claim: { limit: 1, leaseMs: LEASE } });
+    expect(done.finalized.map((f) => f.task_id)).toEqual([x.task_id]);
+    const [next] = done.claimed;
+    expect(next!.task.task_id).toBe(y.task_id);
+    expect(next!.task_started).toBe(true);
+    expect(next!.context).toEqual(await store.getTaskContexts([y.task_id]).then((m) => m.get(y.task_id)));
+    expect(next!.context).toMatchObject({ context: { y: 2 }, tags: ['green'] });
+  });
+
+  it('NOTIFYs after a one-step completion only for a readied step it left unclaimed', async () => {
+    const schema = `spec_${Math.random().toString(36).slice(2, 10)}`;
+    const store = await open(schema);
+    const channel = schemaNames(schema).channel;
+    const listener = new pg.Client({ connectionString: PG_URL });
+    await listener.connect();
+    const seen: string[] = [];
+    listener.on('notification', (m) => {
+      if (m.channel === channel) seen.push(m.payload ?? '');
+    });
+    await listener.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    // notifications arrive in commit order: a marker sent after a completion shows everything it sent
+    let markers = 0;
+    const notifiedBefore = async (): Promise<string[]> => {
+      const marker = `marker ${++markers}`;
+      await listener.query('SELECT pg_notify($1, $2)', [channel, marker]);
+      await waitFor(async () => seen.includes(marker), marker);
+      return seen.splice(0).filter((p) => p !== marker);
+    };
+    try {
+      const chain = await store.createTask(newTask([step('a'), step('b', ['a'])]));
+      await notifiedBefore();
+      const [a] = await store.claimSteps({ workerId: 'w', limit: 1, leaseMs: LEASE });
+      const one = { workerId: 'w', claim: { limit: 1, leaseMs: LEASE } };
+      // a's completion readies b and claims it itself: nobody else needs waking
+      const afterA = await store.completeSteps([ok(a!)], one);
+      expect(afterA.claimed.map((c) => c.name)).toEqual(['b']);
+      expect(await notifiedBefore()).toEqual([]);
+      const afterB = await store.completeSteps([ok(afterA.claimed[0]!)], one);
+      expect(afterB.finalized.map((f) => f.task_id)).toEqual([chain.task_id]);
+      expect(await notifiedBefore()).toEqual([]);
+      // a fork readies two steps and claims one: the other workers are woken for the second
+      await store.createTask(newTask([step('a'), step('b', ['a']), step('c', ['a'])]));
+      await notifiedBefore();
+      const [fa] = await store.claimSteps({ workerId: 'w', limit: 1, leaseMs: LEASE });
+      const afterFork = await store.completeSteps([ok(fa!)], one);
+      expect(afterFork.claimed).toHaveLength(1);
+      expect(await notifiedBefore()).toEqual(['']);
+    } finally {
+      await listener.end();
+    }
+  });
 });

@@ -20,6 +20,7 @@ import { migration0012 } from './migrations/0012-template-definitions.js';
 import { migration0013 } from './migrations/0013-dynamic-workflows.js';
 import { migration0014 } from './migrations/0014-lean-writes.js';
 import { migration0015 } from './migrations/0015-task-fillfactor.js';
+import { migration0016 } from './migrations/0016-one-outcome-completion.js';
 import { advisoryKey, type SchemaNames } from './sql.js';
 import {
   addCompatibleFrom,
@@ -68,6 +69,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 13, name: 'dynamic workflows: waits, signals, sub-workflows, maps', statements: migration0013 },
   { version: 14, name: 'lean writes: steps fillfactor, partial tag index', statements: migration0014 },
   { version: 15, name: 'lean writes: tasks fillfactor 50 (HOT starts)', statements: migration0015 },
+  { version: 16, name: 'completion function v7: one-outcome path', statements: migration0016 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,5 +1,5 @@
-// completeSteps: one call of the completion function `complete_steps_v6` (installed by migration 11,
-// ../migrations/0011-rate-limits.ts), which applies a batch of step outcomes, prunes routed-away steps, releases
+// completeSteps: one call of the completion function `complete_steps_v7` (installed by migration 16,
+// ../migrations/0016-one-outcome-completion.ts), which applies a batch of step outcomes, prunes routed-away steps, releases
 // children (none claimable in a paused task), applies the task counters, finalises finished tasks exactly once,
 // reconciles the concurrency slots of gated tasks, claims more steps (by priority, then ready time) and NOTIFYs: the
 // whole completion transaction in one round trip. The function is versioned in its name: a change to it
@@ -14,7 +14,7 @@ import { statement } from './statement.js';
 
 export const completeSteps = statement(
   'complete_steps',
-  (n) => `SELECT ${n.q}.complete_steps_v6(
+  (n) => `SELECT ${n.q}.complete_steps_v7(
     $1::bigint[], $2::bigint[], $3::integer[], $4::text[], $5::jsonb[], $6::jsonb[], $7::float8[], $8::integer[],
     $9::text,
     $10::bigint[], $11::text[], $12::bigint[], $13::integer[], $14::integer[],
