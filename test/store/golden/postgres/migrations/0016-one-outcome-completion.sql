@@ -66,12 +66,14 @@ BEGIN
       VALUES (p_task_ids[1], p_step_ids[1], 'running', 'completed', date_trunc('milliseconds', now()), 'completed',
               p_attempts[1], p_worker, NULL);
       -- its children, each one parent fewer; those left with none are readied (claimable: the task is not paused)
+      -- (by primary key from the edges' ids: never a join the planner could turn into a scan of every step while the
+      -- table's statistics lag behind)
       WITH children AS (
         UPDATE "tasker".steps s SET unmet = s.unmet - 1,
                ready_at = CASE WHEN s.state = 'pending' AND s.unmet = 1 THEN date_trunc('milliseconds', now())
                           ELSE s.ready_at END
-          FROM "tasker".step_edges e
-         WHERE e.parent_step_id = p_step_ids[1] AND s.step_id = e.child_step_id
+         WHERE s.step_id = ANY(ARRAY(SELECT e.child_step_id FROM "tasker".step_edges e
+                                      WHERE e.parent_step_id = p_step_ids[1]))
         RETURNING s.step_id, (s.state = 'pending' AND s.unmet = 0) AS readied
       )
       SELECT count(*) FILTER (WHERE readied)::integer, coalesce(array_agg(step_id) FILTER (WHERE readied), '{}')
@@ -315,7 +317,8 @@ BEGIN
     -- another claimer started meanwhile drops out when its lock is granted (started_at is re-checked); one held back
     -- until now (pending) moves to running
     SELECT t.task_id, t.state FROM "tasker".tasks t
-     WHERE t.task_id IN (SELECT task_id FROM claimed) AND t.started_at IS NULL
+     -- (by primary key: never a scan of the tasks)
+     WHERE t.task_id = ANY(ARRAY(SELECT task_id FROM claimed)) AND t.started_at IS NULL
      ORDER BY t.task_id
        FOR NO KEY UPDATE
   ), started AS (
