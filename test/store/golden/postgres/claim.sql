@@ -32,7 +32,8 @@
     -- another claimer started meanwhile drops out when its lock is granted (started_at is re-checked); one held back
     -- until now (pending) moves to running
     SELECT t.task_id, t.state FROM "tasker".tasks t
-     WHERE t.task_id IN (SELECT task_id FROM claimed) AND t.started_at IS NULL
+     -- (by primary key: never a scan of the tasks, whatever the statistics say)
+     WHERE t.task_id = ANY(ARRAY(SELECT task_id FROM claimed)) AND t.started_at IS NULL
      ORDER BY t.task_id
        FOR NO KEY UPDATE
   ), started AS (
@@ -101,7 +102,8 @@
     -- another claimer started meanwhile drops out when its lock is granted (started_at is re-checked); one held back
     -- until now (pending) moves to running
     SELECT t.task_id, t.state FROM "tasker".tasks t
-     WHERE t.task_id IN (SELECT task_id FROM claimed) AND t.started_at IS NULL
+     -- (by primary key: never a scan of the tasks, whatever the statistics say)
+     WHERE t.task_id = ANY(ARRAY(SELECT task_id FROM claimed)) AND t.started_at IS NULL
      ORDER BY t.task_id
        FOR NO KEY UPDATE
   ), started AS (
