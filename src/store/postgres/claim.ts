@@ -28,7 +28,7 @@ export interface ClaimRow {
   /** When the step became ready (the claim statement, and the completion function from complete_steps_v3). */
   ready_at?: number;
   run: number;
-  /** The claim statement only, on the step that started its task: the task's context record (json). */
+  /** On the step that started its task (the claim statement, complete_steps_v7's claim): its context (json). */
   task_context?: Row | null;
 }
 

@@ -1,8 +1,8 @@
 // completeSteps: one call of the completion function `complete_steps_v7` (installed by migration 16,
-// ../migrations/0016-one-outcome-completion.ts), which applies a batch of step outcomes, prunes routed-away steps, releases
-// children (none claimable in a paused task), applies the task counters, finalises finished tasks exactly once,
-// reconciles the concurrency slots of gated tasks, claims more steps (by priority, then ready time) and NOTIFYs: the
-// whole completion transaction in one round trip. The function is versioned in its name: a change to it
+// ../migrations/0016-one-outcome-completion.ts), which applies a batch of step outcomes, prunes routed-away steps,
+// releases children (none claimable in a paused task), applies the task counters, finalises finished tasks exactly
+// once, reconciles the concurrency slots of gated tasks, claims more steps (by priority, then ready time) and NOTIFYs:
+// the whole completion transaction in one round trip. The function is versioned in its name: a change to it
 // is a new migration with a new name, so workers of the old and the new release can share one database.
 // Parameters (one array entry per outcome, in step-id order, for $1-$8): $1 step ids, $2 task ids, $3 attempts,
 // $4 kinds (completed, retry, failed, released), $5 results (jsonb), $6 errors (jsonb), $7 retry delays in ms,

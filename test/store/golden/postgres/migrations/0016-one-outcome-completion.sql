@@ -76,9 +76,8 @@ BEGIN
                                       WHERE e.parent_step_id = p_step_ids[1]))
         RETURNING s.step_id, (s.state = 'pending' AND s.unmet = 0) AS readied
       )
-      SELECT count(*) FILTER (WHERE readied)::integer, coalesce(array_agg(step_id) FILTER (WHERE readied), '{}')
-        INTO v_readied, v_readied_ids
-        FROM children;
+      SELECT coalesce(array_agg(step_id) FILTER (WHERE readied), '{}') INTO v_readied_ids FROM children;
+      v_readied := cardinality(v_readied_ids);
       UPDATE "tasker".tasks t SET
         open_steps = t.open_steps - 1 + v_readied,
         satisfied_steps = t.satisfied_steps + 1,
