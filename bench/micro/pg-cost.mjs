@@ -1,5 +1,6 @@
 // What one workload costs on PostgreSQL, measured in quantities a busy 2-core machine does not distort much: WAL
-// bytes, commits, CPU seconds of this process and of every PostgreSQL process, per task — beside the wall time.
+// bytes, commits, CPU seconds of this process and of every PostgreSQL process, rows read by sequential scans of the
+// task tables, per task — beside the wall time.
 // Runs W1 (one-step tasks), W2 (diamonds) or W3 (a chain of 100 steps) in one process (library use) against a
 // BUILT checkout (its dist/), as plain JavaScript, so two checkouts can be compared in one session.
 //   node bench/micro/pg-cost.mjs /path/to/checkout [flat|diamond|chain] [tasks] [concurrency] [prefetch]
@@ -9,6 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const root = process.argv[2] ?? process.cwd();
 const shape = process.argv[3] ?? 'flat';
@@ -110,6 +112,18 @@ const walEnd = await wal();
 const walBytes = Number((await admin.query('SELECT pg_wal_lsn_diff($2, $1) AS d', [wal0, walEnd])).rows[0].d);
 const commitCount = (await commits()) - c0;
 await tasker.close();
+// rows that sequential scans of the big tables read (a statement that walks a table instead of its keys); backends
+// report their counters within a second of going idle (PostgreSQL 15), so wait that long after closing
+await sleep(1100);
+const seqRows = Number(
+  (
+    await admin.query(
+      `SELECT coalesce(sum(seq_tup_read), 0) AS n FROM pg_stat_user_tables
+        WHERE schemaname = $1 AND relname IN ('tasks', 'steps', 'step_edges', 'transitions')`,
+      [schema],
+    )
+  ).rows[0].n,
+);
 if (!process.env.PG_COST_KEEP) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
 await admin.end();
 const steps = n * names.length;
@@ -128,6 +142,7 @@ console.log(
     commitsPer100Steps: +((commitCount * 100) / steps).toFixed(2),
     nodeCpuUsPerStep: Math.round((cpu.user + cpu.system) / steps),
     pgCpuUsPerStep: Math.round((pgCpu * 1e6) / steps),
+    seqScanRowsPerStep: Math.round(seqRows / steps),
     walFrom: wal0,
     walTo: walEnd,
   }),

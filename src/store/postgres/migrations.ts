@@ -21,6 +21,7 @@ import { migration0013 } from './migrations/0013-dynamic-workflows.js';
 import { migration0014 } from './migrations/0014-lean-writes.js';
 import { migration0015 } from './migrations/0015-task-fillfactor.js';
 import { migration0016 } from './migrations/0016-one-outcome-completion.js';
+import { migration0017 } from './migrations/0017-key-only-completion-plans.js';
 import { advisoryKey, type SchemaNames } from './sql.js';
 import {
   addCompatibleFrom,
@@ -70,6 +71,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 14, name: 'lean writes: steps fillfactor, partial tag index', statements: migration0014 },
   { version: 15, name: 'lean writes: tasks fillfactor 50 (HOT starts)', statements: migration0015 },
   { version: 16, name: 'completion function v7: one-outcome path', statements: migration0016 },
+  { version: 17, name: 'completion function v7: key-only plans (enable_seqscan off)', statements: migration0017 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

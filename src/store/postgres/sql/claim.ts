@@ -57,11 +57,16 @@ function claimText(n: SchemaNames, source: 'ready' | 'granted'): string {
     -- tasks this claim starts, locked in id order so two claimers starting the same tasks never deadlock; a task
     -- another claimer started meanwhile drops out when its lock is granted (started_at is re-checked); one held back
     -- until now (pending) moves to running
-    SELECT t.task_id, t.state FROM ${n.q}.tasks t
-     -- (by primary key: never a scan of the tasks, whatever the statistics say)
-     WHERE t.task_id = ANY(ARRAY(SELECT task_id FROM claimed)) AND t.started_at IS NULL
+    -- (one probe by primary key per task, parameterised by LATERAL … OFFSET 0: never a scan of the tasks, whatever
+    -- the statistics say; "= ANY(array)" was planned as a scan while the table looked small, and a prepared
+    -- statement kept that plan as the table grew)
+    SELECT t.task_id, t.state
+      FROM (SELECT DISTINCT c.task_id FROM claimed c ORDER BY c.task_id) c
+      CROSS JOIN LATERAL (
+        SELECT t.task_id, t.state FROM ${n.q}.tasks t WHERE t.task_id = c.task_id AND t.started_at IS NULL OFFSET 0
+      ) t
      ORDER BY t.task_id
-       FOR NO KEY UPDATE
+       FOR NO KEY UPDATE OF t
   ), started AS (
     UPDATE ${n.q}.tasks t SET started_at = date_trunc('milliseconds', now()),
            state = CASE WHEN t.state = 'pending' THEN 'running' ELSE t.state END
