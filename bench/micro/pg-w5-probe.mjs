@@ -4,6 +4,7 @@
 // (the creating statement and its commit) and submit → handler start p50/p99. With PG_PROBE_COUNT=1 it also prints,
 // on stderr, how many times each named statement ran through the pool and their total time (round trips per start).
 //   node bench/micro/pg-w5-probe.mjs /path/to/checkout [tasks=300] [gapMs=5]
+//   (PG_PROBE_TIMELINE=1: the hops of each start, below)
 //   (TASKER_TEST_PG_URL or postgres://postgres@127.0.0.1:5432/test; schema bench_pg_w5; PG_PROBE_SQL: statements
 //   run after the migrations, ${schema} substituted, to try a schema change)
 import { createRequire } from 'node:module';
@@ -36,6 +37,42 @@ if (process.env.PG_PROBE_COUNT) {
       () => undefined,
     );
     return r;
+  };
+}
+// PG_PROBE_TIMELINE=1: the hops of each start, timed at the pg client (p50 in ms, on stderr): the creating statement's
+// round trip, its NOTIFY's arrival after the statement was sent, the worker's claim sent after the NOTIFY, and the
+// claim's round trip.
+const hops = { createRoundTrip: [], notifyAfterCreateSent: [], claimSentAfterNotify: [], claimRoundTrip: [] };
+if (process.env.PG_PROBE_TIMELINE) {
+  let createSent;
+  let notified;
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (config, values, cb) {
+    const name = config && typeof config === 'object' ? config.name : undefined;
+    if (name !== 'tasker_create_task_at_once' && name !== 'tasker_claim') return query.call(this, config, values, cb);
+    const t0 = performance.now();
+    if (name === 'tasker_create_task_at_once') createSent = t0;
+    else if (notified !== undefined) {
+      hops.claimSentAfterNotify.push(t0 - notified);
+      notified = undefined;
+    }
+    const lap = () =>
+      (name === 'tasker_claim' ? hops.claimRoundTrip : hops.createRoundTrip).push(performance.now() - t0);
+    // the pool passes a callback (as the third argument, or the second when there are no values)
+    if (typeof cb === 'function') return query.call(this, config, values, (...args) => (lap(), cb(...args)));
+    if (typeof values === 'function') return query.call(this, config, (...args) => (lap(), values(...args)));
+    const r = query.call(this, config, values, cb);
+    r?.then?.(lap, () => undefined);
+    return r;
+  };
+  const emit = pg.Client.prototype.emit;
+  pg.Client.prototype.emit = function (event, ...args) {
+    if (event === 'notification' && createSent !== undefined) {
+      notified = performance.now();
+      hops.notifyAfterCreateSent.push(notified - createSent);
+      createSent = undefined;
+    }
+    return emit.call(this, event, ...args);
   };
 }
 const lib = await import(join(root, 'dist/index.js'));
@@ -96,6 +133,10 @@ console.log(
     startP99: q(startMs, 0.99),
   }),
 );
+if (process.env.PG_PROBE_TIMELINE) {
+  const p50 = (xs) => (xs.length ? +[...xs].sort((a, b) => a - b)[xs.length >> 1].toFixed(3) : null);
+  console.error(JSON.stringify(Object.fromEntries(Object.entries(hops).map(([k, xs]) => [k, p50(xs)]))));
+}
 if (process.env.PG_PROBE_COUNT) {
   for (const [name, c] of [...counts].sort((a, b) => b[1].ms - a[1].ms))
     console.error(`${String(c.calls).padStart(6)} ${c.ms.toFixed(0).padStart(6)} ms  ${name}`);
