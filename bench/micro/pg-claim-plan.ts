@@ -5,6 +5,7 @@
 //   npx tsx bench/micro/pg-claim-plan.ts [tasks=2000] [runs=30] [postgres://root@127.0.0.1:5432/test]
 import pg from 'pg';
 import { openPostgresStore } from '../../src/store/postgres/open-postgres-store.js';
+import { createOneStepTasks } from './one-step-task.js';
 import { schemaNames } from '../../src/store/postgres/sql.js';
 import { claim } from '../../src/store/postgres/sql/claim.js';
 
@@ -16,32 +17,7 @@ const store = await openPostgresStore(url, { schema });
 const client = new pg.Client({ connectionString: url });
 await client.connect();
 try {
-  const task = (i: number) => ({
-    namespace: 'bench',
-    name: 'flat',
-    version: '1.0.0',
-    context: { i },
-    initiator: null,
-    source_system: null,
-    reason: null,
-    tags: [],
-    idempotency_key: null,
-    correlation_id: `c${i}`,
-    steps: [
-      {
-        name: 'a',
-        handler_class: 'H',
-        depends_on: [],
-        retry_limit: 3,
-        retryable: true,
-        timeout_ms: null,
-        skippable: false,
-        initial_state: 'pending' as const,
-      },
-    ],
-  });
-  for (let i = 0; i < n; i += 500)
-    await store.createTasks(Array.from({ length: Math.min(500, n - i) }, (_, j) => task(i + j)));
+  await createOneStepTasks(store, n);
   const q = pg.escapeIdentifier(schema);
   // every step but the newest finished, as in a steady stream of one-step tasks
   await client.query(

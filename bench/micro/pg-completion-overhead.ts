@@ -7,6 +7,7 @@
 import pg from 'pg';
 import { performance } from 'node:perf_hooks';
 import { openPostgresStore } from '../../src/store/postgres/open-postgres-store.js';
+import { createOneStepTasks } from './one-step-task.js';
 
 const n = Number(process.argv[2] ?? 3000);
 const rounds = Number(process.argv[3] ?? 3);
@@ -17,31 +18,7 @@ const store = await openPostgresStore(url, { schema });
 const client = new pg.Client({ connectionString: url });
 await client.connect();
 try {
-  const step = {
-    name: 'a',
-    handler_class: 'H',
-    depends_on: [],
-    retry_limit: 3,
-    retryable: true,
-    timeout_ms: null,
-    skippable: false,
-    initial_state: 'pending' as const,
-  };
-  const task = (i: number) => ({
-    namespace: 'bench',
-    name: 'flat',
-    version: '1.0.0',
-    context: { i },
-    initiator: null,
-    source_system: null,
-    reason: null,
-    tags: [],
-    idempotency_key: null,
-    correlation_id: `c${i}`,
-    steps: [step],
-  });
-  for (let i = 0; i < n; i += 500)
-    await store.createTasks(Array.from({ length: Math.min(500, n - i) }, (_, j) => task(i + j)));
+  await createOneStepTasks(store, n);
   const claimed = await store.claimSteps({ workerId: 'w', limit: n, leaseMs: 3_600_000 });
   if (claimed.length !== n) throw new Error(`claimed ${claimed.length} of ${n}`);
   const pass = async (claimLimit: 'NULL' | '1'): Promise<number> => {

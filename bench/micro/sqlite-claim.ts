@@ -6,33 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js';
+import { createOneStepTasks } from './one-step-task.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tasker-micro-claim-'));
 const store = await openSqliteStore(join(dir, 'bench.db'));
-const step = {
-  name: 's0',
-  handler_class: 'H',
-  depends_on: [],
-  retry_limit: 3,
-  retryable: true,
-  timeout_ms: null,
-  skippable: false,
-  initial_state: 'pending' as const,
-};
-const task = {
-  namespace: 'bench',
-  name: 'w',
-  version: '1.0.0',
-  context: {},
-  initiator: null,
-  source_system: null,
-  reason: null,
-  tags: [],
-  idempotency_key: null,
-  correlation_id: 'c',
-  steps: [step],
-};
-await store.createTasks(Array.from({ length: 2000 }, () => task));
+await createOneStepTasks(store, 2000, 'w', 's0');
 // The claim statements are internal (Statements.claimLimited); the temp rows are what syncCanRun writes.
 const st = (
   store as unknown as { st: { claimLimited(l: number, n: boolean, t: boolean): { all(...p: unknown[]): unknown[] } } }
