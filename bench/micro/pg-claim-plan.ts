@@ -13,12 +13,12 @@ const n = Number(process.argv[2] ?? 2000);
 const runs = Number(process.argv[3] ?? 30);
 const url = process.argv[4] ?? 'postgres://root@127.0.0.1:5432/test';
 const schema = `micro_claim_plan_${process.pid}`;
+const q = pg.escapeIdentifier(schema);
 const store = await openPostgresStore(url, { schema });
 const client = new pg.Client({ connectionString: url });
 await client.connect();
 try {
   await createOneStepTasks(store, n);
-  const q = pg.escapeIdentifier(schema);
   // every step but the newest finished, as in a steady stream of one-step tasks
   await client.query(
     `UPDATE ${q}.steps SET state = 'completed', ready_at = NULL WHERE step_id < (SELECT max(step_id) FROM ${q}.steps)`,
@@ -47,7 +47,7 @@ try {
   console.log(plan);
   console.log(JSON.stringify({ tasks: n, runs, planningMs: median(planning), executionMs: median(execution) }));
 } finally {
-  await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
+  await client.query(`DROP SCHEMA IF EXISTS ${q} CASCADE`);
   await client.end();
   await store.close();
 }

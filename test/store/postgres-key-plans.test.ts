@@ -11,10 +11,9 @@ import type { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { schemaNames } from '../../src/store/postgres/sql.js';
 import { claim } from '../../src/store/postgres/sql/claim.js';
 import { completeSteps } from '../../src/store/postgres/sql/complete.js';
-import { create, diamond, linear } from './conformance/fixtures.js';
+import { create, diamond, LEASE, linear } from './conformance/fixtures.js';
 import { PG_URL } from '../support/stores.js';
 
-const LEASE = 60_000;
 const schema = `plans_${Math.random().toString(36).slice(2, 10)}`;
 let store: PostgresStore | undefined;
 let client: pg.Client | undefined;
