@@ -6,6 +6,10 @@
 //                          steps handed back after planning their task
 //   driving   -> driving   while there are outcomes to record, or capacity and `wantClaim` (steps may be ready)
 //   driving   -> idle      when there are no outcomes and either no capacity or the last claim came back short
+// `wantClaim` is set by every wake-up and cleared by a claim that came back short, unless a wake-up arrived while
+// that claim was in flight (its step may have committed after the claim looked). A completion batch claims too when
+// `wantClaim` holds or one of its outcomes may ready a step (PendingOutcome.mayReady): a one-step task's completion
+// asks for no claim when nothing is known to be waiting, which spares the database an empty claim.
 //   driving   -> backoff   when the store fails; the batch is kept and retried after a growing pause
 //   any       -> draining  on stop(): no more claims; in-flight steps finish or, past the drain timeout, are
 //                          aborted and released (their attempt is not counted); then the loop stops.
@@ -59,6 +63,8 @@ export class Dispatcher {
   private driving = false;
   private kick = false;
   private wantClaim = true;
+  /** Wake-ups so far: a short claim clears `wantClaim` only if none arrived while it was in flight. */
+  private wakes = 0;
   private accepting = false;
   private stopped = true;
   private failures = 0;
@@ -132,6 +138,7 @@ export class Dispatcher {
   /** There may be new ready steps, or outcomes to record. */
   wake(): void {
     this.wantClaim = true;
+    this.wakes++;
     void this.drive();
   }
 
@@ -172,7 +179,7 @@ export class Dispatcher {
     this.accepting = false;
     // Claimed ahead and never started: hand them back (their attempt is not counted).
     for (const c of this.queued.takeAll()) {
-      this.outcomes.push({ claimed: c, exec: released(c), log: new AttemptLog(this.logger, c) });
+      this.outcomes.push({ claimed: c, exec: released(c), log: new AttemptLog(this.logger, c), mayReady: true });
     }
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.pollTimer = null;
@@ -258,18 +265,16 @@ export class Dispatcher {
     for (;;) {
       this.queued.fill();
       if (this.outcomes.length) {
-        // Always offer to claim with a completion: the steps it readies are the likeliest work, and claiming them in
-        // the same transaction saves a round trip (an empty claim on the ready index is nearly free).
+        // Claim with a completion when steps may be waiting or its outcomes may ready some: the steps it readies are
+        // the likeliest work, and claiming them in the same transaction saves a round trip.
         const free = this.free();
-        const claim = free > 0 ? this.claimOf(free) : undefined;
+        const claim = free > 0 && (this.wantClaim || this.outcomes.mayReady()) ? this.claimOf(free) : undefined;
+        const wakes = this.wakes;
         // A transient store error propagates with the batch kept: drive() retries it after a pause.
         const res = await this.outcomes.recordNext(claim, this.metrics);
         if (!res) continue; // refused, then recorded one by one
         if (claim) {
-          if (res.claimed.length < claim.limit) {
-            this.wantClaim = false;
-            if (claim.rateLimited) this.wakeForTokens();
-          }
+          if (res.claimed.length < claim.limit) this.claimedShort(claim, wakes);
           if (res.claimed.length) this.queued.offer(res.claimed);
         } else if (res.readyCount > 0) {
           this.wantClaim = true;
@@ -279,11 +284,9 @@ export class Dispatcher {
       const free = this.free();
       if (free > 0 && this.wantClaim) {
         const claim = this.claimOf(free);
+        const wakes = this.wakes;
         const claimed = await this.store.claimSteps({ workerId: this.options.workerId, ...claim });
-        if (claimed.length < free) {
-          this.wantClaim = false;
-          if (claim.rateLimited) this.wakeForTokens();
-        }
+        if (claimed.length < free) this.claimedShort(claim, wakes);
         if (claimed.length) {
           this.metrics?.stepsClaimed(claimed);
           this.queued.offer(claimed);
@@ -292,6 +295,12 @@ export class Dispatcher {
       }
       return;
     }
+  }
+
+  /** A claim came back short: nothing more is ready, unless a wake-up came since it was sent (`wakes` then). */
+  private claimedShort(claim: { rateLimited: boolean }, wakes: number): void {
+    if (this.wakes === wakes) this.wantClaim = false;
+    if (claim.rateLimited) this.wakeForTokens();
   }
 
   /**
@@ -323,6 +332,7 @@ export class Dispatcher {
     },
     freed: () => {
       this.wantClaim = true;
+      this.wakes++;
       if (this.queued.length) queueMicrotask(this.queued.fill);
       this.scheduleDrive();
     },

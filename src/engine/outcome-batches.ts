@@ -32,6 +32,13 @@ export class OutcomeBatches {
     this.pending.push(outcome);
   }
 
+  /** Whether recording the next batch may make a step claimable (one of its outcomes `mayReady`). */
+  mayReady(): boolean {
+    const n = Math.min(MAX_BATCH, this.pending.length);
+    for (let i = 0; i < n; i++) if (this.pending[i]!.mayReady) return true;
+    return false;
+  }
+
   /** The steps whose outcomes wait here (their leases must be kept alive until recorded). */
   stepIds(): number[] {
     return this.pending.map((o) => o.claimed.step_id);

@@ -21,6 +21,11 @@ export interface PendingOutcome {
   log: AttemptLog;
   /** The attempt's `tasker.step` span (tracing on), ended here once the outcome is recorded. */
   span?: Span | undefined;
+  /**
+   * Recording it may make a step claimable (any outcome but a completion; a completion of a step whose
+   * `mayReadyOthers` holds): the dispatcher then asks its completion batch to claim as well.
+   */
+  mayReady: boolean;
 }
 
 export class OutcomeEffects {

@@ -249,7 +249,9 @@ export class StepAttempts {
       this.host.freed();
       return;
     }
-    this.host.record({ claimed: f.claimed, exec, log: f.log, span: f.span });
+    const mayReady =
+      exec.outcome.type !== 'completed' || !('step' in f.resolved) || this.catalog.mayReadyOthers(f.resolved.step);
+    this.host.record({ claimed: f.claimed, exec, log: f.log, span: f.span, mayReady });
   }
 }
 

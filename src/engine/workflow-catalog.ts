@@ -31,6 +31,12 @@ export interface CompiledStep {
   ancestors: readonly string[];
   children: readonly string[];
   retryPolicy: RetryPolicy;
+  /**
+   * Completing this step can make another step claimable by itself: it has dependents, it is mapped (its instances
+   * ready their gather and their lanes), or it or its task holds a concurrency slot that goes to the next in line.
+   * (A child task finishing wakes its parent's step as well: see WorkflowCatalog.mayReadyOthers.)
+   */
+  readiesOthers: boolean;
 }
 
 export interface CompiledTemplate {
@@ -58,6 +64,8 @@ export class WorkflowCatalog {
     /** Some template it can run has a step with a rate limit (its claims then ask for the rate claim too). */
     rated: boolean;
   } | null = null;
+  /** Whether a known template has a sub-workflow step, and the revisions it was computed at (mayReadyOthers). */
+  private nestingCache: { templates: number; pinned: number; value: boolean } | null = null;
 
   constructor(
     readonly templates: TemplateRegistry,
@@ -137,6 +145,22 @@ export class WorkflowCatalog {
     return value;
   }
 
+  /**
+   * Whether completing `step` can make another step claimable: its own `readiesOthers`, or any task here may be a
+   * sub-workflow's child (a template known here has a `subtask` step), whose end wakes its parent's step.
+   */
+  mayReadyOthers(step: CompiledStep): boolean {
+    if (step.readiesOthers) return true;
+    const templates = this.templates.revision;
+    const pinned = this.pinned.revision;
+    const cache = this.nestingCache;
+    if (cache && cache.templates === templates && cache.pinned === pinned) return cache.value;
+    const all = [...this.templates.list().map((l) => l.template), ...this.pinned.list()];
+    const value = all.some((t) => t.step_templates.some((st) => st.subtask !== undefined));
+    this.nestingCache = { templates, pinned, value };
+    return value;
+  }
+
   /** Whether a template this process can run has a rate-limited step (computed with `capabilities`). */
   rateLimited(namespaces: readonly string[] | null): boolean {
     this.capabilities(namespaces);
@@ -194,6 +218,11 @@ export class WorkflowCatalog {
         ancestors: ancestorsInOrder(dag, st.name, position),
         children: dag.children.get(st.name) ?? [],
         retryPolicy: { ...this.globalRetry, ...(st.retry ?? {}) },
+        readiesOthers:
+          (dag.children.get(st.name)?.length ?? 0) > 0 ||
+          st.map !== undefined ||
+          st.concurrency !== undefined ||
+          template.concurrency !== undefined,
       });
     }
     let validateContext: ValidateFunction | null = null;
