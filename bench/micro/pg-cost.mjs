@@ -6,11 +6,11 @@
 //   node bench/micro/pg-cost.mjs /path/to/checkout [flat|diamond|chain] [tasks] [concurrency] [prefetch]
 //   PG_COST_SQL='ALTER TABLE ${schema}.tasks SET (fillfactor = 80)' node bench/micro/pg-cost.mjs …   (try a change)
 //   (TASKER_TEST_PG_URL or postgres://postgres@127.0.0.1:5432/test; schema bench_pg_cost)
-import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { postgresCpu } from './postgres-cpu.mjs';
 
 const root = process.argv[2] ?? process.cwd();
 const shape = process.argv[3] ?? 'flat';
@@ -48,25 +48,6 @@ const template = lib.defineTask({
       : { name, handler_class: H },
   ),
 });
-
-/** CPU seconds of every postgres process (backends, WAL writer, checkpointer), from /proc. */
-function postgresCpu() {
-  const tick = 100; // USER_HZ
-  let total = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      if (!comm.startsWith('postgres')) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / tick;
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return total;
-}
 
 const admin = new pg.Client({ connectionString: base });
 await admin.connect();

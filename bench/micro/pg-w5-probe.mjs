@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { postgresCpu } from './postgres-cpu.mjs';
 
 const root = resolve(process.argv[2] ?? process.cwd());
 const n = Number(process.argv[3] ?? 300);
@@ -103,6 +104,8 @@ const worker = await lib.Tasker.open({
 const submitter = await lib.Tasker.open({ db, logger, templates: [flat], concurrency: 0 });
 if (process.env.PG_PROBE_SQL) await admin.query(process.env.PG_PROBE_SQL.replaceAll('${schema}', schema));
 counts.clear();
+const pgCpu0 = postgresCpu();
+const cpu0 = process.cpuUsage();
 const submitMs = [];
 const submittedAt = [];
 for (let i = 0; i < n; i++) {
@@ -113,6 +116,8 @@ for (let i = 0; i < n; i++) {
   await sleep(gapMs);
 }
 await sleep(500);
+const pgCpuUs = (postgresCpu() - pgCpu0) * 1e6;
+const cpu = process.cpuUsage(cpu0);
 const startMs = submittedAt.flatMap((t0, i) => (startedAt.has(i) ? [startedAt.get(i) - t0] : []));
 const q = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -131,6 +136,9 @@ console.log(
     submitP99: q(submitMs, 0.99),
     startP50: q(startMs, 0.5),
     startP99: q(startMs, 0.99),
+    // CPU per task over the submit loop (both engines in this process; every PostgreSQL process)
+    nodeCpuUsPerTask: Math.round((cpu.user + cpu.system) / n),
+    pgCpuUsPerTask: Math.round(pgCpuUs / n),
   }),
 );
 if (process.env.PG_PROBE_TIMELINE) {
