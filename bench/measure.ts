@@ -56,9 +56,15 @@ export function computeMetrics(
       }
     }
     const lat: number[] = [];
-    for (let t = 0; t < workload.tasks; t++) lat.push(firstStart[t]! - timing.submitAt[t]!);
+    const later: number[] = [];
+    for (let t = 0; t < workload.tasks; t++) {
+      const ms = firstStart[t]! - timing.submitAt[t]!;
+      lat.push(ms);
+      if (timing.submitAt[t]! - timing.firstSubmit >= 1000) later.push(ms);
+    }
     metrics.startP50Ms = percentile(lat, 50);
     metrics.startP99Ms = percentile(lat, 99);
+    if (later.length) metrics.startP99AfterFirstSecMs = percentile(later, 99);
   }
   return { wallMs, metrics };
 }
