@@ -1,5 +1,6 @@
 // Opening the PostgreSQL store: parse the URL, create the pool, migrate the schema under its advisory lock (or only
-// check that it is current), and build the context and the LISTEN session the PostgresStore runs on.
+// check that it is current), warm a few connections, and build the context and the LISTEN session the PostgresStore
+// runs on.
 import { StoreUrlError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../telemetry/logger.js';
 import { missingLimitReporter } from '../shared/rate-buckets.js';
@@ -12,6 +13,7 @@ import { schemaNames } from './sql.js';
 import { pgStatements } from './sql/index.js';
 import { parsePostgresUrl } from './url.js';
 import { WakeListener } from './wake-listener.js';
+import { warmConnections } from './warm-connections.js';
 
 export interface PostgresStoreOptions {
   logger?: Logger;
@@ -24,9 +26,15 @@ export interface PostgresStoreOptions {
    * otherwise (StoreSchemaError naming both versions), changing nothing: `tasker migrate` upgrades it.
    */
   migrate?: boolean;
+  /**
+   * Connections opened and readied for the hot path before the store is used (./warm-connections.ts), so the first
+   * requests after a start do not each meet a cold connection. Default: 3, or the pool size when smaller; 0: none.
+   */
+  warmConnections?: number;
 }
 
 export const DEFAULT_POOL_SIZE = 10;
+export const DEFAULT_WARM_CONNECTIONS = 3;
 
 /** Open a pool on `url`, migrate the schema (safe with concurrent openers) or check it, and return the store. */
 export async function openPostgresStore(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
@@ -34,6 +42,10 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
   const poolSize = opts.poolSize ?? DEFAULT_POOL_SIZE;
   if (!Number.isInteger(poolSize) || poolSize < 1) {
     throw new StoreUrlError(`PostgreSQL poolSize must be an integer >= 1, got ${poolSize}`);
+  }
+  const warm = opts.warmConnections ?? Math.min(poolSize, DEFAULT_WARM_CONNECTIONS);
+  if (!Number.isInteger(warm) || warm < 0 || warm > poolSize) {
+    throw new StoreUrlError(`PostgreSQL warmConnections must be an integer from 0 to the pool size, got ${warm}`);
   }
   const logger = opts.logger ?? silentLogger();
   const pool = createPool({ connectionString: parsed.connectionString, max: poolSize, logger });
@@ -49,6 +61,12 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     logger.warn({ rate_limit: name }, `rate limit '${name}' is not defined; its steps wait (looked at every 5 s)`),
   );
   const ctx: PgContext = { pool, names, sql: pgStatements(names), logger, missingRateLimit };
+  try {
+    await warmConnections(ctx, warm);
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
   const session = new WakeListener(parsed.connectionString, names.channel, logger, presenceLabel(names), ctx.sql);
   return new PostgresStore(ctx, parsed.displayUrl, session);
 }

@@ -1,0 +1,69 @@
+// What a new connection costs the first submit on it, with and without the store's warm-up (warm-connections.ts).
+// Each round opens a store with a pool of one connection and a new engine (concurrency 0) on a schema already
+// migrated, then times its first and second submit; rounds alternate `warmConnections: 0` (cold) and the default
+// (the one connection warmed when the store opens: the creating statements planned, the claim and the completion
+// function run with nothing to do). The second submit is the warm figure; the first includes the engine's own first
+// call (template compile, JIT) as well as the connection's. `openMs` is the store's open, warm-up included.
+//   npx tsx bench/micro/pg-cold-connection.ts [rounds=10]
+//   (TASKER_TEST_PG_URL or postgres://postgres@127.0.0.1:5432/test; schema bench_pg_cold)
+import pg from 'pg';
+import { Tasker } from '../../src/engine/tasker.js';
+import { openPostgresStore } from '../../src/store/postgres/open-postgres-store.js';
+import { silentLogger } from '../../src/telemetry/logger.js';
+import { defineTask } from '../../src/definition/define-task.js';
+
+const rounds = Number(process.argv[2] ?? 10);
+const base = process.env.TASKER_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schema = 'bench_pg_cold';
+const url = `${base}?schema=${schema}`;
+const template = defineTask({
+  name: 'flat',
+  namespace_name: 'bench',
+  version: '1.0.0',
+  step_templates: [{ name: 'a', handler_class: 'Bench::H' }],
+});
+const request = { namespace: 'bench', name: 'flat', context: {} };
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+const admin = new pg.Client({ connectionString: base });
+await admin.connect();
+await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+const first = await Tasker.open({ db: url, logger: silentLogger(), concurrency: 0, templates: [template] });
+await first.submit(request);
+const figures: Record<'cold' | 'warmed', { openMs: number[]; firstMs: number[]; secondMs: number[] }> = {
+  cold: { openMs: [], firstMs: [], secondMs: [] },
+  warmed: { openMs: [], firstMs: [], secondMs: [] },
+};
+for (let i = 0; i < rounds; i++) {
+  const kind = i % 2 ? 'warmed' : 'cold';
+  const opened = performance.now();
+  const store = await openPostgresStore(url, {
+    poolSize: 1,
+    logger: silentLogger(),
+    ...(kind === 'cold' ? { warmConnections: 0 } : {}),
+  });
+  figures[kind].openMs.push(performance.now() - opened);
+  const engine = await Tasker.open({ db: store, logger: silentLogger(), concurrency: 0, templates: [template] });
+  figures[kind].firstMs.push(await timed(() => engine.submit(request)));
+  figures[kind].secondMs.push(await timed(() => engine.submit(request)));
+  await engine.close();
+  await store.close();
+}
+await first.close();
+await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+await admin.end();
+const median = (xs: number[]) => (xs.length ? +[...xs].sort((a, b) => a - b)[xs.length >> 1]!.toFixed(2) : null);
+console.log(
+  JSON.stringify(
+    Object.fromEntries(
+      Object.entries(figures).map(([k, f]) => [
+        k,
+        { openMs: median(f.openMs), firstSubmitMs: median(f.firstMs), secondSubmitMs: median(f.secondMs) },
+      ]),
+    ),
+  ),
+);

@@ -1,0 +1,88 @@
+// The PostgreSQL store warms connections when it opens (src/store/postgres/warm-connections.ts): that many are in the
+// pool, each has planned the hot statements (its last statement is the warm-up's DEALLOCATE) and holds no prepared
+// statement left from it, nothing was written, and a count the pool cannot hold is refused by name.
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { StoreUrlError } from '../../src/core/errors.js';
+import { openPostgresStore } from '../../src/store/postgres/open-postgres-store.js';
+import type { PostgresStore } from '../../src/store/postgres/postgres-store.js';
+
+const PG_URL = process.env.TASKER_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test';
+const schemas: string[] = [];
+const stores: PostgresStore[] = [];
+
+async function open(opts: { poolSize: number; warmConnections?: number }): Promise<PostgresStore> {
+  const schema = `warm_${Math.random().toString(36).slice(2, 10)}`;
+  schemas.push(schema);
+  const store = await openPostgresStore(PG_URL, { schema, ...opts });
+  stores.push(store);
+  return store;
+}
+
+/** Rows in the tables the hot path writes, in the store's schema. */
+async function rowsWritten(store: PostgresStore): Promise<number> {
+  const q = pg.escapeIdentifier(schemas[stores.indexOf(store)]!);
+  const tables = ['tasks', 'steps', 'step_edges', 'transitions', 'workers'];
+  const sql = `SELECT ${tables.map((t) => `(SELECT count(*) FROM ${q}.${t})`).join(' + ')} AS n`;
+  const { rows } = await poolOf(store).query<{ n: number }>(sql);
+  return Number(rows[0]!.n);
+}
+
+/** The store's pool (private to the store: the test reads what is in it). */
+const poolOf = (store: PostgresStore) => (store as unknown as { ctx: { pool: pg.Pool } }).ctx.pool;
+
+/**
+ * For every idle connection of the pool: the last statement it ran (read from pg_stat_activity by a connection of
+ * its own, before the pool's connections run anything) and its prepared statements.
+ */
+async function connections(pool: pg.Pool): Promise<Array<{ last: string; prepared: string[] }>> {
+  const clients = await Promise.all(Array.from({ length: pool.idleCount }, () => pool.connect()));
+  const reader = new pg.Client({ connectionString: PG_URL });
+  await reader.connect();
+  try {
+    const pids = clients.map((c) => (c as unknown as { processID: number }).processID);
+    const { rows } = await reader.query<{ pid: number; query: string }>(
+      'SELECT pid, query FROM pg_stat_activity WHERE pid = ANY($1)',
+      [pids],
+    );
+    return await Promise.all(
+      clients.map(async (c, i) => ({
+        last: rows.find((r) => r.pid === pids[i])?.query ?? '',
+        prepared: (await c.query<{ name: string }>('SELECT name FROM pg_prepared_statements')).rows.map((r) => r.name),
+      })),
+    );
+  } finally {
+    await reader.end();
+    for (const c of clients) c.release();
+  }
+}
+
+afterAll(async () => {
+  await Promise.all(stores.map((s) => s.close()));
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  for (const s of schemas) await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(s)} CASCADE`);
+  await client.end();
+});
+
+describe('PostgreSQL connections warmed on open', () => {
+  it('opens three by default, each having planned the hot statements, and writes nothing', async () => {
+    const store = await open({ poolSize: 5 });
+    const pool = poolOf(store);
+    expect(pool.totalCount).toBe(3);
+    const seen = await connections(pool);
+    expect(seen).toHaveLength(3);
+    for (const c of seen) expect(c.prepared).not.toContain('tasker_warm_up');
+    expect(seen.map((c) => c.last)).toEqual(Array(3).fill('DEALLOCATE tasker_warm_up'));
+    expect(await rowsWritten(store)).toBe(0);
+  });
+
+  it('warms none when asked, and never more than the pool holds', async () => {
+    const none = await open({ poolSize: 5, warmConnections: 0 });
+    const pool = poolOf(none);
+    expect(pool.totalCount).toBe(1); // the migration's connection
+    expect(poolOf(await open({ poolSize: 2 })).totalCount).toBe(2);
+    await expect(open({ poolSize: 2, warmConnections: 3 })).rejects.toThrow(StoreUrlError);
+    await expect(open({ poolSize: 2, warmConnections: 3 })).rejects.toThrow(/warmConnections .* got 3/);
+  });
+});
