@@ -6,22 +6,23 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { StoreUrlError } from '../../src/core/errors.js';
 import { openPostgresStore } from '../../src/store/postgres/open-postgres-store.js';
 import type { PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { PG_URL, postgresDb, type TestDb } from '../support/stores.js';
 
-const PG_URL = process.env.TASKER_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test';
-const schemas: string[] = [];
+const dbs: TestDb[] = [];
 const stores: PostgresStore[] = [];
 
 async function open(opts: { poolSize: number; warmConnections?: number }): Promise<PostgresStore> {
-  const schema = `warm_${Math.random().toString(36).slice(2, 10)}`;
-  schemas.push(schema);
-  const store = await openPostgresStore(PG_URL, { schema, ...opts });
+  const db = postgresDb();
+  dbs.push(db);
+  const store = await openPostgresStore(db.url, opts);
   stores.push(store);
   return store;
 }
 
 /** Rows in the tables the hot path writes, in the store's schema. */
 async function rowsWritten(store: PostgresStore): Promise<number> {
-  const q = pg.escapeIdentifier(schemas[stores.indexOf(store)]!);
+  const schema = new URL(dbs[stores.indexOf(store)]!.url).searchParams.get('schema')!;
+  const q = pg.escapeIdentifier(schema);
   const tables = ['tasks', 'steps', 'step_edges', 'transitions', 'workers'];
   const sql = `SELECT ${tables.map((t) => `(SELECT count(*) FROM ${q}.${t})`).join(' + ')} AS n`;
   const { rows } = await poolOf(store).query<{ n: number }>(sql);
@@ -59,10 +60,7 @@ async function connections(pool: pg.Pool): Promise<Array<{ last: string; prepare
 
 afterAll(async () => {
   await Promise.all(stores.map((s) => s.close()));
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  for (const s of schemas) await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(s)} CASCADE`);
-  await client.end();
+  await Promise.all(dbs.map((d) => d.cleanup()));
 });
 
 describe('PostgreSQL connections warmed on open', () => {
