@@ -1,18 +1,18 @@
 // The dispatch loop: claims ready steps up to `concurrency`, runs their handlers, and records their outcomes in
-// batches (one store transaction per batch, which also claims the next ready steps: the in-process fast path).
+// batches (one store transaction per batch, which can also claim the next ready steps: the in-process fast path).
 //
 // States of the loop (one driver at a time; `kick` re-runs it when work arrived while it was busy):
 //   idle      -> driving   on wake(): a local submit, a NOTIFY, the poll timer, a retry coming due, a finished step,
 //                          steps handed back after planning their task
 //   driving   -> driving   while there are outcomes to record, or capacity and `wantClaim` (steps may be ready)
 //   driving   -> idle      when there are no outcomes and either no capacity or the last claim came back short
+//   driving   -> backoff   when the store fails; the batch is kept and retried after a growing pause
+//   any       -> draining  on stop(): no more claims; in-flight steps finish or, past the drain timeout, are
+//                          aborted and released (their attempt is not counted); then the loop stops.
 // `wantClaim` is set by every wake-up and cleared by a claim that came back short, unless a wake-up arrived while
 // that claim was in flight (its step may have committed after the claim looked). A completion batch claims too when
 // `wantClaim` holds or one of its outcomes may ready a step (PendingOutcome.mayReady): a one-step task's completion
 // asks for no claim when nothing is known to be waiting, which spares the database an empty claim.
-//   driving   -> backoff   when the store fails; the batch is kept and retried after a growing pause
-//   any       -> draining  on stop(): no more claims; in-flight steps finish or, past the drain timeout, are
-//                          aborted and released (their attempt is not counted); then the loop stops.
 // With `prefetch`, claims also fill a local queue of steps that start as slots free up (claim-queue.ts).
 // Running the claimed steps (the in-flight map, inputs, spans, handlers) is step-attempts.ts, and writing their
 // outcomes in batches is outcome-batches.ts; this file decides when to claim and when to record.

@@ -45,7 +45,9 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
   }
   const warm = opts.warmConnections ?? Math.min(poolSize, DEFAULT_WARM_CONNECTIONS);
   if (!Number.isInteger(warm) || warm < 0 || warm > poolSize) {
-    throw new StoreUrlError(`PostgreSQL warmConnections must be an integer from 0 to the pool size, got ${warm}`);
+    throw new StoreUrlError(
+      `PostgreSQL warmConnections must be an integer from 0 to the pool size (${poolSize}), got ${warm}`,
+    );
   }
   const logger = opts.logger ?? silentLogger();
   const pool = createPool({ connectionString: parsed.connectionString, max: poolSize, logger });
