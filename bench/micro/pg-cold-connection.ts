@@ -1,10 +1,11 @@
 // What a new connection costs the first submit on it, with and without the store's warm-up (warm-connections.ts).
-// Each round opens a store with a pool of one connection and a new engine (concurrency 0) on a schema already
+// Each round opens a store with a pool of `poolSize` connections and a new engine (concurrency 0) on a schema already
 // migrated, then times its first and second submit; rounds alternate `warmConnections: 0` (cold) and the default
 // (the one connection warmed when the store opens: the creating statements planned, the claim and the completion
 // function run with nothing to do). The second submit is the warm figure; the first includes the engine's own first
 // call (template compile, JIT) as well as the connection's. `openMs` is the store's open, warm-up included.
-//   npx tsx bench/micro/pg-cold-connection.ts [rounds=10]
+// With a pool size above 1, the default warms up to 3 connections (the first submit then still uses one of them).
+//   npx tsx bench/micro/pg-cold-connection.ts [rounds=10] [poolSize=1]
 //   (TASKER_TEST_PG_URL or postgres://postgres@127.0.0.1:5432/test; schema bench_pg_cold)
 import pg from 'pg';
 import { Tasker } from '../../src/engine/tasker.js';
@@ -13,6 +14,7 @@ import { silentLogger } from '../../src/telemetry/logger.js';
 import { defineTask } from '../../src/definition/define-task.js';
 
 const rounds = Number(process.argv[2] ?? 10);
+const poolSize = Number(process.argv[3] ?? 1);
 const base = process.env.TASKER_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const schema = 'bench_pg_cold';
 const url = `${base}?schema=${schema}`;
@@ -42,7 +44,7 @@ for (let i = 0; i < rounds; i++) {
   const kind = i % 2 ? 'warmed' : 'cold';
   const opened = performance.now();
   const store = await openPostgresStore(url, {
-    poolSize: 1,
+    poolSize,
     logger: silentLogger(),
     ...(kind === 'cold' ? { warmConnections: 0 } : {}),
   });

@@ -9,12 +9,15 @@ import { migrateOnOpen } from './migrate-on-open.js';
 
 export async function withStore<T>(db: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
   const { url } = storeOptionsFrom(db);
-  // An operator's look at a shared PostgreSQL schema never upgrades it (`tasker migrate` does).
-  const store = await openStore(url, { logger: silentLogger(), migrate: migrateOnOpen({ db: url }) }).catch(
-    (err: unknown) => {
-      throw storeFailure(err, url);
-    },
-  );
+  // An operator's look at a shared PostgreSQL schema never upgrades it (`tasker migrate` does). A command runs a
+  // statement or two: no connection is warmed for a hot path it does not have.
+  const store = await openStore(url, {
+    logger: silentLogger(),
+    migrate: migrateOnOpen({ db: url }),
+    warmConnections: 0,
+  }).catch((err: unknown) => {
+    throw storeFailure(err, url);
+  });
   try {
     return await fn(store);
   } finally {

@@ -15,6 +15,11 @@ export interface OpenStoreOptions {
   /** PostgreSQL connection pool size; ignored by SQLite. */
   poolSize?: number;
   /**
+   * PostgreSQL connections readied for the hot path on open (default 3; 0 for a one-shot command that runs a
+   * statement or two); ignored by SQLite.
+   */
+  warmConnections?: number;
+  /**
    * Bring the schema up to date on open (default true). False only checks that it is current and refuses an older
    * or missing one at once (StoreSchemaError naming both versions), changing nothing: `tasker migrate` upgrades it.
    */

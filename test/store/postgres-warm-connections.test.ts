@@ -5,6 +5,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StoreUrlError } from '../../src/core/errors.js';
 import { openPostgresStore } from '../../src/store/postgres/open-postgres-store.js';
+import { openStore } from '../../src/store/open-store.js';
 import type { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { PG_URL, postgresDb, type TestDb } from '../support/stores.js';
 
@@ -80,6 +81,12 @@ describe('PostgreSQL connections warmed on open', () => {
     const pool = poolOf(none);
     expect(pool.totalCount).toBe(1); // the migration's connection
     expect(poolOf(await open({ poolSize: 2 })).totalCount).toBe(2);
+    // What the CLI's one-shot commands ask of openStore: it reaches the PostgreSQL store.
+    const db = postgresDb();
+    dbs.push(db);
+    const oneShot = (await openStore(db.url, { warmConnections: 0 })) as PostgresStore;
+    stores.push(oneShot);
+    expect(poolOf(oneShot).totalCount).toBe(1);
     await expect(open({ poolSize: 2, warmConnections: 3 })).rejects.toThrow(StoreUrlError);
     await expect(open({ poolSize: 2, warmConnections: 3 })).rejects.toThrow(
       /warmConnections .* pool size \(2\), got 3/,

@@ -11,7 +11,7 @@ export function registerMigrate(program: Command): void {
     async (flags: { db?: string }) => {
       const { url, logLevel, logFormat } = storeOptionsFrom(flags.db);
       const logger = createLogger({ level: logLevel, format: logFormat });
-      const store = await openStore(url, { logger }).catch((err: unknown) => {
+      const store = await openStore(url, { logger, warmConnections: 0 }).catch((err: unknown) => {
         throw storeFailure(err, url);
       });
       await store.close();
