@@ -1,10 +1,10 @@
-// What a new connection costs the first submit on it, with and without the store's warm-up (warm-connections.ts).
-// Each round opens a store with a pool of `poolSize` connections and a new engine (concurrency 0) on a schema already
-// migrated, then times its first and second submit; rounds alternate `warmConnections: 0` (cold) and the default
-// (the one connection warmed when the store opens: the creating statements planned, the claim and the completion
-// function run with nothing to do). The second submit is the warm figure; the first includes the engine's own first
-// call (template compile, JIT) as well as the connection's. `openMs` is the store's open, warm-up included.
-// With a pool size above 1, the default warms up to 3 connections (the first submit then still uses one of them).
+// What a new connection costs the first submit and the first completion on it, with and without the store's warm-up
+// (warm-connections.ts). Each round opens a store with a pool of `poolSize` connections and a new engine
+// (concurrency 0) on a schema already migrated, then times its first and second submit, then two claims and
+// completions of one step each through the store; rounds alternate `warmConnections: 0` (cold) and the default (up
+// to 3 connections warmed when the store opens: the hot path rehearsed in a transaction rolled back). The second
+// submit and completion are the warm figures; the first submit includes the engine's own first call (template
+// compile, JIT) as well as the connection's. `openMs` is the store's open, warm-up included.
 //   npx tsx bench/micro/pg-cold-connection.ts [rounds=10] [poolSize=1]
 //   (TASKER_TEST_PG_URL or postgres://postgres@127.0.0.1:5432/test; schema bench_pg_cold)
 import pg from 'pg';
@@ -36,10 +36,9 @@ await admin.connect();
 await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
 const first = await Tasker.open({ db: url, logger: silentLogger(), concurrency: 0, templates: [template] });
 await first.submit(request);
-const figures: Record<'cold' | 'warmed', { openMs: number[]; firstMs: number[]; secondMs: number[] }> = {
-  cold: { openMs: [], firstMs: [], secondMs: [] },
-  warmed: { openMs: [], firstMs: [], secondMs: [] },
-};
+type Figures = Record<'openMs' | 'firstMs' | 'secondMs' | 'firstCompleteMs' | 'secondCompleteMs', number[]>;
+const none = (): Figures => ({ openMs: [], firstMs: [], secondMs: [], firstCompleteMs: [], secondCompleteMs: [] });
+const figures: Record<'cold' | 'warmed', Figures> = { cold: none(), warmed: none() };
 for (let i = 0; i < rounds; i++) {
   const kind = i % 2 ? 'warmed' : 'cold';
   const opened = performance.now();
@@ -52,6 +51,14 @@ for (let i = 0; i < rounds; i++) {
   const engine = await Tasker.open({ db: store, logger: silentLogger(), concurrency: 0, templates: [template] });
   figures[kind].firstMs.push(await timed(() => engine.submit(request)));
   figures[kind].secondMs.push(await timed(() => engine.submit(request)));
+  for (const key of ['firstCompleteMs', 'secondCompleteMs'] as const) {
+    const [step] = await store.claimSteps({ workerId: 'bench', limit: 1, leaseMs: 60_000 });
+    if (!step) throw new Error('no step to claim');
+    const outcome = { type: 'completed' as const, step_id: step.step_id, task_id: step.task.task_id, attempt: 1 };
+    figures[kind][key].push(
+      await timed(() => store.completeSteps([{ ...outcome, results: {} }], { workerId: 'bench' })),
+    );
+  }
   await engine.close();
   await store.close();
 }
@@ -64,7 +71,13 @@ console.log(
     Object.fromEntries(
       Object.entries(figures).map(([k, f]) => [
         k,
-        { openMs: median(f.openMs), firstSubmitMs: median(f.firstMs), secondSubmitMs: median(f.secondMs) },
+        {
+          openMs: median(f.openMs),
+          firstSubmitMs: median(f.firstMs),
+          secondSubmitMs: median(f.secondMs),
+          firstCompleteMs: median(f.firstCompleteMs),
+          secondCompleteMs: median(f.secondCompleteMs),
+        },
       ]),
     ),
   ),

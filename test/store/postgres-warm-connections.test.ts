@@ -1,6 +1,8 @@
 // The PostgreSQL store warms connections when it opens (src/store/postgres/warm-connections.ts): that many are in the
-// pool, each has planned the hot statements (its last statement is the warm-up's DEALLOCATE) and holds no prepared
-// statement left from it, nothing was written, and a count the pool cannot hold is refused by name.
+// pool, idle and in no transaction; each rehearsed the hot path to its end (the creating, claiming and completing
+// statements are prepared on it) and planned the batch creation (its last statement is that plan's DEALLOCATE, and
+// no plan-only statement is left prepared); nothing was written, a ready task of another namespace was left alone,
+// and a count the pool cannot hold is refused by name.
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StoreUrlError } from '../../src/core/errors.js';
@@ -37,19 +39,20 @@ const poolOf = (store: PostgresStore) => (store as unknown as { ctx: { pool: pg.
  * For every idle connection of the pool: the last statement it ran (read from pg_stat_activity by a connection of
  * its own, before the pool's connections run anything) and its prepared statements.
  */
-async function connections(pool: pg.Pool): Promise<Array<{ last: string; prepared: string[] }>> {
+async function connections(pool: pg.Pool): Promise<Array<{ last: string; state: string; prepared: string[] }>> {
   const clients = await Promise.all(Array.from({ length: pool.idleCount }, () => pool.connect()));
   const reader = new pg.Client({ connectionString: PG_URL });
   await reader.connect();
   try {
     const pids = clients.map((c) => (c as unknown as { processID: number }).processID);
-    const { rows } = await reader.query<{ pid: number; query: string }>(
-      'SELECT pid, query FROM pg_stat_activity WHERE pid = ANY($1)',
+    const { rows } = await reader.query<{ pid: number; query: string; state: string }>(
+      'SELECT pid, query, state FROM pg_stat_activity WHERE pid = ANY($1)',
       [pids],
     );
     return await Promise.all(
       clients.map(async (c, i) => ({
         last: rows.find((r) => r.pid === pids[i])?.query ?? '',
+        state: rows.find((r) => r.pid === pids[i])?.state ?? '',
         prepared: (await c.query<{ name: string }>('SELECT name FROM pg_prepared_statements')).rows.map((r) => r.name),
       })),
     );
@@ -65,15 +68,55 @@ afterAll(async () => {
 });
 
 describe('PostgreSQL connections warmed on open', () => {
-  it('opens three by default, each having planned the hot statements, and writes nothing', async () => {
+  it('opens three by default, each having rehearsed the hot path, and writes nothing', async () => {
     const store = await open({ poolSize: 5 });
     const pool = poolOf(store);
     expect(pool.totalCount).toBe(3);
     const seen = await connections(pool);
     expect(seen).toHaveLength(3);
-    for (const c of seen) expect(c.prepared).not.toContain('tasker_warm_up');
-    expect(seen.map((c) => c.last)).toEqual(Array(3).fill('DEALLOCATE tasker_warm_up'));
+    for (const c of seen) {
+      expect(c.prepared).toEqual(
+        expect.arrayContaining(['tasker_create_task_at_once', 'tasker_claim', 'tasker_complete_steps']),
+      );
+      expect(c.prepared).not.toContain('tasker_warm_up');
+    }
+    expect(seen.map((c) => [c.state, c.last])).toEqual(Array(3).fill(['idle', 'DEALLOCATE tasker_warm_up']));
     expect(await rowsWritten(store)).toBe(0);
+  });
+
+  it("rehearses beside another namespace's ready task, which it leaves alone", async () => {
+    const first = await open({ poolSize: 1, warmConnections: 0 });
+    const db = dbs[dbs.length - 1]!;
+    const { task_id } = await first.createTask({
+      namespace: 'shop',
+      name: 'ship',
+      version: '1.0.0',
+      context: {},
+      initiator: null,
+      source_system: null,
+      reason: null,
+      tags: [],
+      idempotency_key: null,
+      correlation_id: 'c1',
+      priority: 1000,
+      steps: [
+        {
+          name: 'pack',
+          handler_class: 'Shop::Pack',
+          depends_on: [],
+          retry_limit: 0,
+          retryable: false,
+          timeout_ms: null,
+          skippable: false,
+          initial_state: 'pending',
+        },
+      ],
+    });
+    const second = await openPostgresStore(db.url, { poolSize: 2 });
+    stores.push(second);
+    for (const c of await connections(poolOf(second))) expect(c.prepared).toContain('tasker_complete_steps');
+    const claimed = await first.claimSteps({ workerId: 'w1', limit: 5, leaseMs: 60_000 });
+    expect(claimed.map((s) => [s.task.task_id, s.name, s.attempt])).toEqual([[task_id, 'pack', 1]]);
   });
 
   it('warms none when asked, and never more than the pool holds', async () => {

@@ -4,7 +4,7 @@
 // back short goes on with the rate claim, ./rate-limits.ts, in a transaction of its own: postgres-store.ts.)
 import type { ClaimedStep, ClaimRequest } from '../../core/store-contract.js';
 import type { PgContext } from './context.js';
-import { runRetrying } from './pool.js';
+import { runRetrying, type Queryable } from './pool.js';
 import { mapContextRow } from './reads.js';
 
 type Row = Record<string, unknown>;
@@ -32,12 +32,15 @@ export interface ClaimRow {
   task_context?: Row | null;
 }
 
-/** Claim as one statement (its own transaction), re-run after a deadlock. */
-export async function claimSteps(ctx: PgContext, req: ClaimRequest): Promise<ClaimedStep[]> {
+/**
+ * Claim as one statement (its own transaction, unless `db` is a connection in one: the warm-up's rehearsal), re-run
+ * after a deadlock.
+ */
+export async function claimSteps(ctx: PgContext, req: ClaimRequest, db: Queryable = ctx.pool): Promise<ClaimedStep[]> {
   if (req.limit === 0 || (req.namespaces && req.namespaces.length === 0)) return [];
   if (req.templates && req.templates.length === 0) return [];
   const params = [req.workerId, req.limit, Math.ceil(req.leaseMs), req.namespaces ?? null, req.templates ?? null];
-  const rows = await runRetrying<ClaimRow>(ctx.pool, ctx.sql.claim, params);
+  const rows = await runRetrying<ClaimRow>(db, ctx.sql.claim, params);
   return rows.map(mapClaimRow);
 }
 

@@ -15,7 +15,7 @@ import { excerptStepError } from '../shared/step-error.js';
 import { mapClaimRow, type ClaimRow } from './claim.js';
 import type { PgContext } from './context.js';
 import { jsonbDiagnostic, jsonbValue } from './jsonb.js';
-import { runRetrying } from './pool.js';
+import { runRetrying, type Queryable } from './pool.js';
 import { applyRateLimited, rateClaim, type RateLimitedOutcome } from './rate-limits.js';
 import { applyParks, type ParkOutcome } from './dynamic.js';
 import { applyMapOutcomes, type MapOutcome } from './map.js';
@@ -59,6 +59,11 @@ export async function completeSteps(
   ctx: PgContext,
   outcomes: EncodedOutcome[],
   opts: CompleteOptions,
+  /**
+   * Where the completion function runs: the pool, or a connection in a transaction (the warm-up's rehearsal, whose
+   * outcomes are plain ones). Rate-limited, park and map outcomes always take transactions of their own on the pool.
+   */
+  db: Queryable = ctx.pool,
 ): Promise<CompletionResult> {
   const firstIndex = new Map<number, number>();
   outcomes.forEach((e, i) => {
@@ -117,7 +122,7 @@ export async function completeSteps(
       ? await rateClaim(ctx, { ...opts.claim, workerId: opts.workerId }, opts.claim.limit, ctx.missingRateLimit)
       : [];
   const claim = opts.claim && opts.claim.limit > tokened.length ? opts.claim : undefined;
-  const [row] = await runRetrying<{ r: CompletionReply }>(ctx.pool, ctx.sql.completeSteps, [
+  const [row] = await runRetrying<{ r: CompletionReply }>(db, ctx.sql.completeSteps, [
     sorted.map((x) => x.o.step_id),
     sorted.map((x) => x.o.task_id),
     sorted.map((x) => x.o.attempt),

@@ -176,13 +176,15 @@ export async function createTaskAtOnce(
   task: NewTask,
   plan: TaskPlan,
   encoded: EncodedTask,
+  /** A connection of the pool (the warm-up's rehearsal, in its transaction); default: the pool. */
+  db: Queryable = ctx.pool,
 ): Promise<CreateTaskResult | null> {
   if (plan.openSteps === 0 || task.needs_plan === true || gatedTask(task, plan) || rateKeyed(task) || task.parent) {
     return null;
   }
   const rows = plan.steps;
   const names = rows.map((r) => r.step.name);
-  const [inserted] = await runRetrying<{ task_id: number }>(ctx.pool, ctx.sql.createTaskAtOnce, [
+  const [inserted] = await runRetrying<{ task_id: number }>(db, ctx.sql.createTaskAtOnce, [
     ...taskParams(task, plan, encoded),
     ...stepParams(plan, encoded),
     rows.map((r) => (r.state === 'skipped' ? (r.step.skip_reason ?? REASONS.disabled) : null)),
@@ -193,5 +195,5 @@ export async function createTaskAtOnce(
     ...flowParams(task),
   ]);
   if (inserted) return { task_id: inserted.task_id, created: true, finalized: null };
-  return existingTask(ctx.pool, ctx, task.idempotency_key);
+  return existingTask(db, ctx, task.idempotency_key);
 }
