@@ -10,6 +10,7 @@ import { openPostgresStore } from '../../src/store/postgres/open-postgres-store.
 import { openStore } from '../../src/store/open-store.js';
 import type { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { PG_URL, postgresDb, type TestDb } from '../support/stores.js';
+import { newTask, step } from './conformance/fixtures.js';
 
 const dbs: TestDb[] = [];
 const stores: PostgresStore[] = [];
@@ -87,31 +88,7 @@ describe('PostgreSQL connections warmed on open', () => {
   it("rehearses beside another namespace's ready task, which it leaves alone", async () => {
     const first = await open({ poolSize: 1, warmConnections: 0 });
     const db = dbs[dbs.length - 1]!;
-    const { task_id } = await first.createTask({
-      namespace: 'shop',
-      name: 'ship',
-      version: '1.0.0',
-      context: {},
-      initiator: null,
-      source_system: null,
-      reason: null,
-      tags: [],
-      idempotency_key: null,
-      correlation_id: 'c1',
-      priority: 1000,
-      steps: [
-        {
-          name: 'pack',
-          handler_class: 'Shop::Pack',
-          depends_on: [],
-          retry_limit: 0,
-          retryable: false,
-          timeout_ms: null,
-          skippable: false,
-          initial_state: 'pending',
-        },
-      ],
-    });
+    const { task_id } = await first.createTask(newTask([step('pack')], { namespace: 'shop', priority: 1000 }));
     const second = await openPostgresStore(db.url, { poolSize: 2 });
     stores.push(second);
     for (const c of await connections(poolOf(second))) expect(c.prepared).toContain('tasker_complete_steps');
