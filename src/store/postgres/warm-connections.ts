@@ -1,8 +1,8 @@
 // Warming the pool when the store opens. A new PostgreSQL connection's first statements are slow: its backend loads
 // the catalog entries of every table and index a statement touches, plans each foreign-key check and each statement
 // inside the completion function (PL/pgSQL compiles a function on its first call in a session), and parses the
-// store's named statements. On a quiet machine that is about 15 ms for the first completion alone
-// (bench/micro/pg-cold-connection.ts), and more when several connections open at once on a busy one, which is what
+// store's named statements. On a quiet machine that is about 8 ms for the first completion alone, against 2 on a warm
+// connection (bench/micro/pg-cold-connection.ts), and more when several connections open at once on a busy one, which is what
 // the first submissions and completions after a start meet: a slow first statement makes the pool open another cold
 // connection for the next request, and so on.
 // So the store opens `count` connections before it is used and, on each, rehearses the hot path in a transaction it
@@ -26,7 +26,7 @@ import { createTaskAtOnce, encodeTask } from './create-task.js';
 import type { NamedStatement } from './pool.js';
 
 /** The rehearsal's namespace and worker: no template can have it (namespaces are names without spaces). */
-export const REHEARSAL_NAMESPACE = 'tasker warm-up';
+const REHEARSAL_NAMESPACE = 'tasker warm-up';
 const REHEARSAL_WORKER = 'tasker warm-up';
 const LEASE_MS = 60_000;
 
