@@ -12,6 +12,7 @@ import { Tasker } from '../../src/engine/tasker.js';
 import { openPostgresStore } from '../../src/store/postgres/open-postgres-store.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import { defineTask } from '../../src/definition/define-task.js';
+import { median } from '../stats.js';
 
 const rounds = Number(process.argv[2] ?? 10);
 const poolSize = Number(process.argv[3] ?? 1);
@@ -54,7 +55,12 @@ for (let i = 0; i < rounds; i++) {
   for (const key of ['firstCompleteMs', 'secondCompleteMs'] as const) {
     const [step] = await store.claimSteps({ workerId: 'bench', limit: 1, leaseMs: 60_000 });
     if (!step) throw new Error('no step to claim');
-    const outcome = { type: 'completed' as const, step_id: step.step_id, task_id: step.task.task_id, attempt: 1 };
+    const outcome = {
+      type: 'completed' as const,
+      step_id: step.step_id,
+      task_id: step.task.task_id,
+      attempt: step.attempt,
+    };
     figures[kind][key].push(
       await timed(() => store.completeSteps([{ ...outcome, results: {} }], { workerId: 'bench' })),
     );
@@ -65,18 +71,18 @@ for (let i = 0; i < rounds; i++) {
 await first.close();
 await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
 await admin.end();
-const median = (xs: number[]) => (xs.length ? +[...xs].sort((a, b) => a - b)[xs.length >> 1]!.toFixed(2) : null);
+const ms = (xs: number[]) => +median(xs).toFixed(2);
 console.log(
   JSON.stringify(
     Object.fromEntries(
       Object.entries(figures).map(([k, f]) => [
         k,
         {
-          openMs: median(f.openMs),
-          firstSubmitMs: median(f.firstMs),
-          secondSubmitMs: median(f.secondMs),
-          firstCompleteMs: median(f.firstCompleteMs),
-          secondCompleteMs: median(f.secondCompleteMs),
+          openMs: ms(f.openMs),
+          firstSubmitMs: ms(f.firstMs),
+          secondSubmitMs: ms(f.secondMs),
+          firstCompleteMs: ms(f.firstCompleteMs),
+          secondCompleteMs: ms(f.secondCompleteMs),
         },
       ]),
     ),

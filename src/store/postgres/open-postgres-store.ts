@@ -52,18 +52,13 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
   const logger = opts.logger ?? silentLogger();
   const pool = createPool({ connectionString: parsed.connectionString, max: poolSize, logger });
   const names = schemaNames(parsed.schema);
-  try {
-    if (opts.migrate === false) await requireCurrentSchema(pool, names, logger);
-    else await migrate(pool, names, logger);
-  } catch (err) {
-    await pool.end().catch(() => undefined);
-    throw err;
-  }
   const missingRateLimit = missingLimitReporter((name) =>
     logger.warn({ rate_limit: name }, `rate limit '${name}' is not defined; its steps wait (looked at every 5 s)`),
   );
   const ctx: PgContext = { pool, names, sql: pgStatements(names), logger, missingRateLimit };
   try {
+    if (opts.migrate === false) await requireCurrentSchema(pool, names, logger);
+    else await migrate(pool, names, logger);
     await warmConnections(ctx, warm);
   } catch (err) {
     await pool.end().catch(() => undefined);
