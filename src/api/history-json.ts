@@ -36,7 +36,8 @@ export function historyEntryJson(row: HistoryRow): HistoryEntryJson {
 
 /**
  * The event a history row stands for: `task.<state>` or `step.<state>` for the state it entered, except that a
- * step entering running is `step.started`, a step entering retrying `step.attempt_failed`, and a task entering
+ * step entering running is `step.started`, a step entering retrying `step.attempt_failed`, a running step parked
+ * (pending, its reason `waiting for …`: a signal, a timer, a child task, its map) `step.waiting`, and a task entering
  * running `task.started` from pending and `task.resumed` otherwise (an operator retry, a rerun).
  */
 export function eventName(row: HistoryRow): string {
@@ -46,6 +47,9 @@ export function eventName(row: HistoryRow): string {
   }
   if (row.to_state === 'running') return 'step.started';
   if (row.to_state === 'retrying') return 'step.attempt_failed';
+  if (row.to_state === 'pending' && row.from_state === 'running' && row.reason?.startsWith('waiting for ')) {
+    return 'step.waiting';
+  }
   return `step.${row.to_state}`;
 }
 

@@ -1,5 +1,5 @@
 // Live progress of one task for `tasker run`: on a TTY a table of steps redrawn in place (state, attempts,
-// duration); elsewhere one line per step event. Fed by lifecycle events.
+// duration, and what a parked step waits for); elsewhere one line per step event. Fed by lifecycle events.
 import type { AnyEventPayload, StepEventPayload } from '../engine/events.js';
 import type { TaskJson } from '../engine/task-json.js';
 
@@ -19,6 +19,7 @@ const SYMBOL: Record<string, string> = {
   skipped: '↷',
   cancelled: '⊘',
   resolved_manually: '✓',
+  waiting: '…',
 };
 
 export class ProgressView {
@@ -87,11 +88,12 @@ export class ProgressView {
     row.state = state;
     row.attempts = Math.max(row.attempts, e.attempt_number);
     if (e.duration !== undefined) row.duration = e.duration;
-    row.note = e.error_message ? e.error_message : '';
+    // A parked step says what it waits for (step.waiting's reason); a failure says why.
+    row.note = e.error_message ?? (e.event === 'step.waiting' ? waitingNote(e) : '');
     if (!this.live) {
       const extra = e.duration !== undefined ? ` in ${e.duration} ms` : '';
-      const err = e.error_message ? ` — ${e.error_message}` : '';
-      this.out.write(`${e.step_name}: ${state} (attempt ${e.attempt_number})${extra}${err}\n`);
+      const note = row.note ? ` — ${row.note}` : '';
+      this.out.write(`${e.step_name}: ${state} (attempt ${e.attempt_number})${extra}${note}\n`);
     }
   }
 
@@ -109,4 +111,10 @@ export class ProgressView {
     for (const l of lines) this.out.write(`\x1b[2K${l}\n`);
     this.drawn = lines.length;
   }
+}
+
+/** `waiting for signal 'approval' (until 2026-12-06T09:00:00.000Z)`: the reason, and the wait's end if it has one. */
+function waitingNote(e: StepEventPayload): string {
+  const reason = e.reason ?? 'waiting';
+  return e.wait_until ? `${reason} (until ${e.wait_until})` : reason;
 }

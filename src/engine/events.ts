@@ -12,6 +12,11 @@ export const STEP_EVENTS = [
   'step.retry_attempted',
   'step.skipped',
   'step.cancelled',
+  /**
+   * A step parked without a lease or a worker slot: it waits for a signal, a timer, a child task or its map's
+   * instances (`wait`, `reason`, `wait_until`), and starts again (`step.started`) when that comes.
+   */
+  'step.waiting',
 ] as const;
 
 export type TaskEventName = (typeof TASK_EVENTS)[number];
@@ -63,6 +68,10 @@ export interface StepEventPayload extends BasePayload, Partial<ErrorFields> {
   next_attempt_at?: string;
   delay_ms?: number;
   reason?: string;
+  /** For step.waiting: what the step waits for (`signal`, `timer`, `subtask` or `map`). */
+  wait?: string;
+  /** For step.waiting: when the wait ends at the latest (a timer's end, a signal's timeout), if it has an end. */
+  wait_until?: string;
 }
 
 /** A custom event published by a handler with `step.publish('payment.authorised', {...})`. */
@@ -85,6 +94,7 @@ export interface LifecycleEventMap {
   'step.retry_attempted': StepEventPayload;
   'step.skipped': StepEventPayload;
   'step.cancelled': StepEventPayload;
+  'step.waiting': StepEventPayload;
 }
 
 export type AnyEventPayload = TaskEventPayload | StepEventPayload | CustomEventPayload;

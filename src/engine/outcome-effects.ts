@@ -2,7 +2,8 @@
 // outcome, a warn/error log line for each failed attempt (whatever the log level, failures are never silent), results
 // kept for descendants running here, a wake-up for each retry, and finalised tasks handed on.
 import type { Span } from '@opentelemetry/api';
-import type { ClaimedStep, CompletionResult, StepError } from '../core/store-contract.js';
+import type { ClaimedStep, CompletionResult, StepError, StepOutcome } from '../core/store-contract.js';
+import type { StepEventPayload } from './events.js';
 import type { Execution } from './step-execution.js';
 import type { LifecyclePublisher } from './lifecycle-publisher.js';
 import type { TaskFinalizer } from './task-finalizer.js';
@@ -89,9 +90,12 @@ export class OutcomeEffects {
         // A step with no handler waits (a signal, a timer, a child task): no lease, no slot, until due or woken.
         if (o.untilMs !== null) this.wakeAt(o.untilMs);
         pending.log.logger.debug({ wait: o.wait, until: o.untilMs }, 'step waits');
+        this.publisher.step('step.waiting', claimed.task, ref, waitingFields(o), null, span);
       } else if (o.type === 'expand') {
         // A mapped step waits for its instances, holding no lease and no slot (map-steps.ts).
         pending.log.logger.debug({ instances: o.count, max_parallel: o.max_parallel }, 'step mapped');
+        const reason = `waiting for its ${o.count} map instance${o.count === 1 ? '' : 's'}`;
+        this.publisher.step('step.waiting', claimed.task, ref, { wait: 'map', reason }, null, span);
       } else if (o.type === 'skipped') {
         this.publisher.step('step.skipped', claimed.task, ref, { reason: o.reason }, null, span);
       }
@@ -120,6 +124,21 @@ export class OutcomeEffects {
     }
     if (res.finalized.length) this.finalizer.handle(res.finalized);
   }
+}
+
+/** A parked step's `step.waiting` fields: what it waits for, said for a person, and until when. */
+function waitingFields(o: Extract<StepOutcome, { type: 'park' }>): Partial<StepEventPayload> {
+  const reason =
+    o.wait === 'signal'
+      ? `waiting for signal '${o.signal ?? '?'}'`
+      : o.wait === 'subtask'
+        ? `waiting for task ${o.watch ?? '?'}`
+        : o.wait === 'timer'
+          ? 'waiting for its timer'
+          : `waiting for ${o.wait}`;
+  const fields: Partial<StepEventPayload> = { wait: o.wait, reason };
+  if (o.untilMs !== null) fields.wait_until = new Date(o.untilMs).toISOString();
+  return fields;
 }
 
 /** What a failure line adds to the attempt's fields (task, step, attempt): the attempts allowed, and the error. */

@@ -130,5 +130,5 @@ export function useLive(refresh: () => Promise<void> | void, filter: { task_id?:
  * or step can enter. EventSource has no wildcard listener, so a slow safety refresh (SAFETY_MS) covers any other.
  */
 const TASK_NAMES = ['started', 'pending', 'running', 'completed', 'failed', 'cancelled', 'resolved_manually', 'rerun'];
-const STEP_NAMES = [...TASK_NAMES, 'retrying', 'skipped', 'attempt_failed', 'retry_attempted'];
+const STEP_NAMES = [...TASK_NAMES, 'retrying', 'skipped', 'attempt_failed', 'retry_attempted', 'waiting'];
 const STREAM_EVENTS = [...TASK_NAMES.map((n) => `task.${n}`), ...STEP_NAMES.map((n) => `step.${n}`)];

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tasker } from '../../src/engine/tasker.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
-import { runCli } from './cli-runner.js';
+import { runCli, startCli } from './cli-runner.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'tasker-cli-signal-'));
 const URL = `sqlite:${path.join(tmp, 'tasker.db')}`;
@@ -165,5 +165,50 @@ describe('tasker signal with the approval example', () => {
     const one = await runCli(['signal', 'approval', ...DB]);
     expect(one.code).toBe(2);
     expect(one.stderr).toContain('tasker signal needs <task_id> <name>');
+  });
+});
+
+describe('tasker run with a step that waits for a signal', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tasker-cli-run-wait-'));
+  const db = ['--db', `sqlite:${path.join(dir, 'tasker.db')}`];
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('shows the step waiting for its signal, then runs the task to its end', { timeout: 120_000 }, async () => {
+    const run = startCli(
+      [
+        'run',
+        'approvals/expense_approval',
+        ...T,
+        '--handlers',
+        'examples/approval/handlers.ts',
+        '--idempotency-key',
+        'expense-9',
+        '--context',
+        JSON.stringify({ expense_id: '9', amount: 40 }),
+        ...db,
+      ],
+      { env, timeoutMs: 100_000 },
+    );
+    // Without a TTY one line per step event: the park is its own line, saying what the step waits for until when.
+    await run.stdoutMatches(/manager_approval: waiting \(attempt 1\) — waiting for signal 'approval' \(until \S+Z\)\n/);
+    const sent = await runCli(
+      [
+        'signal',
+        '--idempotency-key',
+        'expense-9',
+        'approval',
+        '--payload',
+        '{"approved":true,"by":"grace"}',
+        ...T,
+        ...db,
+      ],
+      { env },
+    );
+    expect(sent.code, sent.stderr).toBe(0);
+    const out = await run.result;
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toMatch(/cooling_off: waiting \(attempt 1\) — waiting for its timer \(until \S+Z\)\n/);
+    expect(out.stdout).toMatch(/manager_approval: completed \(attempt 1\)/);
+    expect(out.stdout).toMatch(/approvals\/expense_approval@1\.0\.0: task \d+ completed\n$/);
   });
 });

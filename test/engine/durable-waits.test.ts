@@ -2,12 +2,15 @@
 // task is finished, 409-style OperatorActionError); a repeated signal id delivered once; a signal the template does
 // not declare refused (NotFoundError); a signal wait timing out with error.code 'timeout' and its retry getting a
 // fresh wait that consumes a signal sent meanwhile; a timer by duration and by `until`; a parked step holds no lease
-// and shows waiting_for; addressing a signal by idempotency key.
+// and shows waiting_for, and its park is a step.waiting event (and stream event); addressing a signal by idempotency
+// key.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tasker } from '../../src/engine/tasker.js';
 import { defineTask } from '../../src/definition/define-task.js';
 import { STORE_KINDS, type TestDb } from '../support/stores.js';
 import { openTestEngine, sleep } from '../support/engine.js';
+import type { StepEventPayload } from '../../src/engine/events.js';
+import { eventName } from '../../src/api/history-json.js';
 
 const approval = defineTask({
   name: 'approval',
@@ -84,6 +87,14 @@ describe.each(STORE_KINDS)('durable waits on $kind', ({ make }) => {
     (await tasker.getTask(taskId))!.workflow_steps.find((s) => s.name === name)!;
 
   it('parks a waiting step without a lease, then completes it with the signal payload', async () => {
+    const events: StepEventPayload[] = [];
+    const unsubscribe = tasker.subscribe(
+      (e: StepEventPayload) => {
+        if (e.step_name === 'manager_approval') events.push(e);
+      },
+      ['step.started', 'step.waiting', 'step.completed'],
+    );
+    const before = Date.now();
     const { task_id } = await tasker.submit({ namespace: 'waits', name: 'approval', context: {} });
     const parked = await until(
       () => stepOf(task_id, 'manager_approval'),
@@ -103,6 +114,18 @@ describe.each(STORE_KINDS)('durable waits on $kind', ({ make }) => {
     expect(done.workflow_steps.find((s) => s.name === 'apply')!.results).toEqual({
       applied: { approved: true, by: 'ann' },
     });
+    unsubscribe();
+    const mine = events.filter((e) => e.task_id === task_id);
+    // The park is an event of its own (tasker run shows it), then the attempt that takes the signal starts again.
+    expect(mine.map((e) => e.event)).toEqual(['step.started', 'step.waiting', 'step.started', 'step.completed']);
+    expect(mine[1]).toMatchObject({ wait: 'signal', reason: "waiting for signal 'approval'", attempt_number: 1 });
+    const deadline = Date.parse(mine[1]!.wait_until!);
+    expect(deadline).toBeGreaterThanOrEqual(before + 3_600_000 - 1_000);
+    expect(deadline).toBeLessThanOrEqual(Date.now() + 3_600_000 + 1_000);
+    // The stream of the API names the park's history row step.waiting too.
+    const history = await tasker.store.history.getHistoryPage(task_id, { limit: 100 });
+    const parkRow = history.find((h) => h.step_id === step.workflow_step_id && h.to_state === 'pending');
+    expect(parkRow && eventName(parkRow)).toBe('step.waiting');
   });
 
   it('keeps a signal sent before the step waits, and delivers a repeated signal id once', async () => {

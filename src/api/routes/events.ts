@@ -53,7 +53,8 @@ export function eventRoutes(_ctx: ApiContext, streams: EventStreams): RouteSpec[
       description:
         'text/event-stream of every task and step transition recorded in the store, by any process: each message has `id:` ' +
         '(the history row id), `event:` (task.started, task.resumed, task.completed, task.failed, task.cancelled, ' +
-        'step.started, step.attempt_failed, step.completed, step.failed, step.skipped, step.cancelled, step.pending, ' +
+        'step.started, step.attempt_failed, step.waiting, step.completed, step.failed, step.skipped, step.cancelled, ' +
+        'step.pending, ' +
         'step.resolved_manually, …) and `data:` (JSON, below). Filters: task_id, namespace. A reconnecting client sends ' +
         'Last-Event-ID and gets what it missed. A comment line every 15 s keeps the connection open. Authenticate with the ' +
         'Authorization header or a ?ticket= from POST /events/tickets. Custom events published by handlers with ' +
