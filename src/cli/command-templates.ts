@@ -59,7 +59,9 @@ export async function openEngineFor(
   const loaded = paths.length
     ? await loadTemplates(paths, flags.env !== undefined ? { env: flags.env } : {})
     : { templates: [], issues: [] };
-  const tasker = await openEngine(flags, { ...extra, templates: [], start: false });
+  // A command that runs no steps (submit, signal) sends a statement or two: it readies no connection unless told to.
+  const warm = !runsSteps && flags.warmConnections === undefined ? { warmConnections: 0 } : {};
+  const tasker = await openEngine(flags, { ...warm, ...extra, templates: [], start: false });
   try {
     const sorted = sortIssues(tasker, target, loaded.templates, loaded.issues, runsSteps);
     const ref = `${target.namespace}/${target.name}`;

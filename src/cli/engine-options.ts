@@ -27,6 +27,8 @@ export interface EngineFlags {
   handlersTimeout?: string;
   stepTimeout?: string;
   allowRedefine?: boolean;
+  poolSize?: string;
+  warmConnections?: string;
 }
 
 export function addStoreOption(cmd: Command): Command {
@@ -57,6 +59,14 @@ export function addEngineOptions(cmd: Command, { running = true } = {}): Command
     .option(
       '--step-timeout <ms>',
       `timeout of steps run here that set none (default: $TASKER_STEP_TIMEOUT_MS, else ${stepTimeout} = ${stepTimeout / 60_000} min)`,
+    )
+    .option(
+      '--pool-size <n>',
+      `PostgreSQL: connections this process keeps open at most (default ${TASKER_DEFAULTS.poolSize})`,
+    )
+    .option(
+      '--warm-connections <n>',
+      `PostgreSQL: connections readied for the hot path on start, at most --pool-size (default ${TASKER_DEFAULTS.warmConnections}; 0 for commands that run no steps)`,
     )
     .option(
       '--allow-redefine',
@@ -134,6 +144,13 @@ export function engineOptionsFrom(flags: EngineFlags, extra: Partial<TaskerOptio
   const leaseMs = parseCount(flags.leaseMs, '--lease-ms', OPTION_RANGES.leaseMs);
   const handlersTimeoutMs = parseCount(flags.handlersTimeout, '--handlers-timeout', OPTION_RANGES.handlersTimeoutMs);
   const stepTimeoutMs = parseCount(flags.stepTimeout, '--step-timeout', OPTION_RANGES.stepTimeoutMs);
+  const poolSize = parseCount(flags.poolSize, '--pool-size', OPTION_RANGES.poolSize);
+  const warmConnections = parseCount(flags.warmConnections, '--warm-connections', OPTION_RANGES.warmConnections);
+  if (warmConnections !== undefined && warmConnections > (poolSize ?? TASKER_DEFAULTS.poolSize)) {
+    const pool =
+      poolSize === undefined ? `the default --pool-size (${TASKER_DEFAULTS.poolSize})` : `--pool-size (${poolSize})`;
+    throw new UsageError(`--warm-connections must be at most ${pool}, got ${warmConnections}`);
+  }
   const logLevel = parseLogLevel(flags.logLevel);
   const logFormat = parseLogFormat(flags.logFormat);
   return {
@@ -148,6 +165,8 @@ export function engineOptionsFrom(flags: EngineFlags, extra: Partial<TaskerOptio
     ...(leaseMs !== undefined ? { leaseMs } : {}),
     ...(handlersTimeoutMs !== undefined ? { handlersTimeoutMs } : {}),
     ...(stepTimeoutMs !== undefined ? { stepTimeoutMs } : {}),
+    ...(poolSize !== undefined ? { poolSize } : {}),
+    ...(warmConnections !== undefined ? { warmConnections } : {}),
     ...(flags.allowRedefine === true ? { allowRedefine: true } : {}),
     ...(flags.namespaces
       ? {

@@ -44,6 +44,13 @@ export const TASKER_DEFAULTS = Object.freeze({
    * replaces the stored one instead (embedded SQLite only).
    */
   allowRedefine: false,
+  /** PostgreSQL: the most connections a process's pool keeps open (ignored by SQLite). */
+  poolSize: 10,
+  /**
+   * PostgreSQL: connections opened and readied for the hot path on open (its statements rehearsed), at most the pool
+   * size; the rest open cold when first needed (ignored by SQLite).
+   */
+  warmConnections: 3,
   /** Deepest nesting of sub-workflows (a child of a child …): a step whose child would be deeper fails for good. */
   maxSubtaskDepth: 10,
   /** Retry backoff: `base · multiplier^(attempt-1)` ms, capped at `max`, with up to `jitter` of it taken off. */

@@ -28,6 +28,16 @@ export interface TaskerOptions {
   db?: string | Store;
   /** PostgreSQL schema (default `tasker`, or the URL's `?schema=`). */
   schema?: string;
+  /** PostgreSQL: the most connections this process keeps open to the store (default 10); ignored by SQLite. */
+  poolSize?: number;
+  /**
+   * PostgreSQL: connections opened on open and readied for the hot path — the statements of a submit, a claim and a
+   * completion rehearsed in a transaction rolled back — so the first requests after a start do not meet a cold
+   * connection (a cold one's first completion takes several milliseconds more). Default 3, or the pool size when
+   * smaller; the pool size readies every connection (a worker that must answer fast from its first second), 0 none
+   * (a one-shot command). At most `poolSize`. Ignored by SQLite.
+   */
+  warmConnections?: number;
   /** Template files/directories to load, or templates built with `defineTask`. */
   templates?: Array<string | TaskTemplate>;
   /** A handlers module path, or a map of handler class names to classes/functions. */
@@ -103,6 +113,8 @@ export interface TaskerOptions {
 export interface ResolvedTaskerOptions {
   db: string | Store;
   schema: string | undefined;
+  poolSize: number;
+  warmConnections: number;
   templates: Array<string | TaskTemplate>;
   handlers: string | Record<string, HandlerEntry> | undefined;
   subscribers: unknown[];

@@ -18,6 +18,8 @@ import type { RetentionPolicy } from './retention-keeper.js';
 const OPTION_NAMES: Record<keyof TaskerOptions, true> = {
   db: true,
   schema: true,
+  poolSize: true,
+  warmConnections: true,
   templates: true,
   handlers: true,
   subscribers: true,
@@ -62,6 +64,8 @@ export const OPTION_RANGES = {
   handlersTimeoutMs: { min: 1, max: MAX_TIMEOUT_MS, ms: true },
   maxMapItems: { min: 1, max: MAX_MAP_INSTANCES, ms: false },
   maxSubtaskDepth: { min: 1, max: 100, ms: false },
+  poolSize: { min: 1, max: 1_000, ms: false },
+  warmConnections: { min: 0, max: 1_000, ms: false },
 } as const satisfies Record<string, OptionRange>;
 
 type RangedOption = keyof typeof OPTION_RANGES;
@@ -255,6 +259,7 @@ export function resolveTaskerOptions(
   return {
     db: store,
     schema: optionalString('schema', o.schema),
+    ...pool(o.poolSize, o.warmConnections),
     templates: list('templates', o.templates, 'a list of template paths or defineTask templates', (t) => {
       return typeof t === 'string' || (typeof t === 'object' && t !== null);
     }),
@@ -286,6 +291,17 @@ export function resolveTaskerOptions(
     retention: retentionPolicy(o.retention),
     allowRedefine: allowRedefine(o.allowRedefine, store),
   };
+}
+
+/** `poolSize` and `warmConnections`: each in its range, and no more connections warmed than the pool holds. */
+function pool(size: unknown, warm: unknown): { poolSize: number; warmConnections: number } {
+  const poolSize = ranged('poolSize', size).value;
+  if (warm === undefined) return { poolSize, warmConnections: Math.min(poolSize, TASKER_DEFAULTS.warmConnections) };
+  const warmConnections = ranged('warmConnections', warm).value;
+  if (warmConnections > poolSize) {
+    throw invalid('warmConnections', `at most poolSize (${poolSize}), the connections there are to warm`, warm);
+  }
+  return { poolSize, warmConnections };
 }
 
 /** `allowRedefine`: a boolean, true only on the embedded SQLite store (PostgreSQL is shared by many processes). */

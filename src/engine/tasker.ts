@@ -88,6 +88,8 @@ export class Tasker extends TaskerOperations {
         : await openStore(o.db, {
             logger,
             ...(o.schema ? { schema: o.schema } : {}),
+            poolSize: o.poolSize,
+            warmConnections: o.warmConnections,
             migrate: o.migrate,
           });
     const tasker = new Tasker(store, typeof o.db !== 'object', o, logger);

@@ -86,6 +86,12 @@ describe('Tasker.open checks its options before opening anything', () => {
     ],
     [{ workerId: '' }, "workerId must be a non-empty string; got ''"],
     [{ start: 'yes' }, "start must be true or false; got 'yes'"],
+    [{ poolSize: 0 }, 'poolSize must be a whole number from 1 to 1000; got 0'],
+    [{ warmConnections: -1 }, 'warmConnections must be a whole number from 0 to 1000; got -1'],
+    [
+      { poolSize: 4, warmConnections: 5 },
+      'warmConnections must be at most poolSize (4), the connections there are to warm; got 5',
+    ],
   ])('refuses %j', async (options, message) => {
     const err = await refusal(options);
     expect(isTaskerError(err) && err.code).toBe('invalid_option');
@@ -132,7 +138,11 @@ describe('resolveTaskerOptions', () => {
       env: undefined,
       namespaces: null,
       start: true,
+      poolSize: TASKER_DEFAULTS.poolSize,
+      warmConnections: TASKER_DEFAULTS.warmConnections,
     });
+    // Fewer connections than the default warms: all of them.
+    expect(resolveTaskerOptions({ poolSize: 2 }, {})).toMatchObject({ poolSize: 2, warmConnections: 2 });
     expect(TASKER_DEFAULTS).toMatchObject({ concurrency: 10, leaseMs: 30_000, stepTimeoutMs: 900_000 });
     expect(resolveTaskerOptions({ concurrency: 0 }, {}).start).toBe(false);
   });

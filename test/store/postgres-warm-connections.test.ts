@@ -2,12 +2,14 @@
 // pool, idle and in no transaction; each rehearsed the hot path to its end (the creating, claiming and completing
 // statements are prepared on it) and planned the batch creation (its last statement is that plan's DEALLOCATE, and
 // no plan-only statement is left prepared); nothing was written, a ready task of another namespace was left alone,
-// and a count the pool cannot hold is refused by name.
+// and a count the pool cannot hold is refused by name. Tasker.open hands its poolSize and warmConnections on.
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StoreUrlError } from '../../src/core/errors.js';
 import { openPostgresStore } from '../../src/store/postgres/open-postgres-store.js';
 import { openStore } from '../../src/store/open-store.js';
+import { Tasker } from '../../src/engine/tasker.js';
+import { silentLogger } from '../../src/telemetry/logger.js';
 import type { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { PG_URL, postgresDb, type TestDb } from '../support/stores.js';
 import { newTask, step } from './conformance/fixtures.js';
@@ -111,5 +113,24 @@ describe('PostgreSQL connections warmed on open', () => {
     await expect(open({ poolSize: 2, warmConnections: 3 })).rejects.toThrow(
       /warmConnections .* pool size \(2\), got 3/,
     );
+  });
+
+  it('takes the pool size and the connections to warm from Tasker.open', async () => {
+    const db = postgresDb();
+    dbs.push(db);
+    const tasker = await Tasker.open({
+      db: db.url,
+      poolSize: 4,
+      warmConnections: 4,
+      start: false,
+      logger: silentLogger(),
+    });
+    try {
+      const pool = poolOf(tasker.store as PostgresStore);
+      expect([pool.options.max, pool.totalCount]).toEqual([4, 4]);
+      for (const c of await connections(pool)) expect(c.prepared).toContain('tasker_complete_steps');
+    } finally {
+      await tasker.close();
+    }
   });
 });

@@ -13,7 +13,7 @@ import { packageVersion } from '../../package-version.js';
 import { KEYED_SHAPES, keyOf, shapeFor } from '../../workloads.js';
 import type { BenchTarget, ShapeDef, ShapeId, TargetOptions } from '../target.js';
 import { BENCH_NAMESPACE, benchTemplate, TASKER_SHAPES } from './bench-templates.js';
-import { sharedEngines, type TaskerWorkerConfig } from './worker.js';
+import { POOL, sharedEngines, type TaskerWorkerConfig } from './worker.js';
 
 const SUBMIT_CHUNK = 500;
 const SCHEMA = 'tasker_bench';
@@ -51,7 +51,7 @@ export class TaskerTarget implements BenchTarget {
     this.config =
       variant.store === 'sqlite'
         ? `embedded SQLite (WAL, synchronous=NORMAL) in the harness process, concurrency ${concurrency}; batched claim/complete, in-process fast path`
-        : `PostgreSQL schema ${SCHEMA}, concurrency ${concurrency} per worker process, pool 10; SKIP LOCKED batched claims, ` +
+        : `PostgreSQL schema ${SCHEMA}, concurrency ${concurrency} per worker process, pool ${POOL} all warmed on open; SKIP LOCKED batched claims, ` +
           'set-based completions, LISTEN/NOTIFY wake-ups; ×in-process = library use: the engine that submits runs ' +
           'the steps with its handlers in the harness process (local wake-ups on submit)' +
           (variant.localQueue
@@ -140,6 +140,7 @@ export class TaskerTarget implements BenchTarget {
       prefetch: prefetchOf(this.variant, this.concurrency),
       leaseMs: 30_000,
       drainTimeoutMs: 5_000,
+      ...POOL,
       start: false,
     });
     sharedEngines().set(this.name, this.engine);

@@ -11,6 +11,12 @@ export type TaskerWorkerConfig =
   /** In a worker process: an engine of its own; inside the harness (processCount 0): the shared engine `sharedKey`. */
   | { mode: 'process'; url: string; concurrency: number; prefetch: number; leaseMs: number; sharedKey: string };
 
+/**
+ * PostgreSQL connections per engine, every one readied on open (`warmConnections`): the setting of a worker that must
+ * answer fast from its first second, which W5 measures. SQLite ignores both.
+ */
+export const POOL = { poolSize: 10, warmConnections: 10 } as const;
+
 /** Embedded engines the harness shares with in-process workers, by target name. */
 export function sharedEngines(): Map<string, Tasker> {
   const g = globalThis as { __taskerBenchEngines?: Map<string, Tasker> };
@@ -53,6 +59,7 @@ export async function startWorker(ctx: WorkerContext): Promise<RunningWorker> {
     prefetch: cfg.prefetch,
     leaseMs: cfg.leaseMs,
     drainTimeoutMs: 5_000,
+    ...POOL,
   });
   return { stop: () => engine.close() };
 }

@@ -1,6 +1,7 @@
 // Opening the PostgreSQL store: parse the URL, create the pool, migrate the schema under its advisory lock (or only
 // check that it is current), warm a few connections, and build the context and the LISTEN session the PostgresStore
 // runs on.
+import { TASKER_DEFAULTS } from '../../core/defaults.js';
 import { StoreUrlError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../telemetry/logger.js';
 import { missingLimitReporter } from '../shared/rate-buckets.js';
@@ -19,7 +20,7 @@ export interface PostgresStoreOptions {
   logger?: Logger;
   /** Schema holding every table; overrides nothing in the URL (giving both with different values is an error). */
   schema?: string;
-  /** Connections in the pool (default 10). The LISTEN connection comes on top. */
+  /** Connections in the pool (default TASKER_DEFAULTS.poolSize, 10). The LISTEN connection comes on top. */
   poolSize?: number;
   /**
    * Bring the schema up to date on open (default true). False only checks that it is current and refuses it
@@ -33,17 +34,14 @@ export interface PostgresStoreOptions {
   warmConnections?: number;
 }
 
-export const DEFAULT_POOL_SIZE = 10;
-export const DEFAULT_WARM_CONNECTIONS = 3;
-
 /** Open a pool on `url`, migrate the schema (safe with concurrent openers) or check it, and return the store. */
 export async function openPostgresStore(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
   const parsed = parsePostgresUrl(url, opts.schema);
-  const poolSize = opts.poolSize ?? DEFAULT_POOL_SIZE;
+  const poolSize = opts.poolSize ?? TASKER_DEFAULTS.poolSize;
   if (!Number.isInteger(poolSize) || poolSize < 1) {
     throw new StoreUrlError(`PostgreSQL poolSize must be an integer >= 1, got ${poolSize}`);
   }
-  const warm = opts.warmConnections ?? Math.min(poolSize, DEFAULT_WARM_CONNECTIONS);
+  const warm = opts.warmConnections ?? Math.min(poolSize, TASKER_DEFAULTS.warmConnections);
   if (!Number.isInteger(warm) || warm < 0 || warm > poolSize) {
     throw new StoreUrlError(
       `PostgreSQL warmConnections must be an integer from 0 to the pool size (${poolSize}), got ${warm}`,

@@ -33,6 +33,7 @@ const LEASE_MS = 60_000;
 /** Open `count` connections of the pool and get each ready for the hot path; they stay in the pool, idle. */
 export async function warmConnections(ctx: PgContext, count: number): Promise<void> {
   if (count <= 0) return;
+  const started = performance.now();
   const clients: pg.PoolClient[] = [];
   const broken = new Set<pg.PoolClient>();
   try {
@@ -48,6 +49,11 @@ export async function warmConnections(ctx: PgContext, count: number): Promise<vo
   } finally {
     for (const c of clients) c.release(broken.has(c));
   }
+  const ms = Math.round(performance.now() - started);
+  ctx.logger.debug(
+    { connections: clients.length - broken.size, ms },
+    'PostgreSQL connections readied for the hot path',
+  );
 }
 
 /** Rehearse, then plan the batch creation; throws only when the connection cannot be trusted (see warmConnections). */
