@@ -112,7 +112,7 @@ import { dataVersion, ping, readyDepth, stepsByState, tasksByState, waitingForWo
 import {
   adjustCounters,
   adjustCountersMany,
-  adjustCountersReturning,
+  adjustCountersOne,
   closeTask,
   holdSteps,
   insertTransition,
@@ -151,7 +151,7 @@ export const SQLITE_STATEMENTS = {
   satisfyChildren,
   satisfyChildrenOf,
   adjustCounters,
-  adjustCountersReturning,
+  adjustCountersOne,
   adjustCountersMany,
   taskOpenState,
   setTaskState,
@@ -323,7 +323,7 @@ export type Statements = { readonly [K in keyof typeof SQLITE_STATEMENTS]: State
 const MAX_CACHED_CLAIMS = 2_048;
 
 /** Statements whose rows are arrays, in their RETURNING column order. */
-const RAW_ROWS = ['satisfyChildren', 'satisfyChildrenOf', 'adjustCountersMany'] as const;
+const RAW_ROWS = ['satisfyChildren', 'satisfyChildrenOf', 'adjustCountersMany', 'adjustCountersOne'] as const;
 
 /** Prepare every statement once. */
 export function prepareStatements(db: Database): Statements {

@@ -49,7 +49,7 @@ export interface TaskRow {
 /** A child row released by satisfyChildren / satisfyChildrenOf (raw: task_id, unmet, state). */
 type ReleasedRow = [task_id: number, unmet: number, state: StepState];
 
-/** A row of adjustCountersMany (raw, in its RETURNING order). */
+/** A row of adjustCountersMany / adjustCountersOne (raw, in their RETURNING order). */
 type CountedTaskRow = [
   task_id: number,
   state: TaskState,
@@ -65,6 +65,7 @@ type CountedTaskRow = [
   run: number,
   paused: number,
   gates: number,
+  completed_at: number | null,
 ];
 
 export interface HistoryFields {
@@ -229,24 +230,25 @@ export class SqliteTx {
     const finalized: FinalizedTask[] = [];
     const gated: number[] = [];
     if (this.deltas.size > 1) {
-      // Many tasks: apply every delta in one statement that returns what finalisation needs (no re-read).
+      // Many tasks: apply every delta and finalise in one statement that returns what the rest needs (no re-read).
       const deltas = JSON.stringify(Array.from(this.deltas, ([taskId, d]) => [taskId, d.open, d.satisfied]));
-      const rows = new Map((this.st.adjustCountersMany.all(deltas) as CountedTaskRow[]).map((r) => [r[0], r]));
-      for (const taskId of this.deltas.keys()) {
+      const rows = new Map(
+        (this.st.adjustCountersMany.all(this.now, deltas) as CountedTaskRow[]).map((r) => [r[0], r]),
+      );
+      for (const [taskId, d] of this.deltas) {
         const r = rows.get(taskId);
-        if (!r) continue;
-        if (r[1] === 'running' && r[2] === 0) finalized.push(this.finish(taskId, countedRowObject(r)));
-        else if (r[12] !== 0) this.st.holdSteps.run(taskId);
-        if (r[13] === 1) gated.push(taskId);
+        if (r) this.settle(r, d.open, finalized, gated);
       }
     } else {
       for (const [taskId, d] of this.deltas) {
-        // Apply the deltas and read back what decides finalisation in one statement; the full row only when done.
-        const row = (
-          d.open !== 0 || d.satisfied !== 0
-            ? this.st.adjustCountersReturning.get(d.open, d.satisfied, taskId)
-            : this.st.taskOpenState.get(taskId)
-        ) as { state: TaskState; open_steps: number; paused: number; gates: number } | undefined;
+        if (d.open !== 0 || d.satisfied !== 0) {
+          const r = this.st.adjustCountersOne.get(this.now, taskId, d.open, d.satisfied) as CountedTaskRow | undefined;
+          if (r) this.settle(r, d.open, finalized, gated);
+          continue;
+        }
+        // Only touched: read what decides finalisation; the full row only when done.
+        const row = this.st.taskOpenState.get(taskId) as
+          { state: TaskState; open_steps: number; paused: number; gates: number } | undefined;
         if (!row) continue;
         if (row.gates === 1) gated.push(taskId);
         if (row.state !== 'running' || row.open_steps !== 0) {
@@ -261,6 +263,23 @@ export class SqliteTx {
     // Tasks with concurrency limits: slots given back go to the next in line, readied steps take or queue for one.
     if (gated.length > 0) reconcileGates(this, gated, this.actor);
     return finalized;
+  }
+
+  /**
+   * What follows a counted row `r` whose open delta was `openDelta`: a task the statement finalised gets its history
+   * row and is reported; a running task left with no open steps (nothing moved its count here) is finished; a paused
+   * one has what this transaction readied held; one with concurrency limits joins `gated`.
+   */
+  private settle(r: CountedTaskRow, openDelta: number, finalized: FinalizedTask[], gated: number[]): void {
+    const [taskId, state, open] = r;
+    if (openDelta !== 0 && open === 0 && r[14] === this.now && (state === 'completed' || state === 'failed')) {
+      this.taskHistory(taskId, 'running', state, finalReason(state));
+      finalized.push(mapFinalizedTask(countedRowObject(r), state, this.now));
+    } else if (state === 'running' && open === 0) {
+      const row = countedRowObject(r);
+      finalized.push(this.finish(taskId, row));
+    } else if (r[12] !== 0) this.st.holdSteps.run(taskId);
+    if (r[13] === 1) gated.push(taskId);
   }
 
   /** Finalise one task if it is running with no open steps (counters must be flushed). */
@@ -279,7 +298,7 @@ export class SqliteTx {
   }
 }
 
-/** A row of adjustCountersMany (an array, see RAW_ROWS) as the task row finalisation reads. */
+/** A counted row (an array, see RAW_ROWS) as the task row finalisation reads. */
 function countedRowObject(r: CountedTaskRow): TaskRow {
   return {
     task_id: r[0],

@@ -30,19 +30,33 @@ export const satisfyChildrenOf = `
 export const adjustCounters =
   'UPDATE tasks SET open_steps = open_steps + ?, satisfied_steps = satisfied_steps + ? WHERE task_id = ?';
 
-/** adjustCounters returning the task's state, open steps, pause bits and whether it has concurrency limits. */
-export const adjustCountersReturning = `UPDATE tasks SET open_steps = open_steps + ?, satisfied_steps = satisfied_steps + ?
-                             WHERE task_id = ? RETURNING state, open_steps, paused, gates`;
-
 /**
- * adjustCountersReturning for many tasks (a JSON array of [task_id, open delta, satisfied delta]), returning the
- * columns finalisation needs (rows are arrays, in this order).
+ * Apply counter deltas to tasks and finalise in the same statement: a running task whose open steps this delta
+ * (d.open, non-zero) brings to 0 gets its final state (completed when every step is satisfied, else failed) and
+ * completed_at = now. `source` is a FROM item `d` with columns task_id, open, satisfied. Rows are arrays in RETURNING
+ * order; the caller tells a task finalised here by open delta ≠ 0, open_steps 0, a final state and completed_at = now.
  */
-export const adjustCountersMany = `
-    UPDATE tasks SET open_steps = open_steps + (j.value ->> 1), satisfied_steps = satisfied_steps + (j.value ->> 2)
-      FROM json_each(?) j WHERE tasks.task_id = j.value ->> 0
+const countAndFinalize = (source: string): string => {
+  const done = "tasks.state = 'running' AND d.open <> 0 AND tasks.open_steps + d.open = 0";
+  return `
+    UPDATE tasks SET open_steps = open_steps + d.open, satisfied_steps = satisfied_steps + d.satisfied,
+                     state = CASE WHEN ${done} THEN CASE WHEN tasks.satisfied_steps + d.satisfied >= tasks.step_count
+                                                         THEN 'completed' ELSE 'failed' END
+                                  ELSE tasks.state END,
+                     completed_at = CASE WHEN ${done} THEN ? ELSE completed_at END
+      FROM ${source}
+     WHERE tasks.task_id = d.task_id
     RETURNING tasks.task_id, state, open_steps, satisfied_steps, step_count, namespace, name, version, correlation_id,
-              created_at, started_at, run, paused, gates`;
+              created_at, started_at, run, paused, gates, completed_at`;
+};
+
+/** countAndFinalize for many tasks: now, then a JSON array of [task_id, open delta, satisfied delta]. */
+export const adjustCountersMany = countAndFinalize(
+  '(SELECT j.value ->> 0 AS task_id, j.value ->> 1 AS open, j.value ->> 2 AS satisfied FROM json_each(?) j) AS d',
+);
+
+/** countAndFinalize for one task: now, task id, open delta, satisfied delta. */
+export const adjustCountersOne = countAndFinalize('(SELECT ? AS task_id, ? AS open, ? AS satisfied) AS d');
 
 /** Task ?'s state, open steps, pause bits and whether it has concurrency limits. */
 export const taskOpenState = 'SELECT state, open_steps, paused, gates FROM tasks WHERE task_id = ?';

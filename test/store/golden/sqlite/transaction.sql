@@ -23,16 +23,29 @@
 -- adjustCounters
 UPDATE tasks SET open_steps = open_steps + ?, satisfied_steps = satisfied_steps + ? WHERE task_id = ?;
 
--- adjustCountersReturning
-UPDATE tasks SET open_steps = open_steps + ?, satisfied_steps = satisfied_steps + ?
-                             WHERE task_id = ? RETURNING state, open_steps, paused, gates;
-
 -- adjustCountersMany
 
-    UPDATE tasks SET open_steps = open_steps + (j.value ->> 1), satisfied_steps = satisfied_steps + (j.value ->> 2)
-      FROM json_each(?) j WHERE tasks.task_id = j.value ->> 0
+    UPDATE tasks SET open_steps = open_steps + d.open, satisfied_steps = satisfied_steps + d.satisfied,
+                     state = CASE WHEN tasks.state = 'running' AND d.open <> 0 AND tasks.open_steps + d.open = 0 THEN CASE WHEN tasks.satisfied_steps + d.satisfied >= tasks.step_count
+                                                         THEN 'completed' ELSE 'failed' END
+                                  ELSE tasks.state END,
+                     completed_at = CASE WHEN tasks.state = 'running' AND d.open <> 0 AND tasks.open_steps + d.open = 0 THEN ? ELSE completed_at END
+      FROM (SELECT j.value ->> 0 AS task_id, j.value ->> 1 AS open, j.value ->> 2 AS satisfied FROM json_each(?) j) AS d
+     WHERE tasks.task_id = d.task_id
     RETURNING tasks.task_id, state, open_steps, satisfied_steps, step_count, namespace, name, version, correlation_id,
-              created_at, started_at, run, paused, gates;
+              created_at, started_at, run, paused, gates, completed_at;
+
+-- adjustCountersOne
+
+    UPDATE tasks SET open_steps = open_steps + d.open, satisfied_steps = satisfied_steps + d.satisfied,
+                     state = CASE WHEN tasks.state = 'running' AND d.open <> 0 AND tasks.open_steps + d.open = 0 THEN CASE WHEN tasks.satisfied_steps + d.satisfied >= tasks.step_count
+                                                         THEN 'completed' ELSE 'failed' END
+                                  ELSE tasks.state END,
+                     completed_at = CASE WHEN tasks.state = 'running' AND d.open <> 0 AND tasks.open_steps + d.open = 0 THEN ? ELSE completed_at END
+      FROM (SELECT ? AS task_id, ? AS open, ? AS satisfied) AS d
+     WHERE tasks.task_id = d.task_id
+    RETURNING tasks.task_id, state, open_steps, satisfied_steps, step_count, namespace, name, version, correlation_id,
+              created_at, started_at, run, paused, gates, completed_at;
 
 -- taskOpenState
 SELECT state, open_steps, paused, gates FROM tasks WHERE task_id = ?;
