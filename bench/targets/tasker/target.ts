@@ -51,7 +51,8 @@ export class TaskerTarget implements BenchTarget {
     this.config =
       variant.store === 'sqlite'
         ? `embedded SQLite (WAL, synchronous=NORMAL) in the harness process, concurrency ${concurrency}; batched claim/complete, in-process fast path`
-        : `PostgreSQL schema ${SCHEMA}, concurrency ${concurrency} per worker process, pool ${POOL} all warmed on open; SKIP LOCKED batched claims, ` +
+        : `PostgreSQL schema ${SCHEMA}, concurrency ${concurrency} per worker process, pool of ${POOL.poolSize} connections, ${POOL.warmConnections} warmed on open; ` +
+          'SKIP LOCKED batched claims, ' +
           'set-based completions, LISTEN/NOTIFY wake-ups; ×in-process = library use: the engine that submits runs ' +
           'the steps with its handlers in the harness process (local wake-ups on submit)' +
           (variant.localQueue
