@@ -275,10 +275,8 @@ export class SqliteTx {
     if (openDelta !== 0 && open === 0 && r[14] === this.now && (state === 'completed' || state === 'failed')) {
       this.taskHistory(taskId, 'running', state, finalReason(state));
       finalized.push(mapFinalizedTask(countedRowObject(r), state, this.now));
-    } else if (state === 'running' && open === 0) {
-      const row = countedRowObject(r);
-      finalized.push(this.finish(taskId, row));
-    } else if (r[12] !== 0) this.st.holdSteps.run(taskId);
+    } else if (state === 'running' && open === 0) finalized.push(this.finish(taskId, countedRowObject(r)));
+    else if (r[12] !== 0) this.st.holdSteps.run(taskId);
     if (r[13] === 1) gated.push(taskId);
   }
 

@@ -32,9 +32,10 @@ export const adjustCounters =
 
 /**
  * Apply counter deltas to tasks and finalise in the same statement: a running task whose open steps this delta
- * (d.open, non-zero) brings to 0 gets its final state (completed when every step is satisfied, else failed) and
- * completed_at = now. `source` is a FROM item `d` with columns task_id, open, satisfied. Rows are arrays in RETURNING
- * order; the caller tells a task finalised here by open delta ≠ 0, open_steps 0, a final state and completed_at = now.
+ * (d.open, non-zero) brings to 0 gets its final state (completed when every step is satisfied, else failed: the
+ * rule of ../../shared/lifecycle-rules.ts finalTaskState) and completed_at = now. `source` is a FROM item `d` with
+ * columns task_id, open, satisfied. Rows are arrays in RETURNING order; the caller tells a task finalised here by
+ * open delta ≠ 0, open_steps 0, a final state and completed_at = now.
  */
 const countAndFinalize = (source: string): string => {
   const done = "tasks.state = 'running' AND d.open <> 0 AND tasks.open_steps + d.open = 0";
