@@ -1,7 +1,7 @@
 -- allocateIds (tasker_allocate_ids)
-SELECT ARRAY(SELECT nextval(pg_get_serial_sequence('"tasker".tasks', 'task_id')) AS id
+SELECT ARRAY(SELECT nextval((SELECT pg_get_serial_sequence('"tasker".tasks', 'task_id')::regclass)) AS id
                       FROM generate_series(1, $1::integer) ORDER BY id) AS task_ids,
-              ARRAY(SELECT nextval(pg_get_serial_sequence('"tasker".steps', 'step_id')) AS id
+              ARRAY(SELECT nextval((SELECT pg_get_serial_sequence('"tasker".steps', 'step_id')::regclass)) AS id
                       FROM generate_series(1, $2::integer) ORDER BY id) AS step_ids;
 
 -- insertTasks (tasker_insert_tasks)
