@@ -3,6 +3,8 @@
 // JavaScript, so two builds can be alternated in one session. Prints JSON: submit and wall time (first submit → last
 // step), tasks/s, and this process's CPU time per task (less sensitive to a busy machine than wall time).
 //   node bench/micro/sqlite-w1.mjs /path/to/checkout [concurrency=500] [tasks=10000]
+//   SQLITE_W1_SQL='DROP INDEX tasks_state_idx' node bench/micro/sqlite-w1.mjs …   (try a schema change: run on the
+//   file after the migrations, through a second connection, before the first submit)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -36,6 +38,12 @@ const tasker = await lib.Tasker.open({
     },
   },
 });
+// SQLITE_W1_SQL: statements run on the file after the migrations, to try a schema change before writing it.
+if (process.env.SQLITE_W1_SQL) {
+  const db = new (createRequire(join(root, 'package.json'))('better-sqlite3'))(join(dir, 'w1.sqlite'));
+  db.exec(process.env.SQLITE_W1_SQL);
+  db.close();
+}
 const requests = Array.from({ length: n }, (_, i) => ({ namespace: 'bench', name: 'flat', context: { t: i } }));
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
