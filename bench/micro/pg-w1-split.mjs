@@ -5,32 +5,22 @@
 // alternated in one session. E = 0 submits only (a statement log then shows what creation costs).
 //   node bench/micro/pg-w1-split.mjs /path/to/checkout [tasks=10000] [engines=1] [concurrency=500] [together]
 //   (TASKER_TEST_PG_URL or postgres://postgres@127.0.0.1:5432/test; schema bench_w1_split)
-import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { dropSchema, flatTemplate, freshSchema, loadCheckout } from './checkout.mjs';
 import { postgresCpu } from './postgres-cpu.mjs';
 
-const root = resolve(process.argv[2] ?? process.cwd());
+const { root, lib, require: req } = await loadCheckout(process.argv[2]);
 const n = Number(process.argv[3] ?? 10000);
 const engineCount = Number(process.argv[4] ?? 1);
 const concurrency = Number(process.argv[5] ?? 500);
 const together = process.argv[6] === 'together';
 const schema = 'bench_w1_split';
 const base = process.env.TASKER_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const lib = await import(join(root, 'dist/index.js'));
-const req = createRequire(join(root, 'package.json'));
 const pino = req('pino');
 const pg = req('pg');
 
-const admin = new pg.Client({ connectionString: base });
-await admin.connect();
-await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-const flat = lib.defineTask({
-  name: 'flat',
-  namespace_name: 'bench',
-  version: '1.0.0',
-  step_templates: [{ name: 'a', handler_class: 'Bench::H' }],
-});
+const admin = await freshSchema(pg, base, schema);
+const flat = flatTemplate(lib);
 let done = 0;
 let allDone;
 const finished = new Promise((r) => (allDone = r));
@@ -77,8 +67,7 @@ if (engineCount > 0) {
   run = since(together ? m0 : m1);
 }
 for (const e of engineCount > 0 ? engines : [submitter]) await e.close();
-await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-await admin.end();
+await dropSchema(admin, schema);
 console.log(
   JSON.stringify({
     root,

@@ -7,18 +7,16 @@
 //   (PG_PROBE_TIMELINE=1: the hops of each start, below)
 //   (TASKER_TEST_PG_URL or postgres://postgres@127.0.0.1:5432/test; schema bench_pg_w5; PG_PROBE_SQL: statements
 //   run after the migrations, ${schema} substituted, to try a schema change)
-import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { dropSchema, flatTemplate, freshSchema, loadCheckout } from './checkout.mjs';
 import { postgresCpu } from './postgres-cpu.mjs';
 
-const root = resolve(process.argv[2] ?? process.cwd());
+const { root, lib, require: req } = await loadCheckout(process.argv[2]);
 const n = Number(process.argv[3] ?? 300);
 const gapMs = Number(process.argv[4] ?? 5);
 const base = process.env.TASKER_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const schema = 'bench_pg_w5';
-const req = createRequire(join(root, 'package.json'));
 const pino = req('pino');
 const pg = req('pg');
 const counts = new Map();
@@ -76,16 +74,8 @@ if (process.env.PG_PROBE_TIMELINE) {
     return emit.call(this, event, ...args);
   };
 }
-const lib = await import(join(root, 'dist/index.js'));
-const admin = new pg.Client({ connectionString: base });
-await admin.connect();
-await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-const flat = lib.defineTask({
-  name: 'flat',
-  namespace_name: 'bench',
-  version: '1.0.0',
-  step_templates: [{ name: 'a', handler_class: 'Bench::H' }],
-});
+const admin = await freshSchema(pg, base, schema);
+const flat = flatTemplate(lib);
 const startedAt = new Map();
 const db = `${base}?schema=${schema}`;
 const logger = pino({ level: 'silent' });
@@ -125,8 +115,7 @@ const q = (xs, p) => {
 };
 await submitter.close();
 await worker.close();
-await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-await admin.end();
+await dropSchema(admin, schema);
 console.log(
   JSON.stringify({
     root,

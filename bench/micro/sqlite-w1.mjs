@@ -7,21 +7,15 @@
 //   file after the migrations, through a second connection, before the first submit)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { flatTemplate, loadCheckout } from './checkout.mjs';
 
-const root = resolve(process.argv[2] ?? process.cwd());
+const { root, lib, require: req } = await loadCheckout(process.argv[2]);
 const concurrency = Number(process.argv[3] ?? 500);
 const n = Number(process.argv[4] ?? 10000);
-const lib = await import(join(root, 'dist/index.js'));
-const pino = createRequire(join(root, 'package.json'))('pino');
-const flat = lib.defineTask({
-  name: 'flat',
-  namespace_name: 'bench',
-  version: '1.0.0',
-  step_templates: [{ name: 'a', handler_class: 'Bench::H' }],
-});
+const pino = req('pino');
+const flat = flatTemplate(lib);
 const dir = mkdtempSync(join(tmpdir(), 'tasker-w1-'));
 let done = 0;
 let allDone;
@@ -40,7 +34,7 @@ const tasker = await lib.Tasker.open({
 });
 // SQLITE_W1_SQL: statements run on the file after the migrations, to try a schema change before writing it.
 if (process.env.SQLITE_W1_SQL) {
-  const db = new (createRequire(join(root, 'package.json'))('better-sqlite3'))(join(dir, 'w1.sqlite'));
+  const db = new (req('better-sqlite3'))(join(dir, 'w1.sqlite'));
   db.exec(process.env.SQLITE_W1_SQL);
   db.close();
 }
