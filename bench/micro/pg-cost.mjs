@@ -6,21 +6,18 @@
 //   node bench/micro/pg-cost.mjs /path/to/checkout [flat|diamond|chain] [tasks] [concurrency] [prefetch]
 //   PG_COST_SQL='ALTER TABLE ${schema}.tasks SET (fillfactor = 80)' node bench/micro/pg-cost.mjs …   (try a change)
 //   (TASKER_TEST_PG_URL or postgres://postgres@127.0.0.1:5432/test; schema bench_pg_cost)
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freshSchema, loadCheckout } from './checkout.mjs';
 import { postgresCpu } from './postgres-cpu.mjs';
 
-const root = process.argv[2] ?? process.cwd();
+const { root, lib, require: req } = await loadCheckout(process.argv[2]);
 const shape = process.argv[3] ?? 'flat';
 const n = Number(process.argv[4] ?? (shape === 'chain' ? 1 : shape === 'diamond' ? 1000 : 10000));
 const concurrency = Number(process.argv[5] ?? 500);
 const prefetch = Number(process.argv[6] ?? 0);
 const schema = 'bench_pg_cost';
 const base = process.env.TASKER_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const lib = await import(join(root, 'dist/index.js'));
-const req = createRequire(join(root, 'package.json'));
 const pino = req('pino');
 const pg = req('pg');
 const H = 'Bench::H';
@@ -49,9 +46,7 @@ const template = lib.defineTask({
   ),
 });
 
-const admin = new pg.Client({ connectionString: base });
-await admin.connect();
-await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+const admin = await freshSchema(pg, base, schema);
 const wal = async () => (await admin.query('SELECT pg_current_wal_lsn() AS l')).rows[0].l;
 const commits = async () =>
   Number(
